@@ -1,0 +1,140 @@
+/**
+ * @module The TypeScript-level view of the core's results, shared by the WebAssembly core's bridge
+ * (wasm/core.ts) and the slow reference (wasm/reference/). Positions are offsets from the start of
+ * the bytes that were passed in. The rules these describe are in docs/core-abi.md.
+ */
+
+/** Why framing stopped. */
+export const FrameStatus = {
+  OK: 0,
+  NEED_MORE: 1,
+  FRAME_TOO_LARGE: 2,
+  INVALID: 3,
+} as const
+export type FrameStatus = (typeof FrameStatus)[keyof typeof FrameStatus]
+
+/** The Forward protocol's carrier modes, plus the two kinds of top-level object that are not events. */
+export const Mode = {
+  MESSAGE: 0,
+  FORWARD: 1,
+  PACKED: 2,
+  COMPRESSED: 3,
+  HEARTBEAT: 4,
+  NOT_ARRAY: 5,
+} as const
+export type Mode = (typeof Mode)[keyof typeof Mode]
+
+/** The `compressed` option. */
+export const Compressed = {
+  ABSENT: 0,
+  TEXT: 1,
+  GZIP: 2,
+  ZSTD: 3,
+  OTHER: 4,
+} as const
+export type Compressed = (typeof Compressed)[keyof typeof Compressed]
+
+/** Entry flag bits (bits 8..15 hold an InvalidReason). */
+export const EntryFlag = {
+  INVALID: 1,
+  TIME_INT: 2,
+  TIME_META: 4,
+} as const
+
+/** Why an entry is invalid (Fluentd's `invalid_event?`, plus shape errors). */
+export const InvalidReason = {
+  NONE: 0,
+  TIME: 1,
+  RECORD: 2,
+  SHAPE: 3,
+} as const
+export type InvalidReason = (typeof InvalidReason)[keyof typeof InvalidReason]
+
+/** A half-open byte range `[start, end)`. */
+export type Range = readonly [start: number, end: number]
+
+/** One event entry: its time and the byte ranges of its record and of the whole entry. */
+export interface EntryInfo {
+  sec: number
+  nsec: number
+  record: Range
+  entry: Range
+  /** EntryFlag bits; `(flags >> 8) & 0xff` is the InvalidReason. */
+  flags: number
+}
+
+/** Options found in the message's option map. */
+export interface OptionsInfo {
+  /** The option element was present and a map. */
+  present: boolean
+  /** The option element was present but neither a map nor nil. */
+  invalid: boolean
+  size: number | null
+  /** Range of the whole encoded `chunk` value, header included. */
+  chunk: Range | null
+  compressed: Compressed
+  /** −1 when absent. */
+  fluentSignal: number
+}
+
+/** One complete top-level message. */
+export interface MessageInfo {
+  start: number
+  end: number
+  mode: Mode
+  /** The tag's str payload range, or null when element 0 is not a str (or absent). */
+  tag: Range | null
+  /** See docs/core-abi.md §1.2; `[start, start]` for HEARTBEAT and NOT_ARRAY. */
+  entries: Range
+  options: OptionsInfo
+  /** Described entries (none for COMPRESSED, HEARTBEAT, NOT_ARRAY). */
+  events: EntryInfo[]
+}
+
+/** What `frame` found in a run of bytes. */
+export interface FrameOutcome {
+  status: FrameStatus
+  /** Bytes consumed by the reported messages. */
+  consumed: number
+  messages: MessageInfo[]
+  /** NEED_MORE: a lower bound of the pending message's length, counted from `consumed`. 0 otherwise. */
+  need: number
+  /** INVALID: offset of the offending header byte. −1 otherwise. */
+  errorOffset: number
+}
+
+/** What `walkEntries` found in an inflated PackedForward payload. */
+export interface WalkOutcome {
+  status: typeof FrameStatus.OK | typeof FrameStatus.INVALID
+  events: EntryInfo[]
+  errorOffset: number
+}
+
+/** The framing contract both implementations satisfy. */
+export interface Framer {
+  frame(bytes: Uint8Array, maxFrame?: number): FrameOutcome
+  walkEntries(bytes: Uint8Array): WalkOutcome
+}
+
+/** One rule of a route table: a `<filter>` or `<match>` directive's patterns. */
+export interface RouteRule {
+  kind: 'filter' | 'match'
+  /** The directive's argument as written (whitespace-separated alternatives); empty means `**`. */
+  pattern: string
+}
+
+/** The route a tag takes: the filters that run, in order, and the match that catches it (−1: none). */
+export interface Route {
+  match: number
+  filters: number[]
+}
+
+/** A compiled route table. */
+export interface RouteTable {
+  lookup(tag: Uint8Array | string): Route
+}
+
+/** The matching contract both implementations satisfy. */
+export interface Matcher {
+  compile(rules: readonly RouteRule[]): RouteTable
+}
