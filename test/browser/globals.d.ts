@@ -1,0 +1,9 @@
+/** @module What the Chromium test page publishes on `window` for the test to read back. */
+import type { CheckResult } from '../cross-runtime/core-checks.ts'
+
+declare global {
+  interface Window {
+    __results?: CheckResult[]
+    __error?: string
+  }
+}
