@@ -1,0 +1,183 @@
+/**
+ * @module The core's whole ABI: thin exports that delegate to the framer, the entry walker, the
+ * packer and the route tables. Numbers only; who owns which bytes is said at each export.
+ * docs/core-abi.md is the contract; wasm/core.ts is the TypeScript side.
+ *
+ * Memory ownership, in one place:
+ * - The input region (`inputReserve`) and the aux region (`auxReserve`) belong to the host
+ *   between calls; their contents are not kept across a reserve that grows them.
+ * - The result block (`resultPtr`, RESULT_WORDS i32) is rewritten by every frame, walk, append
+ *   and seal call.
+ * - Message and entry tables are owned by the core; they are valid until the next `frame`
+ *   (main table) or `walkEntries` (aux table) call. Their positions are addresses into the
+ *   input or aux region, valid as long as that region's contents are.
+ * - A sealed message lives in its packer's buffer until the next call on that packer.
+ * - Any call may grow memory: the host re-makes its views when `memory.buffer` changes.
+ */
+
+import {
+  RESULT_WORDS, R_STATUS, R_CONSUMED, R_MESSAGE_COUNT, R_NEED, R_ERROR_OFFSET, R_MESSAGES_PTR,
+  R_ENTRIES_PTR, R_ENTRY_COUNT, R_OUT_PTR, R_OUT_LEN, R_AUX_ENTRIES_PTR, R_AUX_ENTRY_COUNT,
+  R_AUX_INVALID_COUNT, STATUS_OK, STATUS_INVALID, STATUS_NO_MEMORY, MSG_WORDS, PACK_OK,
+} from './abi'
+import * as allocator from './util/alloc'
+import * as entries from './forward/entries'
+import * as framer from './forward/framer'
+import * as reader from './msgpack/reader'
+import * as packer from './batch/packer'
+import * as routes from './match/route-table'
+
+/** Bumped whenever the ABI changes; the host checks it. */
+export const ABI_VERSION: i32 = 1
+
+export function abiVersion(): i32 {
+  return ABI_VERSION
+}
+
+const result = memory.data(RESULT_WORDS * 4, 16)
+
+@inline function put(word: i32, value: i32): void {
+  store<i32>(result + (<usize>word << 2), value)
+}
+
+/** The address of the result block. */
+export function resultPtr(): usize {
+  return result
+}
+
+let inputPtr: usize = 0
+let auxPtr: usize = 0
+let mainEntries: usize = 0
+let mainEntriesCap: u32 = 0
+let auxEntries: usize = 0
+let auxEntriesCap: u32 = 0
+
+/** Makes the input region at least `n` bytes; returns its address (0: no memory). Contents are not kept when it moves. */
+export function inputReserve(n: u32): usize {
+  const next = allocator.grow(inputPtr, n == 0 ? 1 : n, 0)
+  if (next != 0) inputPtr = next
+  return next
+}
+
+/** Makes the aux region (inflated payloads) at least `n` bytes; returns its address (0: no memory). */
+export function auxReserve(n: u32): usize {
+  const next = allocator.grow(auxPtr, n == 0 ? 1 : n, 0)
+  if (next != 0) auxPtr = next
+  return next
+}
+
+/**
+ * Frames the input region's bytes `[start, len)`. Returns the status; the result block holds
+ * consumed (offset), messageCount, need, errorOffset (offset), and the message and entry tables.
+ * STATUS_MORE: the batch is full, handle it and call again from `consumed`.
+ */
+export function frame(start: u32, len: u32, maxFrame: u32): i32 {
+  if (framer.messagesPtr == 0) {
+    framer.messagesPtr = allocator.alloc(<usize>framer.MAX_MESSAGES * MSG_WORDS * 4)
+    if (framer.messagesPtr == 0) {
+      put(R_STATUS, STATUS_NO_MEMORY)
+      return STATUS_NO_MEMORY
+    }
+  }
+  entries.useTable(mainEntries, mainEntriesCap, 0)
+  const st = framer.frameRun(inputPtr, start, len, maxFrame == 0 ? 0xffff_ffff : maxFrame)
+  mainEntries = entries.tablePtr
+  mainEntriesCap = entries.tableCap
+  put(R_STATUS, st)
+  put(R_CONSUMED, <i32>framer.resultConsumed)
+  put(R_MESSAGE_COUNT, <i32>framer.messageCount)
+  put(R_NEED, framer.resultNeed > 0x7fff_ffff ? 0x7fff_ffff : <i32>framer.resultNeed)
+  put(R_ERROR_OFFSET, st == STATUS_INVALID ? <i32>framer.resultErrorOffset : -1)
+  put(R_MESSAGES_PTR, <i32>framer.messagesPtr)
+  put(R_ENTRIES_PTR, <i32>mainEntries)
+  put(R_ENTRY_COUNT, <i32>entries.tableCount)
+  return st
+}
+
+/**
+ * Walks the aux region's `[0, len)` as a PackedForward entry stream (an inflated
+ * CompressedPackedForward payload) into the aux entry table. Returns STATUS_OK or STATUS_INVALID
+ * (errorOffset is then an offset into the aux region).
+ */
+export function walkEntries(len: u32): i32 {
+  entries.useTable(auxEntries, auxEntriesCap, 0)
+  const ok = entries.walkRegion(auxPtr, auxPtr + len)
+  auxEntries = entries.tablePtr
+  auxEntriesCap = entries.tableCap
+  const st = entries.outOfMemory ? STATUS_NO_MEMORY : ok ? STATUS_OK : STATUS_INVALID
+  put(R_STATUS, st)
+  put(R_ERROR_OFFSET, st == STATUS_INVALID ? <i32>(reader.errorOffset - auxPtr) : -1)
+  put(R_AUX_ENTRIES_PTR, <i32>auxEntries)
+  put(R_AUX_ENTRY_COUNT, ok ? <i32>entries.tableCount : 0)
+  put(R_AUX_INVALID_COUNT, ok ? <i32>entries.tableInvalid : 0)
+  return st
+}
+
+/** General-purpose blocks for configuration-time data (route table blobs, tags). */
+export function alloc(n: u32): usize {
+  return allocator.alloc(n)
+}
+
+export function free(ptr: usize): void {
+  allocator.free(ptr)
+}
+
+// ---- Packer ---------------------------------------------------------------------------------
+
+/** mode: 0 PackedForward, 1 Forward, 2 Message. Returns a handle, or 0 for bad arguments. */
+export function packerCreate(mode: i32, timeAsInteger: i32, byteLimit: u32, entryLimit: u32): usize {
+  return packer.packerCreate(mode, timeAsInteger, byteLimit, entryLimit)
+}
+
+export function packerFree(h: usize): void {
+  packer.packerFree(h)
+}
+
+/** Copies the tag from `[ptr, ptr+len)`; only while the packer is empty. */
+export function packerSetTag(h: usize, ptr: usize, len: u32): i32 {
+  return packer.packerSetTag(h, ptr, len)
+}
+
+/** Appends one entry whose record bytes are at `[recPtr, recPtr+recLen)` (copied). */
+export function packerAppend(h: usize, sec: u32, nsec: u32, recPtr: usize, recLen: u32): i32 {
+  return packer.packerAppend(h, sec, nsec, recPtr, recLen)
+}
+
+/**
+ * Appends entries `[from, from+count)` of the main (`aux` = 0) or aux (1) entry table, skipping
+ * invalid ones and replacing time 0 by `now`. Returns how many were consumed; R_STATUS says why it
+ * stopped early.
+ */
+export function packerAppendEntries(h: usize, aux: i32, from: u32, count: u32, nowSec: u32, nowNsec: u32): u32 {
+  const n = packer.packerAppendEntries(h, aux != 0 ? auxEntries : mainEntries, from, count, nowSec, nowNsec)
+  put(R_STATUS, packer.lastStatus)
+  return n
+}
+
+/** Seals into one message at R_OUT_PTR / R_OUT_LEN (valid until the next call on this packer). */
+export function packerSeal(h: usize, chunkPtr: usize, chunkLen: u32): i32 {
+  const n = packer.packerSeal(h, chunkPtr, chunkLen)
+  put(R_STATUS, n >= 0 ? PACK_OK : n)
+  put(R_OUT_PTR, <i32>packer.outPtr)
+  put(R_OUT_LEN, <i32>packer.outLen)
+  return n
+}
+
+export function packerCount(h: usize): u32 { return packer.packerCount(h) }
+export function packerBodyLen(h: usize): u32 { return packer.packerBodyLen(h) }
+export function packerBodyPtr(h: usize): usize { return packer.packerBodyPtr(h) }
+export function packerReset(h: usize): void { packer.packerReset(h) }
+
+// ---- Routes ---------------------------------------------------------------------------------
+
+/** Loads a compiled route table (`words` i32 at `ptr`, copied). Returns a handle or a negative code. */
+export function routesLoad(ptr: usize, words: u32): i32 { return routes.routesLoad(ptr, words) }
+export function routesFree(t: usize): void { routes.routesFree(t) }
+/** Tag bytes at `[tag, tag+len)`: route id ≥ 0, or ROUTE_NEED_REGEX (−2), or a negative error. */
+export function routesLookup(t: usize, tag: usize, len: u32): i32 { return routes.routesLookup(t, tag, len) }
+export function routesLookupWithRegex(t: usize, tag: usize, len: u32, bits: usize): i32 {
+  return routes.routesLookupWithRegex(t, tag, len, bits)
+}
+export function routeMatch(t: usize, id: u32): i32 { return routes.routeMatch(t, id) }
+export function routeFilterCount(t: usize, id: u32): i32 { return routes.routeFilterCount(t, id) }
+export function routeFilter(t: usize, id: u32, i: u32): i32 { return routes.routeFilter(t, id, i) }

@@ -1,0 +1,323 @@
+/**
+ * @module Route tables: one ordered list of `<filter>` and `<match>` rules, compiled by
+ * wasm/match-compiler.ts into a blob of i32 words. A lookup walks the rules: matching filters
+ * accumulate, the first matching match ends the walk (Fluentd's EventRouter). Each distinct
+ * (filters, match) result is interned as a route id, and tag → route id is cached in a bounded
+ * set-associative cache (1,024 sets × 2 ways, tags up to 112 bytes, FIFO within a set).
+ *
+ * Blob: [MAGIC, ruleCount, regexCount, then per rule: kind (0 filter, 1 match), altCount, then per
+ * alternative: 0 (all) | 1 progWords prog… | 2 regexIndex].
+ * `/regex/` alternatives are evaluated by the host: a lookup on an uncached tag of a table with
+ * regexes returns ROUTE_NEED_REGEX, and the host calls lookupWithRegex with one byte per regex.
+ */
+
+import { ROUTE_NEED_REGEX, ROUTE_BAD_TABLE, ROUTE_NO_MEMORY } from '../abi'
+import { alloc, free, grow } from '../util/alloc'
+import { runProgram, reserveProgramScratch } from './program'
+import { bytesEqual } from '../forward/options'
+
+const MAGIC: i32 = 0x534c5254
+const ALT_ALL: i32 = 0
+const ALT_GLOB: i32 = 1
+const ALT_REGEX: i32 = 2
+
+const SETS: u32 = 1024
+const WAYS: u32 = 2
+const SLOT_SIZE: usize = 128
+const SLOT_TAG: usize = 16
+export const MAX_CACHED_TAG: usize = SLOT_SIZE - SLOT_TAG
+
+// Table fields (u32 each).
+const T_BLOB: usize = 0
+const T_RULES: usize = 4
+const T_REGEXES: usize = 8
+const T_RULE_OFFSETS: usize = 12
+const T_CACHE: usize = 16
+const T_ROUTES: usize = 20      // arena of words: [match, filterCount, filters…] per route
+const T_ROUTES_USED: usize = 24 // words used
+const T_ROUTE_INDEX: usize = 28 // word offset of each route in the arena
+const T_ROUTE_COUNT: usize = 32
+const T_ROUTE_INDEX_CAP: usize = 36
+const T_ROUTES_CAP: usize = 40  // words
+const TABLE_SIZE: usize = 48
+
+// Scratch for one evaluation.
+let filterScratch: usize = 0
+let filterScratchCap: u32 = 0
+
+@inline function get(t: usize, f: usize): u32 { return load<u32>(t + f) }
+@inline function set(t: usize, f: usize, v: u32): void { store<u32>(t + f, v) }
+@inline function word(p: usize, i: u32): i32 { return load<i32>(p + (<usize>i << 2)) }
+
+/**
+ * Loads a compiled table from `words` i32 words at `ptr` (copied). Returns a handle (> 0), or
+ * ROUTE_BAD_TABLE / ROUTE_NO_MEMORY.
+ */
+export function routesLoad(ptr: usize, words: u32): i32 {
+  if (words < 3 || word(ptr, 0) != MAGIC) return ROUTE_BAD_TABLE
+  const rules = <u32>word(ptr, 1)
+  const regexes = <u32>word(ptr, 2)
+  if (rules > words) return ROUTE_BAD_TABLE
+  // Validate the blob and find each rule's offset.
+  const offsets = alloc(<usize>(rules + 1) * 4)
+  if (offsets == 0) return ROUTE_NO_MEMORY
+  let i: u32 = 3
+  let maxProg: u32 = 1
+  for (let r: u32 = 0; r < rules; r++) {
+    store<u32>(offsets + (<usize>r << 2), i)
+    if (i + 2 > words) { free(offsets); return ROUTE_BAD_TABLE }
+    const kind = word(ptr, i)
+    const alts = <u32>word(ptr, i + 1)
+    if (kind != 0 && kind != 1) { free(offsets); return ROUTE_BAD_TABLE }
+    i += 2
+    for (let a: u32 = 0; a < alts; a++) {
+      if (i >= words) { free(offsets); return ROUTE_BAD_TABLE }
+      const altKind = word(ptr, i)
+      if (altKind == ALT_ALL) { i += 1; continue }
+      if (i + 2 > words) { free(offsets); return ROUTE_BAD_TABLE }
+      if (altKind == ALT_REGEX) {
+        if (<u32>word(ptr, i + 1) >= regexes) { free(offsets); return ROUTE_BAD_TABLE }
+        i += 2
+        continue
+      }
+      if (altKind != ALT_GLOB) { free(offsets); return ROUTE_BAD_TABLE }
+      const n = <u32>word(ptr, i + 1)
+      if (n > words || i + 2 + n > words || !programValid(ptr + (<usize>(i + 2) << 2), n)) { free(offsets); return ROUTE_BAD_TABLE }
+      if (n > maxProg) maxProg = n
+      i += 2 + n
+    }
+  }
+  if (i != words) { free(offsets); return ROUTE_BAD_TABLE }
+  const blob = alloc(<usize>words * 4)
+  const cache = alloc(<usize>SETS * WAYS * SLOT_SIZE)
+  const t = alloc(TABLE_SIZE)
+  if (blob == 0 || cache == 0 || t == 0 || !reserveProgramScratch(maxProg) || !reserveFilters(rules)) {
+    free(blob); free(cache); free(t); free(offsets)
+    return ROUTE_NO_MEMORY
+  }
+  memory.copy(blob, ptr, <usize>words * 4)
+  memory.fill(cache, 0, <usize>SETS * WAYS * SLOT_SIZE)
+  memory.fill(t, 0, TABLE_SIZE)
+  set(t, T_BLOB, <u32>blob)
+  set(t, T_RULES, rules)
+  set(t, T_REGEXES, regexes)
+  set(t, T_RULE_OFFSETS, <u32>offsets)
+  set(t, T_CACHE, <u32>cache)
+  return <i32>t
+}
+
+/** Every jump target inside the program, every op known. */
+function programValid(prog: usize, n: u32): bool {
+  let pc: u32 = 0
+  while (pc < n) {
+    const o = word(prog, pc)
+    // Ops that fall through need a next instruction; MATCH, JMP and SPLIT do not fall through.
+    if (o == 0) { pc += 1; continue }
+    if (o == 2 || o == 3 || o == 6 || o == 7) {
+      if (pc + 1 >= n) return false
+      pc += 1
+      continue
+    }
+    if (o == 1) {
+      if (pc + 2 >= n) return false
+      pc += 2
+      continue
+    }
+    if (o == 5) {
+      if (pc + 2 > n || <u32>word(prog, pc + 1) >= n) return false
+      pc += 2
+      continue
+    }
+    if (o == 4) {
+      if (pc + 3 > n || <u32>word(prog, pc + 1) >= n || <u32>word(prog, pc + 2) >= n) return false
+      pc += 3
+      continue
+    }
+    return false
+  }
+  return true
+}
+
+function reserveFilters(rules: u32): bool {
+  if (rules <= filterScratchCap) return true
+  const next = grow(filterScratch, <usize>rules * 4, 0)
+  if (next == 0) return false
+  filterScratch = next
+  filterScratchCap = rules
+  return true
+}
+
+export function routesFree(t: usize): void {
+  if (t == 0) return
+  free(<usize>get(t, T_BLOB))
+  free(<usize>get(t, T_RULE_OFFSETS))
+  free(<usize>get(t, T_CACHE))
+  free(<usize>get(t, T_ROUTES))
+  free(<usize>get(t, T_ROUTE_INDEX))
+  free(t)
+}
+
+function hashTag(p: usize, n: usize): u32 {
+  let h: u32 = 0x9747b28c ^ <u32>n
+  let i: usize = 0
+  while (i + 4 <= n) {
+    let k = load<u32>(p + i) * 0xcc9e2d51
+    k = rotl<u32>(k, 15) * 0x1b873593
+    h = rotl<u32>(h ^ k, 13) * 5 + 0xe6546b64
+    i += 4
+  }
+  while (i < n) {
+    h = (h ^ <u32>load<u8>(p + i)) * 0x01000193
+    i++
+  }
+  h ^= h >> 16
+  h *= 0x85ebca6b
+  h ^= h >> 13
+  return h
+}
+
+function ruleMatches(t: usize, r: u32, tag: usize, tagLen: usize, regexBits: usize): bool {
+  const blob = <usize>get(t, T_BLOB)
+  let i = load<u32>(<usize>get(t, T_RULE_OFFSETS) + (<usize>r << 2))
+  const alts = <u32>word(blob, i + 1)
+  i += 2
+  for (let a: u32 = 0; a < alts; a++) {
+    const altKind = word(blob, i)
+    if (altKind == ALT_ALL) return true
+    if (altKind == ALT_REGEX) {
+      if (regexBits != 0 && load<u8>(regexBits + <usize>word(blob, i + 1)) != 0) return true
+      i += 2
+      continue
+    }
+    const n = <u32>word(blob, i + 1)
+    if (runProgram(blob + (<usize>(i + 2) << 2), n, tag, tagLen)) return true
+    i += 2 + n
+  }
+  return false
+}
+
+/** Finds or adds the route (match, filters in filterScratch[0..count)). Returns its id or ROUTE_NO_MEMORY. */
+function internRoute(t: usize, match: i32, count: u32): i32 {
+  const arena = <usize>get(t, T_ROUTES)
+  const index = <usize>get(t, T_ROUTE_INDEX)
+  const routes = get(t, T_ROUTE_COUNT)
+  for (let id: u32 = 0; id < routes; id++) {
+    const r = arena + (<usize>load<u32>(index + (<usize>id << 2)) << 2)
+    if (load<i32>(r) != match || load<u32>(r + 4) != count) continue
+    if (count == 0 || bytesEqual(r + 8, filterScratch, <usize>count * 4)) return <i32>id
+  }
+  // Add it.
+  const used = get(t, T_ROUTES_USED)
+  const needWords = used + 2 + count
+  if (needWords > get(t, T_ROUTES_CAP)) {
+    let cap = get(t, T_ROUTES_CAP) * 2
+    if (cap < 256) cap = 256
+    while (cap < needWords) cap *= 2
+    const next = grow(arena, <usize>cap * 4, <usize>used * 4)
+    if (next == 0) return ROUTE_NO_MEMORY
+    set(t, T_ROUTES, <u32>next)
+    set(t, T_ROUTES_CAP, cap)
+  }
+  if (routes >= get(t, T_ROUTE_INDEX_CAP)) {
+    let cap = get(t, T_ROUTE_INDEX_CAP) * 2
+    if (cap < 64) cap = 64
+    const next = grow(index, <usize>cap * 4, <usize>routes * 4)
+    if (next == 0) return ROUTE_NO_MEMORY
+    set(t, T_ROUTE_INDEX, <u32>next)
+    set(t, T_ROUTE_INDEX_CAP, cap)
+  }
+  const r = <usize>get(t, T_ROUTES) + (<usize>used << 2)
+  store<i32>(r, match)
+  store<u32>(r + 4, count)
+  memory.copy(r + 8, filterScratch, <usize>count * 4)
+  store<u32>(<usize>get(t, T_ROUTE_INDEX) + (<usize>routes << 2), used)
+  set(t, T_ROUTES_USED, needWords)
+  set(t, T_ROUTE_COUNT, routes + 1)
+  return <i32>routes
+}
+
+function evaluate(t: usize, tag: usize, tagLen: usize, regexBits: usize): i32 {
+  const rules = get(t, T_RULES)
+  const blob = <usize>get(t, T_BLOB)
+  const offsets = <usize>get(t, T_RULE_OFFSETS)
+  let filters: u32 = 0
+  let match: i32 = -1
+  for (let r: u32 = 0; r < rules; r++) {
+    if (!ruleMatches(t, r, tag, tagLen, regexBits)) continue
+    if (word(blob, load<u32>(offsets + (<usize>r << 2))) == 0) {
+      store<u32>(filterScratch + (<usize>filters << 2), r)
+      filters++
+    } else {
+      match = <i32>r
+      break
+    }
+  }
+  return internRoute(t, match, filters)
+}
+
+function cacheFind(t: usize, tag: usize, tagLen: usize, h: u32): i32 {
+  const setBase = <usize>get(t, T_CACHE) + <usize>(h & (SETS - 1)) * WAYS * SLOT_SIZE
+  for (let w: u32 = 0; w < WAYS; w++) {
+    const slot = setBase + <usize>w * SLOT_SIZE
+    if (load<u32>(slot) == h && load<u32>(slot + 4) == <u32>tagLen + 1 && bytesEqual(slot + SLOT_TAG, tag, tagLen)) {
+      return load<i32>(slot + 8)
+    }
+  }
+  return -1
+}
+
+function cacheInsert(t: usize, tag: usize, tagLen: usize, h: u32, route: i32): void {
+  const setBase = <usize>get(t, T_CACHE) + <usize>(h & (SETS - 1)) * WAYS * SLOT_SIZE
+  // The set's next victim is kept in way 0's spare word.
+  const victim = load<u32>(setBase + 12) % WAYS
+  const slot = setBase + <usize>victim * SLOT_SIZE
+  store<u32>(slot, h)
+  store<u32>(slot + 4, <u32>tagLen + 1)
+  store<i32>(slot + 8, route)
+  memory.copy(slot + SLOT_TAG, tag, tagLen)
+  store<u32>(setBase + 12, (victim + 1) % WAYS)
+}
+
+/** Tag → route id (≥ 0), or ROUTE_NEED_REGEX, or ROUTE_NO_MEMORY. */
+export function routesLookup(t: usize, tag: usize, tagLen: usize): i32 {
+  const cacheable = tagLen <= MAX_CACHED_TAG
+  let h: u32 = 0
+  if (cacheable) {
+    h = hashTag(tag, tagLen)
+    const hit = cacheFind(t, tag, tagLen, h)
+    if (hit >= 0) return hit
+  }
+  if (get(t, T_REGEXES) > 0) return ROUTE_NEED_REGEX
+  const route = evaluate(t, tag, tagLen, 0)
+  if (cacheable && route >= 0) cacheInsert(t, tag, tagLen, h, route)
+  return route
+}
+
+/** Like routesLookup, with the host's answers for the regex alternatives (one byte each). */
+export function routesLookupWithRegex(t: usize, tag: usize, tagLen: usize, regexBits: usize): i32 {
+  const route = evaluate(t, tag, tagLen, regexBits)
+  if (tagLen <= MAX_CACHED_TAG && route >= 0) cacheInsert(t, tag, tagLen, hashTag(tag, tagLen), route)
+  return route
+}
+
+function routeAt(t: usize, id: u32): usize {
+  if (id >= get(t, T_ROUTE_COUNT)) return 0
+  return <usize>get(t, T_ROUTES) + (<usize>load<u32>(<usize>get(t, T_ROUTE_INDEX) + (<usize>id << 2)) << 2)
+}
+
+/** The route's match rule index, −1 for "no patterns matched", −3 for an unknown id. */
+export function routeMatch(t: usize, id: u32): i32 {
+  const r = routeAt(t, id)
+  return r == 0 ? ROUTE_BAD_TABLE : load<i32>(r)
+}
+
+export function routeFilterCount(t: usize, id: u32): i32 {
+  const r = routeAt(t, id)
+  return r == 0 ? ROUTE_BAD_TABLE : load<i32>(r + 4)
+}
+
+export function routeFilter(t: usize, id: u32, i: u32): i32 {
+  const r = routeAt(t, id)
+  if (r == 0 || i >= load<u32>(r + 4)) return ROUTE_BAD_TABLE
+  return load<i32>(r + 8 + (<usize>i << 2))
+}

@@ -1,0 +1,106 @@
+/**
+ * @module The TypeScript mirror of assembly/abi.ts: the core's export signatures, status codes and
+ * table layouts. Keep the two files in step; `ABI_VERSION` guards against a stale build.
+ */
+
+export const ABI_VERSION = 1
+
+export const STATUS_OK = 0
+export const STATUS_NEED_MORE = 1
+export const STATUS_FRAME_TOO_LARGE = 2
+export const STATUS_INVALID = 3
+export const STATUS_MORE = 4
+export const STATUS_NO_MEMORY = 5
+
+export const MSG_TAG_VALID = 1
+export const MSG_HAS_OPTIONS = 2
+export const MSG_OPTIONS_INVALID = 4
+export const MSG_HAS_SIZE = 8
+export const MSG_HAS_CHUNK = 16
+
+/** Message descriptor: 16 i32 words. */
+export const MSG_WORDS = 16
+export const M_START = 0
+export const M_END = 1
+export const M_MODE = 2
+export const M_FLAGS = 3
+export const M_TAG_START = 4
+export const M_TAG_END = 5
+export const M_ENTRIES_START = 6
+export const M_ENTRIES_END = 7
+export const M_SIZE = 8
+export const M_CHUNK_START = 9
+export const M_CHUNK_END = 10
+export const M_COMPRESSED = 11
+export const M_FIRST_ENTRY = 12
+export const M_ENTRY_COUNT = 13
+export const M_INVALID_COUNT = 14
+export const M_FLUENT_SIGNAL = 15
+
+/** Entry descriptor: 8 u32 words (the last is spare). */
+export const ENTRY_WORDS = 8
+export const E_SEC = 0
+export const E_NSEC = 1
+export const E_RECORD_START = 2
+export const E_RECORD_END = 3
+export const E_ENTRY_START = 4
+export const E_ENTRY_END = 5
+export const E_FLAGS = 6
+
+/** Result block words. */
+export const R_STATUS = 0
+export const R_CONSUMED = 1
+export const R_MESSAGE_COUNT = 2
+export const R_NEED = 3
+export const R_ERROR_OFFSET = 4
+export const R_MESSAGES_PTR = 5
+export const R_ENTRIES_PTR = 6
+export const R_ENTRY_COUNT = 7
+export const R_OUT_PTR = 8
+export const R_OUT_LEN = 9
+export const R_AUX_ENTRIES_PTR = 10
+export const R_AUX_ENTRY_COUNT = 11
+export const R_AUX_INVALID_COUNT = 12
+
+export const PACK_PACKED = 0
+export const PACK_FORWARD = 1
+export const PACK_MESSAGE = 2
+export const PACK_OK = 0
+export const PACK_FULL = 1
+export const PACK_ENTRY_TOO_LARGE = 2
+export const PACK_BAD_ARGUMENT = -1
+export const PACK_NO_MEMORY = -2
+
+export const ROUTE_NEED_REGEX = -2
+export const ROUTE_BAD_TABLE = -3
+export const ROUTE_NO_MEMORY = -4
+
+/** The module's exports, as typed numbers. */
+export interface CoreExports {
+  memory: WebAssembly.Memory
+  abiVersion(): number
+  resultPtr(): number
+  inputReserve(n: number): number
+  auxReserve(n: number): number
+  frame(start: number, len: number, maxFrame: number): number
+  walkEntries(len: number): number
+  alloc(n: number): number
+  free(ptr: number): void
+  packerCreate(mode: number, timeAsInteger: number, byteLimit: number, entryLimit: number): number
+  packerFree(h: number): void
+  packerSetTag(h: number, ptr: number, len: number): number
+  packerAppend(h: number, sec: number, nsec: number, recPtr: number, recLen: number): number
+  packerAppendEntries(h: number, aux: number, from: number, count: number, nowSec: number, nowNsec: number): number
+  packerSeal(h: number, chunkPtr: number, chunkLen: number): number
+  packerCount(h: number): number
+  packerBodyLen(h: number): number
+  packerBodyPtr(h: number): number
+  packerReset(h: number): void
+  routesLoad(ptr: number, words: number): number
+  routesFree(t: number): void
+  routesLookup(t: number, tag: number, len: number): number
+  routesLookupWithRegex(t: number, tag: number, len: number, bits: number): number
+  routeMatch(t: number, id: number): number
+  routeFilterCount(t: number, id: number): number
+  routeFilter(t: number, id: number, i: number): number
+}
