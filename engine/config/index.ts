@@ -1,0 +1,46 @@
+/**
+ * @module The config layer's public API: parse and print Fluentd .conf, the canonical JSON model,
+ * typed values, plugin schemas and their validation, directive structure checks.
+ */
+export { ConfigError, ConfigErrors, formatConfigError, formatPosition } from './errors.ts'
+export type { ConfigErrorInit, ConfigSeverity, SourcePosition } from './errors.ts'
+export {
+  CONFIG_MODEL_VERSION,
+  ConfigJsonError,
+  cloneElement,
+  createElement,
+  deleteParam,
+  elementLoc,
+  emptyModel,
+  fromJson,
+  getParam,
+  hasParam,
+  paramLoc,
+  RESERVED_PARAMS,
+  ROOT_NAME,
+  setParam,
+  toJson,
+} from './model.ts'
+export type { ConfigElement, ConfigLocs, ConfigModel, ElementLoc, JsonModelIssue, SourceLoc } from './model.ts'
+export { parseConfig, parseConfigFile } from './parse.ts'
+export type { ConfigHost, ParseResult } from './parse.ts'
+export { SUPPORTED_EMBEDDED } from './embedded.ts'
+export { printConfig, printElement } from './print.ts'
+export {
+  parseArray,
+  parseBool,
+  parseEnum,
+  parseFloatValue,
+  parseHash,
+  parseInteger,
+  parseRegexp,
+  parseSize,
+  parseTime,
+  parseTyped,
+  TYPE_EXAMPLES,
+} from './types.ts'
+export type { ParamType, RegexpValue, TypedValue, TypeResult } from './types.ts'
+export { checkSchema, validateElement } from './schema.ts'
+export type { ConfigOf, ParamSpec, PluginSchema, SectionSpec, ValidationResult } from './schema.ts'
+export { checkStructure } from './structure.ts'
+export { closest, editDistance } from './suggest.ts'

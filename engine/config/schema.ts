@@ -1,0 +1,242 @@
+/**
+ * @module Plugin config schemas as plain data (params, nested sections such as <buffer>,
+ * <server>, <store>), and `validateElement`, which turns a model element into a typed config.
+ */
+import { ConfigError, type SourcePosition } from './errors.ts'
+import { getParam, hasParam, paramLoc, RESERVED_PARAMS, type ConfigElement, type ConfigLocs } from './model.ts'
+import { closest } from './suggest.ts'
+import { parseArray, parseTyped, TYPE_EXAMPLES, type ParamType, type RegexpValue, type TypedValue } from './types.ts'
+
+/** One param a plugin accepts. */
+export interface ParamSpec {
+  name: string
+  type: ParamType
+  description: string
+  /** Typed default; `null` means "no value" (Fluentd's `default: nil`). Absent + not required = undefined. */
+  default?: TypedValue | null
+  required?: boolean
+  /** The allowed values of an `enum`. */
+  values?: readonly string[]
+  /** The value is a list of `type` (JSON array or `a,b,c`), like Fluentd's `:array, value_type:`. */
+  multi?: boolean
+  /** Another accepted name (Fluentd's `alias:`). */
+  alias?: string
+  /** Hidden in logs and dumps. */
+  secret?: boolean
+  /** Why the param should no longer be used (still accepted, with a warning). */
+  deprecated?: string
+}
+
+/** A nested section a plugin accepts, e.g. `<buffer CHUNK_KEYS>`, `<server>` (multi), `<security>`. */
+export interface SectionSpec {
+  name: string
+  description: string
+  /** May appear several times; the config holds an array. */
+  multi?: boolean
+  required?: boolean
+  /** When absent, still produce its config from defaults (Fluentd's `init: true`). */
+  init?: boolean
+  schema: PluginSchema
+}
+
+/** What an element may contain. The same shape serves plugins and their nested sections. */
+export interface PluginSchema {
+  params: readonly ParamSpec[]
+  sections?: readonly SectionSpec[]
+  /** The section argument (`<buffer tag,time>` → `chunk_keys`), stored under its `name`. */
+  argument?: ParamSpec
+  /** Accept params not listed (e.g. record_transformer's `<record>`); they stay strings. */
+  additionalParams?: boolean
+}
+
+export interface ValidationResult<C> {
+  config: C
+  errors: ConfigError[]
+  warnings: ConfigError[]
+}
+
+type ScalarOf<P extends ParamSpec> = P['type'] extends 'string' | 'enum'
+  ? P extends { values: readonly (infer V)[] } ? V : string
+  : P['type'] extends 'integer' | 'float' | 'size' | 'time' ? number
+  : P['type'] extends 'bool' ? boolean
+  : P['type'] extends 'array' ? unknown[]
+  : P['type'] extends 'hash' ? Record<string, unknown>
+  : P['type'] extends 'regexp' ? RegexpValue
+  : never
+type ValueOf<P extends ParamSpec> = P extends { multi: true } ? ScalarOf<P>[] : ScalarOf<P>
+type Given<P extends ParamSpec> = P extends { required: true }
+  ? ValueOf<P>
+  : P extends { default: null } ? ValueOf<P> | null
+  : P extends { default: unknown } ? ValueOf<P>
+  : ValueOf<P> | undefined
+type SectionOf<S extends SectionSpec> = S extends { multi: true }
+  ? ConfigOf<S['schema']>[]
+  : S extends { required: true } | { init: true } ? ConfigOf<S['schema']>
+  : ConfigOf<S['schema']> | undefined
+
+/**
+ * The typed config a schema produces (use `as const satisfies PluginSchema` on the schema).
+ * Reserved `@` params, when written, are kept as strings under their names.
+ */
+export type ConfigOf<S extends PluginSchema> = { [P in S['params'][number] as P['name']]: Given<P> } & {
+  [X in NonNullable<S['sections']>[number] as X['name']]: SectionOf<X>
+} & (S['argument'] extends ParamSpec ? { [A in S['argument'] as A['name']]: Given<A> } : unknown) &
+  Partial<Record<'@type' | '@id' | '@label' | '@log_level', string>>
+
+const UNKNOWN_AT: SourcePosition = { file: '(model)', line: 0 }
+
+/**
+ * Checks an element against a schema and returns its typed config plus every problem found:
+ * unknown params and sections (with the closest known name), missing required ones, type errors
+ * (naming the type and an example), repeated single sections.
+ *
+ * @example
+ * const { config, errors } = validateElement(matchElement, outForwardSchema, locs)
+ */
+export function validateElement<S extends PluginSchema>(
+  element: ConfigElement,
+  schema: S,
+  locs?: ConfigLocs,
+): ValidationResult<ConfigOf<S>> {
+  const errors: ConfigError[] = []
+  const warnings: ConfigError[] = []
+  const config = validateInto(element, schema, locs, errors, warnings)
+  return { config: config as ConfigOf<S>, errors, warnings }
+}
+
+function validateInto(
+  element: ConfigElement,
+  schema: PluginSchema,
+  locs: ConfigLocs | undefined,
+  errors: ConfigError[],
+  warnings: ConfigError[],
+): Record<string, unknown> {
+  const config: Record<string, unknown> = {}
+  const tag = `<${element.name}>`
+  const at = (key?: string): SourcePosition & { includedFrom?: readonly SourcePosition[] } =>
+    (key === undefined ? locs?.get(element) : paramLoc(locs, element, key)) ?? UNKNOWN_AT
+  const report = (list: ConfigError[], pos: SourcePosition, reason: string, hint: string) =>
+    list.push(new ConfigError({ file: pos.file, line: pos.line, reason, hint, includedFrom: (pos as { includedFrom?: SourcePosition[] }).includedFrom, severity: list === warnings ? 'warning' : 'error' }))
+
+  const known = new Set<string>()
+  for (const spec of schema.params) {
+    known.add(spec.name)
+    if (spec.alias) known.add(spec.alias)
+    const key = hasParam(element, spec.name) ? spec.name : spec.alias && hasParam(element, spec.alias) ? spec.alias : undefined
+    if (key === undefined) {
+      if (spec.required) report(errors, at(), `missing required param ${spec.name} in ${tag}`, `add a line: ${spec.name} ${example(spec)}`)
+      else if (spec.default !== undefined) config[spec.name] = spec.default
+      continue
+    }
+    if (spec.deprecated) report(warnings, at(key), `${key} in ${tag} is deprecated`, spec.deprecated)
+    const result = typedValue(spec, getParam(element, key)!)
+    if (result.ok) config[spec.name] = result.value
+    else report(errors, at(key), `${key}: ${result.reason}`, result.hint)
+  }
+
+  if (schema.argument) {
+    const spec = schema.argument
+    if (element.arg === '') {
+      if (spec.required) report(errors, at(), `${tag} needs an argument: ${spec.name}`, `write <${element.name} ${example(spec)}>`)
+      else if (spec.default !== undefined) config[spec.name] = spec.default
+    } else {
+      const result = typedValue(spec, element.arg)
+      if (result.ok) config[spec.name] = result.value
+      else report(errors, at(), `argument of ${tag}: ${result.reason}`, result.hint)
+    }
+  }
+
+  for (const key of Object.keys(element.params)) {
+    if (known.has(key)) continue
+    if (RESERVED_PARAMS.includes(key)) {
+      config[key] = element.params[key]
+      continue
+    }
+    if (schema.additionalParams) {
+      config[key] = element.params[key]
+      continue
+    }
+    const suggestion = closest(key, [...known])
+    const hint = suggestion
+      ? `did you mean ${suggestion}?`
+      : known.size === 0
+        ? `${tag} takes no params`
+        : `known params: ${[...known].sort().join(', ')}`
+    report(errors, at(key), `unknown param ${key} in ${tag}`, hint)
+  }
+
+  const sections = schema.sections ?? []
+  const seen = new Map<string, ConfigElement>()
+  for (const child of element.elements) {
+    const spec = sections.find((s) => s.name === child.name)
+    const childAt = locs?.get(child) ?? UNKNOWN_AT
+    if (!spec) {
+      const suggestion = closest(child.name, sections.map((s) => s.name))
+      const hint = suggestion
+        ? `did you mean <${suggestion}>?`
+        : sections.length === 0
+          ? `${tag} takes no sections`
+          : `known sections: ${sections.map((s) => `<${s.name}>`).join(', ')}`
+      report(errors, childAt, `unknown section <${child.name}> in ${tag}`, hint)
+      continue
+    }
+    const childConfig = validateInto(child, spec.schema, locs, errors, warnings)
+    if (spec.multi) {
+      ;((config[spec.name] ??= []) as unknown[]).push(childConfig)
+    } else if (seen.has(spec.name)) {
+      const first = locs?.get(seen.get(spec.name)!)
+      report(errors, childAt, `only one <${spec.name}> is allowed in ${tag}`, first ? `the first one is at line ${first.line}; merge them` : 'merge them')
+    } else {
+      seen.set(spec.name, child)
+      config[spec.name] = childConfig
+    }
+  }
+  for (const spec of sections) {
+    if (element.elements.some((c) => c.name === spec.name)) continue
+    if (spec.required) report(errors, at(), `missing required section <${spec.name}> in ${tag}`, `add <${spec.name}> ... </${spec.name}>`)
+    else if (spec.multi) config[spec.name] = []
+    else if (spec.init) config[spec.name] = validateInto({ name: spec.name, arg: '', params: {}, elements: [] }, spec.schema, undefined, errors, warnings)
+  }
+  return config
+}
+
+function typedValue(spec: ParamSpec, text: string) {
+  if (!spec.multi) return parseTyped(spec.type, text, spec.values)
+  const list = parseArray(text)
+  if (!list.ok) return list
+  const out: unknown[] = []
+  for (const item of list.value) {
+    const result = parseTyped(spec.type, typeof item === 'string' ? item : JSON.stringify(item), spec.values)
+    if (!result.ok) return { ok: false as const, reason: `item ${JSON.stringify(item)} of the list: ${result.reason}`, hint: result.hint }
+    out.push(result.value)
+  }
+  return { ok: true as const, value: out }
+}
+
+function example(spec: ParamSpec): string {
+  if (spec.type === 'enum' && spec.values?.length) return spec.values[0]
+  return { string: 'VALUE', integer: '1', float: '1.0', bool: 'true', enum: 'VALUE', size: '8m', time: '60s', array: 'a,b', hash: 'k1:v1', regexp: '/^pattern$/' }[spec.type]
+}
+
+/** Problems in a schema itself (for plugin tests): duplicate names, enums without values, bad defaults. */
+export function checkSchema(schema: PluginSchema, path = 'schema'): string[] {
+  const problems: string[] = []
+  const names = new Set<string>()
+  for (const spec of [...schema.params, ...(schema.argument ? [schema.argument] : [])]) {
+    if (names.has(spec.name)) problems.push(`${path}: param ${spec.name} is declared twice`)
+    names.add(spec.name)
+    if (spec.type === 'enum' && !spec.values?.length) problems.push(`${path}: enum ${spec.name} has no values`)
+    if (spec.type === 'enum' && typeof spec.default === 'string' && !spec.values?.includes(spec.default)) {
+      problems.push(`${path}: default ${JSON.stringify(spec.default)} of ${spec.name} is not one of its values`)
+    }
+    if (spec.required && spec.default !== undefined) problems.push(`${path}: ${spec.name} is required and has a default`)
+    if (!(spec.type in TYPE_EXAMPLES)) problems.push(`${path}: ${spec.name} has unknown type ${spec.type}`)
+  }
+  const sectionNames = new Set<string>()
+  for (const section of schema.sections ?? []) {
+    if (sectionNames.has(section.name)) problems.push(`${path}: section <${section.name}> is declared twice`)
+    sectionNames.add(section.name)
+    problems.push(...checkSchema(section.schema, `${path} <${section.name}>`))
+  }
+  return problems
+}
