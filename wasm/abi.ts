@@ -18,6 +18,11 @@ export const MSG_OPTIONS_INVALID = 4
 export const MSG_HAS_SIZE = 8
 export const MSG_HAS_CHUNK = 16
 
+/** Entry flag bits; bits 8..15 hold the invalid reason (1 time, 2 record, 3 shape). */
+export const ENTRY_INVALID = 1
+export const ENTRY_TIME_INT = 2
+export const ENTRY_TIME_META = 4
+
 /** Message descriptor: 16 i32 words. */
 export const MSG_WORDS = 16
 export const M_START = 0

@@ -400,7 +400,11 @@ export class CoreRouteTable implements RouteTable {
   }
 
   lookup(tag: Uint8Array | string): Route {
-    const bytes = typeof tag === 'string' ? textEncoder.encode(tag) : tag
+    return this.route(this.lookupBytes(typeof tag === 'string' ? textEncoder.encode(tag) : tag))
+  }
+
+  /** Route id for tag bytes held in JS (copied into the core's scratch). */
+  lookupBytes(bytes: Uint8Array): number {
     if (bytes.length > this.tagScratchCap) {
       this.core.exports.free(this.tagScratch)
       this.tagScratchCap = Math.max(128, bytes.length)
@@ -408,7 +412,7 @@ export class CoreRouteTable implements RouteTable {
       if (this.tagScratch === 0) throw new CoreError('core.wasm is out of memory')
     }
     this.core.u8().set(bytes, this.tagScratch)
-    return this.route(this.lookupAt(this.tagScratch, bytes.length))
+    return this.lookupAt(this.tagScratch, bytes.length)
   }
 
   free(): void {

@@ -1,0 +1,261 @@
+/**
+ * @module The agent: turns a validated config model into running plugins and routers (Fluentd's
+ * RootAgent). Top-level `<filter>`/`<match>` make the root router, each `<label @NAME>` its own
+ * router, `@ERROR` catches failed emits, `<source>`s emit into the root or their `@label`.
+ * Every problem is a ConfigError with file:line and a hint; nothing starts unless all is valid.
+ * Lifecycle: start outputs, then filters, then inputs; stop inputs first, then shut the outputs down
+ * (they flush) within a deadline.
+ */
+
+import type { Core } from '../wasm/core.ts'
+import { ConfigError } from './config/errors.ts'
+import { getParam, type ConfigElement, type ConfigLocs, type ConfigModel } from './config/model.ts'
+import { validateElement } from './config/schema.ts'
+import { checkStructure } from './config/structure.ts'
+import { closest } from './config/suggest.ts'
+import type { EventStream } from './event-stream.ts'
+import type { Logger, LogLevel } from './log.ts'
+import { LOG_LEVELS } from './log.ts'
+import { createPluginMetrics, type PluginMetrics } from './metrics.ts'
+import type {
+  EmitTarget, FilterPlugin, InputPlugin, OutputPlugin, Plugin, PluginContext, PluginKind, PluginRegistry, Runtime,
+} from './plugin.ts'
+import { EventRouter, type RouterRule } from './router.ts'
+
+export interface AgentOptions {
+  core: Core
+  registry: PluginRegistry
+  log: Logger
+  runtime: Runtime
+  now?: () => number
+  hostname?: string
+}
+
+/** One configured plugin, as the monitor API lists it. */
+export interface PluginEntry {
+  id: string
+  type: string
+  kind: PluginKind
+  /** The label it belongs to (`@ROOT` for top level). */
+  label: string
+  plugin: Plugin
+  metrics: PluginMetrics
+  element: ConfigElement
+}
+
+export interface BuildResult {
+  agent: Agent | null
+  errors: ConfigError[]
+  warnings: ConfigError[]
+}
+
+const ROOT_LABEL = '@ROOT'
+
+export class Agent {
+  readonly routers = new Map<string, EventRouter>()
+  readonly plugins: PluginEntry[] = []
+  private started = false
+
+  constructor(readonly log: Logger) {}
+
+  /** The top-level router. */
+  get root(): EmitTarget {
+    return this.routers.get(ROOT_LABEL)!
+  }
+
+  async start(): Promise<void> {
+    for (const kind of ['output', 'filter', 'input'] as const) {
+      for (const p of this.plugins) if (p.kind === kind) await p.plugin.start?.()
+    }
+    this.started = true
+  }
+
+  /** Stops inputs, then shuts everything else down; gives up waiting after `deadlineMs`. */
+  async stop(deadlineMs = 30_000): Promise<void> {
+    if (!this.started) return
+    this.started = false
+    const inputs = this.plugins.filter((p) => p.kind === 'input')
+    const rest = this.plugins.filter((p) => p.kind !== 'input')
+    const all = (async () => {
+      await Promise.all(inputs.map((p) => p.plugin.stop?.()))
+      await Promise.all(rest.map((p) => p.plugin.stop?.()))
+      await Promise.all([...inputs, ...rest].map((p) => p.plugin.shutdown?.()))
+    })()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const deadline = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), deadlineMs) })
+    const outcome = await Promise.race([all.then(() => 'done' as const), deadline])
+    clearTimeout(timer)
+    if (outcome === 'timeout') this.log.warn('shutdown deadline passed; some plugins did not finish', { deadlineMs })
+    for (const router of this.routers.values()) router.free()
+  }
+}
+
+/** Builds an agent from a parsed model. Returns the errors instead when anything is wrong. */
+export function buildAgent(model: ConfigModel, locs: ConfigLocs | undefined, options: AgentOptions): BuildResult {
+  const builder = new Builder(model, locs, options)
+  return builder.build()
+}
+
+class Builder {
+  private readonly errors: ConfigError[] = []
+  private readonly warnings: ConfigError[] = []
+  private readonly agent: Agent
+  private nextObjectId = 0
+  private readonly ids = new Set<string>()
+  private errorRouter: EmitTarget | null = null
+
+  constructor(private readonly model: ConfigModel, private readonly locs: ConfigLocs | undefined, private readonly options: AgentOptions) {
+    this.agent = new Agent(options.log)
+  }
+
+  build(): BuildResult {
+    this.errors.push(...checkStructure(this.model, this.locs))
+    if (this.errors.length > 0) return { agent: null, errors: this.errors, warnings: this.warnings }
+    const top = this.directives(this.model.root.elements)
+    const labels = top.filter((e) => e.name === 'label')
+    const labelNames = new Set(labels.map((e) => e.arg))
+    // Routers first (so contexts can point at them), then sources.
+    this.buildRouter(ROOT_LABEL, top, labelNames)
+    for (const label of labels) this.buildRouter(label.arg, this.directives(label.elements), labelNames)
+    this.errorRouter = this.agent.routers.get('@ERROR') ?? null
+    for (const source of top.filter((e) => e.name === 'source')) {
+      const labelName = getParam(source, '@label')
+      if (labelName !== undefined && !labelNames.has(labelName) && labelName !== ROOT_LABEL) {
+        this.error(source, `unknown label ${labelName}`, `define <label ${labelName}> or fix the name`, '@label')
+        continue
+      }
+      this.createPlugin('input', source, labelName ?? ROOT_LABEL, labelNames)
+    }
+    if (this.errors.length > 0) return { agent: null, errors: this.errors, warnings: this.warnings }
+    return { agent: this.agent, errors: [], warnings: this.warnings }
+  }
+
+  /** Expands `<worker N>` / `<worker N-M>` for worker 0 (sluice runs one worker) and drops `<system>`. */
+  private directives(elements: readonly ConfigElement[]): ConfigElement[] {
+    const out: ConfigElement[] = []
+    for (const e of elements) {
+      if (e.name === 'worker') {
+        const m = /^(\d+)(?:-(\d+))?$/.exec(e.arg.trim())
+        const lo = m ? Number(m[1]) : NaN
+        const hi = m?.[2] !== undefined ? Number(m[2]) : lo
+        if (lo <= 0 && 0 <= hi) out.push(...this.directives(e.elements))
+        else this.warning(e, `<worker ${e.arg}> is skipped: sluice runs a single worker (worker 0)`, 'move the directives out of <worker> to run them')
+        continue
+      }
+      out.push(e)
+    }
+    return out
+  }
+
+  private buildRouter(name: string, elements: readonly ConfigElement[], labelNames: Set<string>): void {
+    const rules: RouterRule[] = []
+    for (const e of elements) {
+      if (e.name !== 'filter' && e.name !== 'match') continue
+      const kind = e.name === 'filter' ? 'filter' : 'output'
+      const entry = this.createPlugin(kind, e, name, labelNames)
+      if (entry === null) continue
+      if (kind === 'filter') rules.push({ kind: 'filter', pattern: e.arg, id: entry.id, plugin: entry.plugin as FilterPlugin })
+      else rules.push({ kind: 'match', pattern: e.arg, id: entry.id, plugin: entry.plugin as OutputPlugin })
+    }
+    const log = this.options.log.child({ router: name })
+    this.agent.routers.set(name, new EventRouter(name, this.options.core, rules, log, () => (name === '@ERROR' ? null : this.errorRouter)))
+  }
+
+  /** Creates a plugin instance (inputs, filters, outputs, and nested outputs such as <store>). */
+  createPlugin(kind: PluginKind, element: ConfigElement, label: string, labelNames: Set<string>): PluginEntry | null {
+    const type = getParam(element, '@type')
+    if (type === undefined || type === '') {
+      this.error(element, `<${element.name}> has no @type`, `add @type, e.g. @type ${kind === 'input' ? 'forward' : kind === 'filter' ? 'grep' : 'stdout'}`)
+      return null
+    }
+    const spec = this.options.registry.get(kind, type)
+    if (spec === undefined) {
+      const known = this.options.registry.names(kind)
+      const near = closest(type, known)
+      this.error(element, `unknown ${kind} plugin '${type}'`,
+        `${near ? `did you mean '${near}'? ` : ''}available: ${known.join(', ')}`, '@type')
+      return null
+    }
+    if (!spec.runtimes.includes(this.options.runtime)) {
+      this.error(element, `${kind} plugin '${type}' does not run on ${this.options.runtime}`, `it runs on: ${spec.runtimes.join(', ')}`, '@type')
+      return null
+    }
+    const logLevel = getParam(element, '@log_level')
+    if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+      this.error(element, `unknown @log_level '${logLevel}'`, `use one of ${LOG_LEVELS.join(', ')}`, '@log_level')
+      return null
+    }
+    const written = getParam(element, '@id')
+    if (written !== undefined && this.ids.has(written)) {
+      this.error(element, `duplicate @id '${written}'`, 'every @id must be unique: it names buffer directories and metrics', '@id')
+      return null
+    }
+    const id = written ?? `object:${(this.nextObjectId++).toString(16)}`
+    this.ids.add(id)
+    const validated = validateElement(element, spec.schema, this.locs)
+    this.errors.push(...validated.errors)
+    this.warnings.push(...validated.warnings)
+    if (validated.errors.length > 0) return null
+    const relabel = getParam(element, '@label')
+    if (relabel !== undefined && kind !== 'input' && relabel !== ROOT_LABEL && !labelNames.has(relabel)) {
+      this.error(element, `unknown label ${relabel}`, `define <label ${relabel}> or fix the name`, '@label')
+      return null
+    }
+    const metrics = createPluginMetrics(id, type, kind)
+    const ctx = this.context(id, type, label, labelNames, logLevel as LogLevel | undefined, metrics)
+    let plugin: Plugin
+    try {
+      plugin = spec.create(ctx, validated.config, element)
+    } catch (err) {
+      this.error(element, `cannot configure ${kind} plugin '${type}': ${err instanceof Error ? err.message : String(err)}`,
+        'check the parameters of this directive')
+      return null
+    }
+    const entry: PluginEntry = { id, type, kind, label, plugin, metrics, element }
+    this.agent.plugins.push(entry)
+    return entry
+  }
+
+  private context(id: string, type: string, label: string, labelNames: Set<string>, level: LogLevel | undefined,
+    metrics: PluginMetrics): PluginContext & { createOutput(element: ConfigElement): OutputPlugin | null } {
+    const routers = this.agent.routers
+    const target = (name: string): EmitTarget => ({
+      emit: (stream: EventStream) => {
+        const router = routers.get(name)
+        if (router === undefined) throw new Error(`no router for label ${name}`)
+        return router.emit(stream)
+      },
+    })
+    return {
+      core: this.options.core,
+      id,
+      log: this.options.log.child({ plugin_id: id, type }, level),
+      metrics,
+      router: target(label),
+      label: (name: string) => {
+        if (name !== ROOT_LABEL && !labelNames.has(name)) throw new Error(`unknown label ${name}`)
+        return target(name)
+      },
+      get errorRouter() {
+        return routers.get('@ERROR') ?? null
+      },
+      now: this.options.now ?? Date.now,
+      hostname: this.options.hostname ?? 'localhost',
+      createOutput: (element: ConfigElement) => this.createPlugin('output', element, label, labelNames)?.plugin as OutputPlugin | null,
+    }
+  }
+
+  private error(element: ConfigElement, reason: string, hint: string, param?: string): void {
+    this.errors.push(this.problem(element, reason, hint, param, 'error'))
+  }
+
+  private warning(element: ConfigElement, reason: string, hint: string): void {
+    this.warnings.push(this.problem(element, reason, hint, undefined, 'warning'))
+  }
+
+  private problem(element: ConfigElement, reason: string, hint: string, param: string | undefined, severity: 'error' | 'warning'): ConfigError {
+    const loc = this.locs?.get(element)
+    const at = (param ? loc?.params.get(param) : undefined) ?? loc
+    return new ConfigError({ file: at?.file ?? '(config)', line: at?.line ?? 0, reason, hint, severity, includedFrom: at?.includedFrom })
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * @module EventStream: a batch of events for one tag, kept as the msgpack entries stream
+ * `[time, record]*` (Fluentd's MessagePackEventStream, and the format of a buffer chunk). Records
+ * stay bytes on the pass-through path; this module builds streams from objects and reads them back
+ * for the plugins that need fields. A stream is immutable once made: outputs keep references.
+ */
+
+import { decode, Encoder } from '@msgpack/msgpack'
+import type { Core } from '../wasm/core.ts'
+import * as abi from '../wasm/abi.ts'
+import { EventTime, eventTimeCodec } from './event-time.ts'
+
+export interface EventStream {
+  readonly tag: string
+  /** Concatenated `[EventTime, record]` entries. */
+  readonly entries: Uint8Array
+  readonly count: number
+}
+
+/** One event as objects: for filters that read fields, tests and tools. */
+export interface Event {
+  time: EventTime
+  record: Record<string, unknown>
+}
+
+const encoder = new Encoder({ extensionCodec: eventTimeCodec, useBigInt64: true, ignoreUndefined: true })
+
+/** Decodes a record's msgpack bytes (64-bit integers come back as bigint: exact). */
+export function decodeRecord(bytes: Uint8Array): Record<string, unknown> {
+  return decode(bytes, { extensionCodec: eventTimeCodec, useBigInt64: true }) as Record<string, unknown>
+}
+
+export function encodeRecord(record: Record<string, unknown>): Uint8Array {
+  return encoder.encode(record)
+}
+
+/** Builds a stream from objects (EventTime is written as ext 0). */
+export function streamFromEvents(tag: string, events: readonly Event[]): EventStream {
+  const parts = events.map((e) => encoder.encode([e.time, e.record]))
+  return { tag, entries: concat(parts), count: events.length }
+}
+
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]
+  let size = 0
+  for (const p of parts) size += p.length
+  const out = new Uint8Array(size)
+  let o = 0
+  for (const p of parts) {
+    out.set(p, o)
+    o += p.length
+  }
+  return out
+}
+
+/**
+ * Calls `visit(sec, nsec, recordStart, recordEnd, bytes)` for every valid entry of the stream,
+ * using the core's entry walk (no object per event). `bytes` is a view of WASM memory valid only
+ * during the call; ranges index into it.
+ */
+export function eachEntry(
+  core: Core,
+  stream: EventStream,
+  visit: (sec: number, nsec: number, recordStart: number, recordEnd: number, bytes: Uint8Array) => void,
+): void {
+  core.aux(stream.entries)
+  const st = core.exports.walkEntries(stream.entries.length)
+  if (st !== abi.STATUS_OK) throw new Error(`event stream for ${stream.tag} is not a valid entries stream (status ${st})`)
+  const n = core.result(abi.R_AUX_ENTRY_COUNT)
+  for (let i = 0; i < n; i++) {
+    const flags = core.entry(i, abi.E_FLAGS, true)
+    if (flags & abi.ENTRY_INVALID) continue
+    visit(core.entry(i, abi.E_SEC, true), core.entry(i, abi.E_NSEC, true), core.entry(i, abi.E_RECORD_START, true),
+      core.entry(i, abi.E_RECORD_END, true), core.u8())
+  }
+}
+
+/** Decodes every event of a stream into objects. */
+export function decodeStream(core: Core, stream: EventStream): Event[] {
+  const events: Event[] = []
+  eachEntry(core, stream, (sec, nsec, start, end, bytes) => {
+    events.push({ time: new EventTime(sec, nsec), record: decodeRecord(bytes.subarray(start, end)) })
+  })
+  return events
+}

@@ -1,0 +1,105 @@
+/**
+ * @module The plugin API. A plugin is a data descriptor (`PluginSpec`: Fluentd's type name, kind,
+ * config schema, the runtimes it runs on, a factory); an instance implements the small override
+ * points of Fluentd's base classes: an input emits into a router, a filter maps a stream to a stream
+ * (or drops it), an output accepts streams. Lifecycle words are Fluentd's: start, stop, shutdown.
+ */
+
+import type { Core } from '../wasm/core.ts'
+import type { ConfigElement } from './config/model.ts'
+import type { PluginSchema } from './config/schema.ts'
+import type { EventStream } from './event-stream.ts'
+import type { Logger } from './log.ts'
+import type { PluginMetrics } from './metrics.ts'
+
+export type PluginKind = 'input' | 'filter' | 'output'
+export type Runtime = 'node' | 'workers' | 'browser'
+
+/**
+ * What an emit returns: nothing when the events are accepted synchronously (in the output's
+ * buffer), a promise when acceptance waits (a file write, `overflow_action block`). It throws
+ * (or rejects) when the events were not accepted; the input then must not ack them.
+ */
+export type EmitResult = void | Promise<void>
+
+/** Anything events can be emitted into: a router, an output, a label. */
+export interface EmitTarget {
+  emit(stream: EventStream): EmitResult
+}
+
+/** Where a plugin's events go and where it can find the others. */
+export interface PluginContext {
+  core: Core
+  /** The `@id`, or a generated `object:<n>` like Fluentd's. */
+  id: string
+  log: Logger
+  metrics: PluginMetrics
+  /** The router of the context the plugin is defined in (its `@label`'s router for inputs that set one). */
+  router: EmitTarget
+  /** A label's router (`@ROOT` is the top-level one); throws for an unknown label. */
+  label(name: string): EmitTarget
+  /** The `@ERROR` label's router, when the config has one. */
+  errorRouter: EmitTarget | null
+  /** Milliseconds since the epoch; injectable for tests. */
+  now(): number
+  /** This host's name (for `${hostname}` and the like). */
+  hostname: string
+}
+
+export interface Plugin {
+  start?(): Promise<void> | void
+  /** Stop taking new work (inputs close listeners; outputs stop flushing on timers). */
+  stop?(): Promise<void> | void
+  /** Flush what must be flushed and release everything; bounded by the caller's deadline. */
+  shutdown?(): Promise<void> | void
+}
+
+export interface InputPlugin extends Plugin {}
+
+export interface FilterPlugin extends Plugin {
+  /** Returns the stream to pass on (possibly the same object), or null to drop it whole. */
+  filter(stream: EventStream): EventStream | null
+}
+
+export interface OutputPlugin extends Plugin, EmitTarget {
+  /** Fluentd monitor_agent fields (buffer sizes, retry state…), merged into /api/plugins.json. */
+  status?(): Record<string, unknown>
+}
+
+export interface PluginInstances {
+  input: InputPlugin
+  filter: FilterPlugin
+  output: OutputPlugin
+}
+
+/** A plugin descriptor. `name` is Fluentd's `@type` (`forward`, `stdout`, `grep` …). */
+export interface PluginSpec<K extends PluginKind = PluginKind, C = any> {
+  name: string
+  kind: K
+  description: string
+  schema: PluginSchema
+  runtimes: readonly Runtime[]
+  create(ctx: PluginContext, config: C, element: ConfigElement): PluginInstances[K]
+}
+
+/** The plugins a runtime offers, by kind and `@type`. */
+export class PluginRegistry {
+  private readonly specs = new Map<string, PluginSpec>()
+
+  register(...specs: PluginSpec[]): this {
+    for (const spec of specs) this.specs.set(`${spec.kind}:${spec.name}`, spec)
+    return this
+  }
+
+  get<K extends PluginKind>(kind: K, name: string): PluginSpec<K> | undefined {
+    return this.specs.get(`${kind}:${name}`) as PluginSpec<K> | undefined
+  }
+
+  names(kind: PluginKind): string[] {
+    return [...this.specs.values()].filter((s) => s.kind === kind).map((s) => s.name).sort()
+  }
+
+  all(): PluginSpec[] {
+    return [...this.specs.values()]
+  }
+}

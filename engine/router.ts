@@ -1,0 +1,117 @@
+/**
+ * @module EventRouter: one ordered list of `<filter>` and `<match>` rules (the root's, or one
+ * label's) on the core's route table. For a stream's tag: the filters matched before the first
+ * matching match run in order, then that match's output takes the stream; no match → dropped with a
+ * "no patterns matched" warning at counts 1, 2, 4 … 256, then every 512th (Fluentd's rate).
+ * An output that fails to accept a stream sends it to `@ERROR` when the config has that label;
+ * otherwise the error goes back to the input (which then must not ack).
+ */
+
+import type { Core, CoreRouteTable } from '../wasm/core.ts'
+import type { EventStream } from './event-stream.ts'
+import type { Logger } from './log.ts'
+import type { EmitResult, EmitTarget, FilterPlugin, OutputPlugin } from './plugin.ts'
+
+export type RouterRule =
+  | { kind: 'filter'; pattern: string; id: string; plugin: FilterPlugin }
+  | { kind: 'match'; pattern: string; id: string; plugin: OutputPlugin }
+
+interface Pipeline {
+  filters: FilterPlugin[]
+  output: OutputPlugin | null
+}
+
+const textEncoder = new TextEncoder()
+
+export class EventRouter implements EmitTarget {
+  private readonly table: CoreRouteTable
+  private readonly pipelines: Pipeline[] = []
+  private noMatchCount = 0
+  private tagBuffer = new Uint8Array(256)
+
+  constructor(
+    readonly name: string,
+    core: Core,
+    private readonly rules: readonly RouterRule[],
+    private readonly log: Logger,
+    /** Resolved lazily: labels are built after the routers that point at them. */
+    private readonly errorRouter: () => EmitTarget | null = () => null,
+    /** Inside `@FLUENT_LOG`-like labels the no-match warning is silenced. */
+    private readonly warnNoMatch = true,
+  ) {
+    this.table = core.matcher.compile(rules.map((r) => ({ kind: r.kind, pattern: r.pattern }))) as CoreRouteTable
+  }
+
+  /** The filters and output a tag takes (for tools and the UI's route trace). */
+  routeOf(tag: string): { filters: string[]; match: string | null } {
+    const route = this.table.lookup(tag)
+    return {
+      filters: route.filters.map((i) => this.rules[i].id),
+      match: route.match >= 0 ? this.rules[route.match].id : null,
+    }
+  }
+
+  emit(stream: EventStream): EmitResult {
+    const pipeline = this.pipelineFor(stream.tag)
+    let current: EventStream | null = stream
+    for (const filter of pipeline.filters) {
+      current = filter.filter(current)
+      if (current === null || current.count === 0) return
+    }
+    if (pipeline.output === null) {
+      this.noMatch(current.tag)
+      return
+    }
+    return this.deliver(pipeline.output, current)
+  }
+
+  private deliver(output: OutputPlugin, stream: EventStream): EmitResult {
+    const error = this.errorRouter()
+    if (error === null) return output.emit(stream)
+    let result: EmitResult
+    try {
+      result = output.emit(stream)
+    } catch (err) {
+      this.log.warn('emit failed; sending the events to @ERROR', { tag: stream.tag, error: String(err) })
+      return error.emit(stream)
+    }
+    if (result instanceof Promise) {
+      return result.catch((err) => {
+        this.log.warn('emit failed; sending the events to @ERROR', { tag: stream.tag, error: String(err) })
+        return error.emit(stream)
+      })
+    }
+  }
+
+  private pipelineFor(tag: string): Pipeline {
+    const bytes = this.encodeTag(tag)
+    const id = this.table.lookupBytes(bytes)
+    let pipeline = this.pipelines[id]
+    if (pipeline === undefined) {
+      const route = this.table.route(id)
+      pipeline = {
+        filters: route.filters.map((i) => (this.rules[i] as Extract<RouterRule, { kind: 'filter' }>).plugin),
+        output: route.match >= 0 ? (this.rules[route.match] as Extract<RouterRule, { kind: 'match' }>).plugin : null,
+      }
+      this.pipelines[id] = pipeline
+    }
+    return pipeline
+  }
+
+  private encodeTag(tag: string): Uint8Array {
+    if (tag.length * 3 > this.tagBuffer.length) this.tagBuffer = new Uint8Array(tag.length * 3)
+    const { written } = textEncoder.encodeInto(tag, this.tagBuffer)
+    return this.tagBuffer.subarray(0, written)
+  }
+
+  private noMatch(tag: string): void {
+    if (!this.warnNoMatch) return
+    const c = ++this.noMatchCount
+    const logNow = c < 512 ? (c & (c - 1)) === 0 : c % 512 === 0
+    if (logNow) this.log.warn('no patterns matched', { tag, router: this.name, count: c })
+  }
+
+  free(): void {
+    this.table.free()
+  }
+}
