@@ -55,7 +55,9 @@ export class Core {
   }
 
   static async fromBytes(bytes: BufferSource): Promise<Core> {
-    const { instance } = await WebAssembly.instantiate(bytes, {})
+    // Typed loosely: workerd's typings only declare instantiate(Module), and Workers cannot compile bytes anyway.
+    const instantiate = WebAssembly.instantiate as (b: BufferSource, i: object) => Promise<WebAssembly.WebAssemblyInstantiatedSource>
+    const { instance } = await instantiate(bytes, {})
     return new Core(instance)
   }
 
