@@ -56,7 +56,7 @@ export class Core {
 
   static async fromBytes(bytes: BufferSource): Promise<Core> {
     // Typed loosely: workerd's typings only declare instantiate(Module), and Workers cannot compile bytes anyway.
-    const instantiate = WebAssembly.instantiate as (b: BufferSource, i: object) => Promise<WebAssembly.WebAssemblyInstantiatedSource>
+    const instantiate = WebAssembly.instantiate as unknown as (b: BufferSource, i: object) => Promise<{ instance: WebAssembly.Instance }>
     const { instance } = await instantiate(bytes, {})
     return new Core(instance)
   }
