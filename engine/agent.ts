@@ -109,8 +109,9 @@ class Builder {
   }
 
   build(): BuildResult {
+    // Structure problems (labels, @type, <worker>) are reported once here; building goes on so the
+    // plugin errors of the same config are reported in the same run.
     this.errors.push(...checkStructure(this.model, this.locs))
-    if (this.errors.length > 0) return { agent: null, errors: this.errors, warnings: this.warnings }
     const top = this.directives(this.model.root.elements)
     const labels = top.filter((e) => e.name === 'label')
     const labelNames = new Set(labels.map((e) => e.arg))
@@ -120,10 +121,7 @@ class Builder {
     this.errorRouter = this.agent.routers.get('@ERROR') ?? null
     for (const source of top.filter((e) => e.name === 'source')) {
       const labelName = getParam(source, '@label')
-      if (labelName !== undefined && !labelNames.has(labelName) && labelName !== ROOT_LABEL) {
-        this.error(source, `unknown label ${labelName}`, `define <label ${labelName}> or fix the name`, '@label')
-        continue
-      }
+      if (labelName !== undefined && !labelNames.has(labelName) && labelName !== ROOT_LABEL) continue // reported by checkStructure
       this.createPlugin('input', source, labelName ?? ROOT_LABEL, labelNames)
     }
     if (this.errors.length > 0) return { agent: null, errors: this.errors, warnings: this.warnings }
@@ -164,10 +162,7 @@ class Builder {
   /** Creates a plugin instance (inputs, filters, outputs, and nested outputs such as <store>). */
   createPlugin(kind: PluginKind, element: ConfigElement, label: string, labelNames: Set<string>): PluginEntry | null {
     const type = getParam(element, '@type')
-    if (type === undefined || type === '') {
-      this.error(element, `<${element.name}> has no @type`, `add @type, e.g. @type ${kind === 'input' ? 'forward' : kind === 'filter' ? 'grep' : 'stdout'}`)
-      return null
-    }
+    if (type === undefined || type === '') return null // reported by checkStructure
     const spec = this.options.registry.get(kind, type)
     if (spec === undefined) {
       const known = this.options.registry.names(kind)
@@ -197,10 +192,7 @@ class Builder {
     this.warnings.push(...validated.warnings)
     if (validated.errors.length > 0) return null
     const relabel = getParam(element, '@label')
-    if (relabel !== undefined && kind !== 'input' && relabel !== ROOT_LABEL && !labelNames.has(relabel)) {
-      this.error(element, `unknown label ${relabel}`, `define <label ${relabel}> or fix the name`, '@label')
-      return null
-    }
+    if (relabel !== undefined && relabel !== ROOT_LABEL && !labelNames.has(relabel)) return null // reported by checkStructure
     const metrics = createPluginMetrics(id, type, kind)
     const ctx = this.context(id, type, label, labelNames, logLevel as LogLevel | undefined, metrics)
     let plugin: Plugin

@@ -1,0 +1,31 @@
+/**
+ * @module Builds and starts an agent from fluent.conf text for tests, with a log that is kept in
+ * memory, and stops it afterwards. Pass the plugins the test needs in `registry`.
+ */
+
+import { loadCore } from '../../wasm/load-node.ts'
+import { parseConfig } from '../../engine/config/parse.ts'
+import { buildAgent, type Agent } from '../../engine/agent.ts'
+import { createLogger, type LogRecord } from '../../engine/log.ts'
+import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
+import { captureOutput } from './capture-output.ts'
+
+export interface TestAgent {
+  agent: Agent
+  logs: LogRecord[]
+  stop(): Promise<void>
+}
+
+/** Parses, validates, builds and starts; throws with every config error when invalid. */
+export async function startAgent(conf: string, plugins: readonly PluginSpec[], options: { now?: () => number } = {}): Promise<TestAgent> {
+  const core = await loadCore()
+  const registry = new PluginRegistry().register(captureOutput, ...plugins)
+  const parsed = parseConfig(conf, 'test.conf', { env: {}, hostname: 'test-host', workerId: 0 })
+  if (parsed.errors.length > 0) throw new Error(parsed.errors.map((e) => e.message).join('\n'))
+  const logs: LogRecord[] = []
+  const log = createLogger((r) => logs.push(r), 'debug')
+  const built = buildAgent(parsed.config, parsed.locs, { core, registry, log, runtime: 'node', hostname: 'test-host', now: options.now })
+  if (built.agent === null) throw new Error(built.errors.map((e) => e.message).join('\n'))
+  await built.agent.start()
+  return { agent: built.agent, logs, stop: () => built.agent!.stop(10_000) }
+}
