@@ -23,6 +23,7 @@ export {
 } from './model.ts'
 export type { ConfigElement, ConfigLocs, ConfigModel, ElementLoc, JsonModelIssue, SourceLoc } from './model.ts'
 export { parseConfig, parseConfigFile } from './parse.ts'
+export { globToRegExp, memoryHost } from './memory-host.ts'
 export type { ConfigHost, ParseResult } from './parse.ts'
 export { SUPPORTED_EMBEDDED } from './embedded.ts'
 export { printConfig, printElement } from './print.ts'

@@ -111,7 +111,11 @@ function readValue(ctx: StatementContext, key: string): EmbeddedValue | undefine
     return expectLineEnd(ctx, 'the quoted value', key) ? value : undefined
   }
   const value = scanBare(cursor)
-  if (value.startsWith('#')) {
+  if (value.includes('#{')) {
+    parser.diagnostics.warnings.push(
+      cursor.diagnostic(start, `#{...} in the value of ${key} stays literal text: embedded code is evaluated only inside double quotes`, `write ${key} "${value}" to evaluate it`, { severity: 'warning' }),
+    )
+  } else if (value.startsWith('#')) {
     parser.diagnostics.warnings.push(
       cursor.diagnostic(start, `the value of ${key} starts with '#', which Fluentd reads as part of the value, not as a comment`, `quote it ("${value}") to make that explicit, or remove it`, { severity: 'warning' }),
     )
@@ -161,6 +165,7 @@ function endsLine(cursor: Cursor): boolean {
 function expectLineEnd(ctx: StatementContext, what: string, key: string): boolean {
   const { cursor } = ctx
   if (cursor.lineEnd()) return true
+  cursor.skipBlanks()
   ctx.parser.diagnostics.errors.push(
     cursor.diagnostic(cursor.pos, `unexpected text after ${what} of ${key}`, 'a value must end its line; a comment needs whitespace then #'),
   )

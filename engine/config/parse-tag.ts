@@ -66,6 +66,7 @@ export function parseStartTag(ctx: StatementContext, open: OpenSection[]): void 
   } else {
     cursor.pos++
     if (!cursor.lineEnd()) {
+      cursor.skipBlanks()
       const sameLineTag = cursor.text.slice(cursor.pos).match(/^[ \t]*</)
       errors.push(
         cursor.diagnostic(cursor.pos, `unexpected text after ${tag}`, sameLineTag ? 'each tag goes on its own line' : 'a start tag must be alone on its line; params go on the lines below it'),
@@ -95,7 +96,8 @@ export function parseEndTag(ctx: StatementContext, open: OpenSection[], targetNa
   cursor.pos += 2
   const { name, bad } = readTagName(ctx)
   cursor.skipBlanks()
-  if (bad || name === '') {
+  const top = open[open.length - 1]
+  if ((bad && top?.element.name !== name) || name === '') {
     errors.push(cursor.diagnostic(tagStart, name === '' ? 'an end tag needs a name after </' : `invalid section name </${name}>`, NAME_HINT))
   } else if (cursor.peek() !== '>') {
     errors.push(cursor.diagnostic(cursor.pos, `unexpected text in the end tag </${name}>`, 'an end tag is just </name>; it takes no argument'))
@@ -103,6 +105,7 @@ export function parseEndTag(ctx: StatementContext, open: OpenSection[], targetNa
   }
   if (cursor.peek() === '>') cursor.pos++
   if (!cursor.lineEnd()) {
+    cursor.skipBlanks()
     errors.push(cursor.diagnostic(cursor.pos, `unexpected text after </${name}>`, 'each tag goes on its own line'))
     if (!/^[ \t]*</.test(cursor.text.slice(cursor.pos))) cursor.skipLine()
     else cursor.skipBlanks()
@@ -115,7 +118,6 @@ export function parseEndTag(ctx: StatementContext, open: OpenSection[], targetNa
     parser.error(here, `end tag </${name}> without a start tag`, hint)
     return
   }
-  const top = open[open.length - 1]
   if (top.element.name === name) {
     top.loc.endLine = line
     open.pop()

@@ -56,7 +56,7 @@ export function formatKey(key: string, atTop = false): string {
 /** A value prints bare when the parser would read the same text back. */
 export function formatValue(value: string): string {
   if (value.startsWith('[') || value.startsWith('{')) return isCompactJson(value) ? value : quote(value)
-  if (/^[^\s"'#]/.test(value) && !/[\r\n]/.test(value) && !/[ \t]$/.test(value) && !/[ \t]#/.test(value)) {
+  if (/^[^\s"'#]/.test(value) && !/[\r\n]|[ \t]#|#\{|[ \t]$/.test(value)) {
     return value
   }
   return quote(value)
