@@ -39,7 +39,7 @@ export function newChunkId(nowMs: number = Date.now(), random: (bytes: Uint8Arra
 }
 
 function fillRandom(bytes: Uint8Array): void {
-  crypto.getRandomValues(bytes)
+  crypto.getRandomValues(bytes as Uint8Array<ArrayBuffer>)
 }
 
 export function chunkIdHex(id: Uint8Array): string {
