@@ -20,6 +20,8 @@ import { type MsgNode, isStop, scanObject } from './msgpack-scan.ts'
 import { noOptions, readOptions } from './options.ts'
 
 const NO_LIMIT = 0xffffffff
+/** `need` is an i32 across the ABI: larger lower bounds are reported as this (still a lower bound). */
+const NEED_CAP = 0x7fffffff
 
 /** A message's description, or the offset where its packed payload is broken. */
 type Described = { ok: true; message: MessageInfo } | { ok: false; errorOffset: number }
@@ -104,7 +106,7 @@ function frame(bytes: Uint8Array, maxFrame: number = NO_LIMIT): FrameOutcome {
     if (isStop(top)) {
       switch (top.kind) {
         case 'needMore':
-          return { status: FrameStatus.NEED_MORE, consumed: start, messages, need: top.need - start, errorOffset: -1 }
+          return { status: FrameStatus.NEED_MORE, consumed: start, messages, need: Math.min(top.need - start, NEED_CAP), errorOffset: -1 }
         case 'tooLarge':
           return { status: FrameStatus.FRAME_TOO_LARGE, consumed: start, messages, need: 0, errorOffset: -1 }
         case 'invalid':
