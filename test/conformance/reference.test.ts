@@ -3,5 +3,7 @@
  */
 import { referenceFramer } from '../../wasm/reference/framer.ts'
 import { runFramerConformance } from './framer.cases.ts'
+import { runFramerProperties } from './framer.properties.ts'
 
 runFramerConformance('reference', () => referenceFramer)
+runFramerProperties('reference', () => referenceFramer)

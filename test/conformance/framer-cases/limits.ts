@@ -75,6 +75,8 @@ export function limitCases(fut: FramerUnderTest): void {
       ['nested containers add up', '92 93 94', 3 + 4 + 2 + 1],
       ['map header: keys and values owed', '82 a1 6b', 3 + 3],
       ['float64 half there', '92 a1 74 cb 00 00', 3 + 9],
+      ['capped at 2^31 − 1 (an i32 across the ABI)', 'db 80 00 00 00', 2 ** 31 - 1],
+      ['just under the cap', 'c6 7f ff ff f9', 2 ** 31 - 2],
     ] as const)('need: %s', (_, input, need) => {
       expect(fut.frame(hex(input))).toMatchObject({ status: FrameStatus.NEED_MORE, need })
     })
