@@ -212,7 +212,7 @@ function readElement(value: unknown, path: string, issues: JsonModelIssue[]): Co
     issues.push({ path: `${path}.params`, message: `expected an object, got ${describe(params)}`, hint: 'params is { "key": "value" } with string values' })
   } else {
     for (const [key, v] of Object.entries(params)) {
-      const at = `${path}.params${/^[A-Za-z_@][\w@]*$/.test(key) ? '.' + key : `[${JSON.stringify(key)}]`}`
+      const at = `${path}.params${/^[A-Za-z_]\w*$/.test(key) ? '.' + key : `[${JSON.stringify(key)}]`}`
       if (key === '@include') {
         issues.push({ path: at, message: '@include is not a param', hint: 'the model holds the expanded config: inline the included file' })
       } else if (typeof v !== 'string') {

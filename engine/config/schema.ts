@@ -78,10 +78,13 @@ type SectionOf<S extends SectionSpec> = S extends { multi: true }
  * The typed config a schema produces (use `as const satisfies PluginSchema` on the schema).
  * Reserved `@` params, when written, are kept as strings under their names.
  */
-export type ConfigOf<S extends PluginSchema> = { [P in S['params'][number] as P['name']]: Given<P> } & {
-  [X in NonNullable<S['sections']>[number] as X['name']]: SectionOf<X>
-} & (S['argument'] extends ParamSpec ? { [A in S['argument'] as A['name']]: Given<A> } : unknown) &
-  Partial<Record<'@type' | '@id' | '@label' | '@log_level', string>>
+export type ConfigOf<S extends PluginSchema> = Simplify<
+  { [P in S['params'][number] as P['name']]: Given<P> } & {
+    [X in NonNullable<S['sections']>[number] as X['name']]: SectionOf<X>
+  } & (S['argument'] extends ParamSpec ? { [A in S['argument'] as A['name']]: Given<A> } : unknown) &
+    Partial<Record<'@type' | '@id' | '@label' | '@log_level', string>>
+>
+type Simplify<T> = { [K in keyof T]: T[K] } & {}
 
 const UNKNOWN_AT: SourcePosition = { file: '(model)', line: 0 }
 
