@@ -1,0 +1,129 @@
+/**
+ * @module in_forward's config schema (Fluentd's names and defaults, plus sluice's explicit limits)
+ * and the checks that span several params. `<security>` and `<transport tls>` are parsed so the
+ * error can say "not supported yet" instead of "unknown section".
+ */
+
+import type { ConfigOf, PluginSchema } from '../../../engine/config/schema.ts'
+
+const MiB = 1024 * 1024
+
+export const inForwardSchema = {
+  params: [
+    { name: 'port', type: 'integer', default: 24224, description: 'TCP port (and the UDP heartbeat port).' },
+    { name: 'bind', type: 'string', default: '0.0.0.0', description: 'Address to listen on.' },
+    { name: 'backlog', type: 'integer', default: null, description: 'Listen backlog (the OS default when unset).' },
+    { name: 'linger_timeout', type: 'integer', default: 0, description: 'Seconds to wait for the peer to close after sluice closed a connection; 0 closes at once once the last write is flushed.' },
+    { name: 'blocking_timeout', type: 'time', default: 0.5, description: 'Accepted for Fluentd compatibility; sluice never blocks the event loop.' },
+    { name: 'tag', type: 'string', default: null, description: 'Replace the incoming tag.' },
+    { name: 'add_tag_prefix', type: 'string', default: null, description: 'Prefix the tag with "<prefix>." (Fluentd adds the dot).' },
+    { name: 'resolve_hostname', type: 'bool', default: null, description: 'Look up the peer host name (used in logs and source_hostname_key).' },
+    { name: 'source_address_key', type: 'string', default: null, description: 'Add the peer IP address to every record under this key.' },
+    { name: 'source_hostname_key', type: 'string', default: null, description: 'Add the peer host name to every record under this key (implies resolve_hostname).' },
+    { name: 'deny_keepalive', type: 'bool', default: false, description: 'Close each connection after its first message (after writing its ack).' },
+    { name: 'send_keepalive_packet', type: 'bool', default: false, description: 'Enable TCP keepalive probes (SO_KEEPALIVE).' },
+    { name: 'chunk_size_warn_limit', type: 'size', default: null, description: 'Warn when a message is larger than this.' },
+    { name: 'chunk_size_limit', type: 'size', default: null, description: 'Drop a message larger than this WITHOUT an ack (the connection stays open; Fluentd behaviour).' },
+    { name: 'skip_invalid_event', type: 'bool', default: true, description: 'Drop events whose time or record is invalid, with a warning (Fluentd ≥ 1.19 default).' },
+    { name: 'decompression_size_limit', type: 'size', default: 256 * MiB, description: 'Most bytes a gzip-compressed message may inflate to; more closes the connection.' },
+    { name: 'max_frame_size', type: 'size', default: 16 * MiB, description: 'Most bytes of one msgpack (or JSON) message; a longer one closes the connection.' },
+    { name: 'max_connections', type: 'integer', default: 10_000, description: 'Open connections at most; newer ones are closed at once with a log line.' },
+    { name: 'idle_timeout', type: 'time', default: null, description: 'Close a connection that sent nothing for this long (unset: never).' },
+  ],
+  sections: [
+    {
+      name: 'transport',
+      description: 'Transport (only tcp for now).',
+      schema: {
+        argument: { name: 'protocol', type: 'enum', values: ['tcp', 'tls'], default: 'tcp', description: 'tcp or tls' },
+        params: [
+          { name: 'linger_timeout', type: 'integer', default: null, description: 'As the top-level linger_timeout.' },
+        ],
+        additionalParams: true,
+      },
+    },
+    {
+      name: 'security',
+      description: 'The shared-key handshake (not supported yet).',
+      schema: {
+        params: [],
+        additionalParams: true,
+        sections: [
+          { name: 'user', description: 'A user.', multi: true, schema: { params: [], additionalParams: true } },
+          { name: 'client', description: 'A client.', multi: true, schema: { params: [], additionalParams: true } },
+        ],
+      },
+    },
+  ],
+} as const satisfies PluginSchema
+
+export type InForwardConfig = ConfigOf<typeof inForwardSchema>
+
+/** The settled options the listener and the connections use. */
+export interface ForwardOptions {
+  port: number
+  bind: string
+  backlog: number | null
+  lingerTimeoutMs: number
+  tag: string | null
+  addTagPrefix: string | null
+  resolveHostname: boolean
+  sourceAddressKey: string | null
+  sourceHostnameKey: string | null
+  denyKeepalive: boolean
+  sendKeepalivePacket: boolean
+  chunkSizeWarnLimit: number | null
+  chunkSizeLimit: number | null
+  skipInvalidEvent: boolean
+  decompressionSizeLimit: number
+  maxFrameSize: number
+  maxConnections: number
+  idleTimeoutMs: number
+}
+
+/** Checks the combinations Fluentd rejects (and what sluice does not support yet); throws with the reason. */
+export function settleOptions(config: InForwardConfig): ForwardOptions {
+  if (config.security !== undefined) {
+    throw new Error('<security> (the shared-key handshake) is not supported yet by sluice\'s in_forward; remove it, or put a Fluentd in front for now')
+  }
+  if (config.transport !== undefined && config.transport.protocol !== 'tcp') {
+    throw new Error('<transport tls> is not supported yet by sluice\'s in_forward; use <transport tcp> (or terminate TLS in front)')
+  }
+  if (config.source_hostname_key !== null && config.resolve_hostname === false) {
+    throw new Error('source_hostname_key needs resolve_hostname; remove "resolve_hostname false"')
+  }
+  if (config.deny_keepalive && config.send_keepalive_packet) {
+    throw new Error('send_keepalive_packet cannot be used with deny_keepalive true')
+  }
+  if (config.port < 0 || config.port > 65535) throw new Error(`port ${config.port} is out of range 0..65535`)
+  if (config.max_frame_size < 1) throw new Error('max_frame_size must be at least 1 byte')
+  if (config.max_connections < 1) throw new Error('max_connections must be at least 1')
+  if (config.decompression_size_limit < 1) throw new Error('decompression_size_limit must be at least 1 byte')
+  const linger = config.transport?.linger_timeout ?? config.linger_timeout
+  return {
+    port: config.port,
+    bind: config.bind,
+    backlog: config.backlog,
+    lingerTimeoutMs: Math.max(0, linger) * 1000,
+    tag: config.tag,
+    addTagPrefix: config.add_tag_prefix,
+    resolveHostname: config.resolve_hostname === true || config.source_hostname_key !== null,
+    sourceAddressKey: config.source_address_key,
+    sourceHostnameKey: config.source_hostname_key,
+    denyKeepalive: config.deny_keepalive,
+    sendKeepalivePacket: config.send_keepalive_packet,
+    chunkSizeWarnLimit: config.chunk_size_warn_limit,
+    chunkSizeLimit: config.chunk_size_limit,
+    skipInvalidEvent: config.skip_invalid_event,
+    decompressionSizeLimit: config.decompression_size_limit,
+    maxFrameSize: config.max_frame_size,
+    maxConnections: config.max_connections,
+    idleTimeoutMs: config.idle_timeout === null ? 0 : config.idle_timeout * 1000,
+  }
+}
+
+/** The event tag after `tag` / `add_tag_prefix` (Fluentd applies both, in that order). */
+export function rewriteTag(options: Pick<ForwardOptions, 'tag' | 'addTagPrefix'>, tag: string): string {
+  const base = options.tag ?? tag
+  return options.addTagPrefix === null ? base : `${options.addTagPrefix}.${base}`
+}

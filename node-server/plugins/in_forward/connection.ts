@@ -1,0 +1,286 @@
+/**
+ * @module One in_forward connection: the framing loop on the core and the ordered emit → ack
+ * pipeline. Each read is copied (with the connection's kept tail) into the core's input region
+ * and framed synchronously end to end, so one input region serves every connection; messages
+ * are turned into `Work` (copies, see message.ts) before the next frame call. Works run in order:
+ * emit, and only once the router accepted the stream (a returned promise resolved) write the ack.
+ * While an emit is pending the socket is paused — backpressure reaches the peer's TCP window.
+ * An emit failure (no @ERROR label) means no ack and a closed connection (§9 case 20).
+ */
+
+import type { Socket } from 'node:net'
+import * as abi from '../../../wasm/abi.ts'
+import type { Core } from '../../../wasm/core.ts'
+import type { Logger } from '../../../engine/log.ts'
+import type { PluginMetrics } from '../../../engine/metrics.ts'
+import type { EmitResult, EmitTarget } from '../../../engine/plugin.ts'
+import type { ForwardOptions } from './config.ts'
+import type { EventBuilder } from './events.ts'
+import { isJsonStart, JsonSplitter, jsonWork } from './json-mode.ts'
+import type { MessageReader } from './message.ts'
+import { headBase64, peerName, type Peer, type Work } from './work.ts'
+
+export interface ConnectionDeps {
+  core: Core
+  options: ForwardOptions
+  reader: MessageReader
+  events: EventBuilder
+  router: EmitTarget
+  log: Logger
+  metrics: PluginMetrics
+}
+
+export class ForwardConnection {
+  private protocol: 'msgpack' | 'json' | null = null
+  private json: JsonSplitter | null = null
+  /** Unframed bytes: the kept tail plus the reads since. */
+  private parts: Buffer[] = []
+  private buffered = 0
+  /** Do not frame again before this many bytes are buffered (the core's `need`). */
+  private need = 0
+  /** Bytes of the incomplete message at the last attempt (for geometric re-framing). */
+  private lastAttempt = 0
+  private frameScheduled = false
+  private readonly queue: Work[] = []
+  /** An emit promise is pending: the socket is paused. */
+  private waiting = false
+  /** No more reading: finish the queued works, then close. */
+  private draining = false
+  private closing = false
+  /** Resolves once the socket is closed. */
+  readonly closed: Promise<void>
+
+  constructor(private readonly socket: Socket, readonly peer: Peer, private readonly deps: ConnectionDeps) {
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()))
+    socket.setNoDelay(true)
+    if (deps.options.sendKeepalivePacket) socket.setKeepAlive(true)
+    if (deps.options.idleTimeoutMs > 0) {
+      socket.setTimeout(deps.options.idleTimeoutMs)
+      socket.on('timeout', () => {
+        if (this.waiting || this.closing) return
+        deps.log.info('Closing an idle connection.', { peer: peerName(peer), idle_timeout_ms: deps.options.idleTimeoutMs })
+        this.close()
+      })
+    }
+    socket.on('error', (err) => {
+      deps.log.debug('Connection error.', { peer: peerName(peer), error: err.message })
+      this.closing = true
+      socket.destroy()
+    })
+    socket.on('end', () => this.peerEnded())
+    socket.on('data', (chunk: Buffer) => this.onData(chunk))
+  }
+
+  /** Stops reading, finishes what was already read (emits and acks), then closes. */
+  drain(): void {
+    if (this.closing) return
+    if (this.frameScheduled) this.frame()
+    this.draining = true
+    this.socket.pause()
+    this.pump()
+  }
+
+  /** Closes at once (shutdown): pending acks are not written, so the peer will resend. */
+  destroy(): void {
+    this.closing = true
+    this.socket.destroy()
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closing || this.draining) return
+    if (this.protocol === null) {
+      this.protocol = isJsonStart(chunk[0]) ? 'json' : 'msgpack'
+      if (this.protocol === 'json') this.json = new JsonSplitter(this.deps.options.maxFrameSize)
+    }
+    if (this.json !== null) {
+      this.onJson(chunk)
+      return
+    }
+    this.parts.push(chunk)
+    this.buffered += chunk.length
+    if (this.buffered < this.need || this.frameScheduled) return
+    // Re-frame an incomplete message at once only when its bytes doubled; otherwise once this
+    // turn of the event loop has delivered every ready read: no quadratic rescans.
+    if (this.lastAttempt > 0 && this.buffered < 2 * this.lastAttempt) {
+      this.frameScheduled = true
+      setImmediate(() => this.frame())
+      return
+    }
+    this.frame()
+  }
+
+  private frame(): void {
+    this.frameScheduled = false
+    if (this.closing || this.buffered === 0 || this.buffered < this.need) return
+    const { core, options, log, metrics, reader } = this.deps
+    const bytes = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.buffered)
+    this.parts = []
+    this.buffered = 0
+    core.input(bytes)
+    let start = 0
+    for (;;) {
+      const st = core.frameInput(start, bytes.length, options.maxFrameSize)
+      const count = core.result(abi.R_MESSAGE_COUNT)
+      const consumed = core.result(abi.R_CONSUMED)
+      const need = core.result(abi.R_NEED)
+      const errorOffset = core.result(abi.R_ERROR_OFFSET)
+      for (let i = 0; i < count; i++) {
+        let work: Work | null
+        try {
+          work = reader.read(i, this.peer)
+        } catch (err) {
+          metrics.errors++
+          log.error('Cannot read a message; closing the connection.', { peer: peerName(this.peer), error: String(err) })
+          work = { kind: 'close', reason: String(err) }
+        }
+        if (work === null) continue
+        this.queue.push(work)
+        if (work.kind === 'close') return this.stopReading()
+      }
+      if (st === abi.STATUS_MORE) {
+        start = consumed
+        continue
+      }
+      if (st === abi.STATUS_OK) {
+        this.need = 0
+        this.lastAttempt = 0
+      } else if (st === abi.STATUS_NEED_MORE) {
+        const tail = consumed === 0 ? bytes : Buffer.from(bytes.subarray(consumed))
+        this.parts = [tail]
+        this.buffered = tail.length
+        this.need = need
+        this.lastAttempt = tail.length
+      } else {
+        metrics.errors++
+        const peer = peerName(this.peer)
+        const head = headBase64(bytes, consumed, bytes.length)
+        let reason: string
+        if (st === abi.STATUS_FRAME_TOO_LARGE) {
+          reason = `a message is longer than max_frame_size (${options.maxFrameSize} bytes)`
+          log.error('Message is larger than max_frame_size; closing the connection.', { peer, limit: options.maxFrameSize, head })
+        } else if (st === abi.STATUS_INVALID) {
+          reason = 'broken msgpack'
+          log.error('Incoming data is broken (not valid msgpack); closing the connection.', { peer, at: errorOffset - consumed, head })
+        } else {
+          reason = `core status ${st}`
+          log.error('The core cannot frame the input (out of memory?); closing the connection.', { peer, status: st })
+        }
+        this.queue.push({ kind: 'close', reason })
+        return this.stopReading()
+      }
+      break
+    }
+    this.pump()
+  }
+
+  private onJson(chunk: Buffer): void {
+    const { events, log, metrics } = this.deps
+    const { values, error } = this.json!.push(chunk)
+    for (const value of values) {
+      const work = jsonWork(value, events, log, metrics, this.peer)
+      if (work === null) continue
+      this.queue.push(work)
+      if (work.kind === 'close') return this.stopReading()
+    }
+    if (error !== null) {
+      metrics.errors++
+      log.error('Incoming JSON is broken; closing the connection.', { peer: peerName(this.peer), error })
+      this.queue.push({ kind: 'close', reason: error })
+      return this.stopReading()
+    }
+    this.pump()
+  }
+
+  /** After a fatal input error: keep the works already queued, read nothing more. */
+  private stopReading(): void {
+    this.draining = true
+    this.parts = []
+    this.buffered = 0
+    this.socket.pause()
+    this.pump()
+  }
+
+  private peerEnded(): void {
+    if (this.frameScheduled) this.frame()
+    if (this.buffered > 0 && !this.closing) {
+      this.deps.log.debug('Peer closed in the middle of a message; dropped the partial message.', { peer: peerName(this.peer), bytes: this.buffered })
+    }
+    this.draining = true
+    this.pump()
+  }
+
+  /** Runs the queued works in order; stops while an emit is pending. */
+  private pump(): void {
+    const { router, metrics } = this.deps
+    while (!this.waiting && !this.closing && this.queue.length > 0) {
+      const work = this.queue.shift()!
+      if (work.kind === 'close') return this.close()
+      if (work.stream === null) {
+        this.done(work.ack)
+        continue
+      }
+      metrics.emits++
+      metrics.eventsIn += work.stream.count
+      let result: EmitResult
+      try {
+        result = router.emit(work.stream)
+      } catch (err) {
+        return this.emitFailed(work.stream.tag, err)
+      }
+      if (result instanceof Promise) {
+        this.waiting = true
+        this.socket.pause()
+        const tag = work.stream.tag
+        result.then(() => {
+          this.waiting = false
+          if (this.closing) return
+          this.done(work.ack)
+          if (!this.draining && !this.closing) this.socket.resume()
+          this.pump()
+        }, (err: unknown) => {
+          this.waiting = false
+          this.emitFailed(tag, err)
+        })
+        return
+      }
+      this.done(work.ack)
+    }
+    if (this.draining && !this.waiting && !this.closing && this.queue.length === 0) this.close()
+  }
+
+  /** A message was accepted (or dropped on purpose): write its ack. */
+  private done(ack: Uint8Array | null): void {
+    if (ack !== null && !this.socket.destroyed && this.socket.writable) this.socket.write(ack)
+    if (this.deps.options.denyKeepalive) this.close()
+  }
+
+  private emitFailed(tag: string, err: unknown): void {
+    if (this.closing) return
+    this.deps.metrics.errors++
+    this.deps.log.error('Emit failed and there is no @ERROR label; closing the connection without an ack (the sender will resend).', {
+      peer: peerName(this.peer), tag, error: err instanceof Error ? err.message : String(err),
+    })
+    this.close()
+  }
+
+  /** Ends the connection after the pending writes; destroys it after linger_timeout (0: once flushed). */
+  private close(): void {
+    if (this.closing) return
+    this.closing = true
+    this.queue.length = 0
+    this.parts = []
+    this.buffered = 0
+    const socket = this.socket
+    if (socket.destroyed) return
+    socket.pause()
+    const linger = this.deps.options.lingerTimeoutMs
+    if (linger === 0) {
+      socket.end(() => socket.destroy())
+    } else {
+      socket.end()
+      const timer = setTimeout(() => socket.destroy(), linger)
+      timer.unref()
+      socket.once('close', () => clearTimeout(timer))
+    }
+  }
+}

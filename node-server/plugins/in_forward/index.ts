@@ -1,0 +1,78 @@
+/**
+ * @module in_forward (`@type forward`): Fluentd's Forward protocol input — TCP with Message,
+ * Forward, PackedForward and CompressedPackedForward modes framed by the core, acks after the
+ * router accepted the events, JSON mode, the UDP heartbeat, and explicit limits. See
+ * /work/shared/reference/forward-protocol.md §1 and the choices listed in README.md beside this file.
+ *
+ * @example
+ * <source>
+ *   @type forward
+ *   port 24224
+ * </source>
+ */
+
+import type { AddressInfo, Socket } from 'node:net'
+import type { InputPlugin, PluginContext, PluginSpec } from '../../../engine/plugin.ts'
+import { inForwardSchema, settleOptions, type ForwardOptions, type InForwardConfig } from './config.ts'
+import { ForwardConnection } from './connection.ts'
+import { EventBuilder } from './events.ts'
+import { MessageReader } from './message.ts'
+import { ForwardServer } from './server.ts'
+import type { Peer } from './work.ts'
+
+/** How long shutdown waits for connections to finish their queued acks before destroying them. */
+const SHUTDOWN_GRACE_MS = 5_000
+
+export class ForwardInput implements InputPlugin {
+  readonly options: ForwardOptions
+  private readonly events: EventBuilder
+  private readonly reader: MessageReader
+  private readonly server: ForwardServer
+
+  constructor(private readonly ctx: PluginContext, config: InForwardConfig) {
+    this.options = settleOptions(config)
+    if (!this.options.skipInvalidEvent) {
+      ctx.log.warn('skip_invalid_event false is accepted but invalid events are still dropped: sluice\'s event streams hold only [EventTime, map] entries.')
+    }
+    this.events = new EventBuilder(ctx.core, this.options, ctx.log, ctx.metrics, ctx.now)
+    this.reader = new MessageReader(ctx.core, this.options, this.events, ctx.log, ctx.metrics)
+    this.server = new ForwardServer(this.options, ctx.log, (socket: Socket, peer: Peer) => new ForwardConnection(socket, peer, {
+      core: ctx.core, options: this.options, reader: this.reader, events: this.events, router: ctx.router, log: ctx.log, metrics: ctx.metrics,
+    }))
+  }
+
+  async start(): Promise<void> {
+    await this.server.listen()
+  }
+
+  /** Stops accepting; connections finish what they already read (emit + ack) and close. */
+  async stop(): Promise<void> {
+    await this.server.stop()
+  }
+
+  async shutdown(): Promise<void> {
+    await this.server.shutdown(SHUTDOWN_GRACE_MS)
+    this.events.free()
+  }
+
+  /** The bound TCP address (for tests on port 0 and for logs). */
+  address(): AddressInfo {
+    return this.server.address()
+  }
+
+  /** Open connections. */
+  get connectionCount(): number {
+    return this.server.connectionCount
+  }
+}
+
+export const inForward: PluginSpec<'input', InForwardConfig> = {
+  name: 'forward',
+  kind: 'input',
+  description: 'Receives events over the Fluentd Forward protocol (TCP, with acks; UDP heartbeat).',
+  schema: inForwardSchema,
+  runtimes: ['node'],
+  create(ctx: PluginContext, config: InForwardConfig): ForwardInput {
+    return new ForwardInput(ctx, config)
+  },
+}

@@ -1,0 +1,172 @@
+/**
+ * @module One framed msgpack message (a row of the core's message table) → the connection's
+ * `Work`: the tag, the events (fast path or packer, see events.ts), gzip inflation with a size
+ * cap, the size limits, invalid-event counting, and the ack bytes. Everything is read out of WASM
+ * memory here, synchronously, before the next `frame` call reuses the tables.
+ */
+
+import { gunzipSync } from 'node:zlib'
+import * as abi from '../../../wasm/abi.ts'
+import type { Core } from '../../../wasm/core.ts'
+import { Compressed, Mode } from '../../../wasm/types.ts'
+import type { Logger } from '../../../engine/log.ts'
+import type { PluginMetrics } from '../../../engine/metrics.ts'
+import { msgpackAck } from './ack.ts'
+import type { ForwardOptions } from './config.ts'
+import type { EventBuilder } from './events.ts'
+import { headBase64, peerName, type Peer, type Work } from './work.ts'
+
+const textDecoder = new TextDecoder()
+
+export class MessageReader {
+  /** The last tag's bytes and text: consecutive messages usually share a tag. */
+  private lastTagBytes = new Uint8Array(0)
+  private lastTag = ''
+
+  constructor(
+    private readonly core: Core,
+    private readonly options: ForwardOptions,
+    private readonly events: EventBuilder,
+    private readonly log: Logger,
+    private readonly metrics: PluginMetrics,
+  ) {}
+
+  /** Reads message `i` of the last frame call. Null for heartbeats and non-array objects. */
+  read(i: number, peer: Peer): Work | null {
+    const core = this.core
+    const mode = core.message(i, abi.M_MODE)
+    if (mode === Mode.HEARTBEAT) return null
+    const start = core.message(i, abi.M_START)
+    const end = core.message(i, abi.M_END)
+    if (mode === Mode.NOT_ARRAY) {
+      this.metrics.errors++
+      this.log.warn('Incoming chunk is broken (not an array); ignored it.', {
+        peer: peerName(peer), size: end - start, head: headBase64(core.u8(), start, end),
+      })
+      return null
+    }
+    const size = end - start
+    this.metrics.bytesIn += size
+    const flags = core.message(i, abi.M_FLAGS)
+    const first = core.message(i, abi.M_FIRST_ENTRY)
+    const count = core.message(i, abi.M_ENTRY_COUNT)
+    const tag = flags & abi.MSG_TAG_VALID ? this.tag(core.message(i, abi.M_TAG_START), core.message(i, abi.M_TAG_END)) : null
+    const ack = flags & abi.MSG_HAS_CHUNK
+      ? msgpackAck(core.u8(), core.message(i, abi.M_CHUNK_START), core.message(i, abi.M_CHUNK_END))
+      : null
+    const tagForLog = tag ?? '(not a string)'
+
+    if (this.options.chunkSizeLimit !== null && size > this.options.chunkSizeLimit) {
+      const events = mode === Mode.COMPRESSED ? (flags & abi.MSG_HAS_SIZE ? core.message(i, abi.M_SIZE) >>> 0 : 0) : count
+      this.metrics.dropped += events
+      this.log.warn('Message is larger than chunk_size_limit; dropped it without an ack (the sender will retry it).', {
+        peer: peerName(peer), tag: tagForLog, size, limit: this.options.chunkSizeLimit, events,
+      })
+      return { kind: 'message', stream: null, ack: null }
+    }
+    if (this.options.chunkSizeWarnLimit !== null && size > this.options.chunkSizeWarnLimit) {
+      this.log.warn('Message is larger than chunk_size_warn_limit.', {
+        peer: peerName(peer), tag: tagForLog, size, limit: this.options.chunkSizeWarnLimit,
+      })
+    }
+    const signal = core.message(i, abi.M_FLUENT_SIGNAL)
+    if (signal > 0) {
+      this.log.warn('Message carries fluent_signal metrics or traces, which sluice does not handle; dropped it (acked).', {
+        peer: peerName(peer), tag: tagForLog, fluent_signal: signal,
+      })
+      return { kind: 'message', stream: null, ack }
+    }
+
+    if (mode === Mode.COMPRESSED || (mode === Mode.PACKED && core.message(i, abi.M_COMPRESSED) === Compressed.OTHER)) {
+      return this.compressed(i, tag, ack, peer)
+    }
+    if (tag === null) {
+      this.events.invalid(tagForLog, first, count, count, false, peer, true)
+      return { kind: 'message', stream: null, ack }
+    }
+    const invalid = core.message(i, abi.M_INVALID_COUNT)
+    this.events.invalid(tag, first, count, invalid, false, peer)
+    if (mode === Mode.PACKED && invalid === 0 && this.events.clean(first, count, false)) {
+      const entries = core.u8().slice(core.message(i, abi.M_ENTRIES_START), core.message(i, abi.M_ENTRIES_END))
+      return { kind: 'message', stream: this.events.finish(tag, entries, count, peer), ack }
+    }
+    const packed = this.events.pack(first, count, false)
+    return { kind: 'message', stream: this.events.finish(tag, packed.entries, packed.count, peer), ack }
+  }
+
+  /**
+   * CompressedPackedForward: inflate every gzip member (capped), walk, then as PackedForward.
+   * zstd and unknown `compressed` values close the connection (Fluentd raises on them too).
+   */
+  private compressed(i: number, tag: string | null, ack: Uint8Array | null, peer: Peer): Work {
+    const core = this.core
+    const kind = core.message(i, abi.M_COMPRESSED)
+    if (kind !== Compressed.GZIP) {
+      const reason = kind === Compressed.ZSTD
+        ? 'zstd-compressed messages are not supported by sluice yet (send gzip or text)'
+        : 'unknown "compressed" option value (expected text or gzip)'
+      this.metrics.errors++
+      this.log.error(`Cannot read a compressed message: ${reason}; closing the connection.`, { peer: peerName(peer), tag: tag ?? '(not a string)' })
+      return { kind: 'close', reason }
+    }
+    const payloadStart = core.message(i, abi.M_ENTRIES_START)
+    const payloadEnd = core.message(i, abi.M_ENTRIES_END)
+    let inflated: Uint8Array
+    try {
+      inflated = payloadEnd === payloadStart
+        ? new Uint8Array(0)
+        : gunzipSync(core.u8().subarray(payloadStart, payloadEnd), { maxOutputLength: this.options.decompressionSizeLimit })
+    } catch (err) {
+      const tooLarge = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError
+      const reason = tooLarge
+        ? `the gzip payload inflates to more than decompression_size_limit (${this.options.decompressionSizeLimit} bytes)`
+        : `the gzip payload is broken (${(err as Error).message})`
+      this.metrics.errors++
+      this.log.error(`Cannot inflate a compressed message: ${reason}; closing the connection.`, {
+        peer: peerName(peer), tag: tag ?? '(not a string)', head: headBase64(core.u8(), payloadStart, payloadEnd),
+      })
+      return { kind: 'close', reason }
+    }
+    core.aux(inflated)
+    const st = core.exports.walkEntries(inflated.length)
+    if (st !== abi.STATUS_OK) {
+      const reason = st === abi.STATUS_NO_MEMORY ? 'out of memory' : `the inflated entries are broken at offset ${core.result(abi.R_ERROR_OFFSET)}`
+      this.metrics.errors++
+      this.log.error(`Cannot read a compressed message: ${reason}; closing the connection.`, {
+        peer: peerName(peer), tag: tag ?? '(not a string)', head: headBase64(inflated, 0, inflated.length),
+      })
+      return { kind: 'close', reason }
+    }
+    const count = core.result(abi.R_AUX_ENTRY_COUNT)
+    if (tag === null) {
+      this.events.invalid('(not a string)', 0, count, count, true, peer, true)
+      return { kind: 'message', stream: null, ack }
+    }
+    const invalid = core.result(abi.R_AUX_INVALID_COUNT)
+    this.events.invalid(tag, 0, count, invalid, true, peer)
+    if (invalid === 0 && this.events.clean(0, count, true)) {
+      return { kind: 'message', stream: this.events.finish(tag, inflated, count, peer), ack }
+    }
+    const packed = this.events.pack(0, count, true)
+    return { kind: 'message', stream: this.events.finish(tag, packed.entries, packed.count, peer), ack }
+  }
+
+  private tag(start: number, end: number): string {
+    const bytes = this.core.u8()
+    const len = end - start
+    const last = this.lastTagBytes
+    if (len === last.length) {
+      let same = true
+      for (let k = 0; k < len; k++) {
+        if (bytes[start + k] !== last[k]) {
+          same = false
+          break
+        }
+      }
+      if (same) return this.lastTag
+    }
+    this.lastTagBytes = bytes.slice(start, end)
+    this.lastTag = textDecoder.decode(this.lastTagBytes)
+    return this.lastTag
+  }
+}
