@@ -115,7 +115,11 @@ export function evaluateEmbedded(code: string, context: EmbeddedContext): Embedd
 
 function failed(what: string): EmbeddedResult {
   if (what === 'hostname') {
-    return { ok: false, reason: 'hostname is not known in this runtime', hint: 'the host must pass hostname in the parse options' }
+    return {
+      ok: false,
+      reason: 'hostname is not known in this runtime',
+      hint: 'the host must pass hostname in the parse options',
+    }
   }
   return {
     ok: false,

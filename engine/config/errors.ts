@@ -31,7 +31,8 @@ export function formatPosition(pos: SourcePosition): string {
  * One problem found in a config, as data plus a one-line `message`.
  *
  * @example
- * new ConfigError({ file: 'fluent.conf', line: 12, reason: 'unmatched </match>', hint: 'check the end tag names' }).message
+ * const reason = 'unmatched </match>'
+ * new ConfigError({ file: 'fluent.conf', line: 12, reason, hint: 'check the end tag names' }).message
  * // 'fluent.conf:12: unmatched </match>; hint: check the end tag names'
  */
 export class ConfigError extends Error {

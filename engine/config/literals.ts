@@ -22,7 +22,17 @@ export interface LiteralResult {
   aborted?: boolean
 }
 
-const ESCAPES: Record<string, string> = { '"': '"', "'": "'", '\\': '\\', r: '\r', n: '\n', t: '\t', f: '\f', b: '\b', '0': '\0' }
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  "'": "'",
+  '\\': '\\',
+  r: '\r',
+  n: '\n',
+  t: '\t',
+  f: '\f',
+  b: '\b',
+  '0': '\0',
+}
 
 export const ESCAPES_HINT = 'the escapes are \\" \\\' \\\\ \\r \\n \\t \\f \\b \\0; write \\\\ for a backslash'
 
@@ -119,7 +129,11 @@ function scanEmbedded(ctx: LiteralContext): EmbeddedValue | undefined {
   const end = findEmbeddedEnd(c.text, start + 2)
   if (end < 0) {
     ctx.diagnostics.errors.push(
-      c.diagnostic(start, 'unterminated #{...} in a double-quoted string', 'close the embedded code with } on the same line'),
+      c.diagnostic(
+        start,
+        'unterminated #{...} in a double-quoted string',
+        'close the embedded code with } on the same line',
+      ),
     )
     c.skipRestOfLine()
     return undefined
@@ -185,7 +199,11 @@ export function scanJson(ctx: LiteralContext): JsonResult {
     if (c.eof) return { ok: false, unterminated: true, detail: 'the input ends before the JSON value does' }
     const ch = c.text[c.pos]
     if (inString) {
-      if (isEol(ch)) return { ok: false, unterminated: false, detail: 'a JSON string must end on the line it starts' }
+      if (isEol(ch)) return {
+        ok: false,
+        unterminated: false,
+        detail: 'a JSON string must end on the line it starts',
+      }
       if (ch === '\\') {
         out += c.text.slice(c.pos, c.pos + 2)
         raw += c.text.slice(c.pos, c.pos + 2)

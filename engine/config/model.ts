@@ -152,11 +152,19 @@ export function fromJson(value: unknown): ConfigModel {
       value = JSON.parse(value)
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
-      throw new ConfigJsonError([{ path: '$', message: `not JSON text: ${message}`, hint: 'pass the output of JSON.stringify(toJson(model))' }])
+      throw new ConfigJsonError([{
+        path: '$',
+        message: `not JSON text: ${message}`,
+        hint: 'pass the output of JSON.stringify(toJson(model))',
+      }])
     }
   }
   if (!isPlainObject(value)) {
-    issues.push({ path: '$', message: `expected an object, got ${describe(value)}`, hint: 'a config is { "version": 1, "root": { ... } }' })
+    issues.push({
+      path: '$',
+      message: `expected an object, got ${describe(value)}`,
+      hint: 'a config is { "version": 1, "root": { ... } }',
+    })
     throw new ConfigJsonError(issues)
   }
   if (value.version !== CONFIG_MODEL_VERSION) {
@@ -168,14 +176,20 @@ export function fromJson(value: unknown): ConfigModel {
   }
   for (const key of Object.keys(value)) {
     if (key !== 'version' && key !== 'root') {
-      issues.push({ path: `$.${key}`, message: `unknown field ${JSON.stringify(key)}`, hint: 'a config has only "version" and "root"' })
+      issues.push({
+        path: `$.${key}`,
+        message: `unknown field ${JSON.stringify(key)}`,
+        hint: 'a config has only "version" and "root"',
+      })
     }
   }
   const root = readElement(value.root, '$.root', issues)
   if (root && (root.name !== ROOT_NAME || root.arg !== '')) {
     issues.push({
       path: '$.root',
-      message: `the root element must be named "${ROOT_NAME}" with an empty arg, got <${root.name}${root.arg ? ' ' + root.arg : ''}>`,
+      message:
+        `the root element must be named "${ROOT_NAME}" with an empty arg, ` +
+        `got <${root.name}${root.arg ? ' ' + root.arg : ''}>`,
       hint: 'put directives such as <source> and <match> in root.elements',
     })
   }
@@ -187,43 +201,74 @@ const ELEMENT_FIELDS = ['name', 'arg', 'params', 'elements']
 
 function readElement(value: unknown, path: string, issues: JsonModelIssue[]): ConfigElement | undefined {
   if (!isPlainObject(value)) {
-    issues.push({ path, message: `expected an element object, got ${describe(value)}`, hint: 'an element is { "name", "arg", "params", "elements" }' })
+    issues.push({
+      path,
+      message: `expected an element object, got ${describe(value)}`,
+      hint: 'an element is { "name", "arg", "params", "elements" }',
+    })
     return undefined
   }
   const before = issues.length
   for (const key of Object.keys(value)) {
     if (!ELEMENT_FIELDS.includes(key)) {
-      issues.push({ path: `${path}.${key}`, message: `unknown field ${JSON.stringify(key)}`, hint: 'an element has only "name", "arg", "params" and "elements"' })
+      issues.push({
+        path: `${path}.${key}`,
+        message: `unknown field ${JSON.stringify(key)}`,
+        hint: 'an element has only "name", "arg", "params" and "elements"',
+      })
     }
   }
   const { name, arg, params, elements } = value
   if (typeof name !== 'string' || !ELEMENT_NAME.test(name)) {
     issues.push({
       path: `${path}.name`,
-      message: typeof name === 'string' ? `invalid section name ${JSON.stringify(name)}` : `expected a string, got ${describe(name)}`,
+      message:
+        typeof name === 'string'
+          ? `invalid section name ${JSON.stringify(name)}`
+          : `expected a string, got ${describe(name)}`,
       hint: 'section names use only letters, digits and _ (e.g. "match", "buffer")',
     })
   }
   if (typeof arg !== 'string') {
-    issues.push({ path: `${path}.arg`, message: `expected a string, got ${describe(arg)}`, hint: 'use "" for a section without argument' })
+    issues.push({
+      path: `${path}.arg`,
+      message: `expected a string, got ${describe(arg)}`,
+      hint: 'use "" for a section without argument',
+    })
   }
   const element = createElement(typeof name === 'string' ? name : '', typeof arg === 'string' ? arg : '')
   if (!isPlainObject(params)) {
-    issues.push({ path: `${path}.params`, message: `expected an object, got ${describe(params)}`, hint: 'params is { "key": "value" } with string values' })
+    issues.push({
+      path: `${path}.params`,
+      message: `expected an object, got ${describe(params)}`,
+      hint: 'params is { "key": "value" } with string values',
+    })
   } else {
     for (const [key, v] of Object.entries(params)) {
       const at = `${path}.params${/^[A-Za-z_]\w*$/.test(key) ? '.' + key : `[${JSON.stringify(key)}]`}`
       if (key === '@include') {
-        issues.push({ path: at, message: '@include is not a param', hint: 'the model holds the expanded config: inline the included file' })
+        issues.push({
+          path: at,
+          message: '@include is not a param',
+          hint: 'the model holds the expanded config: inline the included file',
+        })
       } else if (typeof v !== 'string') {
-        issues.push({ path: at, message: `expected a string, got ${describe(v)}`, hint: `params are strings as written in .conf, e.g. ${JSON.stringify(String(v))}` })
+        issues.push({
+          path: at,
+          message: `expected a string, got ${describe(v)}`,
+          hint: `params are strings as written in .conf, e.g. ${JSON.stringify(String(v))}`,
+        })
       } else {
         setParam(element, key, v)
       }
     }
   }
   if (!Array.isArray(elements)) {
-    issues.push({ path: `${path}.elements`, message: `expected an array, got ${describe(elements)}`, hint: 'use [] for a section without nested sections' })
+    issues.push({
+      path: `${path}.elements`,
+      message: `expected an array, got ${describe(elements)}`,
+      hint: 'use [] for a section without nested sections',
+    })
   } else {
     elements.forEach((child, i) => {
       const read = readElement(child, `${path}.elements[${i}]`, issues)

@@ -40,13 +40,21 @@ export function parseParamLine(ctx: StatementContext): void {
     const name = ctx.currentName()
     const strict = ctx.atFileTop() || (name !== null && STRICT_AT_SECTIONS.includes(name))
     const suggestion = closest(key, RESERVED_PARAMS)
-    const hint = `names starting with @ are reserved for ${RESERVED_PARAMS.join(', ')}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`
+    const guess = suggestion ? ` (did you mean ${suggestion}?)` : ''
+    const hint = `names starting with @ are reserved for ${RESERVED_PARAMS.join(', ')}${guess}`
     if (strict) {
-      parser.diagnostics.errors.push(cursor.diagnostic(start, `unknown reserved param ${key}`, hint, { withColumn: false }))
+      parser.diagnostics.errors.push(
+        cursor.diagnostic(start, `unknown reserved param ${key}`, hint, { withColumn: false }),
+      )
       keep = false
     } else {
       parser.diagnostics.warnings.push(
-        cursor.diagnostic(start, `param ${key} uses the reserved @ prefix`, `${hint}; Fluentd accepts it in nested sections for now but plans to reject it`, { withColumn: false, severity: 'warning' }),
+        cursor.diagnostic(
+          start,
+          `param ${key} uses the reserved @ prefix`,
+          `${hint}; Fluentd accepts it in nested sections for now but plans to reject it`,
+          { withColumn: false, severity: 'warning' },
+        ),
       )
     }
   }
@@ -69,7 +77,13 @@ function readKey(ctx: StatementContext): string | null {
   const result = readQuoted(ctx, q, 'key')
   if (result === undefined) return null
   if (!/^[ \t\r\n]/.test(cursor.peek() ?? '\n')) {
-    ctx.parser.diagnostics.errors.push(cursor.diagnostic(cursor.pos, 'unexpected text after a quoted key', 'separate the key and the value with a space'))
+    ctx.parser.diagnostics.errors.push(
+      cursor.diagnostic(
+        cursor.pos,
+        'unexpected text after a quoted key',
+        'separate the key and the value with a space',
+      ),
+    )
     cursor.pos = start
     cursor.skipLine()
     return null
@@ -92,12 +106,21 @@ function readValue(ctx: StatementContext, key: string): EmbeddedValue | undefine
     if (!result.ok) {
       if (result.unterminated) {
         parser.diagnostics.errors.push(
-          cursor.diagnostic(start, `unterminated JSON ${kind} in the value of ${key}`, `close it with ${first === '[' ? ']' : '}'}; a value that starts with ${first} is read as JSON, ${asString}`),
+          cursor.diagnostic(
+            start,
+            `unterminated JSON ${kind} in the value of ${key}`,
+            `close it with ${first === '[' ? ']' : '}'}; ` +
+              `a value that starts with ${first} is read as JSON, ${asString}`,
+          ),
         )
         cursor.pos = start
       } else {
         parser.diagnostics.errors.push(
-          cursor.diagnostic(start, `invalid JSON ${kind} in the value of ${key}: ${result.detail}`, `a value that starts with ${first} is read as JSON; ${asString}`),
+          cursor.diagnostic(
+            start,
+            `invalid JSON ${kind} in the value of ${key}: ${result.detail}`,
+            `a value that starts with ${first} is read as JSON; ${asString}`,
+          ),
         )
       }
       cursor.skipLine()
@@ -113,11 +136,21 @@ function readValue(ctx: StatementContext, key: string): EmbeddedValue | undefine
   const value = scanBare(cursor)
   if (value.includes('#{')) {
     parser.diagnostics.warnings.push(
-      cursor.diagnostic(start, `#{...} in the value of ${key} stays literal text: embedded code is evaluated only inside double quotes`, `write ${key} "${value}" to evaluate it`, { severity: 'warning' }),
+      cursor.diagnostic(
+        start,
+        `#{...} in the value of ${key} stays literal text: embedded code is evaluated only inside double quotes`,
+        `write ${key} "${value}" to evaluate it`,
+        { severity: 'warning' },
+      ),
     )
   } else if (value.startsWith('#')) {
     parser.diagnostics.warnings.push(
-      cursor.diagnostic(start, `the value of ${key} starts with '#', which Fluentd reads as part of the value, not as a comment`, `quote it ("${value}") to make that explicit, or remove it`, { severity: 'warning' }),
+      cursor.diagnostic(
+        start,
+        `the value of ${key} starts with '#', which Fluentd reads as part of the value, not as a comment`,
+        `quote it ("${value}") to make that explicit, or remove it`,
+        { severity: 'warning' },
+      ),
     )
   }
   return value
@@ -143,9 +176,15 @@ function readQuoted(ctx: StatementContext, quote: '"' | "'", what: string, key?:
   if (!result.closed || (multiLine && (key === undefined || !endsLine(cursor)))) {
     const kind = quote === '"' ? 'double' : 'single'
     const of = key === undefined ? what : `${what} of ${key}`
-    const next = result.closed ? `the next ${quote} is on line ${cursor.line()}` : `there is no other ${quote} in the file`
+    const next = result.closed
+      ? `the next ${quote} is on line ${cursor.line()}`
+      : `there is no other ${quote} in the file`
     parser.diagnostics.errors.push(
-      cursor.diagnostic(start, `unterminated ${kind}-quoted string in the ${of}`, `add the closing ${quote} (a quoted value may span lines; ${next})`),
+      cursor.diagnostic(
+        start,
+        `unterminated ${kind}-quoted string in the ${of}`,
+        `add the closing ${quote} (a quoted value may span lines; ${next})`,
+      ),
     )
     cursor.pos = start
     cursor.skipLine()
@@ -167,7 +206,11 @@ function expectLineEnd(ctx: StatementContext, what: string, key: string): boolea
   if (cursor.lineEnd()) return true
   cursor.skipBlanks()
   ctx.parser.diagnostics.errors.push(
-    cursor.diagnostic(cursor.pos, `unexpected text after ${what} of ${key}`, 'a value must end its line; a comment needs whitespace then #'),
+    cursor.diagnostic(
+      cursor.pos,
+      `unexpected text after ${what} of ${key}`,
+      'a value must end its line; a comment needs whitespace then #',
+    ),
   )
   cursor.skipLine()
   return false
@@ -186,7 +229,12 @@ function recordParam(ctx: StatementContext, key: string, value: EmbeddedValue, s
   if (hasParam(element, key) && first) {
     const where = first.file === cursor.file ? `line ${first.line}` : `${first.file}:${first.line}`
     parser.diagnostics.warnings.push(
-      cursor.diagnostic(start, `${key} is set twice in <${element.name}> (first at ${where}); the last value is used`, 'remove one of them', { withColumn: false, severity: 'warning' }),
+      cursor.diagnostic(
+        start,
+        `${key} is set twice in <${element.name}> (first at ${where}); the last value is used`,
+        'remove one of them',
+        { withColumn: false, severity: 'warning' },
+      ),
     )
   }
   setParam(element, key, value)

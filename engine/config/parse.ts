@@ -69,7 +69,12 @@ export function parseConfigFile(path: string, host: ConfigHost): ParseResult {
   } catch (error) {
     const result = parseConfig('', path, {})
     result.errors.push(
-      new ConfigError({ file: path, line: 1, reason: `cannot read config file: ${messageOf(error)}`, hint: 'check the path given with -c' }),
+      new ConfigError({
+        file: path,
+        line: 1,
+        reason: `cannot read config file: ${messageOf(error)}`,
+        hint: 'check the path given with -c',
+      }),
     )
     return result
   }
@@ -119,7 +124,12 @@ export class Parser {
       else if (cursor.peek() === '<') parseStartTag(ctx, open)
       else if (ctx.atFileTop() && /^include[ \t]/.test(cursor.text.slice(cursor.pos, cursor.pos + 8))) {
         this.diagnostics.warnings.push(
-          cursor.diagnostic(cursor.pos, "'include' is deprecated", "write '@include' instead", { withColumn: false, severity: 'warning' }),
+          cursor.diagnostic(
+            cursor.pos,
+            "'include' is deprecated",
+            "write '@include' instead",
+            { withColumn: false, severity: 'warning' },
+          ),
         )
         cursor.pos += 'include'.length
         this.include(ctx)
@@ -140,12 +150,23 @@ export class Parser {
     const here = { ...cursor.position(at), column: undefined }
     const written = readIncludePath(this, cursor)
     if (!cursor.lineEnd()) {
-      this.diagnostics.errors.push(cursor.diagnostic(cursor.pos, 'unexpected text after the @include path', 'an @include line holds one path or glob'))
+      this.diagnostics.errors.push(
+        cursor.diagnostic(
+          cursor.pos,
+          'unexpected text after the @include path',
+          'an @include line holds one path or glob',
+        ),
+      )
       cursor.skipLine()
     }
     if (written === null) return
     if (!written) {
-      this.error(here, '@include needs a path', 'write @include PATH or @include conf.d/*.conf', cursor.includedFrom)
+      this.error(
+        here,
+        '@include needs a path',
+        'write @include PATH or @include conf.d/*.conf',
+        cursor.includedFrom,
+      )
       return
     }
     const targets = resolveInclude(written, cursor.file, this.host)
@@ -155,13 +176,24 @@ export class Parser {
     }
     if (targets.files.length === 0) {
       this.diagnostics.warnings.push(
-        new ConfigError({ ...here, reason: `@include ${written} matched no files`, hint: `nothing is included from ${targets.pattern}`, includedFrom: cursor.includedFrom, severity: 'warning' }),
+        new ConfigError({
+          ...here,
+          reason: `@include ${written} matched no files`,
+          hint: `nothing is included from ${targets.pattern}`,
+          includedFrom: cursor.includedFrom,
+          severity: 'warning',
+        }),
       )
     }
     const chain: SourcePosition[] = [...cursor.includedFrom, { file: cursor.file, line: here.line }]
     for (const file of targets.files) {
       if (this.activeFiles.includes(file) || chain.length > MAX_INCLUDE_DEPTH) {
-        this.error(here, `@include cycle: ${file} is already being read`, 'remove the @include that leads back to this file', cursor.includedFrom)
+        this.error(
+          here,
+          `@include cycle: ${file} is already being read`,
+          'remove the @include that leads back to this file',
+          cursor.includedFrom,
+        )
         continue
       }
       let text: string
@@ -184,8 +216,10 @@ export class Parser {
 
   /** Records an error at a line (no column): used for section-level problems. */
   error(at: SourcePosition, reason: string, hint: string, includedFrom?: readonly SourcePosition[]): void {
-    const chain = includedFrom ?? ('includedFrom' in at ? (at as { includedFrom: SourcePosition[] }).includedFrom : [])
-    this.diagnostics.errors.push(new ConfigError({ file: at.file, line: at.line, reason, hint, includedFrom: chain }))
+    const chain = includedFrom ?? (at as { includedFrom?: readonly SourcePosition[] }).includedFrom ?? []
+    this.diagnostics.errors.push(
+      new ConfigError({ file: at.file, line: at.line, reason, hint, includedFrom: chain }),
+    )
   }
 }
 
@@ -198,7 +232,9 @@ function readIncludePath(parser: Parser, cursor: Cursor): string | null {
   const result = q === '"' ? scanDoubleQuoted(ctx) : scanSingleQuoted(ctx)
   if (result.aborted) return null
   if (!result.closed || cursor.line(start) !== cursor.line()) {
-    parser.diagnostics.errors.push(cursor.diagnostic(start, 'unterminated quoted @include path', 'close the quote on the same line'))
+    parser.diagnostics.errors.push(
+      cursor.diagnostic(start, 'unterminated quoted @include path', 'close the quote on the same line'),
+    )
     cursor.pos = start
     cursor.skipRestOfLine()
     return null

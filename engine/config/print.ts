@@ -68,7 +68,16 @@ export function formatArg(arg: string): string {
   return quote(arg)
 }
 
-const ESCAPE: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\f': '\\f', '\b': '\\b', '\0': '\\0' }
+const ESCAPE: Record<string, string> = {
+  '\\': '\\\\',
+  '"': '\\"',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\f': '\\f',
+  '\b': '\\b',
+  '\0': '\\0',
+}
 
 /** Double-quotes with the escapes the parser knows; `#{` is escaped so it is never evaluated. */
 export function quote(s: string): string {

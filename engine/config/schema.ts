@@ -119,16 +119,31 @@ function validateInto(
   const at = (key?: string): SourcePosition & { includedFrom?: readonly SourcePosition[] } =>
     (key === undefined ? locs?.get(element) : paramLoc(locs, element, key)) ?? UNKNOWN_AT
   const report = (list: ConfigError[], pos: SourcePosition, reason: string, hint: string) =>
-    list.push(new ConfigError({ file: pos.file, line: pos.line, reason, hint, includedFrom: (pos as { includedFrom?: SourcePosition[] }).includedFrom, severity: list === warnings ? 'warning' : 'error' }))
+    list.push(
+      new ConfigError({
+        file: pos.file,
+        line: pos.line,
+        reason,
+        hint,
+        includedFrom: (pos as { includedFrom?: SourcePosition[] }).includedFrom,
+        severity: list === warnings ? 'warning' : 'error',
+      }),
+    )
 
   const known = new Set<string>()
   for (const spec of schema.params) {
     known.add(spec.name)
     if (spec.alias) known.add(spec.alias)
-    const key = hasParam(element, spec.name) ? spec.name : spec.alias && hasParam(element, spec.alias) ? spec.alias : undefined
+    const key = [spec.name, spec.alias].find((k) => k !== undefined && hasParam(element, k))
     if (key === undefined) {
-      if (spec.required) report(errors, at(), `missing required param ${spec.name} in ${tag}`, `add a line: ${spec.name} ${example(spec)}`)
-      else if (spec.default !== undefined) config[spec.name] = spec.default
+      if (spec.required) {
+        report(
+          errors,
+          at(),
+          `missing required param ${spec.name} in ${tag}`,
+          `add a line: ${spec.name} ${example(spec)}`,
+        )
+      } else if (spec.default !== undefined) config[spec.name] = spec.default
       continue
     }
     if (spec.deprecated) report(warnings, at(key), `${key} in ${tag} is deprecated`, spec.deprecated)
@@ -140,8 +155,14 @@ function validateInto(
   if (schema.argument) {
     const spec = schema.argument
     if (element.arg === '') {
-      if (spec.required) report(errors, at(), `${tag} needs an argument: ${spec.name}`, `write <${element.name} ${example(spec)}>`)
-      else if (spec.default !== undefined) config[spec.name] = spec.default
+      if (spec.required) {
+        report(
+          errors,
+          at(),
+          `${tag} needs an argument: ${spec.name}`,
+          `write <${element.name} ${example(spec)}>`,
+        )
+      } else if (spec.default !== undefined) config[spec.name] = spec.default
     } else {
       const result = typedValue(spec, element.arg)
       if (result.ok) config[spec.name] = result.value
@@ -188,7 +209,12 @@ function validateInto(
       ;((config[spec.name] ??= []) as unknown[]).push(childConfig)
     } else if (seen.has(spec.name)) {
       const first = locs?.get(seen.get(spec.name)!)
-      report(errors, childAt, `only one <${spec.name}> is allowed in ${tag}`, first ? `the first one is at line ${first.line}; merge them` : 'merge them')
+      report(
+        errors,
+        childAt,
+        `only one <${spec.name}> is allowed in ${tag}`,
+        first ? `the first one is at line ${first.line}; merge them` : 'merge them',
+      )
     } else {
       seen.set(spec.name, child)
       config[spec.name] = childConfig
@@ -196,9 +222,23 @@ function validateInto(
   }
   for (const spec of sections) {
     if (element.elements.some((c) => c.name === spec.name)) continue
-    if (spec.required) report(errors, at(), `missing required section <${spec.name}> in ${tag}`, `add <${spec.name}> ... </${spec.name}>`)
-    else if (spec.multi) config[spec.name] = []
-    else if (spec.init) config[spec.name] = validateInto({ name: spec.name, arg: '', params: {}, elements: [] }, spec.schema, undefined, errors, warnings)
+    if (spec.required) {
+      report(
+        errors,
+        at(),
+        `missing required section <${spec.name}> in ${tag}`,
+        `add <${spec.name}> ... </${spec.name}>`,
+      )
+    } else if (spec.multi) config[spec.name] = []
+    else if (spec.init) {
+      config[spec.name] = validateInto(
+        { name: spec.name, arg: '', params: {}, elements: [] },
+        spec.schema,
+        undefined,
+        errors,
+        warnings,
+      )
+    }
   }
   return config
 }
@@ -210,15 +250,32 @@ function typedValue(spec: ParamSpec, text: string) {
   const out: unknown[] = []
   for (const item of list.value) {
     const result = parseTyped(spec.type, typeof item === 'string' ? item : JSON.stringify(item), spec.values)
-    if (!result.ok) return { ok: false as const, reason: `item ${JSON.stringify(item)} of the list: ${result.reason}`, hint: result.hint }
+    if (!result.ok) return {
+      ok: false as const,
+      reason: `item ${JSON.stringify(item)} of the list: ${result.reason}`,
+      hint: result.hint,
+    }
     out.push(result.value)
   }
   return { ok: true as const, value: out }
 }
 
+const EXAMPLE_VALUES: Record<ParamType, string> = {
+  string: 'VALUE',
+  integer: '1',
+  float: '1.0',
+  bool: 'true',
+  enum: 'VALUE',
+  size: '8m',
+  time: '60s',
+  array: 'a,b',
+  hash: 'k1:v1',
+  regexp: '/^pattern$/',
+}
+
 function example(spec: ParamSpec): string {
   if (spec.type === 'enum' && spec.values?.length) return spec.values[0]
-  return { string: 'VALUE', integer: '1', float: '1.0', bool: 'true', enum: 'VALUE', size: '8m', time: '60s', array: 'a,b', hash: 'k1:v1', regexp: '/^pattern$/' }[spec.type]
+  return EXAMPLE_VALUES[spec.type]
 }
 
 /** Problems in a schema itself (for plugin tests): duplicate names, enums without values, bad defaults. */
@@ -228,11 +285,21 @@ export function checkSchema(schema: PluginSchema, path = 'schema'): string[] {
   for (const spec of [...schema.params, ...(schema.argument ? [schema.argument] : [])]) {
     if (names.has(spec.name)) problems.push(`${path}: param ${spec.name} is declared twice`)
     names.add(spec.name)
-    if (spec.type === 'enum' && !spec.values?.length) problems.push(`${path}: enum ${spec.name} has no values`)
-    if (spec.type === 'enum' && typeof spec.default === 'string' && !spec.values?.includes(spec.default)) {
-      problems.push(`${path}: default ${JSON.stringify(spec.default)} of ${spec.name} is not one of its values`)
+    if (spec.type === 'enum' && !spec.values?.length) {
+      problems.push(
+        `${path}: enum ${spec.name} has no values`,
+      )
     }
-    if (spec.required && spec.default !== undefined) problems.push(`${path}: ${spec.name} is required and has a default`)
+    if (spec.type === 'enum' && typeof spec.default === 'string' && !spec.values?.includes(spec.default)) {
+      problems.push(
+        `${path}: default ${JSON.stringify(spec.default)} of ${spec.name} is not one of its values`,
+      )
+    }
+    if (spec.required && spec.default !== undefined) {
+      problems.push(
+        `${path}: ${spec.name} is required and has a default`,
+      )
+    }
     if (!(spec.type in TYPE_EXAMPLES)) problems.push(`${path}: ${spec.name} has unknown type ${spec.type}`)
   }
   const sectionNames = new Set<string>()

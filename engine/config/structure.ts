@@ -25,11 +25,17 @@ export function checkStructure(model: ConfigModel, locs?: ConfigLocs): ConfigErr
     return (key ? loc?.params.get(key) : undefined) ?? loc ?? { file: '(model)', line: 0 }
   }
   const report = (pos: ReturnType<typeof at>, reason: string, hint: string) =>
-    errors.push(new ConfigError({ file: pos.file, line: pos.line, reason, hint, includedFrom: pos.includedFrom }))
+    errors.push(
+      new ConfigError({ file: pos.file, line: pos.line, reason, hint, includedFrom: pos.includedFrom }),
+    )
 
   const root = model.root
   for (const key of Object.keys(root.params)) {
-    report(at(root, key), `param ${key} outside any directive`, 'params go inside a section such as <source> or <match>')
+    report(
+      at(root, key),
+      `param ${key} outside any directive`,
+      'params go inside a section such as <source> or <match>',
+    )
   }
   const system = root.elements.find((e) => e.name === 'system')
   const workersText = system ? getParam(system, 'workers') : undefined
@@ -41,11 +47,19 @@ export function checkStructure(model: ConfigModel, locs?: ConfigLocs): ConfigErr
   const directive = (element: ConfigElement, allowed: string[], where: string): void => {
     if (!allowed.includes(element.name)) {
       const suggestion = closest(element.name, allowed)
-      report(at(element), `<${element.name}> is not allowed ${where}`, suggestion ? `did you mean <${suggestion}>?` : `allowed here: ${allowed.map((n) => `<${n}>`).join(', ')}`)
+      report(
+        at(element),
+        `<${element.name}> is not allowed ${where}`,
+        suggestion ? `did you mean <${suggestion}>?` : `allowed here: ${allowed.map((n) => `<${n}>`).join(', ')}`,
+      )
       return
     }
     if (NEEDS_TYPE.includes(element.name) && !getParam(element, '@type')) {
-      report(at(element), `missing @type in <${element.name}${element.arg ? ' ' + element.arg : ''}>`, `add a line such as @type ${element.name === 'source' ? 'forward' : 'stdout'}`)
+      report(
+        at(element),
+        `missing @type in <${element.name}${element.arg ? ' ' + element.arg : ''}>`,
+        `add a line such as @type ${element.name === 'source' ? 'forward' : 'stdout'}`,
+      )
     }
     if (element.name === 'label') checkLabel(element)
     if (element.name === 'worker') checkWorker(element)
@@ -53,28 +67,62 @@ export function checkStructure(model: ConfigModel, locs?: ConfigLocs): ConfigErr
   const checkLabel = (label: ConfigElement): void => {
     const name = label.arg
     if (name === '') report(at(label), '<label> needs a name', 'write <label @NAME>')
-    else if (name === '@ROOT') report(at(label), '<label @ROOT> is not permitted', '@ROOT is reserved for sending events back to the top-level routes')
-    else if (labels.has(name)) report(at(label), `<label ${name}> appears twice`, `the first one is at line ${at(labels.get(name)!).line}; merge them`)
-    else labels.set(name, label)
+    else if (name === '@ROOT') {
+      report(
+        at(label),
+        '<label @ROOT> is not permitted',
+        '@ROOT is reserved for sending events back to the top-level routes',
+      )
+    } else if (labels.has(name)) {
+      report(
+        at(label),
+        `<label ${name}> appears twice`,
+        `the first one is at line ${at(labels.get(name)!).line}; merge them`,
+      )
+    } else labels.set(name, label)
     for (const child of label.elements) directive(child, IN_LABEL, `inside <label ${name}>`)
     if (!label.elements.some((e) => e.name === 'match')) {
-      report(at(label), `<label ${name}> has no <match>`, 'a label needs at least one <match> to send its events somewhere')
+      report(
+        at(label),
+        `<label ${name}> has no <match>`,
+        'a label needs at least one <match> to send its events somewhere',
+      )
     }
   }
   const checkWorker = (worker: ConfigElement): void => {
     const m = /^(\d+)(?:-(\d+))?$/.exec(worker.arg.trim())
     if (!m) {
-      report(at(worker), worker.arg === '' ? '<worker> needs a worker id' : `invalid worker id ${JSON.stringify(worker.arg)}`, 'write <worker N> or <worker N-M>')
+      report(
+        at(worker),
+        worker.arg === '' ? '<worker> needs a worker id' : `invalid worker id ${JSON.stringify(worker.arg)}`,
+        'write <worker N> or <worker N-M>',
+      )
     } else {
       const first = Number(m[1])
       const last = m[2] === undefined ? first : Number(m[2])
-      if (first > last) report(at(worker), `<worker ${worker.arg}>: ${first} is greater than ${last}`, 'write the smaller id first: <worker N-M>')
+      if (first > last) {
+        report(
+          at(worker),
+          `<worker ${worker.arg}>: ${first} is greater than ${last}`,
+          'write the smaller id first: <worker N-M>',
+        )
+      }
       for (let id = first; id <= last; id++) {
         if (id >= workers) {
-          report(at(worker), `worker id ${id} in <worker ${worker.arg}> is out of range`, `<system> workers is ${workers}, so ids are 0 to ${workers - 1}`)
+          report(
+            at(worker),
+            `worker id ${id} in <worker ${worker.arg}> is out of range`,
+            `<system> workers is ${workers}, so ids are 0 to ${workers - 1}`,
+          )
           break
         }
-        if (usedWorkers.has(id)) report(at(worker), `worker id ${id} is used by two <worker> directives`, 'give each worker one <worker> section')
+        if (usedWorkers.has(id)) {
+          report(
+            at(worker),
+            `worker id ${id} is used by two <worker> directives`,
+            'give each worker one <worker> section',
+          )
+        }
         usedWorkers.add(id)
       }
     }
@@ -87,7 +135,11 @@ export function checkStructure(model: ConfigModel, locs?: ConfigLocs): ConfigErr
     const target = getParam(element, '@label')
     if (target !== undefined && target !== '@ROOT' && !labels.has(target)) {
       const suggestion = closest(target, [...labels.keys()])
-      report(at(element, '@label'), `@label ${target} refers to no <label>`, suggestion ? `did you mean ${suggestion}?` : `define <label ${target}> or use @ROOT`)
+      report(
+        at(element, '@label'),
+        `@label ${target} refers to no <label>`,
+        suggestion ? `did you mean ${suggestion}?` : `define <label ${target}> or use @ROOT`,
+      )
     }
     element.elements.forEach(visit)
   }

@@ -74,7 +74,11 @@ export function parseBool(text: string): TypeResult<boolean> {
 export function parseEnum(text: string, values: readonly string[]): TypeResult<string> {
   const s = text.trim()
   if (values.includes(s)) return ok(s)
-  return { ok: false, reason: `invalid value ${JSON.stringify(text)}`, hint: `valid options are ${values.join(', ')}` }
+  return {
+    ok: false,
+    reason: `invalid value ${JSON.stringify(text)}`,
+    hint: `valid options are ${values.join(', ')}`,
+  }
 }
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }
@@ -105,7 +109,13 @@ export function parseTime(text: string): TypeResult<number> {
   const s = text.trim()
   const m = /^([+-]?(?:\d+(?:\.\d+)?|\.\d+))([smhd]?)$/.exec(s)
   if (!m) {
-    if (/^[+-]?[\d.]+ms$/.test(s)) return fail('time', text, `milliseconds are written as fractions of a second, e.g. ${Number(s.slice(0, -2)) / 1000}`)
+    if (/^[+-]?[\d.]+ms$/.test(s)) {
+      return fail(
+        'time',
+        text,
+        `milliseconds are written as fractions of a second, e.g. ${Number(s.slice(0, -2)) / 1000}`,
+      )
+    }
     if (/^[+-]?[\d.]+[SMHD]$/.test(s)) return fail('time', text, 'time units are lowercase: s, m, h, d')
     return fail('time', text)
   }
@@ -119,7 +129,13 @@ export function parseTime(text: string): TypeResult<number> {
 export function parseArray(text: string): TypeResult<unknown[]> {
   if (text.trimStart().startsWith('[')) {
     const parsed = parseJson(text)
-    if (!Array.isArray(parsed)) return fail('array', text, `a value starting with [ must be a JSON array, e.g. ${TYPE_EXAMPLES.array}`)
+    if (!Array.isArray(parsed)) {
+      return fail(
+        'array',
+        text,
+        `a value starting with [ must be a JSON array, e.g. ${TYPE_EXAMPLES.array}`,
+      )
+    }
     return ok(parsed)
   }
   return ok(splitList(text))
@@ -141,7 +157,11 @@ export function parseHash(text: string): TypeResult<Record<string, unknown>> {
   for (const item of splitList(text)) {
     const colon = item.indexOf(':')
     if (colon < 0) return fail('hash', text, `each item is key:value; ${JSON.stringify(item)} has no ':'`)
-    Object.defineProperty(out, item.slice(0, colon), { value: item.slice(colon + 1), enumerable: true, writable: true, configurable: true })
+    Object.defineProperty(
+      out,
+      item.slice(0, colon),
+      { value: item.slice(colon + 1), enumerable: true, writable: true, configurable: true },
+    )
   }
   return ok(out)
 }
@@ -172,17 +192,35 @@ export function parseRegexp(text: string): TypeResult<RegexpValue> {
   let flags = ''
   if (text.startsWith('/')) {
     const end = text.lastIndexOf('/')
-    if (end === 0) return fail('regexp', text, 'a regexp that starts with / must end with / and optional flags, e.g. /^app\\./i')
+    if (end === 0) {
+      return fail(
+        'regexp',
+        text,
+        'a regexp that starts with / must end with / and optional flags, e.g. /^app\\./i',
+      )
+    }
     source = text.slice(1, end)
     flags = text.slice(end + 1)
-    if (!/^[im]*$/.test(flags)) return fail('regexp', text, `unknown flags ${JSON.stringify(flags)}: the flags are i (ignore case) and m (. matches newlines)`)
+    if (!/^[im]*$/.test(flags)) {
+      return fail(
+        'regexp',
+        text,
+        `unknown flags ${JSON.stringify(flags)}: the flags are i (ignore case) and m (. matches newlines)`,
+      )
+    }
   }
   const jsFlags = 'm' + (flags.includes('i') ? 'i' : '') + (flags.includes('m') ? 's' : '')
   try {
     return ok({ source, flags, regexp: new RegExp(translateRubyRegexp(source), jsFlags) })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    return { ok: false, reason: `invalid regexp ${JSON.stringify(text)}: ${message}`, hint: 'sluice compiles Ruby regexps as JavaScript ones; avoid Ruby-only syntax such as possessive quantifiers or (?i) groups' }
+    return {
+      ok: false,
+      reason: `invalid regexp ${JSON.stringify(text)}: ${message}`,
+      hint:
+        'sluice compiles Ruby regexps as JavaScript ones; ' +
+        'avoid Ruby-only syntax such as possessive quantifiers or (?i) groups',
+    }
   }
 }
 
