@@ -184,7 +184,6 @@ describe('parseConfig errors', () => {
     expect(result.config.root.elements.map((e) => `<${e.name} ${e.arg}>`)).toEqual([
       '<source >',
       '<match app.**>',
-      '<filter-app **>',
       '<match other.**>',
       '<match last.**>',
     ])

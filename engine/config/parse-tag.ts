@@ -109,7 +109,9 @@ export function parseStartTag(ctx: StatementContext, open: OpenSection[]): void 
   const { line, column } = cursor.lineCol(tagStart)
   const loc = { file: cursor.file, line, column, includedFrom: cursor.includedFrom, params: new Map() }
   parser.locs.set(element, loc)
-  ctx.current().elements.push(element)
+  // A section with an invalid name stays open (so its end tag matches) but out of the model,
+  // which therefore always holds only valid names.
+  if (!bad) ctx.current().elements.push(element)
   open.push({ element, loc })
 }
 

@@ -2,10 +2,12 @@
  * @module Tests of the .conf parser's syntax: values, quoting, comments, JSON, embedded code,
  * sections, @include and locations (error messages are in parse-errors.test.ts).
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { memoryHost } from './memory-host.ts'
 import { createElement, type ConfigElement } from './model.ts'
 import { parseConfig, parseConfigFile, type ConfigHost } from './parse.ts'
+import { printConfig } from './print.ts'
 
 /** Parses text that must have no errors and returns its root element. */
 function root(text: string, host: ConfigHost = {}): ConfigElement {
@@ -242,5 +244,24 @@ describe('parseConfig', () => {
       expect(result.errors).toEqual([])
       expect(result.warnings.map(String)).toEqual(['a.conf:1: warning: @include conf.d/*.conf matched no files; hint: nothing is included from conf.d/*.conf'])
     })
+  })
+})
+
+describe('parseConfig on arbitrary input', () => {
+  it('never throws, and whatever model it returns prints and parses back to itself', () => {
+    const piece = fc.constantFrom(
+      '<', '</', '>', '<match a>', '</match>', '<source>', '</source>', '<bad-name>', '@include x.conf', '@type',
+      '"', "'", '\\', '#', '#{', '}', '#{ENV["A"]}', '[', ']', '{', '}', '"a"', ' ', '\t', '\n', '\r\n', 'k', 'v', ',', ':',
+    )
+    const input = fc.array(fc.oneof(piece, fc.string({ maxLength: 3 })), { maxLength: 40 }).map((parts) => parts.join(''))
+    fc.assert(
+      fc.property(input, (text) => {
+        const result = parseConfig(text, 'fuzz.conf', { env: { A: 'x' }, hostname: 'h' })
+        const again = parseConfig(printConfig(result.config), 'printed.conf')
+        expect(again.errors.map(String)).toEqual([])
+        expect(again.config).toEqual(result.config)
+      }),
+      { numRuns: 1000 },
+    )
   })
 })
