@@ -30,6 +30,15 @@ export interface ConnectionDeps {
   metrics: PluginMetrics
 }
 
+export interface ConnectionInfo {
+  peer: string
+  protocol: 'msgpack' | 'json' | null
+  paused: boolean
+  waitingForEmit: boolean
+  queuedMessages: number
+  bufferedBytes: number
+}
+
 export class ForwardConnection {
   private protocol: 'msgpack' | 'json' | null = null
   private json: JsonSplitter | null = null
@@ -69,6 +78,18 @@ export class ForwardConnection {
     })
     socket.on('end', () => this.peerEnded())
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
+  }
+
+  /** For monitoring and tests: is the socket paused (backpressure), how much is queued. */
+  info(): ConnectionInfo {
+    return {
+      peer: peerName(this.peer),
+      protocol: this.protocol,
+      paused: this.socket.isPaused(),
+      waitingForEmit: this.waiting,
+      queuedMessages: this.queue.length,
+      bufferedBytes: this.buffered,
+    }
   }
 
   /** Stops reading, finishes what was already read (emits and acks), then closes. */

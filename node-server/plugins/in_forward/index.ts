@@ -14,7 +14,7 @@
 import type { AddressInfo, Socket } from 'node:net'
 import type { InputPlugin, PluginContext, PluginSpec } from '../../../engine/plugin.ts'
 import { inForwardSchema, settleOptions, type ForwardOptions, type InForwardConfig } from './config.ts'
-import { ForwardConnection } from './connection.ts'
+import { ForwardConnection, type ConnectionInfo } from './connection.ts'
 import { EventBuilder } from './events.ts'
 import { MessageReader } from './message.ts'
 import { ForwardServer } from './server.ts'
@@ -27,7 +27,7 @@ export class ForwardInput implements InputPlugin {
   readonly options: ForwardOptions
   private readonly events: EventBuilder
   private readonly reader: MessageReader
-  private readonly server: ForwardServer
+  private readonly server: ForwardServer<ConnectionInfo>
 
   constructor(private readonly ctx: PluginContext, config: InForwardConfig) {
     this.options = settleOptions(config)
@@ -60,9 +60,14 @@ export class ForwardInput implements InputPlugin {
     return this.server.address()
   }
 
-  /** Open connections. */
+  /** Open connections (including those still resolving their peer's name). */
   get connectionCount(): number {
     return this.server.connectionCount
+  }
+
+  /** The state of each open connection (peer, paused by backpressure, queued messages). */
+  connections(): ConnectionInfo[] {
+    return this.server.connectionInfo()
   }
 }
 

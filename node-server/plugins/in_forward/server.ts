@@ -11,7 +11,8 @@ import type { ForwardOptions } from './config.ts'
 import { HeartbeatResponder } from './heartbeat.ts'
 import type { Peer } from './work.ts'
 
-export interface Accepted {
+export interface Accepted<I = unknown> {
+  info(): I
   drain(): void
   destroy(): void
   closed: Promise<void>
@@ -19,17 +20,17 @@ export interface Accepted {
 
 const PORT_ZERO_TRIES = 5
 
-export class ForwardServer {
+export class ForwardServer<I = unknown> {
   private server: Server | null = null
   private readonly heartbeat: HeartbeatResponder
-  private readonly connections = new Set<Accepted>()
+  private readonly connections = new Set<Accepted<I>>()
   private pendingSockets = 0
   private refused = 0
 
   constructor(
     private readonly options: ForwardOptions,
     private readonly log: Logger,
-    private readonly accept: (socket: Socket, peer: Peer) => Accepted,
+    private readonly accept: (socket: Socket, peer: Peer) => Accepted<I>,
   ) {
     this.heartbeat = new HeartbeatResponder(log)
   }
@@ -64,6 +65,10 @@ export class ForwardServer {
   address(): AddressInfo {
     if (this.server === null) throw new Error('in_forward is not listening')
     return this.server.address() as AddressInfo
+  }
+
+  connectionInfo(): I[] {
+    return [...this.connections].map((c) => c.info())
   }
 
   get connectionCount(): number {

@@ -1,0 +1,120 @@
+/**
+ * @module in_forward framing over real TCP: a stream of many messages in every mode written in
+ * random-size pieces and in 1-byte writes gives exactly the same events and acks (§9 case 11);
+ * a large PackedForward message arriving in many reads; the byte fixtures of what Fluentd,
+ * Fluent Bit and Docker send (test/fixtures/forward/).
+ */
+
+import { readFileSync, readdirSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import { afterEach, describe, expect, it } from 'vitest'
+import { entriesPayload, entry, forward, message, options, packed, record } from '../../../test/helpers/forward-build.ts'
+import { cat, eventTime, hex, nil, str, uint } from '../../../test/helpers/msgpack-build.ts'
+import { startForward, type ForwardHarness } from './testing.ts'
+
+const T = 1441588984
+
+let h: ForwardHarness | null = null
+afterEach(async () => {
+  await h?.stop()
+  h = null
+})
+
+/** A small deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** `n` messages cycling through the modes; event i has record {i} and time T+i (nsec i, or 0 when `ns: 0`); every 5th message asks for an ack. */
+function mixedStream(n: number): { bytes: Uint8Array; events: number; acks: Uint8Array } {
+  const parts: Uint8Array[] = []
+  const acks: Uint8Array[] = []
+  let i = 0
+  for (let m = 0; m < n; m++) {
+    const chunk = m % 5 === 0 ? `c${m}` : undefined
+    const opt = chunk === undefined ? undefined : options({ chunk })
+    if (chunk !== undefined) acks.push(cat(hex('81 a3 61 63 6b'), str(chunk)))
+    const e = () => entry(eventTime(T + i, i), record({ i: i++, pad: 'y'.repeat(m % 7) }))
+    switch (m % 5) {
+      case 0: parts.push(message('t.msg', eventTime(T + i, i), record({ i: i++ }), opt)); break
+      case 1: parts.push(forward('t.fwd', [e(), e(), e()], opt)); break
+      case 2: parts.push(packed('t.pk', entriesPayload([e(), e()]), m % 2 ? 'str32' : 'bin', opt)); break
+      case 3: parts.push(packed('t.gz', gzipSync(entriesPayload([e(), e()])), 'bin', options({ compressed: 'gzip', ...(chunk ? { chunk } : {}) }))); break
+      case 4: parts.push(cat(nil(), message('t.msg', uint(T + i), record({ i: i++, ns: 0 }), opt))); break
+    }
+  }
+  return { bytes: cat(...parts), events: i, acks: cat(...acks) }
+}
+
+describe('in_forward split delivery', () => {
+  it('gives the same events and acks whatever the write sizes (random pieces, several seeds)', async () => {
+    h = await startForward()
+    const { bytes, events, acks } = mixedStream(60)
+    for (const seed of [1, 2, 3]) {
+      const random = prng(seed)
+      const c = await h.client()
+      const before = h.capture.events.length
+      await c.writeInPieces(bytes, () => 1 + Math.floor(random() * 97))
+      await c.waitForBytes(acks.length)
+      expect(c.received).toEqual(Buffer.from(acks))
+      const got = await h.capture.waitFor(before + events)
+      expect(got.slice(before).map((e) => e.record.i)).toEqual(Array.from({ length: events }, (_, k) => k))
+      expect(got.slice(before).every((e) => e.time.sec === T + (e.record.i as number) && e.time.nsec === (e.record.ns ?? e.record.i))).toBe(true)
+    }
+  })
+
+  it('gives the same events in 1-byte writes', async () => {
+    h = await startForward()
+    const { bytes, events, acks } = mixedStream(10)
+    const c = await h.client()
+    await c.writeInPieces(bytes, () => 1)
+    await c.waitForBytes(acks.length)
+    expect(c.received).toEqual(Buffer.from(acks))
+    expect((await h.capture.waitFor(events)).map((e) => e.record.i)).toEqual(Array.from({ length: events }, (_, k) => k))
+  })
+
+  it('reassembles a 2 MiB PackedForward message and a 10,000-entry Forward message from 64 KiB writes', async () => {
+    h = await startForward()
+    const big = Array.from({ length: 1000 }, (_, k) => entry(eventTime(T, k), record({ k, pad: 'z'.repeat(2000) })))
+    const many = Array.from({ length: 10_000 }, (_, k) => entry(uint(T), record({ k })))
+    const c = await h.client()
+    await c.writeInPieces(cat(
+      packed('t.big', entriesPayload(big), 'bin', options({ chunk: 'big' })),
+      forward('t.many', many, options({ chunk: 'many' })),
+    ), () => 65_536)
+    await c.waitForBytes(2 * 5 + 4 + 5)
+    const events = await h.capture.waitFor(11_000)
+    expect(events.filter((e) => e.tag === 't.big').map((e) => e.time.nsec)).toEqual(Array.from({ length: 1000 }, (_, k) => k))
+    expect(events.filter((e) => e.tag === 't.many').map((e) => e.record.k)).toEqual(Array.from({ length: 10_000 }, (_, k) => k))
+  })
+})
+
+describe('in_forward with the bytes real peers send (test/fixtures/forward)', () => {
+  const dir = new URL('../../../test/fixtures/forward/', import.meta.url)
+  const names = readdirSync(dir).filter((f) => f.endsWith('.hex')).map((f) => f.slice(0, -4)).sort()
+
+  for (const name of names) {
+    it(`accepts ${name}`, async () => {
+      const bytes = hex(readFileSync(new URL(`${name}.hex`, dir), 'utf8'))
+      const expected = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as {
+        messages: { tag: string; options: { chunk: string | null }; events?: { sec: number; nsec: number; record: unknown }[]; inflated?: { sec: number; nsec: number; record: unknown }[] }[]
+      }
+      h = await startForward()
+      const c = await h.client()
+      await c.write(bytes)
+      const want = expected.messages.flatMap((m) => (m.events ?? m.inflated ?? []).map((e) => ({ tag: m.tag, ...e })))
+      const got = await h.capture.waitFor(want.length)
+      expect(got.map((e) => ({ tag: e.tag, sec: e.time.sec, nsec: e.time.nsec, record: e.record })))
+        .toEqual(want.map((e) => ({ tag: e.tag, sec: e.sec, nsec: e.nsec, record: e.record })))
+      const acks = expected.messages.filter((m) => m.options.chunk !== null).map((m) => cat(hex('81 a3 61 63 6b'), str(m.options.chunk!)))
+      await c.waitForBytes(cat(...acks).length)
+      expect(c.received).toEqual(Buffer.from(cat(...acks)))
+    })
+  }
+})
