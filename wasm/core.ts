@@ -354,6 +354,17 @@ function readEntry(core: Core, index: number, base: number, aux: boolean): Entry
   }
 }
 
+interface HeldTable {
+  exports: CoreExports
+  handle: number
+  blocks: number[]
+}
+
+const tableReclaimer = new FinalizationRegistry<HeldTable>((held) => {
+  held.exports.routesFree(held.handle)
+  for (const block of held.blocks) held.exports.free(block)
+})
+
 /** A route table in the core, with the regex alternatives evaluated here. */
 export class CoreRouteTable implements RouteTable {
   private handle: number
@@ -362,6 +373,7 @@ export class CoreRouteTable implements RouteTable {
   private tagScratch = 0
   private tagScratchCap = 0
   private readonly routes: Route[] = []
+  private readonly held: HeldTable
 
   constructor(private readonly core: Core, rules: readonly RouteRule[]) {
     const compiled = compileRoutes(rules)
@@ -375,6 +387,9 @@ export class CoreRouteTable implements RouteTable {
       this.bits = core.exports.alloc(this.regexes.length)
       if (this.bits === 0) throw new CoreError('core.wasm is out of memory')
     }
+    // A table dropped without free() gives its memory back when it is collected.
+    this.held = { exports: core.exports, handle: this.handle, blocks: [this.bits, 0] }
+    tableReclaimer.register(this, this.held, this)
   }
 
   /** Route id for a tag already in WASM memory (hot path). */
@@ -411,6 +426,7 @@ export class CoreRouteTable implements RouteTable {
       this.core.exports.free(this.tagScratch)
       this.tagScratchCap = Math.max(128, bytes.length)
       this.tagScratch = this.core.exports.alloc(this.tagScratchCap)
+      this.held.blocks[1] = this.tagScratch
       if (this.tagScratch === 0) throw new CoreError('core.wasm is out of memory')
     }
     this.core.u8().set(bytes, this.tagScratch)
@@ -419,6 +435,7 @@ export class CoreRouteTable implements RouteTable {
 
   free(): void {
     if (this.handle <= 0) return
+    tableReclaimer.unregister(this)
     this.core.exports.routesFree(this.handle)
     this.core.exports.free(this.bits)
     this.core.exports.free(this.tagScratch)

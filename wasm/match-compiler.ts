@@ -151,9 +151,12 @@ export function compileGlob(pattern: string): number[] {
 /** One alternative of a directive's pattern. */
 export type Alternative = { kind: 'all' } | { kind: 'glob'; program: number[] } | { kind: 'regex'; regex: RegExp }
 
+/** Ruby's `\s`, which is what Fluentd splits directive arguments on (not JS's wider `\s`). */
+const RUBY_WHITESPACE = /[ \t\n\v\f\r]+/
+
 /** Splits a directive argument into alternatives (whitespace-separated; empty means `**`). */
 export function compilePattern(argument: string): Alternative[] {
-  const parts = argument.split(/\s+/).filter((p) => p.length > 0)
+  const parts = argument.split(RUBY_WHITESPACE).filter((p) => p.length > 0)
   if (parts.length === 0) return [{ kind: 'all' }]
   return parts.map((p): Alternative => {
     if (p === '**') return { kind: 'all' }

@@ -132,6 +132,8 @@ export interface Route {
 /** A compiled route table. */
 export interface RouteTable {
   lookup(tag: Uint8Array | string): Route
+  /** Releases what the table holds (the core's memory); the table is unusable afterwards. */
+  free?(): void
 }
 
 /** The matching contract both implementations satisfy. */

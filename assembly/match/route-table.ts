@@ -3,7 +3,8 @@
  * wasm/match-compiler.ts into a blob of i32 words. A lookup walks the rules: matching filters
  * accumulate, the first matching match ends the walk (Fluentd's EventRouter). Each distinct
  * (filters, match) result is interned as a route id, and tag → route id is cached in a bounded
- * set-associative cache (1,024 sets × 2 ways, tags up to 112 bytes, FIFO within a set).
+ * set-associative cache (1,024 sets × 2 ways, tags up to 104 bytes, FIFO within a set), allocated
+ * on the first lookup.
  *
  * Blob: [MAGIC, ruleCount, regexCount, then per rule: kind (0 filter, 1 match), altCount, then per
  * alternative: 0 (all) | 1 progWords prog… | 2 regexIndex].
@@ -23,7 +24,8 @@ const ALT_REGEX: i32 = 2
 
 const SETS: u32 = 1024
 const WAYS: u32 = 2
-const SLOT_SIZE: usize = 128
+// 2,048 slots of 120 bytes: 240 KiB, which fits the allocator's 256 KiB class with its header.
+const SLOT_SIZE: usize = 120
 const SLOT_TAG: usize = 16
 export const MAX_CACHED_TAG: usize = SLOT_SIZE - SLOT_TAG
 
@@ -89,20 +91,17 @@ export function routesLoad(ptr: usize, words: u32): i32 {
   }
   if (i != words) { free(offsets); return ROUTE_BAD_TABLE }
   const blob = alloc(<usize>words * 4)
-  const cache = alloc(<usize>SETS * WAYS * SLOT_SIZE)
   const t = alloc(TABLE_SIZE)
-  if (blob == 0 || cache == 0 || t == 0 || !reserveProgramScratch(maxProg) || !reserveFilters(rules)) {
-    free(blob); free(cache); free(t); free(offsets)
+  if (blob == 0 || t == 0 || !reserveProgramScratch(maxProg) || !reserveFilters(rules)) {
+    free(blob); free(t); free(offsets)
     return ROUTE_NO_MEMORY
   }
   memory.copy(blob, ptr, <usize>words * 4)
-  memory.fill(cache, 0, <usize>SETS * WAYS * SLOT_SIZE)
   memory.fill(t, 0, TABLE_SIZE)
   set(t, T_BLOB, <u32>blob)
   set(t, T_RULES, rules)
   set(t, T_REGEXES, regexes)
   set(t, T_RULE_OFFSETS, <u32>offsets)
-  set(t, T_CACHE, <u32>cache)
   return <i32>t
 }
 
@@ -278,9 +277,20 @@ function cacheInsert(t: usize, tag: usize, tagLen: usize, h: u32, route: i32): v
   store<u32>(setBase + 12, (victim + 1) % WAYS)
 }
 
+/** The table's cache, allocated on first use (a table that is compiled and never used costs little). */
+function ensureCache(t: usize): bool {
+  if (get(t, T_CACHE) != 0) return true
+  const size = <usize>SETS * WAYS * SLOT_SIZE
+  const cache = alloc(size)
+  if (cache == 0) return false
+  memory.fill(cache, 0, size)
+  set(t, T_CACHE, <u32>cache)
+  return true
+}
+
 /** Tag → route id (≥ 0), or ROUTE_NEED_REGEX, or ROUTE_NO_MEMORY. */
 export function routesLookup(t: usize, tag: usize, tagLen: usize): i32 {
-  const cacheable = tagLen <= MAX_CACHED_TAG
+  const cacheable = tagLen <= MAX_CACHED_TAG && ensureCache(t)
   let h: u32 = 0
   if (cacheable) {
     h = hashTag(tag, tagLen)
@@ -296,7 +306,7 @@ export function routesLookup(t: usize, tag: usize, tagLen: usize): i32 {
 /** Like routesLookup, with the host's answers for the regex alternatives (one byte each). */
 export function routesLookupWithRegex(t: usize, tag: usize, tagLen: usize, regexBits: usize): i32 {
   const route = evaluate(t, tag, tagLen, regexBits)
-  if (tagLen <= MAX_CACHED_TAG && route >= 0) cacheInsert(t, tag, tagLen, hashTag(tag, tagLen), route)
+  if (tagLen <= MAX_CACHED_TAG && route >= 0 && ensureCache(t)) cacheInsert(t, tag, tagLen, hashTag(tag, tagLen), route)
   return route
 }
 
