@@ -1,0 +1,193 @@
+/**
+ * @module filter_grep's conditions, built from the config exactly as Fluentd's GrepFilter does:
+ * four groups keyed by field (regexp-and, regexp-or, exclude-and, exclude-or), duplicates are config
+ * errors, and a record is kept unless a regexp-and fails, no regexp-or matches, every exclude-and
+ * matches, or an exclude-or matches. Each field is read at most once per record.
+ */
+
+import { parseRegexp } from '../../config/types.ts'
+import { REGEXP_MAX_NUM, type ConditionConfig, type GrepConfig } from './config.ts'
+import { encodePath, findPath, type EncodedStep } from './field-scan.ts'
+import { parseRecordAccessor } from './record-accessor.ts'
+import { StringCache } from './string-cache.ts'
+import { valueToS } from './value-to-s.ts'
+
+export interface Expression {
+  key: string
+  regexp: RegExp
+  /** Index of the field in GrepMatcher's per-record value cache. */
+  slot: number
+}
+
+export interface Conditions {
+  regexpAnd: Expression[]
+  regexpOr: Expression[]
+  excludeAnd: Expression[]
+  excludeOr: Expression[]
+  /** One encoded path per distinct key, indexed by slot. */
+  paths: EncodedStep[][]
+}
+
+/** Builds the conditions; throws an Error with Fluentd's message on an invalid config. */
+export function compileConditions(config: GrepConfig): Conditions {
+  const slots = new Map<string, number>()
+  const paths: EncodedStep[][] = []
+  const slotOf = (key: string): number => {
+    let slot = slots.get(key)
+    if (slot === undefined) {
+      slot = paths.length
+      paths.push(encodePath(parseRecordAccessor(key).path))
+      slots.set(key, slot)
+    }
+    return slot
+  }
+  const regexpAnd = new Map<string, Expression>()
+  const regexpOr = new Map<string, Expression>()
+  const excludeAnd = new Map<string, Expression>()
+  const excludeOr = new Map<string, Expression>()
+  const add = (group: Map<string, Expression>, key: string, regexp: RegExp, duplicate: string) => {
+    if (group.has(key)) throw new Error(duplicate)
+    group.set(key, { key, regexp, slot: slotOf(key) })
+  }
+
+  for (const [prefix, group] of [['regexp', regexpAnd], ['exclude', excludeOr]] as const) {
+    for (let i = 1; i <= REGEXP_MAX_NUM; i++) {
+      const written = config[`${prefix}${i}`]
+      if (typeof written !== 'string') continue
+      const space = written.indexOf(' ')
+      if (space < 0) throw new Error(`${prefix}${i} does not contain 2 parameters`)
+      const key = written.slice(0, space)
+      const parsed = parseRegexp(written.slice(space + 1))
+      if (!parsed.ok) throw new Error(`${prefix}${i}: ${parsed.reason}`)
+      add(group, key, parsed.value.regexp, `${prefix}${i} contains a duplicated key, ${key}`)
+    }
+  }
+  for (const c of config.regexp) add(regexpAnd, c.key, c.pattern.regexp, `Duplicate key: ${c.key}`)
+  for (const c of config.exclude) add(excludeOr, c.key, c.pattern.regexp, `Duplicate key: ${c.key}`)
+  const groups = (sections: { regexp: ConditionConfig[]; exclude: ConditionConfig[] }[], name: 'and' | 'or') => {
+    for (const section of sections) {
+      if (section.regexp.length > 0 && section.exclude.length > 0) {
+        throw new Error(`Do not specify both <regexp> and <exclude> in <${name}>`)
+      }
+      for (const c of section.regexp) add(name === 'and' ? regexpAnd : regexpOr, c.key, c.pattern.regexp, `Duplicate key in <${name}>: ${c.key}`)
+      for (const c of section.exclude) add(name === 'and' ? excludeAnd : excludeOr, c.key, c.pattern.regexp, `Duplicate key in <${name}>: ${c.key}`)
+    }
+  }
+  groups(config.and, 'and')
+  groups(config.or, 'or')
+  return {
+    regexpAnd: [...regexpAnd.values()],
+    regexpOr: [...regexpOr.values()],
+    excludeAnd: [...excludeAnd.values()],
+    excludeOr: [...excludeOr.values()],
+    paths,
+  }
+}
+
+/**
+ * Decides per record from its msgpack bytes. A missing field is nil, and `nil.to_s` is "" — so,
+ * exactly as in Fluentd, a missing key does not match /error/ but does match /^$/ (and any
+ * pattern that matches the empty string). Each field is looked up once per record; short string
+ * values go through a per-field StringCache (decoded text and regexp outcomes by value bytes).
+ */
+export class GrepMatcher {
+  private readonly paths: EncodedStep[][]
+  /** Per field: the value's position in the current record; NOT_READ until looked up, -1 missing. */
+  private readonly positions: Int32Array
+  /** Per field: the current record's value as text, for values the cache does not hold. */
+  private readonly texts: (string | undefined)[]
+  private readonly caches: StringCache[]
+  private readonly indexes = new Map<Expression, number>()
+  private bytes: Uint8Array = new Uint8Array(0)
+  private record = 0
+
+  constructor(readonly conditions: Conditions) {
+    this.paths = conditions.paths
+    const n = conditions.paths.length
+    this.positions = new Int32Array(n)
+    this.texts = new Array<string | undefined>(n).fill(undefined)
+    const all = [...conditions.regexpAnd, ...conditions.regexpOr, ...conditions.excludeAnd, ...conditions.excludeOr]
+    all.forEach((e, i) => this.indexes.set(e, i))
+    this.caches = Array.from({ length: n }, () => new StringCache(all.length))
+    this.regexpAnd = conditions.regexpAnd.map((e) => this.indexed(e))
+    this.regexpOr = conditions.regexpOr.map((e) => this.indexed(e))
+    this.excludeAnd = conditions.excludeAnd.map((e) => this.indexed(e))
+    this.excludeOr = conditions.excludeOr.map((e) => this.indexed(e))
+  }
+
+  private readonly regexpAnd: IndexedExpression[]
+  private readonly regexpOr: IndexedExpression[]
+  private readonly excludeAnd: IndexedExpression[]
+  private readonly excludeOr: IndexedExpression[]
+
+  private indexed(e: Expression): IndexedExpression {
+    return { regexp: e.regexp, slot: e.slot, index: this.indexes.get(e)! }
+  }
+
+  /** True when the record (a map at `recordStart` in `bytes`) is kept. */
+  keep(bytes: Uint8Array, recordStart: number): boolean {
+    this.bytes = bytes
+    this.record = recordStart
+    this.positions.fill(NOT_READ)
+    for (let i = 0; i < this.texts.length; i++) this.texts[i] = undefined
+    const regexpAnd = this.regexpAnd
+    for (let i = 0; i < regexpAnd.length; i++) if (!this.test(regexpAnd[i])) return false
+    const regexpOr = this.regexpOr
+    if (regexpOr.length > 0) {
+      let any = false
+      for (let i = 0; i < regexpOr.length; i++) if (this.test(regexpOr[i])) { any = true; break }
+      if (!any) return false
+    }
+    const excludeAnd = this.excludeAnd
+    if (excludeAnd.length > 0) {
+      let all = true
+      for (let i = 0; i < excludeAnd.length; i++) if (!this.test(excludeAnd[i])) { all = false; break }
+      if (all) return false
+    }
+    const excludeOr = this.excludeOr
+    for (let i = 0; i < excludeOr.length; i++) if (this.test(excludeOr[i])) return false
+    return true
+  }
+
+  private test(e: IndexedExpression): boolean {
+    const b = this.bytes
+    let p = this.positions[e.slot]
+    if (p === NOT_READ) {
+      p = findPath(b, this.record, this.paths[e.slot])
+      this.positions[e.slot] = p
+    }
+    if (p >= 0) {
+      const h = b[p]
+      let len = -1
+      let start = 0
+      if (h >= 0xa0 && h <= 0xbf) { len = h & 0x1f; start = p + 1 }
+      else if (h === 0xd9) { len = b[p + 1]; start = p + 2 }
+      if (len >= 0 && StringCache.fits(len)) {
+        const cache = this.caches[e.slot]
+        const entry = cache.entry(b, start, len)
+        const k = entry * cache.expressions + e.index
+        let r = cache.results[k]
+        if (r < 0) {
+          r = e.regexp.test(cache.text(entry)) ? 1 : 0
+          cache.results[k] = r
+        }
+        return r === 1
+      }
+    }
+    let text = this.texts[e.slot]
+    if (text === undefined) {
+      text = valueToS(b, p)
+      this.texts[e.slot] = text
+    }
+    return e.regexp.test(text)
+  }
+}
+
+interface IndexedExpression {
+  regexp: RegExp
+  slot: number
+  /** Position among all expressions (the column in the string caches' outcome table). */
+  index: number
+}
+
+const NOT_READ = -2
