@@ -1,0 +1,130 @@
+/**
+ * @module out_forward's config schema (Fluentd's names and defaults, §2.1) and the settled options
+ * the writer, the nodes and the heartbeat use. `<security>`, `transport tls` and `compress zstd`
+ * are parsed so the error can say "not supported yet".
+ */
+
+import type { ConfigOf, PluginSchema } from '../../../engine/config/schema.ts'
+
+export const serverSchema = {
+  params: [
+    { name: 'host', type: 'string', required: true, description: 'Host name or address of the receiver.' },
+    { name: 'name', type: 'string', default: null, description: 'Name in logs (default host:port).' },
+    { name: 'port', type: 'integer', default: 24224, description: 'TCP port (and UDP heartbeat port).' },
+    { name: 'weight', type: 'integer', default: 60, description: 'Load-balancing weight (0: never used).' },
+    { name: 'standby', type: 'bool', default: false, description: 'Used only while regular servers are unavailable.' },
+    { name: 'shared_key', type: 'string', default: null, secret: true, description: '<security> shared key for this server (not supported yet).' },
+    { name: 'username', type: 'string', default: '', description: '<security> user (not supported yet).' },
+    { name: 'password', type: 'string', default: '', secret: true, description: '<security> password (not supported yet).' },
+  ],
+} as const satisfies PluginSchema
+
+export const outForwardParams = [
+  { name: 'require_ack_response', type: 'bool', default: false, description: 'Wait for {"ack": id} before a chunk counts as written (at-least-once).' },
+  { name: 'ack_response_timeout', type: 'time', default: 190, description: 'Give up waiting for an ack after this long (the chunk is retried, the server disabled).' },
+  { name: 'send_timeout', type: 'time', default: 60, description: 'Give up a write that makes no progress for this long.' },
+  { name: 'connect_timeout', type: 'time', default: null, description: 'Give up connecting after this long (unset: the OS timeout).' },
+  { name: 'keepalive', type: 'bool', default: false, description: 'Reuse connections (a pool; a socket waiting for an ack is never reused).' },
+  { name: 'keepalive_timeout', type: 'time', default: null, description: 'Close pooled connections idle this long (unset: never).' },
+  { name: 'send_keepalive_packet', type: 'bool', default: false, description: 'TCP keepalive probes (SO_KEEPALIVE).' },
+  { name: 'compress', type: 'enum', values: ['text', 'gzip', 'zstd'], default: 'text', description: 'gzip: send CompressedPackedForward (one gzip member per chunk).' },
+  { name: 'time_as_integer', type: 'bool', default: false, description: 'Send integer seconds instead of EventTime (for Fluentd ≤ v0.12 receivers).' },
+  { name: 'heartbeat_type', type: 'enum', values: ['transport', 'tcp', 'udp', 'none'], default: 'transport', description: 'transport: a TCP connect is the heartbeat; udp: a 00 datagram; none: servers are always available.' },
+  { name: 'heartbeat_interval', type: 'time', default: 1, description: 'Seconds between heartbeats.' },
+  { name: 'hard_timeout', type: 'time', default: 60, description: 'Detach a server without a heartbeat for this long.' },
+  { name: 'recover_wait', type: 'time', default: 10, description: 'A detached server comes back after this many seconds worth of heartbeats.' },
+  { name: 'phi_failure_detector', type: 'bool', default: true, description: 'Use the phi accrual failure detector.' },
+  { name: 'phi_threshold', type: 'integer', default: 16, description: 'Detach a server when phi exceeds this.' },
+  { name: 'expire_dns_cache', type: 'time', default: null, description: 'Accepted for Fluentd compatibility: sluice resolves host names on every connection.' },
+  { name: 'dns_round_robin', type: 'bool', default: false, description: 'Accepted for Fluentd compatibility: the OS resolver picks the address.' },
+  { name: 'ignore_network_errors_at_startup', type: 'bool', default: false, description: 'Accepted for Fluentd compatibility (sluice never fails start on DNS).' },
+  { name: 'verify_connection_at_startup', type: 'bool', default: false, description: 'Fail start when a server cannot be connected to.' },
+  { name: 'transport', type: 'enum', values: ['tcp', 'tls'], default: 'tcp', description: 'tcp (tls is not supported yet).' },
+] as const
+
+export const securitySection = {
+  name: 'security',
+  description: 'The shared-key handshake (not supported yet).',
+  schema: { params: [], additionalParams: true },
+} as const
+
+export const serverSection = { name: 'server', description: 'A receiver.', multi: true, required: true, schema: serverSchema } as const
+
+export const outForwardBaseSchema = {
+  params: outForwardParams,
+  sections: [serverSection, securitySection],
+} as const satisfies PluginSchema
+
+export type ServerConfig = ConfigOf<typeof serverSchema>
+export type OutForwardBaseConfig = ConfigOf<typeof outForwardBaseSchema>
+
+export interface ServerOptions {
+  host: string
+  port: number
+  name: string
+  weight: number
+  standby: boolean
+}
+
+/** Everything out_forward needs, in milliseconds and plain values. */
+export interface ForwardOutputOptions {
+  servers: ServerOptions[]
+  requireAckResponse: boolean
+  ackResponseTimeoutMs: number
+  sendTimeoutMs: number
+  connectTimeoutMs: number
+  keepalive: boolean
+  keepaliveTimeoutMs: number
+  sendKeepalivePacket: boolean
+  compress: boolean
+  timeAsInteger: boolean
+  heartbeatType: 'transport' | 'udp' | 'none'
+  heartbeatIntervalMs: number
+  hardTimeoutMs: number
+  recoverWaitMs: number
+  phiFailureDetector: boolean
+  phiThreshold: number
+  verifyConnectionAtStartup: boolean
+}
+
+/** Checks the combinations Fluentd rejects and what sluice does not support yet; throws with the reason. */
+export function settleOutputOptions(config: OutForwardBaseConfig): ForwardOutputOptions {
+  if (config.security !== undefined) {
+    throw new Error('<security> (the shared-key handshake) is not supported yet by sluice\'s out_forward; remove it, or put a Fluentd in front for now')
+  }
+  if (config.transport === 'tls') throw new Error('transport tls is not supported yet by sluice\'s out_forward; use tcp (or a TLS tunnel)')
+  if (config.compress === 'zstd') throw new Error('compress zstd is not supported yet by sluice\'s out_forward; use gzip')
+  if (config.server.length === 0) throw new Error('out_forward needs at least one <server>')
+  for (const s of config.server) {
+    if (s.shared_key !== null || s.username !== '' || s.password !== '') {
+      throw new Error(`<server> ${s.host}: shared_key/username/password need <security>, which is not supported yet`)
+    }
+    if (s.port < 1 || s.port > 65535) throw new Error(`<server> ${s.host}: port ${s.port} is out of range 1..65535`)
+    if (s.weight < 0) throw new Error(`<server> ${s.host}: weight must be 0 or more`)
+  }
+  if (config.ack_response_timeout < 1) throw new Error('ack_response_timeout must be at least 1 second')
+  if (config.heartbeat_interval <= 0) throw new Error('heartbeat_interval must be more than 0')
+  const heartbeatType = config.heartbeat_type === 'tcp' ? 'transport' : config.heartbeat_type
+  const ms = (s: number | null) => (s === null ? 0 : Math.round(s * 1000))
+  return {
+    servers: config.server.map((s) => ({
+      host: s.host, port: s.port, name: s.name ?? `${s.host}:${s.port}`, weight: s.weight, standby: s.standby,
+    })),
+    requireAckResponse: config.require_ack_response,
+    ackResponseTimeoutMs: ms(config.ack_response_timeout),
+    sendTimeoutMs: ms(config.send_timeout),
+    connectTimeoutMs: ms(config.connect_timeout),
+    keepalive: config.keepalive,
+    keepaliveTimeoutMs: ms(config.keepalive_timeout),
+    sendKeepalivePacket: config.send_keepalive_packet,
+    compress: config.compress === 'gzip',
+    timeAsInteger: config.time_as_integer,
+    heartbeatType,
+    heartbeatIntervalMs: ms(config.heartbeat_interval),
+    hardTimeoutMs: ms(config.hard_timeout),
+    recoverWaitMs: ms(config.recover_wait),
+    phiFailureDetector: config.phi_failure_detector,
+    phiThreshold: config.phi_threshold,
+    verifyConnectionAtStartup: config.verify_connection_at_startup,
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * @module One receiver (`<server>`): connect (connect_timeout), send one PackedForward message
+ * with cork/uncork (header, the chunk's entries as they are, options — no concatenation), then
+ * either resolve when the write was handed to the kernel or wait for the matching ack
+ * (ack_response_timeout). Availability follows Fluentd's Node: heartbeats feed the phi accrual
+ * detector; hard_timeout or phi above the threshold detaches; a detached server recovers after
+ * `recover_wait / heartbeat_interval` heartbeats; an ack timeout or a connection lost while
+ * waiting for an ack disables it. With `heartbeat_type none` a server is always available.
+ */
+
+import { connect, type Socket } from 'node:net'
+import type { Logger } from '../../../engine/log.ts'
+import { AckReader } from './ack.ts'
+import type { ForwardOutputOptions, ServerOptions } from './config.ts'
+import { FailureDetector } from './phi.ts'
+import { SocketPool } from './pool.ts'
+
+const ignore = (): void => undefined
+
+/** One chunk ready to send: the envelope parts and the ack id (null: no ack wanted). */
+export interface Payload {
+  header: Uint8Array
+  entries: Uint8Array
+  options: Uint8Array
+  chunkId: string | null
+  /** For logs. */
+  chunkHex: string
+  events: number
+}
+
+/** Why a send failed; `disable` says the server should be marked unavailable. */
+export class SendError extends Error {
+  constructor(message: string, readonly disable: boolean) {
+    super(message)
+  }
+}
+
+export class ForwardNode {
+  private isAvailable = true
+  private readonly failure: FailureDetector
+  private readonly recoverSampleSize: number
+  readonly pool: SocketPool
+  /** Called when availability changed (the balancer rebuilds). */
+  onChange: () => void = () => undefined
+
+  constructor(
+    readonly server: ServerOptions,
+    private readonly options: ForwardOutputOptions,
+    private readonly log: Logger,
+    private readonly clock: () => number = Date.now,
+  ) {
+    const interval = options.heartbeatIntervalMs / 1000
+    this.failure = new FailureDetector(interval, options.hardTimeoutMs / 1000, clock() / 1000)
+    this.recoverSampleSize = options.recoverWaitMs / options.heartbeatIntervalMs
+    this.pool = new SocketPool(options.keepalive ? options.keepaliveTimeoutMs : 0, clock)
+  }
+
+  get name(): string {
+    return this.server.name
+  }
+
+  get weight(): number {
+    return this.server.weight
+  }
+
+  get standby(): boolean {
+    return this.server.standby
+  }
+
+  get available(): boolean {
+    return this.options.heartbeatType === 'none' || this.isAvailable
+  }
+
+  /** Sends one chunk; resolves when written (no ack wanted) or acked. */
+  async send(payload: Payload): Promise<void> {
+    const socket = (this.options.keepalive ? this.pool.take() : null) ?? await this.connect()
+    try {
+      await this.write(socket, payload)
+      if (payload.chunkId !== null) await this.awaitAck(socket, payload.chunkId, payload.chunkHex)
+    } catch (err) {
+      socket.destroy()
+      if (err instanceof SendError && err.disable) this.disable(err.message)
+      throw err
+    }
+    this.heartbeat(false)
+    if (this.options.keepalive) this.pool.put(socket)
+    else socket.end(() => socket.destroy())
+  }
+
+  /** Opens a connection (connect_timeout; errors name the server). */
+  connect(): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: this.server.host, port: this.server.port })
+      // A receiver may answer our FIN with an RST (Fluentd does): never let a late error escape.
+      socket.on('error', ignore)
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const fail = (err: Error) => {
+        clearTimeout(timer)
+        socket.destroy()
+        reject(new SendError(`cannot connect to ${this.name}: ${err.message}`, false))
+      }
+      if (this.options.connectTimeoutMs > 0) {
+        timer = setTimeout(() => fail(new Error(`connect_timeout (${this.options.connectTimeoutMs} ms)`)), this.options.connectTimeoutMs)
+      }
+      socket.once('error', fail)
+      socket.once('connect', () => {
+        clearTimeout(timer)
+        socket.off('error', fail)
+        socket.setNoDelay(true)
+        if (this.options.sendKeepalivePacket) socket.setKeepAlive(true)
+        resolve(socket)
+      })
+    })
+  }
+
+  /** header + entries + options in one corked write; send_timeout while it makes no progress. */
+  private write(socket: Socket, payload: Payload): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        socket.setTimeout(0)
+        socket.off('timeout', onTimeout)
+        socket.off('error', onError)
+        socket.off('close', onClose)
+      }
+      const fail = (err: SendError) => {
+        cleanup()
+        reject(err)
+      }
+      const onTimeout = () => fail(new SendError(`send_timeout (${this.options.sendTimeoutMs} ms) writing to ${this.name}`, false))
+      const onError = (err: Error) => fail(new SendError(`cannot write to ${this.name}: ${err.message}`, false))
+      const onClose = () => fail(new SendError(`${this.name} closed the connection during the write`, false))
+      if (this.options.sendTimeoutMs > 0) {
+        socket.setTimeout(this.options.sendTimeoutMs)
+        socket.on('timeout', onTimeout)
+      }
+      socket.on('error', onError)
+      socket.on('close', onClose)
+      socket.cork()
+      socket.write(payload.header)
+      socket.write(payload.entries)
+      socket.write(payload.options, (err) => {
+        if (err) return onError(err)
+        cleanup()
+        resolve()
+      })
+      socket.uncork()
+    })
+  }
+
+  /** Waits for `{"ack": chunkId}`; a timeout or a lost connection disables the server. */
+  private awaitAck(socket: Socket, chunkId: string, chunkHex: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const reader = new AckReader(chunkId)
+      const cleanup = () => {
+        clearTimeout(timer)
+        socket.off('data', onData)
+        socket.off('error', onLost)
+        socket.off('close', onLost)
+        socket.off('end', onLost)
+      }
+      const timer = setTimeout(() => {
+        cleanup()
+        reject(new SendError(`no ack from ${this.name} within ack_response_timeout (${this.options.ackResponseTimeoutMs} ms) for chunk ${chunkHex}`, true))
+      }, this.options.ackResponseTimeoutMs)
+      const onLost = (err?: Error) => {
+        cleanup()
+        reject(new SendError(`${this.name} closed the connection before acking chunk ${chunkHex}${err instanceof Error ? ` (${err.message})` : ''}`, true))
+      }
+      const onData = (data: Buffer) => {
+        const outcome = reader.push(data)
+        if (outcome === 'more') return
+        cleanup()
+        if (outcome === 'ok') resolve()
+        else reject(new SendError(`${this.name} answered ${JSON.stringify(reader.answered, (_k, v) => (v instanceof Uint8Array ? `bin:${Buffer.from(v).toString('base64')}` : v))} instead of the ack for chunk ${chunkHex}`, false))
+      }
+      socket.on('data', onData)
+      socket.on('error', onLost)
+      socket.on('close', onLost)
+      socket.on('end', onLost)
+    })
+  }
+
+  /** A heartbeat arrived (or a send succeeded: `detect` false). Returns true when the server recovered. */
+  heartbeat(detect = true): boolean {
+    if (this.options.heartbeatType === 'none') return false
+    this.failure.add(this.clock() / 1000)
+    if (detect && !this.isAvailable && this.failure.sampleSize > this.recoverSampleSize) {
+      this.isAvailable = true
+      this.log.warn('Recovered forwarding server.', { server: this.name, host: this.server.host, port: this.server.port })
+      this.onChange()
+      return true
+    }
+    return false
+  }
+
+  /** The per-interval check: detaches on hard_timeout or phi above the threshold. */
+  tick(): void {
+    if (this.options.heartbeatType === 'none') return
+    const now = this.clock() / 1000
+    if (!this.isAvailable) {
+      if (this.failure.hardTimeoutPassed(now)) this.failure.clear()
+      return
+    }
+    if (this.failure.hardTimeoutPassed(now)) {
+      this.detach({ hard_timeout: true })
+      return
+    }
+    if (this.options.phiFailureDetector) {
+      const phi = this.failure.phi(now)
+      if (phi > this.options.phiThreshold) this.detach({ phi: Number(phi.toFixed(3)), phi_threshold: this.options.phiThreshold })
+    }
+  }
+
+  /** Marks the server unavailable after an ack failure (it recovers with heartbeats). */
+  disable(reason: string): void {
+    if (this.options.heartbeatType === 'none' || !this.isAvailable) return
+    this.isAvailable = false
+    this.pool.close()
+    this.log.warn('Disabled forwarding server.', { server: this.name, reason })
+    this.onChange()
+  }
+
+  private detach(fields: Record<string, unknown>): void {
+    this.isAvailable = false
+    this.failure.clear()
+    this.pool.close()
+    this.log.warn('Detached forwarding server.', { server: this.name, host: this.server.host, port: this.server.port, ...fields })
+    this.onChange()
+  }
+
+  close(): void {
+    this.pool.close()
+  }
+}

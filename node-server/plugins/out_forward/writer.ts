@@ -1,0 +1,112 @@
+/**
+ * @module The out_forward ChunkWriter: prepares a chunk once (entries as they are, or re-encoded
+ * with integer times through the core's packer for `time_as_integer`, gzipped into one member for
+ * `compress gzip`), then sends it to a server chosen by the balancer, trying the next on failure.
+ * `write` resolves when the chunk was written (no ack wanted) or acked, and rejects otherwise —
+ * the buffer then takes the chunk back and retries it.
+ */
+
+import { promisify } from 'node:util'
+import { gzip as gzipCallback } from 'node:zlib'
+import * as abi from '../../../wasm/abi.ts'
+import type { Core, Packer } from '../../../wasm/core.ts'
+import type { Logger } from '../../../engine/log.ts'
+import type { PluginMetrics } from '../../../engine/metrics.ts'
+import { chunkIdBase64, chunkIdHex, type Chunk, type ChunkWriter } from '../../../engine/output/chunk.ts'
+import { LoadBalancer } from './balancer.ts'
+import type { ForwardOutputOptions } from './config.ts'
+import { envelopeHeader, envelopeOptions } from './envelope.ts'
+import { HeartbeatLoop } from './heartbeat.ts'
+import { ForwardNode, type Payload } from './node.ts'
+
+const gzip = promisify(gzipCallback)
+const NO_LIMIT = 0x7fff_ffff
+
+export class ForwardWriter implements ChunkWriter {
+  readonly nodes: ForwardNode[]
+  readonly balancer: LoadBalancer<ForwardNode>
+  private readonly heartbeat: HeartbeatLoop
+  private integerPacker: Packer | null = null
+  private purgeTimer: ReturnType<typeof setInterval> | undefined
+
+  constructor(
+    private readonly core: Core,
+    private readonly options: ForwardOutputOptions,
+    private readonly log: Logger,
+    private readonly metrics: PluginMetrics,
+    clock: () => number = Date.now,
+  ) {
+    this.nodes = options.servers.map((s) => new ForwardNode(s, options, log, clock))
+    this.balancer = new LoadBalancer(this.nodes, log)
+    for (const node of this.nodes) node.onChange = () => this.balancer.rebuild()
+    this.heartbeat = new HeartbeatLoop(this.nodes, options.heartbeatType, options.heartbeatIntervalMs, log)
+  }
+
+  async start(): Promise<void> {
+    if (this.options.verifyConnectionAtStartup) {
+      for (const node of this.nodes) {
+        const socket = await node.connect()
+        socket.end(() => socket.destroy())
+      }
+    }
+    await this.heartbeat.start()
+    if (this.options.keepalive && this.options.keepaliveTimeoutMs > 0) {
+      this.purgeTimer = setInterval(() => { for (const node of this.nodes) node.pool.purge() }, 5_000)
+      this.purgeTimer.unref()
+    }
+  }
+
+  stop(): void {
+    this.heartbeat.stop()
+    clearInterval(this.purgeTimer)
+    for (const node of this.nodes) node.close()
+    this.integerPacker?.free()
+    this.integerPacker = null
+  }
+
+  async write(chunk: Chunk): Promise<void> {
+    const payload = await this.prepare(chunk)
+    try {
+      await this.balancer.select((node) => node.send(payload))
+    } catch (err) {
+      this.log.warn('Cannot forward a chunk; it will be retried.', { chunk_id: payload.chunkHex, tag: chunk.tag, events: chunk.count, error: (err as Error).message })
+      throw err
+    }
+    this.metrics.eventsOut += payload.events
+    this.metrics.bytesOut += payload.header.length + payload.entries.length + payload.options.length
+  }
+
+  /** The envelope parts for a chunk (computed once, whichever server takes it). */
+  async prepare(chunk: Chunk): Promise<Payload> {
+    let entries = chunk.entries
+    let events = chunk.count
+    if (this.options.timeAsInteger) ({ entries, count: events } = this.withIntegerTimes(entries))
+    if (this.options.compress) entries = await gzip(entries)
+    const chunkId = this.options.requireAckResponse ? chunkIdBase64(chunk.id) : null
+    return {
+      header: envelopeHeader(chunk.tag, entries.length),
+      entries,
+      options: envelopeOptions(events, chunkId, this.options.compress),
+      chunkId,
+      chunkHex: chunkIdHex(chunk.id),
+      events,
+    }
+  }
+
+  /** Re-encodes `[EventTime, record]` entries with integer seconds (aux walk + packer, in WASM). */
+  private withIntegerTimes(entries: Uint8Array): { entries: Uint8Array; count: number } {
+    const core = this.core
+    this.integerPacker ??= core.createPacker({ mode: 'packed', timeAsInteger: true, byteLimit: NO_LIMIT, entryLimit: NO_LIMIT })
+    core.aux(entries)
+    if (core.exports.walkEntries(entries.length) !== abi.STATUS_OK) throw new Error('chunk entries are not a valid entries stream')
+    const n = core.result(abi.R_AUX_ENTRY_COUNT)
+    const now = Date.now()
+    this.integerPacker.reset()
+    const { consumed, stop } = this.integerPacker.appendEntries(0, n, Math.floor(now / 1000), 0, true)
+    if (consumed !== n || stop !== 'ok') throw new Error(`packer refused an entry (${stop})`)
+    const count = this.integerPacker.count
+    const out = this.integerPacker.bodyView().slice()
+    this.integerPacker.reset()
+    return { entries: out, count }
+  }
+}
