@@ -1,0 +1,105 @@
+/**
+ * @module filter_record_transformer (`@type record_transformer`): adds, rewrites and removes record
+ * fields with Fluentd's placeholders. It needs the fields, so it decodes each record and encodes
+ * the result once. A record that fails (e.g. a bad renew_time_key value) leaves the stream and
+ * goes to @ERROR (or one log line); the others continue.
+ */
+
+import { decodeRecord, eachEntry, streamFromEvents, type Event } from '../../event-stream.ts'
+import { EventTime } from '../../event-time.ts'
+import type { FilterPlugin, PluginSpec } from '../../plugin.ts'
+import { emitErrorEvents } from '../filter_grep/error-events.ts'
+import { recordTransformerSchema, type RecordTransformerConfig } from './config.ts'
+import type { ExpandContext, Placeholder } from './placeholders.ts'
+import { compileTransformer } from './transform.ts'
+
+export const filterRecordTransformer: PluginSpec<'filter', RecordTransformerConfig> = {
+  name: 'record_transformer',
+  kind: 'filter',
+  description: 'Adds, rewrites and removes record fields using ${tag}, ${time}, ${record["key"]} and other placeholders.',
+  schema: recordTransformerSchema,
+  runtimes: ['node', 'workers', 'browser'],
+  create(ctx, config): FilterPlugin {
+    const transformer = compileTransformer(config, (message) => ctx.log.warn(message))
+    const warned = new Set<string>()
+    const unknown = (p: Placeholder) => {
+      if (warned.has(p.text)) return
+      warned.add(p.text)
+      ctx.log.warn(`unknown placeholder \`${p.text}\` found (expanded to nil; not logged again)`)
+    }
+    const metrics = ctx.metrics
+    let lastSec = -1
+    let lastTime = ''
+    const timeString = (sec: number) => {
+      if (sec !== lastSec) {
+        lastSec = sec
+        lastTime = rubyTimeToS(sec)
+      }
+      return lastTime
+    }
+    return {
+      filter(stream) {
+        metrics.emits++
+        metrics.eventsIn += stream.count
+        metrics.bytesIn += stream.entries.length
+        const parts = tagParts(stream.tag)
+        const expandCtx: ExpandContext = {
+          tag: stream.tag, tagParts: parts, tagPrefix: tagPrefix(parts), tagSuffix: tagSuffix(parts),
+          hostname: ctx.hostname, time: '', record: {}, unknown,
+        }
+        const out: Event[] = []
+        const failed: Event[] = []
+        let failure: unknown = null
+        eachEntry(ctx.core, stream, (sec, nsec, start, end, bytes) => {
+          const time = new EventTime(sec, nsec)
+          let record: Record<string, unknown> | null = null
+          try {
+            record = decodeRecord(bytes.subarray(start, end))
+            expandCtx.time = timeString(sec)
+            expandCtx.record = record
+            out.push(transformer.apply(time, record, expandCtx))
+          } catch (error) {
+            failure ??= error
+            failed.push({ time, record: record ?? {} }) // the transform copies before it changes anything
+          }
+        })
+        if (failed.length > 0) emitErrorEvents(ctx, streamFromEvents(stream.tag, failed), failure, failed[0].record)
+        if (out.length === 0) return null
+        const result = streamFromEvents(stream.tag, out)
+        metrics.eventsOut += result.count
+        metrics.bytesOut += result.entries.length
+        return result
+      },
+    }
+  },
+}
+
+/** Ruby's `tag.split('.')`: trailing empty parts dropped, "" → []. */
+function tagParts(tag: string): string[] {
+  const parts = tag.split('.')
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop()
+  return parts
+}
+
+function tagPrefix(parts: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < parts.length; i++) out.push(i === 0 ? parts[0] : `${out[i - 1]}.${parts[i]}`)
+  return out
+}
+
+function tagSuffix(parts: string[]): string[] {
+  const out: string[] = new Array(parts.length)
+  for (let i = parts.length - 1; i >= 0; i--) out[i] = i === parts.length - 1 ? parts[i] : `${parts[i]}.${out[i + 1]}`
+  return out
+}
+
+/** Ruby's `Time.at(sec).to_s` in the local zone: `2015-09-07 01:23:04 +0900`. */
+export function rubyTimeToS(sec: number): string {
+  const d = new Date(sec * 1000)
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+  const offset = -d.getTimezoneOffset()
+  const sign = offset >= 0 ? '+' : '-'
+  const abs = Math.abs(offset)
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ` +
+    `${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`
+}
