@@ -1,0 +1,96 @@
+/**
+ * @module The daemon's HTTP API as a Hono app (served on 127.0.0.1:24220 by default, like
+ * Fluentd's monitor_agent): GET /api/plugins.json and /api/plugins (monitor_agent), GET
+ * /api/config.json (process facts), GET /metrics (Prometheus), GET /healthz (200 while running or
+ * reloading, 503 while starting or stopping). Read-only: nothing here changes the daemon.
+ */
+
+import { Hono } from 'hono'
+import type { Agent } from '../../../engine/agent.ts'
+import type { PluginRegistry } from '../../../engine/plugin.ts'
+import { pluginsJson, pluginsLtsv } from './plugins-json.ts'
+import { metricsText } from './prometheus.ts'
+
+/** What the API reads; the daemon supplies it (the agent changes at each reload). */
+export interface ApiSource {
+  state(): string
+  agent(): Agent | null
+  registry: PluginRegistry
+  info(): {
+    version: string
+    startedAt: number
+    generation: number
+    reloads: { succeeded: number; failed: number }
+    configPath: string | null
+    logPath: string | null
+    pluginDirs: readonly string[]
+  }
+}
+
+/** Fluentd reads `false`, `no` and `0` as off for its query flags. */
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  return !['false', 'no', '0', 'off'].includes(value.toLowerCase())
+}
+
+const SERVING = new Set(['running', 'reloading'])
+
+/**
+ * @example
+ * const app = createApiApp(source)
+ * await app.request('/healthz') // 200 {"status":"running", ...}
+ */
+export function createApiApp(source: ApiSource): Hono {
+  const app = new Hono()
+  const entries = () => source.agent()?.plugins ?? []
+
+  app.get('/api/plugins.json', (c) => {
+    const q = (name: string) => c.req.query(name)
+    const body = pluginsJson(entries(), source.registry, {
+      withConfig: flag(q('with_config'), true),
+      withRetry: flag(q('with_retry'), true),
+      id: q('@id') ?? q('id'),
+      type: q('@type') ?? q('type'),
+    })
+    return c.body(JSON.stringify(body, bigintSafe), 200, { 'content-type': 'application/json' })
+  })
+
+  app.get('/api/plugins', (c) => c.text(pluginsLtsv(entries())))
+
+  app.get('/api/config.json', (c) => {
+    const info = source.info()
+    return c.json({
+      pid: process.pid,
+      ppid: process.ppid,
+      config_path: info.configPath,
+      pid_file: null,
+      plugin_dirs: info.pluginDirs,
+      log_path: info.logPath,
+      workers: 1,
+      version: info.version,
+      state: source.state(),
+      generation: info.generation,
+      reloads: info.reloads,
+      started_at: new Date(info.startedAt).toISOString(),
+    })
+  })
+
+  app.get('/metrics', (c) => {
+    const info = source.info()
+    const text = metricsText(entries(), { generation: info.generation, reloads: info.reloads, startedAt: info.startedAt, state: source.state() })
+    return c.body(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
+  })
+
+  app.get('/healthz', (c) => {
+    const state = source.state()
+    const info = source.info()
+    return c.json({ status: state, generation: info.generation, uptime_s: Math.round((Date.now() - info.startedAt) / 1000) }, SERVING.has(state) ? 200 : 503)
+  })
+
+  app.notFound((c) => c.json({ error: 'not found', paths: ['/api/plugins.json', '/api/plugins', '/api/config.json', '/metrics', '/healthz'] }, 404))
+  return app
+}
+
+function bigintSafe(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value
+}

@@ -1,0 +1,35 @@
+/**
+ * @module Serves the API app with @hono/node-server. Listen errors are returned, not thrown as
+ * uncaught 'error' events, so the CLI can say which option to change (`--api-port`).
+ */
+
+import { createAdaptorServer } from '@hono/node-server'
+import type { Hono } from 'hono'
+import type { AddressInfo, Server } from 'node:net'
+
+export interface ApiServer {
+  server: Server
+  address: AddressInfo
+  close(): Promise<void>
+}
+
+/** Listens on `bind:port`; rejects with the listen error (code EADDRINUSE…). */
+export function listenApi(app: Hono, bind: string, port: number): Promise<ApiServer> {
+  const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error)
+    server.once('error', onError)
+    server.listen(port, bind, () => {
+      server.off('error', onError)
+      server.on('error', () => {})
+      resolve({
+        server,
+        address: server.address() as AddressInfo,
+        close: () => new Promise<void>((done) => {
+          ;(server as Server & { closeAllConnections?: () => void }).closeAllConnections?.()
+          server.close(() => done())
+        }),
+      })
+    })
+  })
+}
