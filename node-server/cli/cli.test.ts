@@ -1,0 +1,168 @@
+/**
+ * @module The `sluice` command line as a user runs it (a child process of the real executable):
+ * check prints the normalized config and file:line errors with exit codes 0/1, --json, secrets
+ * masked; convert round-trips conf ↔ JSON; usage mistakes exit 2 with a suggestion; --version,
+ * --help; the embedded default config starts on the ports given by --default-ports.
+ */
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { nodeRegistry } from '../plugins/registry.ts'
+import { ForwardClient } from '../ops/testing/forward-client.ts'
+import { runSluice, startSluice, type SluiceProcess } from './testing/sluice-process.ts'
+
+const PLUGINS = new URL('../ops/testing/plugins.ts', import.meta.url).pathname
+
+let dir: string
+const procs: SluiceProcess[] = []
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sluice-cli-'))
+})
+
+afterEach(async () => {
+  await Promise.all(procs.splice(0).map((p) => p.kill()))
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function file(name: string, text: string): string {
+  const path = join(dir, name)
+  writeFileSync(path, text)
+  return path
+}
+
+const VALID = `<system>
+  log_level warn
+</system>
+
+<source>
+  @type forward
+  port 0
+</source>
+
+<match app.**>
+  @type test_sink
+  path "/tmp/out file.txt"
+  password hunter2
+</match>
+`
+
+describe('sluice check', () => {
+  it('prints the normalized config with secrets masked and exits 0', async () => {
+    const path = file('fluent.conf', VALID)
+    const r = await runSluice(['check', '-c', path, '-p', PLUGINS])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(`<system>
+  log_level warn
+</system>
+
+<source>
+  @type forward
+  port 0
+</source>
+
+<match app.**>
+  @type test_sink
+  path /tmp/out file.txt
+  password xxxxxx
+</match>
+`)
+    expect(r.stderr).toBe(`sluice check: ${path} is valid (2 plugins)\n`)
+  })
+
+  it('prints every error as file:line: message; hint and exits 1', async () => {
+    file('outputs.conf', '<match app.**>\n  @type test_sink\n  pth /x\n</match>\n')
+    const path = file('fluent.conf', `<source>\n  @type forward\n  port nope\n</source>\n@include outputs.conf\n<system>\n  log_level loud\n</system>\n`)
+    const r = await runSluice(['check', '-c', path, '-p', PLUGINS])
+    expect(r.code).toBe(1)
+    const lines = r.stderr.trim().split('\n')
+    expect(lines[0]).toMatch(new RegExp(`^${path}:3: port: .+; hint: .+`))
+    expect(lines[1]).toMatch(new RegExp(`^${path}:7: log_level: .+; hint: .+`))
+    expect(lines[2]).toBe(`${join(dir, 'outputs.conf')}:1: missing required param path in <match> (included from ${path}:5); hint: add a line: path VALUE`)
+    expect(lines[3]).toBe(`${join(dir, 'outputs.conf')}:3: unknown param pth in <match> (included from ${path}:5); hint: did you mean path?`)
+    expect(lines.at(-1)).toBe(`sluice check: 4 errors in ${path}`)
+  })
+
+  it('gives the result as JSON with --json', async () => {
+    const path = file('fluent.conf', '<source>\n  @type forwardd\n</source>\n')
+    const r = await runSluice(['check', path, '--json', '-p', PLUGINS])
+    expect(r.code).toBe(1)
+    const result = JSON.parse(r.stdout)
+    expect(result.ok).toBe(false)
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toMatchObject({ file: path, line: 2, severity: 'error' })
+    expect(result.errors[0].reason).toBe("unknown input plugin 'forwardd'")
+    expect(result.errors[0].hint).toMatch(/^did you mean 'forward'\?/)
+    expect(result.config.root.elements[0].params['@type']).toBe('forwardd')
+  })
+})
+
+describe('sluice convert', () => {
+  it('turns fluent.conf into the JSON model and back', async () => {
+    const conf = file('fluent.conf', VALID.replace('hunter2', 'secret'))
+    const toJson = await runSluice(['convert', conf])
+    expect(toJson.code).toBe(0)
+    const model = JSON.parse(toJson.stdout)
+    expect(model.version).toBe(1)
+    expect(model.root.elements.map((e: { name: string }) => e.name)).toEqual(['system', 'source', 'match'])
+    const json = file('fluent.json', toJson.stdout)
+    const back = await runSluice(['convert', json, '--to', 'conf'])
+    expect(back.code).toBe(0)
+    // The printer quotes only when it must: the normalized text is the original without the quotes.
+    expect(back.stdout).toBe(readFileSync(conf, 'utf8').replace('"/tmp/out file.txt"', '/tmp/out file.txt'))
+  })
+
+  it('names each problem of a bad JSON model and exits 1', async () => {
+    const json = file('bad.json', '{"version": 1, "root": {"name": "ROOT", "arg": "", "params": {"a": 1}, "elements": []}}')
+    const r = await runSluice(['convert', json])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(new RegExp(`^${json}: \\$\\.root\\.params\\.a: .+; hint: .+`, 'm'))
+  })
+})
+
+describe('sluice usage', () => {
+  it('exits 2 with a suggestion for a mistyped option or command', async () => {
+    const r = await runSluice(['--conifg', 'x.conf'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('sluice: unknown option --conifg; did you mean --config?\nRun sluice --help for the commands and options.\n')
+    const c = await runSluice(['chekc'])
+    expect(c.code).toBe(2)
+    expect(c.stderr).toMatch(/unknown command "chekc"; did you mean check\?/)
+  })
+
+  it('prints the version and the help', async () => {
+    const v = await runSluice(['--version'])
+    expect(v.code).toBe(0)
+    expect(v.stdout).toMatch(/^sluice \d+\.\d+\.\d+\n$/)
+    const h = await runSluice(['--help'])
+    expect(h.code).toBe(0)
+    for (const word of ['sluice check', 'sluice convert', 'sluice bench', '--shutdown-timeout', '--api-port', 'SIGHUP']) expect(h.stdout).toContain(word)
+  })
+})
+
+const registry = nodeRegistry()
+const hasDefaultPlugins = ['input:forward', 'input:http', 'output:stdout'].every((k) => {
+  const [kind, name] = k.split(':') as ['input' | 'output', string]
+  return registry.get(kind, name) !== undefined
+})
+
+describe('sluice with the embedded default config', () => {
+  it.skipIf(!hasDefaultPlugins)('listens for forward and http on the ports given by --default-ports and prints events on stdout', async () => {
+    const p = startSluice(['--default-ports', '0', '--api-port', '0'])
+    procs.push(p)
+    const forward = await p.port('in_forward')
+    const http = await p.port('in_http')
+    expect(forward).toBeGreaterThan(0)
+    expect(http).toBeGreaterThan(0)
+    const c = await ForwardClient.connect(forward)
+    await c.send('default.test', 1)
+    const res = await fetch(`http://127.0.0.1:${http}/default.http`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"k":"v"}' })
+    expect(res.status).toBe(200)
+    await p.waitFor(() => p.stdout.includes('default.test: ') && p.stdout.includes('default.http: {"k":"v"}'), 'events on stdout')
+    c.destroy()
+    p.signal('SIGTERM')
+    expect((await p.exited).code).toBe(0)
+  })
+})

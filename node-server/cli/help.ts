@@ -1,0 +1,60 @@
+/**
+ * @module `sluice --help` / `sluice <command> --help` and `--version`.
+ */
+
+import { readFileSync } from 'node:fs'
+import { formatOptions } from './args.ts'
+import { BENCH_OPTIONS } from './bench/options.ts'
+import { CHECK_OPTIONS, CONVERT_OPTIONS, RUN_OPTIONS } from './options.ts'
+
+/** The version in package.json. */
+export function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+  } catch {
+    return 'unknown'
+  }
+}
+
+export const MAIN_HELP = `sluice ${version()} — a Fluentd-compatible log router
+
+Usage:
+  sluice [run] [-c FILE] [options]     run the daemon (no -c: the embedded default config:
+                                       forward on 127.0.0.1:24224, http on 127.0.0.1:9880, all to stdout)
+  sluice check -c FILE [--json]        validate a config, print it normalized and every error
+  sluice convert FILE [--to json|conf] convert a config between fluent.conf and the JSON model
+  sluice bench [options]               load a Forward-protocol server (see sluice bench --help)
+
+Run options:
+${formatOptions(RUN_OPTIONS)}
+
+Signals: SIGTERM/SIGINT stop gracefully (a second one exits at once), SIGHUP/SIGUSR2 reload
+the config, SIGUSR1 flushes buffers and reopens the log file.
+HTTP API (127.0.0.1:24220): /api/plugins.json, /api/config.json, /metrics, /healthz.
+`
+
+export const CHECK_HELP = `Usage: sluice check -c FILE [options]
+
+Parses the config with its @include files, checks its structure and every plugin's params,
+prints the normalized config on stdout and each problem on stderr as file:line: message; hint: ...
+Exit code 0 when valid, 1 when there are errors.
+
+${formatOptions(CHECK_OPTIONS)}
+`
+
+export const CONVERT_HELP = `Usage: sluice convert FILE [--to json|conf]
+
+Converts fluent.conf (with @include expanded) to the JSON config model, or the JSON model back
+to fluent.conf, on stdout. FILE may be - for stdin. The input format is read from the content.
+
+${formatOptions(CONVERT_OPTIONS)}
+`
+
+export const BENCH_HELP = `Usage: sluice bench [options]
+
+Sends Forward-protocol traffic to a server (Fluentd, Fluent Bit, sluice) and reports events/s,
+MB/s and ack latency. Records are lines of the loghub samples (../shared/data/loghub) when present,
+else generated text; each is a msgpack map trimmed or padded to --record-size bytes.
+
+${formatOptions(BENCH_OPTIONS)}
+`

@@ -1,0 +1,41 @@
+/**
+ * @module The `sluice` command line: dispatches to run (the default), check, convert and bench.
+ * Usage mistakes exit with code 2 and one line; config problems with code 1 (see each command).
+ */
+
+import { closest } from '../../engine/config/suggest.ts'
+import { UsageError } from './args.ts'
+import { benchCommand } from './bench/command.ts'
+import { checkCommand } from './check.ts'
+import { convertCommand } from './convert.ts'
+import { MAIN_HELP, version } from './help.ts'
+import { runCommand } from './run.ts'
+
+const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number | null>> = {
+  run: runCommand,
+  check: checkCommand,
+  convert: convertCommand,
+  bench: benchCommand,
+  help: async () => (process.stdout.write(MAIN_HELP), 0),
+  version: async () => (process.stdout.write(`sluice ${version()}\n`), 0),
+}
+
+/** Runs the command line; exits the process unless a daemon keeps running. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const [first, ...rest] = argv
+  let code: number | null
+  try {
+    if (first !== undefined && Object.hasOwn(COMMANDS, first)) code = await COMMANDS[first](rest)
+    else if (first !== undefined && !first.startsWith('-') && !/[./]/.test(first)) {
+      const near = closest(first, Object.keys(COMMANDS))
+      throw new UsageError(`unknown command ${JSON.stringify(first)}${near ? `; did you mean ${near}?` : ''}`)
+    } else code = await runCommand(argv)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    process.stderr.write(`sluice: ${error.message}\nRun sluice --help for the commands and options.\n`)
+    code = 2
+  }
+  if (code === null) return
+  const exitCode = code
+  process.stdout.write('', () => process.exit(exitCode))
+}

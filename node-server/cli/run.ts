@@ -1,0 +1,133 @@
+/**
+ * @module `sluice [run]`: the daemon. Reads the options, opens the log sink, starts the HTTP API
+ * (so /healthz answers 503 while the agent starts), validates and starts the agent, and installs
+ * the signal handlers. Config errors print as `file:line: message; hint: …`; a port in use prints
+ * one line naming the option to change. Returns the exit code, or null while the daemon runs.
+ */
+
+import { resolve } from 'node:path'
+import { createApiApp } from '../ops/api/app.ts'
+import { listenApi, type ApiServer } from '../ops/api/server.ts'
+import { ConfigFailure, Daemon } from '../ops/daemon.ts'
+import { ListenerPool } from '../ops/listener-pool.ts'
+import { describeSource, type ConfigSource } from '../ops/prepare.ts'
+import { installSignals } from '../ops/signals.ts'
+import { StartFailure } from '../ops/start-agent.ts'
+import { FileWriter, LogSink, stderrWriter } from '../log/sink.ts'
+import { nodeRegistry } from '../plugins/registry.ts'
+import { listOption, parseArgs, stringOption, UsageError } from './args.ts'
+import { checkCommand, processIo, type Io } from './check.ts'
+import { defaultConfigSource, parseDefaultPorts } from './default-config.ts'
+import { MAIN_HELP, version } from './help.ts'
+import {
+  DEFAULT_API_BIND, DEFAULT_API_PORT, DEFAULT_SHUTDOWN_TIMEOUT_MS, logFormatOption, logLevelOption, portOption, RUN_OPTIONS, timeOptionMs,
+} from './options.ts'
+import { loadPluginModules } from './plugin-modules.ts'
+
+/** Extra time after the shutdown timeout before a stuck stop is cut short. */
+const HARD_EXIT_GRACE_MS = 5_000
+
+export async function runCommand(argv: readonly string[], io: Io = processIo): Promise<number | null> {
+  const { options, positionals } = parseArgs(argv, RUN_OPTIONS)
+  if (options.help) {
+    io.out(MAIN_HELP)
+    return 0
+  }
+  if (options.version) {
+    io.out(`sluice ${version()}\n`)
+    return 0
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}${positionals[0].endsWith('.conf') ? `; did you mean -c ${positionals[0]}?` : ''}`)
+  }
+  const configPath = stringOption(options, 'config')
+  const inline = stringOption(options, 'inline-config')
+  const plugins = listOption(options, 'plugin')
+  if (options['dry-run']) {
+    return checkCommand([...(configPath ? ['-c', configPath] : []), ...(inline ? ['-i', inline] : []), ...plugins.flatMap((p) => ['-p', p])], io)
+  }
+  const levelOverride = logLevelOption(options)
+  const formatOverride = logFormatOption(options)
+  const shutdownTimeoutMs = timeOptionMs(options, 'shutdown-timeout', DEFAULT_SHUTDOWN_TIMEOUT_MS)
+  const apiEnabled = options.api !== false
+  const apiBind = stringOption(options, 'api-bind') ?? DEFAULT_API_BIND
+  const apiPort = portOption(options, 'api-port', DEFAULT_API_PORT)
+  const source = configSource(configPath, inline, stringOption(options, 'default-ports'))
+  const logPath = stringOption(options, 'log')
+  const sink = new LogSink({ format: formatOverride ?? 'text', writer: logPath ? new FileWriter(logPath) : stderrWriter })
+  const registry = nodeRegistry(await loadPluginModules(plugins))
+  const pool = new ListenerPool().install()
+  const daemon = new Daemon({
+    source, registry, sink, pool, levelOverride, formatOverride, shutdownTimeoutMs,
+    listenHint: source.kind === 'text' ? 'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP' : undefined,
+  })
+  daemon.log.info('starting sluice', { version: version(), pid: process.pid, config: describeSource(source), node: process.version })
+
+  let api: ApiServer | null = null
+  if (apiEnabled) {
+    const app = createApiApp({
+      state: () => daemon.state,
+      agent: () => daemon.agent,
+      registry,
+      info: () => ({
+        version: version(), startedAt: daemon.startedAt, generation: daemon.generation, reloads: daemon.reloads,
+        configPath: configPath ? resolve(configPath) : null, logPath: logPath ? resolve(logPath) : null, pluginDirs: plugins,
+      }),
+    })
+    try {
+      api = await listenApi(app, apiBind, apiPort)
+    } catch (error) {
+      io.err(apiListenMessage(error as NodeJS.ErrnoException, apiBind, apiPort) + '\n')
+      return 1
+    }
+    daemon.log.info('listening', { plugin_id: 'api', type: 'http_api', address: api.address.address, port: api.address.port })
+  }
+
+  let exiting = false
+  const exit = (code: number) => {
+    if (exiting && code === 0) return
+    exiting = true
+    const closing = api ? api.close() : Promise.resolve()
+    const timer = setTimeout(() => process.exit(code), 1_000)
+    void closing.finally(() => {
+      clearTimeout(timer)
+      process.exit(code)
+    })
+  }
+  installSignals(daemon, { exit, hardDeadlineMs: shutdownTimeoutMs + HARD_EXIT_GRACE_MS })
+
+  try {
+    await daemon.start()
+  } catch (error) {
+    if (error instanceof ConfigFailure) {
+      for (const e of error.errors) io.err(e.message + '\n')
+      io.err(`sluice: ${error.errors.length} config error${error.errors.length === 1 ? '' : 's'} in ${describeSource(source)}; nothing started\n`)
+    } else if (error instanceof StartFailure) {
+      io.err(error.message + '\n')
+    } else {
+      io.err(`sluice: start failed: ${error instanceof Error ? error.stack : String(error)}\n`)
+    }
+    await api?.close()
+    return 1
+  }
+  return null
+}
+
+function configSource(path: string | undefined, inline: string | undefined, defaultPorts: string | undefined): ConfigSource {
+  if (path !== undefined) {
+    if (defaultPorts !== undefined) throw new UsageError('--default-ports applies to the embedded default config only; set the ports in the -c file')
+    return { kind: 'file', path, inline }
+  }
+  if (inline !== undefined) throw new UsageError('-i appends to a config file: give one with -c')
+  if (defaultPorts === undefined) return defaultConfigSource()
+  const ports = parseDefaultPorts(defaultPorts)
+  if (ports === null) throw new UsageError(`--default-ports must be PORT or FORWARD,HTTP (0 to 65535), got ${JSON.stringify(defaultPorts)}`)
+  return defaultConfigSource(ports)
+}
+
+function apiListenMessage(error: NodeJS.ErrnoException, bind: string, port: number): string {
+  if (error.code === 'EADDRINUSE') return `sluice: port ${port} is in use (the HTTP API, --api-port); set another port, or --no-api`
+  if (error.code === 'EACCES') return `sluice: no permission to listen on port ${port} (the HTTP API, --api-port); set another port`
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') return `sluice: cannot listen on ${bind} (the HTTP API, --api-bind); set another address`
+  return `sluice: the HTTP API cannot listen on ${bind}:${port}: ${error.message} (--api-bind, --api-port)`
+}

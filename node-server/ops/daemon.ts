@@ -1,0 +1,232 @@
+/**
+ * @module The running daemon: one agent at a time, its state for /healthz, and the three
+ * operations signals trigger: stop (inputs first, outputs flush, bounded), reload (validate the
+ * file again; on errors keep the running agent; on success swap agents while the listener pool
+ * keeps every listening socket open) and flush (SIGUSR1: flush buffers, reopen the log file).
+ *
+ * Reload guarantee: no client sees a refused connection (listening sockets are handed from the old
+ * agent to the new one; connections that arrive during the swap wait in the pool and are served by
+ * the new agent). Connections open before the reload are closed by the old inputs when they stop;
+ * clients reconnect. Events acknowledged before the reload are in the old agent's buffers, which
+ * its stop flushes (memory buffers) or keeps on disk for the new agent (file buffers): the swap is
+ * sequential (old agent fully stopped, then the new one started) so two agents never share a
+ * buffer directory. The swap takes as long as the old agent's stop (bounded by the shutdown
+ * timeout). If the new agent fails to start, the previous config is built and started again.
+ */
+
+import type { Agent, PluginEntry } from '../../engine/agent.ts'
+import type { ConfigError } from '../../engine/config/errors.ts'
+import type { Logger, LogLevel } from '../../engine/log.ts'
+import type { PluginRegistry } from '../../engine/plugin.ts'
+import type { LogFormat, LogSink } from '../log/sink.ts'
+import type { ListenerPool } from './listener-pool.ts'
+import { buildPrepared, describeSource, parseSource, type ConfigSource, type Prepared } from './prepare.ts'
+import { startAgent } from './start-agent.ts'
+
+export type DaemonState = 'idle' | 'starting' | 'running' | 'reloading' | 'stopping' | 'stopped'
+
+/** The config was invalid: nothing started. */
+export class ConfigFailure extends Error {
+  constructor(readonly errors: readonly ConfigError[], readonly warnings: readonly ConfigError[]) {
+    super(`${errors.length} config error${errors.length === 1 ? '' : 's'}`)
+    this.name = 'ConfigFailure'
+  }
+}
+
+export interface DaemonOptions {
+  source: ConfigSource
+  registry: PluginRegistry
+  sink: LogSink
+  pool: ListenerPool
+  /** `--log-level` / `--log-format`, which beat `<system>`. */
+  levelOverride?: LogLevel
+  formatOverride?: LogFormat
+  shutdownTimeoutMs: number
+  /** Appended to port-in-use messages. */
+  listenHint?: string
+  hostname?: string
+}
+
+export class Daemon {
+  state: DaemonState = 'idle'
+  agent: Agent | null = null
+  /** The prepared config of the running agent (kept to restart it if a reload fails to start). */
+  current: Prepared | null = null
+  generation = 0
+  readonly startedAt = Date.now()
+  reloads = { succeeded: 0, failed: 0 }
+  log: Logger
+  private reloadQueued = false
+  private reloading: Promise<boolean> | null = null
+  private stopping: Promise<void> | null = null
+
+  constructor(private readonly options: DaemonOptions) {
+    this.log = options.sink.logger(options.levelOverride ?? 'info')
+  }
+
+  get source(): ConfigSource {
+    return this.options.source
+  }
+
+  /** Validates, builds and starts. Throws ConfigFailure or StartFailure. */
+  async start(): Promise<void> {
+    this.state = 'starting'
+    const prepared = await this.prepare()
+    this.warn(prepared.warnings)
+    if (prepared.agent === null) {
+      this.state = 'stopped'
+      throw new ConfigFailure(prepared.errors, prepared.warnings)
+    }
+    this.apply(prepared)
+    const generation = ++this.generation
+    try {
+      await startAgent({ agent: prepared.agent, generation, locs: prepared.parsed.locs, pool: this.options.pool, log: this.log, listenHint: this.options.listenHint })
+    } catch (error) {
+      this.state = 'stopped'
+      this.options.pool.releaseParked()
+      throw error
+    }
+    this.agent = prepared.agent
+    this.current = prepared
+    this.state = 'running'
+    this.log.info('started', { config: describeSource(this.options.source), plugins: prepared.agent.plugins.length, generation })
+  }
+
+  /**
+   * Reloads the config file. Resolves true when the new config runs, false when it was rejected
+   * (the old one keeps running). Reloads asked for during a reload run once after it.
+   */
+  reload(): Promise<boolean> {
+    if (this.state === 'stopping' || this.state === 'stopped') return Promise.resolve(false)
+    if (this.reloading) {
+      this.reloadQueued = true
+      return this.reloading
+    }
+    this.reloading = this.doReload().finally(() => {
+      this.reloading = null
+      if (this.reloadQueued && this.state === 'running') {
+        this.reloadQueued = false
+        void this.reload()
+      }
+    })
+    return this.reloading
+  }
+
+  private async doReload(): Promise<boolean> {
+    if (this.state !== 'running' || this.agent === null || this.current === null) return false
+    this.state = 'reloading'
+    this.log.info('reloading', { config: describeSource(this.options.source) })
+    let prepared: Prepared
+    try {
+      prepared = await this.prepare()
+    } catch (error) {
+      return this.reloadFailed(`cannot read the config: ${String(error)}`)
+    }
+    this.warn(prepared.warnings)
+    if (prepared.agent === null) {
+      for (const e of prepared.errors) this.log.error(e.message)
+      return this.reloadFailed(`${prepared.errors.length} config error${prepared.errors.length === 1 ? '' : 's'}`)
+    }
+    const pool = this.options.pool
+    const old = { agent: this.agent, prepared: this.current, generation: this.generation }
+    pool.park(old.generation)
+    await old.agent.stop(this.options.shutdownTimeoutMs)
+    pool.forget(old.generation)
+    this.agent = null
+    const generation = ++this.generation
+    try {
+      await startAgent({ agent: prepared.agent, generation, locs: prepared.parsed.locs, pool, log: this.log })
+    } catch (error) {
+      this.log.error('the new config did not start; starting the previous config again', { error: error instanceof Error ? error.message : String(error) })
+      const again = await this.buildAgain(old.prepared)
+      const back = ++this.generation
+      try {
+        await startAgent({ agent: again.agent!, generation: back, locs: again.parsed.locs, pool, log: this.log })
+      } finally {
+        pool.releaseParked()
+      }
+      this.agent = again.agent
+      this.current = again
+      this.state = 'running'
+      this.reloads.failed++
+      return false
+    }
+    const closed = pool.releaseParked()
+    this.apply(prepared)
+    this.agent = prepared.agent
+    this.current = prepared
+    this.state = 'running'
+    this.reloads.succeeded++
+    this.log.info('reloaded', { config: describeSource(this.options.source), plugins: prepared.agent.plugins.length, generation, ...(closed ? { listeners_closed: closed } : {}) })
+    return true
+  }
+
+  private reloadFailed(reason: string): false {
+    this.state = 'running'
+    this.reloads.failed++
+    this.log.warn('reload failed; the running config is kept', { reason })
+    return false
+  }
+
+  /** Stops the agent: inputs first, then outputs flush, within the shutdown timeout. */
+  stop(reason = 'stop'): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.reloading) await this.reloading.catch(() => {})
+      const agent = this.agent
+      this.state = 'stopping'
+      this.log.info('stopping', { reason, timeout_ms: this.options.shutdownTimeoutMs })
+      const t0 = Date.now()
+      if (agent) await agent.stop(this.options.shutdownTimeoutMs)
+      this.options.pool.releaseParked()
+      this.state = 'stopped'
+      this.log.info('stopped', { elapsed_ms: Date.now() - t0 })
+    })()
+    return this.stopping
+  }
+
+  /** SIGUSR1: flush every buffered output now (Fluentd's flush_buffers) and reopen the log file. */
+  async flush(): Promise<void> {
+    this.options.sink.reopen()
+    const outputs = (this.agent?.plugins ?? []).filter((p) => p.kind === 'output' && typeof flushable(p) === 'function')
+    this.log.info('flushing buffers', { outputs: outputs.length })
+    await Promise.all(outputs.map(async (p) => {
+      try {
+        await flushable(p)!.call(p.plugin)
+      } catch (error) {
+        this.log.warn('flush failed', { plugin_id: p.id, error: String(error) })
+      }
+    }))
+  }
+
+  private prepare(): Promise<Prepared> {
+    const parsed = parseSource(this.options.source, { hostname: this.options.hostname })
+    return buildPrepared(parsed, {
+      registry: this.options.registry, levelOverride: this.options.levelOverride, hostname: this.options.hostname,
+      logger: (level) => this.options.sink.logger(level),
+    })
+  }
+
+  /** The previous config, built again from its parsed model (the file may have changed since). */
+  private buildAgain(previous: Prepared): Promise<Prepared> {
+    return buildPrepared(previous.parsed, {
+      registry: this.options.registry, levelOverride: this.options.levelOverride, hostname: this.options.hostname,
+      logger: (level) => this.options.sink.logger(level),
+    })
+  }
+
+  /** `<system>` settings of the config now running: log level and format, process title. */
+  private apply(prepared: Prepared): void {
+    if (this.options.formatOverride === undefined) this.options.sink.format = prepared.system.logFormat ?? 'text'
+    this.log = this.options.sink.logger(prepared.level)
+    if (prepared.system.processName) process.title = prepared.system.processName
+  }
+
+  private warn(warnings: readonly ConfigError[]): void {
+    for (const w of warnings) this.log.warn(w.message)
+  }
+}
+
+function flushable(p: PluginEntry): (() => Promise<void> | void) | undefined {
+  const f = (p.plugin as { flushAll?: () => Promise<void> | void }).flushAll
+  return typeof f === 'function' ? f : undefined
+}

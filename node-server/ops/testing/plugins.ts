@@ -1,0 +1,67 @@
+/**
+ * @module Plugins for tests of the daemon, loaded with `sluice -p` (so tests do not depend on the
+ * outputs other engineers ship): `@type test_sink` appends `tag<TAB>count` per stream to a file,
+ * or with `hold true` keeps the counts in memory and writes them only at shutdown (a memory buffer
+ * with flush_at_shutdown); `shutdown_delay` makes that flush slow.
+ */
+
+import { appendFileSync } from 'node:fs'
+import type { EventStream } from '../../../engine/event-stream.ts'
+import type { OutputPlugin, PluginSpec } from '../../../engine/plugin.ts'
+
+interface TestSinkConfig {
+  path: string
+  hold: boolean
+  shutdown_delay: number
+  password: string | null
+}
+
+class TestSink implements OutputPlugin {
+  private held: string[] = []
+  private writes = 0
+
+  constructor(private readonly config: TestSinkConfig, private readonly metrics: { eventsIn: number; emits: number; writes: number }) {}
+
+  emit(stream: EventStream): void {
+    this.metrics.eventsIn += stream.count
+    this.metrics.emits++
+    const line = `${stream.tag}\t${stream.count}\n`
+    if (this.config.hold) this.held.push(line)
+    else appendFileSync(this.config.path, line)
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.config.shutdown_delay > 0) await new Promise((r) => setTimeout(r, this.config.shutdown_delay * 1000))
+    if (this.held.length > 0) appendFileSync(this.config.path, this.held.join(''))
+    this.writes++
+    this.metrics.writes++
+    this.held = []
+  }
+
+  status(): Record<string, unknown> {
+    return { buffer_queue_length: this.held.length, buffer_total_queued_size: this.held.join('').length, retry_count: 0, retry: {} }
+  }
+
+  flushAll(): void {
+    if (this.held.length > 0) appendFileSync(this.config.path, this.held.join(''))
+    this.held = []
+  }
+}
+
+export const testSink: PluginSpec<'output', TestSinkConfig> = {
+  name: 'test_sink',
+  kind: 'output',
+  description: 'Test output: appends tag and count per stream to a file.',
+  schema: {
+    params: [
+      { name: 'path', type: 'string', required: true, description: 'file to append to' },
+      { name: 'hold', type: 'bool', default: false, description: 'write only at shutdown' },
+      { name: 'shutdown_delay', type: 'time', default: 0, description: 'seconds the shutdown takes' },
+      { name: 'password', type: 'string', default: null, secret: true, description: 'a secret, to test masking' },
+    ],
+  },
+  runtimes: ['node'],
+  create(ctx, config) {
+    return new TestSink(config, ctx.metrics)
+  },
+}
