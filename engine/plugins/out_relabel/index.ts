@@ -1,0 +1,41 @@
+/**
+ * @module out_relabel (`@type relabel`): re-emits every stream unchanged (same tag, same bytes)
+ * into the router of its `@label` (`@ROOT` for the top level). The emit result is passed back, so
+ * backpressure and failures of the label's outputs reach the input. `@label` is required: without
+ * it Fluentd re-emits into the plugin's own router, where the same <match> catches the stream
+ * again and loops forever.
+ */
+
+import type { OutputPlugin, PluginSpec } from '../../plugin.ts'
+
+export const outRelabel: PluginSpec<'output', Record<string, unknown>> = {
+  name: 'relabel',
+  kind: 'output',
+  description: 'Sends events unchanged to the <label> named by @label.',
+  schema: { params: [] },
+  runtimes: ['node', 'workers', 'browser'],
+  create(ctx, config): OutputPlugin {
+    const name = config['@label']
+    if (typeof name !== 'string' || name === '') {
+      throw new Error('relabel needs @label (e.g. @label @NEXT): without it the events would come back to this same <match> forever')
+    }
+    const target = ctx.label(name)
+    const metrics = ctx.metrics
+    return {
+      emit(stream) {
+        metrics.emits++
+        metrics.eventsIn += stream.count
+        metrics.bytesIn += stream.entries.length
+        const result = target.emit(stream)
+        if (result instanceof Promise) {
+          return result.then(() => {
+            metrics.eventsOut += stream.count
+            metrics.bytesOut += stream.entries.length
+          })
+        }
+        metrics.eventsOut += stream.count
+        metrics.bytesOut += stream.entries.length
+      },
+    }
+  },
+}
