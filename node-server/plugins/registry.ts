@@ -1,15 +1,22 @@
 /**
  * @module The plugins the Node daemon offers: every node and runtime-neutral plugin by its
  * Fluentd `@type`. Plugins land one by one; each is added here when it is committed (to come: in_http,
- * out_forward, out_http, out_file, out_stdout, out_null, filter_grep, filter_record_transformer,
- * copy, relabel).
+ * out_forward, out_http, out_file, out_stdout, out_null, copy, relabel).
  */
 
 import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
+import { filterGrep } from '../../engine/plugins/filter_grep/index.ts'
+import { filterRecordTransformer } from '../../engine/plugins/filter_record_transformer/index.ts'
 import { inForward } from './in_forward/index.ts'
 
 /** The specs registered by `nodeRegistry()`. */
-export const NODE_PLUGINS: readonly PluginSpec[] = [inForward]
+export const NODE_PLUGINS: readonly PluginSpec[] = [
+  // inputs
+  inForward,
+  // filters
+  filterGrep,
+  filterRecordTransformer,
+]
 
 /**
  * A registry with every plugin sluice ships for Node, plus `extra` (e.g. `-p` plugin modules;
