@@ -18,7 +18,7 @@ import type { Logger, LogLevel } from './log.ts'
 import { LOG_LEVELS } from './log.ts'
 import { createPluginMetrics, type PluginMetrics } from './metrics.ts'
 import type {
-  EmitTarget, FilterPlugin, InputPlugin, OutputPlugin, Plugin, PluginContext, PluginKind, PluginRegistry, Runtime,
+  EmitTarget, FilterPlugin, InputPlugin, OutputPlugin, Plugin, PluginContext, PluginKind, PluginRegistry, PluginServices, Runtime,
 } from './plugin.ts'
 import { EventRouter, type RouterRule } from './router.ts'
 
@@ -29,6 +29,8 @@ export interface AgentOptions {
   runtime: Runtime
   now?: () => number
   hostname?: string
+  /** Runtime services handed to every plugin (node-server: the file buffer store and chunk backups). */
+  services?: PluginServices
 }
 
 /** One configured plugin, as the monitor API lists it. */
@@ -233,6 +235,7 @@ class Builder {
       },
       now: this.options.now ?? Date.now,
       hostname: this.options.hostname ?? 'localhost',
+      services: this.options.services,
       createOutput: (element: ConfigElement) => this.createPlugin('output', element, label, labelNames)?.plugin as OutputPlugin | null,
     }
   }

@@ -11,6 +11,7 @@ import type { PluginSchema } from './config/schema.ts'
 import type { EventStream } from './event-stream.ts'
 import type { Logger } from './log.ts'
 import type { PluginMetrics } from './metrics.ts'
+import type { BufferServices } from './output/store.ts'
 
 export type PluginKind = 'input' | 'filter' | 'output'
 export type Runtime = 'node' | 'workers' | 'browser'
@@ -44,7 +45,12 @@ export interface PluginContext {
   now(): number
   /** This host's name (for `${hostname}` and the like). */
   hostname: string
+  /** Runtime services (file buffer stores, chunk backups), when the runtime offers them. */
+  services?: PluginServices
 }
+
+/** What a runtime injects for plugins (through AgentOptions.services). */
+export interface PluginServices extends BufferServices {}
 
 export interface Plugin {
   start?(): Promise<void> | void

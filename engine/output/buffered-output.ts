@@ -1,0 +1,276 @@
+/**
+ * @module createBufferedOutput: Fluentd's buffered Output on a ChunkWriter (§5). emit() splits
+ * the stream by chunk metadata and appends it to the stage; `total_limit_size` is checked before
+ * each write (throw_exception / block / drop_oldest_chunk); chunks are enqueued by size, by
+ * flush_mode (interval, lazy timekeys, immediate) and at shutdown; one interval timer per output
+ * (flush_thread_interval) drives enqueueing and flushing; the Flusher writes, retries, and sends
+ * what cannot be delivered to the secondary or the backup. The clock is ctx.now().
+ */
+
+import { concat, type EventStream } from '../event-stream.ts'
+import type { OutputPlugin, PluginContext } from '../plugin.ts'
+import { Buffer } from './buffer.ts'
+import type { BufferConfig } from './buffer-schema.ts'
+import type { Chunk, ChunkWriter } from './chunk.ts'
+import { Chunker } from './chunking.ts'
+import { BufferOverflowError, BufferShutdownError, rateLimited } from './errors.ts'
+import { Flusher, type SecondaryTarget } from './flusher.ts'
+import { createMemoryStore } from './memory-store.ts'
+import type { BufferStore } from './store.ts'
+import { bufferZone, timekeyOf } from './time-format.ts'
+
+export interface BufferedOutputOptions {
+  buffer: BufferConfig
+  writer: ChunkWriter
+  /** The `<secondary>` output (see createSecondary); a buffered one is handed chunks directly. */
+  secondary?: OutputPlugin | null
+  /** Overrides the store chosen from `buffer.type` (tests, plugins with their own store). */
+  store?: BufferStore
+  /** Randomness of retry waits (tests). */
+  random?: () => number
+}
+
+/** A buffered output: an OutputPlugin plus what tools, tests and primaries use. */
+export interface BufferedOutput extends OutputPlugin {
+  /** Enqueues every staged chunk and writes the whole queue now (ignoring retry waits); rejects on the first failed write. */
+  flushAll(): Promise<void>
+  /** Writes one chunk straight to the writer (this output acting as another one's secondary). */
+  writeChunk(chunk: Chunk): Promise<void>
+  status(): Record<string, unknown>
+  readonly config: BufferConfig
+}
+
+interface Blocked {
+  stream: EventStream
+  resolve: (value: Promise<void> | void) => void
+  reject: (error: unknown) => void
+}
+
+/** The store for `buffer.type`: memory in the engine, others from the runtime's services. */
+function storeFor(ctx: PluginContext, config: BufferConfig): BufferStore {
+  if (config.type === 'memory') return createMemoryStore(ctx.id, ctx.services?.backupChunk)
+  const factory = ctx.services?.bufferStore
+  if (factory === undefined) throw new Error(`<buffer> @type ${config.type} is not available on this runtime (only memory is)`)
+  return factory(config.type, { core: ctx.core, log: ctx.log, pluginId: ctx.id, path: config.path, now: () => ctx.now() })
+}
+
+/** Something that takes chunks for a primary: a buffered output's writeChunk, else its emit. */
+export function secondaryTarget(output: OutputPlugin): SecondaryTarget {
+  const buffered = output as Partial<BufferedOutput>
+  if (typeof buffered.writeChunk === 'function') return { write: (chunk) => buffered.writeChunk!(chunk) }
+  return { write: async (chunk) => { await output.emit({ tag: chunk.tag, entries: chunk.entries, count: chunk.count }) } }
+}
+
+/**
+ * @example
+ * const output = createBufferedOutput(ctx, { buffer: resolveBufferConfig(config.buffer).config, writer })
+ */
+export function createBufferedOutput(ctx: PluginContext, options: BufferedOutputOptions): BufferedOutput {
+  const config = options.buffer
+  const store = options.store ?? storeFor(ctx, config)
+  const zone = bufferZone(config.timekeyUseUtc, config.timekeyZone)
+  const chunker = new Chunker(ctx.core, config.chunkKeys, config.timekey, zone)
+  const buffer = new Buffer(ctx.core, store, config, () => ctx.now(), ctx.log)
+  const secondary = options.secondary ? secondaryTarget(options.secondary) : null
+  const flusher = new Flusher(ctx, config, buffer, store, options.writer, secondary, options.random)
+  const m = ctx.metrics
+  const blocked: Blocked[] = []
+  const overflowLog = rateLimited()
+  let timer: ReturnType<typeof setInterval> | undefined
+  let kickPending = false
+  let stopping = false
+  let closed = false
+
+  const kick = () => {
+    if (kickPending) return
+    kickPending = true
+    queueMicrotask(() => {
+      kickPending = false
+      flusher.flushReady()
+    })
+  }
+
+  const release = () => {
+    while (blocked.length > 0 && buffer.storable()) {
+      const b = blocked.shift()!
+      try {
+        b.resolve(write(b.stream))
+      } catch (error) {
+        b.reject(error)
+      }
+    }
+  }
+  flusher.onSpace = release
+
+  const oversize = (stream: EventStream, events: Uint8Array[]) => {
+    const sizes = events.map((e) => e.length)
+    const errorRouter = ctx.errorRouter
+    m.errors += events.length
+    if (errorRouter !== null) {
+      ctx.log.warn('Events larger than chunk_limit_size go to @ERROR.', { tag: stream.tag, events: events.length, sizes, chunk_limit_size: config.chunkLimitSize })
+      try {
+        const r = errorRouter.emit({ tag: stream.tag, entries: concat(events), count: events.length })
+        if (r instanceof Promise) r.catch((error: unknown) => ctx.log.error('@ERROR did not take the oversized events.', { tag: stream.tag, error: String(error) }))
+      } catch (error) {
+        ctx.log.error('@ERROR did not take the oversized events.', { tag: stream.tag, error: String(error) })
+      }
+      return
+    }
+    m.dropped += events.length
+    ctx.log.error('Dropped events larger than chunk_limit_size.', { tag: stream.tag, events: events.length, sizes, chunk_limit_size: config.chunkLimitSize })
+  }
+
+  const write = (stream: EventStream): Promise<void> | void => {
+    const outcome = buffer.write(chunker.split(stream), config.flushMode === 'immediate')
+    if (outcome.oversize.length > 0) oversize(stream, outcome.oversize)
+    if (buffer.queue.length > 0 && flusher.retry === null) kick()
+    if (outcome.pending.length === 0) return
+    return Promise.all(outcome.pending).then(() => undefined)
+  }
+
+  const overflow = (): BufferOverflowError => {
+    m.errors++
+    const total = buffer.stageBytes + buffer.queueBytes
+    const n = overflowLog()
+    if (n !== null) ctx.log.warn('Buffer is full.', { overflow_action: config.overflowAction, total_bytes: total, total_limit_size: config.totalLimitSize, count: n })
+    return new BufferOverflowError(`buffer space has too many data (${total} bytes of total_limit_size ${config.totalLimitSize})`)
+  }
+
+  const emit = (stream: EventStream): Promise<void> | void => {
+    if (closed) throw new Error(`output ${ctx.id} is shut down`)
+    m.emits++
+    m.eventsIn += stream.count
+    m.bytesIn += stream.entries.length
+    if (stream.count === 0) return
+    if (blocked.length > 0 || !buffer.storable()) {
+      switch (config.overflowAction) {
+        case 'throw_exception':
+          throw overflow()
+        case 'drop_oldest_chunk': {
+          while (!buffer.storable()) {
+            const dropped = buffer.dropOldest()
+            if (dropped === undefined) throw overflow()
+            m.dropped += dropped.count
+            ctx.log.warn('Dropping the oldest chunk to make space after buffer overflow.', { chunk_id: hex(dropped.stored.id), records: dropped.count })
+          }
+          break
+        }
+        case 'block':
+          if (stopping) throw new BufferShutdownError(`output ${ctx.id} is stopping; the buffer is full`)
+          overflow()
+          return new Promise<void>((resolve, reject) => blocked.push({ stream, resolve, reject }))
+      }
+    }
+    return write(stream)
+  }
+
+  const tick = () => {
+    const now = ctx.now()
+    const limit = config.queuedChunksLimitSize
+    if (config.flushMode === 'interval') {
+      buffer.enqueueWhere((c) => c.createdAt + config.flushInterval * 1000 <= now, false, limit)
+    }
+    if (config.chunkKeys.time && config.timekey !== null) {
+      const nowSec = Math.floor(now / 1000)
+      const current = timekeyOf(nowSec, config.timekey, zone)
+      const wait = config.timekeyWait
+      buffer.enqueueWhere((c) => c.metadata.timekey !== null && c.metadata.timekey < current && c.metadata.timekey + config.timekey! + wait <= nowSec, false, limit)
+    }
+    flusher.flushReady()
+  }
+
+  /** Writes the queue out now: stops at the first failed write. */
+  const drain = async (): Promise<void> => {
+    for (;;) {
+      await flusher.idle()
+      const chunk = buffer.dequeue()
+      if (chunk === undefined) {
+        if (flusher.inFlight === 0) return
+        continue
+      }
+      const result = await flusher.start(chunk)
+      if (!result.ok) throw result.error
+    }
+  }
+
+  const rejectBlocked = () => {
+    for (const b of blocked.splice(0)) b.reject(new BufferShutdownError(`output ${ctx.id} shut down while the emit waited for buffer space`))
+  }
+
+  return {
+    config,
+    emit,
+    async start() {
+      buffer.resume(await store.resume(), (metadata) => chunker.intern(metadata))
+      flusher.enabled = true
+      timer = setInterval(tick, config.flushThreadInterval * 1000)
+      ;(timer as { unref?: () => void }).unref?.()
+      if (buffer.queue.length > 0) kick()
+    },
+    stop() {
+      stopping = true
+      rejectBlocked()
+    },
+    async shutdown() {
+      if (closed) return
+      stopping = true
+      rejectBlocked()
+      clearInterval(timer)
+      if (config.flushAtShutdown) {
+        buffer.enqueueWhere(() => true, true, 0)
+        flusher.enabled = true
+        try {
+          await drain()
+        } catch (error) {
+          ctx.log.warn('Flush at shutdown failed; the rest of the buffer is not flushed.', { error: String(error) })
+        }
+      }
+      flusher.close()
+      await flusher.idle()
+      closed = true
+      if (!store.persistent) {
+        // A memory buffer loses what is left: keep it in the backup, one line per chunk.
+        buffer.enqueueWhere(() => true, true, 0)
+        let chunk
+        while ((chunk = buffer.dequeue()) !== undefined) await flusher.backup(chunk, new Error('not flushed at shutdown'))
+      }
+      await store.close()
+    },
+    async flushAll() {
+      buffer.enqueueWhere(() => true, true, 0)
+      await drain()
+    },
+    writeChunk: (chunk) => Promise.resolve().then(() => options.writer.write(chunk)),
+    status() {
+      const retry = flusher.retry
+      const total = buffer.stageBytes + buffer.queueBytes
+      return {
+        buffer_queue_length: buffer.queue.length,
+        buffer_queue_byte_size: buffer.queueBytes,
+        buffer_stage_length: buffer.stage.size,
+        buffer_stage_byte_size: buffer.stageBytes,
+        buffer_total_queued_size: total,
+        buffer_available_buffer_space_ratios: Math.round((1 - total / config.totalLimitSize) * 1000) / 10,
+        buffer_newest_timekey: maxTimekey(buffer),
+        retry_count: m.retries,
+        emit_records: m.eventsIn,
+        emit_count: m.emits,
+        write_count: m.writes,
+        rollback_count: m.rollbacks,
+        ...(retry ? { retry: { start: new Date(retry.start).toISOString(), steps: retry.steps, next_time: new Date(retry.nextTime).toISOString() } } : {}),
+      }
+    },
+  }
+}
+
+function maxTimekey(buffer: Buffer): number | null {
+  let max: number | null = null
+  for (const c of buffer.stage.values()) if (c.metadata.timekey !== null && (max === null || c.metadata.timekey > max)) max = c.metadata.timekey
+  return max
+}
+
+function hex(id: Uint8Array): string {
+  let s = ''
+  for (const b of id) s += b.toString(16).padStart(2, '0')
+  return s
+}
