@@ -36,6 +36,7 @@ export function resultTable(r: BenchResult): string {
     const l = r.ackLatency
     rows.push(['ack latency', `p50 ${ms(l.p50Ms)}  p90 ${ms(l.p90Ms)}  p99 ${ms(l.p99Ms)}  max ${ms(l.maxMs)}  (${int(l.count)} acks)`])
   }
+  rows.push(['bench CPU', `${(r.cpuMs / 1000).toFixed(2)} s (${((r.cpuMs / r.elapsedMs) * 100).toFixed(0)} % of one core)`])
   for (const e of r.errors) rows.push(['error', e])
   const width = Math.max(...rows.map(([k]) => k.length)) + 2
   return rows.map(([k, v]) => `${k.padEnd(width)}${v}`).join('\n') + '\n'

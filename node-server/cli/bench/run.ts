@@ -34,6 +34,8 @@ export interface BenchResult {
   /** Wire megabytes (10^6 bytes) per second. */
   mbPerSec: number
   ackLatency: LatencySummary | null
+  /** CPU the bench process used while sending (user + system, ms): is the load generator the limit? */
+  cpuMs: number
   errors: string[]
 }
 
@@ -87,6 +89,7 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
     throw refused.reason
   }
   const start = Date.now()
+  const cpuStart = process.cpuUsage()
   const stopAt = options.durationMs === null ? null : start + options.durationMs
   let last = { at: start, events: 0, bytes: 0 }
   const timer = hooks.progress ? setInterval(() => {
@@ -105,6 +108,7 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
   } finally {
     if (timer) clearInterval(timer)
   }
+  const cpu = process.cpuUsage(cpuStart)
   const finished = Math.max(...conns.map((c) => c.stats.finishedAt))
   const elapsedMs = Math.max(1, (finished > 0 ? finished : Date.now()) - start)
   const latency = new Histogram()
@@ -134,6 +138,7 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
     eventsPerSec: counted / (elapsedMs / 1000),
     mbPerSec: bytes / (elapsedMs / 1000) / 1e6,
     ackLatency: options.ack ? latency.summary() : null,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     errors,
   }
 }

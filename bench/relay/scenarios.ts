@@ -1,0 +1,95 @@
+/**
+ * @module The relay benchmark's scenarios as sluice configs (port 0 everywhere; the driver reads
+ * the bound ports from each process's `listening` lines):
+ * (a) in_forward → out_null;
+ * (b) in_forward → filter_grep on one field (a pattern every line matches, so every record is
+ *     tested and kept) → out_null;
+ * (c) in_forward → filter_grep → out_forward (require_ack_response) → a second sluice's
+ *     in_forward → out_null.
+ */
+
+export interface NodeSpec {
+  /** Name in the report (A is the one the load hits). */
+  name: string
+  /** Config text; `{{next:<name>}}` is replaced by that node's in_forward port. */
+  config: string
+}
+
+export interface Scenario {
+  id: 'a' | 'b' | 'c'
+  title: string
+  /** Started last to first, so a node's downstream is listening before its config is written. */
+  nodes: NodeSpec[]
+  /** The plugin types it needs: `input:forward`, `output:null` … */
+  needs: string[]
+}
+
+const SOURCE = `<source>
+  @type forward
+  @id in
+  bind 127.0.0.1
+  port 0
+</source>
+`
+
+const GREP = `<filter **>
+  @type grep
+  @id grep
+  <regexp>
+    key message
+    pattern /./
+  </regexp>
+</filter>
+`
+
+const NULL = `<match **>
+  @type null
+  @id out
+</match>
+`
+
+/** out_forward with acks; a short flush interval so the relay adds little latency. */
+const FORWARD = `<match **>
+  @type forward
+  @id out
+  require_ack_response true
+  <server>
+    host 127.0.0.1
+    port {{next:B}}
+  </server>
+  <buffer tag>
+    flush_mode interval
+    flush_interval 0.1s
+    flush_thread_count 4
+    chunk_limit_size 4m
+    total_limit_size 512m
+    overflow_action block
+  </buffer>
+</match>
+`
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    id: 'a',
+    title: 'forward → null',
+    nodes: [{ name: 'A', config: SOURCE + NULL }],
+    needs: ['input:forward', 'output:null'],
+  },
+  {
+    id: 'b',
+    title: 'forward → grep → null',
+    nodes: [{ name: 'A', config: SOURCE + GREP + NULL }],
+    needs: ['input:forward', 'filter:grep', 'output:null'],
+  },
+  {
+    id: 'c',
+    title: 'forward → grep → forward(ack) → sluice → null',
+    nodes: [{ name: 'A', config: SOURCE + GREP + FORWARD }, { name: 'B', config: SOURCE + NULL }],
+    needs: ['input:forward', 'filter:grep', 'output:forward', 'output:null'],
+  },
+]
+
+/** The node whose out_null counts delivered events: the last one. */
+export function sinkNode(s: Scenario): NodeSpec {
+  return s.nodes[s.nodes.length - 1]
+}
