@@ -222,6 +222,17 @@ describe('sluice daemon', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 
+  it('switches to JSON log lines with <system><log> format json (--log-level beats log_level)', async () => {
+    const p = start(`<system>\n  log_level warn\n  <log>\n    format json\n  </log>\n</system>\n` + config({ out: join(dir, 'out.txt') }), ['--log-level', 'info'])
+    await p.port('in')
+    await p.waitForLine(/"message":"started"/)
+    const lines = p.stderr.trim().split('\n')
+    // The first lines come before the config is read: text; then JSON.
+    const json = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(json.find((j) => j.message === 'listening' && j.plugin_id === 'in')).toMatchObject({ level: 'info', type: 'forward', address: '127.0.0.1' })
+    expect(json.every((j) => typeof j.time === 'string')).toBe(true)
+  })
+
   it('prints every config error as file:line and starts nothing', async () => {
     const path = join(dir, 'fluent.conf')
     writeFileSync(path, config({ out: join(dir, 'out.txt') }).replace('bind 127.0.0.1', 'bind 127.0.0.1\n  prot 1'))

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 export const SLUICE_BIN = fileURLToPath(new URL('../../bin/sluice.mjs', import.meta.url))
 
-/** `… [info] listening plugin_id=in_forward type=forward address=127.0.0.1 port=41234` */
+/** `… [info] listening plugin_id=in_forward type=forward address=127.0.0.1 port=41234` (or the same as a JSON line) */
 const LISTENING = /\[info\] listening plugin_id=(\S+) type=(\S+) address=(\S+) port=(\d+)/
 
 export interface Exit {
@@ -80,6 +80,10 @@ export class SluiceProcess {
       for (const line of this.stderr.slice(from).split('\n')) {
         const m = LISTENING.exec(line)
         if (m && m[1] === pluginId) return Number(m[4])
+        if (line.startsWith('{') && line.includes('"listening"')) {
+          const j = JSON.parse(line) as { message?: string; plugin_id?: string; port?: number }
+          if (j.message === 'listening' && j.plugin_id === pluginId) return j.port
+        }
       }
       return undefined
     }, `plugin ${pluginId} listening`)
