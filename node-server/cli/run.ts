@@ -6,11 +6,13 @@
  */
 
 import { resolve } from 'node:path'
-import { createApiApp } from '../ops/api/app.ts'
+import type { ConfigElement } from '../../engine/config/model.ts'
+import { createApiApp, type ApiSource } from '../ops/api/app.ts'
+import { setApiSource } from '../ops/api/monitor-agent.ts'
 import { listenApi, type ApiServer } from '../ops/api/server.ts'
 import { ConfigFailure, Daemon } from '../ops/daemon.ts'
 import { ListenerPool } from '../ops/listener-pool.ts'
-import { describeSource, type ConfigSource } from '../ops/prepare.ts'
+import { describeSource, parseSource, type ConfigSource } from '../ops/prepare.ts'
 import { installSignals } from '../ops/signals.ts'
 import { StartFailure } from '../ops/start-agent.ts'
 import { FileWriter, LogSink, stderrWriter } from '../log/sink.ts'
@@ -63,19 +65,25 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   })
   daemon.log.info('starting sluice', { version: version(), pid: process.pid, config: describeSource(source), node: process.version })
 
+  const apiSource: ApiSource = {
+    state: () => daemon.state,
+    agent: () => daemon.agent,
+    registry,
+    info: () => ({
+      version: version(), startedAt: daemon.startedAt, generation: daemon.generation, reloads: daemon.reloads,
+      configPath: configPath ? resolve(configPath) : null, logPath: logPath ? resolve(logPath) : null, pluginDirs: plugins,
+    }),
+  }
+  setApiSource(apiSource)
+  // A config with <source @type monitor_agent> serves the API itself (Fluentd's port 24220 too).
+  const explicitApi = stringOption(options, 'api-port') !== undefined || stringOption(options, 'api-bind') !== undefined
+  const monitor = explicitApi ? undefined : monitorAgentSource(source)
+  if (monitor) daemon.log.info('the HTTP API is served by <source @type monitor_agent>', { at: monitor })
+
   let api: ApiServer | null = null
-  if (apiEnabled) {
-    const app = createApiApp({
-      state: () => daemon.state,
-      agent: () => daemon.agent,
-      registry,
-      info: () => ({
-        version: version(), startedAt: daemon.startedAt, generation: daemon.generation, reloads: daemon.reloads,
-        configPath: configPath ? resolve(configPath) : null, logPath: logPath ? resolve(logPath) : null, pluginDirs: plugins,
-      }),
-    })
+  if (apiEnabled && monitor === undefined) {
     try {
-      api = await listenApi(app, apiBind, apiPort)
+      api = await listenApi(createApiApp(apiSource), apiBind, apiPort)
     } catch (error) {
       io.err(apiListenMessage(error as NodeJS.ErrnoException, apiBind, apiPort) + '\n')
       return 1
@@ -123,6 +131,25 @@ function configSource(path: string | undefined, inline: string | undefined, defa
   const ports = parseDefaultPorts(defaultPorts)
   if (ports === null) throw new UsageError(`--default-ports must be PORT or FORWARD,HTTP (0 to 65535), got ${JSON.stringify(defaultPorts)}`)
   return defaultConfigSource(ports)
+}
+
+/** Where the config declares a monitor_agent source (`file:line`), if it does. */
+function monitorAgentSource(source: ConfigSource): string | undefined {
+  const parsed = parseSource(source)
+  const find = (elements: readonly ConfigElement[]): ConfigElement | undefined => {
+    for (const e of elements) {
+      if (e.name === 'source' && e.params['@type'] === 'monitor_agent') return e
+      if (e.name === 'worker') {
+        const inner = find(e.elements)
+        if (inner) return inner
+      }
+    }
+    return undefined
+  }
+  const element = find(parsed.config.root.elements)
+  if (element === undefined) return undefined
+  const loc = parsed.locs.get(element)
+  return loc ? `${loc.file}:${loc.line}` : describeSource(source)
 }
 
 function apiListenMessage(error: NodeJS.ErrnoException, bind: string, port: number): string {

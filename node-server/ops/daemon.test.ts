@@ -222,6 +222,37 @@ describe('sluice daemon', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 
+  it('serves the API from <source @type monitor_agent> instead, and emits plugin metrics with tag', async () => {
+    const metricsOut = join(dir, 'metrics.txt')
+    const path = join(dir, 'fluent.conf')
+    writeFileSync(path, `<source>
+  @type monitor_agent
+  @id monitor
+  bind 127.0.0.1
+  port 0
+  tag monitor.metrics
+  emit_interval 1s
+</source>
+
+<match monitor.**>
+  @type test_sink
+  @id metrics_sink
+  path ${metricsOut}
+  hold false
+</match>
+` + config({ out: join(dir, 'out.txt') }))
+    const p = startSluice(['-c', path, '-p', PLUGINS])
+    procs.push(p)
+    const port = await p.port('monitor')
+    expect(p.stderr).toMatch(/the HTTP API is served by <source @type monitor_agent> at=\S+fluent\.conf:1/)
+    expect(p.stderr).not.toMatch(/plugin_id=api/)
+    const { plugins } = await (await fetch(`http://127.0.0.1:${port}/api/plugins.json`)).json() as { plugins: { plugin_id: string }[] }
+    expect(plugins.map((x) => x.plugin_id).sort()).toEqual(['in', 'metrics_sink', 'monitor', 'sink'])
+    // One event per plugin every second.
+    await waitUntil(() => delivered(metricsOut) >= 4, 'monitor_agent events')
+    expect(readFileSync(metricsOut, 'utf8').split('\n')[0]).toBe('monitor.metrics\t4')
+  })
+
   it('switches to JSON log lines with <system><log> format json (--log-level beats log_level)', async () => {
     const p = start(`<system>\n  log_level warn\n  <log>\n    format json\n  </log>\n</system>\n` + config({ out: join(dir, 'out.txt') }), ['--log-level', 'info'])
     await p.port('in')

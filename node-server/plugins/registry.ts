@@ -7,12 +7,14 @@
 import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
 import { filterGrep } from '../../engine/plugins/filter_grep/index.ts'
 import { filterRecordTransformer } from '../../engine/plugins/filter_record_transformer/index.ts'
+import { monitorAgent } from '../ops/api/monitor-agent.ts'
 import { inForward } from './in_forward/index.ts'
 
 /** The specs registered by `nodeRegistry()`. */
 export const NODE_PLUGINS: readonly PluginSpec[] = [
   // inputs
   inForward,
+  monitorAgent,
   // filters
   filterGrep,
   filterRecordTransformer,

@@ -1,0 +1,108 @@
+/**
+ * @module `<source @type monitor_agent>`, so Fluentd configs that declare their monitoring
+ * endpoint keep working: it serves sluice's API app (/api/plugins.json … /metrics, /healthz) on
+ * its own `bind`/`port` (Fluentd's defaults 0.0.0.0:24220) and, with `tag`, emits one event per
+ * plugin every `emit_interval` like Fluentd's. The daemon registers what the API reads with
+ * `setApiSource`; without a daemon (tests, tools) the API lists nothing and reports `running`.
+ * When a config has this source, `sluice run` does not start its own API unless --api-port or
+ * --api-bind is given (both would want port 24220).
+ */
+
+import type { AddressInfo } from 'node:net'
+import { EventTime } from '../../../engine/event-time.ts'
+import { streamFromEvents } from '../../../engine/event-stream.ts'
+import { PluginRegistry, type InputPlugin, type PluginContext, type PluginSpec } from '../../../engine/plugin.ts'
+import { createApiApp, type ApiSource } from './app.ts'
+import { pluginInfo } from './plugins-json.ts'
+import { listenApi, type ApiServer } from './server.ts'
+
+let current: ApiSource | null = null
+
+/** The daemon's state for monitor_agent sources (set once by `sluice run`). */
+export function setApiSource(source: ApiSource | null): void {
+  current = source
+}
+
+const STANDALONE: ApiSource = {
+  state: () => 'running',
+  agent: () => null,
+  registry: new PluginRegistry(),
+  info: () => ({ version: 'unknown', startedAt: Date.now(), generation: 0, reloads: { succeeded: 0, failed: 0 }, configPath: null, logPath: null, pluginDirs: [] }),
+}
+
+const source = (): ApiSource => current ?? STANDALONE
+
+interface MonitorAgentConfig {
+  bind: string
+  port: number
+  tag: string | null
+  emit_interval: number
+  include_config: boolean
+  include_retry: boolean
+}
+
+class MonitorAgent implements InputPlugin {
+  private server: ApiServer | null = null
+  private timer: ReturnType<typeof setInterval> | null = null
+
+  constructor(private readonly ctx: PluginContext, private readonly config: MonitorAgentConfig) {}
+
+  async start(): Promise<void> {
+    const api = source()
+    // Reads through `source()` at each request: after a reload the daemon's agent is the new one.
+    this.server = await listenApi(createApiApp({
+      state: () => source().state(), agent: () => source().agent(), registry: api.registry, info: () => source().info(),
+    }), this.config.bind, this.config.port)
+    if (this.config.tag !== null) {
+      this.timer = setInterval(() => this.emitInfo(), Math.max(1, this.config.emit_interval) * 1000)
+      this.timer.unref()
+    }
+  }
+
+  address(): AddressInfo | null {
+    return this.server?.address ?? null
+  }
+
+  private emitInfo(): void {
+    const api = source()
+    const entries = api.agent()?.plugins ?? []
+    const now = this.ctx.now()
+    const time = new EventTime(Math.floor(now / 1000), (now % 1000) * 1e6)
+    const query = { withConfig: this.config.include_config, withRetry: this.config.include_retry }
+    const events = entries.map((e) => ({ time, record: pluginInfo(e, api.registry, query) }))
+    if (events.length === 0) return
+    try {
+      const result = this.ctx.router.emit(streamFromEvents(this.config.tag!, events))
+      if (result instanceof Promise) result.catch((error) => this.ctx.log.warn('monitor_agent emit failed', { error: String(error) }))
+    } catch (error) {
+      this.ctx.log.warn('monitor_agent emit failed', { error: String(error) })
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    await this.server?.close()
+    this.server = null
+  }
+}
+
+export const monitorAgent: PluginSpec<'input', MonitorAgentConfig> = {
+  name: 'monitor_agent',
+  kind: 'input',
+  description: 'Serves the monitoring API (Fluentd monitor_agent: /api/plugins.json; also /metrics and /healthz); with tag, emits plugin metrics as events.',
+  schema: {
+    params: [
+      { name: 'bind', type: 'string', default: '0.0.0.0', description: 'Address to listen on.' },
+      { name: 'port', type: 'integer', default: 24220, description: 'HTTP port.' },
+      { name: 'tag', type: 'string', default: null, description: 'When set, emit one event per plugin under this tag every emit_interval.' },
+      { name: 'emit_interval', type: 'time', default: 60, description: 'Seconds between emits (with tag).' },
+      { name: 'include_config', type: 'bool', default: true, description: 'Include each plugin\'s config in the emitted events.' },
+      { name: 'include_retry', type: 'bool', default: true, description: 'Include the retry state in the emitted events.' },
+    ],
+  },
+  runtimes: ['node'],
+  create(ctx, config) {
+    return new MonitorAgent(ctx, config)
+  },
+}
