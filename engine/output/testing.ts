@@ -61,9 +61,9 @@ export class RecordingWriter implements ChunkWriter {
 }
 
 /** Polls `condition` every few ms until it holds; rejects after `timeoutMs` with `what`. */
-export async function waitUntil(condition: () => boolean, what = 'condition', timeoutMs = 5_000): Promise<void> {
+export async function waitUntil(condition: () => boolean | Promise<boolean>, what = 'condition', timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 5))
   }

@@ -1,0 +1,164 @@
+/**
+ * @module One chunk of the file buffer: `buffer.b<id>.log` while staged (appended with
+ * O_APPEND writes, one writev per emit), renamed to `buffer.q<id>.log` when enqueued, with its
+ * `.meta` sidecar. Operations on a chunk run one after the other (a promise chain), so an append
+ * is durable (written to the file) when its promise resolves, and a failed append is cut off again
+ * (ftruncate to the last good size) before the next operation runs.
+ */
+
+import { open, readFile, rename, truncate, unlink, writeFile, type FileHandle } from 'node:fs/promises'
+import type { ChunkMetadata } from '../../engine/output/chunk.ts'
+import { chunkIdHex } from '../../engine/output/chunk.ts'
+import type { StoreChunk } from '../../engine/output/store.ts'
+import { encodeMeta, metaFor, type ChunkMeta, type Layout } from './layout.ts'
+
+export class FileChunk implements StoreChunk {
+  readonly hexId: string
+  private handle: FileHandle | null = null
+  private tail: Promise<unknown> = Promise.resolve()
+  /** Bytes and events in the file (complete appends only). */
+  size = 0
+  count = 0
+  state: 'b' | 'q'
+  private created = false
+  private meta: ChunkMeta
+
+  constructor(
+    private readonly layout: Layout,
+    readonly metadata: ChunkMetadata,
+    readonly id: Uint8Array,
+    readonly createdAt: number,
+    private readonly now: () => number,
+    resumed?: { state: 'b' | 'q'; size: number; count: number; meta: ChunkMeta },
+  ) {
+    this.hexId = chunkIdHex(id)
+    this.state = resumed?.state ?? 'b'
+    this.meta = resumed?.meta ?? metaFor(metadata, this.hexId, createdAt)
+    if (resumed) {
+      this.created = true
+      this.size = resumed.size
+      this.count = resumed.count
+    }
+  }
+
+  get path(): string {
+    return this.layout.file(this.state, this.hexId)
+  }
+
+  get metaPath(): string {
+    return this.path + '.meta'
+  }
+
+  /** Runs `op` after every earlier operation on this chunk. */
+  private run<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(op, op)
+    this.tail = next.catch(() => {})
+    return next
+  }
+
+  private async writeMeta(): Promise<void> {
+    this.meta.modified = this.now()
+    const tmp = this.metaPath + '.tmp'
+    await writeFile(tmp, encodeMeta(this.meta))
+    await rename(tmp, this.metaPath)
+  }
+
+  private async ensureOpen(): Promise<FileHandle> {
+    if (this.handle !== null) return this.handle
+    if (!this.created) {
+      await this.writeMeta()
+      this.created = true
+    }
+    this.handle = await open(this.path, 'a')
+    return this.handle
+  }
+
+  append(parts: readonly Uint8Array[], bytes: number, count: number): Promise<void> {
+    return this.run(async () => {
+      const handle = await this.ensureOpen()
+      try {
+        let written = (await handle.writev(parts as Uint8Array[])).bytesWritten
+        while (written < bytes) {
+          // A short write (rare on files): write what is left, part by part.
+          let skip = written
+          const rest: Uint8Array[] = []
+          for (const p of parts) {
+            if (skip >= p.length) skip -= p.length
+            else {
+              rest.push(skip > 0 ? p.subarray(skip) : p)
+              skip = 0
+            }
+          }
+          const n = (await handle.writev(rest)).bytesWritten
+          if (n === 0) throw new Error('short write to a buffer chunk file')
+          written += n
+        }
+      } catch (error) {
+        await handle.truncate(this.size).catch(() => truncate(this.path, this.size).catch(() => {}))
+        throw error
+      }
+      this.size += bytes
+      this.count += count
+    })
+  }
+
+  enqueue(): Promise<void> {
+    return this.run(async () => {
+      if (!this.created) {
+        this.state = 'q'
+        return
+      }
+      await this.closeHandle()
+      this.meta.state = 'queued'
+      this.meta.size = this.size
+      this.meta.count = this.count
+      await this.writeMeta()
+      const fromData = this.path
+      const fromMeta = this.metaPath
+      this.state = 'q'
+      await rename(fromData, this.path)
+      await rename(fromMeta, this.metaPath)
+    })
+  }
+
+  read(): Promise<Uint8Array> {
+    return this.run(async () => (this.created ? new Uint8Array(await readFile(this.path)) : new Uint8Array(0)))
+  }
+
+  purge(): Promise<void> {
+    return this.run(async () => {
+      await this.closeHandle()
+      if (!this.created) return
+      await unlink(this.path).catch(ignoreMissing)
+      await unlink(this.metaPath).catch(ignoreMissing)
+      this.created = false
+    })
+  }
+
+  /** Moves the files to `target` (and `target.meta`): for backups. */
+  moveTo(target: string, move: (from: string, to: string) => Promise<void>): Promise<boolean> {
+    return this.run(async () => {
+      await this.closeHandle()
+      if (!this.created) return false
+      await move(this.path, target)
+      await move(this.metaPath, target + '.meta').catch(ignoreMissing)
+      this.created = false
+      return true
+    })
+  }
+
+  /** Closes the file (the store is closing); the chunk stays on disk for the next run. */
+  close(): Promise<void> {
+    return this.run(() => this.closeHandle())
+  }
+
+  private async closeHandle(): Promise<void> {
+    const h = this.handle
+    this.handle = null
+    await h?.close()
+  }
+}
+
+export function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+}

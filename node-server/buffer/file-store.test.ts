@@ -1,0 +1,159 @@
+/**
+ * @module The file buffer on real temp directories: appends are on disk when the emit resolves,
+ * a restart (close without flushing, new store on the same path) replays every staged and queued
+ * event, a truncated chunk keeps its complete entries, a garbage .meta is moved aside, and
+ * undeliverable chunks land in backup/<plugin_id>/<chunk_id>.log.
+ */
+
+import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { loadCore } from '../../wasm/load-node.ts'
+import type { Core } from '../../wasm/core.ts'
+import { decodeStream, streamFromEvents } from '../../engine/event-stream.ts'
+import { EventTime } from '../../engine/event-time.ts'
+import { resolveBufferConfig } from '../../engine/output/buffer-schema.ts'
+import { createBufferedOutput, type BufferedOutput } from '../../engine/output/buffered-output.ts'
+import type { Chunk } from '../../engine/output/chunk.ts'
+import { RecordingWriter, testContext, waitUntil } from '../../engine/output/testing.ts'
+import { createFileStore } from './file-store.ts'
+
+let core: Core
+let dir: string
+const running: BufferedOutput[] = []
+
+beforeAll(async () => { core = await loadCore() })
+beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'sluice-buf-')) })
+afterEach(async () => {
+  for (const o of running.splice(0)) await o.shutdown?.()
+  await rm(dir, { recursive: true, force: true })
+})
+
+const ev = (from: number, n: number, tag = 'app') => streamFromEvents(tag, Array.from({ length: n }, (_, i) => ({
+  time: new EventTime(1_700_000_000 + from + i, 7), record: { i: from + i, msg: 'hello world' },
+})))
+
+const numbers = (chunks: readonly Chunk[]) =>
+  chunks.flatMap((c) => decodeStream(core, { tag: c.tag, entries: c.entries, count: c.count }).map((e) => e.record.i as number)).sort((a, b) => a - b)
+
+async function fileOutput(buffer: Record<string, unknown> = {}) {
+  const t = testContext(core, { id: 'out_test' })
+  const writer = new RecordingWriter()
+  const config = resolveBufferConfig({ '@type': 'file', path: dir, flush_interval: 3600, flush_thread_interval: 0.01, retry_randomize: false, delayed_commit_timeout: 1, ...buffer }).config
+  const store = createFileStore({ core, log: t.ctx.log, pluginId: t.ctx.id, path: dir, now: t.ctx.now })
+  const out = createBufferedOutput(t.ctx, { buffer: config, writer, store })
+  running.push(out)
+  await out.start!()
+  return { out, writer, ...t }
+}
+
+/** Shuts an output down without flushing (file buffers keep their chunks). */
+async function close(out: BufferedOutput) {
+  running.splice(running.indexOf(out), 1)
+  await out.shutdown!()
+}
+
+const files = async () => (await readdir(dir)).filter((f) => f.startsWith('buffer.')).sort()
+
+describe('file buffer store', () => {
+  it('resolves the emit once the bytes are in the chunk file', async () => {
+    const { out } = await fileOutput()
+    const stream = ev(0, 3)
+    const result = out.emit(stream)
+    expect(result).toBeInstanceOf(Promise)
+    await result
+    const names = await files()
+    expect(names).toHaveLength(2)
+    expect(names[0]).toMatch(/^buffer\.b[0-9a-f]{32}\.log$/)
+    expect(names[1]).toBe(names[0] + '.meta')
+    expect(new Uint8Array(await readFile(join(dir, names[0])))).toEqual(stream.entries)
+  })
+
+  it('renames enqueued chunks to buffer.q and deletes them once written', async () => {
+    const { out, writer } = await fileOutput({ chunk_limit_records: 2 })
+    let release!: () => void
+    writer.gate = new Promise((r) => { release = r })
+    await out.emit(ev(0, 6))
+    await waitUntil(() => writer.calls === 1, 'the first write')
+    const queued = (await files()).filter((f) => /^buffer\.q.*\.log$/.test(f))
+    expect(queued).toHaveLength(3) // the one being written stays until the write resolves
+    release()
+    await out.flushAll()
+    expect(numbers(writer.chunks)).toEqual([0, 1, 2, 3, 4, 5])
+    await waitUntil(async () => (await files()).length === 0, 'the chunk files to be deleted')
+  })
+
+  it('replays every staged and queued event after a restart', async () => {
+    const first = await fileOutput({ chunk_keys: ['tag'], chunk_limit_records: 4 })
+    first.writer.failures = () => new Error('destination down')
+    await first.out.emit(ev(0, 10)) // queued [0-3] [4-7], staged [8,9]
+    await first.out.emit(ev(10, 1, 'other'))
+    await waitUntil(() => first.writer.calls >= 1, 'a failed write')
+    await close(first.out)
+    expect((await files()).filter((f) => f.endsWith('.log'))).toHaveLength(4)
+
+    const second = await fileOutput({ chunk_keys: ['tag'], chunk_limit_records: 4 })
+    expect(second.logs.some((l) => l.message === 'Resumed 2 staged and 2 queued buffer chunks.')).toBe(true)
+    expect(second.out.status()).toMatchObject({ buffer_stage_length: 2 })
+    await second.out.flushAll()
+    expect(numbers(second.writer.chunks)).toEqual(Array.from({ length: 11 }, (_, i) => i))
+    expect(second.writer.chunks.find((c) => c.count === 1)?.tag).toBe('other')
+    await waitUntil(async () => (await files()).length === 0, 'the chunk files to be deleted')
+    // appending to a resumed staged chunk goes on in the same file
+    await second.out.emit(ev(20, 1))
+    expect((await files()).filter((f) => f.endsWith('.log'))).toHaveLength(1)
+  })
+
+  it('keeps the complete entries of a truncated chunk and moves the original aside', async () => {
+    const first = await fileOutput()
+    await first.out.emit(ev(0, 3))
+    await close(first.out)
+    const [data] = await files()
+    const size = (await stat(join(dir, data))).size
+    await truncate(join(dir, data), size - 5)
+
+    const second = await fileOutput()
+    const line = second.logs.find((l) => l.message === 'Found a truncated buffer chunk; resumed its complete entries.')
+    expect(line?.fields).toMatchObject({ events: 2 })
+    expect(await readdir(join(dir, 'backup', 'out_test', 'corrupt'))).toEqual([data])
+    await second.out.flushAll()
+    expect(numbers(second.writer.chunks)).toEqual([0, 1])
+  })
+
+  it('moves a chunk with a garbage .meta aside and resumes the others', async () => {
+    const first = await fileOutput({ chunk_keys: ['tag'] })
+    await first.out.emit(ev(0, 2, 'a'))
+    await first.out.emit(ev(2, 2, 'b'))
+    await close(first.out)
+    const metas = (await files()).filter((f) => f.endsWith('.meta'))
+    await writeFile(join(dir, metas[0]), 'garbage{')
+
+    const second = await fileOutput({ chunk_keys: ['tag'] })
+    const broken = second.logs.filter((l) => l.message.startsWith('Found a broken buffer chunk'))
+    expect(broken).toHaveLength(1)
+    expect((await readdir(join(dir, 'backup', 'out_test', 'corrupt'))).sort()).toEqual([metas[0].replace(/\.meta$/, ''), metas[0]].sort())
+    await second.out.flushAll()
+    expect(second.writer.chunks).toHaveLength(1)
+    expect(second.writer.events).toBe(2)
+  })
+
+  it('moves undeliverable chunks to backup/<plugin_id>/<chunk_id>.log', async () => {
+    const { out, writer, logs } = await fileOutput({ flush_mode: 'immediate', flush_interval: undefined, retry_wait: 0.01, retry_max_times: 1 })
+    writer.failures = () => new Error('down')
+    const stream = ev(0, 2)
+    await out.emit(stream)
+    await waitUntil(() => logs.some((l) => l.message.startsWith('Undeliverable chunk moved to')), 'the backup', 5000)
+    const backups = await readdir(join(dir, 'backup', 'out_test'))
+    const log = backups.find((f) => /^[0-9a-f]{32}\.log$/.test(f))!
+    expect(new Uint8Array(await readFile(join(dir, 'backup', 'out_test', log)))).toEqual(stream.entries)
+    await waitUntil(async () => (await files()).length === 0, 'the chunk files to be deleted')
+  })
+
+  it('refuses a second running store on the same path', async () => {
+    await fileOutput()
+    const t = testContext(core)
+    const store = createFileStore({ core, log: t.ctx.log, pluginId: 'x', path: dir, now: Date.now })
+    await expect(store.resume()).rejects.toThrow(/already uses the buffer path/)
+  })
+})

@@ -1,0 +1,37 @@
+/**
+ * @module The Node buffer services handed to the agent (AgentOptions.services): `<buffer @type
+ * file>` stores, and where memory buffers keep chunks they could not deliver
+ * (`<root_dir or $TMPDIR/sluice>/backup/<plugin_id>/<chunk_id>.log`, Fluentd's /tmp/fluent).
+ *
+ * @example
+ * buildAgent(model, locs, { core, registry, log, runtime: 'node', services: nodeBufferServices({ rootDir }) })
+ */
+
+import { mkdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chunkIdHex } from '../../engine/output/chunk.ts'
+import type { PluginServices } from '../../engine/plugin.ts'
+import { createFileStore, safeId } from './file-store.ts'
+
+export interface NodeBufferOptions {
+  /** `<system> root_dir`. */
+  rootDir?: string | null
+}
+
+export function nodeBufferServices(options: NodeBufferOptions = {}): PluginServices {
+  const rootDir = options.rootDir ?? null
+  return {
+    bufferStore(type, storeOptions) {
+      if (type !== 'file') throw new Error(`unknown buffer type ${type}`)
+      return createFileStore({ ...storeOptions, rootDir })
+    },
+    async backupChunk(pluginId, chunk) {
+      const dir = join(rootDir ?? join(tmpdir(), 'sluice'), 'backup', safeId(pluginId))
+      await mkdir(dir, { recursive: true })
+      const file = join(dir, `${chunkIdHex(chunk.id)}.log`)
+      await writeFile(file, chunk.entries, { flag: 'a' })
+      return file
+    },
+  }
+}
