@@ -1,12 +1,14 @@
 /**
  * @module The plugins the Node daemon offers: every node and runtime-neutral plugin by its
  * Fluentd `@type`. Plugins land one by one; each is added here when it is committed (to come: in_http,
- * out_forward, out_http, out_file, out_stdout, out_null, copy, relabel).
+ * out_forward, out_http, out_file, out_stdout, out_null).
  */
 
 import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
 import { filterGrep } from '../../engine/plugins/filter_grep/index.ts'
 import { filterRecordTransformer } from '../../engine/plugins/filter_record_transformer/index.ts'
+import { outCopy } from '../../engine/plugins/out_copy/index.ts'
+import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
 import { monitorAgent } from '../ops/api/monitor-agent.ts'
 import { inForward } from './in_forward/index.ts'
 
@@ -18,6 +20,9 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   // filters
   filterGrep,
   filterRecordTransformer,
+  // outputs
+  outCopy,
+  outRelabel,
 ]
 
 /**
