@@ -40,6 +40,8 @@ export class ForwardNode {
   private readonly failure: FailureDetector
   private readonly recoverSampleSize: number
   readonly pool: SocketPool
+  /** Heartbeats received (for status and tests). */
+  heartbeats = 0
   /** Called when availability changed (the balancer rebuilds). */
   onChange: () => void = () => undefined
 
@@ -183,6 +185,7 @@ export class ForwardNode {
   /** A heartbeat arrived (or a send succeeded: `detect` false). Returns true when the server recovered. */
   heartbeat(detect = true): boolean {
     if (this.options.heartbeatType === 'none') return false
+    if (detect) this.heartbeats++
     this.failure.add(this.clock() / 1000)
     if (detect && !this.isAvailable && this.failure.sampleSize > this.recoverSampleSize) {
       this.isAvailable = true

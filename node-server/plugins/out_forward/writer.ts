@@ -76,6 +76,11 @@ export class ForwardWriter implements ChunkWriter {
     this.metrics.bytesOut += payload.header.length + payload.entries.length + payload.options.length
   }
 
+  /** Each server's state, for monitor_agent-style status. */
+  status(): Record<string, unknown>[] {
+    return this.nodes.map((n) => ({ name: n.name, available: n.available, weight: n.weight, standby: n.standby, heartbeats: n.heartbeats, pooled: n.pool.size }))
+  }
+
   /** The envelope parts for a chunk (computed once, whichever server takes it). */
   async prepare(chunk: Chunk): Promise<Payload> {
     let entries = chunk.entries
