@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['**/*.test.ts'],
-          exclude: ['node_modules/**', 'test/workers/**', 'edge/**', 'ui/**'],
+          exclude: ['node_modules/**', 'test/workers/**', 'edge/**', 'ui/node_modules/**', 'ui/dist/**'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },
