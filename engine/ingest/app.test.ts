@@ -1,0 +1,99 @@
+/**
+ * @module The ingest suite on `app.request` (no server), plus unit tables for the pieces: form
+ * and multipart parsing to bytes, CORS origin patterns, tags from paths, option checks.
+ */
+
+import { describe, expect, it } from 'vitest'
+import { loadCore } from '../../wasm/load-node.ts'
+import { decodeStream } from '../event-stream.ts'
+import { createIngestApp, tagFromPath } from './app.ts'
+import { originAllowed } from './cors.ts'
+import { multipartBoundary, parseMultipart, parseUrlEncoded } from './form.ts'
+import { runIngestSuite, type IngestedEvent } from './ingest.cases.ts'
+import { optionsFromParams } from './ingest-params.ts'
+import { resolveIngestOptions } from './options.ts'
+
+runIngestSuite('app.request', async (params, now) => {
+  const core = await loadCore()
+  const events: IngestedEvent[] = []
+  let failure: Error | null = null
+  const app = createIngestApp({
+    ...optionsFromParams(params),
+    now,
+    emit(stream) {
+      if (failure) throw failure
+      for (const e of decodeStream(core, stream)) events.push({ tag: stream.tag, ...e })
+    },
+  })
+  return {
+    fetch: async (request) => app.request(request),
+    events: () => events,
+    failEmits: (error) => { failure = error },
+    peerAddress: null,
+    close: async () => {},
+  }
+})
+
+const bytes = (s: string) => new TextEncoder().encode(s)
+const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : new TextDecoder().decode(b))
+
+describe('form parsing', () => {
+  it('decodes urlencoded pairs to bytes: + and %XX, bad escapes kept, last duplicate wins, empty values', () => {
+    const p = parseUrlEncoded('a=1&b=x+y%21&bad=%zz%4&a=2&flag&=v&&bin=%ff%00')
+    expect(text(p.get('a'))).toBe('2')
+    expect(text(p.get('b'))).toBe('x y!')
+    expect(text(p.get('bad'))).toBe('%zz%4')
+    expect(text(p.get('flag'))).toBe('')
+    expect(text(p.get(''))).toBe('v')
+    expect(p.get('bin')).toEqual(new Uint8Array([0xff, 0x00]))
+  })
+
+  it('splits multipart bodies (CRLF or LF, quoted boundary, binary parts)', () => {
+    const body = new Uint8Array([
+      ...bytes('preamble\r\n--XyZ\r\nContent-Disposition: form-data; name="json"\r\n\r\n{"a":1}\r\n'),
+      ...bytes('--XyZ\r\nContent-Disposition: form-data; name="msgpack"; filename="m.bin"\r\nContent-Type: application/octet-stream\r\n\r\n'),
+      0x81, 0xa1, 0x62, 0x0d, 0x0a, 0xc3,
+      ...bytes('\r\n--XyZ--\r\n'),
+    ])
+    expect(multipartBoundary('multipart/form-data; boundary="XyZ"')).toBe('XyZ')
+    expect(multipartBoundary('Multipart/Form-Data; charset=utf-8; boundary=XyZ')).toBe('XyZ')
+    const p = parseMultipart(body, 'XyZ')
+    expect(text(p.get('json'))).toBe('{"a":1}')
+    expect(p.get('msgpack')).toEqual(new Uint8Array([0x81, 0xa1, 0x62, 0x0d, 0x0a, 0xc3]))
+    expect(text(parseMultipart(bytes('--b\nContent-Disposition: form-data; name=x\n\nv\n--b--'), 'b').get('x'))).toBe('v')
+    expect(() => parseMultipart(bytes('no boundary here'), 'b')).toThrow('without its boundary')
+    expect(() => parseMultipart(bytes('--b\r\nContent-Disposition: form-data; name="x"\r\n\r\nv'), 'b')).toThrow('not terminated')
+  })
+})
+
+describe('CORS origins', () => {
+  it.each([
+    ['https://a.example', ['https://a.example'], true],
+    ['https://b.example', ['https://a.example'], false],
+    ['anything', ['*'], true],
+    ['https://x.b.example', ['https://*.b.example'], true],
+    ['https://b.example', ['https://*.b.example'], false],
+    ['http://x.b.example', ['https://*.b.example'], false],
+    ['https://b.example.evil', ['https://*.b.example'], false],
+    ['https://a.example:8443', ['https://a.example:*'], true],
+    ['x', ['', 'y'], false],
+  ] as const)('%s vs %j → %s', (origin, allowed, expected) => {
+    expect(originAllowed(origin, allowed)).toBe(expected)
+  })
+})
+
+describe('tags and options', () => {
+  it.each([
+    ['/a/b', null, 'a.b'], ['/a/b/', null, 'a.b'], ['/a', 'p', 'p.a'], ['/a//b', null, 'a..b'], ['/', null, null], ['/a%2Eb', null, 'a%2Eb'],
+  ] as const)('%s (prefix %s) → %s', (path, prefix, tag) => {
+    expect(tagFromPath(path, prefix)).toBe(tag)
+  })
+
+  it('refuses cors_allow_credentials without explicit origins, and an empty add_tag_prefix', () => {
+    const emit = () => {}
+    expect(() => resolveIngestOptions({ emit, corsAllowCredentials: true })).toThrow('Cannot enable cors_allow_credentials without specific origins')
+    expect(() => resolveIngestOptions({ emit, corsAllowCredentials: true, corsAllowOrigins: ['*'] })).toThrow('without specific origins')
+    expect(() => resolveIngestOptions({ emit, addTagPrefix: '' })).toThrow("'add_tag_prefix' parameter must not be empty")
+    expect(() => optionsFromParams({ parse: 'x' })).toThrow()
+  })
+})

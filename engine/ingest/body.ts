@@ -1,0 +1,63 @@
+/**
+ * @module Request body decoding: `Content-Encoding: gzip` (every member) or `deflate` (zlib, or
+ * raw deflate as some clients send it) inflated with the runtime's DecompressionStream, stopped as
+ * soon as the output passes the decompression cap. The compressed size is bounded before this by
+ * the body limit; this cap bounds what a small compressed body can expand into.
+ */
+
+export class BodyError extends Error {
+  constructor(message: string, readonly status: 400 | 413 = 400) {
+    super(message)
+  }
+}
+
+/** Inflates `body` per the Content-Encoding header value; identity/absent returns it as is. */
+export async function decodeContentEncoding(body: Uint8Array, encoding: string | null, cap: number): Promise<Uint8Array> {
+  const coding = (encoding ?? '').trim().toLowerCase()
+  if (coding === '' || coding === 'identity') return body
+  if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== 'deflate') {
+    throw new BodyError(`unsupported Content-Encoding: ${coding} (supported: gzip, deflate)`)
+  }
+  if (body.length === 0) return body
+  const format: CompressionFormat = coding === 'deflate' ? (isZlibHeader(body) ? 'deflate' : 'deflate-raw') : 'gzip'
+  return inflate(body, format, cap)
+}
+
+/** A zlib stream starts with CMF/FLG: method 8 and a header checksum divisible by 31. */
+function isZlibHeader(b: Uint8Array): boolean {
+  return b.length >= 2 && (b[0] & 0x0f) === 8 && ((b[0] << 8) | b[1]) % 31 === 0
+}
+
+async function inflate(body: Uint8Array, format: CompressionFormat, cap: number): Promise<Uint8Array> {
+  const stream = new DecompressionStream(format)
+  const writer = stream.writable.getWriter()
+  // Errors surface on the reading side; these promises only must not be left unhandled.
+  writer.write(body as Uint8Array<ArrayBuffer>).catch(() => {})
+  writer.close().catch(() => {})
+  const reader = stream.readable.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      total += value.length
+      if (total > cap) {
+        reader.cancel().catch(() => {})
+        throw new BodyError(`decompressed body exceeds decompression_size_limit (${cap} bytes)`)
+      }
+      chunks.push(value)
+    }
+  } catch (error) {
+    if (error instanceof BodyError) throw error
+    throw new BodyError(`cannot decode ${format === 'gzip' ? 'gzip' : 'deflate'} body: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (chunks.length === 1) return chunks[0]
+  const out = new Uint8Array(total)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.length
+  }
+  return out
+}

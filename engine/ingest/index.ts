@@ -1,0 +1,10 @@
+/**
+ * @module The HTTP ingest shared by node-server's in_http and the Workers edge: the Hono app, its
+ * options and Fluentd-named params, and the shared conformance suite's entry point.
+ */
+
+export { createIngestApp, tagFromPath } from './app.ts'
+export { DEFAULT_BODY_SIZE_LIMIT, DEFAULT_DECOMPRESSION_SIZE_LIMIT, isBufferBackpressure, resolveIngestOptions, type IngestOptions } from './options.ts'
+export { ingestOptionsFromConfig, ingestParams, ingestParseSection, type IngestConfig } from './schema.ts'
+export { EMPTY_GIF } from './responses.ts'
+export { PARAM_REQUIRED } from './payload.ts'

@@ -1,0 +1,22 @@
+/**
+ * @module Suite params (Fluentd names, typed as in a .conf) → validated IngestOptions, through the
+ * same schema validation the agent applies; for runners that build the app without an agent.
+ */
+
+import { validateElement, type PluginSchema } from '../config/schema.ts'
+import type { IngestParams } from './ingest-cases/support.ts'
+import type { IngestOptions } from './options.ts'
+import { ingestOptionsFromConfig, ingestParams, ingestParseSection, type IngestConfig } from './schema.ts'
+
+const schema: PluginSchema = { params: ingestParams, sections: [ingestParseSection] }
+
+/** Writes params as .conf values (lists as JSON). */
+export function paramsToConf(params: IngestParams): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? JSON.stringify(v) : String(v)]))
+}
+
+export function optionsFromParams(params: IngestParams): Omit<IngestOptions, 'emit'> {
+  const { config, errors } = validateElement({ name: 'source', arg: '', params: paramsToConf(params), elements: [] }, schema)
+  if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('\n'))
+  return ingestOptionsFromConfig(config as unknown as IngestConfig)
+}
