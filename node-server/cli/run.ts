@@ -13,6 +13,7 @@ import { listenApi, type ApiServer } from '../ops/api/server.ts'
 import { ConfigFailure, Daemon } from '../ops/daemon.ts'
 import { ListenerPool } from '../ops/listener-pool.ts'
 import { describeSource, parseSource, type ConfigSource } from '../ops/prepare.ts'
+import { installFaultHandlers } from '../ops/faults.ts'
 import { installSignals } from '../ops/signals.ts'
 import { StartFailure } from '../ops/start-agent.ts'
 import { FileWriter, LogSink, stderrWriter } from '../log/sink.ts'
@@ -103,6 +104,7 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     })
   }
   installSignals(daemon, { exit, hardDeadlineMs: shutdownTimeoutMs + HARD_EXIT_GRACE_MS })
+  installFaultHandlers(daemon, exit)
 
   try {
     await daemon.start()

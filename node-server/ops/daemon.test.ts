@@ -209,6 +209,17 @@ describe('sluice daemon', () => {
     expect(delivered(out)).toBe(3)
   })
 
+  it('stops gracefully and exits 70 when a plugin throws an uncaught exception', async () => {
+    const out = join(dir, 'out.txt')
+    const p = start(config({ out }).replace('password hunter2', 'crash_tag boom'))
+    const c = await client(await p.port('in'))
+    await c.send('app.ok', 4)
+    await c.send('boom', 1)
+    expect((await p.exited).code).toBe(70)
+    expect(p.stderr).toMatch(/\[error\] uncaught exception; stopping error="Error: test_sink bug/)
+    expect(delivered(out)).toBe(4)
+  })
+
   it('says in one line which port is in use and which option sets it', async () => {
     const taken = createServer()
     servers.push(taken)

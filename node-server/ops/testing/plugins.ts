@@ -2,7 +2,7 @@
  * @module Plugins for tests of the daemon, loaded with `sluice -p` (so tests do not depend on the
  * outputs other engineers ship): `@type test_sink` appends `tag<TAB>count` per stream to a file,
  * or with `hold true` keeps the counts in memory and writes them only at shutdown (a memory buffer
- * with flush_at_shutdown); `shutdown_delay` makes that flush slow.
+ * with flush_at_shutdown); `shutdown_delay` makes that flush slow; `crash_tag` simulates a bug.
  */
 
 import { appendFileSync } from 'node:fs'
@@ -14,6 +14,7 @@ interface TestSinkConfig {
   hold: boolean
   shutdown_delay: number
   password: string | null
+  crash_tag: string | null
 }
 
 class TestSink implements OutputPlugin {
@@ -23,6 +24,11 @@ class TestSink implements OutputPlugin {
   constructor(private readonly config: TestSinkConfig, private readonly metrics: { eventsIn: number; emits: number; writes: number }) {}
 
   emit(stream: EventStream): void {
+    if (stream.tag === this.config.crash_tag) {
+      // A bug that escapes the plugin: thrown outside any call the agent made.
+      setTimeout(() => { throw new Error('test_sink bug') })
+      return
+    }
     this.metrics.eventsIn += stream.count
     this.metrics.emits++
     const line = `${stream.tag}\t${stream.count}\n`
@@ -58,6 +64,7 @@ export const testSink: PluginSpec<'output', TestSinkConfig> = {
       { name: 'hold', type: 'bool', default: false, description: 'write only at shutdown' },
       { name: 'shutdown_delay', type: 'time', default: 0, description: 'seconds the shutdown takes' },
       { name: 'password', type: 'string', default: null, secret: true, description: 'a secret, to test masking' },
+      { name: 'crash_tag', type: 'string', default: null, description: 'a stream with this tag throws an uncaught exception' },
     ],
   },
   runtimes: ['node'],
