@@ -59,7 +59,7 @@ describe('in_forward backpressure', () => {
     const c = await h.client()
     await c.write(cat(
       message('t.a', uint(T), record({ n: 1 }), options({ chunk: 'A' })),
-      message('t.a', uint(T), record({ n: 2 }), options({ chunk: 'B' })),
+      message('t.b', uint(T), record({ n: 2 }), options({ chunk: 'B' })),
     ))
     await waitUntil(() => gate.pending.length === 1, 'the first emit')
     const [state] = h.input.connections()
@@ -73,6 +73,25 @@ describe('in_forward backpressure', () => {
     await c.waitForBytes(ack('A').length + ack('B').length)
     expect(c.received).toEqual(Buffer.concat([ack('A'), ack('B')]))
     expect(h.input.connections()[0]).toMatchObject({ paused: false, waitingForEmit: false, queuedMessages: 0 })
+  })
+
+  it('emits consecutive Message-mode messages of one tag as one stream and writes their acks after it', async () => {
+    const { h, gate } = await startGated()
+    const c = await h.client()
+    await c.write(cat(
+      message('t.a', uint(T), record({ n: 1 }), options({ chunk: 'A' })),
+      message('t.a', uint(T), record({ n: 2 })),
+      message('t.a', uint(T), record({ n: 3 }), options({ chunk: 'C' })),
+      message('t.b', uint(T), record({ n: 4 }), options({ chunk: 'D' })),
+    ))
+    await waitUntil(() => gate.pending.length === 1, 'the first emit')
+    expect(gate.pending[0].stream.count).toBe(3)
+    expect(c.received.length).toBe(0)
+    gate.pending[0].resolve()
+    await c.waitForBytes(ack('A').length + ack('C').length)
+    expect(c.received).toEqual(Buffer.concat([ack('A'), ack('C')]))
+    await waitUntil(() => gate.pending.length === 2, 'the second emit')
+    expect(gate.pending[1].stream.tag).toBe('t.b')
   })
 
   it('stops reading while blocked, so the sender\'s writes back up; everything arrives once released', async () => {

@@ -146,22 +146,21 @@ export class ForwardConnection {
       const need = core.result(abi.R_NEED)
       const errorOffset = core.result(abi.R_ERROR_OFFSET)
       for (let i = 0; i < count; i++) {
-        let work: Work | null
         try {
-          work = reader.read(i, this.peer)
+          reader.read(i, this.peer, this.queue)
         } catch (err) {
+          reader.discard()
           metrics.errors++
           log.error('Cannot read a message; closing the connection.', { peer: peerName(this.peer), error: String(err) })
-          work = { kind: 'close', reason: String(err) }
+          this.queue.push({ kind: 'close', reason: String(err) })
         }
-        if (work === null) continue
-        this.queue.push(work)
-        if (work.kind === 'close') return this.stopReading()
+        if (this.queue.length > 0 && this.queue[this.queue.length - 1].kind === 'close') return this.stopReading()
       }
       if (st === abi.STATUS_MORE) {
         start = consumed
         continue
       }
+      reader.flush(this.peer, this.queue)
       if (st === abi.STATUS_OK) {
         this.need = 0
         this.lastAttempt = 0
@@ -230,8 +229,17 @@ export class ForwardConnection {
     this.pump()
   }
 
-  /** Runs the queued works in order; stops while an emit is pending. */
+  /** Runs the queued works in order; stops while an emit is pending. The acks of one turn go out in one write. */
   private pump(): void {
+    this.socket.cork()
+    try {
+      this.runQueue()
+    } finally {
+      this.socket.uncork()
+    }
+  }
+
+  private runQueue(): void {
     const { router, metrics } = this.deps
     while (!this.waiting && !this.closing && this.queue.length > 0) {
       const work = this.queue.shift()!

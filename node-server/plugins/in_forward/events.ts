@@ -56,16 +56,31 @@ export class EventBuilder {
     return true
   }
 
-  /** Entries `[first, first+count)` normalized through the packer; returns a copy and the count kept. */
-  pack(first: number, count: number, aux: boolean): { entries: Uint8Array; count: number } {
+  /**
+   * Entries `[first, first+count)` normalized through the packer (`valid` of them are valid);
+   * returns a copy of the packed entries. The packer must hold no batch.
+   */
+  pack(first: number, count: number, valid: number, aux: boolean): { entries: Uint8Array; count: number } {
+    if (valid === 0) return { entries: new Uint8Array(0), count: 0 }
+    this.append(first, count, aux)
+    return { entries: this.take(), count: valid }
+  }
+
+  /** Appends entries `[first, first+count)` to the packer's pending bytes (invalid ones skipped). */
+  append(first: number, count: number, aux: boolean): void {
     const [sec, nsec] = this.now()
-    this.packer.reset()
     const { consumed, stop } = this.packer.appendEntries(first, count, sec, nsec, aux)
-    if (stop !== 'ok' || consumed !== count) throw new Error(`packer refused an entry (${stop})`)
-    const n = this.packer.count
-    const entries = this.packer.bodyView().slice()
+    if (stop !== 'ok' || consumed !== count) {
+      this.packer.reset()
+      throw new Error(`packer refused an entry (${stop})`)
+    }
+  }
+
+  /** A copy of the packer's pending entries; empties it. */
+  take(): Uint8Array {
+    const entries = this.packer.count === 0 ? new Uint8Array(0) : this.packer.bodyView().slice()
     this.packer.reset()
-    return { entries, count: n }
+    return entries
   }
 
   /** Entries from times and record bytes held in JS (JSON mode). */

@@ -18,10 +18,20 @@ import { headBase64, peerName, type Peer, type Work } from './work.ts'
 
 const textDecoder = new TextDecoder()
 
+/** Consecutive Message-mode messages of one tag, packed together into one stream. */
+interface Batch {
+  tag: string
+  valid: number
+  acks: Uint8Array[]
+}
+
 export class MessageReader {
   /** The last tag's bytes and text: consecutive messages usually share a tag. */
   private lastTagBytes = new Uint8Array(0)
   private lastTag = ''
+  private batch: Batch | null = null
+  /** Batching changes nothing a peer can see but is off where per-message handling matters. */
+  private readonly batching: boolean
 
   constructor(
     private readonly core: Core,
@@ -29,15 +39,48 @@ export class MessageReader {
     private readonly events: EventBuilder,
     private readonly log: Logger,
     private readonly metrics: PluginMetrics,
-  ) {}
+  ) {
+    this.batching = !options.denyKeepalive && options.sourceAddressKey === null && options.sourceHostnameKey === null
+  }
 
-  /** Reads message `i` of the last frame call. Null for heartbeats and non-array objects. */
-  read(i: number, peer: Peer): Work | null {
+  /**
+   * Reads message `i` of the last frame call into `out`. Consecutive Message-mode messages with
+   * the same tag are packed into one stream (one emit; their acks are written together after
+   * it); call `flush` when the frame's messages are done.
+   */
+  read(i: number, peer: Peer, out: Work[]): void {
+    const work = this.readOne(i, peer, out)
+    if (work === null) return
+    this.flush(peer, out)
+    out.push(work)
+  }
+
+  /** Ends the pending Message-mode batch, if any. */
+  flush(peer: Peer, out: Work[]): void {
+    const batch = this.batch
+    if (batch === null) return
+    this.batch = null
+    const entries = this.events.take()
+    const ack = batch.acks.length === 0 ? null : batch.acks.length === 1 ? batch.acks[0] : Buffer.concat(batch.acks)
+    out.push({ kind: 'message', stream: this.events.finish(batch.tag, entries, batch.valid, peer), ack })
+  }
+
+  /** Drops a pending batch (after an unexpected error). */
+  discard(): void {
+    this.batch = null
+    this.events.take()
+  }
+
+  /** One message: its Work, or null when it joined the batch or needs none (heartbeats, non-arrays). */
+  private readOne(i: number, peer: Peer, out: Work[]): Work | null {
     const core = this.core
-    const mode = core.message(i, abi.M_MODE)
+    // Read the whole row once (the views stay valid until a core call that may grow memory).
+    const words = core.i32()
+    const row = (core.result(abi.R_MESSAGES_PTR) >> 2) + i * abi.MSG_WORDS
+    const mode = words[row + abi.M_MODE]
     if (mode === Mode.HEARTBEAT) return null
-    const start = core.message(i, abi.M_START)
-    const end = core.message(i, abi.M_END)
+    const start = words[row + abi.M_START]
+    const end = words[row + abi.M_END]
     if (mode === Mode.NOT_ARRAY) {
       this.metrics.errors++
       this.log.warn('Incoming chunk is broken (not an array); ignored it.', {
@@ -47,17 +90,22 @@ export class MessageReader {
     }
     const size = end - start
     this.metrics.bytesIn += size
-    const flags = core.message(i, abi.M_FLAGS)
-    const first = core.message(i, abi.M_FIRST_ENTRY)
-    const count = core.message(i, abi.M_ENTRY_COUNT)
-    const tag = flags & abi.MSG_TAG_VALID ? this.tag(core.message(i, abi.M_TAG_START), core.message(i, abi.M_TAG_END)) : null
-    const ack = flags & abi.MSG_HAS_CHUNK
-      ? msgpackAck(core.u8(), core.message(i, abi.M_CHUNK_START), core.message(i, abi.M_CHUNK_END))
-      : null
+    const flags = words[row + abi.M_FLAGS]
+    const first = words[row + abi.M_FIRST_ENTRY]
+    const count = words[row + abi.M_ENTRY_COUNT]
+    const invalid = words[row + abi.M_INVALID_COUNT]
+    const compressed = words[row + abi.M_COMPRESSED]
+    const signal = words[row + abi.M_FLUENT_SIGNAL]
+    const sizeOption = flags & abi.MSG_HAS_SIZE ? words[row + abi.M_SIZE] >>> 0 : 0
+    const entriesStart = words[row + abi.M_ENTRIES_START]
+    const entriesEnd = words[row + abi.M_ENTRIES_END]
+    const bytes = core.u8()
+    const tag = flags & abi.MSG_TAG_VALID ? this.tag(bytes, words[row + abi.M_TAG_START], words[row + abi.M_TAG_END]) : null
+    const ack = flags & abi.MSG_HAS_CHUNK ? msgpackAck(bytes, words[row + abi.M_CHUNK_START], words[row + abi.M_CHUNK_END]) : null
     const tagForLog = tag ?? '(not a string)'
 
     if (this.options.chunkSizeLimit !== null && size > this.options.chunkSizeLimit) {
-      const events = mode === Mode.COMPRESSED ? (flags & abi.MSG_HAS_SIZE ? core.message(i, abi.M_SIZE) >>> 0 : 0) : count
+      const events = mode === Mode.COMPRESSED ? sizeOption : count
       this.metrics.dropped += events
       this.log.warn('Message is larger than chunk_size_limit; dropped it without an ack (the sender will retry it).', {
         peer: peerName(peer), tag: tagForLog, size, limit: this.options.chunkSizeLimit, events,
@@ -69,7 +117,6 @@ export class MessageReader {
         peer: peerName(peer), tag: tagForLog, size, limit: this.options.chunkSizeWarnLimit,
       })
     }
-    const signal = core.message(i, abi.M_FLUENT_SIGNAL)
     if (signal > 0) {
       this.log.warn('Message carries fluent_signal metrics or traces, which sluice does not handle; dropped it (acked).', {
         peer: peerName(peer), tag: tagForLog, fluent_signal: signal,
@@ -77,20 +124,28 @@ export class MessageReader {
       return { kind: 'message', stream: null, ack }
     }
 
-    if (mode === Mode.COMPRESSED || (mode === Mode.PACKED && core.message(i, abi.M_COMPRESSED) === Compressed.OTHER)) {
-      return this.compressed(i, tag, ack, peer)
+    if (mode === Mode.COMPRESSED || (mode === Mode.PACKED && compressed === Compressed.OTHER)) {
+      this.flush(peer, out) // the packer must be free of a batch
+      return this.compressed(compressed, entriesStart, entriesEnd, tag, ack, peer)
     }
     if (tag === null) {
       this.events.invalid(tagForLog, first, count, count, false, peer, true)
       return { kind: 'message', stream: null, ack }
     }
-    const invalid = core.message(i, abi.M_INVALID_COUNT)
     this.events.invalid(tag, first, count, invalid, false, peer)
-    if (mode === Mode.PACKED && invalid === 0 && this.events.clean(first, count, false)) {
-      const entries = core.u8().slice(core.message(i, abi.M_ENTRIES_START), core.message(i, abi.M_ENTRIES_END))
-      return { kind: 'message', stream: this.events.finish(tag, entries, count, peer), ack }
+    if (mode === Mode.MESSAGE && this.batching) {
+      if (this.batch !== null && this.batch.tag !== tag) this.flush(peer, out)
+      this.batch ??= { tag, valid: 0, acks: [] }
+      this.events.append(first, count, false)
+      this.batch.valid += count - invalid
+      if (ack !== null) this.batch.acks.push(ack)
+      return null
     }
-    const packed = this.events.pack(first, count, false)
+    this.flush(peer, out)
+    if (mode === Mode.PACKED && invalid === 0 && this.events.clean(first, count, false)) {
+      return { kind: 'message', stream: this.events.finish(tag, bytes.slice(entriesStart, entriesEnd), count, peer), ack }
+    }
+    const packed = this.events.pack(first, count, count - invalid, false)
     return { kind: 'message', stream: this.events.finish(tag, packed.entries, packed.count, peer), ack }
   }
 
@@ -98,9 +153,8 @@ export class MessageReader {
    * CompressedPackedForward: inflate every gzip member (capped), walk, then as PackedForward.
    * zstd and unknown `compressed` values close the connection (Fluentd raises on them too).
    */
-  private compressed(i: number, tag: string | null, ack: Uint8Array | null, peer: Peer): Work {
+  private compressed(kind: number, payloadStart: number, payloadEnd: number, tag: string | null, ack: Uint8Array | null, peer: Peer): Work {
     const core = this.core
-    const kind = core.message(i, abi.M_COMPRESSED)
     if (kind !== Compressed.GZIP) {
       const reason = kind === Compressed.ZSTD
         ? 'zstd-compressed messages are not supported by sluice yet (send gzip or text)'
@@ -109,8 +163,6 @@ export class MessageReader {
       this.log.error(`Cannot read a compressed message: ${reason}; closing the connection.`, { peer: peerName(peer), tag: tag ?? '(not a string)' })
       return { kind: 'close', reason }
     }
-    const payloadStart = core.message(i, abi.M_ENTRIES_START)
-    const payloadEnd = core.message(i, abi.M_ENTRIES_END)
     let inflated: Uint8Array
     try {
       inflated = payloadEnd === payloadStart
@@ -147,12 +199,11 @@ export class MessageReader {
     if (invalid === 0 && this.events.clean(0, count, true)) {
       return { kind: 'message', stream: this.events.finish(tag, inflated, count, peer), ack }
     }
-    const packed = this.events.pack(0, count, true)
+    const packed = this.events.pack(0, count, count - invalid, true)
     return { kind: 'message', stream: this.events.finish(tag, packed.entries, packed.count, peer), ack }
   }
 
-  private tag(start: number, end: number): string {
-    const bytes = this.core.u8()
+  private tag(bytes: Uint8Array, start: number, end: number): string {
     const len = end - start
     const last = this.lastTagBytes
     if (len === last.length) {
