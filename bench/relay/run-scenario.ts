@@ -11,7 +11,14 @@ import { join } from 'node:path'
 import type { BenchResult } from '../../node-server/cli/bench/run.ts'
 import { SLUICE_BIN, startSluice, type SluiceProcess } from '../../node-server/cli/testing/sluice-process.ts'
 import { cpuSeconds, memory } from './proc-stats.ts'
-import { sinkNode, type Scenario } from './scenarios.ts'
+import { nodeRegistry } from '../../node-server/plugins/registry.ts'
+import { FORWARD_BUFFER, sinkNode, type Scenario } from './scenarios.ts'
+
+/** The `<buffer>` of out_forward, when its schema has one. */
+function forwardBuffer(): string {
+  const spec = nodeRegistry().get('output', 'forward')
+  return spec?.schema.sections?.some((s) => s.name === 'buffer') ? FORWARD_BUFFER : ''
+}
 
 export interface RelayOptions {
   durationS: number
@@ -82,7 +89,9 @@ export async function runScenario(scenario: Scenario, ack: boolean, options: Rel
   const errors: string[] = []
   try {
     for (const node of [...scenario.nodes].reverse()) {
-      const config = node.config.replace(/\{\{next:(\w+)\}\}/g, (_, name: string) => String(ports.get(name)!.in))
+      const config = node.config
+        .replace(/\{\{next:(\w+)\}\}/g, (_, name: string) => String(ports.get(name)!.in))
+        .replace('{{buffer}}', forwardBuffer())
       const path = join(options.dir, `${scenario.id}-${ack ? 'ack' : 'noack'}-${node.name}.conf`)
       writeFileSync(path, config)
       const p = startSluice(['-c', path, '--api-port', '0'])

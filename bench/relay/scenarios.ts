@@ -48,7 +48,10 @@ const NULL = `<match **>
 </match>
 `
 
-/** out_forward with acks; a short flush interval so the relay adds little latency. */
+/**
+ * out_forward with acks; a short flush interval so the relay adds little latency. The `<buffer>`
+ * is left out while out_forward has no buffer section (it then sends each stream as it comes).
+ */
 const FORWARD = `<match **>
   @type forward
   @id out
@@ -57,7 +60,10 @@ const FORWARD = `<match **>
     host 127.0.0.1
     port {{next:B}}
   </server>
-  <buffer tag>
+{{buffer}}</match>
+`
+
+export const FORWARD_BUFFER = `  <buffer tag>
     flush_mode interval
     flush_interval 0.1s
     flush_thread_count 4
@@ -65,7 +71,6 @@ const FORWARD = `<match **>
     total_limit_size 512m
     overflow_action block
   </buffer>
-</match>
 `
 
 export const SCENARIOS: readonly Scenario[] = [

@@ -15,6 +15,7 @@ import type { Logger, LogLevel } from '../../engine/log.ts'
 import type { PluginRegistry } from '../../engine/plugin.ts'
 import type { Core } from '../../wasm/core.ts'
 import { loadCore } from '../../wasm/load-node.ts'
+import { nodeBufferServices } from '../buffer/services.ts'
 import { loadConfigFile, nodeConfigHost } from '../config/load.ts'
 import { readSystem, type SystemConfig } from './system.ts'
 
@@ -86,6 +87,7 @@ export async function buildPrepared(parsed: ParseResult, options: PrepareOptions
   const model = system.withoutSource ? withoutSources(parsed.config) : parsed.config
   const built = buildAgent(model, parsed.locs, {
     core, registry: options.registry, log: options.logger(level), runtime: 'node', hostname: options.hostname ?? osHostname(),
+    services: nodeBufferServices({ rootDir: system.rootDir ?? null }),
   })
   const order = (list: ConfigError[]) => sortByPlace(dedupe(list), parsed.files)
   const errors = order([...parsed.errors, ...systemErrors, ...built.errors])

@@ -17,7 +17,7 @@ describe('<system>', () => {
     const r = read('<system>\n  log_level debug\n  without_source true\n  process_name sluice-test\n  <log>\n    format json\n  </log>\n</system>\n')
     expect(r.errors).toEqual([])
     expect(r.warnings).toEqual([])
-    expect(r.system).toEqual({ logLevel: 'debug', logFormat: 'json', withoutSource: true, processName: 'sluice-test', workers: 1 })
+    expect(r.system).toEqual({ logLevel: 'debug', logFormat: 'json', withoutSource: true, processName: 'sluice-test', workers: 1, rootDir: undefined })
   })
 
   it('accepts other Fluentd params with one warning each', () => {
@@ -36,6 +36,12 @@ describe('<system>', () => {
       expect.stringMatching(/^fluent\.conf:2: log_level: /),
       'fluent.conf:3: unknown param log_levle in <system>; hint: did you mean log_level?',
     ])
+  })
+
+  it('reads root_dir for file buffers and backups', () => {
+    const r = read('<system>\n  root_dir /var/lib/sluice\n</system>\n')
+    expect(r.warnings).toEqual([])
+    expect(r.system.rootDir).toBe('/var/lib/sluice')
   })
 
   it('is optional', () => {

@@ -1,7 +1,8 @@
 /**
  * @module The `<system>` directive: Fluentd's process-wide settings, validated like a plugin's
  * params (file:line errors, unknown names with a suggestion). What sluice applies: `log_level`,
- * `<log> format`, `without_source`, `process_name`, `workers` (one worker only). Every other
+ * `<log> format`, `without_source`, `process_name`, `root_dir` (file buffers and chunk backups),
+ * `workers` (one worker only). Every other
  * Fluentd system param is accepted so existing configs load, with one warning saying it has no
  * effect in sluice.
  */
@@ -15,11 +16,11 @@ import type { LogFormat } from '../log/sink.ts'
 const LEVELS = LOG_LEVELS as readonly string[]
 
 /** Params sluice applies. */
-const APPLIED = ['log_level', 'without_source', 'process_name', 'workers', 'suppress_config_dump']
+const APPLIED = ['log_level', 'without_source', 'process_name', 'workers', 'suppress_config_dump', 'root_dir']
 
 /** Fluentd system params accepted for compatibility, with no effect in sluice. */
 const IGNORED = [
-  'restart_worker_interval', 'root_dir', 'suppress_repeated_stacktrace', 'emit_error_log_interval', 'log_event_verbose',
+  'restart_worker_interval', 'suppress_repeated_stacktrace', 'emit_error_log_interval', 'log_event_verbose',
   'ignore_repeated_log_interval', 'ignore_same_log_interval', 'with_source_only', 'enable_input_metrics',
   'enable_size_metrics', 'rpc_endpoint', 'enable_get_dump', 'file_permission', 'dir_permission', 'strict_config_value',
   'enable_msgpack_time_support', 'disable_shared_socket', 'enable_jit', 'config_include_dir', 'umask',
@@ -32,6 +33,7 @@ export const systemSchema = {
     { name: 'process_name', type: 'string', description: 'The process title (as shown by ps).' },
     { name: 'workers', type: 'integer', default: 1, description: 'Fluentd\'s worker count; sluice runs one worker (worker 0).' },
     { name: 'suppress_config_dump', type: 'bool', default: false, description: 'sluice never dumps the config at start; accepted.' },
+    { name: 'root_dir', type: 'string', description: 'Where file buffers without a path and chunk backups go (<root_dir>/backup/<plugin_id>/…).' },
     ...IGNORED.map((name) => ({ name, type: 'string' as const, description: 'Fluentd system param; no effect in sluice.' })),
   ],
   sections: [
@@ -61,6 +63,7 @@ export interface SystemConfig {
   withoutSource: boolean
   processName: string | undefined
   workers: number
+  rootDir: string | undefined
 }
 
 export interface SystemResult {
@@ -72,7 +75,7 @@ export interface SystemResult {
 /** Reads and validates the `<system>` directive (at most one, at the top level). */
 export function readSystem(model: ConfigModel, locs: ConfigLocs | undefined): SystemResult {
   const elements = model.root.elements.filter((e) => e.name === 'system')
-  const system: SystemConfig = { logLevel: undefined, logFormat: undefined, withoutSource: false, processName: undefined, workers: 1 }
+  const system: SystemConfig = { logLevel: undefined, logFormat: undefined, withoutSource: false, processName: undefined, workers: 1, rootDir: undefined }
   const errors: ConfigError[] = []
   const warnings: ConfigError[] = []
   if (elements.length === 0) return { system, errors, warnings }
@@ -87,6 +90,7 @@ export function readSystem(model: ConfigModel, locs: ConfigLocs | undefined): Sy
   system.withoutSource = config.without_source
   system.processName = config.process_name
   system.workers = config.workers
+  system.rootDir = config.root_dir
   if (config.workers > 1) {
     warnings.push(problem(locs, element, 'warning', `workers ${config.workers}: sluice runs a single worker`, 'the directives for worker 0 run; run several sluice processes to use more cores', 'workers'))
   }

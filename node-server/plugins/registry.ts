@@ -1,7 +1,7 @@
 /**
  * @module The plugins the Node daemon offers: every node and runtime-neutral plugin by its
  * Fluentd `@type`. Plugins land one by one; each is added here when it is committed (to come: in_http,
- * out_forward, out_http, out_file, out_stdout, out_null).
+ * out_http, out_file, out_stdout, out_null).
  */
 
 import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
@@ -11,6 +11,7 @@ import { outCopy } from '../../engine/plugins/out_copy/index.ts'
 import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
 import { monitorAgent } from '../ops/api/monitor-agent.ts'
 import { inForward } from './in_forward/index.ts'
+import { outForward } from './out_forward/index.ts'
 
 /** The specs registered by `nodeRegistry()`. */
 export const NODE_PLUGINS: readonly PluginSpec[] = [
@@ -21,6 +22,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   filterGrep,
   filterRecordTransformer,
   // outputs
+  outForward,
   outCopy,
   outRelabel,
 ]
