@@ -98,6 +98,10 @@ export class Daemon {
    */
   reload(): Promise<boolean> {
     if (this.state === 'stopping' || this.state === 'stopped') return Promise.resolve(false)
+    if (this.state === 'starting' || this.state === 'idle') {
+      this.log.warn('reload ignored: the agent is still starting')
+      return Promise.resolve(false)
+    }
     if (this.reloading) {
       this.reloadQueued = true
       return this.reloading

@@ -106,6 +106,22 @@ describe('ListenerPool', () => {
     expect(await ask(port, 'y')).toBe('B:y')
   })
 
+  it('gives a port-0 listener back to the same plugin when it asks for port 0 again', async () => {
+    const pool = newPool()
+    const a = echoServer('A')
+    const port = await pool.runAs(owner(1, 'in'), () => listen(a, 0))
+    const other = echoServer('other')
+    const otherPort = await pool.runAs(owner(1, 'in2'), () => listen(other, 0))
+    pool.park(1)
+    await Promise.all([a, other].map((s) => new Promise((r) => s.close(r))))
+    // Another plugin asking for port 0 does not take it; the same plugin does.
+    const b = echoServer('B')
+    const c = echoServer('C')
+    expect(await pool.runAs(owner(2, 'in2'), () => listen(b, 0))).toBe(otherPort)
+    expect(await pool.runAs(owner(2, 'in'), () => listen(c, 0))).toBe(port)
+    expect(await ask(port, 'q')).toBe('C:q')
+  })
+
   it('closes parked sockets nobody claimed, and the connections they held', async () => {
     const pool = newPool()
     const probe = echoServer('probe')

@@ -6,7 +6,9 @@
  * old agent's servers (they close as usual, the socket stays open) and holds every connection that
  * arrives meanwhile; a server of the next agent that listens on the same host and port gets the
  * parked handle (Node's documented `listen(handle)` path: a server given an existing `_handle`
- * keeps it) and the held connections. Clients never see a refused connection across a reload.
+ * keeps it) and the held connections. A listener whose config asked for port 0 goes back to the
+ * same plugin (same @id and type) when it asks for port 0 again, so its port survives the reload.
+ * Clients never see a refused connection across a reload.
  *
  * Internals used, checked by listener-pool.test.ts: a net.Server keeps its listening handle in
  * `_handle`, that handle calls `onconnection(status, clientHandle)`, and `setupListenHandle` keeps
@@ -46,7 +48,11 @@ interface RawHandle {
 
 interface Parked {
   host: string
+  /** The bound port. */
   port: number
+  /** The port its config asked for (0: any), and whose it was: a port-0 listener goes back to the same plugin. */
+  requested: number
+  owner: ListenerOwner | undefined
   handle: RawHandle
   held: RawHandle[]
 }
@@ -129,7 +135,7 @@ export class ListenerPool {
       if (handle === null || !server.listening || typeof handle.onconnection !== 'function') continue
       // Keyed by the bound port: a config that asked for port 0 is reloaded with the port it got.
       const port = (server.address() as AddressInfo).port
-      const parked: Parked = { host: t.host, port, handle, held: [] }
+      const parked: Parked = { host: t.host, port, requested: t.port, owner: t.owner, handle, held: [] }
       handle.onconnection = (status, client) => {
         if (status !== 0 || client === undefined) return
         if (parked.held.length >= MAX_HELD_CONNECTIONS) client.close()
@@ -172,8 +178,10 @@ export class ListenerPool {
     const host = options.host ?? ''
     const owner = this.context.getStore()
     this.tracked.add({ server, owner, host, port })
-    if (port === 0) return
-    const i = this.parked.findIndex((p) => p.port === port)
+    const i = port === 0
+      ? this.parked.findIndex((p) => p.requested === 0 && p.host === host && p.owner !== undefined && owner !== undefined &&
+        p.owner.pluginId === owner.pluginId && p.owner.type === owner.type)
+      : this.parked.findIndex((p) => p.port === port)
     if (i < 0) return
     const [parked] = this.parked.splice(i, 1)
     if (parked.host !== host) {
