@@ -50,7 +50,8 @@ export function createIngestApp(options: IngestOptions): Hono {
     onError: (c) => {
       o.metrics && o.metrics.errors++
       o.log?.warn('request body exceeds body_size_limit', { path: new URL(c.req.url).pathname, limit: o.bodySizeLimit })
-      return tooLarge(`body exceeds body_size_limit (${o.bodySizeLimit} bytes)`, cors(c, o))
+      // Connection: close — the rest of an oversized body is not worth reading to keep the connection.
+      return tooLarge(`body exceeds body_size_limit (${o.bodySizeLimit} bytes)`, { ...cors(c, o), Connection: 'close' })
     },
   }), (c) => ingest(c, o))
 

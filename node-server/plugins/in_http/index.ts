@@ -1,0 +1,48 @@
+/**
+ * @module in_http (`@type http`): Fluentd's HTTP input. The request handling is the runtime-neutral
+ * ingest app (engine/ingest, shared with the Workers edge); this plugin serves it on node:http and
+ * feeds the agent's router. Each answer waits for the router's emit, so a blocked buffer holds the
+ * client (backpressure) and a full one answers 503.
+ */
+
+import type { AddressInfo } from 'node:net'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { createIngestApp } from '../../../engine/ingest/app.ts'
+import { ingestOptionsFromConfig } from '../../../engine/ingest/schema.ts'
+import type { InputPlugin, PluginSpec } from '../../../engine/plugin.ts'
+import { inHttpSchema, type InHttpConfig } from './config.ts'
+import { HttpListener } from './server.ts'
+
+export interface InHttpPlugin extends InputPlugin {
+  /** The bound address once started. */
+  address(): AddressInfo
+}
+
+export const inHttp: PluginSpec<'input', InHttpConfig> = {
+  name: 'http',
+  kind: 'input',
+  description: 'Receives events over HTTP: POST /<tag> with JSON, NDJSON or msgpack bodies (Fluentd in_http).',
+  schema: inHttpSchema,
+  runtimes: ['node'],
+  create(ctx, config): InHttpPlugin {
+    const app = createIngestApp({
+      ...ingestOptionsFromConfig(config),
+      emit: (stream) => ctx.router.emit(stream),
+      now: ctx.now,
+      log: ctx.log,
+      metrics: ctx.metrics,
+      remoteAddr: (c) => getConnInfo(c).remote.address,
+    })
+    const listener = new HttpListener(app, {
+      bind: config.bind,
+      port: config.port,
+      backlog: config.backlog,
+      keepaliveTimeoutMs: config.keepalive_timeout * 1000,
+    }, ctx.log)
+    return {
+      start: () => listener.listen(),
+      stop: () => listener.stop(),
+      address: () => listener.address(),
+    }
+  },
+}

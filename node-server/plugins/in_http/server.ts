@@ -1,0 +1,72 @@
+/**
+ * @module The in_http listener: the ingest Hono app served by @hono/node-server on a node:http
+ * server (keep-alive idle timeout, backlog), with a stop that lets requests in flight finish and
+ * closes idle connections, then every connection once the grace period is over.
+ */
+
+import { createAdaptorServer } from '@hono/node-server'
+import type { Hono } from 'hono'
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import type { Logger } from '../../../engine/log.ts'
+
+/** How often a stopping listener closes the connections that became idle. */
+const SWEEP_MS = 50
+
+export interface ListenOptions {
+  bind: string
+  port: number
+  backlog: number | null
+  keepaliveTimeoutMs: number
+}
+
+export class HttpListener {
+  private server: Server | null = null
+
+  constructor(private readonly app: Hono, private readonly options: ListenOptions, private readonly log: Logger) {}
+
+  async listen(): Promise<void> {
+    // hostname: the URL host for requests without a Host header (HTTP/1.0 clients); routing ignores it.
+    const server = createAdaptorServer({ fetch: this.app.fetch, hostname: 'localhost' }) as Server
+    server.keepAliveTimeout = this.options.keepaliveTimeoutMs
+    // Headers must arrive within the keep-alive window of an idle connection too.
+    server.headersTimeout = Math.max(server.headersTimeout, this.options.keepaliveTimeoutMs + 1000)
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      const args = { port: this.options.port, host: this.options.bind, ...(this.options.backlog !== null ? { backlog: this.options.backlog } : {}) }
+      server.listen(args, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    server.on('error', (error) => this.log.error('Listener error.', { error: error.message }))
+    this.server = server
+    this.log.info('Listening.', { bind: this.options.bind, port: (server.address() as AddressInfo).port })
+  }
+
+  /** The bound address (tests listen on port 0 and read the port here). */
+  address(): AddressInfo {
+    if (this.server === null) throw new Error('in_http is not listening')
+    return this.server.address() as AddressInfo
+  }
+
+  /** Stops accepting; requests in flight finish (their emits complete) within `graceMs`. */
+  async stop(graceMs = 10_000): Promise<void> {
+    const server = this.server
+    if (server === null) return
+    this.server = null
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    // close() only drops the connections idle right now: sweep again as requests in flight finish.
+    server.closeIdleConnections()
+    const sweep = setInterval(() => server.closeIdleConnections(), SWEEP_MS)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs) })
+    if (await Promise.race([closed, late]) === 'late') {
+      this.log.warn('Closing connections still open after the grace period.', { grace_ms: graceMs })
+      server.closeAllConnections()
+      await closed
+    }
+    clearInterval(sweep)
+    clearTimeout(timer)
+  }
+}
