@@ -35,7 +35,6 @@ function machine() {
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     cores: cpus.length,
     availableParallelism: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
-    cpuMHz: cpus[0]?.speed ?? 0,
     totalMemGB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
     loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
     platform: `${os.platform()} ${os.release()}`,
@@ -61,7 +60,11 @@ function targetText(t: Target, unit: string): string {
   return `>= ${t.min}x`
 }
 
-const implName = (results: Map<string, Result>, id: string) => results.get(id)?.case.impl ?? id
+/** The competitor's name for the ratio column: its library, or the case name for a diagnostic. */
+const implName = (results: Map<string, Result>, id: string): string => {
+  const impl = results.get(id)?.case.impl
+  return impl === undefined || impl === 'diagnostic' ? id.split('.').pop() ?? id : impl
+}
 
 /**
  * Where the core's time goes, from the diagnostic cases of the same run: `best` uses each case's
@@ -266,7 +269,7 @@ async function main(): Promise<void> {
   for (const l of inputLines) out.push(`input ${l}`)
   out.push(`matcher: ${matcher.info.rules} rules (${matcher.info.filters} filters), ${matcher.info.distinctTags} tags ` +
     `(${matcher.info.tagsWithoutMatch} without a match; ${(100 * Number(matcher.info.sequenceWithoutMatch) / Number(matcher.info.sequenceLength)).toFixed(0)}% of lookups), ` +
-    `${matcher.info.sequenceLength} lookups per op; packer: ${packer.info.entries} entries per op into 1 MiB chunks (${packer.info.sealedMessagesPerPass} sealed per pass)`)
+    `${matcher.info.sequenceLength} lookups per op; packer: ${packer.info.entries} entries per op into 1 MiB chunks (~${packer.info.entriesPerSealedMessage} entries per sealed message)`)
   const failed = checks.filter((c) => !c.ok)
   out.push(failed.length === 0
     ? `checks: ${checks.length} passed (core, @msgpack/msgpack and msgpackr find the same entries, times and record bytes; core routes == naive routes; packed output decodes)`

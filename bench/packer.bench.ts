@@ -142,7 +142,8 @@ export function packerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
     checks,
     info: {
       messages, entries: count, entryBytes: framed.entryBytes, byteLimit: BYTE_LIMIT,
-      sealedMessagesPerPass: sealedMessages,
+      entriesPerSealedMessage: Math.floor(BYTE_LIMIT / (framed.entryBytes / count)),
+      sealedMessagesInCheck: sealedMessages,
     },
   }
 }
