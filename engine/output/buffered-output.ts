@@ -8,7 +8,7 @@
  */
 
 import { concat, type EventStream } from '../event-stream.ts'
-import type { OutputPlugin, PluginContext } from '../plugin.ts'
+import type { OutputPlugin, PluginContext, PluginServices } from '../plugin.ts'
 import { Buffer } from './buffer.ts'
 import type { BufferConfig } from './buffer-schema.ts'
 import type { Chunk, ChunkWriter } from './chunk.ts'
@@ -26,8 +26,17 @@ export interface BufferedOutputOptions {
   secondary?: OutputPlugin | null
   /** Overrides the store chosen from `buffer.type` (tests, plugins with their own store). */
   store?: BufferStore
+  /** Services to use when the context has none (a Node plugin passes the Node ones). */
+  services?: PluginServices
+  /** Where a store keeps chunks when `<buffer> path` is not written (out_file: beside its path). */
+  defaultPath?: string | null
   /** Randomness of retry waits (tests). */
   random?: () => number
+  /**
+   * Split chunks by tag even without a `tag` chunk key, so `chunk.tag` is each event's tag (for
+   * outputs that print tags: stdout, out_file's default format). Fluentd formats at emit instead.
+   */
+  keepTag?: boolean
 }
 
 /** A buffered output: an OutputPlugin plus what tools, tests and primaries use. */
@@ -47,11 +56,14 @@ interface Blocked {
 }
 
 /** The store for `buffer.type`: memory in the engine, others from the runtime's services. */
-function storeFor(ctx: PluginContext, config: BufferConfig): BufferStore {
-  if (config.type === 'memory') return createMemoryStore(ctx.id, ctx.services?.backupChunk)
-  const factory = ctx.services?.bufferStore
+function storeFor(ctx: PluginContext, config: BufferConfig, options: BufferedOutputOptions): BufferStore {
+  const services = ctx.services ?? options.services
+  if (config.type === 'memory') return createMemoryStore(ctx.id, services?.backupChunk)
+  const factory = services?.bufferStore
   if (factory === undefined) throw new Error(`<buffer> @type ${config.type} is not available on this runtime (only memory is)`)
-  return factory(config.type, { core: ctx.core, log: ctx.log, pluginId: ctx.id, path: config.path, now: () => ctx.now() })
+  return factory(config.type, {
+    core: ctx.core, log: ctx.log, pluginId: ctx.id, path: config.path, defaultPath: options.defaultPath ?? null, now: () => ctx.now(),
+  })
 }
 
 /** Something that takes chunks for a primary: a buffered output's writeChunk, else its emit. */
@@ -67,9 +79,9 @@ export function secondaryTarget(output: OutputPlugin): SecondaryTarget {
  */
 export function createBufferedOutput(ctx: PluginContext, options: BufferedOutputOptions): BufferedOutput {
   const config = options.buffer
-  const store = options.store ?? storeFor(ctx, config)
+  const store = options.store ?? storeFor(ctx, config, options)
   const zone = bufferZone(config.timekeyUseUtc, config.timekeyZone)
-  const chunker = new Chunker(ctx.core, config.chunkKeys, config.timekey, zone)
+  const chunker = new Chunker(ctx.core, config.chunkKeys, config.timekey, zone, options.keepTag)
   const buffer = new Buffer(ctx.core, store, config, () => ctx.now(), ctx.log)
   const secondary = options.secondary ? secondaryTarget(options.secondary) : null
   const flusher = new Flusher(ctx, config, buffer, store, options.writer, secondary, options.random)

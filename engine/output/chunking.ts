@@ -56,17 +56,21 @@ export class Chunker {
   readonly simple: boolean
   private lastSec = -1
   private lastTimekey = 0
+  /** Chunks are split by tag (a `tag` chunk key, or an output that prints each event's tag). */
+  private readonly byTag: boolean
 
-  constructor(private readonly core: Core, private readonly keys: ChunkKeys, private readonly timekey: number | null, private readonly zone: Zone) {
+  constructor(private readonly core: Core, private readonly keys: ChunkKeys, private readonly timekey: number | null, private readonly zone: Zone,
+    keepTag = false) {
     this.accessors = keys.keys.map(accessor)
     this.simple = !keys.time && keys.keys.length === 0
+    this.byTag = keys.tag || keepTag
   }
 
   /** The metadata of a key, made once (so chunks of one metadata share the object). */
   private metadataFor(key: string, tag: string, timekey: number | null, variables: Readonly<Record<string, string>>): ChunkMetadata {
     let m = this.metadataCache.get(key)
     if (m === undefined) {
-      m = Object.freeze({ tag: this.keys.tag ? tag : '', timekey, variables })
+      m = Object.freeze({ tag: this.byTag ? tag : '', timekey, variables })
       if (this.metadataCache.size > 65_536) this.metadataCache.clear()
       this.metadataCache.set(key, m)
     }
@@ -80,7 +84,7 @@ export class Chunker {
 
   split(stream: EventStream): Piece[] {
     if (this.simple) {
-      const tag = this.keys.tag ? stream.tag : ''
+      const tag = this.byTag ? stream.tag : ''
       const metadata = this.metadataFor(tag, tag, null, EMPTY)
       return [{ key: tag, metadata, parts: [stream.entries], bytes: stream.entries.length, count: stream.count }]
     }
@@ -91,7 +95,7 @@ export class Chunker {
     interface Run extends Piece { runStart: number; runEnd: number }
     const runs = new Map<string, Run>()
     const order: Run[] = []
-    const tag = this.keys.tag ? stream.tag : ''
+    const tag = this.byTag ? stream.tag : ''
     const entries = stream.entries
     const ok = walkEntryRanges(this.core, entries, (start, end, sec, _nsec, rs, re, mem) => {
       let timekey: number | null = null

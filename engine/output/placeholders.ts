@@ -73,13 +73,19 @@ export function templateKeys(template: string): string[] {
   return [...template.matchAll(KEY_PLACEHOLDER)].map((m) => m[1]).filter((k) => k !== 'tag' && k !== 'chunk_id').sort()
 }
 
+export interface PlaceholderCheckOptions {
+  /** Check only the time rules (a plugin acting as a `<secondary>`, as Fluentd does). */
+  timeOnly?: boolean
+}
+
 /**
  * Fluentd's placeholder rules for a param such as out_file's `path`: strftime conversions need the
  * `time` chunk key and must be fine enough for the timekey (timekey 1h needs `%H`); a `time` key
  * needs some strftime conversion; `${tag}` needs the `tag` chunk key and vice versa; each `${key}`
  * needs that record chunk key and vice versa. Returns the problems (empty when fine).
  */
-export function placeholderProblems(template: string, chunkKeys: readonly string[] | ChunkKeys, timekey: number | null, name = 'path'): string[] {
+export function placeholderProblems(template: string, chunkKeys: readonly string[] | ChunkKeys, timekey: number | null, name = 'path',
+  options: PlaceholderCheckOptions = {}): string[] {
   const keys = Array.isArray(chunkKeys) ? parseChunkKeys(chunkKeys) : (chunkKeys as ChunkKeys)
   const problems: string[] = []
   const param = `Parameter '${name}: ${template}'`
@@ -92,6 +98,7 @@ export function placeholderProblems(template: string, chunkKeys: readonly string
     problems.push(`${param} doesn't have timestamp placeholder for ${needed[1]}('${needed[2]}') for timekey ${Math.trunc(effectiveTimekey)}` +
       ` (its finest is ${unit.title} '${unit.example}')`)
   }
+  if (options.timeOnly) return problems
   const parts = templateTagParts(template)
   if (keys.tag && parts.length === 0) problems.push(`${param} doesn't have tag placeholder`)
   if (!keys.tag && parts.length > 0) problems.push(`${param} has tag placeholders, but chunk key 'tag' is not configured`)
@@ -110,8 +117,9 @@ export function placeholderProblems(template: string, chunkKeys: readonly string
  * @example
  * checkPlaceholders('/x/%Y%m%d', ['time'], 3600) // throws: ... doesn't have timestamp placeholder for hour('%H') ...
  */
-export function checkPlaceholders(template: string, chunkKeys: readonly string[] | ChunkKeys, timekey: number | null, name = 'path'): void {
-  const problems = placeholderProblems(template, chunkKeys, timekey, name)
+export function checkPlaceholders(template: string, chunkKeys: readonly string[] | ChunkKeys, timekey: number | null, name = 'path',
+  options: PlaceholderCheckOptions = {}): void {
+  const problems = placeholderProblems(template, chunkKeys, timekey, name, options)
   if (problems.length > 0) throw new PlaceholderConfigError(problems.join('; '))
 }
 

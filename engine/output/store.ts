@@ -63,6 +63,8 @@ export interface BufferStoreOptions {
   pluginId: string
   /** `<buffer> path`, when written. */
   path: string | null
+  /** Where the plugin suggests chunks go when `path` is not written and the runtime has no root dir. */
+  defaultPath?: string | null
   /** Clock (ms since the epoch). */
   now(): number
 }

@@ -52,8 +52,9 @@ export function createFileStore(options: FileStoreOptions): BufferStore {
   const { core, log, pluginId, now } = options
   let path = options.path
   if (path === null || path === '') {
-    if (!options.rootDir) throw new Error("buffer path is not configured. specify 'path' in <buffer> (or <system> root_dir with an @id)")
-    path = join(options.rootDir, safeId(pluginId), 'buffer')
+    if (options.rootDir) path = join(options.rootDir, safeId(pluginId), 'buffer')
+    else if (options.defaultPath) path = options.defaultPath
+    else throw new Error("buffer path is not configured. specify 'path' in <buffer> (or <system> root_dir with an @id)")
   }
   const layout = layoutFor(path, !path.includes('*'))
   const key = layout.file('b', '')

@@ -1,0 +1,58 @@
+/**
+ * @module The out_file ChunkWriter: formats a chunk's events (walked with the core), gzips them
+ * into one member when `compress gzip`, and writes them to the chunk's path — appended, or as a new
+ * `_N` file created exclusively (so two writers never share one). The write resolves once the data
+ * is written (no fsync).
+ */
+
+import { appendFile, mkdir, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { promisify } from 'node:util'
+import { gzip } from 'node:zlib'
+import type { Core } from '../../../wasm/core.ts'
+import type { Chunk, ChunkWriter } from '../../../engine/output/chunk.ts'
+import { formatEntries, type Formatter } from '../../../engine/output/formatters.ts'
+
+const gzipAsync = promisify(gzip)
+
+export interface FileWriterOptions {
+  core: Core
+  format: Formatter
+  /** The chunk's path, `_**` still in it unless append. */
+  path: (chunk: Chunk) => string
+  append: boolean
+  gzip: boolean
+  /** Called with each written path (tests, logs). */
+  written?: (path: string) => void
+}
+
+export function createFileWriter(o: FileWriterOptions): ChunkWriter {
+  /** Next `_N` to try per path template (a hint: creation is exclusive anyway). */
+  const nextIndex = new Map<string, number>()
+  return {
+    async write(chunk) {
+      const template = o.path(chunk)
+      await mkdir(dirname(template), { recursive: true })
+      const text = formatEntries(o.core, o.format, chunk.tag, chunk.entries)
+      const data: Uint8Array = o.gzip ? await gzipAsync(text) : Buffer.from(text)
+      if (o.append || !template.includes('_**')) {
+        await appendFile(template, data)
+        o.written?.(template)
+        return
+      }
+      for (let i = nextIndex.get(template) ?? 0; ; i++) {
+        const path = template.replace('_**', `_${i}`)
+        try {
+          await writeFile(path, data, { flag: 'wx' })
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue
+          throw error
+        }
+        if (nextIndex.size > 10_000) nextIndex.clear()
+        nextIndex.set(template, i + 1)
+        o.written?.(path)
+        return
+      }
+    },
+  }
+}
