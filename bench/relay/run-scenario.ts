@@ -36,7 +36,7 @@ export interface NodeReport {
   idleRssBytes: number | null
   peakRssBytes: number | null
   cpuSeconds: number | null
-  /** CPU time over wall time while the load ran and drained (100 = one core busy). */
+  /** CPU time over the load time + drain time (100 = one core busy; the idle bench start-up adds a little CPU, no time). */
   cpuPercent: number | null
 }
 
@@ -49,7 +49,7 @@ export interface RelayRun {
   delivered: number
   /** From the end of the load until the last event was counted. */
   drainMs: number
-  /** delivered / (load time + drain time). */
+  /** delivered / (the bench's load time + drain time). */
   deliveredPerSec: number
   nodes: NodeReport[]
   errors: string[]
@@ -102,7 +102,6 @@ export async function runScenario(scenario: Scenario, ack: boolean, options: Rel
     const idle = new Map([...procs].map(([name, p]) => [name, memory(p.pid)?.rss ?? null]))
     const cpu0 = new Map([...procs].map(([name, p]) => [name, cpuSeconds(p.pid)]))
     const first = ports.get(scenario.nodes[0].name)!
-    const t0 = Date.now()
     const bench = await runBenchChild([
       '--port', String(first.in), '--duration', `${options.durationS}s`, '--mode', 'packed', '--batch', String(options.batch),
       '--record-size', String(options.recordSize), '--conns', String(options.conns),
@@ -128,7 +127,9 @@ export async function runScenario(scenario: Scenario, ack: boolean, options: Rel
       await new Promise((r) => setTimeout(r, 50))
     }
     const end = delivered >= expected ? Date.now() : lastChange
-    const wallS = (end - t0) / 1000
+    // The load time as the bench measured it (its process start-up excluded), plus the drain.
+    const drainMs = Math.max(0, end - loadEnd)
+    const wallS = (bench.elapsedMs + drainMs) / 1000
     const nodes: NodeReport[] = scenario.nodes.map((node) => {
       const p = procs.get(node.name)!
       const c0 = cpu0.get(node.name)
@@ -140,7 +141,7 @@ export async function runScenario(scenario: Scenario, ack: boolean, options: Rel
       }
     })
     return {
-      scenario: scenario.id, title: scenario.title, ack, bench, delivered, drainMs: Math.max(0, end - loadEnd),
+      scenario: scenario.id, title: scenario.title, ack, bench, delivered, drainMs,
       deliveredPerSec: delivered / wallS, nodes, errors,
     }
   } finally {
