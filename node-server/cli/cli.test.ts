@@ -6,6 +6,7 @@
  */
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -164,5 +165,20 @@ describe('sluice with the embedded default config', () => {
     c.destroy()
     p.signal('SIGTERM')
     expect((await p.exited).code).toBe(0)
+  })
+
+  it.skipIf(!hasDefaultPlugins)('names the port in use and how to change the embedded ports', async () => {
+    const taken = createServer()
+    const port = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as AddressInfo).port)))
+    try {
+      const r = await runSluice(['--default-ports', `${port},0`, '--no-api'])
+      expect(r.code).toBe(1)
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('sluice:'))).toEqual([
+        `sluice: port ${port} is in use (in_forward 'port' in <source> at (embedded default config):6); set another port; ` +
+          'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP',
+      ])
+    } finally {
+      taken.close()
+    }
   })
 })
