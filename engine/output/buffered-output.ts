@@ -11,7 +11,7 @@ import { concat, type EventStream } from '../event-stream.ts'
 import type { OutputPlugin, PluginContext, PluginServices } from '../plugin.ts'
 import { Buffer } from './buffer.ts'
 import type { BufferConfig } from './buffer-schema.ts'
-import type { Chunk, ChunkWriter } from './chunk.ts'
+import { chunkIdHex, type Chunk, type ChunkWriter } from './chunk.ts'
 import { Chunker } from './chunking.ts'
 import { BufferOverflowError, BufferShutdownError, rateLimited } from './errors.ts'
 import { Flusher, type SecondaryTarget } from './flusher.ts'
@@ -112,7 +112,11 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
       }
     }
   }
-  flusher.onSpace = release
+  flusher.onSpace = () => {
+    release()
+    // Chunks that became due while the queue was at queued_chunks_limit_size go now, not a tick later.
+    if (buffer.queue.length === 0 && !stopping) enqueueDue()
+  }
 
   const oversize = (stream: EventStream, events: Uint8Array[]) => {
     const sizes = events.map((e) => e.length)
@@ -163,20 +167,23 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
             const dropped = buffer.dropOldest()
             if (dropped === undefined) throw overflow()
             m.dropped += dropped.count
-            ctx.log.warn('Dropping the oldest chunk to make space after buffer overflow.', { chunk_id: hex(dropped.stored.id), records: dropped.count })
+            ctx.log.warn('Dropping the oldest chunk to make space after buffer overflow.', { chunk_id: chunkIdHex(dropped.stored.id), records: dropped.count })
           }
           break
         }
-        case 'block':
+        case 'block': {
           if (stopping) throw new BufferShutdownError(`output ${ctx.id} is stopping; the buffer is full`)
-          overflow()
+          const n = overflowLog()
+          if (n !== null) ctx.log.warn('Buffer is full; emits wait for space (overflow_action block).', { total_limit_size: config.totalLimitSize, count: n })
           return new Promise<void>((resolve, reject) => blocked.push({ stream, resolve, reject }))
+        }
       }
     }
     return write(stream)
   }
 
-  const tick = () => {
+  /** Enqueues the staged chunks whose time has come (flush_interval, or timekey + timekey_wait). */
+  const enqueueDue = () => {
     const now = ctx.now()
     const limit = config.queuedChunksLimitSize
     if (config.flushMode === 'interval') {
@@ -188,6 +195,11 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
       const wait = config.timekeyWait
       buffer.enqueueWhere((c) => c.metadata.timekey !== null && c.metadata.timekey < current && c.metadata.timekey + config.timekey! + wait <= nowSec, false, limit)
     }
+  }
+
+  const tick = () => {
+    enqueueDue()
+    release()
     flusher.flushReady()
   }
 
@@ -279,10 +291,4 @@ function maxTimekey(buffer: Buffer): number | null {
   let max: number | null = null
   for (const c of buffer.stage.values()) if (c.metadata.timekey !== null && (max === null || c.metadata.timekey > max)) max = c.metadata.timekey
   return max
-}
-
-function hex(id: Uint8Array): string {
-  let s = ''
-  for (const b of id) s += b.toString(16).padStart(2, '0')
-  return s
 }
