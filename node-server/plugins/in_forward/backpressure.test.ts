@@ -29,6 +29,8 @@ const gateOutput: PluginSpec<'output'> = {
     const gate = new Gate()
     gates.set(ctx.id, gate)
     return {
+      // Like a buffered output with overflow_action block: stopping rejects the waiting emits.
+      stop: () => { for (const p of gate.pending.splice(0)) p.reject(new Error('output is stopping')) },
       emit: (stream) => new Promise<void>((resolve, reject) => {
         if (gate.open) {
           gate.accepted.push(stream)
@@ -137,5 +139,17 @@ describe('in_forward backpressure', () => {
     await c.waitForBytes(ack('A').length)
     await c.waitForEnd()
     expect(c.received).toEqual(ack('A'))
+  })
+
+  it('on stop with an emit still blocked: stop returns at once; the output\'s rejection closes the connection, no ack', async () => {
+    const { h, gate } = await startGated()
+    const c = await h.client()
+    await c.write(message('t.a', uint(T), record({ n: 1 }), options({ chunk: 'A' })))
+    await waitUntil(() => gate.pending.length === 1, 'the first emit')
+    const started = Date.now()
+    await h.running.stop()
+    expect(Date.now() - started).toBeLessThan(3_000)
+    await c.waitForEnd()
+    expect(c.received.length).toBe(0)
   })
 })

@@ -55,6 +55,15 @@ export class ForwardInput implements InputPlugin {
     this.events.free()
   }
 
+  /**
+   * Closes the listener and destroys every connection at once, writing no pending ack: what a
+   * crash looks like to the peers (they resend what was not acked). For tests and emergencies.
+   */
+  async abort(): Promise<void> {
+    await this.server.stop()
+    await this.server.shutdown(0)
+  }
+
   /** The bound TCP address (for tests on port 0 and for logs). */
   address(): AddressInfo {
     return this.server.address()

@@ -75,14 +75,16 @@ export class ForwardServer<I = unknown> {
     return this.connections.size + this.pendingSockets
   }
 
-  /** Stops accepting; open connections finish what they read and close. */
+  /**
+   * Stops accepting; open connections finish what they read and close. Does not wait for them
+   * (an emit may be blocked until the outputs stop): `shutdown` does, within its grace time.
+   */
   async stop(): Promise<void> {
     const server = this.server
     this.server = null
-    const closing = server === null ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()))
+    server?.close()
     await this.heartbeat.close()
     for (const c of this.connections) c.drain()
-    await closing.catch(() => undefined)
   }
 
   /** Waits up to `ms` for the connections to close, then destroys the rest. */

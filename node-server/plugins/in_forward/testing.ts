@@ -84,10 +84,10 @@ export interface ForwardHarness {
 let nextId = 0
 
 /**
- * An agent with `<source @type forward port 0 ...extra>` and `<match **> @type capture`.
+ * An agent with `<source @type forward port 0 ...extra>` (or `options.port`) and `<match **> @type capture`.
  * `extra` is added inside <source>; `rest` after the match (e.g. a <label @ERROR>).
  */
-export async function startForward(extra = '', options: { rest?: string; plugins?: PluginSpec[]; match?: string; now?: () => number } = {}): Promise<ForwardHarness> {
+export async function startForward(extra = '', options: { rest?: string; plugins?: PluginSpec[]; match?: string; now?: () => number; port?: number } = {}): Promise<ForwardHarness> {
   const id = `cap${nextId++}`
   const match = options.match ?? `<match **>\n  @type capture\n  @id ${id}\n</match>`
   const running = await startAgent(`
@@ -95,7 +95,7 @@ export async function startForward(extra = '', options: { rest?: string; plugins
   @type forward
   @id in
   bind 127.0.0.1
-  port 0
+  port ${options.port ?? 0}
 ${extra}
 </source>
 ${match}
