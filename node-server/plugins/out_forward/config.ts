@@ -1,10 +1,12 @@
 /**
  * @module out_forward's config schema (Fluentd's names and defaults, §2.1) and the settled options
  * the writer, the nodes and the heartbeat use. `<security>`, `transport tls` and `compress zstd`
- * are parsed so the error can say "not supported yet".
+ * are parsed so the error can say "not supported yet". The `<buffer>` defaults to the `tag`
+ * chunk key (mandatory, as in Fluentd) on a memory buffer with Fluentd's flush_interval (60 s).
  */
 
 import type { ConfigOf, PluginSchema } from '../../../engine/config/schema.ts'
+import { bufferSection, secondarySection } from '../../../engine/output/buffer-schema.ts'
 
 export const serverSchema = {
   params: [
@@ -55,8 +57,18 @@ export const outForwardBaseSchema = {
   sections: [serverSection, securitySection],
 } as const satisfies PluginSchema
 
+/** Fluentd's `config_section :buffer { config_set_default :chunk_keys, ['tag'] }`. */
+export const bufferDefaults = { chunk_keys: ['tag'] }
+
+/** The full schema: params, `<server>`, `<security>` (rejected), `<buffer>`, `<secondary>`. */
+export const outForwardSchema: PluginSchema = {
+  params: outForwardParams,
+  sections: [serverSection, securitySection, bufferSection(bufferDefaults), secondarySection],
+}
+
 export type ServerConfig = ConfigOf<typeof serverSchema>
 export type OutForwardBaseConfig = ConfigOf<typeof outForwardBaseSchema>
+export type OutForwardConfig = OutForwardBaseConfig & { buffer: Record<string, unknown> }
 
 export interface ServerOptions {
   host: string

@@ -7,7 +7,6 @@
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger, type LogRecord } from '../../../engine/log.ts'
-import { createPluginMetrics } from '../../../engine/metrics.ts'
 import type { Core } from '../../../wasm/core.ts'
 import { loadCore } from '../../../wasm/load-node.ts'
 import { startForward, waitUntil, type ForwardHarness } from '../in_forward/testing.ts'
@@ -25,7 +24,7 @@ afterEach(async () => {
 
 async function startWriter(options: ForwardOutputOptions): Promise<{ w: ForwardWriter; logs: LogRecord[] }> {
   const logs: LogRecord[] = []
-  const w = new ForwardWriter(core, options, createLogger((r) => logs.push(r), 'debug'), createPluginMetrics('o', 'forward', 'output'))
+  const w = new ForwardWriter(core, options, createLogger((r) => logs.push(r), 'debug'))
   cleanups.push(() => w.stop())
   await w.start()
   return { w, logs }

@@ -1,8 +1,9 @@
 /**
- * @module out_forward (`@type forward`): Fluentd's Forward protocol output — chunks sent as
- * PackedForward (bin entries) to `<server>`s chosen by weight with standby and failover, acks
- * with require_ack_response, gzip, time_as_integer, keepalive pool, heartbeats with the phi
- * accrual detector. See writer.ts; the choices are listed in README.md beside this file.
+ * @module out_forward (`@type forward`): Fluentd's Forward protocol output — a buffered output
+ * (createBufferedOutput; `tag` chunk key) whose writer sends each chunk as PackedForward (bin
+ * entries) to `<server>`s chosen by weight with standby and failover, with acks
+ * (require_ack_response), gzip, time_as_integer, a keepalive pool, and heartbeats with the phi
+ * accrual detector. The choices are listed in README.md beside this file.
  *
  * @example
  * <match app.**>
@@ -11,16 +12,29 @@
  *   <server>
  *     host 10.0.0.2
  *   </server>
+ *   <buffer>
+ *     @type file
+ *     path /var/lib/sluice/forward
+ *     flush_interval 1s
+ *   </buffer>
  * </match>
  */
 
-import type { OutputPlugin, PluginContext, PluginSpec } from '../../../engine/plugin.ts'
-import { outForwardBaseSchema, settleOutputOptions, type OutForwardBaseConfig } from './config.ts'
-import { createUnbufferedForward } from './unbuffered.ts'
+import { PlaceholderConfigError } from '../../../engine/output/placeholders.ts'
+import { resolveBufferConfig } from '../../../engine/output/buffer-schema.ts'
+import { createBufferedOutput, type BufferedOutput } from '../../../engine/output/buffered-output.ts'
+import { createSecondary } from '../../../engine/output/secondary.ts'
+import type { PluginContext, PluginSpec } from '../../../engine/plugin.ts'
+import { nodeBufferServices } from '../../buffer/services.ts'
+import { bufferDefaults, outForwardSchema, settleOutputOptions, type OutForwardConfig } from './config.ts'
 import { ForwardWriter } from './writer.ts'
 
-export const outForwardSchema = outForwardBaseSchema
-export type OutForwardConfig = OutForwardBaseConfig
+export { outForwardSchema, type OutForwardConfig }
+
+/** The buffered output plus the writer (its servers' state) for status, tools and tests. */
+export interface ForwardOutput extends BufferedOutput {
+  readonly writer: ForwardWriter
+}
 
 export const outForward: PluginSpec<'output', OutForwardConfig> = {
   name: 'forward',
@@ -28,9 +42,43 @@ export const outForward: PluginSpec<'output', OutForwardConfig> = {
   description: 'Sends events to Fluentd / Fluent Bit / sluice servers over the Forward protocol (acks, load balancing, failover).',
   schema: outForwardSchema,
   runtimes: ['node'],
-  create(ctx: PluginContext, config: OutForwardConfig): OutputPlugin {
+  create(ctx: PluginContext, config: OutForwardConfig, element): ForwardOutput {
     const options = settleOutputOptions(config)
-    const writer = new ForwardWriter(ctx.core, options, ctx.log, ctx.metrics, ctx.now)
-    return createUnbufferedForward(ctx, writer)
+    const { config: resolved, warnings } = resolveBufferConfig(config.buffer, bufferDefaults)
+    for (const w of warnings) ctx.log.warn(w)
+    if (!resolved.chunkKeys.tag) {
+      throw new PlaceholderConfigError('out_forward needs the tag chunk key: write <buffer tag> (other keys may follow, e.g. <buffer tag,time>)')
+    }
+    // Fluentd: a chunk waiting for its ack must not be timed out by the buffer first.
+    const buffer = options.requireAckResponse
+      ? { ...resolved, delayedCommitTimeout: Math.max(resolved.delayedCommitTimeout, options.ackResponseTimeoutMs / 1000 + 2) }
+      : resolved
+    if (buffer.compress === 'gzip' && !options.compress) {
+      ctx.log.info('The buffer is compressed; add "compress gzip" to the <match> to also save network bandwidth.')
+    }
+    const writer = new ForwardWriter(ctx.core, options, ctx.log, ctx.now)
+    const output = createBufferedOutput(ctx, {
+      buffer,
+      writer,
+      services: nodeBufferServices(),
+      secondary: createSecondary(ctx, element, buffer),
+    })
+    return {
+      ...output,
+      writer,
+      async start() {
+        await writer.start()
+        await output.start?.()
+      },
+      stop: () => output.stop?.(),
+      async shutdown() {
+        try {
+          await output.shutdown?.()
+        } finally {
+          writer.stop()
+        }
+      },
+      status: () => ({ ...output.status(), servers: writer.status() }),
+    }
   },
 }

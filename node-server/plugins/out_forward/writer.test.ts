@@ -9,7 +9,6 @@ import { gunzipSync } from 'node:zlib'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EventTime } from '../../../engine/event-time.ts'
 import { createLogger, type LogRecord } from '../../../engine/log.ts'
-import { createPluginMetrics } from '../../../engine/metrics.ts'
 import { chunkIdBase64 } from '../../../engine/output/chunk.ts'
 import type { Core } from '../../../wasm/core.ts'
 import { loadCore } from '../../../wasm/load-node.ts'
@@ -28,7 +27,7 @@ afterEach(async () => {
 
 function writer(options: ForwardOutputOptions): { w: ForwardWriter; logs: LogRecord[] } {
   const logs: LogRecord[] = []
-  const w = new ForwardWriter(core, options, createLogger((r) => logs.push(r), 'debug'), createPluginMetrics('out', 'forward', 'output'))
+  const w = new ForwardWriter(core, options, createLogger((r) => logs.push(r), 'debug'))
   cleanups.push(() => w.stop())
   return { w, logs }
 }
@@ -157,7 +156,7 @@ describe('out_forward writer: keepalive', () => {
     const r = await receiver()
     let now = 1_000_000
     const logs: LogRecord[] = []
-    const w = new ForwardWriter(core, writerOptions([server(r.port)], { keepalive: true, keepaliveTimeoutMs: 1_000 }), createLogger((l) => logs.push(l)), createPluginMetrics('o', 'forward', 'output'), () => now)
+    const w = new ForwardWriter(core, writerOptions([server(r.port)], { keepalive: true, keepaliveTimeoutMs: 1_000 }), createLogger((l) => logs.push(l)), () => now)
     cleanups.push(() => w.stop())
     await w.write(testChunk('k', 1))
     expect(w.nodes[0].pool.size).toBe(1)

@@ -11,7 +11,6 @@ import { gzip as gzipCallback } from 'node:zlib'
 import * as abi from '../../../wasm/abi.ts'
 import type { Core, Packer } from '../../../wasm/core.ts'
 import type { Logger } from '../../../engine/log.ts'
-import type { PluginMetrics } from '../../../engine/metrics.ts'
 import { chunkIdBase64, chunkIdHex, type Chunk, type ChunkWriter } from '../../../engine/output/chunk.ts'
 import { LoadBalancer } from './balancer.ts'
 import type { ForwardOutputOptions } from './config.ts'
@@ -33,7 +32,6 @@ export class ForwardWriter implements ChunkWriter {
     private readonly core: Core,
     private readonly options: ForwardOutputOptions,
     private readonly log: Logger,
-    private readonly metrics: PluginMetrics,
     clock: () => number = Date.now,
   ) {
     this.nodes = options.servers.map((s) => new ForwardNode(s, options, log, clock))
@@ -72,8 +70,6 @@ export class ForwardWriter implements ChunkWriter {
       this.log.warn('Cannot forward a chunk; it will be retried.', { chunk_id: payload.chunkHex, tag: chunk.tag, events: chunk.count, error: (err as Error).message })
       throw err
     }
-    this.metrics.eventsOut += payload.events
-    this.metrics.bytesOut += payload.header.length + payload.entries.length + payload.options.length
   }
 
   /** Each server's state, for monitor_agent-style status. */
