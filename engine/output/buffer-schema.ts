@@ -83,8 +83,8 @@ export function bufferSection(defaults: BufferDefaults = {}): SectionSpec {
   }
 }
 
-const looseSection = (name: string): SectionSpec => ({
-  name, description: `<${name}> of the secondary output (checked by that plugin).`, schema: { params: [], additionalParams: true },
+const looseSection = (name: string, multi = false): SectionSpec => ({
+  name, multi, description: `<${name}> of the secondary output (checked by that plugin).`, schema: { params: [], additionalParams: true },
 })
 
 /**
@@ -94,7 +94,13 @@ const looseSection = (name: string): SectionSpec => ({
 export const secondarySection: SectionSpec = {
   name: 'secondary',
   description: 'Where chunks go when retries run out (an output, e.g. @type file).',
-  schema: { params: [], additionalParams: true, sections: [looseSection('format'), looseSection('inject')] },
+  schema: {
+    params: [],
+    additionalParams: true,
+    // The sections outputs take (their content is checked by the secondary plugin's own schema).
+    sections: [looseSection('format'), looseSection('inject'), looseSection('server', true), looseSection('security'),
+      looseSection('transport'), looseSection('auth'), looseSection('service_discovery')],
+  },
 }
 
 /** The validated `<buffer>` section as the schema produces it (Fluentd names). */

@@ -77,6 +77,18 @@ describe('buffered output: staging and flushing', () => {
     expect(writer.chunks[0].count).toBe(3)
   })
 
+  it('writes up to flush_thread_count chunks at once', async () => {
+    const { out, writer } = await output({ chunk_limit_records: 1, flush_thread_count: 2 })
+    let release!: () => void
+    writer.gate = new Promise((r) => { release = r })
+    out.emit(events('a', 4))
+    await waitUntil(() => writer.calls === 2, 'two writes in flight')
+    expect(out.status().buffer_queue_length).toBe(2)
+    release()
+    await out.flushAll()
+    expect(numbers(writer.chunks).sort()).toEqual([0, 1, 2, 3])
+  })
+
   it('flush_mode immediate writes every emit as its own chunk', async () => {
     const { out, writer } = await output({ flush_mode: 'immediate' })
     out.emit(events('a', 2))

@@ -5,6 +5,7 @@ import { startAgent, type TestAgent } from '../../../test/helpers/agent.ts'
 import { streamFromEvents } from '../../event-stream.ts'
 import { EventTime } from '../../event-time.ts'
 import { waitUntil } from '../../output/testing.ts'
+import { checkSchema } from '../../config/schema.ts'
 import { outNull } from './index.ts'
 
 let running: TestAgent | null = null
@@ -17,6 +18,8 @@ const stream = (n: number) => streamFromEvents('bench.x', Array.from({ length: n
 const metricsOf = (a: TestAgent, id: string) => a.agent.plugins.find((p) => p.id === id)!.metrics
 
 describe('out_null', () => {
+  it('has a valid schema', () => expect(checkSchema(outNull.schema)).toEqual([]))
+
   it('counts every event and returns at once when unbuffered', async () => {
     running = await startAgent('<match **>\n  @type null\n  @id sink\n</match>\n', [outNull])
     const s = stream(1000)

@@ -14,6 +14,7 @@ import { streamFromEvents } from '../../../engine/event-stream.ts'
 import { EventTime } from '../../../engine/event-time.ts'
 import { waitUntil } from '../../../engine/output/testing.ts'
 import { outNull } from '../../../engine/plugins/out_null/index.ts'
+import { checkSchema } from '../../../engine/config/schema.ts'
 import { outFile } from './index.ts'
 import { defaultBufferPath, pathTemplate } from './path.ts'
 
@@ -48,6 +49,8 @@ const flush = async () => {
 }
 
 describe('out_file', () => {
+  it('has a valid schema', () => expect(checkSchema(outFile.schema)).toEqual([]))
+
   it('names files like Fluentd: path.%Y%m%d_N.log per time slice, a new _N per chunk', async () => {
     running = await startAgent(conf(`  path ${dir}/x\n${utcFormat}\n  <buffer time>\n    @type memory\n    timekey 1d\n    timekey_use_utc true\n  </buffer>`), [outFile])
     emit('app', T, { k: 'v' })

@@ -7,7 +7,8 @@ import { streamFromEvents } from '../../../engine/event-stream.ts'
 import { EventTime } from '../../../engine/event-time.ts'
 import { waitUntil } from '../../../engine/output/testing.ts'
 import { strftime, LOCAL } from '../../../engine/output/time-format.ts'
-import { createOutStdout } from './index.ts'
+import { checkSchema } from '../../../engine/config/schema.ts'
+import { createOutStdout, outStdout } from './index.ts'
 
 class Sink extends Writable {
   text = ''
@@ -36,6 +37,8 @@ async function run(conf: string, sink = new Sink()) {
 }
 
 describe('out_stdout', () => {
+  it('has a valid schema', () => expect(checkSchema(outStdout.schema)).toEqual([]))
+
   it("writes Fluentd's default line: time with nanoseconds and zone, tag, JSON record", async () => {
     const sink = await run('<match **>\n  @type stdout\n  <format>\n    timezone +0000\n  </format>\n</match>\n')
     running!.agent.root.emit(streamFromEvents('app.web', [
