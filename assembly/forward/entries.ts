@@ -173,21 +173,33 @@ export function walkRegion(start: usize, end: usize): bool {
   return true
 }
 
+// The entry the fast path just read.
+export let fastSec: u32 = 0
+export let fastNsec: u32 = 0
+export let fastRecord: usize = 0
+
 /**
  * The common entry, `[EventTime fixext8, map]` (what Fluentd, Fluent Bit and sluice send), read
- * without the reader. Returns the entry's end, or 0 to let the exact path handle it.
+ * without the reader, within `[p, end)`. Returns the entry's end (and sets fastSec, fastNsec,
+ * fastRecord), or 0 to let the exact path handle it. Writes nothing.
  */
-function fastEntry(p: usize, end: usize): usize {
+export function fastEntryEnd(p: usize, end: usize): usize {
   if (p + 12 > end || load<u8>(p) != 0x92 || load<u16>(p + 1) != 0x00d7) return 0
   const rec = p + 11
   const b = <u32>load<u8>(rec)
   if (!((b >= 0x80 && b <= 0x8f) || b == 0xde || b == 0xdf)) return 0
   const recEnd = fastSkip(rec, end, 1)
   if (recEnd == 0) return 0
-  const sec = bswap<u32>(load<u32>(p + 3))
-  const nsec = bswap<u32>(load<u32>(p + 7))
-  if (!writeEntry(sec, nsec, rec, recEnd, p, recEnd, 0)) return 0
+  fastSec = bswap<u32>(load<u32>(p + 3))
+  fastNsec = bswap<u32>(load<u32>(p + 7))
+  fastRecord = rec
   return recEnd
+}
+
+function fastEntry(p: usize, end: usize): usize {
+  const e = fastEntryEnd(p, end)
+  if (e == 0) return 0
+  return writeEntry(fastSec, fastNsec, fastRecord, e, p, e, 0) ? e : 0
 }
 
 export { skip }

@@ -17,7 +17,7 @@ import { K_NIL, K_STR, K_BIN, K_ARRAY, K_MAP, K_UINT, K_INT, K_EXT } from '../ms
 import * as reader from '../msgpack/reader'
 import { readHead, finish } from '../msgpack/reader'
 import * as entries from './entries'
-import { parseEntryAfterHead, parseTimeAfterHead, parseMetaTimeFirstRead, lastTimeValid, lastTimeFlags, writeEntry, walkRegion } from './entries'
+import { parseEntryAfterHead, parseTimeAfterHead, parseMetaTimeFirstRead, lastTimeValid, lastTimeFlags, writeEntry, walkRegion, fastEntryEnd, fastSec, fastNsec, fastRecord } from './entries'
 import { timeSec, timeNsec } from './time'
 import * as options from './options'
 import { parseOptionsAfterHead, resetOptions } from './options'
@@ -112,8 +112,17 @@ function frameOne(s: usize, limit: u64): usize {
           mEntriesStart = q
           p = parseEntryAfterHead()
           if (p == 0) return 0
+          // Later entries: the fast path when its result is certainly the exact reader's — the
+          // entry ends within the bytes given and leaves room for every object still owed.
+          const fastEnd: usize = limit < <u64>reader.avail ? <usize>limit : reader.avail
           for (let i: u64 = 1; i < c; i++) {
             reader.pending--
+            const e = fastEntryEnd(p, fastEnd)
+            if (e != 0 && <u64>e + reader.pending <= limit) {
+              if (!writeEntry(fastSec, fastNsec, fastRecord, e, p, e, 0)) return 0
+              p = e
+              continue
+            }
             if (!readHead(p)) return 0
             p = parseEntryAfterHead()
             if (p == 0) return 0

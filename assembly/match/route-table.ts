@@ -16,6 +16,7 @@ import { ROUTE_NEED_REGEX, ROUTE_BAD_TABLE, ROUTE_NO_MEMORY } from '../abi'
 import { alloc, free, grow } from '../util/alloc'
 import { runProgram, reserveProgramScratch } from './program'
 import { bytesEqual } from '../forward/options'
+import { equalBytes, hashBytes } from '../util/bytes'
 
 const MAGIC: i32 = 0x534c5254
 const ALT_ALL: i32 = 0
@@ -156,24 +157,6 @@ export function routesFree(t: usize): void {
   free(t)
 }
 
-function hashTag(p: usize, n: usize): u32 {
-  let h: u32 = 0x9747b28c ^ <u32>n
-  let i: usize = 0
-  while (i + 4 <= n) {
-    let k = load<u32>(p + i) * 0xcc9e2d51
-    k = rotl<u32>(k, 15) * 0x1b873593
-    h = rotl<u32>(h ^ k, 13) * 5 + 0xe6546b64
-    i += 4
-  }
-  while (i < n) {
-    h = (h ^ <u32>load<u8>(p + i)) * 0x01000193
-    i++
-  }
-  h ^= h >> 16
-  h *= 0x85ebca6b
-  h ^= h >> 13
-  return h
-}
 
 function ruleMatches(t: usize, r: u32, tag: usize, tagLen: usize, regexBits: usize): bool {
   const blob = <usize>get(t, T_BLOB)
@@ -189,10 +172,26 @@ function ruleMatches(t: usize, r: u32, tag: usize, tagLen: usize, regexBits: usi
       continue
     }
     const n = <u32>word(blob, i + 1)
-    if (runProgram(blob + (<usize>(i + 2) << 2), n, tag, tagLen)) return true
+    const prog = blob + (<usize>(i + 2) << 2)
+    if (literalPrefixFits(prog, n, tag, tagLen) && runProgram(prog, n, tag, tagLen)) return true
     i += 2 + n
   }
   return false
+}
+
+/**
+ * Quick reject: a program that starts with CHAR ops can only match a tag that starts with those
+ * bytes. Exact (never rejects a match), and it spares the machine for most rules of a table.
+ */
+function literalPrefixFits(prog: usize, n: u32, tag: usize, tagLen: usize): bool {
+  let pc: u32 = 0
+  let pos: usize = 0
+  while (pc + 1 < n && load<i32>(prog + (<usize>pc << 2)) == 1) {
+    if (pos >= tagLen || <i32>load<u8>(tag + pos) != load<i32>(prog + (<usize>(pc + 1) << 2))) return false
+    pc += 2
+    pos++
+  }
+  return true
 }
 
 /** Finds or adds the route (match, filters in filterScratch[0..count)). Returns its id or ROUTE_NO_MEMORY. */
@@ -258,7 +257,7 @@ function cacheFind(t: usize, tag: usize, tagLen: usize, h: u32): i32 {
   const setBase = <usize>get(t, T_CACHE) + <usize>(h & (SETS - 1)) * WAYS * SLOT_SIZE
   for (let w: u32 = 0; w < WAYS; w++) {
     const slot = setBase + <usize>w * SLOT_SIZE
-    if (load<u32>(slot) == h && load<u32>(slot + 4) == <u32>tagLen + 1 && bytesEqual(slot + SLOT_TAG, tag, tagLen)) {
+    if (load<u32>(slot) == h && load<u32>(slot + 4) == <u32>tagLen + 1 && equalBytes(slot + SLOT_TAG, tag, tagLen)) {
       return load<i32>(slot + 8)
     }
   }
@@ -293,7 +292,7 @@ export function routesLookup(t: usize, tag: usize, tagLen: usize): i32 {
   const cacheable = tagLen <= MAX_CACHED_TAG && ensureCache(t)
   let h: u32 = 0
   if (cacheable) {
-    h = hashTag(tag, tagLen)
+    h = hashBytes(tag, tagLen)
     const hit = cacheFind(t, tag, tagLen, h)
     if (hit >= 0) return hit
   }
@@ -306,7 +305,7 @@ export function routesLookup(t: usize, tag: usize, tagLen: usize): i32 {
 /** Like routesLookup, with the host's answers for the regex alternatives (one byte each). */
 export function routesLookupWithRegex(t: usize, tag: usize, tagLen: usize, regexBits: usize): i32 {
   const route = evaluate(t, tag, tagLen, regexBits)
-  if (tagLen <= MAX_CACHED_TAG && route >= 0 && ensureCache(t)) cacheInsert(t, tag, tagLen, hashTag(tag, tagLen), route)
+  if (tagLen <= MAX_CACHED_TAG && route >= 0 && ensureCache(t)) cacheInsert(t, tag, tagLen, hashBytes(tag, tagLen), route)
   return route
 }
 
