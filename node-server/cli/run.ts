@@ -60,9 +60,22 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   const sink = new LogSink({ format: formatOverride ?? 'text', writer: logPath ? new FileWriter(logPath) : stderrWriter })
   const registry = nodeRegistry(await loadPluginModules(plugins))
   const pool = new ListenerPool().install()
+  let api: ApiServer | null = null
+  let exiting = false
+  const exit = (code: number) => {
+    if (exiting && code === 0) return
+    exiting = true
+    const closing = api ? api.close() : Promise.resolve()
+    const timer = setTimeout(() => process.exit(code), 1_000)
+    void closing.finally(() => {
+      clearTimeout(timer)
+      process.exit(code)
+    })
+  }
   const daemon = new Daemon({
     source, registry, sink, pool, levelOverride, formatOverride, shutdownTimeoutMs,
     listenHint: source.kind === 'text' ? 'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP' : undefined,
+    onFatal: () => exit(1),
   })
   daemon.log.info('starting sluice', { version: version(), pid: process.pid, config: describeSource(source), node: process.version })
 
@@ -81,7 +94,6 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   const monitor = explicitApi ? undefined : monitorAgentSource(source)
   if (monitor) daemon.log.info('the HTTP API is served by <source @type monitor_agent>', { at: monitor })
 
-  let api: ApiServer | null = null
   if (apiEnabled && monitor === undefined) {
     try {
       api = await listenApi(createApiApp(apiSource), apiBind, apiPort)
@@ -92,17 +104,6 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     daemon.log.info('listening', { plugin_id: 'api', type: 'http_api', address: api.address.address, port: api.address.port })
   }
 
-  let exiting = false
-  const exit = (code: number) => {
-    if (exiting && code === 0) return
-    exiting = true
-    const closing = api ? api.close() : Promise.resolve()
-    const timer = setTimeout(() => process.exit(code), 1_000)
-    void closing.finally(() => {
-      clearTimeout(timer)
-      process.exit(code)
-    })
-  }
   installSignals(daemon, { exit, hardDeadlineMs: shutdownTimeoutMs + HARD_EXIT_GRACE_MS })
   installFaultHandlers(daemon, exit)
 

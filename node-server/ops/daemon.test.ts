@@ -189,6 +189,27 @@ describe('sluice daemon', () => {
     expect(delivered(out2)).toBeGreaterThanOrEqual(7)
   })
 
+  it('starts the previous config again when the reloaded one cannot start', async () => {
+    const taken = createServer()
+    servers.push(taken)
+    const takenPort = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as AddressInfo).port)))
+    const out = join(dir, 'out.txt')
+    const p = start(config({ out }))
+    const port = await p.port('in')
+    writeFileSync(join(dir, 'fluent.conf'), config({ port, out, extra: `<source>\n  @type forward\n  @id in2\n  bind 127.0.0.1\n  port ${takenPort}\n</source>\n` }))
+    const mark = p.stderr.length
+    p.signal('SIGHUP')
+    await p.waitForLine(/the new config did not start; starting the previous config again error="sluice: port \d+ is in use \(in_forward 'port' in <source> at \S+:\d+\); set another port"/, mark)
+    await p.waitForLine(/listening plugin_id=in type=forward address=127\.0\.0\.1 port=\d+ handed_over=true\n(.|\n)*listening plugin_id=in .*handed_over=true/, mark)
+    const c = await client(port)
+    await c.send('after.failed.reload', 2)
+    const health = await (await api(p, '/healthz')).json() as { status: string }
+    expect(health.status).toBe('running')
+    p.signal('SIGTERM')
+    expect((await p.exited).code).toBe(0)
+    expect(delivered(out)).toBe(2)
+  })
+
   it('keeps the running config when the reloaded one is invalid', async () => {
     const out = join(dir, 'out.txt')
     const p = start(config({ out }))

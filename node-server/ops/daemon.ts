@@ -45,6 +45,8 @@ export interface DaemonOptions {
   /** Appended to port-in-use messages. */
   listenHint?: string
   hostname?: string
+  /** Called when the daemon cannot go on (a reload's new and previous configs both failed to start). */
+  onFatal?(reason: string): void
 }
 
 export class Daemon {
@@ -146,6 +148,12 @@ export class Daemon {
       const back = ++this.generation
       try {
         await startAgent({ agent: again.agent!, generation: back, locs: again.parsed.locs, pool, log: this.log })
+      } catch (second) {
+        const reason = second instanceof Error ? second.message : String(second)
+        this.log.error('the previous config did not start again either; nothing runs', { error: reason })
+        this.state = 'stopped'
+        this.options.onFatal?.(reason)
+        return false
       } finally {
         pool.releaseParked()
       }

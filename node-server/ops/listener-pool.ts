@@ -6,8 +6,9 @@
  * old agent's servers (they close as usual, the socket stays open) and holds every connection that
  * arrives meanwhile; a server of the next agent that listens on the same host and port gets the
  * parked handle (Node's documented `listen(handle)` path: a server given an existing `_handle`
- * keeps it) and the held connections. A listener whose config asked for port 0 goes back to the
- * same plugin (same @id and type) when it asks for port 0 again, so its port survives the reload.
+ * keeps it) and the held connections. A server that asks for port 0 gets the parked listener of
+ * the same plugin (same @id and type), whatever port that one had: "any port" may as well be the
+ * one clients already use.
  * Clients never see a refused connection across a reload.
  *
  * Internals used, checked by listener-pool.test.ts: a net.Server keeps its listening handle in
@@ -50,8 +51,7 @@ interface Parked {
   host: string
   /** The bound port. */
   port: number
-  /** The port its config asked for (0: any), and whose it was: a port-0 listener goes back to the same plugin. */
-  requested: number
+  /** Whose it was: a server of the same plugin asking for port 0 gets it back. */
   owner: ListenerOwner | undefined
   handle: RawHandle
   held: RawHandle[]
@@ -135,7 +135,7 @@ export class ListenerPool {
       if (handle === null || !server.listening || typeof handle.onconnection !== 'function') continue
       // Keyed by the bound port: a config that asked for port 0 is reloaded with the port it got.
       const port = (server.address() as AddressInfo).port
-      const parked: Parked = { host: t.host, port, requested: t.port, owner: t.owner, handle, held: [] }
+      const parked: Parked = { host: t.host, port, owner: t.owner, handle, held: [] }
       handle.onconnection = (status, client) => {
         if (status !== 0 || client === undefined) return
         if (parked.held.length >= MAX_HELD_CONNECTIONS) client.close()
@@ -179,7 +179,7 @@ export class ListenerPool {
     const owner = this.context.getStore()
     this.tracked.add({ server, owner, host, port })
     const i = port === 0
-      ? this.parked.findIndex((p) => p.requested === 0 && p.host === host && p.owner !== undefined && owner !== undefined &&
+      ? this.parked.findIndex((p) => p.host === host && p.owner !== undefined && owner !== undefined &&
         p.owner.pluginId === owner.pluginId && p.owner.type === owner.type)
       : this.parked.findIndex((p) => p.port === port)
     if (i < 0) return
