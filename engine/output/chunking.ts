@@ -97,6 +97,9 @@ export class Chunker {
     const order: Run[] = []
     const tag = this.byTag ? stream.tag : ''
     const entries = stream.entries
+    const byTimeOnly = this.accessors.length === 0
+    let previous: Run | undefined
+    let previousTimekey: number | null = null
     const ok = walkEntryRanges(this.core, entries, (start, end, sec, _nsec, rs, re, mem) => {
       let timekey: number | null = null
       if (this.keys.time) {
@@ -105,6 +108,13 @@ export class Chunker {
           this.lastTimekey = timekeyOf(sec, this.timekey!, this.zone)
         }
         timekey = this.lastTimekey
+      }
+      if (byTimeOnly && previous !== undefined && timekey === previousTimekey && previous.runEnd === start) {
+        // Same slice as the entry before: extend its run (no key, no map lookup).
+        previous.runEnd = end
+        previous.bytes += end - start
+        previous.count++
+        return
       }
       let variables = EMPTY
       let varKey = ''
@@ -129,6 +139,8 @@ export class Chunker {
       run.runEnd = end
       run.bytes += end - start
       run.count++
+      previous = run
+      previousTimekey = timekey
     })
     if (!ok) throw new Error(`event stream for ${stream.tag} is not a valid entries stream`)
     for (const run of order) if (run.runEnd > run.runStart) run.parts.push(entries.subarray(run.runStart, run.runEnd))

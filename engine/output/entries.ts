@@ -10,7 +10,8 @@ import * as abi from '../../wasm/abi.ts'
 /**
  * Calls `visit` for every valid entry of `bytes` (a `[time, record]*` stream) with its range
  * `[start, end)` in `bytes`, its time, and its record's range in `mem` (a view of WASM memory valid
- * only during the call). Returns false when `bytes` is not a complete entries stream.
+ * only during the call; `visit` must not call the core). Returns false when `bytes` is not a
+ * complete entries stream.
  */
 export function walkEntryRanges(
   core: Core,
@@ -21,11 +22,15 @@ export function walkEntryRanges(
   const st = core.exports.walkEntries(bytes.length)
   if (st !== abi.STATUS_OK) return false
   const n = core.result(abi.R_AUX_ENTRY_COUNT)
-  for (let i = 0; i < n; i++) {
-    if (core.entry(i, abi.E_FLAGS, true) & abi.ENTRY_INVALID) continue
-    visit(core.entry(i, abi.E_ENTRY_START, true) - base, core.entry(i, abi.E_ENTRY_END, true) - base,
-      core.entry(i, abi.E_SEC, true), core.entry(i, abi.E_NSEC, true),
-      core.entry(i, abi.E_RECORD_START, true), core.entry(i, abi.E_RECORD_END, true), core.u8())
+  // One pair of views for the whole walk: `visit` makes no core call, so memory cannot grow meanwhile.
+  const words = core.i32()
+  const mem = core.u8()
+  let w = core.result(abi.R_AUX_ENTRIES_PTR) >> 2
+  for (let i = 0; i < n; i++, w += abi.ENTRY_WORDS) {
+    if (words[w + abi.E_FLAGS] & abi.ENTRY_INVALID) continue
+    visit((words[w + abi.E_ENTRY_START] >>> 0) - base, (words[w + abi.E_ENTRY_END] >>> 0) - base,
+      words[w + abi.E_SEC] >>> 0, words[w + abi.E_NSEC] >>> 0,
+      words[w + abi.E_RECORD_START] >>> 0, words[w + abi.E_RECORD_END] >>> 0, mem)
   }
   return true
 }
