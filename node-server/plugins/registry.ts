@@ -1,28 +1,37 @@
 /**
- * @module The plugins the Node daemon offers: every node and runtime-neutral plugin by its
- * Fluentd `@type`. Plugins land one by one; each is added here when it is committed (to come: in_http,
- * out_http, out_file, out_stdout, out_null).
+ * @module The plugins the Node daemon offers: every node and runtime-neutral plugin, by its
+ * Fluentd `@type`, plus `monitor_agent` (the HTTP API as a source, node-server/ops/api).
  */
 
 import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
 import { filterGrep } from '../../engine/plugins/filter_grep/index.ts'
 import { filterRecordTransformer } from '../../engine/plugins/filter_record_transformer/index.ts'
 import { outCopy } from '../../engine/plugins/out_copy/index.ts'
+import { outNull } from '../../engine/plugins/out_null/index.ts'
 import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
 import { monitorAgent } from '../ops/api/monitor-agent.ts'
 import { inForward } from './in_forward/index.ts'
+import { inHttp } from './in_http/index.ts'
+import { outFile } from './out_file/index.ts'
 import { outForward } from './out_forward/index.ts'
+import { outHttp } from './out_http/index.ts'
+import { outStdout } from './out_stdout/index.ts'
 
 /** The specs registered by `nodeRegistry()`. */
 export const NODE_PLUGINS: readonly PluginSpec[] = [
   // inputs
   inForward,
+  inHttp,
   monitorAgent,
   // filters
   filterGrep,
   filterRecordTransformer,
   // outputs
   outForward,
+  outHttp,
+  outFile,
+  outStdout,
+  outNull,
   outCopy,
   outRelabel,
 ]
