@@ -10,6 +10,8 @@ import { decode } from '@msgpack/msgpack'
 export type AckOutcome = 'more' | 'ok' | 'mismatch'
 
 const textDecoder = new TextDecoder()
+/** An ack is a few dozen bytes; more than this without a whole object is not an ack. */
+const MAX_ACK_BYTES = 4096
 
 /** Accumulates response bytes for one chunk id. */
 export class AckReader {
@@ -28,7 +30,9 @@ export class AckReader {
     try {
       value = decode(this.bytes)
     } catch (err) {
-      if (err instanceof RangeError && err.message.startsWith('Insufficient data')) return 'more'
+      // A cut object throws a RangeError (insufficient data, or a DataView read past the end).
+      const extra = (err as Error).message.startsWith('Extra ')
+      if (err instanceof RangeError && !extra && this.bytes.length <= MAX_ACK_BYTES) return 'more'
       this.answered = `undecodable (${(err as Error).message})`
       return 'mismatch'
     }
