@@ -1,0 +1,3 @@
+/** @module Icon component. */
+export { default as Icon } from './Icon.svelte'
+export * from './types.ts'

@@ -1,0 +1,9 @@
+/** @module Props of the pipeline graph. */
+import type { ElementPath } from '../../../../../engine/preview/types.ts'
+import type { GraphLayout } from '../../config/graph.ts'
+
+export interface PipelineGraphProps {
+  layout: GraphLayout
+  selected: ElementPath | null
+  onSelect(path: ElementPath): void
+}

@@ -1,0 +1,3 @@
+/** @module Top bar component: status and the document actions. */
+export { default as TopBar } from './TopBar.svelte'
+export * from './types.ts'

@@ -1,0 +1,44 @@
+/**
+ * @module The worker's preview session in Node: only what changed is rebuilt, rows and details for
+ * the last run, the impact against a saved baseline, NDJSON export with exact 64-bit integers.
+ */
+
+import { describe, expect, it } from 'vitest'
+import { loadCore } from '../../../../wasm/load-node.ts'
+import { Outcome } from '../../../../engine/preview/types.ts'
+import { catalog } from '../config/catalog.ts'
+import { parseDesign } from '../config/document.ts'
+import { PreviewSession } from './session.ts'
+
+const config = (text: string) => {
+  const { doc } = parseDesign(text)
+  return { model: doc.model, disabled: [...doc.disabled] }
+}
+
+describe('PreviewSession', () => {
+  it('previews, pages rows, details one event, compares with the baseline and exports', async () => {
+    const session = new PreviewSession(await loadCore(), catalog, 1_700_000_000_000)
+    expect(session.setSamples('{"level":"info","id":18446744073709551615}\n{"level":"debug"}\nnot json', 'auto', 'app.web'))
+      .toEqual({ count: 3, problems: [], problemCount: 0 })
+    const base = '<match app.**>\n  @type stdout\n</match>\n'
+    session.setBaseline(config(base))
+    const first = await session.preview(config(base), undefined)
+    expect(first.run).toBe(1)
+    expect(Array.from(first.summary.outcome)).toEqual([Outcome.Delivered, Outcome.Delivered, Outcome.Delivered])
+    expect(first.impact).toMatchObject({ compared: 3, unchanged: 3 })
+
+    const edited = `<filter **>\n  @type grep\n  <exclude>\n    key level\n    pattern /debug/\n  </exclude>\n</filter>\n#~ <match app.**>\n#~   @type stdout\n#~ </match>\n<match **>\n  @type null\n</match>\n`
+    const second = await session.preview(config(edited), undefined)
+    expect(Array.from(second.summary.outcome)).toEqual([Outcome.Delivered, Outcome.Dropped, Outcome.Delivered])
+    expect(second.impact).toMatchObject({ rerouted: 3 })
+    expect(session.rows(0, 10).map((r) => [r.index, r.tag, r.outcome, r.input])).toEqual([
+      [0, 'app.web', 0, '{"level":"info","id":18446744073709551615}'],
+      [1, 'app.web', 2, '{"level":"debug"}'],
+      [2, 'app.web', 0, '{"message":"not json"}'],
+    ])
+    const d = await session.details(1)
+    expect(d.steps.map((s) => s.kind)).toEqual(['router', 'filter'])
+    expect(session.exportNdjson('output')).toBe('{"tag":"app.web","time":1700000000,"record":{"level":"info","id":18446744073709551615}}\n' +
+      '{"tag":"app.web","time":1700000000,"record":{"message":"not json"}}\n')
+  })
+})
