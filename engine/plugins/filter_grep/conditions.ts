@@ -9,6 +9,7 @@ import { parseRegexp } from '../../config/types.ts'
 import { REGEXP_MAX_NUM, type ConditionConfig, type GrepConfig } from './config.ts'
 import { encodePath, findPath, type EncodedStep } from './field-scan.ts'
 import { parseRecordAccessor } from './record-accessor.ts'
+import { compileByteTest, type ByteTest } from './byte-match.ts'
 import { StringCache } from './string-cache.ts'
 import { valueToS } from './value-to-s.ts'
 
@@ -87,8 +88,9 @@ export function compileConditions(config: GrepConfig): Conditions {
 /**
  * Decides per record from its msgpack bytes. A missing field is nil, and `nil.to_s` is "" — so,
  * exactly as in Fluentd, a missing key does not match /error/ but does match /^$/ (and any
- * pattern that matches the empty string). Each field is looked up once per record; short string
- * values go through a per-field StringCache (decoded text and regexp outcomes by value bytes).
+ * pattern that matches the empty string). Each field is looked up once per record; string values
+ * are tested on their bytes when the pattern is a plain literal or `.` (byte-match.ts), else short
+ * ones go through a per-field StringCache (decoded text and regexp outcomes by value bytes).
  */
 export class GrepMatcher {
   private readonly paths: EncodedStep[][]
@@ -121,7 +123,7 @@ export class GrepMatcher {
   private readonly excludeOr: IndexedExpression[]
 
   private indexed(e: Expression): IndexedExpression {
-    return { regexp: e.regexp, slot: e.slot, index: this.indexes.get(e)! }
+    return { regexp: e.regexp, slot: e.slot, index: this.indexes.get(e)!, bytes: compileByteTest(e.regexp) }
   }
 
   /** True when the record (a map at `recordStart` in `bytes`) is kept. */
@@ -161,7 +163,9 @@ export class GrepMatcher {
       let len = -1
       let start = 0
       if (h >= 0xa0 && h <= 0xbf) { len = h & 0x1f; start = p + 1 }
-      else if (h === 0xd9) { len = b[p + 1]; start = p + 2 }
+      else if (h === 0xd9 || h === 0xc4) { len = b[p + 1]; start = p + 2 }
+      else if (h === 0xda || h === 0xc5) { len = (b[p + 1] << 8) | b[p + 2]; start = p + 3 }
+      if (len >= 0 && e.bytes !== null) return e.bytes(b, start, len)
       if (len >= 0 && StringCache.fits(len)) {
         const cache = this.caches[e.slot]
         const entry = cache.entry(b, start, len)
@@ -188,6 +192,8 @@ interface IndexedExpression {
   slot: number
   /** Position among all expressions (the column in the string caches' outcome table). */
   index: number
+  /** The same test on UTF-8 bytes, for simple patterns (no decode needed). */
+  bytes: ByteTest | null
 }
 
 const NOT_READ = -2
