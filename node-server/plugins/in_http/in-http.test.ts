@@ -114,6 +114,15 @@ describe('in_http server', () => {
     expect(captures.get(started.out)!.events.map((e) => e.tag)).toEqual(['old.client', 'ka', 'ka', 'ka'])
   })
 
+  it('closes a kept-alive connection after keepalive_timeout of idleness', async () => {
+    const started = await startHttp({ keepalive_timeout: '0.2' })
+    running = started.agent
+    const begun = Date.now()
+    const answer = await raw(started.port, 'POST /idle HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}')
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    expect(Date.now() - begun).toBeGreaterThanOrEqual(150)
+  })
+
   it('answers only after the output accepted the events (backpressure)', async () => {
     const started = await startHttp({}, [gated], '@type gated')
     running = started.agent

@@ -6,6 +6,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest'
 import { gunzipSync } from 'node:zlib'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { decodeMulti } from '@msgpack/msgpack'
 import { EventTime } from '../../../engine/event-time.ts'
 import { streamFromEvents } from '../../../engine/event-stream.ts'
@@ -131,6 +132,20 @@ describe('out_http writer failures', () => {
     const { server, writer } = await setup({ read_timeout: '1' })
     server.script.push(() => {})
     await expect(writer.write(chunk())).rejects.toThrow('read_timeout')
+  })
+
+  it('rejects (retryable) when connecting (here: the TLS handshake) takes longer than open_timeout', async () => {
+    const silent = createServer((socket) => { held.push(socket) })
+    const held: Socket[] = []
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const { writer } = await writerFor({ endpoint: `https://127.0.0.1:${(silent.address() as AddressInfo).port}/x`, open_timeout: '1' })
+      writers.push(writer)
+      await expect(writer.write(chunk())).rejects.toThrow('open_timeout')
+    } finally {
+      for (const s of held) s.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    }
   })
 
   it('rejects (retryable) when the connection is refused', async () => {
