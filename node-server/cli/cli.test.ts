@@ -125,19 +125,17 @@ describe('sluice convert', () => {
 
 describe('sluice usage', () => {
   it('exits 2 with a suggestion for a mistyped option or command', async () => {
-    const r = await runSluice(['--conifg', 'x.conf'])
+    const [r, c] = await Promise.all([runSluice(['--conifg', 'x.conf']), runSluice(['chekc'])])
     expect(r.code).toBe(2)
     expect(r.stderr).toBe('sluice: unknown option --conifg; did you mean --config?\nRun sluice --help for the commands and options.\n')
-    const c = await runSluice(['chekc'])
     expect(c.code).toBe(2)
     expect(c.stderr).toMatch(/unknown command "chekc"; did you mean check\?/)
   })
 
   it('prints the version and the help', async () => {
-    const v = await runSluice(['--version'])
+    const [v, h] = await Promise.all([runSluice(['--version']), runSluice(['--help'])])
     expect(v.code).toBe(0)
     expect(v.stdout).toMatch(/^sluice \d+\.\d+\.\d+\n$/)
-    const h = await runSluice(['--help'])
     expect(h.code).toBe(0)
     for (const word of ['sluice check', 'sluice convert', 'sluice bench', '--shutdown-timeout', '--api-port', 'SIGHUP']) expect(h.stdout).toContain(word)
   })
