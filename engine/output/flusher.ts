@@ -33,6 +33,8 @@ export class Flusher {
   /** Off before start and after shutdown: no new writes begin. */
   enabled = false
   private idleWaiters: (() => void)[] = []
+  /** Work that outlives a write (moving the queue out at the retry limit). */
+  private readonly background = new Set<Promise<void>>()
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   /** Called when bytes left the buffer (blocked emits may go on). */
   onSpace: () => void = () => {}
@@ -82,10 +84,16 @@ export class Flusher {
     ;(this.retryTimer as { unref?: () => void }).unref?.()
   }
 
-  /** Resolves when no write is in flight. */
-  idle(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve()
-    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  /** Resolves when no write is in flight and no evacuation (retry limit) is running. */
+  async idle(): Promise<void> {
+    for (;;) {
+      if (this.background.size > 0) {
+        await Promise.all([...this.background])
+        continue
+      }
+      if (this.inFlight === 0) return
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve))
+    }
   }
 
   private async materialize(chunk: BufferChunk): Promise<Chunk> {
@@ -158,7 +166,10 @@ export class Flusher {
       this.retry.failed()
     }
     if (this.retry.limit()) {
-      void this.limitReached(error)
+      const evacuation: Promise<void> = this.limitReached(error)
+        .catch((e: unknown) => this.ctx.log.error('Moving the queue out at the retry limit failed.', { error: String(e) }))
+        .finally(() => this.background.delete(evacuation))
+      this.background.add(evacuation)
       return
     }
     m.retries++
