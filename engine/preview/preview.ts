@@ -204,8 +204,13 @@ export class Previewer {
         return { kind: 'unmatched', router: this.draft.routers[raw.router], tag: raw.tag }
       case 'log':
         return { kind: 'log', level: raw.level, message: raw.message, fields: raw.fields }
-      case 'output':
-        return { kind: 'output', element: raw.element, record: this.recordOf(raw.stream) ?? {}, routing: raw.routing }
+      case 'output': {
+        const [event] = decodeStream(this.core, raw.stream)
+        return {
+          kind: 'output', element: raw.element, tag: raw.stream.tag, time: { sec: event?.time.sec ?? 0, nsec: event?.time.nsec ?? 0 },
+          record: event?.record ?? {}, routing: raw.routing,
+        }
+      }
       case 'filter': {
         const before = raw.before === raw.after ? previous : this.recordOf(raw.before) ?? previous
         const after = raw.after === null || raw.after.count === 0 ? null : raw.after === raw.before ? before : this.recordOf(raw.after)
