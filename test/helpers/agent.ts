@@ -9,6 +9,7 @@ import { buildAgent, type Agent } from '../../engine/agent.ts'
 import { createLogger, type LogRecord } from '../../engine/log.ts'
 import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
 import { captureOutput } from './capture-output.ts'
+import { nodeBufferServices } from '../../node-server/buffer/services.ts'
 
 export interface TestAgent {
   agent: Agent
@@ -17,14 +18,15 @@ export interface TestAgent {
 }
 
 /** Parses, validates, builds and starts; throws with every config error when invalid. */
-export async function startAgent(conf: string, plugins: readonly PluginSpec[], options: { now?: () => number } = {}): Promise<TestAgent> {
+export async function startAgent(conf: string, plugins: readonly PluginSpec[], options: { now?: () => number; rootDir?: string } = {}): Promise<TestAgent> {
   const core = await loadCore()
   const registry = new PluginRegistry().register(captureOutput, ...plugins)
   const parsed = parseConfig(conf, 'test.conf', { env: {}, hostname: 'test-host', workerId: 0 })
   if (parsed.errors.length > 0) throw new Error(parsed.errors.map((e) => e.message).join('\n'))
   const logs: LogRecord[] = []
   const log = createLogger((r) => logs.push(r), 'debug')
-  const built = buildAgent(parsed.config, parsed.locs, { core, registry, log, runtime: 'node', hostname: 'test-host', now: options.now })
+  const built = buildAgent(parsed.config, parsed.locs, { core, registry, log, runtime: 'node', hostname: 'test-host', now: options.now,
+    services: nodeBufferServices({ rootDir: options.rootDir }) })
   if (built.agent === null) throw new Error(built.errors.map((e) => e.message).join('\n'))
   await built.agent.start()
   return { agent: built.agent, logs, stop: () => built.agent!.stop(10_000) }
