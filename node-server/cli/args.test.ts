@@ -18,6 +18,8 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--shutdown-timout', '1s'], RUN_OPTIONS)).toThrow(new UsageError('unknown option --shutdown-timout; did you mean --shutdown-timeout?'))
     expect(() => parseArgs(['-c'], RUN_OPTIONS)).toThrow('-c needs a value (FILE)')
     expect(() => parseArgs(['--help=yes'], RUN_OPTIONS)).toThrow('--help takes no value')
+    expect(() => parseArgs(['--config', '--log-level', 'info'], RUN_OPTIONS)).toThrow('--config needs a value (FILE)')
+    expect(parseArgs(['--inline-config', '--not-an-option'], RUN_OPTIONS).options['inline-config']).toBe('--not-an-option')
   })
 
   it('keeps everything after -- as positionals', () => {

@@ -75,8 +75,11 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
         set(spec, true)
         continue
       }
+      const next = argv[i + 1]
+      // `--port --duration 3s`: the value is missing (an empty shell variable), not "--duration".
+      const missing = eq < 0 && (next === undefined || (next.startsWith('--') && byName.has(next.slice(2).split('=')[0])))
+      if (missing) throw new UsageError(`--${name} needs a value${spec.value ? ` (${spec.value})` : ''}`)
       const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i]
-      if (value === undefined) throw new UsageError(`--${name} needs a value${spec.value ? ` (${spec.value})` : ''}`)
       set(spec, value)
       continue
     }
