@@ -15,6 +15,9 @@ import { buildRecordPool } from './records.ts'
 import { runBench } from './run.ts'
 import { startForwardSink, type ForwardSink } from './testing/forward-sink.ts'
 import { parseArgs } from '../args.ts'
+import { startAgent } from '../../../test/helpers/agent.ts'
+import { inForward, type ForwardInput } from '../../plugins/in_forward/index.ts'
+import { outNull } from '../../../engine/plugins/out_null/index.ts'
 import { BENCH_OPTIONS } from './options.ts'
 
 let core: Core
@@ -100,6 +103,25 @@ describe('sluice bench', () => {
     sink = null
     await expect(runBench(options(['--port', String(port), '--events', '10']), { core })).rejects.toThrow(`cannot connect to 127.0.0.1:${port}: connection refused`)
   })
+})
+
+describe('sluice bench against the real in_forward', () => {
+  for (const mode of ['packed', 'message', 'compressed'] as const) {
+    it(`delivers every event in ${mode} mode with acks`, async () => {
+      const running = await startAgent('<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type null\n  @id out\n</match>\n', [inForward, outNull])
+      try {
+        const port = (running.agent.plugins.find((p) => p.id === 'in')!.plugin as ForwardInput).address().port
+        const result = await runBench(options(['--port', String(port), '--mode', mode, '--events', '5000', '--batch', '500', '--ack', '--conns', '2']), { core })
+        expect(result.errors).toEqual([])
+        expect(result.ackedEvents).toBe(5000)
+        const out = running.agent.plugins.find((p) => p.id === 'out')!.metrics
+        expect(out.eventsIn).toBe(5000)
+        expect(out.bytesIn).toBeGreaterThan(5000 * 150)
+      } finally {
+        await running.stop()
+      }
+    })
+  }
 })
 
 describe('bench records', () => {

@@ -1,6 +1,6 @@
 /**
- * @module The bytes `sluice bench` writes, built once before sending. A unit is one Forward
- * message: packed / forward (the core's Packer, `batch` entries), compressed (the packed entries
+ * @module The bytes `sluice bench` writes, built once before sending with the core's Packer. A
+ * unit is one Forward message: packed / forward (`batch` entries), compressed (the packed entries
  * gzipped, `compressed: "gzip"`), or message (`[tag, time, record]`, one event). With --ack each
  * unit ends with its chunk option `"chunk": <24-char base64 id>`: the unit is kept as the bytes
  * before the id, shared by every send, and each send appends a fresh id — no copy per send.
@@ -47,15 +47,6 @@ function uint(n: number): Buffer {
   const b = Buffer.alloc(5)
   b[0] = 0xce
   b.writeUInt32BE(n >>> 0, 1)
-  return b
-}
-
-function eventTime(sec: number, nsec: number): Buffer {
-  const b = Buffer.alloc(10)
-  b[0] = 0xd7
-  b[1] = 0x00
-  b.writeUInt32BE(sec >>> 0, 2)
-  b.writeUInt32BE(nsec >>> 0, 6)
   return b
 }
 
@@ -125,11 +116,24 @@ export class Payloads {
     }
   }
 
-  /** `[tag, time, record]`, or `[tag, time, record, {"chunk": ` + id. */
+  /**
+   * `[tag, time, record]` from the Packer's Message mode; with acks the 3-array becomes a 4-array
+   * ending in `{"chunk": ` (the Packer refuses a chunk id in Message mode: it has no option map).
+   */
   private message(i: number): Buffer {
-    const parts = [Buffer.from([this.ack ? 0x94 : 0x93]), this.tag, eventTime(this.sec, this.nsec), Buffer.from(this.record(i))]
-    if (this.ack) parts.push(Buffer.from([0x81]), CHUNK_KEY, strHeader(CHUNK_ID_LENGTH))
-    return Buffer.concat(parts)
+    const packer = this.core.createPacker({ mode: 'message', byteLimit: 0x7fffffff, entryLimit: 1 })
+    let sealed: Buffer
+    try {
+      packer.setTag(this.tagText)
+      packer.append(this.sec, this.nsec, this.record(i))
+      sealed = Buffer.from(packer.seal())
+    } finally {
+      packer.free()
+    }
+    if (!this.ack) return sealed
+    if (sealed[0] !== 0x93) throw new Error('sluice bench: unexpected Message-mode header from the packer')
+    sealed[0] = 0x94
+    return Buffer.concat([sealed, Buffer.from([0x81]), CHUNK_KEY, strHeader(CHUNK_ID_LENGTH)])
   }
 
   /** `[tag, bin(gzip(entries)), {"size", "compressed": "gzip", "chunk"?}]`. */
