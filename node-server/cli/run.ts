@@ -76,8 +76,10 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     source, registry, sink, pool, levelOverride, formatOverride, shutdownTimeoutMs,
     listenHint: source.kind === 'text' ? 'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP' : undefined,
     onFatal: () => exit(1),
+    startedFields: { version: version(), pid: process.pid, node: process.version },
   })
-  daemon.log.info('starting sluice', { version: version(), pid: process.pid, config: describeSource(source), node: process.version })
+  // Debug only: a start that fails prints exactly one line (the reason); `started` says the rest.
+  daemon.log.debug('starting sluice', { version: version(), pid: process.pid, config: describeSource(source), node: process.version })
 
   const apiSource: ApiSource = {
     state: () => daemon.state,

@@ -249,8 +249,7 @@ describe('sluice daemon', () => {
     writeFileSync(path, config({ port, out: join(dir, 'out.txt') }))
     const r = await runSluice(['-c', path, '-p', PLUGINS, '--no-api'])
     expect(r.code).toBe(1)
-    const problems = r.stderr.split('\n').filter((l) => l.startsWith('sluice:'))
-    expect(problems).toEqual([`sluice: port ${port} is in use (in_forward 'port' in <source> at ${path}:5); set another port`])
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([`sluice: port ${port} is in use (in_forward 'port' in <source> at ${path}:5); set another port`])
     expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 

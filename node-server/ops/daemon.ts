@@ -45,6 +45,8 @@ export interface DaemonOptions {
   /** Appended to port-in-use messages. */
   listenHint?: string
   hostname?: string
+  /** Fields of the `started` line (version, pid …). */
+  startedFields?: Record<string, unknown>
   /** Called when the daemon cannot go on (a reload's new and previous configs both failed to start). */
   onFatal?(reason: string): void
 }
@@ -91,7 +93,7 @@ export class Daemon {
     this.agent = prepared.agent
     this.current = prepared
     this.state = 'running'
-    this.log.info('started', { config: describeSource(this.options.source), plugins: prepared.agent.plugins.length, generation })
+    this.log.info('started', { config: describeSource(this.options.source), plugins: prepared.agent.plugins.length, generation, ...this.options.startedFields })
   }
 
   /**
