@@ -30,6 +30,9 @@ export interface ConnectionDeps {
   metrics: PluginMetrics
 }
 
+/** With linger_timeout 0, how long a closing connection may wait for the peer to read our last bytes. */
+const UNREAD_CLOSE_MS = 30_000
+
 export interface ConnectionInfo {
   peer: string
   protocol: 'msgpack' | 'json' | null
@@ -303,13 +306,11 @@ export class ForwardConnection {
     if (socket.destroyed) return
     socket.pause()
     const linger = this.deps.options.lingerTimeoutMs
-    if (linger === 0) {
-      socket.end(() => socket.destroy())
-    } else {
-      socket.end()
-      const timer = setTimeout(() => socket.destroy(), linger)
-      timer.unref()
-      socket.once('close', () => clearTimeout(timer))
-    }
+    if (linger === 0) socket.end(() => socket.destroy())
+    else socket.end()
+    // linger_timeout; with 0, still a bound for a peer that never reads what is left to write.
+    const timer = setTimeout(() => socket.destroy(), linger > 0 ? linger : UNREAD_CLOSE_MS)
+    timer.unref()
+    socket.once('close', () => clearTimeout(timer))
   }
 }

@@ -15,7 +15,7 @@ import { captureOutput } from '../../../test/helpers/capture-output.ts'
 import { entry, forward, message, options, record } from '../../../test/helpers/forward-build.ts'
 import { cat, eventTime, hex, str, uint } from '../../../test/helpers/msgpack-build.ts'
 import { inForward } from './index.ts'
-import { startForward, type ForwardHarness } from './testing.ts'
+import { startForward, waitUntil, type ForwardHarness } from './testing.ts'
 
 const T = 1441588984
 const ack = (chunk: string): Buffer => Buffer.from(cat(hex('81 a3 61 63 6b'), str(chunk)))
@@ -48,6 +48,18 @@ describe('in_forward options', () => {
     expect(events.map((e) => [e.time.nsec, e.record.a, e.record.src_ip])).toEqual([[5, 1, '127.0.0.1'], [0, 2, '127.0.0.1']])
     expect(typeof events[0].record.src_host).toBe('string')
     expect((events[0].record.src_host as string).length).toBeGreaterThan(0)
+  })
+
+  it('linger_timeout: after its FIN the server waits for the peer to close (at most that long)', async () => {
+    h = await startForward('deny_keepalive true\n  linger_timeout 5')
+    const c = await h.client(true)
+    await c.write(message('t.l', uint(T), record({}), options({ chunk: 'L' })))
+    await c.waitForEnd()
+    expect(c.received).toEqual(ack('L'))
+    expect(c.closed).toBe(false)
+    expect(h.input.connectionCount).toBe(1)
+    c.socket.end()
+    await waitUntil(() => h!.input.connectionCount === 0, 'the server to close once the peer did')
   })
 
   it('answers a UDP heartbeat with one 00 byte (§9 case 25)', async () => {

@@ -33,9 +33,10 @@ export class RawClient {
     socket.on('close', () => { this.closed = true; this.ended = true })
   }
 
-  static open(port: number, host = '127.0.0.1'): Promise<RawClient> {
+  /** Connects; `allowHalfOpen` keeps the client's side open after the server's FIN. */
+  static open(port: number, host = '127.0.0.1', allowHalfOpen = false): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ port, host }, () => {
+      const socket = connect({ port, host, allowHalfOpen }, () => {
         socket.off('error', reject)
         socket.setNoDelay(true)
         resolve(new RawClient(socket))
@@ -75,8 +76,8 @@ export interface ForwardHarness {
   input: ForwardInput
   port: number
   capture: Capture
-  /** Every client opened through `client()`, destroyed by `stop()`. */
-  client(): Promise<RawClient>
+  /** A raw client (destroyed by `stop()`); `allowHalfOpen` keeps its side open after the server's FIN. */
+  client(allowHalfOpen?: boolean): Promise<RawClient>
   logged(level: string, text: string): boolean
   stop(): Promise<void>
 }
@@ -107,8 +108,8 @@ ${options.rest ?? ''}`, [inForward, ...(options.plugins ?? [])], { now: options.
     input,
     port: input.address().port,
     capture: captures.get(id)!,
-    async client() {
-      const c = await RawClient.open(input.address().port)
+    async client(allowHalfOpen = false) {
+      const c = await RawClient.open(input.address().port, '127.0.0.1', allowHalfOpen)
       clients.push(c)
       return c
     },

@@ -30,7 +30,7 @@ async function startWriter(options: ForwardOutputOptions): Promise<{ w: ForwardW
   return { w, logs }
 }
 
-const fast = { heartbeatIntervalMs: 20, hardTimeoutMs: 300, recoverWaitMs: 100 }
+const fast = { heartbeatIntervalMs: 20, hardTimeoutMs: 600, recoverWaitMs: 100 }
 
 describe('out_forward heartbeats', () => {
   it('transport: detaches a server that went away, recovers it when it is back on the same port', async () => {
