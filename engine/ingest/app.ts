@@ -9,6 +9,8 @@
  * bad params or times (body: the error); 403 for a disallowed Origin; 413 past body_size_limit;
  * 500 when the emit fails; 503 + Retry-After when it fails for backpressure (a full buffer, or one
  * shutting down): the client should retry, nothing of the request was accepted.
+ * With `responses: 'edge'` the POST handling and the error answers are edge.ts's (JSON, 202 with
+ * per-item partial success).
  *
  * @example
  * const app = createIngestApp({ emit: (stream) => router.emit(stream) })
@@ -20,6 +22,8 @@ import { bodyLimit } from 'hono/body-limit'
 import { streamFromEvents } from '../event-stream.ts'
 import { BodyError, decodeContentEncoding } from './body.ts'
 import { corsResponseHeaders, originAllowed, preflight } from './cors.ts'
+import { ingestEdge } from './edge.ts'
+import { edgeError } from './edge-responses.ts'
 import { multipartBoundary, parseMultipart, parseUrlEncoded, type Params } from './form.ts'
 import { resolveIngestOptions, type IngestOptions, type ResolvedIngestOptions } from './options.ts'
 import { parsePayload, PayloadError } from './payload.ts'
@@ -42,6 +46,7 @@ export function createIngestApp(options: IngestOptions): Hono {
     const origin = c.req.header('origin')
     if (o.corsAllowOrigins !== null && origin !== undefined && !originAllowed(origin, o.corsAllowOrigins)) {
       o.metrics && o.metrics.errors++
+      if (o.responses === 'edge') return edgeError(403, `origin ${origin} is not allowed (cors_allow_origins)`, { Connection: 'close' })
       return text(403, '', { Connection: 'close' })
     }
     await next()
@@ -51,12 +56,14 @@ export function createIngestApp(options: IngestOptions): Hono {
       o.metrics && o.metrics.errors++
       o.log?.warn('request body exceeds body_size_limit', { path: new URL(c.req.url).pathname, limit: o.bodySizeLimit })
       // Connection: close — the rest of an oversized body is not worth reading to keep the connection.
+      if (o.responses === 'edge') return edgeError(413, `body exceeds body_size_limit (${o.bodySizeLimit} bytes)`, { ...cors(c, o), Connection: 'close' })
       return tooLarge(`body exceeds body_size_limit (${o.bodySizeLimit} bytes)`, { ...cors(c, o), Connection: 'close' })
     },
-  }), (c) => ingest(c, o))
+  }), (c) => (o.responses === 'edge' ? ingestEdge(c, o, edgeRequest(c, o)) : ingest(c, o)))
 
   app.onError((error, c) => {
     o.log?.error('unexpected error in in_http', { error: error instanceof Error ? error.message : String(error) })
+    if (o.responses === 'edge') return edgeError(500, error instanceof Error ? error.message : String(error), cors(c, o))
     return serverError(error instanceof Error ? error.message : String(error), cors(c, o))
   })
   return app
@@ -168,6 +175,11 @@ function remoteAddr(c: Context, o: ResolvedIngestOptions): string | null {
   const forwarded = c.req.header('x-forwarded-for')
   if (forwarded !== undefined) return forwarded.split(',')[0].trim()
   return o.remoteAddr?.(c) ?? null
+}
+
+function edgeRequest(c: Context, o: ResolvedIngestOptions) {
+  const url = c.req.url
+  return { tag: tagFromPath(new URL(url).pathname, o.addTagPrefix), query: rawQuery(url), headers: cors(c, o), remoteAddr: () => remoteAddr(c, o) }
 }
 
 function cors(c: Context, o: ResolvedIngestOptions): Record<string, string> {

@@ -44,7 +44,7 @@ async function inflate(body: Uint8Array, format: CompressionFormat, cap: number)
       total += value.length
       if (total > cap) {
         reader.cancel().catch(() => {})
-        throw new BodyError(`decompressed body exceeds decompression_size_limit (${cap} bytes)`)
+        throw new BodyError(`decompressed body exceeds decompression_size_limit (${cap} bytes)`, 413)
       }
       chunks.push(value)
     }

@@ -8,3 +8,5 @@ export { DEFAULT_BODY_SIZE_LIMIT, DEFAULT_DECOMPRESSION_SIZE_LIMIT, isBufferBack
 export { ingestOptionsFromConfig, ingestParams, ingestParseSection, type IngestConfig } from './schema.ts'
 export { EMPTY_GIF } from './responses.ts'
 export { PARAM_REQUIRED } from './payload.ts'
+export { EDGE_DEFAULTS, edgeIngestOptionsFromConfig, edgeIngestParams, edgeOptionsFromParams, type EdgeIngestConfig } from './edge-schema.ts'
+export { REJECTED_LISTED, type Rejected } from './edge-responses.ts'

@@ -44,6 +44,16 @@ export interface IngestOptions {
   isBackpressure?: (error: unknown) => boolean
   /** Retry-After seconds on a 503. Default 1. */
   retryAfterSeconds?: number
+  /**
+   * How the app answers. 'fluentd' (default): in_http's answers (200 empty text, invalid JSON
+   * silently accepted). 'edge': JSON answers, 202 `{accepted, rejected: [{line, error}]}` with
+   * per-item partial success, 413/415 for limits and unknown types (edge.ts).
+   */
+  responses?: 'fluentd' | 'edge'
+  /** Most events one request may carry; more → 413, nothing accepted. Edge responses only. Default: no limit. */
+  maxEventsPerRequest?: number
+  /** Most msgpack bytes of one record; a larger one is refused on its own. Edge responses only. Default: no limit. */
+  recordSizeLimit?: number
 }
 
 export type ResolvedIngestOptions = Required<Omit<IngestOptions, 'log' | 'metrics' | 'remoteAddr'>> & Pick<IngestOptions, 'log' | 'metrics' | 'remoteAddr'>
@@ -77,6 +87,9 @@ export function resolveIngestOptions(options: IngestOptions): ResolvedIngestOpti
     dumpErrorLog: true,
     isBackpressure: isBufferBackpressure,
     retryAfterSeconds: 1,
+    responses: 'fluentd',
+    maxEventsPerRequest: Number.POSITIVE_INFINITY,
+    recordSizeLimit: Number.POSITIVE_INFINITY,
     ...stripUndefined(options),
     emit: options.emit,
   }

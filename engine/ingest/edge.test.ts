@@ -1,0 +1,62 @@
+/**
+ * @module The edge answers' suite (`responses: 'edge'`) on `app.request` under Node, plus unit
+ * tables for the item reader (lines, indexes, msgpack object numbers) and the edge params.
+ */
+
+import { describe, expect, it } from 'vitest'
+import { encode } from '@msgpack/msgpack'
+import { loadCore } from '../../wasm/load-node.ts'
+import { decodeStream } from '../event-stream.ts'
+import { createIngestApp } from './app.ts'
+import { runEdgeIngestSuite } from './edge.cases.ts'
+import { EDGE_DEFAULTS, edgeOptionsFromParams } from './edge-schema.ts'
+import type { IngestedEvent } from './ingest.cases.ts'
+import { readItems } from './items.ts'
+
+runEdgeIngestSuite('app.request', async (params, now) => {
+  const core = await loadCore()
+  const events: IngestedEvent[] = []
+  let failure: Error | null = null
+  const app = createIngestApp({
+    ...edgeOptionsFromParams(params),
+    now,
+    emit(stream) {
+      if (failure) throw failure
+      for (const e of decodeStream(core, stream)) events.push({ tag: stream.tag, ...e })
+    },
+  })
+  return {
+    fetch: async (request) => app.request(request),
+    events: () => events,
+    failEmits: (error) => { failure = error },
+    peerAddress: null,
+    close: async () => {},
+  }
+})
+
+const bytes = (s: string) => new TextEncoder().encode(s)
+
+describe('readItems', () => {
+  it('reads a whole JSON text first, else one JSON text per line', () => {
+    expect(readItems(bytes('{\n  "a": 1\n}'), 'text')).toEqual([{ line: 1, record: { a: 1 } }])
+    expect(readItems(bytes('{"a":1}\n\n{"a":2}'), 'text')).toEqual([{ line: 1, record: { a: 1 } }, { line: 3, record: { a: 2 } }])
+    expect(readItems(bytes('   '), 'text')).toEqual([])
+    expect(readItems(bytes('[{"a":1}]'), 'ndjson')).toEqual([{ line: 1, index: 0, record: { a: 1 } }])
+  })
+
+  it('numbers msgpack objects and stops at undecodable bytes', () => {
+    const items = readItems(new Uint8Array([...encode({ a: 1 }), ...encode(5), 0xc1, ...encode({ b: 2 })]), 'msgpack')
+    expect(items.map((i) => [i.line, i.record ?? i.error?.slice(0, 15)])).toEqual([[1, { a: 1 }], [2, 'not an object o'], [3, 'invalid msgpack']])
+  })
+})
+
+describe('edge params', () => {
+  it('defaults fit an isolate and respond the edge way; fluentd responses can be asked for', () => {
+    const o = edgeOptionsFromParams({})
+    expect(o).toMatchObject({ responses: 'edge', bodySizeLimit: EDGE_DEFAULTS.body_size_limit, decompressionSizeLimit: EDGE_DEFAULTS.decompression_size_limit,
+      maxEventsPerRequest: 10_000, recordSizeLimit: 100 * 1024 })
+    expect(edgeOptionsFromParams({ responses: 'fluentd', record_size_limit: '1k' })).toMatchObject({ responses: 'fluentd', recordSizeLimit: 1024 })
+    expect(() => edgeOptionsFromParams({ responses: 'plain' })).toThrow(/responses/)
+    expect(() => edgeOptionsFromParams({ max_events_per_request: 0 })).toThrow('max_events_per_request must be at least 1')
+  })
+})
