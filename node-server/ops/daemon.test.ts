@@ -189,6 +189,47 @@ describe('sluice daemon', () => {
     expect(delivered(out2)).toBeGreaterThanOrEqual(7)
   })
 
+  it('hands file-buffered chunks to the reloaded agent (out_file with <buffer @type file>)', async () => {
+    const fileConf = (port: number, flush: string) => `<source>
+  @type forward
+  @id in
+  bind 127.0.0.1
+  port ${port}
+</source>
+
+<match **>
+  @type file
+  @id out
+  path ${join(dir, 'out')}
+  append true
+  <buffer []>
+    @type file
+    path ${join(dir, 'buf')}
+    flush_mode interval
+    flush_interval ${flush}
+  </buffer>
+</match>
+`
+    const lines = () => (existsSync(join(dir, 'out.log')) ? readFileSync(join(dir, 'out.log'), 'utf8').split('\n').filter(Boolean).length : 0)
+    const p = start(fileConf(0, '1h'))
+    const port = await p.port('in')
+    const c = await client(port)
+    await c.send('file.before', 20)
+    expect(lines()).toBe(0)
+    // The next config flushes every second; the chunks on disk are the new agent's to send.
+    writeFileSync(join(dir, 'fluent.conf'), fileConf(port, '1s'))
+    const mark = p.stderr.length
+    p.signal('SIGHUP')
+    await p.waitForLine(/\[info\] reloaded /, mark)
+    await waitUntil(() => lines() === 20, 'the resumed chunk written by the new agent')
+    const after = await client(port)
+    await after.send('file.after', 5)
+    await waitUntil(() => lines() === 25, 'the events sent after the reload')
+    p.signal('SIGTERM')
+    expect((await p.exited).code).toBe(0)
+    expect(readFileSync(join(dir, 'out.log'), 'utf8')).toMatch(/\tfile\.before\t\{"seq":0,"msg":"hello"\}/)
+  })
+
   it('starts the previous config again when the reloaded one cannot start', async () => {
     const taken = createServer()
     servers.push(taken)
