@@ -28,10 +28,17 @@ export interface Payload {
   events: number
 }
 
-/** Why a send failed; `disable` says the server should be marked unavailable. */
+/** Where a send failed. */
+export type SendFailure = 'connect' | 'write' | 'ack-timeout' | 'lost' | 'mismatch'
+
+/** Why a send failed; an ack timeout or a connection lost while waiting for the ack disables the server. */
 export class SendError extends Error {
-  constructor(message: string, readonly disable: boolean) {
+  constructor(message: string, readonly failure: SendFailure) {
     super(message)
+  }
+
+  get disable(): boolean {
+    return this.failure === 'ack-timeout' || this.failure === 'lost'
   }
 }
 
@@ -73,17 +80,46 @@ export class ForwardNode {
     return this.options.heartbeatType === 'none' || this.isAvailable
   }
 
-  /** Sends one chunk; resolves when written (no ack wanted) or acked. */
+  /**
+   * Sends one chunk; resolves when written (no ack wanted) or acked. A pooled socket the server
+   * closed while it was idle may still take the write; when it then fails (write error, or closed
+   * before the ack) the chunk is sent once more on a new connection instead of failing the write.
+   */
   async send(payload: Payload): Promise<void> {
-    const socket = (this.options.keepalive ? this.pool.take() : null) ?? await this.connect()
+    const pooled = this.options.keepalive ? this.pool.take() : null
+    if (pooled !== null) {
+      try {
+        await this.exchange(pooled, payload)
+        this.sent(pooled)
+        return
+      } catch (err) {
+        pooled.destroy()
+        const stale = err instanceof SendError && (err.failure === 'write' || err.failure === 'lost')
+        if (!stale) return this.failed(err)
+        this.log.debug('A pooled connection was closed by the server; sending on a new one.', { server: this.name })
+      }
+    }
+    const socket = await this.connect()
     try {
-      await this.write(socket, payload)
-      if (payload.chunkId !== null) await this.awaitAck(socket, payload.chunkId, payload.chunkHex)
+      await this.exchange(socket, payload)
     } catch (err) {
       socket.destroy()
-      if (err instanceof SendError && err.disable) this.disable(err.message)
-      throw err
+      return this.failed(err)
     }
+    this.sent(socket)
+  }
+
+  private async exchange(socket: Socket, payload: Payload): Promise<void> {
+    await this.write(socket, payload)
+    if (payload.chunkId !== null) await this.awaitAck(socket, payload.chunkId, payload.chunkHex)
+  }
+
+  private failed(err: unknown): never {
+    if (err instanceof SendError && err.disable) this.disable(err.message)
+    throw err
+  }
+
+  private sent(socket: Socket): void {
     this.heartbeat(false)
     if (this.options.keepalive) this.pool.put(socket)
     else socket.end(() => socket.destroy())
@@ -99,7 +135,7 @@ export class ForwardNode {
       const fail = (err: Error) => {
         clearTimeout(timer)
         socket.destroy()
-        reject(new SendError(`cannot connect to ${this.name}: ${err.message}`, false))
+        reject(new SendError(`cannot connect to ${this.name}: ${err.message}`, 'connect'))
       }
       if (this.options.connectTimeoutMs > 0) {
         timer = setTimeout(() => fail(new Error(`connect_timeout (${this.options.connectTimeoutMs} ms)`)), this.options.connectTimeoutMs)
@@ -128,9 +164,9 @@ export class ForwardNode {
         cleanup()
         reject(err)
       }
-      const onTimeout = () => fail(new SendError(`send_timeout (${this.options.sendTimeoutMs} ms) writing to ${this.name}`, false))
-      const onError = (err: Error) => fail(new SendError(`cannot write to ${this.name}: ${err.message}`, false))
-      const onClose = () => fail(new SendError(`${this.name} closed the connection during the write`, false))
+      const onTimeout = () => fail(new SendError(`send_timeout (${this.options.sendTimeoutMs} ms) writing to ${this.name}`, 'write'))
+      const onError = (err: Error) => fail(new SendError(`cannot write to ${this.name}: ${err.message}`, 'write'))
+      const onClose = () => fail(new SendError(`${this.name} closed the connection during the write`, 'write'))
       if (this.options.sendTimeoutMs > 0) {
         socket.setTimeout(this.options.sendTimeoutMs)
         socket.on('timeout', onTimeout)
@@ -162,18 +198,18 @@ export class ForwardNode {
       }
       const timer = setTimeout(() => {
         cleanup()
-        reject(new SendError(`no ack from ${this.name} within ack_response_timeout (${this.options.ackResponseTimeoutMs} ms) for chunk ${chunkHex}`, true))
+        reject(new SendError(`no ack from ${this.name} within ack_response_timeout (${this.options.ackResponseTimeoutMs} ms) for chunk ${chunkHex}`, 'ack-timeout'))
       }, this.options.ackResponseTimeoutMs)
       const onLost = (err?: Error) => {
         cleanup()
-        reject(new SendError(`${this.name} closed the connection before acking chunk ${chunkHex}${err instanceof Error ? ` (${err.message})` : ''}`, true))
+        reject(new SendError(`${this.name} closed the connection before acking chunk ${chunkHex}${err instanceof Error ? ` (${err.message})` : ''}`, 'lost'))
       }
       const onData = (data: Buffer) => {
         const outcome = reader.push(data)
         if (outcome === 'more') return
         cleanup()
         if (outcome === 'ok') resolve()
-        else reject(new SendError(`${this.name} answered ${JSON.stringify(reader.answered, (_k, v) => (v instanceof Uint8Array ? `bin:${Buffer.from(v).toString('base64')}` : v))} instead of the ack for chunk ${chunkHex}`, false))
+        else reject(new SendError(`${this.name} answered ${JSON.stringify(reader.answered, (_k, v) => (v instanceof Uint8Array ? `bin:${Buffer.from(v).toString('base64')}` : v))} instead of the ack for chunk ${chunkHex}`, 'mismatch'))
       }
       socket.on('data', onData)
       socket.on('error', onLost)

@@ -67,7 +67,8 @@ export class ForwardWriter implements ChunkWriter {
     try {
       await this.balancer.select((node) => node.send(payload))
     } catch (err) {
-      this.log.warn('Cannot forward a chunk; it will be retried.', { chunk_id: payload.chunkHex, tag: chunk.tag, events: chunk.count, error: (err as Error).message })
+      // The buffer logs the failure with its retry state; this line adds the chunk's details.
+      this.log.debug('Cannot forward a chunk.', { chunk_id: payload.chunkHex, tag: chunk.tag, events: chunk.count, error: (err as Error).message })
       throw err
     }
   }
