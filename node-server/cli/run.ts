@@ -6,8 +6,12 @@
  */
 
 import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Agent } from '../../engine/agent.ts'
+import { loadCore } from '../../wasm/load-node.ts'
 import type { ConfigElement } from '../../engine/config/model.ts'
 import { createApiApp, type ApiSource } from '../ops/api/app.ts'
+import { mountDesigner } from '../ops/api/designer.ts'
 import { setApiSource } from '../ops/api/monitor-agent.ts'
 import { listenApi, type ApiServer } from '../ops/api/server.ts'
 import { ConfigFailure, Daemon } from '../ops/daemon.ts'
@@ -26,6 +30,9 @@ import {
   DEFAULT_API_BIND, DEFAULT_API_PORT, DEFAULT_SHUTDOWN_TIMEOUT_MS, logFormatOption, logLevelOption, portOption, RUN_OPTIONS, timeOptionMs,
 } from './options.ts'
 import { loadPluginModules } from './plugin-modules.ts'
+
+/** The designer's build output in this repo. */
+const UI_DIST = fileURLToPath(new URL('../../ui/dist/', import.meta.url))
 
 /** Extra time after the shutdown timeout before a stuck stop is cut short. */
 const HARD_EXIT_GRACE_MS = 5_000
@@ -61,6 +68,7 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   const registry = nodeRegistry(await loadPluginModules(plugins))
   const pool = new ListenerPool().install()
   let api: ApiServer | null = null
+  let onAgent: (agent: Agent) => void = () => {}
   let exiting = false
   const exit = (code: number) => {
     if (exiting && code === 0) return
@@ -77,6 +85,7 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     listenHint: source.kind === 'text' ? 'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP' : undefined,
     onFatal: () => exit(1),
     startedFields: { version: version(), pid: process.pid, node: process.version },
+    onAgentStarted: (agent) => onAgent(agent),
   })
   // Debug only: a start that fails prints exactly one line (the reason); `started` says the rest.
   daemon.log.debug('starting sluice', { version: version(), pid: process.pid, config: describeSource(source), node: process.version })
@@ -97,8 +106,16 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   if (monitor) daemon.log.info('the HTTP API is served by <source @type monitor_agent>', { at: monitor })
 
   if (apiEnabled && monitor === undefined) {
+    const app = createApiApp(apiSource)
+    const designer = mountDesigner(app, {
+      daemon, registry,
+      token: stringOption(options, 'api-token') ?? (process.env.SLUICE_API_TOKEN || null),
+      tapCore: options['api-tap'] ? await loadCore() : null,
+      uiDist: stringOption(options, 'ui-dist') ?? UI_DIST,
+    })
+    onAgent = (agent) => designer.attach(agent)
     try {
-      api = await listenApi(createApiApp(apiSource), apiBind, apiPort)
+      api = await listenApi(app, apiBind, apiPort)
     } catch (error) {
       io.err(apiListenMessage(error as NodeJS.ErrnoException, apiBind, apiPort) + '\n')
       return 1

@@ -14,6 +14,7 @@
  * timeout). If the new agent fails to start, the previous config is built and started again.
  */
 
+import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import type { Agent, PluginEntry } from '../../engine/agent.ts'
 import type { ConfigError } from '../../engine/config/errors.ts'
 import type { Logger, LogLevel } from '../../engine/log.ts'
@@ -47,6 +48,8 @@ export interface DaemonOptions {
   hostname?: string
   /** Fields of the `started` line (version, pid …). */
   startedFields?: Record<string, unknown>
+  /** Called with each agent that started (the first one, and after each reload). */
+  onAgentStarted?(agent: Agent): void
   /** Called when the daemon cannot go on (a reload's new and previous configs both failed to start). */
   onFatal?(reason: string): void
 }
@@ -93,6 +96,7 @@ export class Daemon {
     this.agent = prepared.agent
     this.current = prepared
     this.state = 'running'
+    this.options.onAgentStarted?.(prepared.agent)
     this.log.info('started', { config: describeSource(this.options.source), plugins: prepared.agent.plugins.length, generation, ...this.options.startedFields })
   }
 
@@ -162,6 +166,7 @@ export class Daemon {
       this.agent = again.agent
       this.current = again
       this.state = 'running'
+      this.options.onAgentStarted?.(again.agent!)
       this.reloads.failed++
       return false
     }
@@ -170,6 +175,7 @@ export class Daemon {
     this.agent = prepared.agent
     this.current = prepared
     this.state = 'running'
+    this.options.onAgentStarted?.(prepared.agent)
     this.reloads.succeeded++
     this.log.info('reloaded', { config: describeSource(this.options.source), plugins: prepared.agent.plugins.length, generation, ...(closed ? { listeners_closed: closed } : {}) })
     return true
@@ -196,6 +202,39 @@ export class Daemon {
       this.log.info('stopped', { elapsed_ms: Date.now() - t0 })
     })()
     return this.stopping
+  }
+
+  /** The config as written: the main file's text (includes not expanded), or the embedded text. */
+  configText(): string {
+    const source = this.options.source
+    return source.kind === 'file' ? readFileSync(source.path, 'utf8') : source.text
+  }
+
+  /**
+   * Replaces the config file with `text` and reloads (the designer's "apply"). The text is
+   * validated first, as the file would be read (@include relative to it); on errors nothing is
+   * written. The previous file is kept as `<file>.prev`; the new one is written to a temporary file
+   * and renamed over the old, so a reader never sees half a config.
+   */
+  async applyText(text: string): Promise<{ ok: boolean; errors: string[] }> {
+    const source = this.options.source
+    if (source.kind !== 'file') return { ok: false, errors: ['the embedded default config cannot be replaced: run sluice with -c FILE'] }
+    const parsed = parseSource({ kind: 'text', text: source.inline ? `${text}\n${source.inline}\n` : text, name: source.path }, { hostname: this.options.hostname })
+    const checked = await buildPrepared(parsed, {
+      registry: this.options.registry, levelOverride: this.options.levelOverride, hostname: this.options.hostname,
+      logger: () => this.options.sink.logger('fatal'),
+    })
+    for (const router of checked.agent?.routers.values() ?? []) router.free()
+    if (checked.errors.length > 0) return { ok: false, errors: checked.errors.map((e) => e.message) }
+    while (this.reloading) await this.reloading.catch(() => {})
+    if (this.state !== 'running') return { ok: false, errors: [`the daemon is ${this.state}`] }
+    if (existsSync(source.path)) copyFileSync(source.path, `${source.path}.prev`)
+    const tmp = `${source.path}.sluice-apply-${process.pid}`
+    writeFileSync(tmp, text)
+    renameSync(tmp, source.path)
+    this.log.info('config replaced through the API; reloading', { config: source.path, previous: `${source.path}.prev` })
+    const ok = await this.reload()
+    return { ok, errors: ok ? [] : ['the config was written but the reload did not take it; see the daemon log'] }
   }
 
   /** SIGUSR1: flush every buffered output now (Fluentd's flush_buffers) and reopen the log file. */

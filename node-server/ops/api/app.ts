@@ -87,7 +87,7 @@ export function createApiApp(source: ApiSource): Hono {
     return c.json({ status: state, generation: info.generation, uptime_s: Math.round((Date.now() - info.startedAt) / 1000) }, SERVING.has(state) ? 200 : 503)
   })
 
-  app.notFound((c) => c.json({ error: 'not found', paths: ['/api/plugins.json', '/api/plugins', '/api/config.json', '/metrics', '/healthz'] }, 404))
+  app.notFound((c) => c.json({ error: 'not found', paths: ['/api/plugins.json', '/api/plugins', '/api/config.json', '/metrics', '/healthz', '/ui/', '/api/config/validate', '/api/config/apply', '/api/config', '/api/tap'] }, 404))
   return app
 }
 
