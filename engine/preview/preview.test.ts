@@ -233,6 +233,39 @@ describe('previewConfig', () => {
     expect(impact.routes.find((r) => r.destination === '<match **> @type stdout')).toMatchObject({ before: 3, after: 2 })
   })
 
+  it('follows each sample through a shared stream, and reruns a group sample by sample when a filter drops and rewrites at once', async () => {
+    const { summary, details } = await run(`
+<filter app.**>
+  @type record_transformer
+  renew_time_key t
+  <record>
+    seen yes
+  </record>
+</filter>
+<filter app.**>
+  @type grep
+  <exclude>
+    key level
+    pattern /debug/
+  </exclude>
+</filter>
+<match app.**>
+  @type stdout
+</match>`, [
+      '{"level":"info","t":1700000000}',
+      '{"level":"debug","t":1700000001}',
+      '{"level":"info","t":-5}',
+      '{"level":"info","t":1700000000}',
+      '{"level":"debug","t":1700000001}',
+    ].join('\n'), { tag: 'app.x' })
+    expect(Array.from(summary.outcome)).toEqual([Outcome.Delivered, Outcome.Dropped, Outcome.Error, Outcome.Delivered, Outcome.Dropped])
+    expect(Array.from(summary.target).filter((_, i) => summary.outcome[i] === Outcome.Dropped)).toEqual([1, 1])
+    expect(summary.counts.map((c) => [c.events, c.passed])).toEqual([[5, 4], [4, 2], [2, 0]])
+    expect(Array.from(summary.changed)).toEqual([1, 0, 0, 1, 0])
+    const failed = await details(2)
+    expect(failed.steps.some((s) => s.kind === 'log' && s.level === 'warn')).toBe(true)
+  })
+
   it('runs 10,000 samples through a 30-rule config', async () => {
     const rules: string[] = []
     for (let i = 0; i < 15; i++) rules.push(`<filter svc${i}.**>\n  @type grep\n  <exclude>\n    key level\n    pattern /debug/\n  </exclude>\n</filter>`)

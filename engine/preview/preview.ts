@@ -41,6 +41,8 @@ export interface PreviewOptions {
 }
 
 const MAX_BUILD_ROUNDS = 6
+/** Most samples emitted together as one stream. */
+const GROUP_MAX = 2048
 
 /** A built preview: run samples as often as needed, ask for one sample's details, dispose. */
 export class Previewer {
@@ -67,7 +69,7 @@ export class Previewer {
   static async create(core: Core, model: ConfigModel, options: PreviewOptions): Promise<Previewer> {
     const started = now()
     const draft = buildDraft(model, options.catalog, { disabled: options.disabled })
-    const tracer = new Tracer(draft.elements.length, draft.routers.length)
+    const tracer = new Tracer(core, draft.elements.length, draft.routers.length)
     const registry = previewRegistry(options.catalog, tracer)
     const log = createLogger((r) => tracer.log(r.level, r.message, r.fields), 'info')
     const diagnostics: Diagnostic[] = options.validate === false ? [] : validateModel(model, undefined, options.catalog, options.disabled)
@@ -97,44 +99,45 @@ export class Previewer {
     return previewer
   }
 
-  /** Runs every sample; returns the compact summary. */
-  async run(samples: readonly Sample[]): Promise<PreviewSummary> {
+  /**
+   * Runs every sample; returns the compact summary. Samples with the same tag go through as one
+   * stream (Tracer follows each entry); a group the tracer cannot follow is run again sample by sample.
+   */
+  run(samples: readonly Sample[]): Promise<PreviewSummary> {
+    return this.exclusive(() => this.runNow(samples))
+  }
+
+  private async runNow(samples: readonly Sample[]): Promise<PreviewSummary> {
     const tracer = this.tracer
-    tracer.resetCounters()
     const n = samples.length
+    tracer.beginRun(n)
+    const started = now()
+    if (this.entryRouter !== null) {
+      for (const [tag, indices] of this.groups(samples)) {
+        if (indices.length > 1) {
+          await this.emitGroup(samples, tag, indices)
+          if (!tracer.failed) continue
+          tracer.rollbackGroup(indices)
+        }
+        for (const i of indices) await this.emitGroup(samples, tag, Int32Array.of(i))
+      }
+    }
     const outcome = new Uint8Array(n)
-    const target = new Int32Array(n).fill(-1)
+    const target = new Int32Array(n)
     const changed = new Uint8Array(n)
     const fanout: Record<number, number[]> = {}
     const totals = [0, 0, 0, 0, 0]
-    const outputs: (Uint8Array | null)[] = new Array(n).fill(null)
-    const started = now()
-    const router = this.entryRouter
-    for (let i = 0; i < n && router !== null; i++) {
-      const sample = samples[i]
-      tracer.begin(false)
-      try {
-        const result = router.emit({ tag: this.entryTag(sample.tag), entries: sample.entry, count: 1 })
-        if (result instanceof Promise) await result
-      } catch (error) {
-        tracer.log('error', `emit failed: ${error instanceof Error ? error.message : String(error)}`, {})
-      }
-      const o = tracer.outcome()
+    for (let i = 0; i < n; i++) {
+      const o = this.entryRouter === null ? { outcome: Outcome.Consumed, target: -1 } : tracer.outcome(i)
       outcome[i] = o.outcome
       target[i] = o.target
       totals[o.outcome]++
-      if (tracer.sinks.length > 1) fanout[i] = tracer.sinks.slice(1)
-      const delivered = tracer.delivered
-      if (delivered !== null) {
-        outputs[i] = delivered.entries
-        if (delivered.entries !== sample.entry && !sameBytes(delivered.entries, sample.entry)) changed[i] = 1
-      }
+      const extra = tracer.extraSinks.get(i)
+      if (extra) fanout[i] = extra
+      const delivered = tracer.delivered[i]
+      if (delivered !== null && tracer.pristine[i] === 0 && !sameBytes(delivered, samples[i].entry)) changed[i] = 1
     }
-    this.lastOutputs = outputs
-    if (router === null) {
-      outcome.fill(Outcome.Consumed)
-      totals[Outcome.Consumed] = n
-    }
+    this.lastOutputs = tracer.delivered
     const runMs = now() - started
     return {
       elements: this.draft.elements,
@@ -154,31 +157,87 @@ export class Previewer {
     }
   }
 
+  /** Sample indices by entry tag, in order of first appearance, in groups of at most GROUP_MAX. */
+  private groups(samples: readonly Sample[]): [string, Int32Array][] {
+    const byTag = new Map<string, number[]>()
+    const out: [string, Int32Array][] = []
+    samples.forEach((sample, i) => {
+      const tag = this.entryTag(sample.tag)
+      let list = byTag.get(tag)
+      if (list === undefined) byTag.set(tag, (list = []))
+      list.push(i)
+      if (list.length === GROUP_MAX) {
+        out.push([tag, Int32Array.from(list)])
+        byTag.set(tag, [])
+      }
+    })
+    for (const [tag, list] of byTag) if (list.length > 0) out.push([tag, Int32Array.from(list)])
+    return out
+  }
+
+  /** Emits samples `indices` (all with tag `tag`) as one stream into the entry router. */
+  private async emitGroup(samples: readonly Sample[], tag: string, indices: Int32Array, detail = false): Promise<void> {
+    let entries: Uint8Array
+    let ranges: Int32Array | null = null
+    if (indices.length === 1) entries = samples[indices[0]].entry
+    else {
+      let size = 0
+      for (const i of indices) size += samples[i].entry.length
+      entries = new Uint8Array(size)
+      ranges = new Int32Array(2 * indices.length)
+      let at = 0
+      indices.forEach((i, k) => {
+        entries.set(samples[i].entry, at)
+        ranges![2 * k] = at
+        at += samples[i].entry.length
+        ranges![2 * k + 1] = at
+      })
+    }
+    const stream: EventStream = { tag, entries, count: indices.length }
+    this.tracer.beginGroup(stream, indices, ranges, detail)
+    try {
+      const result = this.entryRouter!.emit(stream)
+      if (result instanceof Promise) await result
+    } catch (error) {
+      this.tracer.log('error', `emit failed: ${error instanceof Error ? error.message : String(error)}`, {})
+    }
+  }
+
   /** Runs sample `index` again, keeping and decoding every step. */
-  async details(samples: readonly Sample[], index: number): Promise<EventDetails> {
+  details(samples: readonly Sample[], index: number): Promise<EventDetails> {
+    return this.exclusive(() => this.detailsNow(samples, index))
+  }
+
+  /** Runs and detail runs share the tracer: one at a time. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work)
+    this.queue = next.catch(() => undefined)
+    return next
+  }
+
+  private queue: Promise<unknown> = Promise.resolve()
+
+  private async detailsNow(samples: readonly Sample[], index: number): Promise<EventDetails> {
     const sample = samples[index]
     const input = decodeStream(this.core, { tag: sample.tag, entries: sample.entry, count: 1 })[0]
     const tracer = this.tracer
-    tracer.begin(true)
     const tag = this.entryTag(sample.tag)
-    if (this.entryRouter !== null) {
-      try {
-        const result = this.entryRouter.emit({ tag, entries: sample.entry, count: 1 })
-        if (result instanceof Promise) await result
-      } catch (error) {
-        tracer.log('error', `emit failed: ${error instanceof Error ? error.message : String(error)}`, {})
-      }
-    }
+    // A detail run must not disturb the last run's results: run it in a scratch run of one sample.
+    const saved = this.saveRun()
+    tracer.beginRun(samples.length)
+    if (this.entryRouter !== null) await this.emitGroup(samples, tag, Int32Array.of(index), true)
+    const o = tracer.outcome(index)
+    const rawSteps = tracer.steps ?? []
+    this.restoreRun(saved)
     const steps: DetailStep[] = []
     let output: Record<string, unknown> | null = null
     let last: Record<string, unknown> = input.record
-    for (const raw of tracer.steps ?? []) {
+    for (const raw of rawSteps) {
       const step = this.decodeStep(raw, last)
       if (step.kind === 'filter' && step.record !== null) last = step.record
       if (step.kind === 'output' && !step.routing) output ??= step.record
       steps.push(step)
     }
-    const o = tracer.outcome()
     if (output === null && o.outcome === Outcome.Unmatched) output = last
     return {
       index,
@@ -190,6 +249,26 @@ export class Previewer {
       output,
       changes: output === null ? [] : diffRecords(input.record, output),
     }
+  }
+
+  private saveRun() {
+    const t = this.tracer
+    return {
+      counters: [t.eventsIn.slice(), t.eventsOut.slice(), t.routerIn.slice(), t.routerUnmatched.slice()],
+      perSample: {
+        sink: t.sink, droppedBy: t.droppedBy, unmatched: t.unmatched, consumedBy: t.consumedBy, errored: t.errored,
+        delivered: t.delivered, pristine: t.pristine, extraSinks: t.extraSinks,
+      },
+    }
+  }
+
+  private restoreRun(saved: ReturnType<Previewer['saveRun']>): void {
+    const t = this.tracer
+    t.eventsIn.set(saved.counters[0])
+    t.eventsOut.set(saved.counters[1])
+    t.routerIn.set(saved.counters[2])
+    t.routerUnmatched.set(saved.counters[3])
+    Object.assign(t, saved.perSample)
   }
 
   async dispose(): Promise<void> {
@@ -249,17 +328,17 @@ export class Previewer {
           if (cache.size > 4096) cache.clear()
           cache.set(stream.tag, route)
         }
-        tracer.enterRouter(index, stream.tag, route.filters, route.match, stream.count)
-        const leave = (match: number | null) => tracer.leaveRouter(index, stream.tag, match, stream.count)
+        const match = route.match
+        tracer.enterRouter(index, stream, route.filters, match)
         let result
         try {
           result = router.emit(stream)
         } catch (error) {
-          leave(-1)
+          tracer.leaveRouter(index, stream, -1)
           throw error
         }
-        if (result instanceof Promise) return result.finally(() => leave(route.match))
-        leave(route.match)
+        if (result instanceof Promise) return result.finally(() => tracer.leaveRouter(index, stream, match))
+        tracer.leaveRouter(index, stream, match)
         return result
       }
       agent.routers.set(name, traced)

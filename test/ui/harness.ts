@@ -1,0 +1,111 @@
+/**
+ * @module The designer's browser test harness: builds the UI with Vite's JS API into a temp dir,
+ * serves it through node-server/ui-api's createUiApi on 127.0.0.1 port 0 (with an apply recorder
+ * and a tap hub), and drives Debian's Chromium with playwright-core. Everything is torn down by
+ * `close()`.
+ */
+
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { serve, type ServerType } from '@hono/node-server'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { build } from 'vite'
+import { createTapHub, createUiApi, validateConfigText, type TapHub } from '../../node-server/ui-api/index.ts'
+import { loadCore } from '../../wasm/load-node.ts'
+
+export const ROOT = join(import.meta.dirname, '..', '..')
+export const RESULTS = join(ROOT, 'test-results')
+const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--no-pings', '--disable-domain-reliability',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+]
+export const TOKEN = 'designer-test-token'
+
+export interface Harness {
+  origin: string
+  browser: Browser
+  hub: TapHub
+  applied: string[]
+  /** A fresh context (empty storage) and page at /ui/, with page errors collected. */
+  open(path?: string): Promise<{ page: Page; context: BrowserContext; errors: string[] }>
+  close(): Promise<void>
+}
+
+export async function startHarness(): Promise<Harness> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`node scripts/ensure-chromium.mjs\` (npm test does it in pretest)`)
+  if (!existsSync(join(ROOT, 'wasm', 'build', 'core.wasm'))) throw new Error('wasm/build/core.wasm is missing: run npm run build:wasm')
+  const dist = await mkdtemp(join(tmpdir(), 'sluice-ui-'))
+  let server: ServerType | undefined
+  let browser: Browser | undefined
+  try {
+    await build({ configFile: join(ROOT, 'ui', 'vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } })
+    await mkdir(RESULTS, { recursive: true })
+    const hub = createTapHub(await loadCore())
+    const applied: string[] = []
+    let running = '<source>\n  @type forward\n</source>\n'
+    const app = createUiApi({
+      uiDist: dist,
+      token: TOKEN,
+      getConfigText: () => running,
+      applyConfig: async (text) => {
+        const result = await validateConfigText(text)
+        if (!result.ok) return { ok: false, errors: result.errors.map((e) => e.message) }
+        applied.push(text)
+        running = text
+        return { ok: true, errors: [] }
+      },
+      tap: hub,
+    })
+    const listening = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+    })
+    server = listening
+    const address = listening.address()
+    if (address === null || typeof address === 'string') throw new Error('no port')
+    const origin = `http://127.0.0.1:${address.port}`
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+    const b = browser
+    return {
+      origin,
+      browser: b,
+      hub,
+      applied,
+      async open(path = '/ui/') {
+        const context = await b.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })
+        const page = await context.newPage()
+        const errors: string[] = []
+        page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(`console.error: ${m.text()}`)
+        })
+        await page.goto(`${origin}${path}`)
+        await page.waitForSelector('[data-testid=preview-status][data-ready=true]', { state: 'attached', timeout: 30_000 })
+        return { page, context, errors }
+      },
+      async close() {
+        await b.close()
+        await new Promise<void>((resolve) => listening.close(() => resolve()))
+        await rm(dist, { recursive: true, force: true })
+      },
+    }
+  } catch (error) {
+    await browser?.close()
+    server?.close()
+    await rm(dist, { recursive: true, force: true })
+    throw error
+  }
+}
+
+/** Waits until the preview shows the result of the designer's latest change (and `events` samples). */
+export async function previewSettled(page: Page, events?: number): Promise<void> {
+  await page.waitForFunction((n) => {
+    const el = document.querySelector<HTMLElement>('[data-testid=preview-status]')
+    if (!el) return false
+    return el.dataset.seq === el.dataset.version && el.dataset.run !== '0' && (n === null || el.dataset.events === String(n))
+  }, events ?? null, { timeout: 30_000, polling: 20 })
+}
