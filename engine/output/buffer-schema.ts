@@ -22,11 +22,20 @@ export const BUFFER_TYPE_DEFAULTS = {
 } as const
 
 export const OVERFLOW_ACTIONS = ['throw_exception', 'block', 'drop_oldest_chunk'] as const
+/**
+ * sluice's delivery guarantee of an output (not in Fluentd): when an emit counts as accepted, i.e.
+ * when an input may ack. `none`: at once, whatever happens next (a full buffer or a failed store
+ * write drops the events, counted and logged); `buffered` (default, Fluentd's behaviour): once the
+ * events are in the buffer (memory, or written to the chunk file); `durable`: once the chunk file
+ * write is fsynced (file buffers only).
+ */
+export const DELIVERY_MODES = ['none', 'buffered', 'durable'] as const
 export const FLUSH_MODES = ['default', 'lazy', 'interval', 'immediate'] as const
 
 const BUFFER_PARAMS: readonly ParamSpec[] = [
   { name: '@type', type: 'enum', values: ['memory', 'file'], default: 'memory', description: 'Where chunks are kept: memory, or files under path (survive restarts).' },
   { name: 'path', type: 'string', default: null, description: 'File buffer: the directory of the chunk files (buffer.b<id>.log / buffer.q<id>.log).' },
+  { name: 'delivery', type: 'enum', values: DELIVERY_MODES, default: 'buffered', description: 'When an input may ack: none (at once; full buffer drops), buffered (once in the buffer), durable (once fsynced to the file buffer).' },
   { name: 'chunk_limit_size', type: 'size', default: null, description: 'Most bytes per chunk (8m memory, 256m file).' },
   { name: 'chunk_limit_records', type: 'integer', default: null, description: 'Most events per chunk.' },
   { name: 'total_limit_size', type: 'size', default: null, description: 'Most bytes staged + queued (512m memory, 64g file); then overflow_action.' },
@@ -107,11 +116,14 @@ export const secondarySection: SectionSpec = {
 export type BufferSectionConfig = Record<string, unknown>
 
 export type OverflowAction = (typeof OVERFLOW_ACTIONS)[number]
+export type DeliveryMode = (typeof DELIVERY_MODES)[number]
 
 /** A resolved buffer configuration: every default applied, times in seconds, sizes in bytes. */
 export interface BufferConfig {
   type: string
   path: string | null
+  /** When an emit counts as accepted (see DELIVERY_MODES). */
+  delivery: DeliveryMode
   chunkKeys: ChunkKeys
   chunkLimitSize: number
   chunkLimitRecords: number | null
@@ -210,6 +222,15 @@ export function resolveBufferConfig(section: BufferSectionConfig | undefined, de
   const retryMaxTimes = get<number | null>('retry_max_times')
   if (retryMaxTimes !== null && retryMaxTimes < 0) fail('retry_max_times must not be negative')
 
+  const delivery = get<DeliveryMode>('delivery')
+  const overflowAction = get<OverflowAction>('overflow_action')
+  if (delivery === 'durable' && type !== 'file') {
+    fail(`delivery durable needs a file buffer (<buffer> @type file): a ${type} buffer cannot be fsynced`)
+  }
+  if (delivery === 'none' && overflowAction === 'block') {
+    fail('delivery none never makes an input wait: overflow_action block contradicts it (use throw_exception or drop_oldest_chunk, which drop at the limit)')
+  }
+
   const writtenShutdown = get<boolean | null>('flush_at_shutdown')
   if (writtenShutdown === false && type !== 'file') {
     warnings.push("'flush_at_shutdown' is false, and buffer plugin 'memory' is not persistent buffer: buffered data is lost at shutdown")
@@ -219,6 +240,7 @@ export function resolveBufferConfig(section: BufferSectionConfig | undefined, de
     config: {
       type,
       path: get<string | null>('path'),
+      delivery,
       chunkKeys,
       chunkLimitSize,
       chunkLimitRecords,
@@ -236,7 +258,7 @@ export function resolveBufferConfig(section: BufferSectionConfig | undefined, de
       timekeyWait: get<number>('timekey_wait'),
       timekeyUseUtc,
       timekeyZone,
-      overflowAction: get<OverflowAction>('overflow_action'),
+      overflowAction,
       retryType: get<BufferConfig['retryType']>('retry_type'),
       retryWait,
       retryExponentialBackoffBase: get<number>('retry_exponential_backoff_base'),

@@ -26,6 +26,8 @@ export interface BufferChunk {
   count: number
   state: ChunkState
   modifiedAt: number
+  /** Consecutive rollbacks written again without a retry step (see RollbackError). */
+  rollbacks?: number
 }
 
 export interface BufferLimits {

@@ -13,6 +13,7 @@ import { Buffer } from './buffer.ts'
 import type { BufferConfig } from './buffer-schema.ts'
 import { chunkIdHex, type Chunk, type ChunkWriter } from './chunk.ts'
 import { Chunker } from './chunking.ts'
+import { blockingRefused } from './backpressure.ts'
 import { BufferOverflowError, BufferShutdownError, rateLimited } from './errors.ts'
 import { Flusher, type SecondaryTarget } from './flusher.ts'
 import { createMemoryStore } from './memory-store.ts'
@@ -63,6 +64,7 @@ function storeFor(ctx: PluginContext, config: BufferConfig, options: BufferedOut
   if (factory === undefined) throw new Error(`<buffer> @type ${config.type} is not available on this runtime (only memory is)`)
   return factory(config.type, {
     core: ctx.core, log: ctx.log, pluginId: ctx.id, path: config.path, defaultPath: options.defaultPath ?? null, now: () => ctx.now(),
+    durable: config.delivery === 'durable',
   })
 }
 
@@ -152,6 +154,17 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
     return new BufferOverflowError(`buffer space has too many data (${total} bytes of total_limit_size ${config.totalLimitSize})`)
   }
 
+  const fireAndForget = config.delivery === 'none'
+
+  /** delivery none at the limit: the new events are dropped (the input has acked them already). */
+  const dropNew = (stream: EventStream): void => {
+    m.dropped += stream.count
+    const n = overflowLog()
+    if (n !== null) {
+      ctx.log.warn('Buffer is full; dropped new events (delivery none).', { tag: stream.tag, events: stream.count, total_limit_size: config.totalLimitSize, count: n })
+    }
+  }
+
   const emit = (stream: EventStream): Promise<void> | void => {
     if (closed) throw new Error(`output ${ctx.id} is shut down`)
     m.emits++
@@ -161,11 +174,15 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
     if (blocked.length > 0 || !buffer.storable()) {
       switch (config.overflowAction) {
         case 'throw_exception':
+          if (fireAndForget) return dropNew(stream)
           throw overflow()
         case 'drop_oldest_chunk': {
           while (!buffer.storable()) {
             const dropped = buffer.dropOldest()
-            if (dropped === undefined) throw overflow()
+            if (dropped === undefined) {
+              if (fireAndForget) return dropNew(stream)
+              throw overflow()
+            }
             m.dropped += dropped.count
             ctx.log.warn('Dropping the oldest chunk to make space after buffer overflow.', { chunk_id: chunkIdHex(dropped.stored.id), records: dropped.count })
           }
@@ -173,13 +190,24 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
         }
         case 'block': {
           if (stopping) throw new BufferShutdownError(`output ${ctx.id} is stopping; the buffer is full`)
+          // An input that cannot hold its peer (in_http) gets the overflow at once: 503 + Retry-After.
+          if (blockingRefused()) throw overflow()
           const n = overflowLog()
           if (n !== null) ctx.log.warn('Buffer is full; emits wait for space (overflow_action block).', { total_limit_size: config.totalLimitSize, count: n })
           return new Promise<void>((resolve, reject) => blocked.push({ stream, resolve, reject }))
         }
       }
     }
-    return write(stream)
+    const result = write(stream)
+    if (fireAndForget && result instanceof Promise) {
+      // Accepted already: a failed store write loses these events; say so once per failure.
+      result.catch((error: unknown) => {
+        m.dropped += stream.count
+        ctx.log.error('The buffer store failed; events accepted with delivery none are lost.', { tag: stream.tag, events: stream.count, error: String(error) })
+      })
+      return
+    }
+    return result
   }
 
   /** Enqueues the staged chunks whose time has come (flush_interval, or timekey + timekey_wait). */

@@ -24,9 +24,24 @@ export interface Chunk extends ChunkMetadata {
   readonly createdAt: number
 }
 
-/** What an output does with a chunk. Resolves only once the destination confirmed it. */
+/** What the buffer hands a writer with each write. */
+export interface WriteContext {
+  /**
+   * Aborted when the buffer gives up on this write (delayed_commit_timeout, shutdown): the chunk
+   * is rolled back and will be written again, so the writer must stop sending it (close its
+   * connection, try no further destination) and settle soon.
+   */
+  readonly signal: AbortSignal
+}
+
+/**
+ * What an output does with a chunk. Resolves only once the destination confirmed it; rejects when
+ * it did not (the chunk goes back to the queue). An error with `rollback: true` (see
+ * errors.ts `RollbackError`) says the chunk was sent but not confirmed and another destination may
+ * take it at once: the buffer writes it again without counting a retry step.
+ */
 export interface ChunkWriter {
-  write(chunk: Chunk): Promise<void>
+  write(chunk: Chunk, context?: WriteContext): Promise<void>
 }
 
 export function newChunkId(nowMs: number = Date.now(), random: (bytes: Uint8Array) => void = fillRandom): Uint8Array {

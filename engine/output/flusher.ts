@@ -4,14 +4,16 @@
  * only when its write resolved; a failed write puts it back at the head of the queue and advances
  * the output's retry state. When the budget is spent, or for an UnrecoverableError, chunks go to
  * the `<secondary>`, else to the store's backup — one log line per chunk, never silently away
- * (unlike Fluentd's "dropping all chunks in the buffer queue", §8 item 7).
+ * (unlike Fluentd's "dropping all chunks in the buffer queue", §8 item 7). A RollbackError (sent,
+ * not confirmed) writes the chunk again at once without a retry step; a write that outlives
+ * delayed_commit_timeout has its AbortSignal aborted before the chunk is taken back.
  */
 
 import type { PluginContext } from '../plugin.ts'
 import type { Buffer, BufferChunk } from './buffer.ts'
 import type { BufferConfig } from './buffer-schema.ts'
 import { chunkIdHex, type Chunk, type ChunkWriter } from './chunk.ts'
-import { isUnrecoverable } from './errors.ts'
+import { isRollback, isUnrecoverable, MAX_FREE_ROLLBACKS } from './errors.ts'
 import { RetryState } from './retry-state.ts'
 import type { BufferStore } from './store.ts'
 
@@ -113,8 +115,10 @@ export class Flusher {
       return { ok: false, error }
     }
     m.writes++
+    const controller = new AbortController()
     try {
-      await this.withTimeout(useSecondary ? this.secondary!.write(data) : Promise.resolve().then(() => this.writer.write(data)))
+      const context = { signal: controller.signal }
+      await this.withTimeout(useSecondary ? this.secondary!.write(data) : Promise.resolve().then(() => this.writer.write(data, context)), controller)
     } catch (error) {
       if (isUnrecoverable(error)) {
         await this.unrecoverable(chunk, data, error, useSecondary)
@@ -122,6 +126,16 @@ export class Flusher {
       }
       this.buffer.takeback(chunk)
       m.rollbacks++
+      const rollbacks = chunk.rollbacks ?? 0
+      if (isRollback(error) && rollbacks < MAX_FREE_ROLLBACKS) {
+        // Sent but not confirmed; the writer set that destination aside: again at once, no retry step.
+        chunk.rollbacks = rollbacks + 1
+        this.ctx.log.warn('Rolled back a chunk that was not confirmed; writing it again at once.', {
+          chunk_id: chunkIdHex(chunk.stored.id), rollbacks: chunk.rollbacks, error: String(error),
+        })
+        return { ok: false, error }
+      }
+      chunk.rollbacks = 0
       this.failed(chunk, error, useSecondary)
       return { ok: false, error }
     }
@@ -142,11 +156,16 @@ export class Flusher {
     this.onSpace()
   }
 
-  private withTimeout(write: Promise<void>): Promise<void> {
+  /** Bounds a write by delayed_commit_timeout; on timeout the writer's signal is aborted (it must stop sending). */
+  private withTimeout(write: Promise<void>, controller?: AbortController): Promise<void> {
     const seconds = this.config.delayedCommitTimeout
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the write did not finish within delayed_commit_timeout (${seconds}s)`)), seconds * 1000)
+      timer = setTimeout(() => {
+        const error = new Error(`the write did not finish within delayed_commit_timeout (${seconds}s)`)
+        controller?.abort(error)
+        reject(error)
+      }, seconds * 1000)
     })
     return Promise.race([write, timeout]).finally(() => clearTimeout(timer))
   }

@@ -67,6 +67,11 @@ export interface BufferStoreOptions {
   defaultPath?: string | null
   /** Clock (ms since the epoch). */
   now(): number
+  /**
+   * `<buffer> delivery durable`: an append resolves only once its bytes are on stable storage
+   * (fsync), and new chunk files are made durable with their directory entries.
+   */
+  durable?: boolean
 }
 
 /** Writes an undeliverable chunk somewhere durable; returns where (node: `<root>/backup/<id>/<chunk>.log`). */

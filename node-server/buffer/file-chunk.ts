@@ -3,10 +3,15 @@
  * O_APPEND writes, one writev per emit), renamed to `buffer.q<id>.log` when enqueued, with its
  * `.meta` sidecar. Operations on a chunk run one after the other (a promise chain), so an append
  * is durable (written to the file) when its promise resolves, and a failed append is cut off again
- * (ftruncate to the last good size) before the next operation runs.
+ * (ftruncate to the last good size) before the next operation runs. With `durable` (`<buffer>
+ * delivery durable`) an append resolves only after an fdatasync that covers it: appends that
+ * complete while a sync is pending share it (group commit); a failed sync cuts the file back to
+ * the last synced size and fails every append it covered. A new chunk's `.meta` is fsynced before
+ * its rename and the directory after the data file is created.
  */
 
 import { open, readFile, rename, truncate, unlink, writeFile, type FileHandle } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import type { ChunkMetadata } from '../../engine/output/chunk.ts'
 import { chunkIdHex } from '../../engine/output/chunk.ts'
 import type { StoreChunk } from '../../engine/output/store.ts'
@@ -22,6 +27,11 @@ export class FileChunk implements StoreChunk {
   state: 'b' | 'q'
   private created = false
   private meta: ChunkMeta
+  /** Bytes written since the last fdatasync (durable). */
+  private dirty = false
+  private synced = { size: 0, count: 0 }
+  /** The sync queued at the chain's tail: appends that complete before it runs share it. */
+  private pendingSync: Promise<void> | null = null
 
   constructor(
     private readonly layout: Layout,
@@ -30,6 +40,7 @@ export class FileChunk implements StoreChunk {
     readonly createdAt: number,
     private readonly now: () => number,
     resumed?: { state: 'b' | 'q'; size: number; count: number; meta: ChunkMeta },
+    private readonly durable = false,
   ) {
     this.hexId = chunkIdHex(id)
     this.state = resumed?.state ?? 'b'
@@ -38,6 +49,7 @@ export class FileChunk implements StoreChunk {
       this.created = true
       this.size = resumed.size
       this.count = resumed.count
+      this.synced = { size: resumed.size, count: resumed.count }
     }
   }
 
@@ -59,21 +71,73 @@ export class FileChunk implements StoreChunk {
   private async writeMeta(): Promise<void> {
     this.meta.modified = this.now()
     const tmp = this.metaPath + '.tmp'
-    await writeFile(tmp, encodeMeta(this.meta))
+    if (this.durable) {
+      const h = await open(tmp, 'w')
+      try {
+        await h.writeFile(encodeMeta(this.meta))
+        await h.datasync()
+      } finally {
+        await h.close()
+      }
+    } else {
+      await writeFile(tmp, encodeMeta(this.meta))
+    }
     await rename(tmp, this.metaPath)
   }
 
   private async ensureOpen(): Promise<FileHandle> {
     if (this.handle !== null) return this.handle
-    if (!this.created) {
+    const creating = !this.created
+    if (creating) {
       await this.writeMeta()
       this.created = true
     }
     this.handle = await open(this.path, 'a')
+    // The new names (data file, .meta) must survive a power loss too: sync the directory once.
+    if (creating && this.durable) await syncDirectory(dirname(this.path))
     return this.handle
   }
 
   append(parts: readonly Uint8Array[], bytes: number, count: number): Promise<void> {
+    const written = this.writeEntries(parts, bytes, count)
+    return this.durable ? written.then(() => this.syncSoon()) : written
+  }
+
+  /** One fdatasync at the chain's tail for every append written before it runs. */
+  private syncSoon(): Promise<void> {
+    this.pendingSync ??= this.run(async () => {
+      this.pendingSync = null
+      await this.syncData()
+    })
+    return this.pendingSync
+  }
+
+  private async syncData(): Promise<void> {
+    if (!this.dirty || !this.created) return
+    try {
+      if (this.handle !== null) await this.handle.datasync()
+      else {
+        // The handle was closed meanwhile (enqueued): any descriptor of the file syncs its data.
+        const h = await open(this.path, 'r')
+        try {
+          await h.datasync()
+        } finally {
+          await h.close()
+        }
+      }
+    } catch (error) {
+      // Unknown what reached the disk: cut back to what is known synced; the covered appends fail.
+      await truncate(this.path, this.synced.size).catch(() => {})
+      this.size = this.synced.size
+      this.count = this.synced.count
+      this.dirty = false
+      throw error
+    }
+    this.dirty = false
+    this.synced = { size: this.size, count: this.count }
+  }
+
+  private writeEntries(parts: readonly Uint8Array[], bytes: number, count: number): Promise<void> {
     return this.run(async () => {
       const handle = await this.ensureOpen()
       try {
@@ -99,6 +163,7 @@ export class FileChunk implements StoreChunk {
       }
       this.size += bytes
       this.count += count
+      this.dirty = true
     })
   }
 
@@ -156,6 +221,16 @@ export class FileChunk implements StoreChunk {
     const h = this.handle
     this.handle = null
     await h?.close()
+  }
+}
+
+/** fsync of a directory: makes the names created or renamed in it durable. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const h = await open(dir, 'r')
+  try {
+    await h.sync()
+  } finally {
+    await h.close()
   }
 }
 

@@ -5,10 +5,10 @@
  * undeliverable chunks land in backup/<plugin_id>/<chunk_id>.log.
  */
 
-import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
+import { mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { loadCore } from '../../wasm/load-node.ts'
 import type { Core } from '../../wasm/core.ts'
 import { decodeStream, streamFromEvents } from '../../engine/event-stream.ts'
@@ -41,7 +41,7 @@ async function fileOutput(buffer: Record<string, unknown> = {}) {
   const t = testContext(core, { id: 'out_test' })
   const writer = new RecordingWriter()
   const config = resolveBufferConfig({ '@type': 'file', path: dir, flush_interval: 3600, flush_thread_interval: 0.01, retry_randomize: false, delayed_commit_timeout: 1, ...buffer }).config
-  const store = createFileStore({ core, log: t.ctx.log, pluginId: t.ctx.id, path: dir, now: t.ctx.now })
+  const store = createFileStore({ core, log: t.ctx.log, pluginId: t.ctx.id, path: dir, now: t.ctx.now, durable: config.delivery === 'durable' })
   const out = createBufferedOutput(t.ctx, { buffer: config, writer, store })
   running.push(out)
   await out.start!()
@@ -155,5 +155,64 @@ describe('file buffer store', () => {
     const t = testContext(core)
     const store = createFileStore({ core, log: t.ctx.log, pluginId: 'x', path: dir, now: Date.now })
     await expect(store.resume()).rejects.toThrow(/already uses the buffer path/)
+  })
+})
+
+describe('file buffer store: delivery durable', () => {
+  /** Counts fdatasync/fsync calls on every FileHandle (the class is not exported: take it from an instance). */
+  async function syncSpies() {
+    const h = await open(join(dir, 'probe'), 'w')
+    const proto = Object.getPrototypeOf(h) as { datasync(): Promise<void>; sync(): Promise<void> }
+    await h.close()
+    const datasync = vi.spyOn(proto, 'datasync')
+    const sync = vi.spyOn(proto, 'sync')
+    return { datasync, sync, restore: () => { datasync.mockRestore(); sync.mockRestore() } }
+  }
+
+  it('resolves an emit only after an fdatasync that covers it; concurrent emits share syncs', async () => {
+    const spies = await syncSpies()
+    try {
+      const { out } = await fileOutput({ delivery: 'durable' })
+      await out.emit(ev(0, 1))
+      expect(spies.datasync).toHaveBeenCalled()
+      expect(spies.sync).toHaveBeenCalled() // the new chunk's directory entry
+      const before = spies.datasync.mock.calls.length
+      await Promise.all(Array.from({ length: 40 }, (_, i) => out.emit(ev(1 + i, 1))))
+      const syncs = spies.datasync.mock.calls.length - before
+      expect(syncs).toBeGreaterThanOrEqual(1)
+      expect(syncs).toBeLessThan(40)
+    } finally {
+      spies.restore()
+    }
+  })
+
+  it('does not fsync with the default delivery (buffered)', async () => {
+    const spies = await syncSpies()
+    try {
+      const { out } = await fileOutput()
+      await out.emit(ev(0, 3))
+      expect(spies.datasync).not.toHaveBeenCalled()
+    } finally {
+      spies.restore()
+    }
+  })
+
+  it('a failed fsync fails the emits it covered and cuts the file back; later emits go on', async () => {
+    const spies = await syncSpies()
+    try {
+      const { out, writer } = await fileOutput({ delivery: 'durable' })
+      await out.emit(ev(0, 2))
+      spies.datasync.mockImplementationOnce(() => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })))
+      await expect(out.emit(ev(2, 3))).rejects.toThrow(/EIO/)
+      await out.emit(ev(5, 1))
+      await out.flushAll()
+      expect(numbers(writer.chunks)).toEqual([0, 1, 5])
+    } finally {
+      spies.restore()
+    }
+  })
+
+  it('refuses delivery durable on a memory buffer at config time', () => {
+    expect(() => resolveBufferConfig({ delivery: 'durable' })).toThrow(/delivery durable needs a file buffer/)
   })
 })

@@ -5,6 +5,8 @@
  * complete entries (the original file is copied to `corrupt/` first); a chunk without a readable
  * `.meta`, or with no complete entry, is moved to `corrupt/`; each with one log line, and startup
  * goes on. Undeliverable chunks are moved to `<root_dir or buffer dir>/backup/<plugin_id>/<chunk_id>.log`.
+ * With `durable` (`<buffer> delivery durable`) appends resolve after fdatasync (file-chunk.ts). A
+ * `.meta` left without its chunk file (a kill between the two unlinks of a purge) is removed.
  */
 
 import { copyFile, mkdir, readdir, readFile, rename, stat, truncate, unlink } from 'node:fs/promises'
@@ -50,6 +52,7 @@ export async function moveFile(from: string, to: string): Promise<void> {
  */
 export function createFileStore(options: FileStoreOptions): BufferStore {
   const { core, log, pluginId, now } = options
+  const durable = options.durable === true
   let path = options.path
   if (path === null || path === '') {
     if (options.rootDir) path = join(options.rootDir, safeId(pluginId), 'buffer')
@@ -76,7 +79,7 @@ export function createFileStore(options: FileStoreOptions): BufferStore {
       if (inUse.has(key)) throw new Error(`another running output already uses the buffer path ${path}: stop it first`)
       inUse.add(key)
       await mkdir(layout.dir, { recursive: true })
-      const resumed = await resumeDir(layout, core, log, corruptDir, now)
+      const resumed = await resumeDir(layout, core, log, corruptDir, now, durable)
       for (const r of resumed) track(r.chunk as FileChunk)
       const staged = resumed.filter((r) => r.state === 'staged').length
       if (resumed.length > 0) {
@@ -87,7 +90,7 @@ export function createFileStore(options: FileStoreOptions): BufferStore {
       return resumed
     },
     create(metadata: ChunkMetadata, id: Uint8Array, createdAt: number): StoreChunk {
-      return track(new FileChunk(layout, metadata, id, createdAt, now))
+      return track(new FileChunk(layout, metadata, id, createdAt, now, undefined, durable))
     },
     async backup(chunk, _count) {
       const file = chunk as FileChunk
@@ -107,7 +110,7 @@ export function createFileStore(options: FileStoreOptions): BufferStore {
   }
 }
 
-async function resumeDir(layout: Layout, core: Core, log: Logger, corruptDir: string, now: () => number): Promise<ResumedChunk[]> {
+async function resumeDir(layout: Layout, core: Core, log: Logger, corruptDir: string, now: () => number, durable: boolean): Promise<ResumedChunk[]> {
   const names = await readdir(layout.dir)
   const out: ResumedChunk[] = []
   const moveAside = async (files: string[], reason: string, id: string) => {
@@ -123,6 +126,7 @@ async function resumeDir(layout: Layout, core: Core, log: Logger, corruptDir: st
     const parsed = layout.parse(name)
     if (parsed === null) {
       if (name.endsWith('.meta.tmp')) await unlink(join(layout.dir, name)).catch(() => {})
+      else if (name.endsWith('.meta')) await removeOrphanMeta(layout, names, name)
       continue
     }
     const { state, id } = parsed
@@ -166,11 +170,20 @@ async function resumeDir(layout: Layout, core: Core, log: Logger, corruptDir: st
       }
       if (metaPath !== dataPath + '.meta') await rename(metaPath!, dataPath + '.meta')
       const metadata: ChunkMetadata = { tag: meta.tag, timekey: meta.timekey, variables: meta.variables }
-      const chunk = new FileChunk(layout, metadata, hexToBytes(id), meta.created, now, { state, size, count, meta })
+      const chunk = new FileChunk(layout, metadata, hexToBytes(id), meta.created, now, { state, size, count, meta }, durable)
       out.push({ chunk, state: state === 'b' ? 'staged' : 'queued', bytes: size, count, modifiedAt: Math.max(meta.modified, info.mtimeMs) })
     } catch (error) {
       log.error('Cannot resume a buffer chunk; leaving it in place.', { chunk_id: id, path: dataPath, error: String(error) })
     }
   }
   return out
+}
+
+/** A `.meta` whose chunk file is gone (the process died between the two unlinks of a purge). */
+async function removeOrphanMeta(layout: Layout, names: readonly string[], name: string): Promise<void> {
+  const parsed = layout.parse(name.slice(0, -'.meta'.length))
+  if (parsed === null) return
+  const data = ['b', 'q'].map((state) => layout.file(state as 'b' | 'q', parsed.id).slice(layout.dir.length + 1))
+  if (data.some((d) => names.includes(d))) return
+  await unlink(join(layout.dir, name)).catch(() => {})
 }

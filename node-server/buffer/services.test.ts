@@ -1,7 +1,7 @@
 /**
  * @module The Node buffer services through AgentOptions.services: `<buffer @type file>` without a
  * path goes to `<root_dir>/<plugin_id>/buffer/`, and a memory buffer's undeliverable chunk to
- * `<root_dir>/backup/<plugin_id>/<chunk_id>.log`.
+ * `<root_dir>/backup/<plugin_id>/<chunk_id>.log` with its `.meta`.
  */
 
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
@@ -58,8 +58,12 @@ describe('nodeBufferServices', () => {
     const a = await start('<match **>\n  @type null\n  @id sink\n  never_flush true\n  <buffer>\n    flush_mode immediate\n    retry_max_times 0\n  </buffer>\n</match>\n')
     a.root.emit(stream)
     await waitUntil(() => logs.some((l) => l.message.startsWith('Undeliverable chunk moved to')), 'the backup')
-    const [file] = await readdir(join(root, 'backup', 'sink'))
+    const files = (await readdir(join(root, 'backup', 'sink'))).sort()
+    expect(files).toHaveLength(2)
+    const [file, meta] = files
     expect(file).toMatch(/^[0-9a-f]{32}\.log$/)
+    expect(meta).toBe(file + '.meta')
     expect(new Uint8Array(await readFile(join(root, 'backup', 'sink', file)))).toEqual(stream.entries)
+    expect(JSON.parse(await readFile(join(root, 'backup', 'sink', meta), 'utf8'))).toMatchObject({ tag: 't', count: 1, size: stream.entries.length, state: 'queued' })
   })
 })
