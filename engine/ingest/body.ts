@@ -5,6 +5,8 @@
  * the body limit; this cap bounds what a small compressed body can expand into.
  */
 
+import { inflateMembers } from './gzip-members.ts'
+
 export class BodyError extends Error {
   constructor(message: string, readonly status: 400 | 413 = 400) {
     super(message)
@@ -20,7 +22,13 @@ export async function decodeContentEncoding(body: Uint8Array, encoding: string |
   }
   if (body.length === 0) return body
   const format: CompressionFormat = coding === 'deflate' ? (isZlibHeader(body) ? 'deflate' : 'deflate-raw') : 'gzip'
-  return inflate(body, format, cap)
+  try {
+    return await inflate(body, format, cap)
+  } catch (error) {
+    // workerd inflates one gzip member and refuses the rest (Node reads them all): split them.
+    if (format !== 'gzip' || !(error instanceof BodyError) || !/trailing bytes/i.test(error.message)) throw error
+    return inflateMembers(body, cap, (member, rest) => inflate(member, 'gzip', rest))
+  }
 }
 
 /** A zlib stream starts with CMF/FLG: method 8 and a header checksum divisible by 31. */
