@@ -1,13 +1,14 @@
 /**
  * @module in_http (`@type http`): Fluentd's HTTP input. The request handling is the runtime-neutral
  * ingest app (engine/ingest, shared with the Workers edge); this plugin serves it on node:http and
- * feeds the agent's router. Each answer waits for the router's emit, so a blocked buffer holds the
- * client (backpressure) and a full one answers 503.
+ * feeds the agent's router. Each answer waits for the router's emit (a file buffer write); a full
+ * buffer answers 503 + Retry-After, with overflow_action block too (the emit runs withoutBlocking).
  */
 
 import type { AddressInfo } from 'node:net'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { createIngestApp } from '../../../engine/ingest/app.ts'
+import { withoutBlocking } from '../../../engine/output/backpressure.ts'
 import { ingestOptionsFromConfig } from '../../../engine/ingest/schema.ts'
 import type { InputPlugin, PluginSpec } from '../../../engine/plugin.ts'
 import { inHttpSchema, type InHttpConfig } from './config.ts'
@@ -27,7 +28,8 @@ export const inHttp: PluginSpec<'input', InHttpConfig> = {
   create(ctx, config): InHttpPlugin {
     const app = createIngestApp({
       ...ingestOptionsFromConfig(config),
-      emit: (stream) => ctx.router.emit(stream),
+      // A full buffer with overflow_action block answers 503 + Retry-After at once (no held request).
+      emit: (stream) => withoutBlocking(() => ctx.router.emit(stream)),
       now: ctx.now,
       log: ctx.log,
       metrics: ctx.metrics,
