@@ -184,6 +184,7 @@ class DraftBuilder {
       }
     }
     const draft = this.clone(element, id)
+    row.mode = 'real'
     this.loc(draft, path)
     this.drafts.set(path, draft)
     if (!isFilter && ROUTING_OUTPUTS.includes(type)) {

@@ -145,6 +145,7 @@ describe('previewConfig', () => {
     expect(summary.outcome[0]).toBe(Outcome.Delivered)
     const stores = summary.elements.filter((e) => e.kind === 'store').map((e) => e.index)
     expect(stores).toHaveLength(2)
+    expect(summary.elements.map((e) => e.mode)).toEqual(['real', 'sink', 'sink'])
     expect(summary.target[0]).toBe(stores[0])
     expect(summary.fanout[0]).toEqual([stores[1]])
     expect(destinationOf(summary, 1)).toBe('<store> @type stdout + <store> @type file')

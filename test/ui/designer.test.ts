@@ -180,6 +180,57 @@ describe('the route designer in Chromium', () => {
     expect(errors).toEqual([])
   })
 
+  it('reorders rules by dragging, routes into a new label with relabel, and round-trips the JSON model', async () => {
+    const { page, errors } = await h.open()
+    await page.click('[data-testid=tab-text]')
+    await page.fill('[data-testid=conf-textarea]', [
+      '<match app.a>', '  @type stdout', '</match>', '',
+      '<match app.**>', '  @type stdout', '</match>', '',
+      '<match app.b>', '  @type null', '</match>', '',
+    ].join('\n'))
+    await page.fill('[data-testid=samples-text]', '{"tag":"app.a","record":{"n":1}}\n{"tag":"app.b","record":{"n":2}}')
+    await previewSettled(page, 2)
+    await expect.poll(() => dests(page)).toEqual(['match app.a · stdout', 'match app.** · stdout'])
+    await page.click('[data-testid=tab-routes]')
+    expect(await page.locator('[data-testid=route-row][data-path="2"] [data-testid=row-problem]').count()).toBe(1)
+
+    // Drag <match app.b> above <match app.**>: first match wins, so app.b now goes to its own match.
+    await page.dragAndDrop('[data-testid=route-row][data-path="2"]', '[data-testid=route-row][data-path="1"]', { targetPosition: { x: 40, y: 4 } })
+    await previewSettled(page, 2)
+    expect(await page.locator('[data-testid=route-row] .pattern').allTextContents()).toEqual(['app.a', 'app.b', 'app.**'])
+    await expect.poll(() => dests(page)).toEqual(['match app.a · stdout', 'match app.b · null'])
+    expect(await page.locator('[data-testid=row-problem]').count()).toBe(0)
+
+    // A new label, and app.a relabelled into it.
+    await page.click('[data-testid=add-label]')
+    await expect.poll(() => page.locator('[data-testid="group-label:3"]').count()).toBe(1)
+    await page.click('[data-testid=route-row][data-path="0"]')
+    await page.selectOption('[data-testid=type-select]', 'relabel')
+    await page.selectOption('#res-label', '@LABEL1')
+    await previewSettled(page, 2)
+    await expect.poll(() => dests(page)).toEqual(['match ** · stdout in @LABEL1', 'match app.b · null'])
+    await page.click('[data-testid=event-row][data-index="0"]')
+    await expect.poll(() => page.locator('[data-testid=trace-step][data-kind=router]').count()).toBe(2)
+    await page.click('[data-testid=tab-graph]')
+    expect(await page.locator('[data-testid=graph-node][data-kind=router][data-hot=true]').count()).toBe(2)
+    await shot(page, 'label')
+
+    // Export the canonical JSON model, start over, import it back.
+    await page.click('[data-testid=tab-text]')
+    const text = await page.locator('[data-testid=conf-textarea]').inputValue()
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')])
+    const file = join(tmp, 'fluent.json')
+    await download.saveAs(file)
+    const json = JSON.parse(await readFile(file, 'utf8')) as { version: number; root: { elements: { name: string }[] } }
+    expect(json.version).toBe(1)
+    expect(json.root.elements.map((e) => e.name)).toEqual(['match', 'match', 'match', 'label'])
+    await page.click('[data-testid=new-config]')
+    await expect.poll(() => page.locator('[data-testid=conf-textarea]').inputValue()).toBe('')
+    await page.setInputFiles('[data-testid=import-file]', file)
+    await expect.poll(() => page.locator('[data-testid=conf-textarea]').inputValue()).toBe(text)
+    expect(errors).toEqual([])
+  })
+
   it('shares the config in the link fragment, and the samples only after the warning', async () => {
     const { page, context } = await h.open()
     await page.fill('[data-testid=samples-text]', SAMPLES)
@@ -253,15 +304,23 @@ describe('the route designer in Chromium', () => {
       const area = document.querySelector<HTMLTextAreaElement>('[data-testid=conf-textarea]')!
       const status = document.querySelector<HTMLElement>('[data-testid=preview-status]')!
       const out: { total: number; worker: number; run: number }[] = []
-      for (let k = 0; k < 6; k++) {
+      for (let k = 0; k < 8; k++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
         const started = performance.now()
         const version = Number(status.dataset.version) + 1
         area.value = area.value.replace(k % 2 === 0 ? 'pattern /^debug$/' : 'pattern /^debux$/', k % 2 === 0 ? 'pattern /^debux$/' : 'pattern /^debug$/')
         area.dispatchEvent(new Event('input', { bubbles: true }))
+        // The result is in when the status element shows this change's sequence number…
         await new Promise<void>((resolve) => {
-          const poll = () => (Number(status.dataset.seq) >= version ? resolve() : requestAnimationFrame(poll))
-          poll()
+          const observer = new MutationObserver(() => {
+            if (Number(status.dataset.seq) < version) return
+            observer.disconnect()
+            resolve()
+          })
+          observer.observe(status, { attributes: true })
         })
+        // …and on screen after the next frame.
+        await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
         out.push({ total: performance.now() - started, worker: Number(status.dataset.workerMs), run: Number(status.dataset.runMs) })
       }
       return out

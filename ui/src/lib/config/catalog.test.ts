@@ -61,3 +61,10 @@ describe('catalog', () => {
     expect(offenders).toEqual([])
   })
 })
+
+describe('plugins whose schema cannot be imported', () => {
+  it('knows monitor_agent by name, with free-form params', () => {
+    const entry = catalog.find((e) => e.kind === 'input' && e.name === 'monitor_agent')
+    expect(entry?.schema.additionalParams).toBe(true)
+  })
+})

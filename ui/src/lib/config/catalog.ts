@@ -28,6 +28,18 @@ const DESCRIPTIONS: Record<string, string> = {
   'output:null': 'Drops events (counts them).',
 }
 
+/**
+ * Plugins the daemon has whose schema cannot be imported here (its module imports node:*): known by
+ * name so configs using them are not "unknown", with free-form params (the daemon checks them).
+ */
+const NOT_IMPORTABLE: CatalogEntry[] = [{
+  kind: 'input',
+  name: 'monitor_agent',
+  description: "Serves sluice's monitoring API (Fluentd's monitor_agent). Its schema lives in node-server/ops/api/monitor-agent.ts, which imports node:net, so the designer does not check its params.",
+  schema: { params: [], additionalParams: true },
+  origin: 'node-server/ops/api/monitor-agent.ts',
+}]
+
 /** `in_forward` → input `forward`; `out_http` → output `http`; `filter_grep` → filter `grep`. */
 export function pluginOfFolder(folder: string): { kind: PluginKind; name: string } | null {
   const m = /^(in|out|filter)_(.+)$/.exec(folder)
@@ -82,7 +94,7 @@ export function catalogFrom(engine: Record<string, Record<string, unknown>>, nod
 }
 
 /** Every plugin the designer knows, sorted by kind and name. */
-export const catalog: readonly CatalogEntry[] = catalogFrom(enginePlugins, nodeSchemas)
+export const catalog: readonly CatalogEntry[] = mergeCatalogs(NOT_IMPORTABLE, catalogFrom(enginePlugins, nodeSchemas))
 
 export function findPlugin(kind: PluginKind, name: string): CatalogEntry | undefined {
   return catalog.find((e) => e.kind === kind && e.name === name)

@@ -71,7 +71,7 @@ const COL = 140
 const SOURCE_X = 12
 const ROUTER_X = 164
 const RULES_X = 288
-const BUS_Y = 40
+const BUS_Y = 44
 const BRANCH = 36
 const GAP = 12
 
