@@ -1,9 +1,11 @@
 /**
  * @module Test projects. `node`: everything that runs under Node (unit, conformance, fuzz, the
- * browser test that drives Chromium). `workers`: suites that run inside workerd.
+ * browser test that drives Chromium). `workers`: suites that run inside workerd. `edge`: the
+ * Workers edge inside workerd (edge/test/wrangler.jsonc), beside Node peers from its global setup.
  */
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
+import { testWorkerConfig } from './edge/test/test-config.ts'
 
 export default defineConfig({
   test: {
@@ -27,6 +29,22 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/workers/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            main: './edge/test/worker.ts',
+            wrangler: { configPath: './edge/test/wrangler.jsonc' },
+            miniflare: { bindings: { SLUICE_CONFIG: testWorkerConfig(inject('peers')) } },
+          })),
+        ],
+        test: {
+          name: 'edge',
+          include: ['edge/**/*.test.ts'],
+          globalSetup: ['./edge/test/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -1,0 +1,40 @@
+/**
+ * @module The edge source (`<source @type http>`): the shared ingest app (engine/ingest, the same
+ * app node-server's in_http serves) emitting into the source's router (the root, or its @label).
+ * The Worker serves the app behind the edge's auth; a delivery failure of the outputs answers 503
+ * with Retry-After (the client sends again), other emit failures 500.
+ */
+
+import type { Hono } from 'hono'
+import { createIngestApp } from '../../../../engine/ingest/app.ts'
+import { edgeIngestOptionsFromConfig } from '../../../../engine/ingest/edge-schema.ts'
+import type { IngestOptions } from '../../../../engine/ingest/options.ts'
+import type { InputPlugin, PluginSpec } from '../../../../engine/plugin.ts'
+import { isRetryable } from '../../errors.ts'
+import { inHttpEdgeSchema, type InHttpEdgeConfig } from './config.ts'
+
+export interface EdgeHttpSource extends InputPlugin {
+  readonly app: Hono
+  readonly options: Omit<IngestOptions, 'emit'>
+}
+
+export const inHttpEdge: PluginSpec<'input', InHttpEdgeConfig> = {
+  name: 'http',
+  kind: 'input',
+  description: 'The edge ingest: POST /<tag> with JSON, NDJSON, msgpack, forms or sendBeacon bodies (the Worker is the listener).',
+  schema: inHttpEdgeSchema,
+  runtimes: ['workers'],
+  create(ctx, config): EdgeHttpSource {
+    const options = edgeIngestOptionsFromConfig(config)
+    const app = createIngestApp({
+      ...options,
+      emit: (stream) => ctx.router.emit(stream),
+      now: ctx.now,
+      log: ctx.log,
+      metrics: ctx.metrics,
+      remoteAddr: (c) => c.req.header('cf-connecting-ip'),
+      isBackpressure: isRetryable,
+    })
+    return { app, options }
+  },
+}

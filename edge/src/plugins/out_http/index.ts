@@ -1,0 +1,54 @@
+/**
+ * @module The edge's HTTP output (`@type http`): each emit POSTs the stream's records (NDJSON or
+ * a JSON array, gzip optional) to the endpoint while the request waits, retrying 429/5xx within
+ * the budget; the request is answered after the endpoint's 2xx. No buffer: put it behind
+ * `@type queue` for durability.
+ *
+ * @example
+ * <match app.**>
+ *   @type http
+ *   endpoint https://logs.example.com/ingest
+ *   headers {"Authorization":"Bearer xyz"}
+ * </match>
+ */
+
+import type { OutputPlugin, PluginSpec } from '../../../../engine/plugin.ts'
+import { gzip } from '../../gzip.ts'
+import type { EdgePlatform } from '../../platform.ts'
+import { splitEntries } from '../../split.ts'
+import { sendBody } from './client.ts'
+import { outHttpSchema, settleHttpOptions, type OutHttpConfig } from './config.ts'
+import { encodeBody } from './encoder.ts'
+
+export function httpOutput(platform: EdgePlatform): PluginSpec<'output', OutHttpConfig> {
+  return {
+    name: 'http',
+    kind: 'output',
+    description: 'POSTs records as NDJSON or a JSON array to an HTTP endpoint within the request (429/5xx retried).',
+    schema: outHttpSchema,
+    runtimes: ['workers'],
+    create(ctx, config): OutputPlugin {
+      const o = settleHttpOptions(config)
+      const m = ctx.metrics
+      return {
+        async emit(stream) {
+          m.emits++
+          m.eventsIn += stream.count
+          m.bytesIn += stream.entries.length
+          try {
+            for (const piece of splitEntries(ctx.core, stream.entries, stream.count, o.chunkLimit)) {
+              const body = encodeBody(ctx.core, stream.tag, piece.entries, o)
+              await sendBody(platform.fetch, o.gzip ? await gzip(body) : body, o, ctx.log)
+              m.writes++
+            }
+          } catch (error) {
+            m.errors++
+            throw error
+          }
+          m.eventsOut += stream.count
+          m.bytesOut += stream.entries.length
+        },
+      }
+    },
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * @module The plugins the edge runs: the source (`http`), the runtime-neutral filters and routing
+ * outputs of engine/plugins (grep, record_transformer, copy, relabel, null), and the edge outputs
+ * (forward, http, queue) bound to the platform (sockets, fetch, Queues).
+ */
+
+import { PluginRegistry } from '../../engine/plugin.ts'
+import { filterGrep } from '../../engine/plugins/filter_grep/index.ts'
+import { filterRecordTransformer } from '../../engine/plugins/filter_record_transformer/index.ts'
+import { outCopy } from '../../engine/plugins/out_copy/index.ts'
+import { outNull } from '../../engine/plugins/out_null/index.ts'
+import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
+import type { EdgePlatform } from './platform.ts'
+import { inHttpEdge } from './plugins/in_http/index.ts'
+import { forwardOutput } from './plugins/out_forward/index.ts'
+import { httpOutput } from './plugins/out_http/index.ts'
+import { queueOutput } from './plugins/out_queue/index.ts'
+
+export function edgeRegistry(platform: EdgePlatform): PluginRegistry {
+  return new PluginRegistry().register(
+    inHttpEdge,
+    filterGrep, filterRecordTransformer,
+    outCopy, outRelabel, outNull,
+    forwardOutput(platform), httpOutput(platform), queueOutput(platform),
+  )
+}

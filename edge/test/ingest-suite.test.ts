@@ -1,0 +1,54 @@
+/**
+ * @module The shared ingest suites inside workerd: Fluentd's in_http contract (runIngestSuite) on
+ * the ingest app's `app.request` and through the whole edge runtime (`responses fluentd`), and the
+ * edge answers (runEdgeIngestSuite) through the edge runtime — the same suites node-server's in_http
+ * and engine/ingest run under Node, so one contract holds in both runtimes.
+ */
+
+import { captures } from '../../test/helpers/capture-output.ts'
+import { decodeStream } from '../../engine/event-stream.ts'
+import { createIngestApp } from '../../engine/ingest/app.ts'
+import { runEdgeIngestSuite } from '../../engine/ingest/edge.cases.ts'
+import { runIngestSuite, type IngestedEvent, type IngestTarget, type IngestParams } from '../../engine/ingest/ingest.cases.ts'
+import { optionsFromParams, paramsToConf } from '../../engine/ingest/ingest-params.ts'
+import { core, runtime } from './support.ts'
+
+runIngestSuite('workerd: app.request', async (params, now) => {
+  const events: IngestedEvent[] = []
+  let failure: Error | null = null
+  const app = createIngestApp({
+    ...optionsFromParams(params),
+    now,
+    emit(stream) {
+      if (failure) throw failure
+      for (const e of decodeStream(core, stream)) events.push({ tag: stream.tag, ...e })
+    },
+  })
+  return {
+    fetch: async (request) => app.request(request),
+    events: () => events,
+    failEmits: (error) => { failure = error },
+    peerAddress: null,
+    close: async () => {},
+  }
+})
+
+let next = 0
+
+/** The edge runtime with `<source @type http>` carrying the params and `<match **> @type capture`. */
+async function edgeTarget(params: IngestParams, now: () => number, extra: Record<string, string>): Promise<IngestTarget> {
+  const id = `suite${next++}`
+  const lines = Object.entries({ ...extra, ...paramsToConf(params) }).map(([k, v]) => `  ${k} ${v}`).join('\n')
+  const t = await runtime(`<source>\n  @type http\n${lines}\n</source>\n<match **>\n  @type capture\n  @id ${id}\n</match>\n`, { now })
+  const capture = captures.get(id)!
+  return {
+    fetch: async (request) => t.runtime.app.request(request),
+    events: () => capture.events,
+    failEmits: (error) => { capture.failWith = error },
+    peerAddress: null,
+    close: async () => { captures.delete(id) },
+  }
+}
+
+runIngestSuite('workerd: the edge runtime, responses fluentd', (params, now) => edgeTarget(params, now, { responses: 'fluentd' }))
+runEdgeIngestSuite('workerd: the edge runtime', (params, now) => edgeTarget(params, now, {}))
