@@ -42,7 +42,14 @@ export async function startHarness(): Promise<Harness> {
   let server: ServerType | undefined
   let browser: Browser | undefined
   try {
-    await build({ configFile: join(ROOT, 'ui', 'vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } })
+    // Vitest sets NODE_ENV=test; the UI is built as `npm run ui:build` builds it (production).
+    const nodeEnv = process.env.NODE_ENV
+    process.env.NODE_ENV = 'production'
+    try {
+      await build({ configFile: join(ROOT, 'ui', 'vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir: dist, emptyOutDir: true } })
+    } finally {
+      process.env.NODE_ENV = nodeEnv
+    }
     await mkdir(RESULTS, { recursive: true })
     const hub = createTapHub(await loadCore())
     const applied: string[] = []
