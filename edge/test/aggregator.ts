@@ -19,6 +19,8 @@ export type Behaviour = 'ack' | 'silent' | 'close' | 'wrong-ack' | 'no-ack-neede
 export interface ReceivedEvent {
   tag: string
   time: [number, number]
+  /** The time came as an integer (time_as_integer), not an EventTime. */
+  integerTime: boolean
   record: unknown
 }
 
@@ -111,7 +113,7 @@ async function serve(peer: ForwardPeer, socket: Socket, options: PeerOptions): P
     if (compressed === 'gzip') entries = gunzipSync(entries)
     for (const entry of decodeMulti(entries, { extensionCodec: eventTimeCodec, useBigInt64: true })) {
       const [time, record] = entry as [EventTime | number, unknown]
-      peer.events.push({ tag, time: time instanceof EventTime ? [time.sec, time.nsec] : [Number(time), 0], record })
+      peer.events.push({ tag, time: time instanceof EventTime ? [time.sec, time.nsec] : [Number(time), 0], integerTime: !(time instanceof EventTime), record })
     }
     const chunk = opts.chunk === undefined ? null : asText(opts.chunk)
     peer.messages.push({ tag, size: typeof opts.size === 'number' ? opts.size : null, compressed, chunk, entriesAreBin })

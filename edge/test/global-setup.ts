@@ -42,7 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const sink = await startHttpSink()
 
   const eventsOf = (name: string): ReceivedEvent[] => name === 'sluice'
-    ? capture.events.map((e) => ({ tag: e.tag, time: [e.time.sec, e.time.nsec], record: e.record }))
+    ? capture.events.map((e) => ({ tag: e.tag, time: [e.time.sec, e.time.nsec], integerTime: false, record: e.record }))
     : peers[name]?.events ?? []
 
   const control: Server = createServer((req, res) => {

@@ -62,6 +62,7 @@ export async function control<T>(path: string): Promise<T> {
 export interface Received {
   tag: string
   time: [number, number]
+  integerTime: boolean
   record: Record<string, unknown>
 }
 

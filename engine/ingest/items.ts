@@ -8,6 +8,8 @@
  * - msgpack: a stream of objects; undecodable bytes refuse the object there and end the stream.
  * An array's elements are items of their own (`index` is their position). `line` counts lines of
  * text bodies from 1, and top-level objects of a msgpack stream from 1.
+ * Integers beyond 2^53 in JSON stay exact (bigint) where the runtime gives JSON.parse's reviver the
+ * source text (workerd, Node ≥ 21); elsewhere they are JSON numbers as JSON.parse reads them.
  */
 
 import { decodeMulti } from '@msgpack/msgpack'
@@ -25,6 +27,21 @@ export interface Item {
 export type ItemFormat = 'text' | 'ndjson' | 'msgpack'
 
 const textDecoder = new TextDecoder()
+/** A run of 16+ digits: the only texts that can hold an integer JSON.parse would round. */
+const LONG_DIGITS = /\d{16}/
+const INT64_MIN = -(2n ** 63n)
+const UINT64_MAX = 2n ** 64n - 1n
+
+function parseJson(text: string): unknown {
+  return LONG_DIGITS.test(text) ? JSON.parse(text, exactIntegers as never) : JSON.parse(text)
+}
+
+/** Reviver: an integer JSON.parse rounded comes back as the bigint of its source text (64-bit range). */
+function exactIntegers(_key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value !== 'number' || Number.isSafeInteger(value) || context?.source === undefined || !/^-?\d+$/.test(context.source)) return value
+  const exact = BigInt(context.source)
+  return exact >= INT64_MIN && exact <= UINT64_MAX ? exact : value
+}
 
 /** Reads every item of `bytes`. */
 export function readItems(bytes: Uint8Array, format: ItemFormat): Item[] {
@@ -42,7 +59,7 @@ function readWhole(text: string, items: Item[]): boolean {
   if (text.trim() === '') return true
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = parseJson(text)
   } catch {
     return false
   }
@@ -62,7 +79,7 @@ function readLines(text: string, items: Item[]): void {
     if (content.trim() === '') continue
     let value: unknown
     try {
-      value = JSON.parse(content)
+      value = parseJson(content)
     } catch (error) {
       items.push({ line, error: `invalid JSON: ${messageOf(error)}` })
       continue
