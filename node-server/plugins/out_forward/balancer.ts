@@ -5,7 +5,8 @@
  * replicated up to 6 × the server count, shuffled with a per-process seed; a shared round-robin
  * cursor walks it, skipping unavailable servers. A failed send moves on to the next server.
  * Unlike Fluentd, one write tries each distinct server at most once (Fluentd may retry the same
- * server several times within one write when it appears several times in the array).
+ * server several times within one write when it appears several times in the array), and servers
+ * that did not confirm this chunk before are tried last.
  */
 
 import type { Logger } from '../../../engine/log.ts'
@@ -15,6 +16,13 @@ export interface BalancedNode {
   readonly weight: number
   readonly standby: boolean
   readonly available: boolean
+}
+
+export interface SelectOptions<N> {
+  /** Try these last (the chunk was sent there and not confirmed). */
+  avoid?: ReadonlySet<N>
+  /** Stop at this error instead of trying the next server. */
+  stop?: (error: unknown) => boolean
 }
 
 export class NoNodesAvailable extends Error {
@@ -84,23 +92,41 @@ export class LoadBalancer<N extends BalancedNode> {
   }
 
   /**
-   * Calls `send` on servers in balancer order until one succeeds. Rejects with the last error,
-   * or NoNodesAvailable when no server was available.
+   * Calls `send` on servers in balancer order until one succeeds. Servers in `avoid` (where this
+   * chunk was not confirmed before) are tried only after every other available one; an error for
+   * which `stop` returns true ends the selection at once. Rejects with the last error, or
+   * NoNodesAvailable when no server was available.
    */
-  async select<T>(send: (node: N) => Promise<T>): Promise<T> {
+  async select<T>(send: (node: N) => Promise<T>, options: SelectOptions<N> = {}): Promise<T> {
     const array = this.weightArray
     const tried = new Set<N>()
+    const later: N[] = []
     let error: unknown = null
+    const attempt = async (node: N): Promise<{ value: T } | null> => {
+      try {
+        return { value: await send(node) }
+      } catch (err) {
+        error = err
+        if (options.stop?.(err)) throw err
+        return null
+      }
+    }
     for (let k = 0; k < array.length; k++) {
       const node = array[this.cursor % array.length]
       this.cursor = (this.cursor + 1) % array.length
       if (!node.available || tried.has(node)) continue
       tried.add(node)
-      try {
-        return await send(node)
-      } catch (err) {
-        error = err
+      if (options.avoid?.has(node)) {
+        later.push(node)
+        continue
       }
+      const done = await attempt(node)
+      if (done !== null) return done.value
+    }
+    for (const node of later) {
+      if (!node.available) continue
+      const done = await attempt(node)
+      if (done !== null) return done.value
     }
     if (error !== null) throw error
     throw new NoNodesAvailable()

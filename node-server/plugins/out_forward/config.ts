@@ -25,7 +25,7 @@ export const outForwardParams = [
   { name: 'require_ack_response', type: 'bool', default: false, description: 'Wait for {"ack": id} before a chunk counts as written (at-least-once).' },
   { name: 'ack_response_timeout', type: 'time', default: 190, description: 'Give up waiting for an ack after this long (the chunk is retried, the server disabled).' },
   { name: 'send_timeout', type: 'time', default: 60, description: 'Give up a write that makes no progress for this long.' },
-  { name: 'connect_timeout', type: 'time', default: null, description: 'Give up connecting after this long (unset: the OS timeout).' },
+  { name: 'connect_timeout', type: 'time', default: null, description: 'Give up connecting after this long (unset: 10 s; Fluentd: the OS timeout, about 2 min).' },
   { name: 'keepalive', type: 'bool', default: false, description: 'Reuse connections (a pool; a socket waiting for an ack is never reused).' },
   { name: 'keepalive_timeout', type: 'time', default: null, description: 'Close pooled connections idle this long (unset: never).' },
   { name: 'send_keepalive_packet', type: 'bool', default: false, description: 'TCP keepalive probes (SO_KEEPALIVE).' },
@@ -37,9 +37,9 @@ export const outForwardParams = [
   { name: 'recover_wait', type: 'time', default: 10, description: 'A detached server comes back after this many seconds worth of heartbeats.' },
   { name: 'phi_failure_detector', type: 'bool', default: true, description: 'Use the phi accrual failure detector.' },
   { name: 'phi_threshold', type: 'integer', default: 16, description: 'Detach a server when phi exceeds this.' },
-  { name: 'expire_dns_cache', type: 'time', default: null, description: 'Accepted for Fluentd compatibility: sluice resolves host names on every connection.' },
-  { name: 'dns_round_robin', type: 'bool', default: false, description: 'Accepted for Fluentd compatibility: the OS resolver picks the address.' },
-  { name: 'ignore_network_errors_at_startup', type: 'bool', default: false, description: 'Accepted for Fluentd compatibility (sluice never fails start on DNS).' },
+  { name: 'expire_dns_cache', type: 'time', default: null, description: 'Keep a resolved address this long (unset: until the server is detached; 0: resolve on every connection).' },
+  { name: 'dns_round_robin', type: 'bool', default: false, description: 'Connect to a random one of the host\'s addresses (not with heartbeat_type udp).' },
+  { name: 'ignore_network_errors_at_startup', type: 'bool', default: false, description: 'Start even when a server\'s host name does not resolve (default: start fails).' },
   { name: 'verify_connection_at_startup', type: 'bool', default: false, description: 'Fail start when a server cannot be connected to.' },
   { name: 'transport', type: 'enum', values: ['tcp', 'tls'], default: 'tcp', description: 'tcp (tls is not supported yet).' },
 ] as const
@@ -97,7 +97,14 @@ export interface ForwardOutputOptions {
   phiFailureDetector: boolean
   phiThreshold: number
   verifyConnectionAtStartup: boolean
+  /** null: keep a resolved address until the server is detached; 0: resolve every time. */
+  expireDnsCacheMs: number | null
+  dnsRoundRobin: boolean
+  ignoreNetworkErrorsAtStartup: boolean
 }
+
+/** connect_timeout when it is not written (Fluentd leaves it to the OS: about 2 minutes on Linux). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 
 /** Checks the combinations Fluentd rejects and what sluice does not support yet; throws with the reason. */
 export function settleOutputOptions(config: OutForwardBaseConfig): ForwardOutputOptions {
@@ -117,6 +124,9 @@ export function settleOutputOptions(config: OutForwardBaseConfig): ForwardOutput
   if (config.ack_response_timeout < 1) throw new Error('ack_response_timeout must be at least 1 second')
   if (config.heartbeat_interval <= 0) throw new Error('heartbeat_interval must be more than 0')
   const heartbeatType = config.heartbeat_type === 'tcp' ? 'transport' : config.heartbeat_type
+  if (config.dns_round_robin && heartbeatType === 'udp') {
+    throw new Error("dns_round_robin cannot be used with heartbeat_type udp (a UDP reply is matched to its server by address): use heartbeat_type transport or none")
+  }
   const ms = (s: number | null) => (s === null ? 0 : Math.round(s * 1000))
   return {
     servers: config.server.map((s) => ({
@@ -125,7 +135,7 @@ export function settleOutputOptions(config: OutForwardBaseConfig): ForwardOutput
     requireAckResponse: config.require_ack_response,
     ackResponseTimeoutMs: ms(config.ack_response_timeout),
     sendTimeoutMs: ms(config.send_timeout),
-    connectTimeoutMs: ms(config.connect_timeout),
+    connectTimeoutMs: config.connect_timeout === null ? DEFAULT_CONNECT_TIMEOUT_MS : ms(config.connect_timeout),
     keepalive: config.keepalive,
     keepaliveTimeoutMs: ms(config.keepalive_timeout),
     sendKeepalivePacket: config.send_keepalive_packet,
@@ -138,5 +148,8 @@ export function settleOutputOptions(config: OutForwardBaseConfig): ForwardOutput
     phiFailureDetector: config.phi_failure_detector,
     phiThreshold: config.phi_threshold,
     verifyConnectionAtStartup: config.verify_connection_at_startup,
+    expireDnsCacheMs: config.expire_dns_cache === null ? null : ms(config.expire_dns_cache),
+    dnsRoundRobin: config.dns_round_robin,
+    ignoreNetworkErrorsAtStartup: config.ignore_network_errors_at_startup,
   }
 }

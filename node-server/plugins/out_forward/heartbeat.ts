@@ -2,12 +2,12 @@
  * @module out_forward's heartbeats (§1.7): every `heartbeat_interval` each server is checked
  * (hard_timeout / phi, see node.ts) and probed — `transport`: a TCP connect closed at once
  * without data (a successful connect is the heartbeat); `udp`: one `00` datagram to the server's
- * port, the `00` reply matched to the server by its address; `none`: nothing. One probe per
- * server at a time; the timer is unref'd.
+ * port, the `00` reply matched to the server by the address it was sent to (resolved through
+ * the server's HostResolver on each probe, so expire_dns_cache applies; IPv4 only); `none`:
+ * nothing. One probe per server at a time; the timer is unref'd.
  */
 
 import { createSocket, type Socket as UdpSocket } from 'node:dgram'
-import { promises as dns } from 'node:dns'
 import type { Logger } from '../../../engine/log.ts'
 import type { ForwardNode } from './node.ts'
 
@@ -59,14 +59,6 @@ export class HeartbeatLoop {
   }
 
   private async startUdp(): Promise<void> {
-    for (const node of this.nodes) {
-      try {
-        const { address } = await dns.lookup(node.server.host, { family: 4 })
-        this.udpPeers.set(`${address}:${node.server.port}`, node)
-      } catch (err) {
-        this.log.warn('Cannot resolve a server for UDP heartbeats; it gets none (it will be detached).', { server: node.name, error: (err as Error).message })
-      }
-    }
     const udp = createSocket('udp4')
     udp.on('error', (err) => this.log.warn('UDP heartbeat socket error.', { error: err.message }))
     udp.on('message', (_msg, rinfo) => this.udpPeers.get(`${rinfo.address}:${rinfo.port}`)?.heartbeat(true))
@@ -76,13 +68,23 @@ export class HeartbeatLoop {
   }
 
   private probeUdp(node: ForwardNode): void {
-    if (this.udp === null) return
-    for (const [key, peer] of this.udpPeers) {
-      if (peer !== node) continue
-      const at = key.lastIndexOf(':')
-      this.udp.send(Buffer.of(0), Number(key.slice(at + 1)), key.slice(0, at), (err) => {
+    if (this.udp === null || this.probing.has(node)) return
+    this.probing.add(node)
+    node.resolver.resolve().then(({ address, family }) => {
+      const udp = this.udp
+      if (udp === null) return
+      if (family !== 4) {
+        this.log.debug('UDP heartbeats are IPv4 only; this server gets none.', { server: node.name, address })
+        return
+      }
+      const key = `${address}:${node.server.port}`
+      for (const [k, peer] of this.udpPeers) if (peer === node && k !== key) this.udpPeers.delete(k)
+      this.udpPeers.set(key, node)
+      udp.send(Buffer.of(0), node.server.port, address, (err) => {
         if (err) this.log.debug('Cannot send a UDP heartbeat.', { server: node.name, error: err.message })
       })
-    }
+    }, (err: Error) => {
+      this.log.debug('Cannot resolve a server for its UDP heartbeat.', { server: node.name, error: err.message })
+    }).finally(() => this.probing.delete(node))
   }
 }

@@ -3,7 +3,8 @@
  * (createBufferedOutput; `tag` chunk key) whose writer sends each chunk as PackedForward (bin
  * entries) to `<server>`s chosen by weight with standby and failover, with acks
  * (require_ack_response), gzip, time_as_integer, a keepalive pool, and heartbeats with the phi
- * accrual detector. The choices are listed in README.md beside this file.
+ * accrual detector. `<buffer> delivery` decides acks too: none never asks for them, durable
+ * turns require_ack_response on unless it is written. The choices are in README.md beside this file.
  *
  * @example
  * <match app.**>
@@ -43,11 +44,22 @@ export const outForward: PluginSpec<'output', OutForwardConfig> = {
   schema: outForwardSchema,
   runtimes: ['node'],
   create(ctx: PluginContext, config: OutForwardConfig, element): ForwardOutput {
-    const options = settleOutputOptions(config)
+    let options = settleOutputOptions(config)
     const { config: resolved, warnings } = resolveBufferConfig(config.buffer, bufferDefaults)
     for (const w of warnings) ctx.log.warn(w)
     if (!resolved.chunkKeys.tag) {
       throw new PlaceholderConfigError('out_forward needs the tag chunk key: write <buffer tag> (other keys may follow, e.g. <buffer tag,time>)')
+    }
+    // <buffer> delivery reaches the network hop: none never waits for acks, durable wants them.
+    const ackWritten = element.params.require_ack_response !== undefined
+    if (resolved.delivery === 'none' && options.requireAckResponse) {
+      throw new PlaceholderConfigError('<buffer> delivery none does not wait for acks: remove require_ack_response true, or use delivery buffered / durable')
+    }
+    if (resolved.delivery === 'durable') {
+      if (!ackWritten) options = { ...options, requireAckResponse: true }
+      else if (!options.requireAckResponse) {
+        ctx.log.warn('delivery durable with require_ack_response false: chunks leave the buffer once written to the socket, so the network hop is at-most-once.')
+      }
     }
     // Fluentd: a chunk waiting for its ack must not be timed out by the buffer first.
     const buffer = options.requireAckResponse

@@ -5,7 +5,10 @@
  * (ack_response_timeout). Availability follows Fluentd's Node: heartbeats feed the phi accrual
  * detector; hard_timeout or phi above the threshold detaches; a detached server recovers after
  * `recover_wait / heartbeat_interval` heartbeats; an ack timeout or a connection lost while
- * waiting for an ack disables it. With `heartbeat_type none` a server is always available.
+ * waiting for an ack disables it. With `heartbeat_type none` a server is always available. Host
+ * names go through the server's HostResolver (expire_dns_cache, dns_round_robin; the cached
+ * address is dropped when the server is detached or disabled). A send follows the buffer's
+ * AbortSignal: when the buffer gives up on the write the socket is destroyed at once.
  */
 
 import { connect, type Socket } from 'node:net'
@@ -14,6 +17,7 @@ import { AckReader } from './ack.ts'
 import type { ForwardOutputOptions, ServerOptions } from './config.ts'
 import { FailureDetector } from './phi.ts'
 import { SocketPool } from './pool.ts'
+import { HostResolver } from './resolver.ts'
 
 const ignore = (): void => undefined
 
@@ -40,6 +44,11 @@ export class SendError extends Error {
   get disable(): boolean {
     return this.failure === 'ack-timeout' || this.failure === 'lost'
   }
+
+  /** The chunk reached the server but was not confirmed: roll back and send it elsewhere. */
+  get unconfirmed(): boolean {
+    return this.failure === 'ack-timeout' || this.failure === 'lost' || this.failure === 'mismatch'
+  }
 }
 
 export class ForwardNode {
@@ -47,6 +56,7 @@ export class ForwardNode {
   private readonly failure: FailureDetector
   private readonly recoverSampleSize: number
   readonly pool: SocketPool
+  readonly resolver: HostResolver
   /** Heartbeats received (for status and tests). */
   heartbeats = 0
   /** Called when availability changed (the balancer rebuilds). */
@@ -62,6 +72,7 @@ export class ForwardNode {
     this.failure = new FailureDetector(interval, options.hardTimeoutMs / 1000, clock() / 1000)
     this.recoverSampleSize = options.recoverWaitMs / options.heartbeatIntervalMs
     this.pool = new SocketPool(options.keepalive ? options.keepaliveTimeoutMs : 0, clock)
+    this.resolver = new HostResolver(server.host, options.expireDnsCacheMs, options.dnsRoundRobin, clock)
   }
 
   get name(): string {
@@ -85,36 +96,46 @@ export class ForwardNode {
    * closed while it was idle may still take the write; when it then fails (write error, or closed
    * before the ack) the chunk is sent once more on a new connection instead of failing the write.
    */
-  async send(payload: Payload): Promise<void> {
+  async send(payload: Payload, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted()
     const pooled = this.options.keepalive ? this.pool.take() : null
     if (pooled !== null) {
       try {
-        await this.exchange(pooled, payload)
+        await this.exchange(pooled, payload, signal)
         this.sent(pooled)
         return
       } catch (err) {
         pooled.destroy()
         const stale = err instanceof SendError && (err.failure === 'write' || err.failure === 'lost')
-        if (!stale) return this.failed(err)
+        if (!stale || signal?.aborted) return this.failed(err, signal)
         this.log.debug('A pooled connection was closed by the server; sending on a new one.', { server: this.name })
       }
     }
-    const socket = await this.connect()
+    const socket = await this.connect(signal)
     try {
-      await this.exchange(socket, payload)
+      await this.exchange(socket, payload, signal)
     } catch (err) {
       socket.destroy()
-      return this.failed(err)
+      return this.failed(err, signal)
     }
     this.sent(socket)
   }
 
-  private async exchange(socket: Socket, payload: Payload): Promise<void> {
-    await this.write(socket, payload)
-    if (payload.chunkId !== null) await this.awaitAck(socket, payload.chunkId, payload.chunkHex)
+  /** Write, then wait for the ack; an abort destroys the socket (the pending step rejects). */
+  private async exchange(socket: Socket, payload: Payload, signal?: AbortSignal): Promise<void> {
+    const onAbort = () => socket.destroy()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      await this.write(socket, payload)
+      if (payload.chunkId !== null) await this.awaitAck(socket, payload.chunkId, payload.chunkHex)
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+    }
   }
 
-  private failed(err: unknown): never {
+  private failed(err: unknown, signal?: AbortSignal): never {
+    // The buffer gave up on this write: not the server's fault.
+    if (signal?.aborted) throw signal.reason ?? err
     if (err instanceof SendError && err.disable) this.disable(err.message)
     throw err
   }
@@ -125,24 +146,39 @@ export class ForwardNode {
     else socket.end(() => socket.destroy())
   }
 
-  /** Opens a connection (connect_timeout; errors name the server). */
-  connect(): Promise<Socket> {
+  /** Resolves the host (expire_dns_cache) and opens a connection (connect_timeout; errors name the server). */
+  async connect(signal?: AbortSignal): Promise<Socket> {
+    let address: string
+    try {
+      address = (await this.resolver.resolve()).address
+    } catch (err) {
+      throw new SendError(`cannot resolve ${this.server.host} for ${this.name}: ${(err as Error).message}`, 'connect')
+    }
+    signal?.throwIfAborted()
+    return this.open(address, signal)
+  }
+
+  private open(address: string, signal?: AbortSignal): Promise<Socket> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: this.server.host, port: this.server.port })
+      const socket = connect({ host: address, port: this.server.port })
       // A receiver may answer our FIN with an RST (Fluentd does): never let a late error escape.
       socket.on('error', ignore)
       let timer: ReturnType<typeof setTimeout> | undefined
+      const onAbort = () => fail(new Error('the buffer gave up on the write'))
       const fail = (err: Error) => {
         clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
         socket.destroy()
         reject(new SendError(`cannot connect to ${this.name}: ${err.message}`, 'connect'))
       }
       if (this.options.connectTimeoutMs > 0) {
         timer = setTimeout(() => fail(new Error(`connect_timeout (${this.options.connectTimeoutMs} ms)`)), this.options.connectTimeoutMs)
       }
+      signal?.addEventListener('abort', onAbort, { once: true })
       socket.once('error', fail)
       socket.once('connect', () => {
         clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
         socket.off('error', fail)
         socket.setNoDelay(true)
         if (this.options.sendKeepalivePacket) socket.setKeepAlive(true)
@@ -252,6 +288,7 @@ export class ForwardNode {
 
   /** Marks the server unavailable after an ack failure (it recovers with heartbeats). */
   disable(reason: string): void {
+    this.resolver.clear()
     if (this.options.heartbeatType === 'none' || !this.isAvailable) return
     this.isAvailable = false
     this.pool.close()
@@ -263,6 +300,7 @@ export class ForwardNode {
     this.isAvailable = false
     this.failure.clear()
     this.pool.close()
+    this.resolver.clear()
     this.log.warn('Detached forwarding server.', { server: this.name, host: this.server.host, port: this.server.port, ...fields })
     this.onChange()
   }

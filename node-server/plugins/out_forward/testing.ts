@@ -117,6 +117,9 @@ export function writerOptions(servers: ServerOptions[], extra: Partial<ForwardOu
     phiFailureDetector: true,
     phiThreshold: 16,
     verifyConnectionAtStartup: false,
+    expireDnsCacheMs: null,
+    dnsRoundRobin: false,
+    ignoreNetworkErrorsAtStartup: false,
     ...extra,
   }
 }

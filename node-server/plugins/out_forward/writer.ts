@@ -1,9 +1,13 @@
 /**
  * @module The out_forward ChunkWriter: prepares a chunk once (entries as they are, or re-encoded
  * with integer times through the core's packer for `time_as_integer`, gzipped into one member for
- * `compress gzip`), then sends it to a server chosen by the balancer, trying the next on failure.
- * `write` resolves when the chunk was written (no ack wanted) or acked, and rejects otherwise —
- * the buffer then takes the chunk back and retries it.
+ * `compress gzip`), then sends it to a server chosen by the balancer. A failed connect or write
+ * moves on to the next server within the write; when every one failed the write rejects (the
+ * buffer retries with backoff). A chunk that reached a server but was not confirmed (ack timeout,
+ * connection lost before the ack, wrong ack) ends the write with a RollbackError: the buffer
+ * writes it again at once without a retry step, and that server is tried last for this chunk
+ * (disabled too, for a timeout or a lost connection). `write` resolves when the chunk was written
+ * (no ack wanted) or acked; it stops at once when the buffer aborts the write.
  */
 
 import { promisify } from 'node:util'
@@ -11,15 +15,20 @@ import { gzip as gzipCallback } from 'node:zlib'
 import * as abi from '../../../wasm/abi.ts'
 import type { Core, Packer } from '../../../wasm/core.ts'
 import type { Logger } from '../../../engine/log.ts'
-import { chunkIdBase64, chunkIdHex, type Chunk, type ChunkWriter } from '../../../engine/output/chunk.ts'
+import { chunkIdBase64, chunkIdHex, type Chunk, type ChunkWriter, type WriteContext } from '../../../engine/output/chunk.ts'
+import { RollbackError } from '../../../engine/output/errors.ts'
 import { LoadBalancer } from './balancer.ts'
 import type { ForwardOutputOptions } from './config.ts'
 import { envelopeHeader, envelopeOptions } from './envelope.ts'
 import { HeartbeatLoop } from './heartbeat.ts'
-import { ForwardNode, type Payload } from './node.ts'
+import { ForwardNode, SendError, type Payload } from './node.ts'
 
 const gzip = promisify(gzipCallback)
 const NO_LIMIT = 0x7fff_ffff
+/** Chunks remembered with the servers that did not confirm them (the oldest are forgotten first). */
+const UNCONFIRMED_LIMIT = 4096
+
+const isUnconfirmed = (err: unknown) => err instanceof SendError && err.unconfirmed
 
 export class ForwardWriter implements ChunkWriter {
   readonly nodes: ForwardNode[]
@@ -27,6 +36,8 @@ export class ForwardWriter implements ChunkWriter {
   private readonly heartbeat: HeartbeatLoop
   private integerPacker: Packer | null = null
   private purgeTimer: ReturnType<typeof setInterval> | undefined
+  /** chunk id (hex) → servers where it was sent and not confirmed. */
+  private readonly unconfirmed = new Map<string, Set<ForwardNode>>()
 
   constructor(
     private readonly core: Core,
@@ -41,6 +52,15 @@ export class ForwardWriter implements ChunkWriter {
   }
 
   async start(): Promise<void> {
+    for (const node of this.nodes) {
+      try {
+        await node.resolver.resolve()
+      } catch (err) {
+        const message = `cannot resolve the host of server ${node.name}: ${(err as Error).message}`
+        if (!this.options.ignoreNetworkErrorsAtStartup) throw new Error(`${message} (set ignore_network_errors_at_startup true to start anyway)`)
+        this.log.warn(`${message}; starting anyway (ignore_network_errors_at_startup).`, { server: node.name })
+      }
+    }
     if (this.options.verifyConnectionAtStartup) {
       for (const node of this.nodes) {
         const socket = await node.connect()
@@ -62,15 +82,40 @@ export class ForwardWriter implements ChunkWriter {
     this.integerPacker = null
   }
 
-  async write(chunk: Chunk): Promise<void> {
+  async write(chunk: Chunk, context?: WriteContext): Promise<void> {
+    const signal = context?.signal
     const payload = await this.prepare(chunk)
+    signal?.throwIfAborted()
+    const avoid = this.unconfirmed.get(payload.chunkHex)
+    let last: ForwardNode | null = null
     try {
-      await this.balancer.select((node) => node.send(payload))
+      await this.balancer.select((node) => {
+        last = node
+        return node.send(payload, signal)
+      }, { avoid, stop: (err) => isUnconfirmed(err) || signal?.aborted === true })
     } catch (err) {
       // The buffer logs the failure with its retry state; this line adds the chunk's details.
       this.log.debug('Cannot forward a chunk.', { chunk_id: payload.chunkHex, tag: chunk.tag, events: chunk.count, error: (err as Error).message })
+      if (isUnconfirmed(err) && last !== null && !signal?.aborted) {
+        this.remember(payload.chunkHex, last)
+        throw new RollbackError((err as Error).message)
+      }
       throw err
     }
+    this.unconfirmed.delete(payload.chunkHex)
+  }
+
+  /** Notes a server that did not confirm a chunk (tried last when the chunk is written again). */
+  private remember(chunkHex: string, node: ForwardNode): void {
+    let nodes = this.unconfirmed.get(chunkHex)
+    if (nodes === undefined) {
+      if (this.unconfirmed.size >= UNCONFIRMED_LIMIT) this.unconfirmed.delete(this.unconfirmed.keys().next().value!)
+      nodes = new Set()
+      this.unconfirmed.set(chunkHex, nodes)
+    }
+    nodes.add(node)
+    // Every server failed this chunk once: start over (the balancer's order decides again).
+    if (nodes.size >= this.nodes.length) this.unconfirmed.delete(chunkHex)
   }
 
   /** Each server's state, for monitor_agent-style status. */
