@@ -35,6 +35,10 @@ export interface BenchOptions {
   progress: boolean | undefined
   /** Where the loghub samples are (default ../shared/data/loghub from the repo). */
   dataDir: string | undefined
+  /** --seq: every record carries a unique `seq` number, starting here; null = off. */
+  seqStart: number | null
+  /** --reconnect: reopen lost connections and resend unacknowledged messages. */
+  reconnect: boolean
 }
 
 export const BENCH_OPTIONS: readonly OptionSpec[] = [
@@ -54,6 +58,9 @@ export const BENCH_OPTIONS: readonly OptionSpec[] = [
   { name: 'json', type: 'flag', description: 'print the result as JSON' },
   { name: 'progress', type: 'flag', description: 'live progress on stderr even when stdout is not a TTY (--no-progress: never)' },
   { name: 'data', type: 'string', value: 'DIR', description: 'directory of loghub *.log samples (default ../shared/data/loghub)' },
+  { name: 'seq', type: 'flag', description: 'number every event: records get a unique "seq" key; --json lists the acknowledged numbers' },
+  { name: 'seq-start', type: 'string', value: 'N', description: 'first sequence number with --seq (default 0)' },
+  { name: 'reconnect', type: 'flag', description: 'reopen a lost connection (and after an ack timeout) and resend every unacknowledged message' },
   { name: 'help', short: 'h', type: 'flag', description: 'this help' },
 ]
 
@@ -97,5 +104,7 @@ export function readBenchOptions(options: ParsedOptions): BenchOptions {
     json: options.json === true,
     progress: typeof options.progress === 'boolean' ? options.progress : undefined,
     dataDir: stringOption(options, 'data'),
+    seqStart: options.seq === true || stringOption(options, 'seq-start') !== undefined ? integerOption(options, 'seq-start', 0) ?? 0 : null,
+    reconnect: options.reconnect === true,
   }
 }

@@ -36,6 +36,8 @@ export function resultTable(r: BenchResult): string {
     const l = r.ackLatency
     rows.push(['ack latency', `p50 ${ms(l.p50Ms)}  p90 ${ms(l.p90Ms)}  p99 ${ms(l.p99Ms)}  max ${ms(l.maxMs)}  (${int(l.count)} acks)`])
   }
+  if (r.reconnects > 0) rows.push(['reconnects', `${int(r.reconnects)} (${int(r.resentEvents)} unacknowledged events sent again)`])
+  if (r.seq) rows.push(['seq', `${int(r.seq.first)} … ${int(r.seq.next - 1)}${r.ack ? `, ${int(r.seq.acked.reduce((n, [a, b]) => n + b - a, 0))} acknowledged in ${r.seq.acked.length} ranges` : ''}`])
   rows.push(['bench CPU', `${(r.cpuMs / 1000).toFixed(2)} s (${((r.cpuMs / r.elapsedMs) * 100).toFixed(0)} % of one core)`])
   for (const e of r.errors) rows.push(['error', e])
   const width = Math.max(...rows.map(([k]) => k.length)) + 2

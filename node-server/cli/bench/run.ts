@@ -12,6 +12,7 @@ import { Histogram, type LatencySummary } from './histogram.ts'
 import type { BenchOptions } from './options.ts'
 import { Payloads } from './payloads.ts'
 import { buildRecordPool, LOGHUB_DIR } from './records.ts'
+import { RangeSet, SeqCounter, SeqMessages } from './seq.ts'
 
 export interface BenchResult {
   target: string
@@ -36,6 +37,11 @@ export interface BenchResult {
   ackLatency: LatencySummary | null
   /** CPU the bench process used while sending (user + system, ms): is the load generator the limit? */
   cpuMs: number
+  /** --reconnect: connections opened again, events sent again. */
+  reconnects: number
+  resentEvents: number
+  /** --seq: the numbers handed out were [first, next); `acked` lists the acknowledged ones as [from, to) ranges. */
+  seq: { first: number; next: number; acked: [number, number][] } | null
   errors: string[]
 }
 
@@ -68,6 +74,11 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
   const pool = buildRecordPool(options.recordSize, options.dataDir ?? LOGHUB_DIR)
   const core = hooks.core ?? await loadCore()
   const payloads = new Payloads(core, pool, options.mode, options.batch, options.tag, options.ack)
+  const seq = options.seqStart === null ? null : {
+    messages: new SeqMessages(pool, options.mode, options.tag, options.ack),
+    counter: new SeqCounter(options.seqStart),
+    acked: new RangeSet(),
+  }
   const conns: BenchConnection[] = []
   for (let i = 0; i < options.conns; i++) {
     conns.push(new BenchConnection({
@@ -80,9 +91,11 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
       quota: options.events === null ? null : split(options.events, options.conns, i),
       burst: options.mode === 'message' ? options.batch : 1,
       ackTimeoutMs: options.ackTimeoutMs,
+      seq,
+      reconnect: options.reconnect,
     }))
   }
-  const connected = await Promise.allSettled(conns.map((c) => c.connect()))
+  const connected = await Promise.allSettled(conns.map((c) => (options.reconnect ? connectRetrying(c, Date.now() + options.ackTimeoutMs) : c.connect())))
   const refused = connected.find((r): r is PromiseRejectedResult => r.status === 'rejected')
   if (refused) {
     for (const c of conns) c.abort()
@@ -139,6 +152,9 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
     mbPerSec: bytes / (elapsedMs / 1000) / 1e6,
     ackLatency: options.ack ? latency.summary() : null,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    reconnects: sum(conns, (c) => c.stats.reconnects),
+    resentEvents: sum(conns, (c) => c.stats.resentEvents),
+    seq: seq === null ? null : { first: seq.counter.first, next: seq.counter.next, acked: seq.acked.toJSON() },
     errors,
   }
 }
@@ -147,4 +163,16 @@ function sum(conns: readonly BenchConnection[], f: (c: BenchConnection) => numbe
   let s = 0
   for (const c of conns) s += f(c)
   return s
+}
+
+/** --reconnect: the first connection is retried too (the server may be restarting). */
+async function connectRetrying(c: BenchConnection, until: number): Promise<void> {
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1_000)) {
+    try {
+      return await c.connect()
+    } catch (error) {
+      if (Date.now() + wait > until) throw error
+      await new Promise((resolve) => setTimeout(resolve, wait))
+    }
+  }
 }

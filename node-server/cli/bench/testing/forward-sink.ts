@@ -2,7 +2,8 @@
  * @module A minimal Forward-protocol server for tests of `sluice bench`: frames each connection's
  * bytes with the core (`core.framer.frame`), counts events (inflating CompressedPackedForward),
  * checks the tag and the record sizes, and acks `{"ack": <chunk>}` byte for byte. Optional delay
- * before acks, and a switch to stop acking, to test the window and the ack timeout.
+ * before acks, a switch to stop acking, and dropping every open connection, to test the window, the
+ * ack timeout and --reconnect. Listens on `port` (default 0: any free port).
  */
 
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
@@ -23,19 +24,26 @@ export interface ForwardSink {
   /** Milliseconds before each ack is written. */
   ackDelayMs: number
   acking: boolean
+  /** Connections accepted so far. */
+  connections: number
+  /** Destroys every open connection (the listener stays). */
+  dropConnections(): void
   close(): Promise<void>
 }
 
-export async function startForwardSink(core: Core): Promise<ForwardSink> {
+export async function startForwardSink(core: Core, port = 0): Promise<ForwardSink> {
   const sockets = new Set<Socket>()
   const sink: ForwardSink = {
     port: 0, events: 0, messages: 0, acks: 0, tags: new Set(), recordSizes: new Set(), maxUnacked: 0, errors: [], ackDelayMs: 0, acking: true,
+    connections: 0,
+    dropConnections: () => { for (const s of sockets) s.destroy() },
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy()
       server.close(() => resolve())
     }),
   }
   const server: Server = createServer((socket) => {
+    sink.connections++
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => {})
@@ -79,7 +87,7 @@ export async function startForwardSink(core: Core): Promise<ForwardSink> {
       }
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   sink.port = (server.address() as AddressInfo).port
   return sink
 }
