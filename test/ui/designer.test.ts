@@ -137,6 +137,14 @@ describe('the route designer in Chromium', () => {
     expect(parseConfig(exported, 'exported.conf').errors).toEqual([])
     const check = await run(process.execPath, [join(ROOT, 'node-server', 'bin', 'sluice.mjs'), 'check', '-c', file], { cwd: ROOT })
     expect(check.stderr).toContain('is valid (5 plugins)')
+
+    // What reached the outputs, as NDJSON with the 64-bit id exact.
+    const [delivered] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-delivered]')])
+    const out = join(tmp, 'delivered.ndjson')
+    await delivered.saveAs(out)
+    const lines = (await readFile(out, 'utf8')).trim().split('\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatch(/^\{"tag":"app\.db","time":\d+(\.\d+)?,"record":\{"level":"error","message":"disk full","id":18446744073709551615,"env":"prod"\}\}$/)
     expect(errors).toEqual([])
   })
 

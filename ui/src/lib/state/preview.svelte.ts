@@ -42,7 +42,6 @@ export class PreviewStore {
   rows = $state.raw<Map<number, EventRow>>(new Map())
   selected = $state<number | null>(null)
   details = $state.raw<EventDetails | null>(null)
-  exported = $state.raw<string | null>(null)
 
   private readonly worker: Worker
   private configTimer: ReturnType<typeof setTimeout> | undefined
@@ -119,10 +118,15 @@ export class PreviewStore {
     else this.post({ type: 'details', run: this.run, index })
   }
 
-  exportEvents(what: 'input' | 'output'): void {
-    this.exported = null
-    this.post({ type: 'export', run: this.run, what })
+  /** The samples (input) or what reached the outputs (output), as NDJSON `{tag, time, record}` lines. */
+  exportEvents(what: 'input' | 'output'): Promise<string> {
+    return new Promise((resolve) => {
+      this.exports.push(resolve)
+      this.post({ type: 'export', run: this.run, what })
+    })
   }
+
+  private exports: ((text: string) => void)[] = []
 
   private receive(message: WorkerResponse): void {
     switch (message.type) {
@@ -163,7 +167,7 @@ export class PreviewStore {
         if (message.run === this.run && message.details.index === this.selected) this.details = message.details
         return
       case 'export':
-        this.exported = message.text
+        this.exports.shift()?.(message.text)
     }
   }
 }
