@@ -24,6 +24,8 @@ Usage:
   sluice check -c FILE [--json]        validate a config, print it normalized and every error
   sluice convert FILE [--to json|conf] convert a config between fluent.conf and the JSON model
   sluice bench [options]               load a Forward-protocol server (see sluice bench --help)
+  sluice replay DIR [--host H --port P] send backup / buffer chunk files again, with acks
+                                       (see sluice replay --help)
 
 Run options:
 ${formatOptions(RUN_OPTIONS)}

@@ -1,5 +1,5 @@
 /**
- * @module The `sluice` command line: dispatches to run (the default), check, convert and bench.
+ * @module The `sluice` command line: dispatches to run (the default), check, convert, bench and replay.
  * Usage mistakes exit with code 2 and one line; config problems with code 1 (see each command).
  */
 
@@ -9,6 +9,7 @@ import { benchCommand } from './bench/command.ts'
 import { checkCommand } from './check.ts'
 import { convertCommand } from './convert.ts'
 import { MAIN_HELP, version } from './help.ts'
+import { replayCommand } from './replay.ts'
 import { runCommand } from './run.ts'
 
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number | null>> = {
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number | nul
   check: checkCommand,
   convert: convertCommand,
   bench: benchCommand,
+  replay: replayCommand,
   help: async () => (process.stdout.write(MAIN_HELP), 0),
   version: async () => (process.stdout.write(`sluice ${version()}\n`), 0),
 }
