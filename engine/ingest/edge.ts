@@ -11,11 +11,9 @@
  */
 
 import type { Context } from 'hono'
-import { Encoder } from '@msgpack/msgpack'
-import { concat } from '../event-stream.ts'
-import { eventTimeCodec } from '../event-time.ts'
 import { BodyError, decodeContentEncoding } from './body.ts'
 import { edgeError, json, rejectedList } from './edge-responses.ts'
+import { EntriesWriter } from './entries-writer.ts'
 import { multipartBoundary, parseMultipart, parseUrlEncoded, type Params } from './form.ts'
 import { readItems, type Item, type ItemFormat } from './items.ts'
 import type { ResolvedIngestOptions } from './options.ts'
@@ -33,9 +31,6 @@ export interface EdgeRequest {
 }
 
 const SUPPORTED_ENCODINGS = new Set(['', 'identity', 'gzip', 'x-gzip', 'deflate'])
-/** `[` fixarray(2) + EventTime fixext8: the bytes of an entry before its record. */
-const ENTRY_HEAD_BYTES = 11
-const encoder = new Encoder({ extensionCodec: eventTimeCodec, useBigInt64: true, ignoreUndefined: true })
 
 export async function ingestEdge(c: Context, o: ResolvedIngestOptions, r: EdgeRequest): Promise<Response> {
   const headers = r.headers
@@ -86,7 +81,7 @@ export async function ingestEdge(c: Context, o: ResolvedIngestOptions, r: EdgeRe
     remoteAddr: o.addRemoteAddr ? r.remoteAddr() : undefined,
     timeParam: params.get('time'),
   }
-  const entries: Uint8Array[] = []
+  const entries = new EntriesWriter(Math.max(1024, body.length))
   const rejected: Item[] = []
   let tooLarge = 0
   for (const item of items) {
@@ -94,35 +89,32 @@ export async function ingestEdge(c: Context, o: ResolvedIngestOptions, r: EdgeRe
       rejected.push(item)
       continue
     }
-    let entry: Uint8Array
+    const before = entries.length
     try {
       const [event] = buildEvents([item.record], fields, o)
-      entry = encoder.encode([event.time, event.record])
+      const size = entries.append(event.time, event.record)
+      if (size > o.recordSizeLimit) {
+        entries.truncate(before, entries.count - 1)
+        tooLarge++
+        rejected.push({ line: item.line, index: item.index, error: `record is ${size} bytes (msgpack), more than record_size_limit (${o.recordSizeLimit})` })
+      }
     } catch (error) {
       if (!(error instanceof PayloadError)) throw error
       rejected.push({ line: item.line, index: item.index, error: error.message.replace(/^record 0: /, '') })
-      continue
     }
-    const size = entry.length - ENTRY_HEAD_BYTES
-    if (size > o.recordSizeLimit) {
-      tooLarge++
-      rejected.push({ line: item.line, index: item.index, error: `record is ${size} bytes (msgpack), more than record_size_limit (${o.recordSizeLimit})` })
-      continue
-    }
-    entries.push(entry)
   }
   if (rejected.length > 0) {
     if (o.metrics) o.metrics.dropped += rejected.length
-    o.log?.warn('refused events of a request', { path, tag, refused: rejected.length, accepted: entries.length, first: rejectedList(rejected.slice(0, 1))[0] })
+    o.log?.warn('refused events of a request', { path, tag, refused: rejected.length, accepted: entries.count, first: rejectedList(rejected.slice(0, 1))[0] })
   }
-  const answer = { accepted: entries.length, rejected: rejectedList(rejected), rejected_count: rejected.length }
-  if (entries.length === 0) {
+  const answer = { accepted: entries.count, rejected: rejectedList(rejected), rejected_count: rejected.length }
+  if (entries.count === 0) {
     if (rejected.length === 0) return json(202, answer, headers)
     if (o.metrics) o.metrics.errors++
     return json(tooLarge === rejected.length ? 413 : 400, { error: 'no event of the request was accepted', ...answer }, headers)
   }
 
-  const stream = { tag, entries: concat(entries), count: entries.length }
+  const stream = { tag, entries: entries.bytes(), count: entries.count }
   if (o.metrics) {
     o.metrics.emits++
     o.metrics.eventsIn += stream.count

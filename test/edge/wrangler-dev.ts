@@ -71,15 +71,18 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
   }
 }
 
-/** Starts `wrangler dev --local` on edge/wrangler.jsonc with `vars` (--var) and waits until /healthz answers. */
-export async function startWranglerDev(vars: Record<string, string>, options: { readyTimeoutMs?: number } = {}): Promise<WranglerDev> {
+/**
+ * Starts `wrangler dev --local` on edge/wrangler.jsonc (or `options.config`) with `vars` (--var)
+ * and waits until /healthz answers.
+ */
+export async function startWranglerDev(vars: Record<string, string>, options: { readyTimeoutMs?: number; config?: string; logLevel?: 'info' | 'warn' | 'error' } = {}): Promise<WranglerDev> {
   const port = await freePort()
   const inspector = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'sluice-edge-dev-'))
   const args = [
     '--no-warnings', '--experimental-vm-modules', CLI, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port),
-    '--inspector-port', String(inspector), '-c', join(ROOT, 'edge/wrangler.jsonc'), '--persist-to', join(dir, 'state'),
-    '--show-interactive-dev-session=false', '--log-level', 'info',
+    '--inspector-port', String(inspector), '-c', options.config ?? join(ROOT, 'edge/wrangler.jsonc'), '--persist-to', join(dir, 'state'),
+    '--show-interactive-dev-session=false', '--log-level', options.logLevel ?? 'info',
     ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
   ]
   const child = spawn(process.execPath, args, {
