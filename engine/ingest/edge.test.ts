@@ -1,15 +1,18 @@
 /**
  * @module The edge answers' suite (`responses: 'edge'`) on `app.request` under Node, plus unit
- * tables for the item reader (lines, indexes, msgpack object numbers) and the edge params.
+ * tables for the item reader (lines, indexes, msgpack object numbers), the edge params and the
+ * entries writer.
  */
 
 import { describe, expect, it } from 'vitest'
 import { encode } from '@msgpack/msgpack'
 import { loadCore } from '../../wasm/load-node.ts'
-import { decodeStream } from '../event-stream.ts'
+import { decodeStream, streamFromEvents } from '../event-stream.ts'
+import { EventTime } from '../event-time.ts'
 import { createIngestApp } from './app.ts'
 import { runEdgeIngestSuite } from './edge.cases.ts'
 import { EDGE_DEFAULTS, edgeOptionsFromParams } from './edge-schema.ts'
+import { EntriesWriter } from './entries-writer.ts'
 import type { IngestedEvent } from './ingest.cases.ts'
 import { readItems } from './items.ts'
 
@@ -58,5 +61,21 @@ describe('edge params', () => {
     expect(edgeOptionsFromParams({ responses: 'fluentd', record_size_limit: '1k' })).toMatchObject({ responses: 'fluentd', recordSizeLimit: 1024 })
     expect(() => edgeOptionsFromParams({ responses: 'plain' })).toThrow(/responses/)
     expect(() => edgeOptionsFromParams({ max_events_per_request: 0 })).toThrow('max_events_per_request must be at least 1')
+  })
+})
+
+describe('EntriesWriter', () => {
+  it('writes the same bytes as streamFromEvents, and undoes a refused entry', () => {
+    const events = [
+      { time: new EventTime(1441588984, 123456789), record: { a: 1, s: 'ü', big: 2n ** 63n, t: new EventTime(1, 2) } },
+      { time: new EventTime(0, 0), record: {} },
+    ]
+    const w = new EntriesWriter(8)
+    for (const e of events) w.append(e.time, e.record)
+    const length = w.length
+    expect(w.append(new EventTime(5), { pad: 'x'.repeat(5000) })).toBe(5008)
+    w.truncate(length, 2)
+    expect(w.count).toBe(2)
+    expect(w.bytes()).toEqual(streamFromEvents('t', events).entries)
   })
 })
