@@ -130,7 +130,9 @@ function formatCases(ctx: SuiteContext): void {
       await t.fetch(post('/f', 'json=' + encodeURIComponent('[{"f":1}]'), 'application/x-www-form-urlencoded'))
       await t.fetch(post('/f', 'ndjson=' + encodeURIComponent('{"f":2}\n{"f":3}'), 'application/x-www-form-urlencoded'))
       await t.fetch(post(`/f?json=${encodeURIComponent('{"f":4}')}`, 'ignored', 'text/plain'))
-      expect(t.events().map((e) => e.record.f)).toEqual([1, 2, 3, 4])
+      // curl -d '{…}' sends JSON labelled as a form: read as JSON
+      await t.fetch(post('/f', '{"f":5}', 'application/x-www-form-urlencoded'))
+      expect(t.events().map((e) => e.record.f)).toEqual([1, 2, 3, 4, 5])
       const empty = await t.fetch(post('/f', 'other=1', 'application/x-www-form-urlencoded'))
       expect(empty.status).toBe(400)
       expect((await answer(empty)).error).toMatch(/no events/)

@@ -8,6 +8,9 @@
  * none was (413 when every refused one was too large); 413 past max_events_per_request or
  * decompression_size_limit (nothing accepted); 415 for an unknown Content-Type or
  * Content-Encoding; 500 / 503 + Retry-After when the emit fails (nothing accepted).
+ * Bodies: as in_http (forms, json/ndjson/msgpack types and params), plus text/plain, untyped and
+ * application/octet-stream bodies (sendBeacon) read as JSON or NDJSON (octet-stream: msgpack when
+ * it does not start like JSON), and form-typed bodies that start like JSON (`curl -d '{…}'`).
  */
 
 import type { Context } from 'hono'
@@ -147,7 +150,9 @@ export async function ingestEdge(c: Context, o: ResolvedIngestOptions, r: EdgeRe
  */
 function bodyParams(contentType: string, body: Uint8Array, params: Params): boolean {
   const type = contentType.toLowerCase().split(';')[0].trim()
-  if (type === 'application/x-www-form-urlencoded') parseUrlEncoded(body, params)
+  // `curl -d '{"k":"v"}'` sends JSON as a form: a form body that starts like JSON is read as JSON.
+  if (type === 'application/x-www-form-urlencoded' && looksLikeJson(body)) params.set('text', body)
+  else if (type === 'application/x-www-form-urlencoded') parseUrlEncoded(body, params)
   else if (type === 'multipart/form-data') {
     const boundary = multipartBoundary(contentType)
     if (boundary === null) throw new Error('multipart/form-data without a boundary')
@@ -176,5 +181,5 @@ function looksLikeJson(body: Uint8Array): boolean {
     if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue
     return b === 0x7b || b === 0x5b
   }
-  return true
+  return false
 }
