@@ -50,11 +50,11 @@ export function createWorker(options: WorkerOptions = {}): EdgeWorker {
     const settings = await loadSettings(env)
     const key = settingsKey(settings)
     if (current === null || current.key !== key) {
-      const previous = current
       core ??= Core.fromModule(coreModule)
       const log = consoleLogger(settings.logLevel, { worker: 'sluice-edge' })
+      // The previous runtime is not stopped: requests still running may use it. Nothing in it holds
+      // I/O or timers; its route tables go back to the core when it is collected.
       current = { key, runtime: buildEdgeRuntime(core, settings, platform, log, { plugins: options.plugins }) }
-      previous?.runtime.then((r) => r.stop()).catch(() => {})
     }
     return current.runtime
   }
