@@ -3,7 +3,9 @@
  * the plugins' own files — every runtime-neutral plugin in engine/plugins/<name>/index.ts (runnable
  * in the preview) and every node-server/plugins/<name>/config.ts (schema only: the designer builds
  * forms and validates; the preview replaces those plugins). Found at build time by Vite's
- * import.meta.glob, so a plugin that lands later appears without touching this file.
+ * import.meta.glob, so a plugin that lands later appears without touching this file. Each module is
+ * loaded on its own (`loadCatalog`): one that fails to load in the browser (say, a schema file that
+ * started using a Node API at load time) is left out and reported, the others still work.
  */
 
 import type { PluginSchema } from '../../../../engine/config/schema.ts'
@@ -11,8 +13,8 @@ import type { PluginKind, PluginSpec } from '../../../../engine/plugin.ts'
 import { mergeCatalogs } from '../../../../engine/preview/catalog.ts'
 import type { CatalogEntry } from '../../../../engine/preview/types.ts'
 
-const enginePlugins = import.meta.glob<Record<string, unknown>>('../../../../engine/plugins/*/index.ts', { eager: true })
-const nodeSchemas = import.meta.glob<Record<string, unknown>>('../../../../node-server/plugins/*/config.ts', { eager: true })
+const enginePlugins = import.meta.glob<Record<string, unknown>>('../../../../engine/plugins/*/index.ts')
+const nodeSchemas = import.meta.glob<Record<string, unknown>>('../../../../node-server/plugins/*/config.ts')
 
 /** What Fluentd's docs say each well-known plugin does (node plugins' specs live outside the schema files). */
 const DESCRIPTIONS: Record<string, string> = {
@@ -93,8 +95,36 @@ export function catalogFrom(engine: Record<string, Record<string, unknown>>, nod
   return mergeCatalogs(described, runnable)
 }
 
-/** Every plugin the designer knows, sorted by kind and name. */
-export const catalog: readonly CatalogEntry[] = mergeCatalogs(NOT_IMPORTABLE, catalogFrom(enginePlugins, nodeSchemas))
+/** Every plugin the designer knows, sorted by kind and name (filled by `loadCatalog`). */
+export let catalog: readonly CatalogEntry[] = NOT_IMPORTABLE
+
+/** Plugin modules that could not be loaded here, with the reason. */
+export let catalogFailures: readonly { module: string; error: string }[] = []
+
+let loading: Promise<readonly CatalogEntry[]> | null = null
+
+/** Loads every plugin module (once); call before using `catalog`. */
+export function loadCatalog(): Promise<readonly CatalogEntry[]> {
+  loading ??= (async () => {
+    const failures: { module: string; error: string }[] = []
+    const load = async (loaders: Record<string, () => Promise<Record<string, unknown>>>) => {
+      const modules: Record<string, Record<string, unknown>> = {}
+      await Promise.all(Object.entries(loaders).map(async ([path, loader]) => {
+        try {
+          modules[path] = await loader()
+        } catch (error) {
+          failures.push({ module: path.replace(/^(\.\.\/)+/, ''), error: error instanceof Error ? error.message : String(error) })
+        }
+      }))
+      return modules
+    }
+    const [engine, node] = await Promise.all([load(enginePlugins), load(nodeSchemas)])
+    catalog = mergeCatalogs(NOT_IMPORTABLE, catalogFrom(engine, node))
+    catalogFailures = failures
+    return catalog
+  })()
+  return loading
+}
 
 export function findPlugin(kind: PluginKind, name: string): CatalogEntry | undefined {
   return catalog.find((e) => e.kind === kind && e.name === name)

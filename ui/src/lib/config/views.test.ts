@@ -10,7 +10,7 @@ import { createPreviewer } from '../../../../engine/preview/preview.ts'
 import { parseSamples } from '../../../../engine/preview/samples.ts'
 import type { EventDetails, PreviewSummary } from '../../../../engine/preview/types.ts'
 import type { Core } from '../../../../wasm/core.ts'
-import { catalog, findPlugin } from './catalog.ts'
+import { catalog, findPlugin, loadCatalog } from './catalog.ts'
 import { elementAt, parseDesign } from './document.ts'
 import { formOf } from './forms.ts'
 import { highlightOf, layoutGraph } from './graph.ts'
@@ -59,6 +59,7 @@ let core: Core
 let summary: PreviewSummary
 let details: EventDetails[]
 beforeAll(async () => {
+  await loadCatalog()
   core = await loadCore()
   const { doc } = parseDesign(TEXT)
   const previewer = await createPreviewer(core, doc.model, { catalog, now: 1_700_000_000_000 })

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadCore } from '../../../../wasm/load-node.ts'
 import { Outcome } from '../../../../engine/preview/types.ts'
-import { catalog } from '../config/catalog.ts'
+import { catalog, loadCatalog } from '../config/catalog.ts'
 import { parseDesign } from '../config/document.ts'
 import { PreviewSession } from './session.ts'
 
@@ -17,6 +17,7 @@ const config = (text: string) => {
 
 describe('PreviewSession', () => {
   it('previews, pages rows, details one event, compares with the baseline and exports', async () => {
+    await loadCatalog()
     const session = new PreviewSession(await loadCore(), catalog, 1_700_000_000_000)
     expect(session.setSamples('{"level":"info","id":18446744073709551615}\n{"level":"debug"}\nnot json', 'auto', 'app.web'))
       .toEqual({ count: 3, problems: [], problemCount: 0 })

@@ -6,7 +6,7 @@
 
 import wasmUrl from '../../../../wasm/build/core.wasm?url'
 import { loadCoreFromUrl } from '../../../../wasm/load-browser.ts'
-import { catalog } from '../config/catalog.ts'
+import { loadCatalog } from '../config/catalog.ts'
 import type { ConfigState, WorkerRequest, WorkerResponse } from './protocol.ts'
 import { PreviewSession } from './session.ts'
 
@@ -72,10 +72,10 @@ async function handle(request: WorkerRequest): Promise<void> {
   }
 }
 
-loadCoreFromUrl(new URL(wasmUrl, self.location.href))
-  .then((core) => {
+Promise.all([loadCoreFromUrl(new URL(wasmUrl, self.location.href)), loadCatalog()])
+  .then(([core, catalog]) => {
     session = new PreviewSession(core, catalog)
     post({ type: 'ready' })
     void pump()
   })
-  .catch((error: unknown) => post({ type: 'fatal', message: `cannot load core.wasm: ${error instanceof Error ? error.message : String(error)}` }))
+  .catch((error: unknown) => post({ type: 'fatal', message: `cannot start the preview: ${error instanceof Error ? error.message : String(error)}` }))
