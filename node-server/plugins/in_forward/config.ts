@@ -1,10 +1,12 @@
 /**
  * @module in_forward's config schema (Fluentd's names and defaults, plus sluice's explicit limits)
- * and the checks that span several params. `<security>` and `<transport tls>` are parsed so the
- * error can say "not supported yet" instead of "unknown section".
+ * and the checks that span several params. `<security>` is settled in security.ts and
+ * `<transport tls>` in tls.ts.
  */
 
 import type { ConfigOf, PluginSchema } from '../../../engine/config/schema.ts'
+import { securitySection, settleSecurity, type SecuritySettings } from './security.ts'
+import { settleTlsServer, tlsTransportParams, type TlsServerSettings } from './tls.ts'
 
 const MiB = 1024 * 1024
 
@@ -29,31 +31,22 @@ export const inForwardSchema = {
     { name: 'max_frame_size', type: 'size', default: 16 * MiB, description: 'Most bytes of one msgpack (or JSON) message; a longer one closes the connection.' },
     { name: 'max_connections', type: 'integer', default: 10_000, description: 'Open connections at most; newer ones are closed at once with a log line.' },
     { name: 'idle_timeout', type: 'time', default: null, description: 'Close a connection that sent nothing for this long (unset: never).' },
+    { name: 'handshake_timeout', type: 'time', default: 30, description: 'Close a connection whose TLS and <security> handshakes are not done within this long.' },
+    { name: 'frame_timeout', type: 'time', default: 60, description: 'Close a connection when one message takes longer than this to arrive once it started (slowloris; 0: never). Paused time (backpressure) does not count.' },
   ],
   sections: [
     {
       name: 'transport',
-      description: 'Transport (only tcp for now).',
+      description: 'Transport: tcp (default) or tls.',
       schema: {
         argument: { name: 'protocol', type: 'enum', values: ['tcp', 'tls'], default: 'tcp', description: 'tcp or tls' },
         params: [
           { name: 'linger_timeout', type: 'integer', default: null, description: 'As the top-level linger_timeout.' },
-        ],
-        additionalParams: true,
-      },
-    },
-    {
-      name: 'security',
-      description: 'The shared-key handshake (not supported yet).',
-      schema: {
-        params: [],
-        additionalParams: true,
-        sections: [
-          { name: 'user', description: 'A user.', multi: true, schema: { params: [], additionalParams: true } },
-          { name: 'client', description: 'A client.', multi: true, schema: { params: [], additionalParams: true } },
+          ...tlsTransportParams,
         ],
       },
     },
+    securitySection,
   ],
 } as const satisfies PluginSchema
 
@@ -79,16 +72,18 @@ export interface ForwardOptions {
   maxFrameSize: number
   maxConnections: number
   idleTimeoutMs: number
+  /** TLS and <security> handshakes together must finish within this. */
+  handshakeTimeoutMs: number
+  /** A message must arrive within this once it started (0: no limit). */
+  frameTimeoutMs: number
+  /** `<transport tls>`, settled (null: plain TCP). */
+  tls: TlsServerSettings | null
+  /** `<security>`, settled (null: no handshake). */
+  security: SecuritySettings | null
 }
 
 /** Checks the combinations Fluentd rejects (and what sluice does not support yet); throws with the reason. */
 export function settleOptions(config: InForwardConfig): ForwardOptions {
-  if (config.security !== undefined) {
-    throw new Error('<security> (the shared-key handshake) is not supported yet by sluice\'s in_forward; remove it, or put a Fluentd in front for now')
-  }
-  if (config.transport !== undefined && config.transport.protocol !== 'tcp') {
-    throw new Error('<transport tls> is not supported yet by sluice\'s in_forward; use <transport tcp> (or terminate TLS in front)')
-  }
   if (config.source_hostname_key !== null && config.resolve_hostname === false) {
     throw new Error('source_hostname_key needs resolve_hostname; remove "resolve_hostname false"')
   }
@@ -99,6 +94,10 @@ export function settleOptions(config: InForwardConfig): ForwardOptions {
   if (config.max_frame_size < 1) throw new Error('max_frame_size must be at least 1 byte')
   if (config.max_connections < 1) throw new Error('max_connections must be at least 1')
   if (config.decompression_size_limit < 1) throw new Error('decompression_size_limit must be at least 1 byte')
+  if (config.handshake_timeout <= 0) throw new Error('handshake_timeout must be more than 0')
+  if (config.frame_timeout < 0) throw new Error('frame_timeout must be 0 (no limit) or more')
+  const security = config.security === undefined ? null : settleSecurity(config.security)
+  const tls = config.transport?.protocol === 'tls' ? settleTlsServer(config.transport) : null
   const linger = config.transport?.linger_timeout ?? config.linger_timeout
   return {
     port: config.port,
@@ -119,6 +118,10 @@ export function settleOptions(config: InForwardConfig): ForwardOptions {
     maxFrameSize: config.max_frame_size,
     maxConnections: config.max_connections,
     idleTimeoutMs: config.idle_timeout === null ? 0 : config.idle_timeout * 1000,
+    handshakeTimeoutMs: config.handshake_timeout * 1000,
+    frameTimeoutMs: config.frame_timeout * 1000,
+    tls,
+    security,
   }
 }
 

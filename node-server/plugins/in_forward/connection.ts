@@ -6,6 +6,8 @@
  * emit, and only once the router accepted the stream (a returned promise resolved) write the ack.
  * While an emit is pending the socket is paused — backpressure reaches the peer's TCP window.
  * An emit failure (no @ERROR label) means no ack and a closed connection (§9 case 20).
+ * Limits: unframed bytes never exceed max_frame_size plus one read; a message must complete
+ * within frame_timeout once started (slowloris, see frame-timer.ts).
  */
 
 import type { Socket } from 'node:net'
@@ -16,6 +18,7 @@ import type { PluginMetrics } from '../../../engine/metrics.ts'
 import type { EmitResult, EmitTarget } from '../../../engine/plugin.ts'
 import type { ForwardOptions } from './config.ts'
 import type { EventBuilder } from './events.ts'
+import { FrameTimer } from './frame-timer.ts'
 import { isJsonStart, JsonSplitter, jsonWork } from './json-mode.ts'
 import type { MessageReader } from './message.ts'
 import { headBase64, peerName, type Peer, type Work } from './work.ts'
@@ -32,6 +35,14 @@ export interface ConnectionDeps {
 
 /** With linger_timeout 0, how long a closing connection may wait for the peer to read our last bytes. */
 const UNREAD_CLOSE_MS = 30_000
+
+/** How a connection starts after admission (TLS, handshake). */
+export interface Opening {
+  /** Bytes the handshake read after the PING. */
+  leftover: Buffer | null
+  /** `<security>`: the stream is msgpack (no JSON mode). */
+  msgpackOnly: boolean
+}
 
 export interface ConnectionInfo {
   peer: string
@@ -59,11 +70,16 @@ export class ForwardConnection {
   /** No more reading: finish the queued works, then close. */
   private draining = false
   private closing = false
+  private readonly frameTimer: FrameTimer
   /** Resolves once the socket is closed. */
   readonly closed: Promise<void>
 
-  constructor(private readonly socket: Socket, readonly peer: Peer, private readonly deps: ConnectionDeps) {
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()))
+  constructor(private readonly socket: Socket, readonly peer: Peer, private readonly deps: ConnectionDeps, opening?: Opening) {
+    this.frameTimer = new FrameTimer(deps.options.frameTimeoutMs, () => this.frameTimedOut())
+    this.closed = new Promise((resolve) => socket.once('close', () => {
+      this.frameTimer.stop()
+      resolve()
+    }))
     socket.setNoDelay(true)
     if (deps.options.sendKeepalivePacket) socket.setKeepAlive(true)
     if (deps.options.idleTimeoutMs > 0) {
@@ -81,6 +97,8 @@ export class ForwardConnection {
     })
     socket.on('end', () => this.peerEnded())
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    if (opening?.msgpackOnly) this.protocol = 'msgpack'
+    if (opening?.leftover != null && opening.leftover.length > 0) this.onData(opening.leftover)
   }
 
   /** For monitoring and tests: is the socket paused (backpressure), how much is queued. */
@@ -122,6 +140,9 @@ export class ForwardConnection {
     }
     this.parts.push(chunk)
     this.buffered += chunk.length
+    this.frameTimer.start()
+    // Never hold more than max_frame_size unframed: frame now (a message that long is refused).
+    if (this.buffered > this.deps.options.maxFrameSize) return this.frame()
     if (this.buffered < this.need || this.frameScheduled) return
     // Re-frame an incomplete message at once only when its bytes doubled; otherwise once this
     // turn of the event loop has delivered every ready read: no quadratic rescans.
@@ -154,7 +175,7 @@ export class ForwardConnection {
         } catch (err) {
           reader.discard()
           metrics.errors++
-          log.error('Cannot read a message; closing the connection.', { peer: peerName(this.peer), error: String(err) })
+          log.error('Cannot read a message; closing the connection.', { peer: peerName(this.peer), error: String(err), head: headBase64(bytes, start, bytes.length) })
           this.queue.push({ kind: 'close', reason: String(err) })
         }
         if (this.queue.length > 0 && this.queue[this.queue.length - 1].kind === 'close') return this.stopReading()
@@ -167,7 +188,10 @@ export class ForwardConnection {
       if (st === abi.STATUS_OK) {
         this.need = 0
         this.lastAttempt = 0
+        this.frameTimer.stop()
       } else if (st === abi.STATUS_NEED_MORE) {
+        // A message completed here and the next one began: its own window.
+        if (consumed > 0) this.frameTimer.restart()
         const tail = consumed === 0 ? bytes : Buffer.from(bytes.subarray(consumed))
         this.parts = [tail]
         this.buffered = tail.length
@@ -199,6 +223,9 @@ export class ForwardConnection {
   private onJson(chunk: Buffer): void {
     const { events, log, metrics } = this.deps
     const { values, error } = this.json!.push(chunk)
+    if (this.json!.pending === 0) this.frameTimer.stop()
+    else if (values.length > 0) this.frameTimer.restart()
+    else this.frameTimer.start()
     for (const value of values) {
       const work = jsonWork(value, events, log, metrics, this.peer)
       if (work === null) continue
@@ -207,15 +234,28 @@ export class ForwardConnection {
     }
     if (error !== null) {
       metrics.errors++
-      log.error('Incoming JSON is broken; closing the connection.', { peer: peerName(this.peer), error })
+      log.error('Incoming JSON is broken; closing the connection.', { peer: peerName(this.peer), error, head: headBase64(chunk, 0, chunk.length) })
       this.queue.push({ kind: 'close', reason: error })
       return this.stopReading()
     }
     this.pump()
   }
 
+  /** frame_timeout: a message started too long ago and is still incomplete (slowloris). */
+  private frameTimedOut(): void {
+    if (this.closing || this.draining || this.waiting) return
+    this.deps.metrics.errors++
+    const head = this.parts.length > 0 ? headBase64(this.parts[0], 0, this.parts[0].length) : this.json?.head() ?? ''
+    this.deps.log.warn('A message did not complete within frame_timeout; closing the connection.', {
+      peer: peerName(this.peer), frame_timeout_ms: this.deps.options.frameTimeoutMs, bytes: this.buffered || (this.json?.pending ?? 0), head,
+    })
+    this.queue.push({ kind: 'close', reason: 'frame_timeout' })
+    this.stopReading()
+  }
+
   /** After a fatal input error: keep the works already queued, read nothing more. */
   private stopReading(): void {
+    this.frameTimer.stop()
     this.draining = true
     this.parts = []
     this.buffered = 0
@@ -262,12 +302,16 @@ export class ForwardConnection {
       if (result instanceof Promise) {
         this.waiting = true
         this.socket.pause()
+        this.frameTimer.stop()
         const tag = work.stream.tag
         result.then(() => {
           this.waiting = false
           if (this.closing) return
           this.done(work.ack)
-          if (!this.draining && !this.closing) this.socket.resume()
+          if (!this.draining && !this.closing) {
+            this.socket.resume()
+            if (this.buffered > 0 || (this.json?.pending ?? 0) > 0) this.frameTimer.restart()
+          }
           this.pump()
         }, (err: unknown) => {
           this.waiting = false
@@ -299,6 +343,7 @@ export class ForwardConnection {
   private close(): void {
     if (this.closing) return
     this.closing = true
+    this.frameTimer.stop()
     this.queue.length = 0
     this.parts = []
     this.buffered = 0

@@ -1,7 +1,8 @@
 /**
  * @module in_forward (`@type forward`): Fluentd's Forward protocol input — TCP with Message,
  * Forward, PackedForward and CompressedPackedForward modes framed by the core, acks after the
- * router accepted the events, JSON mode, the UDP heartbeat, and explicit limits. See
+ * router accepted the events, JSON mode, the UDP heartbeat, TLS (`<transport tls>`), the
+ * shared-key handshake (`<security>`), and explicit limits. See
  * /work/shared/reference/forward-protocol.md §1 and the choices listed in README.md beside this file.
  *
  * @example
@@ -13,6 +14,7 @@
 
 import type { AddressInfo, Socket } from 'node:net'
 import type { InputPlugin, PluginContext, PluginSpec } from '../../../engine/plugin.ts'
+import { Admission } from './admission.ts'
 import { inForwardSchema, settleOptions, type ForwardOptions, type InForwardConfig } from './config.ts'
 import { ForwardConnection, type ConnectionInfo } from './connection.ts'
 import { EventBuilder } from './events.ts'
@@ -36,9 +38,11 @@ export class ForwardInput implements InputPlugin {
     }
     this.events = new EventBuilder(ctx.core, this.options, ctx.log, ctx.metrics, ctx.now)
     this.reader = new MessageReader(ctx.core, this.options, this.events, ctx.log, ctx.metrics)
-    this.server = new ForwardServer(this.options, ctx.log, (socket: Socket, peer: Peer) => new ForwardConnection(socket, peer, {
+    const admission = new Admission(this.options, ctx.log, ctx.metrics)
+    const msgpackOnly = this.options.security !== null
+    this.server = new ForwardServer(this.options, ctx.log, (socket: Socket, peer: Peer, leftover: Buffer | null) => new ForwardConnection(socket, peer, {
       core: ctx.core, options: this.options, reader: this.reader, events: this.events, router: ctx.router, log: ctx.log, metrics: ctx.metrics,
-    }))
+    }, { leftover, msgpackOnly }), admission.enabled ? admission : null)
   }
 
   async start(): Promise<void> {

@@ -36,6 +36,16 @@ export class JsonSplitter {
 
   constructor(private readonly maxValueSize: number) {}
 
+  /** Bytes of an incomplete value kept so far (0: between values). */
+  get pending(): number {
+    return this.length
+  }
+
+  /** The first bytes of the incomplete value as base64 (for log lines). */
+  head(): string {
+    return this.parts.length === 0 ? '' : headBase64(this.parts[0], 0, this.parts[0].length)
+  }
+
   /** The complete values in `chunk` (with what came before); `error` stops the stream. */
   push(chunk: Uint8Array): { values: Uint8Array[]; error: string | null } {
     const values: Uint8Array[] = []

@@ -160,7 +160,9 @@ export class MessageReader {
         ? 'zstd-compressed messages are not supported by sluice yet (send gzip or text)'
         : 'unknown "compressed" option value (expected text or gzip)'
       this.metrics.errors++
-      this.log.error(`Cannot read a compressed message: ${reason}; closing the connection.`, { peer: peerName(peer), tag: tag ?? '(not a string)' })
+      this.log.error(`Cannot read a compressed message: ${reason}; closing the connection.`, {
+        peer: peerName(peer), tag: tag ?? '(not a string)', head: headBase64(core.u8(), payloadStart, payloadEnd),
+      })
       return { kind: 'close', reason }
     }
     let inflated: Uint8Array

@@ -124,11 +124,14 @@ describe('in_forward config errors', () => {
     return built.errors.map((e) => e.message).join('\n')
   }
 
-  it('says <security> and <transport tls> are not supported yet, with file:line', async () => {
-    const security = await build('  <security>\n    self_hostname a\n    shared_key s\n    <user>\n      username u\n      password p\n    </user>\n  </security>')
-    expect(security).toContain('fluent.conf:1')
-    expect(security).toContain('<security> (the shared-key handshake) is not supported yet')
-    expect(await build('  <transport tls>\n    cert_path /x.pem\n  </transport>')).toContain('<transport tls> is not supported yet')
+  it('checks <security> and <transport tls> as Fluentd does, with file:line', async () => {
+    const noUsers = await build('  <security>\n    self_hostname a\n    shared_key s\n    user_auth true\n  </security>')
+    expect(noUsers).toContain('fluent.conf:1')
+    expect(noUsers).toContain('<user> sections required if user_auth enabled')
+    expect(await build('  <security>\n    self_hostname a\n    shared_key s\n    <user>\n      username u\n      password p\n    </user>\n  </security>')).toBe('')
+    expect(await build('  <security>\n    self_hostname a\n  </security>')).toContain('missing required param shared_key')
+    expect(await build('  <transport tls>\n    cert_path /nonexistent/x.pem\n    private_key_path /nonexistent/x.key\n  </transport>')).toContain('cert_path: cannot read /nonexistent/x.pem: ENOENT')
+    expect(await build('  <transport tls>\n  </transport>')).toContain('no valid cert options configured')
     expect(await build('  <transport tcp>\n    linger_timeout 2\n  </transport>')).toBe('')
   })
 

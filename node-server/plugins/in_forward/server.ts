@@ -1,12 +1,15 @@
 /**
  * @module The in_forward listener: the TCP server (with `backlog`, `max_connections`, peer name
- * resolution for `resolve_hostname`) and the UDP heartbeat responder on the same port. With port
- * 0 the UDP socket takes the port the OS gave TCP (retried a few times if UDP has it taken).
+ * resolution for `resolve_hostname`, and the admission — TLS and the `<security>` handshake — a
+ * socket passes before it becomes a connection) and the UDP heartbeat responder on the same
+ * port. With port 0 the UDP socket takes the port the OS gave TCP (retried a few times if UDP
+ * has it taken). Sockets still in admission count towards `max_connections`.
  */
 
 import { promises as dns } from 'node:dns'
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import type { Logger } from '../../../engine/log.ts'
+import type { Admission } from './admission.ts'
 import type { ForwardOptions } from './config.ts'
 import { HeartbeatResponder } from './heartbeat.ts'
 import type { Peer } from './work.ts'
@@ -30,12 +33,14 @@ export class ForwardServer<I = unknown> {
   constructor(
     private readonly options: ForwardOptions,
     private readonly log: Logger,
-    private readonly accept: (socket: Socket, peer: Peer) => Accepted<I>,
+    private readonly accept: (socket: Socket, peer: Peer, leftover: Buffer | null) => Accepted<I>,
+    private readonly admission: Admission | null = null,
   ) {
     this.heartbeat = new HeartbeatResponder(log)
   }
 
   async listen(): Promise<void> {
+    await this.admission?.prepare()
     for (let attempt = 1; ; attempt++) {
       const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => this.onConnection(socket))
       await new Promise<void>((resolve, reject) => {
@@ -83,6 +88,7 @@ export class ForwardServer<I = unknown> {
     const server = this.server
     this.server = null
     server?.close()
+    this.admission?.abortAll()
     await this.heartbeat.close()
     for (const c of this.connections) c.drain()
   }
@@ -116,18 +122,28 @@ export class ForwardServer<I = unknown> {
     }
     this.pendingSockets++
     const ready = (hostname: string) => {
-      this.pendingSockets--
-      if (socket.destroyed) return
-      const connection = this.accept(socket, { address, port, hostname })
-      this.connections.add(connection)
-      connection.closed.then(() => this.connections.delete(connection))
-      if (this.server === null) connection.drain()
-      else socket.resume()
+      const peer = { address, port, hostname }
+      if (this.admission === null || socket.destroyed) return this.connected(socket, peer, null)
+      this.admission.admit(socket, peer).then((admitted) => {
+        if (admitted === null) this.pendingSockets--
+        else this.connected(admitted.socket, peer, admitted.leftover)
+      })
     }
     if (!this.options.resolveHostname) {
       ready(address)
       return
     }
     dns.lookupService(address, port).then((r) => ready(r.hostname), () => ready(address))
+  }
+
+  /** A socket (the TLS socket with TLS) that passed admission becomes a connection. */
+  private connected(socket: Socket, peer: Peer, leftover: Buffer | null): void {
+    this.pendingSockets--
+    if (socket.destroyed) return
+    const connection = this.accept(socket, peer, leftover)
+    this.connections.add(connection)
+    connection.closed.then(() => this.connections.delete(connection))
+    if (this.server === null) connection.drain()
+    else socket.resume()
   }
 }
