@@ -6,8 +6,9 @@
 
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { captures } from '../../test/helpers/capture-output.ts'
+import { captureOutput, captures } from '../../test/helpers/capture-output.ts'
 import type { EdgeEnv } from '../src/settings.ts'
+import { flakyOutput } from './plugins.ts'
 import { receivedBy, uniqueTag } from './support.ts'
 import { createWorker } from '../src/worker.ts'
 
@@ -40,8 +41,9 @@ describe('the edge Worker', () => {
 
   it('builds a new runtime when the settings change, and keeps it while they do not', async () => {
     const base = env as unknown as EdgeEnv
-    const edge = createWorker()
+    const edge = createWorker({ plugins: [captureOutput, flakyOutput] })
     const a = await edge.runtimeFor(base)
+    expect(a.errors).toEqual([])
     expect(await edge.runtimeFor(base)).toBe(a)
     const changed = await edge.runtimeFor({ ...base, SLUICE_CONFIG: '<match **>\n  @type null\n</match>' })
     expect(changed).not.toBe(a)
