@@ -71,18 +71,24 @@ export class FileChunk implements StoreChunk {
   private async writeMeta(): Promise<void> {
     this.meta.modified = this.now()
     const tmp = this.metaPath + '.tmp'
-    if (this.durable) {
-      const h = await open(tmp, 'w')
-      try {
-        await h.writeFile(encodeMeta(this.meta))
-        await h.datasync()
-      } finally {
-        await h.close()
+    try {
+      if (this.durable) {
+        const h = await open(tmp, 'w')
+        try {
+          await h.writeFile(encodeMeta(this.meta))
+          await h.datasync()
+        } finally {
+          await h.close()
+        }
+      } else {
+        await writeFile(tmp, encodeMeta(this.meta))
       }
-    } else {
-      await writeFile(tmp, encodeMeta(this.meta))
+      await rename(tmp, this.metaPath)
+    } catch (error) {
+      // A full disk (ENOSPC) leaves a partial temp file: remove it, the next attempt writes it again.
+      await unlink(tmp).catch(() => undefined)
+      throw error
     }
-    await rename(tmp, this.metaPath)
   }
 
   private async ensureOpen(): Promise<FileHandle> {
