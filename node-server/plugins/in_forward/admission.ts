@@ -127,6 +127,16 @@ export class Admission {
             this.log.debug('Connection error.', { peer: peerName(peer), error: err.message })
             socket.destroy()
           })
+          if (this.options.tls!.clientCertAuth && !socket.authorized) {
+            this.metrics.errors++
+            const none = Object.keys(socket.getPeerCertificate()).length === 0
+            this.log.warn('TLS client certificate refused (client_cert_auth); closing the connection.', {
+              peer: peerName(peer), error: none ? 'no client certificate' : String(socket.authorizationError),
+            })
+            socket.destroy()
+            finish(null)
+            return
+          }
           afterTls(socket)
         },
         onTlsError: (err) => {

@@ -245,7 +245,9 @@ export class ForwardConnection {
   private frameTimedOut(): void {
     if (this.closing || this.draining || this.waiting) return
     this.deps.metrics.errors++
-    const head = this.parts.length > 0 ? headBase64(this.parts[0], 0, this.parts[0].length) : this.json?.head() ?? ''
+    const first: Buffer[] = []
+    for (let n = 0, i = 0; i < this.parts.length && n < 48; n += this.parts[i++].length) first.push(this.parts[i])
+    const head = first.length > 0 ? headBase64(Buffer.concat(first), 0, 48) : this.json?.head() ?? ''
     this.deps.log.warn('A message did not complete within frame_timeout; closing the connection.', {
       peer: peerName(this.peer), frame_timeout_ms: this.deps.options.frameTimeoutMs, bytes: this.buffered || (this.json?.pending ?? 0), head,
     })

@@ -154,7 +154,9 @@ export function settleTlsServer(t: TlsTransportConfig): TlsServerSettings {
     minVersion,
     maxVersion,
     requestCert: t.client_cert_auth,
-    rejectUnauthorized: t.client_cert_auth,
+    // Checked by admission.ts after the handshake, so that every refusal gets its log line
+    // (Node would close an untrusted certificate silently).
+    rejectUnauthorized: false,
   }
   if (t.ca_path !== null) options.ca = readPem('ca_path', t.ca_path)
   if (t.ciphers !== null && !t.insecure) options.ciphers = t.ciphers
