@@ -23,7 +23,34 @@ export interface Event {
   record: Record<string, unknown>
 }
 
-const encoder = new Encoder({ extensionCodec: eventTimeCodec, useBigInt64: true, ignoreUndefined: true })
+const encoder = exactIntegers(new Encoder({ extensionCodec: eventTimeCodec, useBigInt64: true, ignoreUndefined: true }))
+
+/**
+ * With `useBigInt64`, @msgpack/msgpack 3.1 writes a safe integer beyond 32 bits (a millisecond
+ * timestamp, say) as a float64. Fluentd writes an integer; so do we: such numbers take the 64-bit
+ * integer forms, everything else is left to the library.
+ */
+function exactIntegers(enc: Encoder): Encoder {
+  type Internals = {
+    encodeNumberAsFloat(n: number): void
+    writeU8(b: number): void
+    writeU64(n: number): void
+    writeI64(n: number): void
+  }
+  const inner = enc as unknown as Internals
+  const asFloat = inner.encodeNumberAsFloat.bind(enc)
+  inner.encodeNumberAsFloat = (n: number) => {
+    if (!Number.isSafeInteger(n)) return asFloat(n)
+    if (n >= 0) {
+      inner.writeU8(0xcf)
+      inner.writeU64(n)
+    } else {
+      inner.writeU8(0xd3)
+      inner.writeI64(n)
+    }
+  }
+  return enc
+}
 
 /** Decodes a record's msgpack bytes (64-bit integers come back as bigint: exact). */
 export function decodeRecord(bytes: Uint8Array): Record<string, unknown> {
