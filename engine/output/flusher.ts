@@ -13,6 +13,7 @@ import type { PluginContext } from '../plugin.ts'
 import type { Buffer, BufferChunk } from './buffer.ts'
 import type { BufferConfig } from './buffer-schema.ts'
 import { chunkIdHex, type Chunk, type ChunkWriter } from './chunk.ts'
+import { countEntries } from './entries.ts'
 import { isRollback, isUnrecoverable, MAX_FREE_ROLLBACKS } from './errors.ts'
 import { RetryState } from './retry-state.ts'
 import type { BufferStore } from './store.ts'
@@ -100,7 +101,14 @@ export class Flusher {
 
   private async materialize(chunk: BufferChunk): Promise<Chunk> {
     const entries = await chunk.stored.read()
-    return { ...chunk.metadata, id: chunk.stored.id, entries, count: chunk.count, createdAt: chunk.createdAt }
+    let count = chunk.count
+    if (this.store.persistent) {
+      // A file can rot after it was resumed with a trusted .meta: check it before it goes out.
+      const counted = countEntries(this.ctx.core, entries)
+      if (counted === null) throw new Error(`the stored chunk is not a valid entries stream (${entries.length} bytes)`)
+      count = counted.count
+    }
+    return { ...chunk.metadata, id: chunk.stored.id, entries, count, createdAt: chunk.createdAt }
   }
 
   private async flush(chunk: BufferChunk): Promise<FlushResult> {
@@ -110,9 +118,10 @@ export class Flusher {
     try {
       data = await this.materialize(chunk)
     } catch (error) {
-      this.ctx.log.error('Cannot read a buffer chunk; moving it to the backup.', { chunk_id: chunkIdHex(chunk.stored.id), error: String(error) })
-      await this.backup(chunk, error)
-      return { ok: false, error }
+      // Unreadable or broken: to the backup (one log line, from backup()).
+      const reason = new Error(`cannot read the buffer chunk: ${error instanceof Error ? error.message : String(error)}`)
+      await this.backup(chunk, reason)
+      return { ok: false, error: reason }
     }
     m.writes++
     const controller = new AbortController()

@@ -75,6 +75,7 @@ export class SluiceNode {
     this.expectingExit = true
     await proc.kill()
     this.retire(proc)
+    this.proc = null
   }
 
   /** SIGTERM and wait (SIGKILL after `timeoutMs`). */
