@@ -1,23 +1,28 @@
 /**
  * @module out_forward's config schema (Fluentd's names and defaults, §2.1) and the settled options
- * the writer, the nodes and the heartbeat use. `<security>`, `transport tls` and `compress zstd`
- * are parsed so the error can say "not supported yet". The `<buffer>` defaults to the `tag`
+ * the writer, the nodes and the heartbeat use. `<security>` and `transport tls` are settled per
+ * server in session.ts / tls.ts; `compress zstd` is parsed so the error can say "not supported
+ * yet". The `<buffer>` defaults to the `tag`
  * chunk key (mandatory, as in Fluentd) on a memory buffer with Fluentd's flush_interval (60 s).
  */
 
 import type { ConfigOf, PluginSchema } from '../../../engine/config/schema.ts'
 import { bufferSection, secondarySection } from '../../../engine/output/buffer-schema.ts'
+import { securitySection, settleSessions, type ServerSession } from './session.ts'
+import { tlsClientParams } from './tls.ts'
+
+export { securitySection }
 
 export const serverSchema = {
   params: [
     { name: 'host', type: 'string', required: true, description: 'Host name or address of the receiver.' },
-    { name: 'name', type: 'string', default: null, description: 'Name in logs (default host:port).' },
+    { name: 'name', type: 'string', default: null, description: 'Name in logs (default host:port); with TLS and an address as host, the name the certificate is checked against.' },
     { name: 'port', type: 'integer', default: 24224, description: 'TCP port (and UDP heartbeat port).' },
     { name: 'weight', type: 'integer', default: 60, description: 'Load-balancing weight (0: never used).' },
     { name: 'standby', type: 'bool', default: false, description: 'Used only while regular servers are unavailable.' },
-    { name: 'shared_key', type: 'string', default: null, secret: true, description: '<security> shared key for this server (not supported yet).' },
-    { name: 'username', type: 'string', default: '', description: '<security> user (not supported yet).' },
-    { name: 'password', type: 'string', default: '', secret: true, description: '<security> password (not supported yet).' },
+    { name: 'shared_key', type: 'string', default: null, secret: true, description: 'This server\'s shared key (default: <security> shared_key).' },
+    { name: 'username', type: 'string', default: '', description: 'The user for a server with user_auth (needs <security>).' },
+    { name: 'password', type: 'string', default: '', secret: true, description: 'The password of username.' },
   ],
 } as const satisfies PluginSchema
 
@@ -41,14 +46,9 @@ export const outForwardParams = [
   { name: 'dns_round_robin', type: 'bool', default: false, description: 'Connect to a random one of the host\'s addresses (not with heartbeat_type udp).' },
   { name: 'ignore_network_errors_at_startup', type: 'bool', default: false, description: 'Start even when a server\'s host name does not resolve (default: start fails).' },
   { name: 'verify_connection_at_startup', type: 'bool', default: false, description: 'Fail start when a server cannot be connected to.' },
-  { name: 'transport', type: 'enum', values: ['tcp', 'tls'], default: 'tcp', description: 'tcp (tls is not supported yet).' },
+  { name: 'transport', type: 'enum', values: ['tcp', 'tls'], default: 'tcp', description: 'tcp, or tls (see the tls_* params).' },
+  ...tlsClientParams,
 ] as const
-
-export const securitySection = {
-  name: 'security',
-  description: 'The shared-key handshake (not supported yet).',
-  schema: { params: [], additionalParams: true },
-} as const
 
 export const serverSection = { name: 'server', description: 'A receiver.', multi: true, required: true, schema: serverSchema } as const
 
@@ -60,7 +60,7 @@ export const outForwardBaseSchema = {
 /** Fluentd's `config_section :buffer { config_set_default :chunk_keys, ['tag'] }`. */
 export const bufferDefaults = { chunk_keys: ['tag'] }
 
-/** The full schema: params, `<server>`, `<security>` (rejected), `<buffer>`, `<secondary>`. */
+/** The full schema: params, `<server>`, `<security>`, `<buffer>`, `<secondary>`. */
 export const outForwardSchema: PluginSchema = {
   params: outForwardParams,
   sections: [serverSection, securitySection, bufferSection(bufferDefaults), secondarySection],
@@ -76,6 +76,8 @@ export interface ServerOptions {
   name: string
   weight: number
   standby: boolean
+  /** TLS and the handshake for new connections (absent: plain TCP). */
+  session?: ServerSession
 }
 
 /** Everything out_forward needs, in milliseconds and plain values. */
@@ -108,16 +110,10 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 
 /** Checks the combinations Fluentd rejects and what sluice does not support yet; throws with the reason. */
 export function settleOutputOptions(config: OutForwardBaseConfig): ForwardOutputOptions {
-  if (config.security !== undefined) {
-    throw new Error('<security> (the shared-key handshake) is not supported yet by sluice\'s out_forward; remove it, or put a Fluentd in front for now')
-  }
-  if (config.transport === 'tls') throw new Error('transport tls is not supported yet by sluice\'s out_forward; use tcp (or a TLS tunnel)')
   if (config.compress === 'zstd') throw new Error('compress zstd is not supported yet by sluice\'s out_forward; use gzip')
   if (config.server.length === 0) throw new Error('out_forward needs at least one <server>')
+  const sessions = settleSessions(config, config.server)
   for (const s of config.server) {
-    if (s.shared_key !== null || s.username !== '' || s.password !== '') {
-      throw new Error(`<server> ${s.host}: shared_key/username/password need <security>, which is not supported yet`)
-    }
     if (s.port < 1 || s.port > 65535) throw new Error(`<server> ${s.host}: port ${s.port} is out of range 1..65535`)
     if (s.weight < 0) throw new Error(`<server> ${s.host}: weight must be 0 or more`)
   }
@@ -129,8 +125,9 @@ export function settleOutputOptions(config: OutForwardBaseConfig): ForwardOutput
   }
   const ms = (s: number | null) => (s === null ? 0 : Math.round(s * 1000))
   return {
-    servers: config.server.map((s) => ({
+    servers: config.server.map((s, i) => ({
       host: s.host, port: s.port, name: s.name ?? `${s.host}:${s.port}`, weight: s.weight, standby: s.standby,
+      ...(sessions[i] !== undefined ? { session: sessions[i] } : {}),
     })),
     requireAckResponse: config.require_ack_response,
     ackResponseTimeoutMs: ms(config.ack_response_timeout),

@@ -8,7 +8,8 @@
  * waiting for an ack disables it. With `heartbeat_type none` a server is always available. Host
  * names go through the server's HostResolver (expire_dns_cache, dns_round_robin; the cached
  * address is dropped when the server is detached or disabled). A send follows the buffer's
- * AbortSignal: when the buffer gives up on the write the socket is destroyed at once.
+ * AbortSignal: when the buffer gives up on the write the socket is destroyed at once. A new
+ * connection runs the server's session (TLS, the <security> handshake; session.ts) before use.
  */
 
 import { connect, type Socket } from 'node:net'
@@ -18,6 +19,7 @@ import type { ForwardOutputOptions, ServerOptions } from './config.ts'
 import { FailureDetector } from './phi.ts'
 import { SocketPool } from './pool.ts'
 import { HostResolver } from './resolver.ts'
+import { establishSession } from './session.ts'
 
 const ignore = (): void => undefined
 
@@ -155,7 +157,16 @@ export class ForwardNode {
       throw new SendError(`cannot resolve ${this.server.host} for ${this.name}: ${(err as Error).message}`, 'connect')
     }
     signal?.throwIfAborted()
-    return this.open(address, signal)
+    const socket = await this.open(address, signal)
+    const session = this.server.session
+    if (session === undefined) return socket
+    // TLS and the handshake share one deadline: the lower of connect_timeout and hard_timeout.
+    const limits = [this.options.connectTimeoutMs, this.options.hardTimeoutMs].filter((ms) => ms > 0)
+    try {
+      return await establishSession(socket, session, this.server.host, limits.length > 0 ? Math.min(...limits) : 0, signal)
+    } catch (err) {
+      throw new SendError(`cannot connect to ${this.name}: ${(err as Error).message}`, 'connect')
+    }
   }
 
   private open(address: string, signal?: AbortSignal): Promise<Socket> {

@@ -98,13 +98,15 @@ describe('out_forward config errors', () => {
     expect(await build(`${server}\n  <buffer tag,time>\n    timekey 60\n  </buffer>`)).toBe('')
   })
 
-  it('says what is not supported yet, at the directive\'s line', async () => {
-    const security = await build(`${server}\n  <security>\n    self_hostname a\n    shared_key s\n  </security>`)
-    expect(security).toContain('fluent.conf:1')
-    expect(security).toContain('<security> (the shared-key handshake) is not supported yet')
-    expect(await build(`${server}\n  transport tls`)).toContain('transport tls is not supported yet')
+  it('says what is wrong or not supported yet, at the directive\'s line', async () => {
+    expect(await build(`${server}\n  <security>\n    self_hostname a\n    shared_key s\n  </security>`)).toBe('')
+    const noKey = await build(`${server}\n  <security>\n    self_hostname a\n  </security>`)
+    expect(noKey).toContain('fluent.conf:')
+    expect(noKey).toContain('missing required param shared_key')
+    expect(await build(`${server}\n  transport tls\n  tls_ca_cert_path /nonexistent/ca.pem`)).toContain('tls_ca_cert_path: cannot read /nonexistent/ca.pem')
+    expect(await build(`${server}\n  transport tls\n  tls_cert_thumbprint ab`)).toContain('Windows certificate store only')
     expect(await build(`${server}\n  compress zstd`)).toContain('compress zstd is not supported yet')
-    expect(await build('  <server>\n    host h\n    shared_key k\n  </server>')).toContain('need <security>')
+    expect(await build('  <server>\n    host h\n    shared_key k\n  </server>')).toContain('need a <security> section')
     expect(await build(`${server}\n  ack_response_timeout 0.5`)).toContain('ack_response_timeout must be at least 1 second')
   })
 })
