@@ -67,13 +67,17 @@ export function readHelo(value: Value): Helo | null {
   }
 }
 
-/** Reads a PING: exactly 6 elements, `"PING"` first, bytes after. Null when it is not one. */
+/**
+ * Reads a PING: exactly 6 elements, `"PING"` first, then bytes; username and password digest may
+ * also be nil (fluent-logger sends nil when it has no user; Fluentd only compares them under
+ * user_auth). Null when it is not a PING.
+ */
 export function readPing(value: Value): Ping | null {
   if (!isTagged(value, 'PING', 6)) return null
-  const fields = (value as Value[]).slice(1)
-  if (!fields.every((f) => f instanceof Raw)) return null
-  const [hostname, salt, digest, username, passwordDigest] = (fields as Raw[]).map((f) => f.bytes)
-  return { hostname, salt, digest, username, passwordDigest }
+  const [, hostname, salt, digest, username, passwordDigest] = value as Value[]
+  if (!(hostname instanceof Raw && salt instanceof Raw && digest instanceof Raw)) return null
+  if (!(username === null || username instanceof Raw) || !(passwordDigest === null || passwordDigest instanceof Raw)) return null
+  return { hostname: hostname.bytes, salt: salt.bytes, digest: digest.bytes, username: bytesOf(username), passwordDigest: bytesOf(passwordDigest) }
 }
 
 /** Reads a PONG: exactly 5 elements, `"PONG"` first. Null when it is not one. */

@@ -80,6 +80,9 @@ describe('handshake messages', () => {
     expect(digestMatches(digest, ping.digest)).toBe(true)
     expect(readPing(read(encode(['PING', 'h', salt, digest, '']))) ).toBeNull()
     expect(readPing(read(encode(['PING', 'h', salt, digest, '', 1])))).toBeNull()
+    expect(readPing(read(encode(['PING', 1, salt, digest, '', ''])))).toBeNull()
+    // fluent-logger sends nil for a missing username: Fluentd accepts it (compared only under user_auth).
+    expect(readPing(read(encode(['PING', 'h', salt, digest, null, 'x'])))).toMatchObject({ username: new Uint8Array(0) })
     expect(readPing(read(encode(['PONG', 'h', salt, digest, '', ''])))).toBeNull()
   })
 
