@@ -1,12 +1,13 @@
 /**
  * @module in_forward's config schema (Fluentd's names and defaults, plus sluice's explicit limits)
- * and the checks that span several params. `<security>` is settled in security.ts and
- * `<transport tls>` in tls.ts.
+ * and the checks that span several params. The `<security>` and `<transport tls>` schemas come
+ * from security-schema.ts / tls-schema.ts (plain data: this file stays free of Node imports for the
+ * designer); they are settled in security.ts / tls.ts when the plugin is created.
  */
 
 import type { ConfigOf, PluginSchema } from '../../../engine/config/schema.ts'
-import { securitySection, settleSecurity, type SecuritySettings } from './security.ts'
-import { settleTlsServer, tlsTransportParams, type TlsServerSettings } from './tls.ts'
+import { securitySection } from './security-schema.ts'
+import { tlsTransportParams } from './tls-schema.ts'
 
 const MiB = 1024 * 1024
 
@@ -76,10 +77,6 @@ export interface ForwardOptions {
   handshakeTimeoutMs: number
   /** A message must arrive within this once it started (0: no limit). */
   frameTimeoutMs: number
-  /** `<transport tls>`, settled (null: plain TCP). */
-  tls: TlsServerSettings | null
-  /** `<security>`, settled (null: no handshake). */
-  security: SecuritySettings | null
 }
 
 /** Checks the combinations Fluentd rejects (and what sluice does not support yet); throws with the reason. */
@@ -96,8 +93,6 @@ export function settleOptions(config: InForwardConfig): ForwardOptions {
   if (config.decompression_size_limit < 1) throw new Error('decompression_size_limit must be at least 1 byte')
   if (config.handshake_timeout <= 0) throw new Error('handshake_timeout must be more than 0')
   if (config.frame_timeout < 0) throw new Error('frame_timeout must be 0 (no limit) or more')
-  const security = config.security === undefined ? null : settleSecurity(config.security)
-  const tls = config.transport?.protocol === 'tls' ? settleTlsServer(config.transport) : null
   const linger = config.transport?.linger_timeout ?? config.linger_timeout
   return {
     port: config.port,
@@ -120,8 +115,6 @@ export function settleOptions(config: InForwardConfig): ForwardOptions {
     idleTimeoutMs: config.idle_timeout === null ? 0 : config.idle_timeout * 1000,
     handshakeTimeoutMs: config.handshake_timeout * 1000,
     frameTimeoutMs: config.frame_timeout * 1000,
-    tls,
-    security,
   }
 }
 

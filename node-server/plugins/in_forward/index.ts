@@ -19,7 +19,9 @@ import { inForwardSchema, settleOptions, type ForwardOptions, type InForwardConf
 import { ForwardConnection, type ConnectionInfo } from './connection.ts'
 import { EventBuilder } from './events.ts'
 import { MessageReader } from './message.ts'
+import { settleSecurity } from './security.ts'
 import { ForwardServer } from './server.ts'
+import { settleTlsServer } from './tls.ts'
 import type { Peer } from './work.ts'
 
 /** How long shutdown waits for connections to finish their queued acks before destroying them. */
@@ -38,8 +40,10 @@ export class ForwardInput implements InputPlugin {
     }
     this.events = new EventBuilder(ctx.core, this.options, ctx.log, ctx.metrics, ctx.now)
     this.reader = new MessageReader(ctx.core, this.options, this.events, ctx.log, ctx.metrics)
-    const admission = new Admission(this.options, ctx.log, ctx.metrics)
-    const msgpackOnly = this.options.security !== null
+    const security = config.security === undefined ? null : settleSecurity(config.security)
+    const tls = config.transport?.protocol === 'tls' ? settleTlsServer(config.transport) : null
+    const admission = new Admission({ tls, security, handshakeTimeoutMs: this.options.handshakeTimeoutMs, denyKeepalive: this.options.denyKeepalive }, ctx.log, ctx.metrics)
+    const msgpackOnly = security !== null
     this.server = new ForwardServer(this.options, ctx.log, (socket: Socket, peer: Peer, leftover: Buffer | null) => new ForwardConnection(socket, peer, {
       core: ctx.core, options: this.options, reader: this.reader, events: this.events, router: ctx.router, log: ctx.log, metrics: ctx.metrics,
     }, { leftover, msgpackOnly }), admission.enabled ? admission : null)

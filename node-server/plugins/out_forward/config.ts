@@ -1,15 +1,15 @@
 /**
  * @module out_forward's config schema (Fluentd's names and defaults, §2.1) and the settled options
- * the writer, the nodes and the heartbeat use. `<security>` and `transport tls` are settled per
- * server in session.ts / tls.ts; `compress zstd` is parsed so the error can say "not supported
- * yet". The `<buffer>` defaults to the `tag`
+ * the writer, the nodes and the heartbeat use. `<security>` and the `tls_*` params come from
+ * security-schema.ts (plain data: this file stays free of Node imports for the designer) and are
+ * settled per server by session.ts when the plugin is created; `compress zstd` is parsed so the
+ * error can say "not supported yet". The `<buffer>` defaults to the `tag`
  * chunk key (mandatory, as in Fluentd) on a memory buffer with Fluentd's flush_interval (60 s).
  */
 
 import type { ConfigOf, PluginSchema } from '../../../engine/config/schema.ts'
 import { bufferSection, secondarySection } from '../../../engine/output/buffer-schema.ts'
-import { securitySection, settleSessions, type ServerSession } from './session.ts'
-import { tlsClientParams } from './tls.ts'
+import { securitySection, tlsClientParams, type ServerSession } from './security-schema.ts'
 
 export { securitySection }
 
@@ -112,7 +112,6 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 export function settleOutputOptions(config: OutForwardBaseConfig): ForwardOutputOptions {
   if (config.compress === 'zstd') throw new Error('compress zstd is not supported yet by sluice\'s out_forward; use gzip')
   if (config.server.length === 0) throw new Error('out_forward needs at least one <server>')
-  const sessions = settleSessions(config, config.server)
   for (const s of config.server) {
     if (s.port < 1 || s.port > 65535) throw new Error(`<server> ${s.host}: port ${s.port} is out of range 1..65535`)
     if (s.weight < 0) throw new Error(`<server> ${s.host}: weight must be 0 or more`)
@@ -125,9 +124,8 @@ export function settleOutputOptions(config: OutForwardBaseConfig): ForwardOutput
   }
   const ms = (s: number | null) => (s === null ? 0 : Math.round(s * 1000))
   return {
-    servers: config.server.map((s, i) => ({
+    servers: config.server.map((s) => ({
       host: s.host, port: s.port, name: s.name ?? `${s.host}:${s.port}`, weight: s.weight, standby: s.standby,
-      ...(sessions[i] !== undefined ? { session: sessions[i] } : {}),
     })),
     requireAckResponse: config.require_ack_response,
     ackResponseTimeoutMs: ms(config.ack_response_timeout),

@@ -11,18 +11,11 @@ import type { Socket } from 'node:net'
 import { digestMatches, newSalt, passwordDigest, sharedKeyDigest } from '../forward-security/digest.ts'
 import { encodePing, readHelo, readPong, type Helo } from '../forward-security/messages.ts'
 import { readObject } from '../forward-security/msgpack.ts'
+import type { ClientSecurity } from './security-schema.ts'
 
 /** A HELO or PONG is well under this; more without a complete object is not one. */
 const ANSWER_MAX_BYTES = 16 * 1024
 const textDecoder = new TextDecoder()
-
-/** What this client proves to one server. */
-export interface ClientSecurity {
-  selfHostname: string
-  sharedKey: string
-  username: string
-  password: string
-}
 
 /**
  * Runs the handshake; resolves when the server accepted us, rejects with the reason otherwise

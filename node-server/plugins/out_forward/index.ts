@@ -28,6 +28,7 @@ import { createSecondary } from '../../../engine/output/secondary.ts'
 import type { PluginContext, PluginSpec } from '../../../engine/plugin.ts'
 import { nodeBufferServices } from '../../buffer/services.ts'
 import { bufferDefaults, outForwardSchema, settleOutputOptions, type OutForwardConfig } from './config.ts'
+import { withSessions } from './session.ts'
 import { ForwardWriter } from './writer.ts'
 
 export { outForwardSchema, type OutForwardConfig }
@@ -44,7 +45,7 @@ export const outForward: PluginSpec<'output', OutForwardConfig> = {
   schema: outForwardSchema,
   runtimes: ['node'],
   create(ctx: PluginContext, config: OutForwardConfig, element): ForwardOutput {
-    let options = settleOutputOptions(config)
+    let options = withSessions(settleOutputOptions(config), config)
     const { config: resolved, warnings } = resolveBufferConfig(config.buffer, bufferDefaults)
     for (const w of warnings) ctx.log.warn(w)
     if (!resolved.chunkKeys.tag) {

@@ -19,9 +19,9 @@ import { makeCertificates, type TestCertificates } from '../forward-security/tes
 import { startForward, waitUntil, type ForwardHarness } from '../in_forward/testing.ts'
 import type { ForwardOutputOptions } from './config.ts'
 import { outForward, type ForwardOutput } from './index.ts'
+import type { TlsClientConfig } from './security-schema.ts'
 import { settleSessions } from './session.ts'
 import { server, T, testChunk, writerOptions } from './testing.ts'
-import type { TlsClientConfig } from './tls.ts'
 import { ForwardWriter } from './writer.ts'
 
 let core: Core

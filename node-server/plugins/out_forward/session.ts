@@ -8,30 +8,10 @@
  */
 
 import type { Socket } from 'node:net'
-import type { ConfigOf, PluginSchema } from '../../../engine/config/schema.ts'
-import { clientHandshake, type ClientSecurity } from './handshake.ts'
-import { settleTlsClient, startTls, tlsServername, type TlsClientConfig, type TlsClientSettings } from './tls.ts'
-
-export const securitySchema = {
-  params: [
-    { name: 'self_hostname', type: 'string', required: true, description: 'This sender\'s hostname in PING (must differ from the server\'s).' },
-    { name: 'shared_key', type: 'string', required: true, secret: true, description: 'The shared key (a <server> shared_key overrides it).' },
-  ],
-} as const satisfies PluginSchema
-
-export const securitySection = {
-  name: 'security',
-  description: 'The shared-key handshake (HELO/PING/PONG, Forward protocol §1.6).',
-  schema: securitySchema,
-} as const
-
-/** How to open a session with one server. */
-export interface ServerSession {
-  tls: TlsClientSettings | null
-  /** The name checked against the certificate and sent as SNI (null: the address, no SNI). */
-  servername: string | null
-  security: ClientSecurity | null
-}
+import type { ForwardOutputOptions } from './config.ts'
+import { clientHandshake } from './handshake.ts'
+import type { SecurityConfig, ServerSession, TlsClientConfig } from './security-schema.ts'
+import { settleTlsClient, startTls, tlsServername } from './tls.ts'
 
 interface ServerCredentials {
   host: string
@@ -41,8 +21,14 @@ interface ServerCredentials {
   password: string
 }
 
+/** `options` with each server's session settled from the config (TLS, <security>). Throws on config errors. */
+export function withSessions(options: ForwardOutputOptions, config: Parameters<typeof settleSessions>[0] & { server: readonly ServerCredentials[] }): ForwardOutputOptions {
+  const sessions = settleSessions(config, config.server)
+  return { ...options, servers: options.servers.map((s, i) => (sessions[i] === undefined ? s : { ...s, session: sessions[i] })) }
+}
+
 /** The session settings of each server (undefined: plain TCP, no handshake). Throws on config errors. */
-export function settleSessions(config: TlsClientConfig & { security?: ConfigOf<typeof securitySchema> }, servers: readonly ServerCredentials[]): (ServerSession | undefined)[] {
+export function settleSessions(config: TlsClientConfig & { security?: SecurityConfig }, servers: readonly ServerCredentials[]): (ServerSession | undefined)[] {
   const tls = settleTlsClient(config)
   const security = config.security
   return servers.map((s) => {

@@ -1,5 +1,6 @@
 /**
- * @module `transport tls` for out_forward (Fluentd's `tls_*` params): CA certificates added to the
+ * @module `transport tls` for out_forward settled (Fluentd's `tls_*` params; the schema is in
+ * security-schema.ts): CA certificates added to the
  * system store (`tls_ca_cert_path`, `tls_cert_path`), a client certificate for mutual TLS,
  * `tls_version`, `tls_ciphers`, `tls_verify_hostname` (SNI and the name checked: the host when it
  * is a name, else `<server> name`, else the address itself against the certificate's IP SANs),
@@ -10,47 +11,9 @@
 
 import { isIP, type Socket } from 'node:net'
 import { checkServerIdentity, connect, rootCertificates, type ConnectionOptions, type TLSSocket } from 'node:tls'
-import { readPem, TLS_VERSIONS, versionRange } from '../in_forward/tls.ts'
-
-export const tlsClientParams = [
-  { name: 'tls_version', type: 'enum', values: TLS_VERSIONS, default: null, description: 'Use only this TLS version (Fluentd\'s default TLSv1_2 pins 1.2; unset in sluice: TLS 1.2 and 1.3).' },
-  { name: 'tls_ciphers', type: 'string', default: null, description: 'OpenSSL cipher list for TLS ≤ 1.2 (unset: Node\'s default list).' },
-  { name: 'tls_insecure_mode', type: 'bool', default: false, description: 'Verify nothing (no certificate or hostname check).' },
-  { name: 'tls_allow_self_signed_cert', type: 'bool', default: false, description: 'Accept a self-signed server certificate (the hostname is still checked).' },
-  { name: 'tls_verify_hostname', type: 'bool', default: true, description: 'Check the certificate against the host (or <server> name when host is an address).' },
-  { name: 'tls_ca_cert_path', type: 'array', default: null, description: 'CA certificates (PEM files) trusted besides the system ones.' },
-  { name: 'tls_cert_path', type: 'array', default: null, description: 'Same as tls_ca_cert_path (Fluentd\'s older name; replaces it when both are set).' },
-  { name: 'tls_client_cert_path', type: 'string', default: null, description: 'Client certificate (PEM) for mutual TLS.' },
-  { name: 'tls_client_private_key_path', type: 'string', default: null, description: 'The client certificate\'s private key (PEM).' },
-  { name: 'tls_client_private_key_passphrase', type: 'string', default: null, secret: true, description: 'The client private key\'s passphrase.' },
-  { name: 'tls_cert_thumbprint', type: 'string', default: null, secret: true, description: 'Windows certificate store only: not supported by sluice.' },
-  { name: 'tls_cert_logical_store_name', type: 'string', default: null, description: 'Windows certificate store only: not supported by sluice.' },
-  { name: 'tls_cert_use_enterprise_store', type: 'bool', default: true, description: 'Windows certificate store only: accepted, no effect.' },
-] as const
-
-export interface TlsClientConfig {
-  transport: 'tcp' | 'tls'
-  tls_version: (typeof TLS_VERSIONS)[number] | null
-  tls_ciphers: string | null
-  tls_insecure_mode: boolean
-  tls_allow_self_signed_cert: boolean
-  tls_verify_hostname: boolean
-  tls_ca_cert_path: unknown[] | null
-  tls_cert_path: unknown[] | null
-  tls_client_cert_path: string | null
-  tls_client_private_key_path: string | null
-  tls_client_private_key_passphrase: string | null
-  tls_cert_thumbprint: string | null
-  tls_cert_logical_store_name: string | null
-}
-
-export interface TlsClientSettings {
-  /** Options for `tls.connect` (certificates, versions, ciphers); verification is done after. */
-  options: ConnectionOptions
-  insecure: boolean
-  allowSelfSigned: boolean
-  verifyHostname: boolean
-}
+import { readPem } from '../in_forward/tls.ts'
+import { versionRange } from '../in_forward/tls-schema.ts'
+import type { TlsClientConfig, TlsClientSettings } from './security-schema.ts'
 
 const SELF_SIGNED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN'])
 
@@ -100,7 +63,7 @@ export function tlsServername(host: string, name: string | null): string | null 
 export function startTls(socket: Socket, settings: TlsClientSettings, host: string, servername: string | null, timeoutMs: number, signal?: AbortSignal): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const secure = connect({
-      ...settings.options,
+      ...(settings.options as ConnectionOptions),
       socket,
       ...(servername !== null ? { servername } : {}),
       rejectUnauthorized: false,
