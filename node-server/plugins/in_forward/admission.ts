@@ -53,7 +53,13 @@ export class Admission {
     if (this.options.security !== null) this.rules = await resolveClients(this.options.security.clients)
     if (this.options.tls !== null) {
       const server = injectionServer(this.options.tls, this.options.handshakeTimeoutMs)
-      server.on('secureConnection', (socket: TLSSocket) => this.pending.get(keyOf(socket))?.onSecure(socket))
+      server.on('secureConnection', (socket: TLSSocket) => {
+        const pending = this.pending.get(keyOf(socket))
+        if (pending !== undefined) return pending.onSecure(socket)
+        // Its admission ended meanwhile (timeout, stop): nothing waits for it.
+        socket.on('error', () => undefined)
+        socket.destroy()
+      })
       server.on('tlsClientError', (err: Error, socket: TLSSocket) => this.pending.get(keyOf(socket))?.onTlsError(err))
       this.tlsServer = server
       if (this.options.tls.generated !== null) this.log.warn(`TLS uses ${this.options.tls.generated}.`)
@@ -81,14 +87,15 @@ export class Admission {
       let progress: HandshakeProgress | null = null
       let first: Buffer | null = null
       let settled = false
-      const finish = (result: Admitted | null): void => {
+      /** `destroy` false: the socket is already closing gracefully (a failed PONG being written). */
+      const finish = (result: Admitted | null, destroy = true): void => {
         if (settled) return
         settled = true
         clearTimeout(timer)
         this.sockets.delete(raw)
         this.pending.delete(keyOf(raw))
         raw.off('close', onClose)
-        if (result === null) raw.destroy()
+        if (result === null && destroy) raw.destroy()
         resolve(result)
       }
       const onClose = (): void => finish(null)
@@ -115,7 +122,10 @@ export class Admission {
           security: this.options.security, rules: this.rules, keepalive: !this.options.denyKeepalive, log: this.log, metrics: this.metrics,
         })
         progress = handshake
-        handshake.done.then((leftover) => finish(leftover === null ? null : { socket, leftover }))
+        handshake.done.then((leftover) => {
+          if (leftover === 'refused') finish(null, false)
+          else finish(leftover === null ? null : { socket, leftover })
+        })
       }
 
       if (this.tlsServer === null) return afterTls(raw)

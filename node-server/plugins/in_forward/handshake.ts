@@ -39,18 +39,19 @@ export interface HandshakeProgress {
 
 /**
  * Runs the handshake on `socket` (plain or TLS, paused or not). Resolves with the bytes received
- * after the PING (the socket is paused again, nothing is lost) when the client is accepted, or
- * null when it was refused or went away (the socket is closing; a refusal was logged once).
+ * after the PING (the socket is paused again, nothing is lost) when the client is accepted;
+ * `'refused'` when it was refused (logged once; the socket closes after the failed PONG is
+ * written); null when the peer went away.
  */
-export function serverHandshake(socket: Socket, peer: Peer, deps: HandshakeDeps): { done: Promise<Buffer | null> } & HandshakeProgress {
+export function serverHandshake(socket: Socket, peer: Peer, deps: HandshakeDeps): { done: Promise<Buffer | 'refused' | null> } & HandshakeProgress {
   const nonce = newNonce()
   const authSalt = newNonce()
   let buffered: Buffer = Buffer.alloc(0)
   let finished = false
-  let settle: (value: Buffer | null) => void = () => undefined
-  const done = new Promise<Buffer | null>((resolve) => { settle = resolve })
+  let settle: (value: Buffer | 'refused' | null) => void = () => undefined
+  const done = new Promise<Buffer | 'refused' | null>((resolve) => { settle = resolve })
 
-  const finish = (value: Buffer | null): void => {
+  const finish = (value: Buffer | 'refused' | null): void => {
     if (finished) return
     finished = true
     socket.off('data', onData)
@@ -70,7 +71,7 @@ export function serverHandshake(socket: Socket, peer: Peer, deps: HandshakeDeps)
     if (ping !== null && deps.security.userAuth) fields.username = textDecoder.decode(ping.username)
     if (ping === null) fields.head = headBase64(buffered)
     deps.log.warn('Handshake refused; closing the connection.', fields)
-    finish(null)
+    finish('refused')
     if (socket.destroyed) return
     socket.end(encodePongFailure(reason), () => socket.destroy())
     setTimeout(() => socket.destroy(), FAILED_CLOSE_MS).unref()

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { message, options, record } from '../../../test/helpers/forward-build.ts'
 import { cat, hex, str, uint } from '../../../test/helpers/msgpack-build.ts'
 import { sharedKeyDigest } from '../forward-security/digest.ts'
-import { encodePing, readHelo } from '../forward-security/messages.ts'
+import { encodePing, encodePongFailure, readHelo } from '../forward-security/messages.ts'
 import { readObject } from '../forward-security/msgpack.ts'
 import { makeCertificates, type TestCertificates } from '../forward-security/testing.ts'
 import { startForward, waitUntil, type ForwardHarness } from './testing.ts'
@@ -163,6 +163,18 @@ describe('in_forward <transport tls>', () => {
     const pongEnd = readObject(c.received, r.end, 4096)
     if (pongEnd.status !== 'ok') throw new Error('no PONG')
     await sendAndAck(c, 'B', pongEnd.end)
+  })
+
+  it('writes the whole failed PONG inside TLS before closing', async () => {
+    h = await startForward(`${transport()}\n  <security>\n    self_hostname server.local\n    shared_key secret\n  </security>`)
+    const c = await tlsClient()
+    await waitUntil(() => readObject(c.received, 0, 4096).status === 'ok', 'HELO')
+    const r = readObject(c.received, 0, 4096)
+    if (r.status !== 'ok') throw new Error('no HELO')
+    const salt = '0123456789abcdef0123456789abcdef'
+    c.write(encodePing({ hostname: 'client.local', salt, digest: sharedKeyDigest(salt, 'client.local', readHelo(r.value)!.nonce, 'wrong'), username: '', passwordDigest: '' }))
+    await c.waitForClose()
+    expect(c.received.subarray(r.end)).toEqual(Buffer.from(encodePongFailure('shared_key mismatch')))
   })
 
   it('closes a TLS client that never finishes its handshake within handshake_timeout', async () => {
