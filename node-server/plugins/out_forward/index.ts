@@ -46,6 +46,7 @@ export const outForward: PluginSpec<'output', OutForwardConfig> = {
   runtimes: ['node'],
   create(ctx: PluginContext, config: OutForwardConfig, element): ForwardOutput {
     let options = withSessions(settleOutputOptions(config), config)
+    if (config.transport === 'tls' && config.tls_insecure_mode) ctx.log.warn('TLS transport is configured in insecure way (tls_insecure_mode): servers are not verified.')
     const { config: resolved, warnings } = resolveBufferConfig(config.buffer, bufferDefaults)
     for (const w of warnings) ctx.log.warn(w)
     if (!resolved.chunkKeys.tag) {
