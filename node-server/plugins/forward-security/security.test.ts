@@ -4,6 +4,7 @@
  * (need-more at every split point, broken msgpack, the size cap, raw non-UTF-8 bytes).
  */
 
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { digestMatches, newSalt, passwordDigest, sharedKeyDigest } from './digest.ts'
 import { encodeHelo, encodePing, encodePongFailure, encodePongOk, readHelo, readPing, readPong } from './messages.ts'
@@ -117,6 +118,16 @@ describe('readObject', () => {
     expect(readObject(msg, 0, 100)).toMatchObject({ status: 'invalid', reason: expect.stringContaining('100 bytes') })
     expect(readObject(Uint8Array.of(0xdb, 0x7f, 0xff, 0xff, 0xff), 0, 4096)).toMatchObject({ status: 'invalid' })
     expect(readObject(Uint8Array.of(0xdd, 0x7f, 0xff, 0xff, 0xff), 0, 4096)).toMatchObject({ status: 'invalid' })
+  })
+
+  it('never throws on arbitrary bytes, and gives the same answer however the bytes are split', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), (bytes, cut) => {
+      const whole = readObject(bytes, 0, 128)
+      const at = bytes.length === 0 ? 0 : cut % bytes.length
+      const head = readObject(bytes.subarray(0, at), 0, 128)
+      if (whole.status === 'ok') expect(head.status === 'more' || (head.status === 'ok' && head.end === whole.end)).toBe(true)
+      if (whole.status === 'more') expect(head.status).toBe('more')
+    }), { numRuns: 2000, seed: 7 })
   })
 
   it('decodes every scalar form and keeps strings as raw bytes', () => {

@@ -79,6 +79,15 @@ export function serverHandshake(socket: Socket, peer: Peer, deps: HandshakeDeps)
   const onData = (chunk: Buffer): void => {
     if (finished) return
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk])
+    try {
+      onBytes()
+    } catch (err) {
+      // Nothing a peer sends may crash the process: an unexpected failure refuses this client only.
+      deps.log.error('Cannot check a PING.', { peer: peerName(peer), error: String(err), head: headBase64(buffered) })
+      if (!finished) refuse('invalid ping message', null)
+    }
+  }
+  const onBytes = (): void => {
     const read = readObject(buffered, 0, PING_MAX_BYTES)
     if (read.status === 'more') return
     if (read.status === 'invalid') return refuse('invalid ping message', null)
