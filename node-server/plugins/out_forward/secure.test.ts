@@ -168,6 +168,16 @@ describe('out_forward transport tls', () => {
   })
 })
 
+describe('out_forward heartbeats through a refused session', () => {
+  it('detaches a server whose handshake fails (heartbeats stop counting it)', async () => {
+    const h = await receiver(security())
+    const { w } = writer(h.port, { security: { ...client, shared_key: 'wrong' }, options: { heartbeatType: 'transport', heartbeatIntervalMs: 50, hardTimeoutMs: 300 } })
+    await w.start()
+    await waitUntil(() => !w.nodes[0].available, 'the server to be detached')
+    expect(w.nodes[0].heartbeats).toBe(0)
+  })
+})
+
 describe('out_forward security in fluent.conf', () => {
   it('delivers sluice → sluice over TLS with shared_key and user auth, configured as a user would', async () => {
     const h = await receiver(`${tlsServer()}\n${security('    user_auth true\n    <user>\n      username alice\n      password pw\n    </user>\n')}`)
