@@ -252,6 +252,19 @@ ${buffer}
     expect(r.messages[0].message[2]).toEqual({ size: 1 })
   })
 
+  it('a chunk leaves the buffer only once the server acked it', async () => {
+    const r = await receiver()
+    r.answer = 'silent'
+    const { a, out } = await sender(one(r, '', '  require_ack_response true\n  ack_response_timeout 30'))
+    a.agent.root.emit(streamFromEvents('app', events(3)))
+    await waitUntil(() => r.messages.length === 1, 'the chunk')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(out.status().buffer_total_queued_size as number).toBeGreaterThan(0)
+    r.ackMessage(0)
+    await waitUntil(() => (out.status().buffer_total_queued_size as number) === 0, 'the acked chunk to leave the buffer')
+    expect(out.status()).toMatchObject({ write_count: 1, rollback_count: 0 })
+  })
+
   it('durable asks for acks unless require_ack_response is written', async () => {
     const { mkdtemp, rm } = await import('node:fs/promises')
     const { tmpdir } = await import('node:os')
