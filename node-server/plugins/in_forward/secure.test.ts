@@ -12,6 +12,7 @@ import { cat, hex, str, uint } from '../../../test/helpers/msgpack-build.ts'
 import { passwordDigest, sharedKeyDigest } from '../forward-security/digest.ts'
 import { encodePing, encodePongFailure, encodePongOk, readHelo, type Helo } from '../forward-security/messages.ts'
 import { encode, readObject } from '../forward-security/msgpack.ts'
+import { matchClient, parseNetwork, resolveClients } from './security.ts'
 import { startForward, waitUntil, type ForwardHarness, type RawClient } from './testing.ts'
 
 const T = 1441588984
@@ -193,5 +194,33 @@ describe('in_forward handshake_timeout', () => {
     await second.waitForEnd()
     expect(second.received.length).toBe(0)
     expect(h.logged('warn', 'max_connections')).toBe(true)
+  })
+})
+
+describe('in_forward <client> rules', () => {
+  it('parses address, address/prefix and address/netmask networks, IPv4 and IPv6', () => {
+    expect(parseNetwork('10.0.0.0/8')).toEqual({ address: '10.0.0.0', prefix: 8, family: 'ipv4' })
+    expect(parseNetwork('192.168.1.7')).toEqual({ address: '192.168.1.7', prefix: 32, family: 'ipv4' })
+    expect(parseNetwork('192.168.0.0/255.255.0.0')).toEqual({ address: '192.168.0.0', prefix: 16, family: 'ipv4' })
+    expect(parseNetwork('fe80::/10')).toEqual({ address: 'fe80::', prefix: 10, family: 'ipv6' })
+    for (const bad of ['10.0.0.0/33', 'example.com', '10.0.0.0/255.0.255.0', '1.2.3.4/8/9']) {
+      expect(() => parseNetwork(bad)).toThrow(`network '${bad}' address format is invalid`)
+    }
+  })
+
+  it('matches in config order, IPv4-mapped IPv6 addresses against IPv4 rules', async () => {
+    const rules = await resolveClients([
+      { label: 'a', host: '127.0.0.1', network: null, sharedKey: 'a', users: [] },
+      { label: 'b', host: null, network: parseNetwork('127.0.0.0/8'), sharedKey: 'b', users: [] },
+      { label: 'c', host: null, network: parseNetwork('::1/128'), sharedKey: 'c', users: [] },
+    ])
+    expect(matchClient(rules, '127.0.0.1')?.label).toBe('a')
+    expect(matchClient(rules, '::ffff:127.0.0.2')?.label).toBe('b')
+    expect(matchClient(rules, '::1')?.label).toBe('c')
+    expect(matchClient(rules, '10.1.1.1')).toBeNull()
+  })
+
+  it('fails the start when a <client host> does not resolve', async () => {
+    await expect(startForward(security('    <client>\n      host no-such-host.invalid\n    </client>\n'))).rejects.toThrow("host 'no-such-host.invalid' cannot be resolved")
   })
 })
