@@ -99,6 +99,19 @@ export class Core {
     return ptr
   }
 
+  /** Copies consecutive reads (`total` bytes in all) into the input region, in order; returns its address. */
+  inputParts(parts: readonly Uint8Array[], total: number): number {
+    const ptr = this.exports.inputReserve(total)
+    if (ptr === 0) throw new CoreError('core.wasm is out of memory (input region)')
+    const u8 = this.u8()
+    let at = ptr
+    for (const part of parts) {
+      u8.set(part, at)
+      at += part.length
+    }
+    return ptr
+  }
+
   /** Copies `bytes` into the aux region; returns its address. */
   aux(bytes: Uint8Array): number {
     const ptr = this.exports.auxReserve(bytes.length)

@@ -158,13 +158,17 @@ export class ForwardConnection {
     this.frameScheduled = false
     if (this.closing || this.buffered === 0 || this.buffered < this.need) return
     const { core, options, log, metrics, reader } = this.deps
-    const bytes = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.buffered)
+    // The reads go straight into the core's input region (no JS-side concatenation); the bytes
+    // are viewed there, and only an unfinished message's tail is copied back out.
+    const parts = this.parts
+    const total = this.buffered
+    const base = core.inputParts(parts, total)
+    const bytes = { get view(): Buffer { return Buffer.from(core.u8().buffer, base, total) }, length: total }
     this.parts = []
     this.buffered = 0
-    core.input(bytes)
     let start = 0
     for (;;) {
-      const st = core.frameInput(start, bytes.length, options.maxFrameSize)
+      const st = core.frameInput(start, total, options.maxFrameSize)
       const count = core.result(abi.R_MESSAGE_COUNT)
       const consumed = core.result(abi.R_CONSUMED)
       const need = core.result(abi.R_NEED)
@@ -175,7 +179,7 @@ export class ForwardConnection {
         } catch (err) {
           reader.discard()
           metrics.errors++
-          log.error('Cannot read a message; closing the connection.', { peer: peerName(this.peer), error: String(err), head: headBase64(bytes, start, bytes.length) })
+          log.error('Cannot read a message; closing the connection.', { peer: peerName(this.peer), error: String(err), head: headBase64(bytes.view, start, total) })
           this.queue.push({ kind: 'close', reason: String(err) })
         }
         if (this.queue.length > 0 && this.queue[this.queue.length - 1].kind === 'close') return this.stopReading()
@@ -192,7 +196,7 @@ export class ForwardConnection {
       } else if (st === abi.STATUS_NEED_MORE) {
         // A message completed here and the next one began: its own window.
         if (consumed > 0) this.frameTimer.restart()
-        const tail = consumed === 0 ? bytes : Buffer.from(bytes.subarray(consumed))
+        const tail = consumed === 0 && parts.length === 1 ? parts[0] : Buffer.from(bytes.view.subarray(consumed))
         this.parts = [tail]
         this.buffered = tail.length
         this.need = need
@@ -200,7 +204,7 @@ export class ForwardConnection {
       } else {
         metrics.errors++
         const peer = peerName(this.peer)
-        const head = headBase64(bytes, consumed, bytes.length)
+        const head = headBase64(bytes.view, consumed, total)
         let reason: string
         if (st === abi.STATUS_FRAME_TOO_LARGE) {
           reason = `a message is longer than max_frame_size (${options.maxFrameSize} bytes)`
