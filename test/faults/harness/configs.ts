@@ -64,7 +64,7 @@ ${o.source ?? ''}
   heartbeat_type transport
   heartbeat_interval 0.5
   recover_wait 1
-  hard_timeout 5
+  hard_timeout 3
   connect_timeout 2
   send_timeout 5
   <server>

@@ -26,7 +26,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   },
   {
     id: '2', title: 'the upstream down for 30 s, then flapping',
-    run: (o, short) => outageScenario({ ...o, downS: short ? 4 : 30, flaps: short ? 2 : 5, flapS: short ? 1 : 2 }),
+    run: (o, short) => outageScenario({ ...o, downS: short ? 5 : 30, flaps: short ? 2 : 5, flapS: short ? 1 : 2 }),
   },
   {
     id: '3', title: 'a slow upstream',
