@@ -1,7 +1,9 @@
 /**
  * @module createBufferedOutput: Fluentd's buffered Output on a ChunkWriter (§5). emit() splits
  * the stream by chunk metadata and appends it to the stage; `total_limit_size` is checked before
- * each write (throw_exception / block / drop_oldest_chunk); chunks are enqueued by size, by
+ * each write (throw_exception / block / drop_oldest_chunk; `block` refused inside withoutBlocking;
+ * `<buffer> delivery none` drops instead of failing and never returns the store's promise);
+ * chunks are enqueued by size, by
  * flush_mode (interval, lazy timekeys, immediate) and at shutdown; one interval timer per output
  * (flush_thread_interval) drives enqueueing and flushing; the Flusher writes, retries, and sends
  * what cannot be delivered to the secondary or the backup. The clock is ctx.now().
