@@ -1,20 +1,29 @@
 #!/usr/bin/env node
 /**
- * @module The `sluice` executable: registers tsx's ESM loader so Node 20 can run the TypeScript
- * sources as they are, then hands over to node-server/cli/main.ts. tsx is a devDependency: a
- * production install (`npm install --omit=dev`) needs tsx moved to dependencies, or a build step.
+ * @module The `sluice` executable: runs the bundled daemon (dist/sluice.mjs, see bundle.mjs) when it
+ * is fresh, otherwise registers tsx's ESM loader so Node 20 runs the TypeScript sources as they
+ * are; both hand over to node-server/cli/main.ts.
  */
 
-let register
-try {
-  ;({ register } = await import('tsx/esm/api'))
-} catch (error) {
-  process.stderr.write(
-    'sluice: cannot load tsx, which runs sluice\'s TypeScript sources on Node 20 ' +
-      `(${error && error.code ? error.code : error}); install the dependencies with \`npm install\` (dev dependencies included)\n`,
-  )
-  process.exit(70)
+import { pathToFileURL } from 'node:url'
+import { BUNDLE, freshBundle } from './bundle.mjs'
+
+if (freshBundle()) {
+  // The bundled daemon (npm start builds it): no TypeScript loader in the process.
+  const { main } = await import(pathToFileURL(BUNDLE).href)
+  await main(process.argv.slice(2))
+} else {
+  let register
+  try {
+    ;({ register } = await import('tsx/esm/api'))
+  } catch (error) {
+    process.stderr.write(
+      'sluice: cannot load tsx, which runs sluice\'s TypeScript sources on Node 20 ' +
+        `(${error && error.code ? error.code : error}); install the dependencies with \`npm install\`\n`,
+    )
+    process.exit(70)
+  }
+  register()
+  const { main } = await import('../cli/main.ts')
+  await main(process.argv.slice(2))
 }
-register()
-const { main } = await import('../cli/main.ts')
-await main(process.argv.slice(2))

@@ -3,6 +3,7 @@
  */
 
 import { readFileSync } from 'node:fs'
+import { repoPath } from '../paths.ts'
 import { formatOptions } from './args.ts'
 import { BENCH_OPTIONS } from './bench/options.ts'
 import { CHECK_OPTIONS, CONVERT_OPTIONS, RUN_OPTIONS } from './options.ts'
@@ -10,7 +11,7 @@ import { CHECK_OPTIONS, CONVERT_OPTIONS, RUN_OPTIONS } from './options.ts'
 /** The version in package.json. */
 export function version(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+    return (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version
   } catch {
     return 'unknown'
   }

@@ -6,7 +6,6 @@
  */
 
 import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Agent } from '../../engine/agent.ts'
 import { loadCore } from '../../wasm/load-node.ts'
 import type { ConfigElement } from '../../engine/config/model.ts'
@@ -30,9 +29,10 @@ import {
   DEFAULT_API_BIND, DEFAULT_API_PORT, DEFAULT_SHUTDOWN_TIMEOUT_MS, logFormatOption, logLevelOption, portOption, RUN_OPTIONS, timeOptionMs,
 } from './options.ts'
 import { loadPluginModules } from './plugin-modules.ts'
+import { repoPath } from '../paths.ts'
 
 /** The designer's build output in this repo. */
-const UI_DIST = fileURLToPath(new URL('../../ui/dist/', import.meta.url))
+const UI_DIST = repoPath('ui', 'dist') + '/'
 
 /** Extra time after the shutdown timeout before a stuck stop is cut short. */
 const HARD_EXIT_GRACE_MS = 5_000

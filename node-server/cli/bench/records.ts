@@ -6,12 +6,12 @@
  */
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { basename, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { basename, dirname, join } from 'node:path'
 import { encode } from '@msgpack/msgpack'
+import { repoRoot } from '../../paths.ts'
 
 /** The repo's sibling directory of sample logs. */
-export const LOGHUB_DIR = fileURLToPath(new URL('../../../../shared/data/loghub/', import.meta.url))
+export const LOGHUB_DIR = join(dirname(repoRoot()), 'shared', 'data', 'loghub') + '/'
 
 export interface RecordPool {
   records: Uint8Array[]
