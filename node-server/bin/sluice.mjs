@@ -24,6 +24,7 @@ if (freshBundle()) {
     process.exit(70)
   }
   register()
+  globalThis[Symbol.for('sluice.typescriptLoader')] = true
   const { main } = await import('../cli/main.ts')
   await main(process.argv.slice(2))
 }

@@ -31,6 +31,18 @@ function modulesOf(path: string): string[] {
     .map((name) => join(path, name))
 }
 
+/** Set by node-server/bin/sluice.mjs when it runs the sources through tsx. */
+const TS_LOADER = Symbol.for('sluice.typescriptLoader')
+
+/** The bundled daemon has no TypeScript loader: register tsx before importing a .ts plugin. */
+async function ensureTypeScriptLoader(): Promise<void> {
+  const global = globalThis as Record<symbol, unknown>
+  if (global[TS_LOADER]) return
+  const { register } = await import('tsx/esm/api')
+  register()
+  global[TS_LOADER] = true
+}
+
 /** Imports the modules and returns the plugin specs they export. */
 export async function loadPluginModules(paths: readonly string[], cwd = process.cwd()): Promise<PluginSpec[]> {
   const specs: PluginSpec[] = []
@@ -38,6 +50,7 @@ export async function loadPluginModules(paths: readonly string[], cwd = process.
     for (const file of modulesOf(resolve(cwd, path))) {
       let mod: Record<string, unknown>
       try {
+        if (/\.[mc]?ts$/.test(file)) await ensureTypeScriptLoader()
         mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>
       } catch (error) {
         throw new UsageError(`-p ${path}: cannot load ${file}: ${error instanceof Error ? error.message : String(error)}`)
