@@ -24,6 +24,7 @@ import { BodyError, decodeContentEncoding } from './body.ts'
 import { corsResponseHeaders, originAllowed, preflight } from './cors.ts'
 import { ingestEdge } from './edge.ts'
 import { edgeError } from './edge-responses.ts'
+import { emitRequest } from './emit.ts'
 import { multipartBoundary, parseMultipart, parseUrlEncoded, type Params } from './form.ts'
 import { resolveIngestOptions, type IngestOptions, type ResolvedIngestOptions } from './options.ts'
 import { parsePayload, PayloadError } from './payload.ts'
@@ -128,28 +129,11 @@ async function ingest(c: Context, o: ResolvedIngestOptions): Promise<Response> {
   if (events.length === 0) return accepted(o, headers)
 
   const stream = streamFromEvents(tag, events)
-  if (o.metrics) {
-    o.metrics.emits++
-    o.metrics.eventsIn += stream.count
-  }
-  try {
-    await o.emit(stream)
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    if (o.metrics) {
-      o.metrics.errors++
-      o.metrics.dropped += stream.count
-    }
-    if (o.isBackpressure(error)) {
-      o.log?.warn('emit refused for backpressure; answering 503', { tag, count: stream.count, error: message })
-      return unavailable(message, o.retryAfterSeconds, headers)
-    }
-    if (o.dumpErrorLog) o.log?.error('failed to emit data', { tag, count: stream.count, error: message })
-    return serverError(message, headers)
-  }
-  if (o.metrics) {
-    o.metrics.eventsOut += stream.count
-    o.metrics.bytesOut += stream.entries.length
+  const outcome = await emitRequest(o, stream)
+  if (!outcome.ok) {
+    if (outcome.backpressure) return unavailable(outcome.message, o.retryAfterSeconds, headers)
+    if (o.dumpErrorLog) o.log?.error('failed to emit data', { tag, count: stream.count, error: outcome.message })
+    return serverError(outcome.message, headers)
   }
   return accepted(o, headers)
 }

@@ -16,6 +16,7 @@
 import type { Context } from 'hono'
 import { BodyError, decodeContentEncoding } from './body.ts'
 import { edgeError, json, rejectedList } from './edge-responses.ts'
+import { emitRequest } from './emit.ts'
 import { EntriesWriter } from './entries-writer.ts'
 import { multipartBoundary, parseMultipart, parseUrlEncoded, type Params } from './form.ts'
 import { readItems, type Item, type ItemFormat } from './items.ts'
@@ -118,28 +119,11 @@ export async function ingestEdge(c: Context, o: ResolvedIngestOptions, r: EdgeRe
   }
 
   const stream = { tag, entries: entries.bytes(), count: entries.count }
-  if (o.metrics) {
-    o.metrics.emits++
-    o.metrics.eventsIn += stream.count
-  }
-  try {
-    await o.emit(stream)
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    if (o.metrics) {
-      o.metrics.errors++
-      o.metrics.dropped += stream.count
-    }
-    if (o.isBackpressure(error)) {
-      o.log?.warn('emit refused for backpressure; answering 503', { tag, count: stream.count, error: message })
-      return edgeError(503, message, { 'Retry-After': String(o.retryAfterSeconds), ...headers }, { accepted: 0 })
-    }
-    o.log?.error('failed to emit data', { tag, count: stream.count, error: message })
-    return edgeError(500, message, headers, { accepted: 0 })
-  }
-  if (o.metrics) {
-    o.metrics.eventsOut += stream.count
-    o.metrics.bytesOut += stream.entries.length
+  const outcome = await emitRequest(o, stream)
+  if (!outcome.ok) {
+    if (outcome.backpressure) return edgeError(503, outcome.message, { 'Retry-After': String(o.retryAfterSeconds), ...headers }, { accepted: 0 })
+    o.log?.error('failed to emit data', { tag, count: stream.count, error: outcome.message })
+    return edgeError(500, outcome.message, headers, { accepted: 0 })
   }
   return json(202, answer, headers)
 }
