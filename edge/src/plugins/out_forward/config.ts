@@ -7,19 +7,9 @@
  */
 
 import type { ConfigOf, PluginSchema } from '../../../../engine/config/schema.ts'
+import { serverSchema } from '../../../../engine/output/forward-server-schema.ts'
 
-export const serverSchema = {
-  params: [
-    { name: 'host', type: 'string', required: true, description: 'Host name or address of the receiver (sluice or Fluentd in_forward).' },
-    { name: 'name', type: 'string', default: null, description: 'Name in logs (default host:port).' },
-    { name: 'port', type: 'integer', default: 24224, description: 'TCP port.' },
-    { name: 'weight', type: 'integer', default: 60, description: 'Share of the requests this server gets first (0: never used).' },
-    { name: 'standby', type: 'bool', default: false, description: 'Tried only after every regular server failed.' },
-    { name: 'shared_key', type: 'string', default: null, secret: true, description: 'This server\'s <security> shared key (default: the <security> one).' },
-    { name: 'username', type: 'string', default: '', description: 'User for <security> user_auth.' },
-    { name: 'password', type: 'string', default: '', secret: true, description: 'Password for <security> user_auth.' },
-  ],
-} as const satisfies PluginSchema
+export { serverSchema }
 
 export const securitySchema = {
   params: [
