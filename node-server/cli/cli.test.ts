@@ -10,7 +10,6 @@ import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { nodeRegistry } from '../plugins/registry.ts'
 import { ForwardClient } from '../ops/testing/forward-client.ts'
 import { runSluice, startSluice, type SluiceProcess } from './testing/sluice-process.ts'
 
@@ -141,14 +140,8 @@ describe('sluice usage', () => {
   })
 })
 
-const registry = nodeRegistry()
-const hasDefaultPlugins = ['input:forward', 'input:http', 'output:stdout'].every((k) => {
-  const [kind, name] = k.split(':') as ['input' | 'output', string]
-  return registry.get(kind, name) !== undefined
-})
-
 describe('sluice with the embedded default config', () => {
-  it.skipIf(!hasDefaultPlugins)('listens for forward and http on the ports given by --default-ports and prints events on stdout', async () => {
+  it('listens for forward and http on the ports given by --default-ports and prints events on stdout', async () => {
     const p = startSluice(['--default-ports', '0', '--api-port', '0'])
     procs.push(p)
     const forward = await p.port('in_forward')
@@ -165,7 +158,7 @@ describe('sluice with the embedded default config', () => {
     expect((await p.exited).code).toBe(0)
   })
 
-  it.skipIf(!hasDefaultPlugins)('names the port in use and how to change the embedded ports', async () => {
+  it('names the port in use and how to change the embedded ports', async () => {
     const taken = createServer()
     const port = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as AddressInfo).port)))
     try {
