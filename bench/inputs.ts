@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { Encoder } from '@msgpack/msgpack'
+import { bin, eventTime, str, uint } from '../test/helpers/msgpack-build.ts'
 
 /** Where the loghub sample logs are read from (in place). */
 export const LOGHUB_DIR = fileURLToPath(new URL('../../shared/data/loghub/', import.meta.url))
@@ -221,29 +222,8 @@ function buildRecords(opts: InputOptions): RecordSet {
   }
 }
 
-// ---- msgpack pieces (written by hand so the framing is exactly what the bench claims) ---------
-
-function strHeader(len: number): Buffer {
-  if (len < 32) return Buffer.from([0xa0 | len])
-  if (len < 256) return Buffer.from([0xd9, len])
-  if (len < 65536) return Buffer.from([0xda, len >> 8, len & 255])
-  const b = Buffer.alloc(5)
-  b[0] = 0xdb
-  b.writeUInt32BE(len, 1)
-  return b
-}
-
-function str(s: string): Buffer {
-  const bytes = Buffer.from(s, 'utf8')
-  return Buffer.concat([strHeader(bytes.length), bytes])
-}
-
-function bin32(payload: Buffer): Buffer {
-  const h = Buffer.alloc(5)
-  h[0] = 0xc6
-  h.writeUInt32BE(payload.length, 1)
-  return Buffer.concat([h, payload])
-}
+// ---- msgpack pieces (written by hand so the framing is exactly what the bench claims; the
+// scalar pieces come from test/helpers/msgpack-build.ts) -------------------------------------
 
 function arrayHeader(n: number): Buffer {
   if (n < 16) return Buffer.from([0x90 | n])
@@ -251,26 +231,6 @@ function arrayHeader(n: number): Buffer {
   const b = Buffer.alloc(5)
   b[0] = 0xdd
   b.writeUInt32BE(n, 1)
-  return b
-}
-
-function uint(n: number): Buffer {
-  if (n < 128) return Buffer.from([n])
-  if (n < 256) return Buffer.from([0xcc, n])
-  if (n < 65536) return Buffer.from([0xcd, n >> 8, n & 255])
-  const b = Buffer.alloc(5)
-  b[0] = 0xce
-  b.writeUInt32BE(n, 1)
-  return b
-}
-
-/** EventTime: fixext8, type 0, sec and nsec as big-endian uint32. */
-function eventTime(sec: number, nsec: number): Buffer {
-  const b = Buffer.alloc(10)
-  b[0] = 0xd7
-  b[1] = 0x00
-  b.writeUInt32BE(sec, 2)
-  b.writeUInt32BE(nsec, 6)
   return b
 }
 
@@ -348,12 +308,12 @@ export function buildInputs(opts: InputOptions = DEFAULT_INPUT_OPTIONS): Inputs 
     for (let i = first; i < first + count; i++) entries.push(entry(set, i))
     const payload = Buffer.concat(entries)
     const id = chunkId(random)
-    packed.push(Buffer.concat([Buffer.from([0x93]), tag, bin32(payload), options(count, id, false)]))
+    packed.push(Buffer.concat([Buffer.from([0x93]), tag, bin(payload, 32), options(count, id, false)]))
     forward.push(Buffer.concat([Buffer.from([0x93]), tag, arrayHeader(count), payload, options(count, id, false)]))
     const gz = gzipSync(payload)
     inflatedBytes += payload.length
     const head = Buffer.concat([Buffer.from([0x93]), tag])
-    const msg = Buffer.concat([head, bin32(gz), options(count, id, true)])
+    const msg = Buffer.concat([head, bin(gz, 32), options(count, id, true)])
     payloadRanges.push([compressedOffset + head.length + 5, compressedOffset + head.length + 5 + gz.length])
     compressedOffset += msg.length
     compressed.push(msg)
