@@ -6,32 +6,13 @@
  */
 
 import { captures } from '../../test/helpers/capture-output.ts'
-import { decodeStream } from '../../engine/event-stream.ts'
-import { createIngestApp } from '../../engine/ingest/app.ts'
 import { runEdgeIngestSuite } from '../../engine/ingest/edge.cases.ts'
-import { runIngestSuite, type IngestedEvent, type IngestTarget, type IngestParams } from '../../engine/ingest/ingest.cases.ts'
+import { runIngestSuite, type IngestTarget, type IngestParams } from '../../engine/ingest/ingest.cases.ts'
 import { optionsFromParams, paramsToConf } from '../../engine/ingest/ingest-params.ts'
 import { core, runtime } from './support.ts'
+import { appRequestTarget } from '../../engine/ingest/ingest-cases/app-target.ts'
 
-runIngestSuite('workerd: app.request', async (params, now) => {
-  const events: IngestedEvent[] = []
-  let failure: Error | null = null
-  const app = createIngestApp({
-    ...optionsFromParams(params),
-    now,
-    emit(stream) {
-      if (failure) throw failure
-      for (const e of decodeStream(core, stream)) events.push({ tag: stream.tag, ...e })
-    },
-  })
-  return {
-    fetch: async (request) => app.request(request),
-    events: () => events,
-    failEmits: (error) => { failure = error },
-    peerAddress: null,
-    close: async () => {},
-  }
-})
+runIngestSuite('workerd: app.request', async (params, now) => appRequestTarget(core, { ...optionsFromParams(params), now }))
 
 let next = 0
 

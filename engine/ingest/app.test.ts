@@ -5,34 +5,15 @@
 
 import { describe, expect, it } from 'vitest'
 import { loadCore } from '../../wasm/load-node.ts'
-import { decodeStream } from '../event-stream.ts'
-import { createIngestApp, tagFromPath } from './app.ts'
+import { tagFromPath } from './app.ts'
 import { originAllowed } from './cors.ts'
 import { multipartBoundary, parseMultipart, parseUrlEncoded } from './form.ts'
-import { runIngestSuite, type IngestedEvent } from './ingest.cases.ts'
+import { runIngestSuite } from './ingest.cases.ts'
 import { optionsFromParams } from './ingest-params.ts'
 import { resolveIngestOptions } from './options.ts'
+import { appRequestTarget } from './ingest-cases/app-target.ts'
 
-runIngestSuite('app.request', async (params, now) => {
-  const core = await loadCore()
-  const events: IngestedEvent[] = []
-  let failure: Error | null = null
-  const app = createIngestApp({
-    ...optionsFromParams(params),
-    now,
-    emit(stream) {
-      if (failure) throw failure
-      for (const e of decodeStream(core, stream)) events.push({ tag: stream.tag, ...e })
-    },
-  })
-  return {
-    fetch: async (request) => app.request(request),
-    events: () => events,
-    failEmits: (error) => { failure = error },
-    peerAddress: null,
-    close: async () => {},
-  }
-})
+runIngestSuite('app.request', async (params, now) => appRequestTarget(await loadCore(), { ...optionsFromParams(params), now }))
 
 const bytes = (s: string) => new TextEncoder().encode(s)
 const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : new TextDecoder().decode(b))

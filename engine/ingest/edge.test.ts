@@ -7,35 +7,15 @@
 import { describe, expect, it } from 'vitest'
 import { encode } from '@msgpack/msgpack'
 import { loadCore } from '../../wasm/load-node.ts'
-import { decodeStream, streamFromEvents } from '../event-stream.ts'
+import { streamFromEvents } from '../event-stream.ts'
 import { EventTime } from '../event-time.ts'
-import { createIngestApp } from './app.ts'
 import { runEdgeIngestSuite } from './edge.cases.ts'
 import { EDGE_DEFAULTS, edgeOptionsFromParams } from './edge-schema.ts'
 import { EntriesWriter } from './entries-writer.ts'
-import type { IngestedEvent } from './ingest.cases.ts'
 import { readItems } from './items.ts'
+import { appRequestTarget } from './ingest-cases/app-target.ts'
 
-runEdgeIngestSuite('app.request', async (params, now) => {
-  const core = await loadCore()
-  const events: IngestedEvent[] = []
-  let failure: Error | null = null
-  const app = createIngestApp({
-    ...edgeOptionsFromParams(params),
-    now,
-    emit(stream) {
-      if (failure) throw failure
-      for (const e of decodeStream(core, stream)) events.push({ tag: stream.tag, ...e })
-    },
-  })
-  return {
-    fetch: async (request) => app.request(request),
-    events: () => events,
-    failEmits: (error) => { failure = error },
-    peerAddress: null,
-    close: async () => {},
-  }
-})
+runEdgeIngestSuite('app.request', async (params, now) => appRequestTarget(await loadCore(), { ...edgeOptionsFromParams(params), now }))
 
 const bytes = (s: string) => new TextEncoder().encode(s)
 
