@@ -65,30 +65,39 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
 
   // ---- the core ----------------------------------------------------------------------------------
 
+  /** Record bytes in the last frame call's entry table (every entry read, as a consumer would). */
+  function tableRecordBytes(): number {
+    const n = core.result(R_ENTRY_COUNT)
+    const w = core.i32()
+    let e = core.result(R_ENTRIES_PTR) >> 2
+    let bytes = 0
+    for (let i = 0; i < n; i++, e += ENTRY_WORDS) bytes += w[e + E_RECORD_END] - w[e + E_RECORD_START]
+    return bytes
+  }
+
+  /** Frames the input region's `[0, len)` to the end (STATUS_MORE loop), walking every table: entries + record bytes. */
+  function frameWalkInput(len: number): number {
+    let total = 0
+    let start = 0
+    for (;;) {
+      const st = core.frameInput(start, len, MAX_FRAME)
+      total += core.result(R_ENTRY_COUNT) + tableRecordBytes()
+      if (st === STATUS_MORE) { start = core.result(R_CONSUMED); continue }
+      if (st !== STATUS_OK) fail('frame', st)
+      return total
+    }
+  }
+
   /** The hot path: copy each chunk in, frame it (STATUS_MORE loop), walk its entry table. */
   function sluiceFrameWalk(input: StreamInput): () => number {
     const chunks = input.chunks
     return () => {
-      let entries = 0
-      let recordBytes = 0
+      let total = 0
       for (let c = 0; c < chunks.length; c++) {
-        const chunk = chunks[c]
-        core.input(chunk)
-        const len = chunk.length
-        let start = 0
-        for (;;) {
-          const st = core.frameInput(start, len, MAX_FRAME)
-          const n = core.result(R_ENTRY_COUNT)
-          const w = core.i32()
-          let e = core.result(R_ENTRIES_PTR) >> 2
-          for (let i = 0; i < n; i++, e += ENTRY_WORDS) recordBytes += w[e + E_RECORD_END] - w[e + E_RECORD_START]
-          entries += n
-          if (st === STATUS_MORE) { start = core.result(R_CONSUMED); continue }
-          if (st !== STATUS_OK) fail('frame', st)
-          break
-        }
+        core.input(chunks[c])
+        total += frameWalkInput(chunks[c].length)
       }
-      return entries + recordBytes
+      return total
     }
   }
 
@@ -128,21 +137,7 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
     const stream = input.stream
     return () => {
       if (copyEachOp) core.input(stream)
-      let entries = 0
-      let recordBytes = 0
-      let start = 0
-      for (;;) {
-        const st = core.frameInput(start, stream.length, MAX_FRAME)
-        const n = core.result(R_ENTRY_COUNT)
-        const w = core.i32()
-        let e = core.result(R_ENTRIES_PTR) >> 2
-        for (let i = 0; i < n; i++, e += ENTRY_WORDS) recordBytes += w[e + E_RECORD_END] - w[e + E_RECORD_START]
-        entries += n
-        if (st === STATUS_MORE) { start = core.result(R_CONSUMED); continue }
-        if (st !== STATUS_OK) fail('frame', st)
-        break
-      }
-      return entries + recordBytes
+      return frameWalkInput(stream.length)
     }
   }
 
@@ -160,8 +155,7 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
       if (ptr === 0) throw new Error('core.wasm is out of memory (input region)')
       let have = 0
       let needed = 0
-      let entries = 0
-      let recordBytes = 0
+      let total = 0
       for (let off = 0; off < stream.length; off += READ_BYTES) {
         const read = stream.subarray(off, Math.min(off + READ_BYTES, stream.length))
         core.u8().set(read, ptr + have)
@@ -170,11 +164,7 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
         let start = 0
         for (;;) {
           const st = core.frameInput(start, have, MAX_FRAME)
-          const n = core.result(R_ENTRY_COUNT)
-          const w = core.i32()
-          let e = core.result(R_ENTRIES_PTR) >> 2
-          for (let i = 0; i < n; i++, e += ENTRY_WORDS) recordBytes += w[e + E_RECORD_END] - w[e + E_RECORD_START]
-          entries += n
+          total += core.result(R_ENTRY_COUNT) + tableRecordBytes()
           if (st === STATUS_MORE) { start = core.result(R_CONSUMED); continue }
           if (st === STATUS_OK) { have = 0; needed = 0; break }
           if (st !== STATUS_NEED_MORE) fail('frame', st)
@@ -186,7 +176,7 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
         }
       }
       if (have !== 0) throw new Error(`socket emulation: ${have} bytes left over`)
-      return entries + recordBytes
+      return total
     }
   }
 
