@@ -5,6 +5,7 @@
  * the body limit; this cap bounds what a small compressed body can expand into.
  */
 
+import { concat } from '../event-stream.ts'
 import { inflateMembers } from './gzip-members.ts'
 
 export class BodyError extends Error {
@@ -60,12 +61,5 @@ async function inflate(body: Uint8Array, format: CompressionFormat, cap: number)
     if (error instanceof BodyError) throw error
     throw new BodyError(`cannot decode ${format === 'gzip' ? 'gzip' : 'deflate'} body: ${error instanceof Error ? error.message : String(error)}`)
   }
-  if (chunks.length === 1) return chunks[0]
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
+  return concat(chunks)
 }

@@ -7,6 +7,7 @@
  * the slice), so a crafted body cannot make this quadratic. The decompression cap covers the sum.
  */
 
+import { concat } from '../event-stream.ts'
 import { BodyError } from './body.ts'
 
 const MAX_CANDIDATES = 64
@@ -34,13 +35,7 @@ export async function inflateMembers(body: Uint8Array, cap: number, inflateOne: 
     total += found.out.length
     start = found.end
   }
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const o of outputs) {
-    out.set(o, at)
-    at += o.length
-  }
-  return out
+  return concat(outputs)
 }
 
 function nextMember(b: Uint8Array, from: number): number {

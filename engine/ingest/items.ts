@@ -14,7 +14,7 @@
 
 import { decodeMulti } from '@msgpack/msgpack'
 import { eventTimeCodec } from '../event-time.ts'
-import { isRecord } from './payload.ts'
+import { describe, isRecord } from './payload.ts'
 
 export interface Item {
   line: number
@@ -102,21 +102,12 @@ function collect(value: unknown, line: number, items: Item[]): void {
   else if (Array.isArray(value)) {
     value.forEach((element, index) => {
       if (isRecord(element)) items.push({ line, index, record: element })
-      else items.push({ line, index, error: `not an object: ${describe(element)}` })
+      else items.push({ line, index, error: `not an object: ${describe(element, 60)}` })
     })
-  } else items.push({ line, error: `not an object or an array of objects: ${describe(value)}` })
+  } else items.push({ line, error: `not an object or an array of objects: ${describe(value, 60)}` })
 }
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-function describe(value: unknown): string {
-  let text: string
-  try {
-    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value)
-  } catch {
-    text = String(value)
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text
-}

@@ -93,12 +93,13 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null
 }
 
-function describe(value: unknown): string {
+/** A value for an error message: JSON (bigints as digits), cut at `max` characters. */
+export function describe(value: unknown, max = 80): string {
   let text: string
   try {
     text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value)
   } catch {
     text = String(value)
   }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text
 }
