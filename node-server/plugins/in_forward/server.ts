@@ -13,6 +13,7 @@ import type { Admission } from './admission.ts'
 import type { ForwardOptions } from './config.ts'
 import { HeartbeatResponder } from './heartbeat.ts'
 import type { Peer } from './work.ts'
+import { listenOn } from '../listen.ts'
 
 export interface Accepted<I = unknown> {
   info(): I
@@ -43,14 +44,7 @@ export class ForwardServer<I = unknown> {
     await this.admission?.prepare()
     for (let attempt = 1; ; attempt++) {
       const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => this.onConnection(socket))
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject)
-        const args = { port: this.options.port, host: this.options.bind, ...(this.options.backlog !== null ? { backlog: this.options.backlog } : {}) }
-        server.listen(args, () => {
-          server.off('error', reject)
-          resolve()
-        })
-      })
+      await listenOn(server, this.options)
       server.on('error', (err) => this.log.error('Listener error.', { error: err.message }))
       const port = (server.address() as AddressInfo).port
       try {

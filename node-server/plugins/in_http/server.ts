@@ -9,6 +9,7 @@ import type { Hono } from 'hono'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import type { Logger } from '../../../engine/log.ts'
+import { listenOn } from '../listen.ts'
 
 /** How often a stopping listener closes the connections that became idle. */
 const SWEEP_MS = 50
@@ -31,14 +32,7 @@ export class HttpListener {
     server.keepAliveTimeout = this.options.keepaliveTimeoutMs
     // Headers must arrive within the keep-alive window of an idle connection too.
     server.headersTimeout = Math.max(server.headersTimeout, this.options.keepaliveTimeoutMs + 1000)
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      const args = { port: this.options.port, host: this.options.bind, ...(this.options.backlog !== null ? { backlog: this.options.backlog } : {}) }
-      server.listen(args, () => {
-        server.off('error', reject)
-        resolve()
-      })
-    })
+    await listenOn(server, this.options)
     server.on('error', (error) => this.log.error('Listener error.', { error: error.message }))
     this.server = server
     this.log.info('Listening.', { bind: this.options.bind, port: (server.address() as AddressInfo).port })
