@@ -63,7 +63,7 @@ function targetText(t: Target, unit: string): string {
 /** The competitor's name for the ratio column: its library, or the case name for a diagnostic. */
 const implName = (results: Map<string, Result>, id: string): string => {
   const impl = results.get(id)?.case.impl
-  return impl === undefined || impl === 'diagnostic' ? id.split('.').pop() ?? id : impl
+  return impl === undefined || impl === 'diagnostic' ? (id.split('.').pop() ?? id) : impl
 }
 
 /**
@@ -77,7 +77,7 @@ function breakdown(results: Map<string, Result>, packed: StreamInput, message: S
     const r = results.get(id)
     return r ? 1000 / (which === 'best' ? r.maxOpsPerSec : r.opsPerSec) : NaN
   }
-  const perSec = (r: Result | undefined) => r ? (which === 'best' ? r.maxOpsPerSec : r.opsPerSec) * r.case.entriesPerOp : NaN
+  const perSec = (r: Result | undefined) => (r ? (which === 'best' ? r.maxOpsPerSec : r.opsPerSec) * r.case.entriesPerOp : NaN)
   const perK = (ms: number, entries: number) => (ms * 1e3 * 1000) / entries // µs per 1,000 entries
   const copy = msPerOp('framer.packed.diag.copy-only')
   const frameOnly = msPerOp('framer.packed.diag.frame-only')
@@ -114,7 +114,11 @@ function breakdown(results: Map<string, Result>, packed: StreamInput, message: S
       },
     },
     message: {
-      usPer1000Entries: { frameWithCopy: perK(mFrameOnly, message.entries), walk: perK(mFull - mFrameOnly, message.entries), total: perK(mFull, message.entries) },
+      usPer1000Entries: {
+        frameWithCopy: perK(mFrameOnly, message.entries),
+        walk: perK(mFull - mFrameOnly, message.entries),
+        total: perK(mFull, message.entries),
+      },
     },
     compressed: { gunzipShare: gunzip / compressed },
     matcher: {
@@ -131,9 +135,9 @@ function breakdownLines(bd: ReturnType<typeof breakdown>): string[] {
   const p = bd.packed.usPer1000Entries
   const g = bd.packed.GBps
   const m = bd.message.usPer1000Entries
-  const us = (x: number) => Number.isFinite(x) ? `${fmt(x, 1)} us` : 'n/a'
+  const us = (x: number) => (Number.isFinite(x) ? `${fmt(x, 1)} us` : 'n/a')
   return [
-    'Where the core\'s time goes (same run, each case\'s fastest round; the parts are separate cases, so they need not add up exactly):',
+    "Where the core's time goes (same run, each case's fastest round; the parts are separate cases, so they need not add up exactly):",
     `  packed, per 1,000 entries: copy ${us(p.copy)} + frame ${us(p.frame)} + JS entry walk ${us(p.walk)} = ${us(p.total)} measured end to end`,
     `  packed: copy alone ${fmt(g.copyAlone)} GB/s; frame alone (no copy, no walk) ${fmt(g.frameAloneWithoutCopy)} GB/s; frame+walk without copy ${fmt(g.frameAndWalkWithoutCopy)} GB/s`,
     `  packed variants per 1,000 entries: bytes already in WASM ${us(p.frameAndWalkWithoutCopy)}; one whole-stream copy ${us(p.wholeStreamCopyThenFrameAndWalk)}; 64 KiB socket reads ${us(p.socket64kReads)}`,
@@ -185,8 +189,10 @@ async function main(): Promise<void> {
     const c = r.case
     const spread = `±${fmt((100 * (r.maxOpsPerSec - r.minOpsPerSec)) / 2 / r.opsPerSec, 0)}%`
     const best = (perOp: number, scale: number) => `${fmt((r.maxOpsPerSec * perOp) / scale)} (${spread})`
-    const ratios = (c.compareTo ?? []).filter((id) => results.has(id))
-      .map((id) => `${fmt(r.entriesPerSec / results.get(id)!.entriesPerSec)}x ${implName(results, id)}`).join(', ')
+    const ratios = (c.compareTo ?? [])
+      .filter((id) => results.has(id))
+      .map((id) => `${fmt(r.entriesPerSec / results.get(id)!.entriesPerSec)}x ${implName(results, id)}`)
+      .join(', ')
     const find = (metric: Target['metric']) => c.targets?.find((t) => t.metric === metric)
     const judge = (t: Target | undefined, value: number): string => {
       if (!t) return ''
@@ -197,15 +203,39 @@ async function main(): Promise<void> {
     let label = c.label
     if (c.bytesPerOp > 0) {
       const t = find('bytesPerSec')
-      rows.push([label, 'GB/s', fmt(r.bytesPerSec / 1e9), t ? targetText(t, c.unit) : '', '', judge(t, r.bytesPerSec), best(c.bytesPerOp, 1e9)])
+      rows.push([
+        label,
+        'GB/s',
+        fmt(r.bytesPerSec / 1e9),
+        t ? targetText(t, c.unit) : '',
+        '',
+        judge(t, r.bytesPerSec),
+        best(c.bytesPerOp, 1e9),
+      ])
       label = ''
     }
     const te = find('entriesPerSec')
-    rows.push([label, `M ${c.unit}/s`, fmt(r.entriesPerSec / 1e6), te ? targetText(te, c.unit) : '', ratios, judge(te, r.entriesPerSec), best(c.entriesPerOp, 1e6)])
+    rows.push([
+      label,
+      `M ${c.unit}/s`,
+      fmt(r.entriesPerSec / 1e6),
+      te ? targetText(te, c.unit) : '',
+      ratios,
+      judge(te, r.entriesPerSec),
+      best(c.entriesPerOp, 1e6),
+    ])
     for (const t of c.targets ?? []) {
       if (t.metric !== 'ratio' || !t.vs || !results.has(t.vs)) continue
       const v = valueOf(r, 'ratio', results, t.vs)
-      rows.push(['', `speed-up vs ${implName(results, t.vs)}`, `${fmt(v)}x`, targetText(t, c.unit), `${fmt(v)}x ${implName(results, t.vs)}`, judge(t, v), ''])
+      rows.push([
+        '',
+        `speed-up vs ${implName(results, t.vs)}`,
+        `${fmt(v)}x`,
+        targetText(t, c.unit),
+        `${fmt(v)}x ${implName(results, t.vs)}`,
+        judge(t, v),
+        '',
+      ])
     }
   }
   const bd = breakdown(results, inputs.packed, inputs.message, 'best')
@@ -228,22 +258,46 @@ async function main(): Promise<void> {
       entriesPerMessage: inputOptions.entriesPerMessage,
       chunkBytes: inputOptions.chunkBytes,
       sources: inputs.records.sources,
-      streams: Object.fromEntries([inputs.packed, inputs.message, inputs.forward, inputs.compressed].map((s) => [s.name, {
-        messages: s.messages, entries: s.entries, bytes: s.stream.length, chunks: s.chunks.length,
-        recordBytes: s.recordBytes, inflatedBytes: s.inflatedBytes || undefined,
-      }])),
+      streams: Object.fromEntries(
+        [inputs.packed, inputs.message, inputs.forward, inputs.compressed].map((s) => [
+          s.name,
+          {
+            messages: s.messages,
+            entries: s.entries,
+            bytes: s.stream.length,
+            chunks: s.chunks.length,
+            recordBytes: s.recordBytes,
+            inflatedBytes: s.inflatedBytes || undefined,
+          },
+        ]),
+      ),
       buildMs: Math.round(inputs.buildMs),
     },
     matcher: matcher.info,
     packer: packer.info,
     checks,
     cases: [...results.values()].map((r) => ({
-      id: r.case.id, group: r.case.group, input: r.case.input, label: r.case.label, impl: r.case.impl,
-      description: r.case.description, unit: r.case.unit, bytesPerOp: r.case.bytesPerOp, entriesPerOp: r.case.entriesPerOp,
-      opsPerSec: r.opsPerSec, bytesPerSec: r.bytesPerSec, entriesPerSec: r.entriesPerSec,
-      minOpsPerSec: r.minOpsPerSec, maxOpsPerSec: r.maxOpsPerSec, roundsOpsPerSec: r.rounds,
-      opsPerRound: r.opsPerRound, warmupOps: r.warmupOps, seconds: r.seconds,
-      ratios: Object.fromEntries((r.case.compareTo ?? []).filter((id) => results.has(id)).map((id) => [id, r.entriesPerSec / results.get(id)!.entriesPerSec])),
+      id: r.case.id,
+      group: r.case.group,
+      input: r.case.input,
+      label: r.case.label,
+      impl: r.case.impl,
+      description: r.case.description,
+      unit: r.case.unit,
+      bytesPerOp: r.case.bytesPerOp,
+      entriesPerOp: r.case.entriesPerOp,
+      opsPerSec: r.opsPerSec,
+      bytesPerSec: r.bytesPerSec,
+      entriesPerSec: r.entriesPerSec,
+      minOpsPerSec: r.minOpsPerSec,
+      maxOpsPerSec: r.maxOpsPerSec,
+      roundsOpsPerSec: r.rounds,
+      opsPerRound: r.opsPerRound,
+      warmupOps: r.warmupOps,
+      seconds: r.seconds,
+      ratios: Object.fromEntries(
+        (r.case.compareTo ?? []).filter((id) => results.has(id)).map((id) => [id, r.entriesPerSec / results.get(id)!.entriesPerSec]),
+      ),
     })),
     targets: outcomes,
     summary: { targets: outcomes.length, pass, miss, checksFailed: checks.filter((c) => !c.ok).length },
@@ -263,27 +317,37 @@ async function main(): Promise<void> {
 
   const out: string[] = []
   out.push(`sluice core benchmark — ${started.toISOString()}`)
-  out.push(`machine: ${mach.cpuModel}, ${mach.cores} cores (${mach.availableParallelism} available), ${mach.totalMemGB} GB, ` +
-    `load ${mach.loadavg.join(' ')}; node ${process.version} (V8 ${process.versions.v8}), ${mach.platform} ${mach.arch}`)
-  out.push(`options: --time ${opts.time} s, --rounds ${opts.rounds} (median), --warmup ${opts.warmup} s${opts.filter ? `, --filter ${opts.filter.source}` : ''}`)
+  out.push(
+    `machine: ${mach.cpuModel}, ${mach.cores} cores (${mach.availableParallelism} available), ${mach.totalMemGB} GB, ` +
+      `load ${mach.loadavg.join(' ')}; node ${process.version} (V8 ${process.versions.v8}), ${mach.platform} ${mach.arch}`,
+  )
+  out.push(
+    `options: --time ${opts.time} s, --rounds ${opts.rounds} (median), --warmup ${opts.warmup} s${opts.filter ? `, --filter ${opts.filter.source}` : ''}`,
+  )
   for (const l of inputLines) out.push(`input ${l}`)
-  out.push(`matcher: ${matcher.info.rules} rules (${matcher.info.filters} filters), ${matcher.info.distinctTags} tags ` +
-    `(${matcher.info.tagsWithoutMatch} without a match; ${(100 * Number(matcher.info.sequenceWithoutMatch) / Number(matcher.info.sequenceLength)).toFixed(0)}% of lookups), ` +
-    `${matcher.info.sequenceLength} lookups per op; packer: ${packer.info.entries} entries per op into 1 MiB chunks (~${packer.info.entriesPerSealedMessage} entries per sealed message)`)
+  out.push(
+    `matcher: ${matcher.info.rules} rules (${matcher.info.filters} filters), ${matcher.info.distinctTags} tags ` +
+      `(${matcher.info.tagsWithoutMatch} without a match; ${((100 * Number(matcher.info.sequenceWithoutMatch)) / Number(matcher.info.sequenceLength)).toFixed(0)}% of lookups), ` +
+      `${matcher.info.sequenceLength} lookups per op; packer: ${packer.info.entries} entries per op into 1 MiB chunks (~${packer.info.entriesPerSealedMessage} entries per sealed message)`,
+  )
   const failed = checks.filter((c) => !c.ok)
-  out.push(failed.length === 0
-    ? `checks: ${checks.length} passed (core, @msgpack/msgpack and msgpackr find the same entries, times and record bytes; core routes == naive routes; packed output decodes)`
-    : `checks: ${failed.length} of ${checks.length} FAILED:\n${failed.map((c) => `  ${c.id}: ${c.detail}`).join('\n')}`)
+  out.push(
+    failed.length === 0
+      ? `checks: ${checks.length} passed (core, @msgpack/msgpack and msgpackr find the same entries, times and record bytes; core routes == naive routes; packed output decodes)`
+      : `checks: ${failed.length} of ${checks.length} FAILED:\n${failed.map((c) => `  ${c.id}: ${c.detail}`).join('\n')}`,
+  )
   out.push('')
   out.push(table(rows))
   out.push('')
-  out.push(`targets: ${pass} PASS, ${miss} MISS (of ${outcomes.length}); GB = 1e9 bytes; ratios compare entries/s of the same bytes in this run`)
+  out.push(
+    `targets: ${pass} PASS, ${miss} MISS (of ${outcomes.length}); GB = 1e9 bytes; ratios compare entries/s of the same bytes in this run`,
+  )
   out.push('')
   out.push(...breakdownLines(bd))
   process.stdout.write(out.join('\n') + '\n')
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : e)
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e)
   process.exit(1)
 })

@@ -21,14 +21,35 @@ const MAX_FRAME = 0xffffffff
 const READ_BYTES = 64 * 1024
 
 const {
-  STATUS_OK, STATUS_MORE, STATUS_NEED_MORE, R_CONSUMED, R_ENTRY_COUNT, R_ENTRIES_PTR, R_MESSAGE_COUNT,
-  R_MESSAGES_PTR, R_NEED, R_AUX_ENTRY_COUNT, R_AUX_ENTRIES_PTR, ENTRY_WORDS, E_SEC, E_NSEC,
-  E_RECORD_START, E_RECORD_END, E_FLAGS, MSG_WORDS, M_MODE, M_ENTRIES_START, M_ENTRIES_END,
+  STATUS_OK,
+  STATUS_MORE,
+  STATUS_NEED_MORE,
+  R_CONSUMED,
+  R_ENTRY_COUNT,
+  R_ENTRIES_PTR,
+  R_MESSAGE_COUNT,
+  R_MESSAGES_PTR,
+  R_NEED,
+  R_AUX_ENTRY_COUNT,
+  R_AUX_ENTRIES_PTR,
+  ENTRY_WORDS,
+  E_SEC,
+  E_NSEC,
+  E_RECORD_START,
+  E_RECORD_END,
+  E_FLAGS,
+  MSG_WORDS,
+  M_MODE,
+  M_ENTRIES_START,
+  M_ENTRIES_END,
 } = abi
 
 /** What the JS decoders turn a Fluentd EventTime into (Fluent::EventTime is an object too). */
 export class EventTime {
-  constructor(readonly sec: number, readonly nsec: number) {}
+  constructor(
+    readonly sec: number,
+    readonly nsec: number,
+  ) {}
 }
 
 const be32 = (b: Uint8Array, o: number): number => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0
@@ -61,7 +82,6 @@ function fail(what: string, st: number): never {
 export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; checks: Check[] } {
   const cases: BenchCase[] = []
   const checks: Check[] = []
-  const rw = core.exports.resultPtr() >> 2
 
   // ---- the core ----------------------------------------------------------------------------------
 
@@ -82,7 +102,10 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
     for (;;) {
       const st = core.frameInput(start, len, MAX_FRAME)
       total += core.result(R_ENTRY_COUNT) + tableRecordBytes()
-      if (st === STATUS_MORE) { start = core.result(R_CONSUMED); continue }
+      if (st === STATUS_MORE) {
+        start = core.result(R_CONSUMED)
+        continue
+      }
       if (st !== STATUS_OK) fail('frame', st)
       return total
     }
@@ -113,7 +136,10 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
         for (;;) {
           const st = core.frameInput(start, chunk.length, MAX_FRAME)
           entries += core.result(R_ENTRY_COUNT)
-          if (st === STATUS_MORE) { start = core.result(R_CONSUMED); continue }
+          if (st === STATUS_MORE) {
+            start = core.result(R_CONSUMED)
+            continue
+          }
           if (st !== STATUS_OK) fail('frame', st)
           break
         }
@@ -165,8 +191,15 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
         for (;;) {
           const st = core.frameInput(start, have, MAX_FRAME)
           total += core.result(R_ENTRY_COUNT) + tableRecordBytes()
-          if (st === STATUS_MORE) { start = core.result(R_CONSUMED); continue }
-          if (st === STATUS_OK) { have = 0; needed = 0; break }
+          if (st === STATUS_MORE) {
+            start = core.result(R_CONSUMED)
+            continue
+          }
+          if (st === STATUS_OK) {
+            have = 0
+            needed = 0
+            break
+          }
           if (st !== STATUS_NEED_MORE) fail('frame', st)
           const consumed = core.result(R_CONSUMED)
           needed = core.result(R_NEED) // counted from the pending message's start
@@ -208,7 +241,10 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
             for (let i = 0; i < n; i++, e += ENTRY_WORDS) recordBytes += w[e + E_RECORD_END] - w[e + E_RECORD_START]
             entries += n
           }
-          if (st === STATUS_MORE) { start = core.result(R_CONSUMED); continue }
+          if (st === STATUS_MORE) {
+            start = core.result(R_CONSUMED)
+            continue
+          }
           if (st !== STATUS_OK) fail('frame', st)
           break
         }
@@ -234,7 +270,10 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
       const w = core.i32()
       let e = core.result(ptrWord) >> 2
       for (let i = 0; i < count; i++, e += ENTRY_WORDS) {
-        if (w[e + E_FLAGS] & 1) { t.invalid++; continue }
+        if (w[e + E_FLAGS] & 1) {
+          t.invalid++
+          continue
+        }
         t.entries++
         t.recordBytes += w[e + E_RECORD_END] - w[e + E_RECORD_START]
         t.secSum += w[e + E_SEC] >>> 0
@@ -253,7 +292,10 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
           for (let m = 0; m < mc; m++) {
             const d = mp + m * MSG_WORDS
             const w = core.i32()
-            if (w[d + M_MODE] !== Mode.COMPRESSED) { t.invalid++; continue }
+            if (w[d + M_MODE] !== Mode.COMPRESSED) {
+              t.invalid++
+              continue
+            }
             const inflated = gunzipSync(core.u8().subarray(w[d + M_ENTRIES_START], w[d + M_ENTRIES_END]))
             core.aux(inflated)
             const ws = core.exports.walkEntries(inflated.length)
@@ -261,7 +303,10 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
             walk(core.result(R_AUX_ENTRY_COUNT), R_AUX_ENTRIES_PTR)
           }
         } else walk(core.result(R_ENTRY_COUNT), R_ENTRIES_PTR)
-        if (st === STATUS_MORE) { start = core.result(R_CONSUMED); continue }
+        if (st === STATUS_MORE) {
+          start = core.result(R_CONSUMED)
+          continue
+        }
         if (st !== STATUS_OK) fail('frame', st)
         break
       }
@@ -278,8 +323,15 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
   function msgpackDecode(input: StreamInput, tally: Tally | null): () => number {
     const chunks = input.chunks
     const event = (time: unknown, record: unknown): void => {
-      if (!(time instanceof EventTime) || record === null || typeof record !== 'object') { if (tally) tally.invalid++; return }
-      if (tally) { tally.entries++; tally.secSum += time.sec; tally.nsecSum += time.nsec }
+      if (!(time instanceof EventTime) || record === null || typeof record !== 'object') {
+        if (tally) tally.invalid++
+        return
+      }
+      if (tally) {
+        tally.entries++
+        tally.secSum += time.sec
+        tally.nsecSum += time.nsec
+      }
     }
     const entry = (ent: unknown): void => {
       const a = ent as unknown[]
@@ -295,9 +347,15 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
           if (el1 instanceof Uint8Array) {
             const opts = m[2] as { compressed?: string } | undefined
             const payload = opts?.compressed === 'gzip' ? gunzipSync(el1) : el1
-            for (const ent of inner.decodeMulti(payload)) { entry(ent); entries++ }
+            for (const ent of inner.decodeMulti(payload)) {
+              entry(ent)
+              entries++
+            }
           } else if (Array.isArray(el1)) {
-            for (let i = 0; i < el1.length; i++) { entry(el1[i]); entries++ }
+            for (let i = 0; i < el1.length; i++) {
+              entry(el1[i])
+              entries++
+            }
           } else {
             event(el1, m[2])
             entries++
@@ -316,8 +374,15 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
     let entries = 0
     const event = (time: unknown, record: unknown): void => {
       entries++
-      if (!(time instanceof EventTime) || record === null || typeof record !== 'object') { if (tally) tally.invalid++; return }
-      if (tally) { tally.entries++; tally.secSum += time.sec; tally.nsecSum += time.nsec }
+      if (!(time instanceof EventTime) || record === null || typeof record !== 'object') {
+        if (tally) tally.invalid++
+        return
+      }
+      if (tally) {
+        tally.entries++
+        tally.secSum += time.sec
+        tally.nsecSum += time.nsec
+      }
     }
     const entry = (ent: unknown): void => {
       const a = ent as unknown[]
@@ -347,7 +412,11 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
   // ---- the cases -------------------------------------------------------------------------------
 
   const want = (input: StreamInput) => ({
-    messages: input.messages, entries: input.entries, secSum: input.secSum, nsecSum: input.nsecSum, invalid: 0,
+    messages: input.messages,
+    entries: input.entries,
+    secSum: input.secSum,
+    nsecSum: input.nsecSum,
+    invalid: 0,
   })
 
   for (const input of [inputs.packed, inputs.message, inputs.forward, inputs.compressed]) {
@@ -371,61 +440,98 @@ export function framerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
 
     const compressed = name === 'compressed'
     cases.push({
-      ...base, id: sluiceId, label: `framer ${name}: sluice frame+walk`, impl: 'sluice',
+      ...base,
+      id: sluiceId,
+      label: `framer ${name}: sluice frame+walk`,
+      impl: 'sluice',
       description: compressed
         ? 'per chunk: core.input copy, frameInput loop; per message: gunzipSync(payload), core.aux copy, walkEntries, sum record lengths from the aux entry table'
         : 'per chunk: core.input copy, frameInput loop over STATUS_MORE, sum E_RECORD_END-E_RECORD_START over the entry table',
       run: compressed ? sluiceCompressed(input) : sluiceFrameWalk(input),
       compareTo: [msgpackId, msgpackrId],
-      targets: name === 'packed'
-        ? [{ metric: 'bytesPerSec', min: 1e9 }, { metric: 'entriesPerSec', min: 8e6 }, { metric: 'ratio', min: 5, vs: msgpackId }]
-        : undefined,
+      targets:
+        name === 'packed'
+          ? [
+              { metric: 'bytesPerSec', min: 1e9 },
+              { metric: 'entriesPerSec', min: 8e6 },
+              { metric: 'ratio', min: 5, vs: msgpackId },
+            ]
+          : undefined,
     })
     cases.push({
-      ...base, id: msgpackId, label: `framer ${name}: @msgpack/msgpack`, impl: '@msgpack/msgpack',
-      description: 'Decoder.decodeMulti over each chunk (EventTime ext decoded), then the entries: decodeMulti of the bin payload (gunzipSync first when compressed), the entries array, or the one Message-mode event',
+      ...base,
+      id: msgpackId,
+      label: `framer ${name}: @msgpack/msgpack`,
+      impl: '@msgpack/msgpack',
+      description:
+        'Decoder.decodeMulti over each chunk (EventTime ext decoded), then the entries: decodeMulti of the bin payload (gunzipSync first when compressed), the entries array, or the one Message-mode event',
       run: msgpackDecode(input, null),
     })
     cases.push({
-      ...base, id: msgpackrId, label: `framer ${name}: msgpackr`, impl: 'msgpackr',
-      description: 'Unpackr.unpackMultiple over each chunk (EventTime ext decoded), then the entries likewise (unpackMultiple with a callback over the bin payload)',
+      ...base,
+      id: msgpackrId,
+      label: `framer ${name}: msgpackr`,
+      impl: 'msgpackr',
+      description:
+        'Unpackr.unpackMultiple over each chunk (EventTime ext decoded), then the entries likewise (unpackMultiple with a callback over the bin payload)',
       run: msgpackrDecode(input, null),
     })
 
     // Diagnostics: where the core's time goes.
     if (name === 'packed' || name === 'message') {
       cases.push({
-        ...base, id: `framer.${name}.diag.frame-only`, label: `diag ${name}: frame, no entry walk`, impl: 'diagnostic',
+        ...base,
+        id: `framer.${name}.diag.frame-only`,
+        label: `diag ${name}: frame, no entry walk`,
+        impl: 'diagnostic',
         description: 'core.input copy + frameInput loop; entries counted from R_ENTRY_COUNT, the table is not read',
         run: sluiceFrameOnly(input),
       })
     }
     if (name === 'packed') {
       cases.push({
-        ...base, id: 'framer.packed.diag.copy-only', label: 'diag packed: core.input copy only', impl: 'diagnostic',
+        ...base,
+        id: 'framer.packed.diag.copy-only',
+        label: 'diag packed: core.input copy only',
+        impl: 'diagnostic',
         description: 'core.input() of every chunk, nothing else',
         run: copyOnly(input),
       })
       cases.push({
-        ...base, id: 'framer.packed.diag.no-copy', label: 'diag packed: frame+walk, bytes already in WASM', impl: 'diagnostic',
+        ...base,
+        id: 'framer.packed.diag.no-copy',
+        label: 'diag packed: frame+walk, bytes already in WASM',
+        impl: 'diagnostic',
         description: 'the whole stream put in the input region once (not timed); frameInput loop + entry walk over it',
-        prepare: () => { core.input(input.stream) },
+        prepare: () => {
+          core.input(input.stream)
+        },
         run: sluiceWhole(input, false),
       })
       cases.push({
-        ...base, id: 'framer.packed.diag.whole-copy', label: 'diag packed: one 14 MB copy + frame+walk', impl: 'diagnostic',
+        ...base,
+        id: 'framer.packed.diag.whole-copy',
+        label: 'diag packed: one 14 MB copy + frame+walk',
+        impl: 'diagnostic',
         description: 'the whole stream copied with one core.input per op, then frameInput loop + entry walk',
         run: sluiceWhole(input, true),
       })
       cases.push({
-        ...base, id: 'framer.packed.diag.socket-64k', label: 'diag packed: 64 KiB socket reads', impl: 'diagnostic',
-        description: '64 KiB reads written into the input region; frame when R_NEED bytes are there (NEED_MORE path); tail moved to the front',
+        ...base,
+        id: 'framer.packed.diag.socket-64k',
+        label: 'diag packed: 64 KiB socket reads',
+        impl: 'diagnostic',
+        description:
+          '64 KiB reads written into the input region; frame when R_NEED bytes are there (NEED_MORE path); tail moved to the front',
         run: sluiceSocket(input),
       })
     }
     if (compressed) {
       cases.push({
-        ...base, id: 'framer.compressed.diag.gunzip-only', label: 'diag compressed: gunzipSync only', impl: 'diagnostic',
+        ...base,
+        id: 'framer.compressed.diag.gunzip-only',
+        label: 'diag compressed: gunzipSync only',
+        impl: 'diagnostic',
         description: 'gunzipSync of every payload, nothing else (the floor for every implementation)',
         run: gunzipOnly(input),
       })

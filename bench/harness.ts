@@ -39,7 +39,14 @@ export const USAGE = `usage: tsx bench/core.bench.ts [--json] [--out file.json] 
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const opts: BenchOptions = {
-    time: 1, rounds: 10, warmup: 0.3, json: false, out: null, filter: null, records: 100_000, chunk: 1 << 20,
+    time: 1,
+    rounds: 10,
+    warmup: 0.3,
+    json: false,
+    out: null,
+    filter: null,
+    records: 100_000,
+    chunk: 1 << 20,
   }
   const num = (name: string, v: string | undefined, min: number): number => {
     const n = Number(v)
@@ -50,16 +57,37 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined]
     const value = () => inline ?? argv[++i]
     switch (flag) {
-      case '--json': opts.json = true; break
-      case '--out': opts.out = value() ?? null; break
-      case '--time': opts.time = num(flag, value(), 0.01); break
-      case '--rounds': opts.rounds = Math.round(num(flag, value(), 1)); break
-      case '--warmup': opts.warmup = num(flag, value(), 0); break
-      case '--filter': opts.filter = new RegExp(value() ?? ''); break
-      case '--records': opts.records = Math.round(num(flag, value(), 1000)); break
-      case '--chunk': opts.chunk = Math.round(num(flag, value(), 1024)); break
-      case '--help': case '-h': console.log(USAGE); process.exit(0)
-      default: throw new Error(`unknown argument ${argv[i]}\n${USAGE}`)
+      case '--json':
+        opts.json = true
+        break
+      case '--out':
+        opts.out = value() ?? null
+        break
+      case '--time':
+        opts.time = num(flag, value(), 0.01)
+        break
+      case '--rounds':
+        opts.rounds = Math.round(num(flag, value(), 1))
+        break
+      case '--warmup':
+        opts.warmup = num(flag, value(), 0)
+        break
+      case '--filter':
+        opts.filter = new RegExp(value() ?? '')
+        break
+      case '--records':
+        opts.records = Math.round(num(flag, value(), 1000))
+        break
+      case '--chunk':
+        opts.chunk = Math.round(num(flag, value(), 1024))
+        break
+      case '--help':
+      // biome-ignore lint/suspicious/noFallthroughSwitchClause: process.exit ends the case
+      case '-h':
+        console.log(USAGE)
+        process.exit(0)
+      default:
+        throw new Error(`unknown argument ${argv[i]}\n${USAGE}`)
     }
   }
   return opts
@@ -221,7 +249,11 @@ export function fmt(n: number, digits = 2): string {
 /** Renders rows as an aligned text table (first row is the header). */
 export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
-  const line = (r: readonly string[]) => r.map((cell, i) => (cell ?? '').padEnd(widths[i])).join('  ').trimEnd()
+  const line = (r: readonly string[]) =>
+    r
+      .map((cell, i) => (cell ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd()
   const sep = widths.map((w) => '-'.repeat(w)).join('  ')
   return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n')
 }
@@ -235,6 +267,17 @@ export interface Check {
 
 /** Compares named numbers; one Check with every difference listed. */
 export function compare(id: string, got: Record<string, number>, want: Record<string, number>): Check {
-  const diffs = Object.keys(want).filter((k) => got[k] !== want[k]).map((k) => `${k}: got ${got[k]}, want ${want[k]}`)
-  return { id, ok: diffs.length === 0, detail: diffs.length === 0 ? Object.entries(got).map(([k, v]) => `${k}=${v}`).join(' ') : diffs.join('; ') }
+  const diffs = Object.keys(want)
+    .filter((k) => got[k] !== want[k])
+    .map((k) => `${k}: got ${got[k]}, want ${want[k]}`)
+  return {
+    id,
+    ok: diffs.length === 0,
+    detail:
+      diffs.length === 0
+        ? Object.entries(got)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')
+        : diffs.join('; '),
+  }
 }

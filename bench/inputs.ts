@@ -126,27 +126,47 @@ export function prng(seed: number): () => number {
 
 function loadSources(dir: string): Source[] {
   if (!existsSync(dir)) throw new Error(`bench inputs: ${dir} not found (the loghub sample logs)`)
-  const files = readdirSync(dir).filter((f) => f.endsWith('.log')).sort()
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort()
   if (files.length === 0) throw new Error(`bench inputs: no *.log files in ${dir}`)
   return files.map((file) => {
     const base = file.replace(/_.*$/, '').replace(/\.log$/, '')
     const known = KNOWN[base] ?? { tag: `app.${base.toLowerCase()}`, ident: base.toLowerCase() }
-    const lines = readFileSync(join(dir, file), 'utf8').split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.length > 0)
+    const lines = readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''))
+      .filter((l) => l.length > 0)
     return { file, tag: known.tag, ident: known.ident, lines }
   })
 }
 
 const LEVELS: Record<string, string> = {
-  V: 'trace', D: 'debug', I: 'info', W: 'warn', E: 'error', F: 'fatal',
-  TRACE: 'trace', DEBUG: 'debug', INFO: 'info', NOTICE: 'notice', WARN: 'warn', WARNING: 'warn',
-  ERROR: 'error', ERR: 'error', CRIT: 'crit', FATAL: 'fatal', ALERT: 'alert', EMERG: 'emerg',
+  V: 'trace',
+  D: 'debug',
+  I: 'info',
+  W: 'warn',
+  E: 'error',
+  F: 'fatal',
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  NOTICE: 'notice',
+  WARN: 'warn',
+  WARNING: 'warn',
+  ERROR: 'error',
+  ERR: 'error',
+  CRIT: 'crit',
+  FATAL: 'fatal',
+  ALERT: 'alert',
+  EMERG: 'emerg',
 }
 
 function levelOf(line: string): string {
   const android = /^\S+ \S+\s+\d+\s+\d+ ([VDIWEF]) /.exec(line)
   if (android) return LEVELS[android[1]]
   const word = /\b(TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|CRIT|FATAL|ALERT|EMERG)\b/i.exec(line)
-  return word ? LEVELS[word[1].toUpperCase()] ?? 'info' : 'info'
+  return word ? (LEVELS[word[1].toUpperCase()] ?? 'info') : 'info'
 }
 
 function pidOf(line: string, random: () => number): number {
@@ -216,8 +236,13 @@ function buildRecords(opts: InputOptions): RecordSet {
     if (rec.length > max) max = rec.length
   }
   return {
-    records, sec, nsec, tags,
-    averageBytes: total / opts.records, minBytes: min, maxBytes: max,
+    records,
+    sec,
+    nsec,
+    tags,
+    averageBytes: total / opts.records,
+    minBytes: min,
+    maxBytes: max,
     sources: sources.map((s) => ({ file: s.file, lines: s.lines.length, tag: s.tag })),
   }
 }
@@ -281,9 +306,19 @@ function assemble(name: InputName, set: RecordSet, messages: Buffer[], opts: Inp
     entryBytes += 11 + set.records[i].length
   }
   return {
-    name, stream, chunks: chunked(stream, offsets, opts.chunkBytes), messageOffsets: offsets,
-    messages: messages.length, entries: set.records.length, recordBytes, entryBytes, secSum, nsecSum,
-    inflatedBytes: 0, payloads: [], ...extra,
+    name,
+    stream,
+    chunks: chunked(stream, offsets, opts.chunkBytes),
+    messageOffsets: offsets,
+    messages: messages.length,
+    entries: set.records.length,
+    recordBytes,
+    entryBytes,
+    secSum,
+    nsecSum,
+    inflatedBytes: 0,
+    payloads: [],
+    ...extra,
   }
 }
 
@@ -348,8 +383,10 @@ export function describeInputs(inputs: Inputs): string[] {
   ]
   for (const s of [inputs.packed, inputs.message, inputs.forward, inputs.compressed]) {
     const extra = s.name === 'compressed' ? `, inflates to ${mb(s.inflatedBytes)}` : ''
-    lines.push(`${s.name}: ${s.messages.toLocaleString('en-US')} messages, ${s.entries.toLocaleString('en-US')} entries, ` +
-      `${mb(s.stream.length)} in ${s.chunks.length} chunks of <= ${(inputs.options.chunkBytes / 1024).toFixed(0)} KiB${extra}`)
+    lines.push(
+      `${s.name}: ${s.messages.toLocaleString('en-US')} messages, ${s.entries.toLocaleString('en-US')} entries, ` +
+        `${mb(s.stream.length)} in ${s.chunks.length} chunks of <= ${(inputs.options.chunkBytes / 1024).toFixed(0)} KiB${extra}`,
+    )
   }
   return lines
 }

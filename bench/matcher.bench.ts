@@ -77,7 +77,9 @@ const escapeRe = (c: string): string => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&
 export function fluentdRegex(pat: string): RegExp {
   const stack: string[][] = []
   const regex: string[] = ['']
-  const append = (s: string) => { regex[regex.length - 1] += s }
+  const append = (s: string) => {
+    regex[regex.length - 1] += s
+  }
   let escape = false
   let dot = false
   let i = 0
@@ -153,7 +155,10 @@ export class NaiveMatcher {
     for (let r = 0; r < n; r++) {
       if (!this.regexes[r].test(tag)) continue
       if (this.isFilter[r]) this.filters[f++] = r
-      else { this.filterCount = f; return r }
+      else {
+        this.filterCount = f
+        return r
+      }
     }
     this.filterCount = f
     return -1
@@ -181,17 +186,34 @@ export function buildTags(count = 200): string[] {
     () => `system.${pick(['kernel', 'auth', 'authpriv', 'cron', 'daemon', 'mail', 'user', 'local0'])}`,
     () => pick(['nginx.access', 'nginx.error', 'apache.access', 'apache.error', 'haproxy.http', 'haproxy.tcp.frontend']),
     () => pick(['mysql.slow', 'mysql.error', 'mysql.general', 'postgres.main.log', 'redis.server', 'redis.sentinel']),
-    () => `docker.${Math.floor(random() * 0xffffff).toString(16).padStart(6, '0')}.${pick(['stdout', 'stderr'])}`,
+    () =>
+      `docker.${Math.floor(random() * 0xffffff)
+        .toString(16)
+        .padStart(6, '0')}.${pick(['stdout', 'stderr'])}`,
     () => `aws.${pick(['cloudtrail', 'elb', 'alb', 'lambda', 's3', 'waf'])}.${pick(['us-east-1', 'eu-west-1', 'prod'])}`,
     () => `gcp.${pick(['gke', 'gce', 'run'])}.${pick(['prod', 'staging'])}`,
     () => `syslog.${pick(['web1', 'web2', 'db1', 'lb1'])}.${pick(['info', 'notice', 'err', 'crit', 'alert', 'warning'])}`,
     () => pick(['audit', 'linux.audit', 'audit.linux', 'k8s.api.audit', 'security.ids.snort', 'security.waf.modsec', 'security.edr.agent']),
     () => `metrics.${pick(['cpu', 'mem', 'disk', 'net'])}.${pick(['gauge', 'counter'])}`,
     () => `trace.${pick(services)}.${pick(['span', 'event'])}`,
-    () => pick(['hdfs.datanode', 'hdfs.namenode', 'yarn.resourcemanager', 'hadoop.mapreduce.job', 'zookeeper.quorum',
-      'openstack.nova.api', 'openstack.neutron.server', 'android.system.main', 'ssh.auth', 'fluent.info', 'fluent.warn']),
+    () =>
+      pick([
+        'hdfs.datanode',
+        'hdfs.namenode',
+        'yarn.resourcemanager',
+        'hadoop.mapreduce.job',
+        'zookeeper.quorum',
+        'openstack.nova.api',
+        'openstack.neutron.server',
+        'android.system.main',
+        'ssh.auth',
+        'fluent.info',
+        'fluent.warn',
+      ]),
     // Misses: nothing but filters (or nothing at all) catches these.
-    () => pick(['test', 'debug.foo', 'unknown.service.x', 'legacy.billing.batch', 'tmp.scratch', 'staging']) + (random() < 0.5 ? '' : `.${Math.floor(random() * 50)}`),
+    () =>
+      pick(['test', 'debug.foo', 'unknown.service.x', 'legacy.billing.batch', 'tmp.scratch', 'staging']) +
+      (random() < 0.5 ? '' : `.${Math.floor(random() * 50)}`),
   ]
   const tags = new Set<string>()
   while (tags.size < count) tags.add(pick(families)())
@@ -201,7 +223,7 @@ export function buildTags(count = 200): string[] {
 /** A lookup sequence over `n` tags with a Zipf-like skew (a few hot tags, a long tail). */
 function zipfSequence(n: number, length: number): Uint16Array {
   const random = prng(0x21bf)
-  const weights = Array.from({ length: n }, (_, i) => 1 / Math.pow(i + 1, 0.9))
+  const weights = Array.from({ length: n }, (_, i) => 1 / (i + 1) ** 0.9)
   const total = weights.reduce((a, b) => a + b, 0)
   const cdf: number[] = []
   let acc = 0
@@ -245,7 +267,8 @@ function placeTags(core: Core, tags: readonly string[]): { ptrs: Int32Array; len
   return { ptrs, lens }
 }
 
-const sameRoute = (a: Route, b: Route) => a.match === b.match && a.filters.length === b.filters.length && a.filters.every((f, i) => f === b.filters[i])
+const sameRoute = (a: Route, b: Route) =>
+  a.match === b.match && a.filters.length === b.filters.length && a.filters.every((f, i) => f === b.filters[i])
 
 export const SEQUENCE_LENGTH = 65_536
 export const UNIQUE_TAGS = 32_768
@@ -277,7 +300,8 @@ export function matcherCases(core: Core): { cases: BenchCase[]; checks: Check[];
       const core1 = table.route(table.lookupAt(where.ptrs[i], where.lens[i]))
       const ref = naive.route(tag)
       if (ref.match === -1) misses++
-      if (!sameRoute(core1, ref) && mismatches.length < 5) mismatches.push(`${tag}: core ${JSON.stringify(core1)} naive ${JSON.stringify(ref)}`)
+      if (!sameRoute(core1, ref) && mismatches.length < 5)
+        mismatches.push(`${tag}: core ${JSON.stringify(core1)} naive ${JSON.stringify(ref)}`)
     })
   }
   check(tags, placed)
@@ -286,9 +310,10 @@ export function matcherCases(core: Core): { cases: BenchCase[]; checks: Check[];
   checks.push({
     id: 'matcher: core route == naive regex route',
     ok: mismatches.length === 0,
-    detail: mismatches.length === 0
-      ? `${tags.length} tags (${tagMisses} without a match) + ${unique.length} unique tags agree`
-      : mismatches.join('; '),
+    detail:
+      mismatches.length === 0
+        ? `${tags.length} tags (${tagMisses} without a match) + ${unique.length} unique tags agree`
+        : mismatches.join('; '),
   })
   let seqMisses = 0
   for (let k = 0; k < seq.length; k++) if (naive.lookup(tags[seq[k]]) === -1) seqMisses++
@@ -301,19 +326,30 @@ export function matcherCases(core: Core): { cases: BenchCase[]; checks: Check[];
 
   const cases: BenchCase[] = [
     {
-      ...base, id: 'matcher.core.cached', input: `${tags.length} tags`, label: `matcher: sluice lookupAt, cache on`, impl: 'sluice',
-      description: `${SEQUENCE_LENGTH} lookups (Zipf-like mix of ${tags.length} tags, ${(100 * seqMisses / seq.length).toFixed(0)}% without a match) with CoreRouteTable.lookupAt on tags already in WASM memory`,
+      ...base,
+      id: 'matcher.core.cached',
+      input: `${tags.length} tags`,
+      label: `matcher: sluice lookupAt, cache on`,
+      impl: 'sluice',
+      description: `${SEQUENCE_LENGTH} lookups (Zipf-like mix of ${tags.length} tags, ${((100 * seqMisses) / seq.length).toFixed(0)}% without a match) with CoreRouteTable.lookupAt on tags already in WASM memory`,
       entriesPerOp: SEQUENCE_LENGTH,
       run: () => {
         let s = 0
-        for (let k = 0; k < seq.length; k++) { const t = seq[k]; s += table.lookupAt(ptrs[t], lens[t]) }
+        for (let k = 0; k < seq.length; k++) {
+          const t = seq[k]
+          s += table.lookupAt(ptrs[t], lens[t])
+        }
         return s
       },
       targets: [{ metric: 'entriesPerSec', min: 20e6 }],
       compareTo: ['matcher.naive.mix'],
     },
     {
-      ...base, id: 'matcher.naive.mix', input: `${tags.length} tags`, label: 'matcher: naive 50 RegExps', impl: 'naive-regex',
+      ...base,
+      id: 'matcher.naive.mix',
+      input: `${tags.length} tags`,
+      label: 'matcher: naive 50 RegExps',
+      impl: 'naive-regex',
       description: 'the same lookups: the tag string tested against the 50 anchored RegExps in order (filters collected, first match wins)',
       entriesPerOp: SEQUENCE_LENGTH,
       run: () => {
@@ -323,17 +359,28 @@ export function matcherCases(core: Core): { cases: BenchCase[]; checks: Check[];
       },
     },
     {
-      ...base, id: 'matcher.diag.raw-export', input: `${tags.length} tags`, label: 'diag matcher: raw routesLookup export', impl: 'diagnostic',
+      ...base,
+      id: 'matcher.diag.raw-export',
+      input: `${tags.length} tags`,
+      label: 'diag matcher: raw routesLookup export',
+      impl: 'diagnostic',
       description: 'the same lookups calling core.exports.routesLookup directly (no bridge method, no id check)',
       entriesPerOp: SEQUENCE_LENGTH,
       run: () => {
         let s = 0
-        for (let k = 0; k < seq.length; k++) { const t = seq[k]; s += ex.routesLookup(rawHandle, ptrs[t], lens[t]) }
+        for (let k = 0; k < seq.length; k++) {
+          const t = seq[k]
+          s += ex.routesLookup(rawHandle, ptrs[t], lens[t])
+        }
         return s
       },
     },
     {
-      ...base, id: 'matcher.diag.one-tag', input: '1 tag', label: 'diag matcher: lookupAt, one hot tag', impl: 'diagnostic',
+      ...base,
+      id: 'matcher.diag.one-tag',
+      input: '1 tag',
+      label: 'diag matcher: lookupAt, one hot tag',
+      impl: 'diagnostic',
       description: `${SEQUENCE_LENGTH} lookups of the same tag (${tags[seq[0]]}): the cache hit with everything in L1`,
       entriesPerOp: SEQUENCE_LENGTH,
       run: () => {
@@ -345,7 +392,11 @@ export function matcherCases(core: Core): { cases: BenchCase[]; checks: Check[];
       },
     },
     {
-      ...base, id: 'matcher.diag.call-floor', input: 'none', label: 'diag matcher: empty export call (abiVersion)', impl: 'diagnostic',
+      ...base,
+      id: 'matcher.diag.call-floor',
+      input: 'none',
+      label: 'diag matcher: empty export call (abiVersion)',
+      impl: 'diagnostic',
       description: `${SEQUENCE_LENGTH} calls of core.exports.abiVersion(): the JS→WASM call cost alone`,
       entriesPerOp: SEQUENCE_LENGTH,
       run: () => {
@@ -355,7 +406,11 @@ export function matcherCases(core: Core): { cases: BenchCase[]; checks: Check[];
       },
     },
     {
-      ...base, id: 'matcher.core.unique', input: `${UNIQUE_TAGS} unique tags`, label: 'matcher: sluice lookupAt, every lookup misses the cache', impl: 'sluice',
+      ...base,
+      id: 'matcher.core.unique',
+      input: `${UNIQUE_TAGS} unique tags`,
+      label: 'matcher: sluice lookupAt, every lookup misses the cache',
+      impl: 'sluice',
       description: `${UNIQUE_TAGS} distinct tags in a cycle (16x the cache): every lookup evaluates the 50 rules and inserts into the cache`,
       entriesPerOp: UNIQUE_TAGS,
       run: () => {
@@ -366,7 +421,11 @@ export function matcherCases(core: Core): { cases: BenchCase[]; checks: Check[];
       compareTo: ['matcher.naive.unique'],
     },
     {
-      ...base, id: 'matcher.naive.unique', input: `${UNIQUE_TAGS} unique tags`, label: 'matcher: naive 50 RegExps, unique tags', impl: 'naive-regex',
+      ...base,
+      id: 'matcher.naive.unique',
+      input: `${UNIQUE_TAGS} unique tags`,
+      label: 'matcher: naive 50 RegExps, unique tags',
+      impl: 'naive-regex',
       description: 'the naive matcher on the same unique tags',
       entriesPerOp: UNIQUE_TAGS,
       run: () => {

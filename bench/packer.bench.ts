@@ -89,30 +89,65 @@ export function packerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
     }
     const got = Buffer.concat(bodies)
     sealedMessages = out.length
-    checks.push(compare('packer.appendEntries: sealed messages', {
-      messages: out.length, entries, sizeSum, badMessages: bad, bodyBytes: got.length, identical: got.equals(want) ? 1 : 0,
-    }, {
-      entries: count, sizeSum: count, badMessages: 0, bodyBytes: framed.entryBytes, identical: 1,
-    }))
+    checks.push(
+      compare(
+        'packer.appendEntries: sealed messages',
+        {
+          messages: out.length,
+          entries,
+          sizeSum,
+          badMessages: bad,
+          bodyBytes: got.length,
+          identical: got.equals(want) ? 1 : 0,
+        },
+        {
+          entries: count,
+          sizeSum: count,
+          badMessages: 0,
+          bodyBytes: framed.entryBytes,
+          identical: 1,
+        },
+      ),
+    )
   }
 
   const pBatch = make()
   const pEach = make()
   const base = {
-    group: 'packer' as const, input: `${messages} PackedForward messages`, bytesPerOp: framed.entryBytes, entriesPerOp: count, unit: 'entries',
-    prepare: () => { frame(); sealed = 0; sealedBytes = 0 },
+    group: 'packer' as const,
+    input: `${messages} PackedForward messages`,
+    bytesPerOp: framed.entryBytes,
+    entriesPerOp: count,
+    unit: 'entries',
+    prepare: () => {
+      frame()
+      sealed = 0
+      sealedBytes = 0
+    },
   }
 
   const cases: BenchCase[] = [
     {
-      ...base, id: 'packer.appendEntries', label: 'packer: appendEntries, 1 MiB chunks', impl: 'sluice',
+      ...base,
+      id: 'packer.appendEntries',
+      label: 'packer: appendEntries, 1 MiB chunks',
+      impl: 'sluice',
       description: `the ${count} entries of one frame call appended with Packer.appendEntries(from, count) into a PackedForward packer (byteLimit 1 MiB), sealView() whenever it is full`,
-      run: () => appendAll(pBatch, (m) => { sealed++; sealedBytes += m.length }) + sealed + sealedBytes,
+      run: () =>
+        appendAll(pBatch, (m) => {
+          sealed++
+          sealedBytes += m.length
+        }) +
+        sealed +
+        sealedBytes,
       targets: [{ metric: 'entriesPerSec', min: 5e6 }],
       compareTo: ['packer.appendAt'],
     },
     {
-      ...base, id: 'packer.appendAt', label: 'packer: appendAt per entry', impl: 'diagnostic',
+      ...base,
+      id: 'packer.appendAt',
+      label: 'packer: appendAt per entry',
+      impl: 'diagnostic',
       description: 'the same entries, one Packer.appendAt(sec, nsec, ptr, len) call per entry read from the entry table in JS',
       run: () => {
         let w = core.i32()
@@ -141,7 +176,10 @@ export function packerCases(core: Core, inputs: Inputs): { cases: BenchCase[]; c
     cases,
     checks,
     info: {
-      messages, entries: count, entryBytes: framed.entryBytes, byteLimit: BYTE_LIMIT,
+      messages,
+      entries: count,
+      entryBytes: framed.entryBytes,
+      byteLimit: BYTE_LIMIT,
       entriesPerSealedMessage: Math.floor(BYTE_LIMIT / (framed.entryBytes / count)),
       sealedMessagesInCheck: sealedMessages,
     },

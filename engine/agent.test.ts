@@ -57,10 +57,19 @@ describe('agent and router', () => {
   it('runs filters before the first match only (§9 case 27)', async () => {
     const marksSeen: Record<string, string[]> = {}
     const spy: PluginSpec<'output'> = {
-      name: 'spy', kind: 'output', description: 'records marks', schema: { params: [] }, runtimes: ['node'],
-      create: (ctx) => ({ emit: (s) => { marksSeen[`${ctx.id}:${s.tag}`] = (s as { marks?: string[] }).marks ?? [] } }),
+      name: 'spy',
+      kind: 'output',
+      description: 'records marks',
+      schema: { params: [] },
+      runtimes: ['node'],
+      create: (ctx) => ({
+        emit: (s) => {
+          marksSeen[`${ctx.id}:${s.tag}`] = (s as { marks?: string[] }).marks ?? []
+        },
+      }),
     }
-    running = await startAgent(`
+    running = await startAgent(
+      `
 <filter x.**>
   @type trace
   mark F1
@@ -76,7 +85,9 @@ describe('agent and router', () => {
 <match x.**>
   @type spy
   @id O2
-</match>`, [traceFilter, spy])
+</match>`,
+      [traceFilter, spy],
+    )
     const root = running.agent.root
     root.emit(one('x.y'))
     root.emit(one('x.z'))
@@ -86,7 +97,8 @@ describe('agent and router', () => {
   })
 
   it('relabels into a label and back to @ROOT with the original tag (§9 case 28)', async () => {
-    running = await startAgent(`
+    running = await startAgent(
+      `
 <label @A>
   <match **>
     @type relabel_test
@@ -96,7 +108,9 @@ describe('agent and router', () => {
 <match **>
   @type capture
   @id top
-</match>`, [relabelOutput])
+</match>`,
+      [relabelOutput],
+    )
     const labelA = running.agent.routers.get('@A')!
     labelA.emit(one('app.x'))
     const events = await captures.get('top')!.waitFor(1)
@@ -105,7 +119,8 @@ describe('agent and router', () => {
   })
 
   it('sends a failed emit to @ERROR and lets the error through without it (§9 case 20)', async () => {
-    running = await startAgent(`
+    running = await startAgent(
+      `
 <match app.**>
   @type capture
   @id failing
@@ -115,23 +130,29 @@ describe('agent and router', () => {
     @type capture
     @id errors
   </match>
-</label>`, [])
+</label>`,
+      [],
+    )
     captures.get('failing')!.failWith = new Error('buffer overflow')
     running.agent.root.emit(one('app.a'))
     expect((await captures.get('errors')!.waitFor(1))[0].tag).toBe('app.a')
     await running.stop()
-    running = await startAgent(`
+    running = await startAgent(
+      `
 <match app.**>
   @type capture
   @id failing2
-</match>`, [])
+</match>`,
+      [],
+    )
     captures.get('failing2')!.failWith = new Error('buffer overflow')
     expect(() => running!.agent.root.emit(one('app.a'))).toThrow('buffer overflow')
   })
 
   it('reports unknown plugins, bad labels and duplicate ids with file:line and a hint', async () => {
     const core = await loadCore()
-    const parsed = parseConfig(`<match a.**>
+    const parsed = parseConfig(
+      `<match a.**>
   @type stdot
 </match>
 <source>
@@ -146,13 +167,18 @@ describe('agent and router', () => {
   @type capture
   @id same
 </match>
-`, 'fluent.conf')
+`,
+      'fluent.conf',
+    )
     const built = buildAgent(parsed.config, parsed.locs, {
-      core, registry: new PluginRegistry().register(traceFilter, captureOutput), log: createLogger(() => {}), runtime: 'node',
+      core,
+      registry: new PluginRegistry().register(traceFilter, captureOutput),
+      log: createLogger(() => {}),
+      runtime: 'node',
     })
     expect(built.agent).toBeNull()
     const messages = built.errors.map((e) => e.message)
-    expect(messages).toContain("fluent.conf:6: @label @MISSING refers to no <label>; hint: define <label @MISSING> or use @ROOT")
+    expect(messages).toContain('fluent.conf:6: @label @MISSING refers to no <label>; hint: define <label @MISSING> or use @ROOT')
     expect(messages.some((m) => m.startsWith("fluent.conf:2: unknown output plugin 'stdot'; hint: did you mean"))).toBe(false)
     expect(messages.some((m) => m.startsWith("fluent.conf:2: unknown output plugin 'stdot'; hint: available: "))).toBe(true)
     expect(messages.some((m) => /^fluent\.conf:14: duplicate @id 'same'/.test(m))).toBe(true)

@@ -18,7 +18,15 @@ import type { Logger, LogLevel } from './log.ts'
 import { LOG_LEVELS } from './log.ts'
 import { createPluginMetrics, type PluginMetrics } from './metrics.ts'
 import type {
-  EmitTarget, FilterPlugin, InputPlugin, OutputPlugin, Plugin, PluginContext, PluginKind, PluginRegistry, PluginServices, Runtime,
+  EmitTarget,
+  FilterPlugin,
+  OutputPlugin,
+  Plugin,
+  PluginContext,
+  PluginKind,
+  PluginRegistry,
+  PluginServices,
+  Runtime,
 } from './plugin.ts'
 import { EventRouter, type RouterRule } from './router.ts'
 
@@ -84,7 +92,9 @@ export class Agent {
       await Promise.all([...inputs, ...rest].map((p) => p.plugin.shutdown?.()))
     })()
     let timer: ReturnType<typeof setTimeout> | undefined
-    const deadline = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), deadlineMs) })
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), deadlineMs)
+    })
     const outcome = await Promise.race([all.then(() => 'done' as const), deadline])
     clearTimeout(timer)
     if (outcome === 'timeout') this.log.warn('shutdown deadline passed; some plugins did not finish', { deadlineMs })
@@ -106,7 +116,11 @@ class Builder {
   private readonly ids = new Set<string>()
   private errorRouter: EmitTarget | null = null
 
-  constructor(private readonly model: ConfigModel, private readonly locs: ConfigLocs | undefined, private readonly options: AgentOptions) {
+  constructor(
+    private readonly model: ConfigModel,
+    private readonly locs: ConfigLocs | undefined,
+    private readonly options: AgentOptions,
+  ) {
     this.agent = new Agent(options.log)
   }
 
@@ -139,7 +153,12 @@ class Builder {
         const lo = m ? Number(m[1]) : NaN
         const hi = m?.[2] !== undefined ? Number(m[2]) : lo
         if (lo <= 0 && 0 <= hi) out.push(...this.directives(e.elements))
-        else this.warning(e, `<worker ${e.arg}> is skipped: sluice runs a single worker (worker 0)`, 'move the directives out of <worker> to run them')
+        else
+          this.warning(
+            e,
+            `<worker ${e.arg}> is skipped: sluice runs a single worker (worker 0)`,
+            'move the directives out of <worker> to run them',
+          )
         continue
       }
       out.push(e)
@@ -169,12 +188,21 @@ class Builder {
     if (spec === undefined) {
       const known = this.options.registry.names(kind)
       const near = closest(type, known)
-      this.error(element, `unknown ${kind} plugin '${type}'`,
-        `${near ? `did you mean '${near}'? ` : ''}available: ${known.join(', ')}`, '@type')
+      this.error(
+        element,
+        `unknown ${kind} plugin '${type}'`,
+        `${near ? `did you mean '${near}'? ` : ''}available: ${known.join(', ')}`,
+        '@type',
+      )
       return null
     }
     if (!spec.runtimes.includes(this.options.runtime)) {
-      this.error(element, `${kind} plugin '${type}' does not run on ${this.options.runtime}`, `it runs on: ${spec.runtimes.join(', ')}`, '@type')
+      this.error(
+        element,
+        `${kind} plugin '${type}' does not run on ${this.options.runtime}`,
+        `it runs on: ${spec.runtimes.join(', ')}`,
+        '@type',
+      )
       return null
     }
     const logLevel = getParam(element, '@log_level')
@@ -201,8 +229,11 @@ class Builder {
     try {
       plugin = spec.create(ctx, validated.config, element)
     } catch (err) {
-      this.error(element, `cannot configure ${kind} plugin '${type}': ${err instanceof Error ? err.message : String(err)}`,
-        'check the parameters of this directive')
+      this.error(
+        element,
+        `cannot configure ${kind} plugin '${type}': ${err instanceof Error ? err.message : String(err)}`,
+        'check the parameters of this directive',
+      )
       return null
     }
     const entry: PluginEntry = { id, type, kind, label, plugin, metrics, element }
@@ -210,8 +241,14 @@ class Builder {
     return entry
   }
 
-  private context(id: string, type: string, label: string, labelNames: Set<string>, level: LogLevel | undefined,
-    metrics: PluginMetrics): PluginContext & { createOutput(element: ConfigElement): OutputPlugin | null } {
+  private context(
+    id: string,
+    type: string,
+    label: string,
+    labelNames: Set<string>,
+    level: LogLevel | undefined,
+    metrics: PluginMetrics,
+  ): PluginContext & { createOutput(element: ConfigElement): OutputPlugin | null } {
     const routers = this.agent.routers
     const target = (name: string): EmitTarget => ({
       emit: (stream: EventStream) => {
@@ -248,7 +285,13 @@ class Builder {
     this.warnings.push(this.problem(element, reason, hint, undefined, 'warning'))
   }
 
-  private problem(element: ConfigElement, reason: string, hint: string, param: string | undefined, severity: 'error' | 'warning'): ConfigError {
+  private problem(
+    element: ConfigElement,
+    reason: string,
+    hint: string,
+    param: string | undefined,
+    severity: 'error' | 'warning',
+  ): ConfigError {
     const loc = this.locs?.get(element)
     const at = (param ? loc?.params.get(param) : undefined) ?? loc
     return new ConfigError({ file: at?.file ?? '(config)', line: at?.line ?? 0, reason, hint, severity, includedFrom: at?.includedFrom })

@@ -97,8 +97,13 @@ export function eachEntry(
   for (let i = 0; i < n; i++) {
     const flags = core.entry(i, abi.E_FLAGS, true)
     if (flags & abi.ENTRY_INVALID) continue
-    visit(core.entry(i, abi.E_SEC, true), core.entry(i, abi.E_NSEC, true), core.entry(i, abi.E_RECORD_START, true),
-      core.entry(i, abi.E_RECORD_END, true), core.u8())
+    visit(
+      core.entry(i, abi.E_SEC, true),
+      core.entry(i, abi.E_NSEC, true),
+      core.entry(i, abi.E_RECORD_START, true),
+      core.entry(i, abi.E_RECORD_END, true),
+      core.u8(),
+    )
   }
 }
 

@@ -6,7 +6,10 @@
 import { ExtensionCodec } from '@msgpack/msgpack'
 
 export class EventTime {
-  constructor(readonly sec: number, readonly nsec: number = 0) {}
+  constructor(
+    readonly sec: number,
+    readonly nsec: number = 0,
+  ) {}
 
   static now(clock: () => number = Date.now): EventTime {
     const ms = clock()

@@ -28,13 +28,19 @@ export interface Logger {
 }
 
 /** A logger over any sink. */
-export function createLogger(sink: (record: LogRecord) => void, level: LogLevel = 'info', base: LogFields = {},
-  clock: () => number = Date.now): Logger {
+export function createLogger(
+  sink: (record: LogRecord) => void,
+  level: LogLevel = 'info',
+  base: LogFields = {},
+  clock: () => number = Date.now,
+): Logger {
   const threshold = LOG_LEVELS.indexOf(level)
   const enabled = (l: LogLevel) => LOG_LEVELS.indexOf(l) >= threshold
-  const emit = (l: LogLevel) => (message: string, fields: LogFields = {}) => {
-    if (enabled(l)) sink({ time: clock(), level: l, message, fields: { ...base, ...fields } })
-  }
+  const emit =
+    (l: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      if (enabled(l)) sink({ time: clock(), level: l, message, fields: { ...base, ...fields } })
+    }
   return {
     level,
     enabled,

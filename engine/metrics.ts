@@ -27,7 +27,21 @@ export interface PluginMetrics {
 }
 
 export function createPluginMetrics(pluginId: string, type: string, kind: string): PluginMetrics {
-  return { pluginId, type, kind, eventsIn: 0, bytesIn: 0, eventsOut: 0, bytesOut: 0, emits: 0, writes: 0, retries: 0, rollbacks: 0, errors: 0, dropped: 0 }
+  return {
+    pluginId,
+    type,
+    kind,
+    eventsIn: 0,
+    bytesIn: 0,
+    eventsOut: 0,
+    bytesOut: 0,
+    emits: 0,
+    writes: 0,
+    retries: 0,
+    rollbacks: 0,
+    errors: 0,
+    dropped: 0,
+  }
 }
 
 const COUNTERS: readonly [keyof PluginMetrics, string, string][] = [
@@ -48,7 +62,10 @@ function label(value: string): string {
 }
 
 /** Prometheus text format for a set of plugins, plus gauges (name → [labels, value][]). */
-export function prometheusText(plugins: readonly PluginMetrics[], gauges: Record<string, { help: string; series: [Record<string, string>, number][] }> = {}): string {
+export function prometheusText(
+  plugins: readonly PluginMetrics[],
+  gauges: Record<string, { help: string; series: [Record<string, string>, number][] }> = {},
+): string {
   const lines: string[] = []
   for (const [field, name, help] of COUNTERS) {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`)
@@ -59,7 +76,9 @@ export function prometheusText(plugins: readonly PluginMetrics[], gauges: Record
   for (const [name, { help, series }] of Object.entries(gauges)) {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`)
     for (const [labels, value] of series) {
-      const l = Object.entries(labels).map(([k, v]) => `${k}="${label(v)}"`).join(',')
+      const l = Object.entries(labels)
+        .map(([k, v]) => `${k}="${label(v)}"`)
+        .join(',')
       lines.push(`${name}{${l}} ${value}`)
     }
   }

@@ -102,7 +102,10 @@ export class PluginRegistry {
   }
 
   names(kind: PluginKind): string[] {
-    return [...this.specs.values()].filter((s) => s.kind === kind).map((s) => s.name).sort()
+    return [...this.specs.values()]
+      .filter((s) => s.kind === kind)
+      .map((s) => s.name)
+      .sort()
   }
 
   all(): PluginSpec[] {

@@ -19,7 +19,7 @@ export function repoRoot(): string {
       return dir
     }
     const parent = dirname(dir)
-    if (parent === dir) throw new Error('cannot find sluice\'s package.json above ' + fileURLToPath(import.meta.url))
+    if (parent === dir) throw new Error("cannot find sluice's package.json above " + fileURLToPath(import.meta.url))
     dir = parent
   }
 }

@@ -27,7 +27,11 @@ const sources = Math.max(newest(join(root, 'ui')), newest(join(root, 'engine')),
 if (!force && built > sources) process.exit(0)
 const started = Date.now()
 try {
-  execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'ui/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'ui/vite.config.ts', '--logLevel', 'warn'],
+    { cwd: root, stdio: 'inherit' },
+  )
 } catch {
   console.error('build-ui: FAILED to build the designer (ui/); sluice still runs, /ui/ will be missing')
   process.exit(1)

@@ -18,9 +18,10 @@ function run(args) {
   return null
 }
 
-const failure = (process.getuid && process.getuid() !== 0)
-  ? 'not running as root (apt-get needs root; sudo is not used)'
-  : run(['update', '-q']) ?? run(['install', '-y', '-q', 'chromium'])
+const failure =
+  process.getuid && process.getuid() !== 0
+    ? 'not running as root (apt-get needs root; sudo is not used)'
+    : (run(['update', '-q']) ?? run(['install', '-y', '-q', 'chromium']))
 
 if (failure !== null || !existsSync(CHROMIUM)) {
   console.error(`ensure-chromium: FAILED to install chromium: ${failure ?? `${CHROMIUM} still absent after install`}`)

@@ -17,9 +17,19 @@ import * as abi from './abi.ts'
 import type { CoreExports } from './abi.ts'
 import { compileRoutes } from './match-compiler.ts'
 import {
-  Compressed, FrameStatus, Mode,
-  type EntryInfo, type FrameOutcome, type Framer, type Matcher, type MessageInfo, type Range, type Route,
-  type RouteRule, type RouteTable, type WalkOutcome,
+  type Compressed,
+  FrameStatus,
+  Mode,
+  type EntryInfo,
+  type FrameOutcome,
+  type Framer,
+  type Matcher,
+  type MessageInfo,
+  type Range,
+  type Route,
+  type RouteRule,
+  type RouteTable,
+  type WalkOutcome,
 } from './types.ts'
 
 const textEncoder = new TextEncoder()
@@ -171,9 +181,16 @@ export class Packer {
   private scratch = 0
   private scratchCap = 0
 
-  constructor(private readonly core: Core, options: PackerOptions) {
-    this.handle = core.exports.packerCreate(PACK_MODES[options.mode], options.timeAsInteger ? 1 : 0,
-      options.byteLimit >>> 0, options.entryLimit >>> 0)
+  constructor(
+    private readonly core: Core,
+    options: PackerOptions,
+  ) {
+    this.handle = core.exports.packerCreate(
+      PACK_MODES[options.mode],
+      options.timeAsInteger ? 1 : 0,
+      options.byteLimit >>> 0,
+      options.entryLimit >>> 0,
+    )
     if (this.handle === 0) throw new CoreError(`bad packer options: ${JSON.stringify(options)}`)
   }
 
@@ -388,7 +405,10 @@ export class CoreRouteTable implements RouteTable {
   private readonly routes: Route[] = []
   private readonly held: HeldTable
 
-  constructor(private readonly core: Core, rules: readonly RouteRule[]) {
+  constructor(
+    private readonly core: Core,
+    rules: readonly RouteRule[],
+  ) {
     const compiled = compileRoutes(rules)
     this.regexes = compiled.regexes
     const blob = new Uint8Array(compiled.words.buffer, compiled.words.byteOffset, compiled.words.byteLength)
@@ -411,7 +431,9 @@ export class CoreRouteTable implements RouteTable {
     if (id !== abi.ROUTE_NEED_REGEX) return this.checked(id)
     const tag = textDecoder.decode(this.core.u8().subarray(ptr, ptr + len))
     const u8 = this.core.u8()
-    this.regexes.forEach((re, i) => { u8[this.bits + i] = re.test(tag) ? 1 : 0 })
+    this.regexes.forEach((re, i) => {
+      u8[this.bits + i] = re.test(tag) ? 1 : 0
+    })
     return this.checked(this.core.exports.routesLookupWithRegex(this.handle, ptr, len, this.bits))
   }
 

@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url'
 import { Core } from './core.ts'
 
 /** Where the release build lands (next to this file in the sources; ../wasm/build from dist/). */
-export const CORE_WASM_PATH = [new URL('./build/core.wasm', import.meta.url), new URL('../wasm/build/core.wasm', import.meta.url)]
-  .map((url) => fileURLToPath(url))
-  .find((path) => existsSync(path)) ?? fileURLToPath(new URL('./build/core.wasm', import.meta.url))
+export const CORE_WASM_PATH =
+  [new URL('./build/core.wasm', import.meta.url), new URL('../wasm/build/core.wasm', import.meta.url)]
+    .map((url) => fileURLToPath(url))
+    .find((path) => existsSync(path)) ?? fileURLToPath(new URL('./build/core.wasm', import.meta.url))
 
 let compiled: Promise<WebAssembly.Module> | null = null
 

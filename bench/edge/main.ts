@@ -46,7 +46,9 @@ async function main(): Promise<number> {
   process.stderr.write('bench:edge: bundle (wrangler deploy --dry-run) …\n')
   const bundle = measureBundle()
   if (values.json) {
-    process.stdout.write(JSON.stringify({ node: process.version, cpu: cpus()[0]?.model, bodyBytes: body.length, runs, bundle }, null, 2) + '\n')
+    process.stdout.write(
+      JSON.stringify({ node: process.version, cpu: cpus()[0]?.model, bodyBytes: body.length, runs, bundle }, null, 2) + '\n',
+    )
     return 0
   }
   process.stdout.write(report(runs, bundle, body.length))
@@ -61,17 +63,28 @@ function report(runs: Run[], bundle: BundleFile[], bodyBytes: number): string {
     `${'where'.padEnd(38)} ${'output'.padEnd(44)} ${'req/s'.padStart(8)} ${'CPU ms/batch'.padStart(13)}  target  statuses`,
   ]
   for (const r of runs) {
-    lines.push(`${r.where.padEnd(38)} ${r.output.padEnd(44)} ${r.requestsPerSecond.toFixed(0).padStart(8)} ${r.cpuMsPerBatch.toFixed(3).padStart(13)}  ${r.cpuMsPerBatch < 1 ? 'PASS' : 'MISS'}    ${JSON.stringify(r.statuses)}`)
+    lines.push(
+      `${r.where.padEnd(38)} ${r.output.padEnd(44)} ${r.requestsPerSecond.toFixed(0).padStart(8)} ${r.cpuMsPerBatch.toFixed(3).padStart(13)}  ${r.cpuMsPerBatch < 1 ? 'PASS' : 'MISS'}    ${JSON.stringify(r.statuses)}`,
+    )
   }
   const total = bundle.reduce((n, f) => n + f.bytes, 0)
   const totalGz = bundle.reduce((n, f) => n + f.gzipBytes, 0)
   lines.push('', 'bundle (wrangler deploy --dry-run):')
-  for (const f of bundle) lines.push(`  ${f.name.padEnd(20)} ${(f.bytes / 1024).toFixed(1).padStart(8)} KiB  (gzip ${(f.gzipBytes / 1024).toFixed(1)} KiB)`)
-  lines.push(`  ${'total'.padEnd(20)} ${(total / 1024).toFixed(1).padStart(8)} KiB  (gzip ${(totalGz / 1024).toFixed(1)} KiB)  target < 1 MiB: ${total < MB ? 'PASS' : 'MISS'}`, '')
+  for (const f of bundle)
+    lines.push(`  ${f.name.padEnd(20)} ${(f.bytes / 1024).toFixed(1).padStart(8)} KiB  (gzip ${(f.gzipBytes / 1024).toFixed(1)} KiB)`)
+  lines.push(
+    `  ${'total'.padEnd(20)} ${(total / 1024).toFixed(1).padStart(8)} KiB  (gzip ${(totalGz / 1024).toFixed(1)} KiB)  target < 1 MiB: ${total < MB ? 'PASS' : 'MISS'}`,
+    '',
+  )
   return lines.join('\n')
 }
 
-main().then((code) => { process.exitCode = code }, (error) => {
-  process.stderr.write(`bench:edge: ${error instanceof Error ? error.stack : String(error)}\n`)
-  process.exitCode = 1
-})
+main().then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error) => {
+    process.stderr.write(`bench:edge: ${error instanceof Error ? error.stack : String(error)}\n`)
+    process.exitCode = 1
+  },
+)

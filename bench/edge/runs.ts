@@ -41,9 +41,14 @@ export function nodePlatform(): EdgePlatform {
       return {
         readable: readable as ReadableStream<Uint8Array>,
         writable: writable as WritableStream<Uint8Array>,
-        opened: new Promise((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject) }),
+        opened: new Promise((resolve, reject) => {
+          socket.once('connect', resolve)
+          socket.once('error', reject)
+        }),
         closed: new Promise((resolve) => socket.once('close', resolve)),
-        close: async () => { socket.destroy() },
+        close: async () => {
+          socket.destroy()
+        },
       }
     },
     fetch: (input, init) => fetch(input, init),
@@ -57,13 +62,28 @@ export async function runNode(body: string, output: 'null' | 'forward', duration
   let receiver: Awaited<ReturnType<typeof startAgent>> | null = null
   let match = '<match **>\n  @type null\n</match>'
   if (output === 'forward') {
-    receiver = await startAgent('<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type null\n</match>', [inForward, outNull])
+    receiver = await startAgent(
+      '<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type null\n</match>',
+      [inForward, outNull],
+    )
     const port = (receiver.agent.plugins.find((p) => p.id === 'in')!.plugin as ForwardInput).address().port
     match = `<match **>\n  @type forward\n  <server>\n    host 127.0.0.1\n    port ${port}\n  </server>\n</match>`
   }
-  const runtime = await buildEdgeRuntime(core, {
-    config: match, configSource: 'SLUICE_CONFIG', tokens: TOKENS, auth: true, rateLimit: undefined, logLevel: 'warn', hostname: 'bench', kv: null,
-  }, nodePlatform(), createLogger(() => {}, 'warn'))
+  const runtime = await buildEdgeRuntime(
+    core,
+    {
+      config: match,
+      configSource: 'SLUICE_CONFIG',
+      tokens: TOKENS,
+      auth: true,
+      rateLimit: undefined,
+      logLevel: 'warn',
+      hostname: 'bench',
+      kv: null,
+    },
+    nodePlatform(),
+    createLogger(() => {}, 'warn'),
+  )
   const init = { method: 'POST', body, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } }
   const statuses: Record<string, number> = {}
   for (let i = 0; i < 200; i++) await runtime.app.request('/bench/app', init) // warm-up
@@ -81,14 +101,22 @@ export async function runNode(body: string, output: 'null' | 'forward', duration
   await runtime.stop()
   await receiver?.stop()
   return {
-    where: 'Node (app.request)', output: output === 'null' ? 'null' : 'forward+ack (receiver in the same process)', requests, seconds,
-    requestsPerSecond: requests / seconds, cpuMsPerBatch: (used.user + used.system) / 1000 / requests, statuses,
+    where: 'Node (app.request)',
+    output: output === 'null' ? 'null' : 'forward+ack (receiver in the same process)',
+    requests,
+    seconds,
+    requestsPerSecond: requests / seconds,
+    cpuMsPerBatch: (used.user + used.system) / 1000 / requests,
+    statuses,
   }
 }
 
 /** The Worker under wrangler dev (`<match **>` → null), loaded by `concurrency` keep-alive clients. */
 export async function runWrangler(body: string, durationS: number, concurrency: number): Promise<Run> {
-  const dev = await startWranglerDev({ SLUICE_TOKENS: TOKENS, SLUICE_CONFIG: '<match **>\n  @type null\n</match>', SLUICE_LOG_LEVEL: 'warn' }, { logLevel: 'warn' })
+  const dev = await startWranglerDev(
+    { SLUICE_TOKENS: TOKENS, SLUICE_CONFIG: '<match **>\n  @type null\n</match>', SLUICE_LOG_LEVEL: 'warn' },
+    { logLevel: 'warn' },
+  )
   try {
     const url = `${dev.url}/bench/app`
     const init = { method: 'POST', body, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } }
@@ -104,17 +132,24 @@ export async function runWrangler(body: string, durationS: number, concurrency: 
     const cpu0 = cpuOf()
     const start = performance.now()
     let requests = 0
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (performance.now() - start < durationS * 1000) {
-        await once()
-        requests++
-      }
-    }))
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() - start < durationS * 1000) {
+          await once()
+          requests++
+        }
+      }),
+    )
     const seconds = (performance.now() - start) / 1000
     const cpuMs = (cpuOf() - cpu0) * 1000
     return {
-      where: `wrangler dev (workerd, ${concurrency} clients)`, output: 'null', requests, seconds, requestsPerSecond: requests / seconds,
-      cpuMsPerBatch: cpuMs / requests, statuses,
+      where: `wrangler dev (workerd, ${concurrency} clients)`,
+      output: 'null',
+      requests,
+      seconds,
+      requestsPerSecond: requests / seconds,
+      cpuMsPerBatch: cpuMs / requests,
+      statuses,
     }
   } finally {
     await dev.stop()
@@ -128,8 +163,10 @@ const BENCH_WORKER = new URL('../../edge/bench/wrangler.jsonc', import.meta.url)
  * inside one request (no HTTP server, no dev proxy); the workerd processes' CPU over that request / n.
  */
 export async function runIsolate(body: string, n: number): Promise<Run> {
-  const dev = await startWranglerDev({ SLUICE_TOKENS: TOKENS, SLUICE_CONFIG: '<match **>\n  @type null\n</match>', SLUICE_LOG_LEVEL: 'warn' },
-    { logLevel: 'warn', config: BENCH_WORKER })
+  const dev = await startWranglerDev(
+    { SLUICE_TOKENS: TOKENS, SLUICE_CONFIG: '<match **>\n  @type null\n</match>', SLUICE_LOG_LEVEL: 'warn' },
+    { logLevel: 'warn', config: BENCH_WORKER },
+  )
   try {
     const loop = async (count: number) => {
       const res = await fetch(`${dev.url}/__loop?n=${count}`, { method: 'POST', body, headers: { authorization: `Bearer ${TOKEN}` } })
@@ -143,7 +180,15 @@ export async function runIsolate(body: string, n: number): Promise<Run> {
     const { statuses } = await loop(n)
     const seconds = (performance.now() - start) / 1000
     const cpuMs = (cpuOf() - cpu0) * 1000
-    return { where: 'workerd isolate (loop in one request)', output: 'null', requests: n, seconds, requestsPerSecond: n / seconds, cpuMsPerBatch: cpuMs / n, statuses }
+    return {
+      where: 'workerd isolate (loop in one request)',
+      output: 'null',
+      requests: n,
+      seconds,
+      requestsPerSecond: n / seconds,
+      cpuMsPerBatch: cpuMs / n,
+      statuses,
+    }
   } finally {
     await dev.stop()
   }

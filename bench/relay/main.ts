@@ -48,7 +48,9 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (missing.size > 0) {
-    process.stderr.write(`bench:relay: these plugins are not registered in node-server/plugins/registry.ts yet: ${[...missing].join(', ')}\n`)
+    process.stderr.write(
+      `bench:relay: these plugins are not registered in node-server/plugins/registry.ts yet: ${[...missing].join(', ')}\n`,
+    )
     return 1
   }
   const dir = mkdtempSync(join(tmpdir(), 'sluice-relay-'))
@@ -57,14 +59,16 @@ async function main(argv: string[]): Promise<number> {
     for (const s of scenarios) {
       for (const ack of acks) {
         process.stderr.write(`bench:relay: scenario ${s.id} (${s.title}), ack ${ack ? 'yes' : 'no'}, ${duration.value} s …\n`)
-        runs.push(await runScenario(s, ack, {
-          durationS: duration.value,
-          conns: integerOption(options, 'conns', 1) ?? 1,
-          batch: integerOption(options, 'batch', 1) ?? 1000,
-          recordSize: integerOption(options, 'record-size', 16) ?? 150,
-          window: integerOption(options, 'window', 1) ?? 8,
-          dir,
-        }))
+        runs.push(
+          await runScenario(s, ack, {
+            durationS: duration.value,
+            conns: integerOption(options, 'conns', 1) ?? 1,
+            batch: integerOption(options, 'batch', 1) ?? 1000,
+            recordSize: integerOption(options, 'record-size', 16) ?? 150,
+            window: integerOption(options, 'window', 1) ?? 8,
+            dir,
+          }),
+        )
       }
     }
   } finally {
@@ -80,7 +84,10 @@ async function main(argv: string[]): Promise<number> {
   return runs.some((r) => r.errors.length > 0) ? 1 : 0
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
-  process.stderr.write(`bench:relay: ${error instanceof Error ? error.message : String(error)}\n`)
-  process.exit(1)
-})
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`bench:relay: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exit(1)
+  },
+)

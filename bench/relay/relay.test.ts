@@ -16,7 +16,10 @@ describe('bench:relay', () => {
       it(`scenario ${scenario.id} node ${node.name} is a valid config`, async () => {
         const text = node.config.replace(/\{\{next:\w+\}\}/g, '24224').replace('{{buffer}}', FORWARD_BUFFER)
         const silent = createLogger(() => {}, 'fatal')
-        const prepared = await prepareAgent({ kind: 'text', text, name: `${scenario.id}-${node.name}.conf` }, { registry: nodeRegistry(), logger: () => silent })
+        const prepared = await prepareAgent(
+          { kind: 'text', text, name: `${scenario.id}-${node.name}.conf` },
+          { registry: nodeRegistry(), logger: () => silent },
+        )
         expect(prepared.errors.map((e) => e.message)).toEqual([])
         expect(prepared.agent!.plugins.map((p) => p.id)).toContain('out')
       })

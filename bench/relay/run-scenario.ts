@@ -61,7 +61,7 @@ const STABLE_MS = 3_000
 /** The count of events the plugin `out` received, from the API. */
 async function outCount(apiPort: number): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${apiPort}/api/plugins.json?@id=out&with_config=false`)
-  const body = await res.json() as { plugins: { emit_records?: number; events_out?: number }[] }
+  const body = (await res.json()) as { plugins: { emit_records?: number; events_out?: number }[] }
   const p = body.plugins[0]
   return Math.max(p?.emit_records ?? 0, p?.events_out ?? 0)
 }
@@ -71,8 +71,12 @@ function runBenchChild(args: string[]): Promise<BenchResult> {
     const child = spawn(process.execPath, [SLUICE_BIN, 'bench', ...args, '--json', '--no-progress'], { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''
-    child.stdout.setEncoding('utf8').on('data', (t: string) => { out += t })
-    child.stderr.setEncoding('utf8').on('data', (t: string) => { err += t })
+    child.stdout.setEncoding('utf8').on('data', (t: string) => {
+      out += t
+    })
+    child.stderr.setEncoding('utf8').on('data', (t: string) => {
+      err += t
+    })
     child.on('close', () => {
       try {
         resolve(JSON.parse(out) as BenchResult)
@@ -103,13 +107,23 @@ export async function runScenario(scenario: Scenario, ack: boolean, options: Rel
     const cpu0 = new Map([...procs].map(([name, p]) => [name, cpuSeconds(p.pid)]))
     const first = ports.get(scenario.nodes[0].name)!
     const bench = await runBenchChild([
-      '--port', String(first.in), '--duration', `${options.durationS}s`, '--mode', 'packed', '--batch', String(options.batch),
-      '--record-size', String(options.recordSize), '--conns', String(options.conns),
+      '--port',
+      String(first.in),
+      '--duration',
+      `${options.durationS}s`,
+      '--mode',
+      'packed',
+      '--batch',
+      String(options.batch),
+      '--record-size',
+      String(options.recordSize),
+      '--conns',
+      String(options.conns),
       ...(ack ? ['--ack', '--window', String(options.window)] : []),
     ])
     errors.push(...bench.errors)
     const loadEnd = Date.now()
-    const expected = ack ? bench.ackedEvents ?? bench.events : bench.events
+    const expected = ack ? (bench.ackedEvents ?? bench.events) : bench.events
     const sinkApi = ports.get(sinkNode(scenario).name)!.api
     let delivered = 0
     let lastChange = Date.now()
@@ -136,20 +150,33 @@ export async function runScenario(scenario: Scenario, ack: boolean, options: Rel
       const c1 = cpuSeconds(p.pid)
       const used = c0 !== null && c0 !== undefined && c1 !== null ? c1 - c0 : null
       return {
-        name: node.name, pid: p.pid, idleRssBytes: idle.get(node.name) ?? null, peakRssBytes: memory(p.pid)?.peak ?? null,
-        cpuSeconds: used, cpuPercent: used === null ? null : (used / wallS) * 100,
+        name: node.name,
+        pid: p.pid,
+        idleRssBytes: idle.get(node.name) ?? null,
+        peakRssBytes: memory(p.pid)?.peak ?? null,
+        cpuSeconds: used,
+        cpuPercent: used === null ? null : (used / wallS) * 100,
       }
     })
     return {
-      scenario: scenario.id, title: scenario.title, ack, bench, delivered, drainMs,
-      deliveredPerSec: delivered / wallS, nodes, errors,
+      scenario: scenario.id,
+      title: scenario.title,
+      ack,
+      bench,
+      delivered,
+      drainMs,
+      deliveredPerSec: delivered / wallS,
+      nodes,
+      errors,
     }
   } finally {
     for (const p of procs.values()) p.signal('SIGTERM')
-    await Promise.all([...procs.values()].map(async (p) => {
-      const timer = setTimeout(() => void p.kill(), 10_000)
-      await p.exited
-      clearTimeout(timer)
-    }))
+    await Promise.all(
+      [...procs.values()].map(async (p) => {
+        const timer = setTimeout(() => void p.kill(), 10_000)
+        await p.exited
+        clearTimeout(timer)
+      }),
+    )
   }
 }

@@ -89,7 +89,10 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'c',
     title: 'forward → grep → forward(ack) → sluice → null',
-    nodes: [{ name: 'A', config: SOURCE + GREP + FORWARD }, { name: 'B', config: SOURCE + NULL }],
+    nodes: [
+      { name: 'A', config: SOURCE + GREP + FORWARD },
+      { name: 'B', config: SOURCE + NULL },
+    ],
     needs: ['input:forward', 'filter:grep', 'output:forward', 'output:null'],
   },
 ]

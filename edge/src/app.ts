@@ -38,14 +38,17 @@ export function createEdgeApp(o: EdgeAppOptions): Hono {
 
   app.get('/healthz', (c) => c.json({ status: 'ok', ...o.health() }))
 
-  app.use('*', edgeGuard({
-    tokens: o.tokens,
-    tagOf: (path) => tagFromPath(path, s.addTagPrefix ?? null),
-    limiter: o.limiter,
-    defaultRate: o.defaultRate,
-    cors: (origin) => corsResponseHeaders(origin, allowed, credentials),
-    log: o.log,
-  }))
+  app.use(
+    '*',
+    edgeGuard({
+      tokens: o.tokens,
+      tagOf: (path) => tagFromPath(path, s.addTagPrefix ?? null),
+      limiter: o.limiter,
+      defaultRate: o.defaultRate,
+      cors: (origin) => corsResponseHeaders(origin, allowed, credentials),
+      log: o.log,
+    }),
+  )
 
   app.all('*', (c) => ingest.fetch(withoutAccessToken(c.req.raw), c.env, executionCtx(c)))
   return app
@@ -55,7 +58,10 @@ export function createEdgeApp(o: EdgeAppOptions): Hono {
 function withoutAccessToken(request: Request): Request {
   const url = new URL(request.url)
   if (!url.searchParams.has(ACCESS_TOKEN_PARAM)) return request
-  const kept = url.search.slice(1).split('&').filter((pair) => pair.split('=')[0] !== ACCESS_TOKEN_PARAM)
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair.split('=')[0] !== ACCESS_TOKEN_PARAM)
   url.search = kept.length > 0 ? `?${kept.join('&')}` : ''
   return new Request(url, request)
 }

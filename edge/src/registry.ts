@@ -19,8 +19,13 @@ import { queueOutput } from './plugins/out_queue/index.ts'
 export function edgeRegistry(platform: EdgePlatform): PluginRegistry {
   return new PluginRegistry().register(
     inHttpEdge,
-    filterGrep, filterRecordTransformer,
-    outCopy, outRelabel, outNull,
-    forwardOutput(platform), httpOutput(platform), queueOutput(platform),
+    filterGrep,
+    filterRecordTransformer,
+    outCopy,
+    outRelabel,
+    outNull,
+    forwardOutput(platform),
+    httpOutput(platform),
+    queueOutput(platform),
   )
 }

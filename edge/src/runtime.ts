@@ -44,8 +44,13 @@ export interface RuntimeOptions {
   now?: () => number
 }
 
-export async function buildEdgeRuntime(core: Core, settings: EdgeSettings, platform: EdgePlatform, log: Logger,
-  options: RuntimeOptions = {}): Promise<EdgeRuntime> {
+export async function buildEdgeRuntime(
+  core: Core,
+  settings: EdgeSettings,
+  platform: EdgePlatform,
+  log: Logger,
+  options: RuntimeOptions = {},
+): Promise<EdgeRuntime> {
   let tokens: TokenStore | null = null
   let model: ConfigModel
   let locs: ConfigLocs | undefined
@@ -56,19 +61,32 @@ export async function buildEdgeRuntime(core: Core, settings: EdgeSettings, platf
     return failed([messageOf(error)], log)
   }
   const sources = model.root.elements.filter((e) => e.name === 'source')
-  if (sources.length > 1) return failed([`the edge serves one <source @type http>; the config has ${sources.length} <source> directives`], log)
-  if (sources.length === 0) model = { ...model, root: { ...model.root, elements: [createElement('source', '', { '@type': 'http' }), ...model.root.elements] } }
+  if (sources.length > 1)
+    return failed([`the edge serves one <source @type http>; the config has ${sources.length} <source> directives`], log)
+  if (sources.length === 0)
+    model = { ...model, root: { ...model.root, elements: [createElement('source', '', { '@type': 'http' }), ...model.root.elements] } }
 
-  const built = buildAgent(model, locs, { core, registry: edgeRegistry(platform).register(...(options.plugins ?? [])), log, runtime: 'workers',
-    hostname: settings.hostname, now: options.now })
+  const built = buildAgent(model, locs, {
+    core,
+    registry: edgeRegistry(platform).register(...(options.plugins ?? [])),
+    log,
+    runtime: 'workers',
+    hostname: settings.hostname,
+    now: options.now,
+  })
   for (const w of built.warnings) log.warn(w.message)
-  if (built.agent === null) return failed(built.errors.map((e) => e.message), log)
+  if (built.agent === null)
+    return failed(
+      built.errors.map((e) => e.message),
+      log,
+    )
   const agent = built.agent
   await agent.start()
   const source = agent.plugins.find((p) => p.kind === 'input')!.plugin as EdgeHttpSource
   const queueOutputs = agent.plugins.filter((p) => p.kind === 'output' && p.type === 'queue').map((p) => p.plugin as QueueOutput)
   if (!settings.auth) log.warn('SLUICE_AUTH is off: anyone can send events (local development only)')
-  else if (settings.tokens === undefined && settings.kv === null) log.error('no tokens: set SLUICE_TOKENS (or SLUICE_KV token:<sha256> keys); every request is refused with 401')
+  else if (settings.tokens === undefined && settings.kv === null)
+    log.error('no tokens: set SLUICE_TOKENS (or SLUICE_KV token:<sha256> keys); every request is refused with 401')
 
   const app = createEdgeApp({
     source,
@@ -76,7 +94,12 @@ export async function buildEdgeRuntime(core: Core, settings: EdgeSettings, platf
     limiter: new RateLimiter(),
     defaultRate: parseRate(settings.rateLimit),
     log,
-    health: () => ({ config: settings.configSource, core_abi: abi.ABI_VERSION, auth: settings.auth, outputs: agent.plugins.filter((p) => p.kind === 'output').map((p) => p.type) }),
+    health: () => ({
+      config: settings.configSource,
+      core_abi: abi.ABI_VERSION,
+      auth: settings.auth,
+      outputs: agent.plugins.filter((p) => p.kind === 'output').map((p) => p.type),
+    }),
   })
   return {
     app,

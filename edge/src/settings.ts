@@ -46,7 +46,8 @@ export async function loadSettings(env: EdgeEnv, now: () => number = Date.now): 
   let config = textOf(env.SLUICE_CONFIG)
   let configSource: EdgeSettings['configSource'] = 'SLUICE_CONFIG'
   if ((config === undefined || config.trim() === '') && kv !== null) {
-    if (kvConfig === null || kvConfig.kv !== kv || kvConfig.until <= now()) kvConfig = { kv, text: await kv.get('config'), until: now() + KV_TTL_MS }
+    if (kvConfig === null || kvConfig.kv !== kv || kvConfig.until <= now())
+      kvConfig = { kv, text: await kv.get('config'), until: now() + KV_TTL_MS }
     config = kvConfig.text ?? undefined
     configSource = 'KV config'
   }

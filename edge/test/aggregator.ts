@@ -55,7 +55,13 @@ export async function startForwardPeer(name: string, options: PeerOptions): Prom
   const sockets = new Set<Socket>()
   const server = createServer()
   const peer: ForwardPeer = {
-    name, port: 0, events: [], messages: [], handshakes: [], connections: 0, server,
+    name,
+    port: 0,
+    events: [],
+    messages: [],
+    handshakes: [],
+    connections: 0,
+    server,
     stop: async () => {
       for (const s of sockets) s.destroy()
       await new Promise((resolve) => server.close(resolve))
@@ -113,7 +119,12 @@ async function serve(peer: ForwardPeer, socket: Socket, options: PeerOptions): P
     if (compressed === 'gzip') entries = gunzipSync(entries)
     for (const entry of decodeMulti(entries, { extensionCodec: eventTimeCodec, useBigInt64: true })) {
       const [time, record] = entry as [EventTime | number, unknown]
-      peer.events.push({ tag, time: time instanceof EventTime ? [time.sec, time.nsec] : [Number(time), 0], integerTime: !(time instanceof EventTime), record })
+      peer.events.push({
+        tag,
+        time: time instanceof EventTime ? [time.sec, time.nsec] : [Number(time), 0],
+        integerTime: !(time instanceof EventTime),
+        record,
+      })
     }
     const chunk = opts.chunk === undefined ? null : asText(opts.chunk)
     peer.messages.push({ tag, size: typeof opts.size === 'number' ? opts.size : null, compressed, chunk, entriesAreBin })
@@ -138,7 +149,12 @@ export async function startHttpSink(): Promise<HttpSink> {
     req.on('end', () => {
       let body = Buffer.concat(chunks)
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body)
-      sink.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers as Record<string, string>, body: body.toString('utf8') })
+      sink.requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers as Record<string, string>,
+        body: body.toString('utf8'),
+      })
       const status = sink.plan.shift() ?? 200
       res.writeHead(status, status === 429 ? { 'retry-after': '0' } : {}).end(status === 200 ? 'ok' : `status ${status}`)
     })

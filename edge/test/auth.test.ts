@@ -42,18 +42,25 @@ describe('bearer tokens', () => {
     expect(JSON.stringify(t.logs)).not.toContain('s3cret')
   })
 
-  it('403 for a tag outside the token\'s patterns (Fluentd match patterns, after add_tag_prefix)', async () => {
-    const t = await guarded([
-      { name: 'web', sha256: await tokenHash('web'), tags: ['edge.web.**', 'edge.{beacon,csp}'] },
-      { name: 'all', sha256: await tokenHash('all'), tags: '**' },
-    ], { source: '  add_tag_prefix edge' })
+  it("403 for a tag outside the token's patterns (Fluentd match patterns, after add_tag_prefix)", async () => {
+    const t = await guarded(
+      [
+        { name: 'web', sha256: await tokenHash('web'), tags: ['edge.web.**', 'edge.{beacon,csp}'] },
+        { name: 'all', sha256: await tokenHash('all'), tags: '**' },
+      ],
+      { source: '  add_tag_prefix edge' },
+    )
     expect((await t.post('/web/click', '{"n":1}', bearer('web'))).status).toBe(202)
     expect((await t.post('/beacon', '{"n":2}', bearer('web'))).status).toBe(202)
     const denied = await t.post('/app/db', '{"n":0}', bearer('web'))
     expect(denied.status).toBe(403)
     expect((await json(denied)).error).toBe('token web may not send tag edge.app.db (it may send: edge.web.** edge.{beacon,csp})')
     expect((await t.post('/app/db', '{"n":3}', bearer('all'))).status).toBe(202)
-    expect(t.events().map((e) => [e.tag, e.record.n])).toEqual([['edge.web.click', 1], ['edge.beacon', 2], ['edge.app.db', 3]])
+    expect(t.events().map((e) => [e.tag, e.record.n])).toEqual([
+      ['edge.web.click', 1],
+      ['edge.beacon', 2],
+      ['edge.app.db', 3],
+    ])
   })
 
   it('takes ?access_token= (navigator.sendBeacon cannot set headers) and removes it before the ingest', async () => {
@@ -64,9 +71,14 @@ describe('bearer tokens', () => {
   })
 
   it('never asks GET /healthz, HEAD or the CORS preflight for a token', async () => {
-    const t = await guarded([{ name: 'x', sha256: await tokenHash('x'), tags: '**' }], { source: '  cors_allow_origins ["https://app.example"]' })
+    const t = await guarded([{ name: 'x', sha256: await tokenHash('x'), tags: '**' }], {
+      source: '  cors_allow_origins ["https://app.example"]',
+    })
     expect((await t.runtime.app.request('/healthz')).status).toBe(200)
-    const preflight = await t.runtime.app.request('/rum', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } })
+    const preflight = await t.runtime.app.request('/rum', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+    })
     expect(preflight.status).toBe(200)
     const refused = await t.post('/rum', '{}', { origin: 'https://app.example' })
     expect(refused.status).toBe(401)
@@ -76,7 +88,12 @@ describe('bearer tokens', () => {
   it('reads tokens from KV by their hash, caching answers (misses too)', async () => {
     const hash = await tokenHash('kv-token')
     const gets: string[] = []
-    const kv: KvReader = { get: async (key) => { gets.push(key); return key === `token:${hash}` ? JSON.stringify({ name: 'from-kv', tags: 'kv.**' }) : null } }
+    const kv: KvReader = {
+      get: async (key) => {
+        gets.push(key)
+        return key === `token:${hash}` ? JSON.stringify({ name: 'from-kv', tags: 'kv.**' }) : null
+      },
+    }
     const t = await guarded([], { kv })
     expect((await t.post('/kv/a', '{}', bearer('kv-token'))).status).toBe(202)
     expect((await t.post('/kv/b', '{}', bearer('kv-token'))).status).toBe(202)
@@ -94,7 +111,7 @@ describe('bearer tokens', () => {
 })
 
 describe('rate limit', () => {
-  it('answers 429 with Retry-After past the token\'s burst; other tokens are not affected', async () => {
+  it("answers 429 with Retry-After past the token's burst; other tokens are not affected", async () => {
     const t = await guarded([
       { name: 'slow', sha256: await tokenHash('slow'), tags: '**', rate: 0.5, burst: 2 },
       { name: 'free', sha256: await tokenHash('free'), tags: '**' },
@@ -131,10 +148,14 @@ describe('rate limit', () => {
 describe('token list', () => {
   it('parses SLUICE_TOKENS and names what is wrong', async () => {
     const sha256 = await tokenHash('t')
-    expect(parseTokens(JSON.stringify([{ name: 'a', sha256: sha256.toUpperCase(), tags: ['x.**', 'y'] }]))).toEqual([{ name: 'a', sha256, tags: 'x.** y', rate: undefined, burst: undefined }])
+    expect(parseTokens(JSON.stringify([{ name: 'a', sha256: sha256.toUpperCase(), tags: ['x.**', 'y'] }]))).toEqual([
+      { name: 'a', sha256, tags: 'x.** y', rate: undefined, burst: undefined },
+    ])
     expect(() => parseTokens('{')).toThrow(/not JSON/)
     expect(() => parseTokens('{}')).toThrow(/must be a JSON array/)
-    expect(() => parseTokens('[{"name":"a","sha256":"abc","tags":"**"}]')).toThrow(/SLUICE_TOKENS\[0\]: sha256 must be the 64 hex characters/)
+    expect(() => parseTokens('[{"name":"a","sha256":"abc","tags":"**"}]')).toThrow(
+      /SLUICE_TOKENS\[0\]: sha256 must be the 64 hex characters/,
+    )
     expect(() => parseTokens(JSON.stringify([{ sha256, tags: '' }]))).toThrow(/tags must be match patterns/)
     expect(() => parseTokens(JSON.stringify([{ sha256, tags: '**', rate: -1 }]))).toThrow(/rate must be a positive number/)
   })

@@ -25,19 +25,39 @@ describe('handshake (reference §1.6 vectors)', () => {
   const salt = '0123456789abcdef0123456789abcdef'
 
   it('computes the client, server and password digests', async () => {
-    expect(await sharedKeyDigest(salt, 'client.local', nonce, 'secret')).toBe('a54fe9112dac486b14cd266c34b8e43ff15364c6ab2b554be73e2745cd5b8bf054018aea3a3a724eedef9f13a4ea275d7cfbb16ec58c7159f2a262075d9be592')
-    expect(await sharedKeyDigest(salt, 'server.local', nonce, 'secret')).toBe('ae64607f4e21f2f9522035385b6834f3f757999334e1afe8ed95719ff5eafd31ffcea9aaef407bfd8c6caebd09905aa242f4f4a0846a3494f4287c292d0525e2')
-    expect(await passwordDigest(Uint8Array.from({ length: 16 }, (_, i) => 0x10 + i), 'alice', 'pw')).toBe('175443d1726b2836999b8b7b54c1fcf0a2ec1071f20fbec9f6e0a7594cf70f208e7ed315db82d7e4f45981d04990e9b9b46ea8f69444a5cf5e25601d72aa83e5')
+    expect(await sharedKeyDigest(salt, 'client.local', nonce, 'secret')).toBe(
+      'a54fe9112dac486b14cd266c34b8e43ff15364c6ab2b554be73e2745cd5b8bf054018aea3a3a724eedef9f13a4ea275d7cfbb16ec58c7159f2a262075d9be592',
+    )
+    expect(await sharedKeyDigest(salt, 'server.local', nonce, 'secret')).toBe(
+      'ae64607f4e21f2f9522035385b6834f3f757999334e1afe8ed95719ff5eafd31ffcea9aaef407bfd8c6caebd09905aa242f4f4a0846a3494f4287c292d0525e2',
+    )
+    expect(
+      await passwordDigest(
+        Uint8Array.from({ length: 16 }, (_, i) => 0x10 + i),
+        'alice',
+        'pw',
+      ),
+    ).toBe(
+      '175443d1726b2836999b8b7b54c1fcf0a2ec1071f20fbec9f6e0a7594cf70f208e7ed315db82d7e4f45981d04990e9b9b46ea8f69444a5cf5e25601d72aa83e5',
+    )
   })
 
   it('builds the 6-element PING and checks the PONG (refusal reason, same hostname, forged digest)', async () => {
     const helo = readHelo(decode(encode(['HELO', { nonce, auth: new Uint8Array(0), keepalive: true }]), { rawStrings: true }))
     const p = { selfHostname: 'client.local', sharedKey: 'secret', username: '', password: '', salt }
-    expect(decode(await buildPing(helo, p))).toEqual(['PING', 'client.local', salt,
-      'a54fe9112dac486b14cd266c34b8e43ff15364c6ab2b554be73e2745cd5b8bf054018aea3a3a724eedef9f13a4ea275d7cfbb16ec58c7159f2a262075d9be592', '', ''])
+    expect(decode(await buildPing(helo, p))).toEqual([
+      'PING',
+      'client.local',
+      salt,
+      'a54fe9112dac486b14cd266c34b8e43ff15364c6ab2b554be73e2745cd5b8bf054018aea3a3a724eedef9f13a4ea275d7cfbb16ec58c7159f2a262075d9be592',
+      '',
+      '',
+    ])
     const good = ['PONG', true, '', 'server.local', await sharedKeyDigest(salt, 'server.local', nonce, 'secret')]
     expect(await checkPong(good, helo, p)).toBe('server.local')
-    await expect(checkPong(['PONG', false, 'shared_key mismatch', '', ''], helo, p)).rejects.toThrow('handshake refused by the server: shared_key mismatch')
+    await expect(checkPong(['PONG', false, 'shared_key mismatch', '', ''], helo, p)).rejects.toThrow(
+      'handshake refused by the server: shared_key mismatch',
+    )
     await expect(checkPong(['PONG', true, '', 'client.local', good[4]], helo, p)).rejects.toThrow(/same hostname/)
     await expect(checkPong(['PONG', true, '', 'server.local', 'f'.repeat(128)], helo, p)).rejects.toThrow(/digest does not match/)
     await expect(checkPong(['PONG', true], helo, p)).rejects.toThrow(/expected PONG/)
@@ -48,8 +68,13 @@ describe('handshake (reference §1.6 vectors)', () => {
 
   it('adds the user-auth digest when the HELO has an auth salt', async () => {
     const auth = Uint8Array.from({ length: 16 }, (_, i) => 0x10 + i)
-    const ping = decode(await buildPing({ nonce, auth, keepalive: true }, { selfHostname: 'c', sharedKey: 'k', username: 'alice', password: 'pw', salt })) as string[]
-    expect(ping.slice(4)).toEqual(['alice', '175443d1726b2836999b8b7b54c1fcf0a2ec1071f20fbec9f6e0a7594cf70f208e7ed315db82d7e4f45981d04990e9b9b46ea8f69444a5cf5e25601d72aa83e5'])
+    const ping = decode(
+      await buildPing({ nonce, auth, keepalive: true }, { selfHostname: 'c', sharedKey: 'k', username: 'alice', password: 'pw', salt }),
+    ) as string[]
+    expect(ping.slice(4)).toEqual([
+      'alice',
+      '175443d1726b2836999b8b7b54c1fcf0a2ec1071f20fbec9f6e0a7594cf70f208e7ed315db82d7e4f45981d04990e9b9b46ea8f69444a5cf5e25601d72aa83e5',
+    ])
   })
 })
 
@@ -63,14 +88,22 @@ describe('the PackedForward envelope', () => {
 })
 
 describe('server order', () => {
-  const s = (name: string, weight: number, standby = false): ServerOptions =>
-    ({ name, host: name, port: 1, weight, standby, sharedKey: null, username: '', password: '' })
+  const s = (name: string, weight: number, standby = false): ServerOptions => ({
+    name,
+    host: name,
+    port: 1,
+    weight,
+    standby,
+    sharedKey: null,
+    username: '',
+    password: '',
+  })
 
   it('puts regular servers first (weighted random), standby ones last, weight 0 never', () => {
     const servers = [s('standby', 60, true), s('a', 60), s('zero', 0), s('b', 1)]
     const seen = new Map<string, number>()
     let seed = 1
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647)
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647
     for (let i = 0; i < 400; i++) {
       const order = serverOrder(servers, random).map((x) => x.name)
       expect(order).toHaveLength(3)
@@ -101,7 +134,9 @@ describe('forward output', () => {
     expect((await t.post(`/${tag}`, JSON.stringify(batch))).status).toBe(202)
     const got = await receivedBy('plain', tag, 60)
     expect(got.map((e) => e.record.i)).toEqual(batch.map((b) => b.i))
-    const messages = await control<{ size: number; chunk: string; entriesAreBin: boolean; compressed: string | null }[]>(`/messages/plain?tag=${tag}`)
+    const messages = await control<{ size: number; chunk: string; entriesAreBin: boolean; compressed: string | null }[]>(
+      `/messages/plain?tag=${tag}`,
+    )
     expect(messages.length).toBeGreaterThan(5)
     expect(messages.reduce((n, m) => n + m.size, 0)).toBe(60)
     for (const m of messages) {
@@ -116,7 +151,10 @@ describe('forward output', () => {
     const tag = uniqueTag('gz')
     expect((await t.post(`/${tag}?time=1441588984.5`, '[{"k":"v"},{"k":"w"}]')).status).toBe(202)
     const got = await receivedBy('plain', tag, 2)
-    expect(got.map((e) => [e.time, e.integerTime, e.record])).toEqual([[[1441588984, 0], true, { k: 'v' }], [[1441588984, 0], true, { k: 'w' }]])
+    expect(got.map((e) => [e.time, e.integerTime, e.record])).toEqual([
+      [[1441588984, 0], true, { k: 'v' }],
+      [[1441588984, 0], true, { k: 'w' }],
+    ])
     const [message] = await control<{ compressed: string }[]>(`/messages/plain?tag=${tag}`)
     expect(message.compressed).toBe('gzip')
   })
@@ -189,7 +227,10 @@ describe('forward output', () => {
   it('keeps EventTime nanoseconds from msgpack bodies', async () => {
     const t = await runtime(forward(server(peers.plain)))
     const tag = uniqueTag('ns')
-    const body = encode({ time: new EventTime(1441588984, 123456789), a: 1 }, { extensionCodec: (await import('../../engine/event-time.ts')).eventTimeCodec })
+    const body = encode(
+      { time: new EventTime(1441588984, 123456789), a: 1 },
+      { extensionCodec: (await import('../../engine/event-time.ts')).eventTimeCodec },
+    )
     expect((await t.post(`/${tag}`, body, { 'content-type': 'application/msgpack' })).status).toBe(202)
     expect((await receivedBy('plain', tag, 1))[0].time).toEqual([1441588984, 123456789])
   })

@@ -16,10 +16,12 @@ import { inForward, type ForwardInput } from '../../node-server/plugins/in_forwa
 import { startForwardPeer, startHttpSink, type ForwardPeer, type ReceivedEvent } from './aggregator.ts'
 import type { Peers } from './peers.ts'
 
-const json = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? [...v] : v))
+const json = (value: unknown) =>
+  JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? [...v] : v))
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const sluice = await startAgent(`
+  const sluice = await startAgent(
+    `
 <source>
   @type forward
   @id in
@@ -29,7 +31,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 <match **>
   @type capture
   @id edge_capture
-</match>`, [inForward])
+</match>`,
+    [inForward],
+  )
   const input = sluice.agent.plugins.find((p) => p.id === 'in')!.plugin as ForwardInput
   const capture = captures.get('edge_capture')!
   const peers: Record<string, ForwardPeer> = {
@@ -41,9 +45,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const sink = await startHttpSink()
 
-  const eventsOf = (name: string): ReceivedEvent[] => name === 'sluice'
-    ? capture.events.map((e) => ({ tag: e.tag, time: [e.time.sec, e.time.nsec], integerTime: false, record: e.record }))
-    : peers[name]?.events ?? []
+  const eventsOf = (name: string): ReceivedEvent[] =>
+    name === 'sluice'
+      ? capture.events.map((e) => ({ tag: e.tag, time: [e.time.sec, e.time.nsec], integerTime: false, record: e.record }))
+      : (peers[name]?.events ?? [])
 
   const control: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://control')

@@ -18,9 +18,11 @@ interface SinkRequest {
 }
 
 const sinkUrl = (path: string) => `http://127.0.0.1:${peers.sink}/${path}`
-const http = (path: string, params = '') => `<match **>\n  @type http\n  endpoint ${sinkUrl(path)}\n  retry_wait 0.01\n${params}\n</match>\n`
+const http = (path: string, params = '') =>
+  `<match **>\n  @type http\n  endpoint ${sinkUrl(path)}\n  retry_wait 0.01\n${params}\n</match>\n`
 const requests = (path: string) => control<SinkRequest[]>(`/sink?path=/${path}`)
-const plan = (statuses: number[]) => fetch(`http://127.0.0.1:${peers.control}/sink`, { method: 'POST', body: JSON.stringify(statuses) }).then((r) => r.text())
+const plan = (statuses: number[]) =>
+  fetch(`http://127.0.0.1:${peers.control}/sink`, { method: 'POST', body: JSON.stringify(statuses) }).then((r) => r.text())
 
 describe('http output', () => {
   it('POSTs the records as NDJSON (records only, exact integers) and answers 202 after the 2xx', async () => {
@@ -36,11 +38,21 @@ describe('http output', () => {
 
   it('sends a JSON array with json_array, extra headers, basic auth, <inject> and gzip', async () => {
     const path = uniqueTag('arr')
-    const t = await runtime(http(path, `  json_array true\n  compress gzip\n  http_method put\n  headers {"X-Source":"edge"}\n  <auth>\n    username u\n    password p\n  </auth>\n  <inject>\n    tag_key tag\n    time_key ts\n    time_type string\n  </inject>`))
+    const t = await runtime(
+      http(
+        path,
+        `  json_array true\n  compress gzip\n  http_method put\n  headers {"X-Source":"edge"}\n  <auth>\n    username u\n    password p\n  </auth>\n  <inject>\n    tag_key tag\n    time_key ts\n    time_type string\n  </inject>`,
+      ),
+    )
     expect((await t.post('/web/click?time=1441588984.25', '[{"a":1},{}]')).status).toBe(202)
     const [req] = await requests(path)
     expect(req.method).toBe('PUT')
-    expect(req.headers).toMatchObject({ 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-source': 'edge', authorization: `Basic ${btoa('u:p')}` })
+    expect(req.headers).toMatchObject({
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+      'x-source': 'edge',
+      authorization: `Basic ${btoa('u:p')}`,
+    })
     expect(JSON.parse(req.body)).toEqual([
       { a: 1, tag: 'web.click', ts: '2015-09-07T01:23:04.250Z' },
       { tag: 'web.click', ts: '2015-09-07T01:23:04.250Z' },
@@ -54,7 +66,14 @@ describe('http output', () => {
     expect((await t.post('/s', JSON.stringify(batch))).status).toBe(202)
     const reqs = await requests(path)
     expect(reqs.length).toBeGreaterThan(2)
-    expect(reqs.flatMap((r) => r.body.trim().split('\n').map((l) => JSON.parse(l).i))).toEqual(batch.map((b) => b.i))
+    expect(
+      reqs.flatMap((r) =>
+        r.body
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).i),
+      ),
+    ).toEqual(batch.map((b) => b.i))
   })
 
   it('retries 503 and 429 (Retry-After 0) within the budget', async () => {
@@ -83,7 +102,10 @@ describe('http output', () => {
     // (a platform fetch that fails as workerd's does for a refused connection: workerd logs real ones loudly)
     let tries = 0
     const unreachable = await runtime('<match **>\n  @type http\n  endpoint http://127.0.0.1:1/x\n  retry_wait 0.01\n</match>', {
-      platform: platform({}, async () => { tries++; throw new Error('Network connection lost.') }),
+      platform: platform({}, async () => {
+        tries++
+        throw new Error('Network connection lost.')
+      }),
     })
     const lost = await unreachable.post('/n', '{}')
     expect(lost.status).toBe(503)
@@ -91,7 +113,10 @@ describe('http output', () => {
     expect(tries).toBe(3)
     let calls = 0
     const slow = await runtime('<match **>\n  @type http\n  endpoint https://logs.example/x\n  retry_timeout 5\n</match>', {
-      platform: platform({}, async () => { calls++; return new Response('busy', { status: 503, headers: { 'retry-after': '60' } }) }),
+      platform: platform({}, async () => {
+        calls++
+        return new Response('busy', { status: 503, headers: { 'retry-after': '60' } })
+      }),
     })
     const res = await slow.post('/n', '{}')
     expect(res.status).toBe(503)

@@ -19,15 +19,21 @@ let next = 0
 /** The edge runtime with `<source @type http>` carrying the params and `<match **> @type capture`. */
 async function edgeTarget(params: IngestParams, now: () => number, extra: Record<string, string>): Promise<IngestTarget> {
   const id = `suite${next++}`
-  const lines = Object.entries({ ...extra, ...paramsToConf(params) }).map(([k, v]) => `  ${k} ${v}`).join('\n')
+  const lines = Object.entries({ ...extra, ...paramsToConf(params) })
+    .map(([k, v]) => `  ${k} ${v}`)
+    .join('\n')
   const t = await runtime(`<source>\n  @type http\n${lines}\n</source>\n<match **>\n  @type capture\n  @id ${id}\n</match>\n`, { now })
   const capture = captures.get(id)!
   return {
     fetch: async (request) => t.runtime.app.request(request),
     events: () => capture.events,
-    failEmits: (error) => { capture.failWith = error },
+    failEmits: (error) => {
+      capture.failWith = error
+    },
     peerAddress: null,
-    close: async () => { captures.delete(id) },
+    close: async () => {
+      captures.delete(id)
+    },
   }
 }
 

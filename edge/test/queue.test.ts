@@ -30,7 +30,9 @@ function fakeQueue(fail: (batch: number) => boolean = () => false) {
     batches,
     log,
     producer: {
-      send: async () => { throw new Error('send is not used') },
+      send: async () => {
+        throw new Error('send is not used')
+      },
       async sendBatch(messages: Iterable<QueueSendRequest>) {
         const batch = [...messages] as QueueSendRequest<QueuedEvents>[]
         await new Promise((r) => setTimeout(r, 1))
@@ -100,9 +102,16 @@ interface FakeMessage extends QueueMessage {
 
 function message(body: unknown, attempts = 1): FakeMessage {
   const m: FakeMessage = {
-    id: crypto.randomUUID(), body, attempts, outcome: 'pending',
-    ack: () => { m.outcome = 'ack' },
-    retry: (o) => { m.outcome = o?.delaySeconds ?? -1 },
+    id: crypto.randomUUID(),
+    body,
+    attempts,
+    outcome: 'pending',
+    ack: () => {
+      m.outcome = 'ack'
+    },
+    retry: (o) => {
+      m.outcome = o?.delaySeconds ?? -1
+    },
   }
   return m
 }
@@ -116,7 +125,10 @@ describe('consumer', () => {
   }
 
   it('delivers consecutive messages of one tag as one stream with <store>, and acks them', async () => {
-    const bodies = await produced('c', Array.from({ length: 30 }, (_, i) => ({ i, pad: 'z'.repeat(100) })))
+    const bodies = await produced(
+      'c',
+      Array.from({ length: 30 }, (_, i) => ({ i, pad: 'z'.repeat(100) })),
+    )
     expect(bodies.length).toBeGreaterThan(2)
     const t = await runtime(queued('', '<store>\n    @type capture\n    @id consumer_a\n  </store>'))
     const messages = bodies.map((b) => message(b))
@@ -151,16 +163,24 @@ describe('consumer', () => {
 
 describe('the Queue path on miniflare (the test Worker, its wrangler.jsonc Queues)', () => {
   const worker = (exports as unknown as { default: Fetcher }).default
-  const post = (path: string, body: string) => worker.fetch(`http://edge.test${path}`, {
-    method: 'POST', body, headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
-  })
+  const post = (path: string, body: string) =>
+    worker.fetch(`http://edge.test${path}`, {
+      method: 'POST',
+      body,
+      headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
+    })
 
   it('producer → consumer → <store>: the 202 comes when the Queue took the events, delivery follows', async () => {
     const tag = uniqueTag('queue.ok')
     const res = await post(`/${tag}`, '[{"n":1},{"n":2}]')
     expect(res.status).toBe(202)
     await waitUntil(() => (captures.get('q_ok_store')?.events.filter((e) => e.tag === tag).length ?? 0) >= 2, 'the consumer to deliver')
-    expect(captures.get('q_ok_store')!.events.filter((e) => e.tag === tag).map((e) => e.record.n)).toEqual([1, 2])
+    expect(
+      captures
+        .get('q_ok_store')!
+        .events.filter((e) => e.tag === tag)
+        .map((e) => e.record.n),
+    ).toEqual([1, 2])
   })
 
   it('redelivers after failures until the <store> takes the events', async () => {

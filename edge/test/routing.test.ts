@@ -82,8 +82,10 @@ describe('routes', () => {
     expect(t.logs.some((l) => l.message === 'no patterns matched' && l.fields.tag === 'nowhere')).toBe(true)
   })
 
-  it('sends the source\'s events into its @label', async () => {
-    const t = await runtime('<source>\n  @type http\n  @label @IN\n</source>\n<match **>\n  @type null\n</match>\n<label @IN>\n  <match **>\n    @type capture\n    @id labelled\n  </match>\n</label>\n')
+  it("sends the source's events into its @label", async () => {
+    const t = await runtime(
+      '<source>\n  @type http\n  @label @IN\n</source>\n<match **>\n  @type null\n</match>\n<label @IN>\n  <match **>\n    @type capture\n    @id labelled\n  </match>\n</label>\n',
+    )
     await t.post('/x', '{"a":1}')
     expect(events('labelled')).toEqual([['x', { a: 1 }]])
   })
@@ -96,8 +98,10 @@ describe('routes', () => {
     expect(await health.json()).toEqual({ status: 'ok', config: 'SLUICE_CONFIG', core_abi: 1, auth: false, outputs: ['capture'] })
   })
 
-  it('sends an output\'s failures to @ERROR', async () => {
-    const t = await runtime('<match **>\n  @type flaky\n  fail_times 1\n</match>\n<label @ERROR>\n  <match **>\n    @type capture\n    @id errors\n  </match>\n</label>\n')
+  it("sends an output's failures to @ERROR", async () => {
+    const t = await runtime(
+      '<match **>\n  @type flaky\n  fail_times 1\n</match>\n<label @ERROR>\n  <match **>\n    @type capture\n    @id errors\n  </match>\n</label>\n',
+    )
     expect((await t.post('/e', '{"a":1}')).status).toBe(202)
     expect(events('errors')).toEqual([['e', { a: 1 }]])
   })
@@ -105,11 +109,27 @@ describe('routes', () => {
 
 describe('config errors', () => {
   it.each([
-    ['an output the edge does not have', '<match **>\n  @type file\n  path /tmp/x\n</match>', /unknown output plugin 'file'.*available: capture, copy, flaky, forward, http, null, queue, relabel/s],
-    ['a second source', '<source>\n  @type http\n</source>\n<source>\n  @type http\n</source>\n<match **>\n  @type null\n</match>', /one <source @type http>/],
-    ['an input the edge cannot run', '<source>\n  @type forward\n</source>\n<match **>\n  @type null\n</match>', /unknown input plugin 'forward'/],
+    [
+      'an output the edge does not have',
+      '<match **>\n  @type file\n  path /tmp/x\n</match>',
+      /unknown output plugin 'file'.*available: capture, copy, flaky, forward, http, null, queue, relabel/s,
+    ],
+    [
+      'a second source',
+      '<source>\n  @type http\n</source>\n<source>\n  @type http\n</source>\n<match **>\n  @type null\n</match>',
+      /one <source @type http>/,
+    ],
+    [
+      'an input the edge cannot run',
+      '<source>\n  @type forward\n</source>\n<match **>\n  @type null\n</match>',
+      /unknown input plugin 'forward'/,
+    ],
     ['an unknown parameter', '<match **>\n  @type http\n  endpoint https://x.example\n  endpoit y\n</match>', /endpoit/],
-    ['a JSON model with a bad field', '{"version":1,"root":{"name":"ROOT","arg":"","params":{},"elements":[],"extra":1}}', /unknown field "extra"/],
+    [
+      'a JSON model with a bad field',
+      '{"version":1,"root":{"name":"ROOT","arg":"","params":{},"elements":[],"extra":1}}',
+      /unknown field "extra"/,
+    ],
     ['bad .conf text', '<match **>\n  @type null\n', /match/],
   ])('refuses %s: 500 on every request, 503 on /healthz', async (_what, config, error) => {
     const t = await runtime(config)

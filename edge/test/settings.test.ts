@@ -12,15 +12,32 @@ describe('settings', () => {
   it('takes SLUICE_CONFIG as text or as the model object, and SLUICE_TOKENS as text or array', async () => {
     const model = { version: 1, root: { name: 'ROOT', arg: '', params: {}, elements: [] } }
     const s = await loadSettings({ SLUICE_CONFIG: model, SLUICE_TOKENS: [{ name: 'a' }], SLUICE_AUTH: 'OFF', SLUICE_HOSTNAME: 'edge-1' })
-    expect(s).toMatchObject({ config: JSON.stringify(model), configSource: 'SLUICE_CONFIG', tokens: '[{"name":"a"}]', auth: false, hostname: 'edge-1' })
+    expect(s).toMatchObject({
+      config: JSON.stringify(model),
+      configSource: 'SLUICE_CONFIG',
+      tokens: '[{"name":"a"}]',
+      auth: false,
+      hostname: 'edge-1',
+    })
     expect((await loadSettings({ SLUICE_CONFIG: '<match **>\n@type null\n</match>' })).config).toContain('@type null')
-    expect(await loadSettings({})).toMatchObject({ config: DEFAULT_CONFIG, configSource: 'default', auth: true, hostname: 'sluice-edge', kv: null })
+    expect(await loadSettings({})).toMatchObject({
+      config: DEFAULT_CONFIG,
+      configSource: 'default',
+      auth: true,
+      hostname: 'sluice-edge',
+      kv: null,
+    })
   })
 
   it('reads the KV key config when SLUICE_CONFIG is absent, at most every 30 s', async () => {
     let reads = 0
     let stored = '<match **>\n  @type null\n</match>'
-    const kv = { get: async (key: string) => { reads++; return key === 'config' ? stored : null } }
+    const kv = {
+      get: async (key: string) => {
+        reads++
+        return key === 'config' ? stored : null
+      },
+    }
     let now = 1_000_000
     const first = await loadSettings({ SLUICE_KV: kv }, () => now)
     expect(first).toMatchObject({ config: stored, configSource: 'KV config' })

@@ -32,19 +32,33 @@ export interface TestRuntime {
 const opened: EdgeRuntime[] = []
 
 /** A runtime from .conf text (auth off unless tokens are given). */
-export async function runtime(conf: string, options: Partial<EdgeSettings> & { platform?: EdgePlatform; now?: () => number } = {}): Promise<TestRuntime> {
+export async function runtime(
+  conf: string,
+  options: Partial<EdgeSettings> & { platform?: EdgePlatform; now?: () => number } = {},
+): Promise<TestRuntime> {
   const logs: LogRecord[] = []
   const log = createLogger((r) => logs.push(r), 'debug')
   const settings: EdgeSettings = {
-    config: conf, configSource: 'SLUICE_CONFIG', tokens: undefined, auth: false, rateLimit: undefined, logLevel: 'debug',
-    hostname: 'edge.test', kv: null, ...options,
+    config: conf,
+    configSource: 'SLUICE_CONFIG',
+    tokens: undefined,
+    auth: false,
+    rateLimit: undefined,
+    logLevel: 'debug',
+    hostname: 'edge.test',
+    kv: null,
+    ...options,
   }
-  const rt = await buildEdgeRuntime(core, settings, options.platform ?? platform(), log, { plugins: [captureOutput, flakyOutput], now: options.now })
+  const rt = await buildEdgeRuntime(core, settings, options.platform ?? platform(), log, {
+    plugins: [captureOutput, flakyOutput],
+    now: options.now,
+  })
   opened.push(rt)
   return {
     runtime: rt,
     logs,
-    post: (path, body, headers = {}) => Promise.resolve(rt.app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })),
+    post: (path, body, headers = {}) =>
+      Promise.resolve(rt.app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })),
   }
 }
 
@@ -78,7 +92,10 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, what: s
 /** Events a peer received under tags starting with `tag`, once there are at least `n`. */
 export async function receivedBy(peer: string, tag: string, n: number): Promise<Received[]> {
   let events: Received[] = []
-  await waitUntil(async () => (events = await control<Received[]>(`/events/${peer}?tag=${encodeURIComponent(tag)}`)).length >= n, `${n} events of ${tag} at ${peer}`)
+  await waitUntil(
+    async () => (events = await control<Received[]>(`/events/${peer}?tag=${encodeURIComponent(tag)}`)).length >= n,
+    `${n} events of ${tag} at ${peer}`,
+  )
   return events
 }
 

@@ -13,15 +13,23 @@ import { receivedBy, uniqueTag } from './support.ts'
 import { createWorker } from '../src/worker.ts'
 
 const worker = (exports as unknown as { default: Fetcher }).default
-const post = (path: string, body: string, token?: string) => worker.fetch(`http://edge.test${path}`, {
-  method: 'POST', body, headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
-})
+const post = (path: string, body: string, token?: string) =>
+  worker.fetch(`http://edge.test${path}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+  })
 
 describe('the edge Worker', () => {
   it('answers /healthz without a token', async () => {
     const res = await worker.fetch('http://edge.test/healthz')
     expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({ status: 'ok', config: 'SLUICE_CONFIG', auth: true, outputs: expect.arrayContaining(['queue', 'forward', 'capture']) })
+    expect(await res.json()).toMatchObject({
+      status: 'ok',
+      config: 'SLUICE_CONFIG',
+      auth: true,
+      outputs: expect.arrayContaining(['queue', 'forward', 'capture']),
+    })
   })
 
   it('checks the tokens of its wrangler.jsonc and their scopes', async () => {
@@ -30,7 +38,12 @@ describe('the edge Worker', () => {
     expect((await post(`/${tag}`, '{"a":1}', 'nope')).status).toBe(401)
     expect((await post('/app/x', '{"a":1}', 'web-token')).status).toBe(403)
     expect((await post(`/${tag}`, '{"a":2}', 'web-token')).status).toBe(202)
-    expect(captures.get('worker_capture')!.events.filter((e) => e.tag === tag).map((e) => e.record)).toEqual([{ a: 2 }])
+    expect(
+      captures
+        .get('worker_capture')!
+        .events.filter((e) => e.tag === tag)
+        .map((e) => e.record),
+    ).toEqual([{ a: 2 }])
   })
 
   it('forwards to a sluice in_forward with acks', async () => {

@@ -17,9 +17,7 @@ export const USE_DEFAULT: unique symbol = Symbol('use_default')
 /** A string, `null` (Ruby nil: unset ENV, `use_nil`), or `USE_DEFAULT`. */
 export type EmbeddedValue = string | null | typeof USE_DEFAULT
 
-export type EmbeddedResult =
-  | { ok: true; value: EmbeddedValue; unsetEnv: string[] }
-  | { ok: false; reason: string; hint: string }
+export type EmbeddedResult = { ok: true; value: EmbeddedValue; unsetEnv: string[] } | { ok: false; reason: string; hint: string }
 
 export const SUPPORTED_EMBEDDED =
   "ENV['NAME'], ENV[\"NAME\"], ENV.fetch('NAME', 'default'), hostname, Socket.gethostname, " +

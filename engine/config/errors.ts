@@ -92,10 +92,7 @@ export class ConfigErrors extends Error {
   readonly errors: readonly ConfigError[]
 
   constructor(errors: readonly ConfigError[]) {
-    super(
-      `${errors.length} config error${errors.length === 1 ? '' : 's'}:\n` +
-        errors.map((e) => `  ${e.message}`).join('\n'),
-    )
+    super(`${errors.length} config error${errors.length === 1 ? '' : 's'}:\n` + errors.map((e) => `  ${e.message}`).join('\n'))
     this.name = 'ConfigErrors'
     this.errors = errors
   }

@@ -31,7 +31,9 @@ function readTree(root: string): Record<string, string> {
 const files = readTree(dir)
 const env = { DEPLOY_ENV: 'prod', NODE_NAME: 'node-7', FLUENT_ELASTICSEARCH_HOST: 'es.internal', FLUENT_ELASTICSEARCH_PORT: '9200' }
 const host = memoryHost(files, { env, hostname: 'box.example', workerId: 2 })
-const fixtures = Object.keys(files).filter((f) => /^[^/]+\.conf$/.test(f)).sort()
+const fixtures = Object.keys(files)
+  .filter((f) => /^[^/]+\.conf$/.test(f))
+  .sort()
 
 function load(name: string): ParseResult {
   return parseConfigFile(name, host)
@@ -57,7 +59,15 @@ function find(element: ConfigElement, ...path: string[]): ConfigElement {
 
 describe('config fixtures', () => {
   it('has at least 6 realistic configs', () => {
-    expect(fixtures).toEqual(['aggregator.conf', 'copy.conf', 'forwarder.conf', 'includes.conf', 'kubernetes.conf', 'labels.conf', 'workers.conf'])
+    expect(fixtures).toEqual([
+      'aggregator.conf',
+      'copy.conf',
+      'forwarder.conf',
+      'includes.conf',
+      'kubernetes.conf',
+      'labels.conf',
+      'workers.conf',
+    ])
   })
 
   describe.each(fixtures)('%s', (name) => {
@@ -104,7 +114,11 @@ describe('config fixtures', () => {
   it('forwarder.conf: several <server>, ENV with fallbacks, a regexp with quotes and brackets', () => {
     const { root } = load('forwarder.conf').config
     const forward = find(root, 'match nginx.** app.**')
-    expect(forward.elements.filter((e) => e.name === 'server').map((s) => s.params.host)).toEqual(['10.0.1.10', 'aggregator-2.internal', '10.0.9.9'])
+    expect(forward.elements.filter((e) => e.name === 'server').map((s) => s.params.host)).toEqual([
+      '10.0.1.10',
+      'aggregator-2.internal',
+      '10.0.9.9',
+    ])
     expect(find(forward, 'server').params.name).toBe('aggregator-1')
     expect(forward.elements[2].params).toEqual({ name: 'aggregator-2', host: 'aggregator-2.internal', port: '24224', weight: '40' })
     expect(forward.elements[3].params.standby).toBe('')
@@ -124,7 +138,7 @@ describe('config fixtures', () => {
     expect(file.params).toMatchObject({
       path: '/tmp/copy fallback',
       single_quoted: "it's a \\ backslash and \\n stays",
-      double_quoted: "tab\there\nnewline \\ backslash \"quote\" 'single' #{not code}",
+      double_quoted: 'tab\there\nnewline \\ backslash "quote" \'single\' #{not code}',
       leading_space: '  padded  ',
       hash_value: 'a#b',
       trailing_comment: 'value',
@@ -146,7 +160,12 @@ describe('config fixtures', () => {
       'match forward',
     ])
     expect(find(root, 'filter', 'record').params.cluster).toBe('local')
-    expect(find(root, 'match', 'buffer').params).toEqual({ '@type': 'file', path: '/var/lib/sluice/buffer/shared', chunk_limit_size: '4m', flush_interval: '3s' })
+    expect(find(root, 'match', 'buffer').params).toEqual({
+      '@type': 'file',
+      path: '/var/lib/sluice/buffer/shared',
+      chunk_limit_size: '4m',
+      flush_interval: '3s',
+    })
     expect(result.warnings.map(String)).toEqual([
       'includes.conf:16: warning: flush_interval is set twice in <buffer> (first at shared/buffer-params.conf:5); the last value is used; hint: remove one of them',
     ])
@@ -182,7 +201,13 @@ describe('config fixtures', () => {
 
   it('labels.conf: @label on sources and relabel, @ERROR, @FLUENT_LOG, @ROOT', () => {
     const { root } = load('labels.conf').config
-    expect(root.elements.filter((e) => e.name === 'label').map((e) => e.arg)).toEqual(['@INGEST', '@RAW', '@OUTPUT', '@ERROR', '@FLUENT_LOG'])
+    expect(root.elements.filter((e) => e.name === 'label').map((e) => e.arg)).toEqual([
+      '@INGEST',
+      '@RAW',
+      '@OUTPUT',
+      '@ERROR',
+      '@FLUENT_LOG',
+    ])
     expect(find(root, 'label @INGEST', 'match app.audit.**', 'store').params['@label']).toBe('@ROOT')
     expect(find(root, 'label @OUTPUT', 'match', 'format').params.delimiter).toBe('\t')
   })

@@ -12,9 +12,7 @@ export interface IncludeHost {
   glob?(pattern: string): string[]
 }
 
-export type IncludeTargets =
-  | { ok: true; pattern: string; files: string[] }
-  | { ok: false; reason: string; hint: string }
+export type IncludeTargets = { ok: true; pattern: string; files: string[] } | { ok: false; reason: string; hint: string }
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//
 

@@ -63,9 +63,7 @@ export function scanDoubleQuoted(ctx: LiteralContext): LiteralResult {
         out += ESCAPES[next]
         c.pos += 2
       } else if (/[a-zA-Z0-9]/.test(next)) {
-        ctx.diagnostics.errors.push(
-          c.diagnostic(c.pos, `unknown escape \\${next} in a double-quoted string`, ESCAPES_HINT),
-        )
+        ctx.diagnostics.errors.push(c.diagnostic(c.pos, `unknown escape \\${next} in a double-quoted string`, ESCAPES_HINT))
         c.pos += 2
       } else {
         out += next // a backslash before a symbol keeps the symbol, as in Fluentd
@@ -129,11 +127,7 @@ function scanEmbedded(ctx: LiteralContext): EmbeddedValue | undefined {
   const end = findEmbeddedEnd(c.text, start + 2)
   if (end < 0) {
     ctx.diagnostics.errors.push(
-      c.diagnostic(
-        start,
-        'unterminated #{...} in a double-quoted string',
-        'close the embedded code with } on the same line',
-      ),
+      c.diagnostic(start, 'unterminated #{...} in a double-quoted string', 'close the embedded code with } on the same line'),
     )
     c.skipRestOfLine()
     return undefined
@@ -180,9 +174,7 @@ function findEmbeddedEnd(text: string, from: number): number {
   return -1
 }
 
-export type JsonResult =
-  | { ok: true; text: string }
-  | { ok: false; unterminated: boolean; detail: string }
+export type JsonResult = { ok: true; text: string } | { ok: false; unterminated: boolean; detail: string }
 
 /**
  * Reads a JSON value starting at `[` or `{`, possibly over several lines; `#` outside strings starts
@@ -199,11 +191,12 @@ export function scanJson(ctx: LiteralContext): JsonResult {
     if (c.eof) return { ok: false, unterminated: true, detail: 'the input ends before the JSON value does' }
     const ch = c.text[c.pos]
     if (inString) {
-      if (isEol(ch)) return {
-        ok: false,
-        unterminated: false,
-        detail: 'a JSON string must end on the line it starts',
-      }
+      if (isEol(ch))
+        return {
+          ok: false,
+          unterminated: false,
+          detail: 'a JSON string must end on the line it starts',
+        }
       if (ch === '\\') {
         out += c.text.slice(c.pos, c.pos + 2)
         raw += c.text.slice(c.pos, c.pos + 2)
@@ -254,4 +247,3 @@ function lineIsBlankBefore(c: Cursor): boolean {
   for (let p = c.pos - 1; p >= 0 && !isEol(c.text[p]); p--) if (!isBlank(c.text[p])) return false
   return true
 }
-

@@ -10,10 +10,7 @@ import { normalize } from './path.ts'
  * const host = memoryHost({ 'fluent.conf': '@include conf.d/*.conf', 'conf.d/a.conf': '...' })
  * parseConfigFile('fluent.conf', host)
  */
-export function memoryHost(
-  files: Readonly<Record<string, string>>,
-  options: Omit<ConfigHost, 'readFile' | 'glob'> = {},
-): ConfigHost {
+export function memoryHost(files: Readonly<Record<string, string>>, options: Omit<ConfigHost, 'readFile' | 'glob'> = {}): ConfigHost {
   const byPath = new Map(Object.entries(files).map(([path, text]) => [normalize(path), text]))
   return {
     ...options,
@@ -42,11 +39,18 @@ export function globToRegExp(glob: string): RegExp {
     else if (c === '?') re += segmentStart ? '(?!\\.)[^/]' : '[^/]'
     else if (c === '[' && glob.indexOf(']', i + 1) > i + 1) {
       const end = glob.indexOf(']', i + 1)
-      re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`
+      re += `[${glob
+        .slice(i + 1, end)
+        .replace(/^!/, '^')
+        .replace(/\\/g, '\\\\')}]`
       i = end
     } else if (c === '{' && glob.indexOf('}', i + 1) > i) {
       const end = glob.indexOf('}', i + 1)
-      re += `(?:${glob.slice(i + 1, end).split(',').map(escape).join('|')})`
+      re += `(?:${glob
+        .slice(i + 1, end)
+        .split(',')
+        .map(escape)
+        .join('|')})`
       i = end
     } else re += escape(c)
   }

@@ -27,7 +27,14 @@ describe('config model', () => {
         name: 'ROOT',
         arg: '',
         params: {},
-        elements: [{ name: 'match', arg: 'a.**', params: { '@type': 'stdout' }, elements: [{ name: 'format', arg: '', params: { '@type': 'json' }, elements: [] }] }],
+        elements: [
+          {
+            name: 'match',
+            arg: 'a.**',
+            params: { '@type': 'stdout' },
+            elements: [{ name: 'format', arg: '', params: { '@type': 'json' }, elements: [] }],
+          },
+        ],
       },
     })
     expect(fromJson(JSON.stringify(json))).toEqual(config)

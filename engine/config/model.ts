@@ -53,12 +53,7 @@ export type ConfigLocs = WeakMap<ConfigElement, ElementLoc>
  * @example
  * createElement('match', 'app.**', { '@type': 'stdout' })
  */
-export function createElement(
-  name: string,
-  arg = '',
-  params: Record<string, string> = {},
-  elements: ConfigElement[] = [],
-): ConfigElement {
+export function createElement(name: string, arg = '', params: Record<string, string> = {}, elements: ConfigElement[] = []): ConfigElement {
   const element: ConfigElement = { name, arg, params: {}, elements }
   for (const [key, value] of Object.entries(params)) setParam(element, key, value)
   return element
@@ -70,7 +65,7 @@ export function setParam(element: ConfigElement, key: string, value: string): vo
 }
 
 export function hasParam(element: ConfigElement, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(element.params, key)
+  return Object.hasOwn(element.params, key)
 }
 
 /** The param's value, or undefined when it is not set (never a value from Object.prototype). */
@@ -93,11 +88,7 @@ export function elementLoc(locs: ConfigLocs | undefined, element: ConfigElement)
 }
 
 /** Location of a param, falling back to its element's start tag. */
-export function paramLoc(
-  locs: ConfigLocs | undefined,
-  element: ConfigElement,
-  key: string,
-): SourceLoc | undefined {
+export function paramLoc(locs: ConfigLocs | undefined, element: ConfigElement, key: string): SourceLoc | undefined {
   const loc = locs?.get(element)
   return loc?.params.get(key) ?? loc
 }
@@ -119,10 +110,7 @@ export class ConfigJsonError extends Error {
   readonly issues: readonly JsonModelIssue[]
 
   constructor(issues: readonly JsonModelIssue[]) {
-    super(
-      'invalid config JSON:\n' +
-        issues.map((i) => `  ${i.path}: ${i.message}; hint: ${i.hint}`).join('\n'),
-    )
+    super('invalid config JSON:\n' + issues.map((i) => `  ${i.path}: ${i.message}; hint: ${i.hint}`).join('\n'))
     this.name = 'ConfigJsonError'
     this.issues = issues
   }
@@ -152,11 +140,13 @@ export function fromJson(value: unknown): ConfigModel {
       value = JSON.parse(value)
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
-      throw new ConfigJsonError([{
-        path: '$',
-        message: `not JSON text: ${message}`,
-        hint: 'pass the output of JSON.stringify(toJson(model))',
-      }])
+      throw new ConfigJsonError([
+        {
+          path: '$',
+          message: `not JSON text: ${message}`,
+          hint: 'pass the output of JSON.stringify(toJson(model))',
+        },
+      ])
     }
   }
   if (!isPlainObject(value)) {
@@ -187,9 +177,7 @@ export function fromJson(value: unknown): ConfigModel {
   if (root && (root.name !== ROOT_NAME || root.arg !== '')) {
     issues.push({
       path: '$.root',
-      message:
-        `the root element must be named "${ROOT_NAME}" with an empty arg, ` +
-        `got <${root.name}${root.arg ? ' ' + root.arg : ''}>`,
+      message: `the root element must be named "${ROOT_NAME}" with an empty arg, ` + `got <${root.name}${root.arg ? ' ' + root.arg : ''}>`,
       hint: 'put directives such as <source> and <match> in root.elements',
     })
   }
@@ -222,10 +210,7 @@ function readElement(value: unknown, path: string, issues: JsonModelIssue[]): Co
   if (typeof name !== 'string' || !ELEMENT_NAME.test(name)) {
     issues.push({
       path: `${path}.name`,
-      message:
-        typeof name === 'string'
-          ? `invalid section name ${JSON.stringify(name)}`
-          : `expected a string, got ${describe(name)}`,
+      message: typeof name === 'string' ? `invalid section name ${JSON.stringify(name)}` : `expected a string, got ${describe(name)}`,
       hint: 'section names use only letters, digits and _ (e.g. "match", "buffer")',
     })
   }

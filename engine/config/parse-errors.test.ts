@@ -104,7 +104,9 @@ describe('parseConfig errors', () => {
 
   it('reports an invalid JSON value and says how to keep it a string', () => {
     const [error] = parseConfig('servers [{"host": "a"}, {"host": b}]\n', 'fluent.conf').errors
-    expect(error.message).toMatch(/^fluent\.conf:1:9: invalid JSON array in the value of servers: .+; hint: a value that starts with \[ is read as JSON; quote the value \(e\.g\. "\[\.\.\."\) to keep it a plain string$/)
+    expect(error.message).toMatch(
+      /^fluent\.conf:1:9: invalid JSON array in the value of servers: .+; hint: a value that starts with \[ is read as JSON; quote the value \(e\.g\. "\[\.\.\."\) to keep it a plain string$/,
+    )
   })
 
   it('reports an unterminated JSON value and resumes on the next line', () => {

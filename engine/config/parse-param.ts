@@ -43,9 +43,7 @@ export function parseParamLine(ctx: StatementContext): void {
     const guess = suggestion ? ` (did you mean ${suggestion}?)` : ''
     const hint = `names starting with @ are reserved for ${RESERVED_PARAMS.join(', ')}${guess}`
     if (strict) {
-      parser.diagnostics.errors.push(
-        cursor.diagnostic(start, `unknown reserved param ${key}`, hint, { withColumn: false }),
-      )
+      parser.diagnostics.errors.push(cursor.diagnostic(start, `unknown reserved param ${key}`, hint, { withColumn: false }))
       keep = false
     } else {
       parser.diagnostics.warnings.push(
@@ -78,11 +76,7 @@ function readKey(ctx: StatementContext): string | null {
   if (result === undefined) return null
   if (!/^[ \t\r\n]/.test(cursor.peek() ?? '\n')) {
     ctx.parser.diagnostics.errors.push(
-      cursor.diagnostic(
-        cursor.pos,
-        'unexpected text after a quoted key',
-        'separate the key and the value with a space',
-      ),
+      cursor.diagnostic(cursor.pos, 'unexpected text after a quoted key', 'separate the key and the value with a space'),
     )
     cursor.pos = start
     cursor.skipLine()
@@ -109,8 +103,7 @@ function readValue(ctx: StatementContext, key: string): EmbeddedValue | undefine
           cursor.diagnostic(
             start,
             `unterminated JSON ${kind} in the value of ${key}`,
-            `close it with ${first === '[' ? ']' : '}'}; ` +
-              `a value that starts with ${first} is read as JSON, ${asString}`,
+            `close it with ${first === '[' ? ']' : '}'}; ` + `a value that starts with ${first} is read as JSON, ${asString}`,
           ),
         )
         cursor.pos = start
@@ -176,9 +169,7 @@ function readQuoted(ctx: StatementContext, quote: '"' | "'", what: string, key?:
   if (!result.closed || (multiLine && (key === undefined || !endsLine(cursor)))) {
     const kind = quote === '"' ? 'double' : 'single'
     const of = key === undefined ? what : `${what} of ${key}`
-    const next = result.closed
-      ? `the next ${quote} is on line ${cursor.line()}`
-      : `there is no other ${quote} in the file`
+    const next = result.closed ? `the next ${quote} is on line ${cursor.line()}` : `there is no other ${quote} in the file`
     parser.diagnostics.errors.push(
       cursor.diagnostic(
         start,

@@ -32,13 +32,7 @@ export function parseStartTag(ctx: StatementContext, open: OpenSection[]): void 
   cursor.pos++
   const { name, bad } = readTagName(ctx)
   if (name === '') {
-    errors.push(
-      cursor.diagnostic(
-        tagStart,
-        'a section tag needs a name after <',
-        `write <name> or <name ARG>; ${NAME_HINT}`,
-      ),
-    )
+    errors.push(cursor.diagnostic(tagStart, 'a section tag needs a name after <', `write <name> or <name ARG>; ${NAME_HINT}`))
     cursor.skipLine()
     return
   }
@@ -51,26 +45,14 @@ export function parseStartTag(ctx: StatementContext, open: OpenSection[]): void 
     const lit = { cursor, embedded: parser.embedded, diagnostics: parser.diagnostics }
     const result = q === '"' ? scanDoubleQuoted(lit) : scanSingleQuoted(lit)
     if (!result.aborted && (!result.closed || cursor.line(argStart) !== cursor.line())) {
-      errors.push(
-        cursor.diagnostic(
-          argStart,
-          `unterminated quoted argument in <${name}>`,
-          `close the ${q} before the >`,
-        ),
-      )
+      errors.push(cursor.diagnostic(argStart, `unterminated quoted argument in <${name}>`, `close the ${q} before the >`))
       cursor.pos = argStart
       cursor.skipRestOfLine()
     }
     arg = typeof result.value === 'string' ? result.value : ''
   } else {
     if (q === '#') {
-      errors.push(
-        cursor.diagnostic(
-          cursor.pos,
-          `a # after <${name} starts a comment in Fluentd`,
-          `quote the argument: <${name} "#...">`,
-        ),
-      )
+      errors.push(cursor.diagnostic(cursor.pos, `a # after <${name} starts a comment in Fluentd`, `quote the argument: <${name} "#...">`))
     }
     const argStart = cursor.pos
     while (!cursor.eof && !isEol(cursor.peek()) && cursor.peek() !== '>') cursor.pos++
@@ -96,9 +78,7 @@ export function parseStartTag(ctx: StatementContext, open: OpenSection[]): void 
         cursor.diagnostic(
           cursor.pos,
           `unexpected text after ${tag}`,
-          sameLineTag
-            ? 'each tag goes on its own line'
-            : 'a start tag must be alone on its line; params go on the lines below it',
+          sameLineTag ? 'each tag goes on its own line' : 'a start tag must be alone on its line; params go on the lines below it',
         ),
       )
       if (sameLineTag) cursor.skipBlanks()
@@ -131,36 +111,25 @@ export function parseEndTag(ctx: StatementContext, open: OpenSection[], targetNa
   const top = open[open.length - 1]
   if ((bad && top?.element.name !== name) || name === '') {
     errors.push(
-      cursor.diagnostic(
-        tagStart,
-        name === '' ? 'an end tag needs a name after </' : `invalid section name </${name}>`,
-        NAME_HINT,
-      ),
+      cursor.diagnostic(tagStart, name === '' ? 'an end tag needs a name after </' : `invalid section name </${name}>`, NAME_HINT),
     )
   } else if (cursor.peek() !== '>') {
     errors.push(
-      cursor.diagnostic(
-        cursor.pos,
-        `unexpected text in the end tag </${name}>`,
-        'an end tag is just </name>; it takes no argument',
-      ),
+      cursor.diagnostic(cursor.pos, `unexpected text in the end tag </${name}>`, 'an end tag is just </name>; it takes no argument'),
     )
     cursor.skipRestOfLine()
   }
   if (cursor.peek() === '>') cursor.pos++
   if (!cursor.lineEnd()) {
     cursor.skipBlanks()
-    errors.push(
-      cursor.diagnostic(cursor.pos, `unexpected text after </${name}>`, 'each tag goes on its own line'),
-    )
+    errors.push(cursor.diagnostic(cursor.pos, `unexpected text after </${name}>`, 'each tag goes on its own line'))
     if (!/^[ \t]*</.test(cursor.text.slice(cursor.pos))) cursor.skipLine()
     else cursor.skipBlanks()
   }
   const here = { file: cursor.file, line, includedFrom: cursor.includedFrom }
   if (open.length === 0) {
     const hint = targetName
-      ? `this file is included inside <${targetName}>; ` +
-        'an included file must close the sections it opens and only those'
+      ? `this file is included inside <${targetName}>; ` + 'an included file must close the sections it opens and only those'
       : `remove it, or add the missing <${name}> above it`
     parser.error(here, `end tag </${name}> without a start tag`, hint)
     return
@@ -184,11 +153,7 @@ export function parseEndTag(ctx: StatementContext, open: OpenSection[], targetNa
     open.length = outer
     return
   }
-  parser.error(
-    here,
-    `unmatched </${name}> (the open section is <${top.element.name}>)`,
-    'check the end tag names',
-  )
+  parser.error(here, `unmatched </${name}> (the open section is <${top.element.name}>)`, 'check the end tag names')
   top.loc.endLine = line
   open.pop()
 }

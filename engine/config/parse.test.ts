@@ -46,11 +46,17 @@ describe('parseConfig', () => {
 
     it('keeps params in written order and a repeated key at its first position', () => {
       const { params } = root('b 1\na 2\nb 3\n')
-      expect(Object.entries(params)).toEqual([['b', '3'], ['a', '2']])
+      expect(Object.entries(params)).toEqual([
+        ['b', '3'],
+        ['a', '2'],
+      ])
     })
 
     it('accepts CRLF line ends', () => {
-      expect(root('<source>\r\n  @type forward\r\n  port 24224\r\n</source>\r\n').elements[0].params).toEqual({ '@type': 'forward', port: '24224' })
+      expect(root('<source>\r\n  @type forward\r\n  port 24224\r\n</source>\r\n').elements[0].params).toEqual({
+        '@type': 'forward',
+        port: '24224',
+      })
     })
 
     it('strips a UTF-8 byte order mark', () => {
@@ -92,7 +98,7 @@ describe('parseConfig', () => {
       ["k '\\''", "'"],
       ["k '\\['", '\\['],
       ["k '\\n'", '\\n'],
-      ["k '#{ENV[\"X\"]}'", '#{ENV["X"]}'],
+      ['k \'#{ENV["X"]}\'', '#{ENV["X"]}'],
     ])('reads %j as %j', (line, expected) => {
       expect(value(line)).toBe(expected)
     })
@@ -123,10 +129,10 @@ describe('parseConfig', () => {
     it.each([
       ['k "#{ENV[\'HOST\']}"', 'h1'],
       ['k "#{ENV["HOST"]}:24224"', 'h1:24224'],
-      ['k "#{ENV.fetch(\'NOPE\', \'fallback\')}"', 'fallback'],
-      ['k "#{ENV.fetch(\'HOST\', \'fallback\')}"', 'h1'],
-      ['k "#{ENV[\'NOPE\'] || ENV[\'HOST\']}"', 'h1'],
-      ['k "#{ENV[\'EMPTY\'] || \'x\'}"', ''], // Ruby: "" is truthy
+      ["k \"#{ENV.fetch('NOPE', 'fallback')}\"", 'fallback'],
+      ["k \"#{ENV.fetch('HOST', 'fallback')}\"", 'h1'],
+      ["k \"#{ENV['NOPE'] || ENV['HOST']}\"", 'h1'],
+      ["k \"#{ENV['EMPTY'] || 'x'}\"", ''], // Ruby: "" is truthy
       ['k "#{ENV[\'NOPE\'] || 24224}"', '24224'],
       ['k "#{hostname}"', 'box.local'],
       ['k "#{Socket.gethostname}-#{worker_id}"', 'box.local-3'],
@@ -177,7 +183,12 @@ describe('parseConfig', () => {
       const result = parseConfig('# c\n<source>\n  @type forward\n  port 1\n</source>\n', 'fluent.conf')
       const source = result.config.root.elements[0]
       const loc = result.locs.get(source)!
-      expect({ file: loc.file, line: loc.line, column: loc.column, endLine: loc.endLine }).toEqual({ file: 'fluent.conf', line: 2, column: 1, endLine: 5 })
+      expect({ file: loc.file, line: loc.line, column: loc.column, endLine: loc.endLine }).toEqual({
+        file: 'fluent.conf',
+        line: 2,
+        column: 1,
+        endLine: 5,
+      })
       expect(loc.params.get('port')).toMatchObject({ file: 'fluent.conf', line: 4, column: 3 })
     })
 
@@ -213,7 +224,15 @@ describe('parseConfig', () => {
     it('inlines files relative to the including file, globs in sorted order, also inside sections', () => {
       const result = parseConfigFile('/etc/fluent/fluent.conf', memoryHost(files))
       expect(result.errors.map(String)).toEqual([])
-      expect(result.config.root.params).toEqual({ k1: 'root', k2: 'relative', k3: 'nested-relative', k4: 'absolute', k5: 'uri', k6: 'first', k7: 'second' })
+      expect(result.config.root.params).toEqual({
+        k1: 'root',
+        k2: 'relative',
+        k3: 'nested-relative',
+        k4: 'absolute',
+        k5: 'uri',
+        k6: 'first',
+        k7: 'second',
+      })
       expect(result.config.root.elements.map((e) => e.name)).toEqual(['source', 'elem'])
       expect(result.config.root.elements[1]).toEqual(createElement('elem', '', { shared: '1' }, [createElement('nested')]))
       expect(result.warnings.map((w) => w.reason)).toEqual(["'include' is deprecated"])
@@ -235,14 +254,19 @@ describe('parseConfig', () => {
         file: '/etc/fluent/three.conf',
         line: 1,
         column: 1,
-        includedFrom: [{ file: '/etc/fluent/fluent.conf', line: 2 }, { file: '/etc/fluent/dir/two.conf', line: 2 }],
+        includedFrom: [
+          { file: '/etc/fluent/fluent.conf', line: 2 },
+          { file: '/etc/fluent/dir/two.conf', line: 2 },
+        ],
       })
     })
 
     it('warns when a glob matches nothing, as Fluentd silently includes nothing', () => {
       const result = parseConfigFile('a.conf', memoryHost({ 'a.conf': '@include conf.d/*.conf\n' }))
       expect(result.errors).toEqual([])
-      expect(result.warnings.map(String)).toEqual(['a.conf:1: warning: @include conf.d/*.conf matched no files; hint: nothing is included from conf.d/*.conf'])
+      expect(result.warnings.map(String)).toEqual([
+        'a.conf:1: warning: @include conf.d/*.conf matched no files; hint: nothing is included from conf.d/*.conf',
+      ])
     })
   })
 })
@@ -250,8 +274,36 @@ describe('parseConfig', () => {
 describe('parseConfig on arbitrary input', () => {
   it('never throws, and whatever model it returns prints and parses back to itself', () => {
     const piece = fc.constantFrom(
-      '<', '</', '>', '<match a>', '</match>', '<source>', '</source>', '<bad-name>', '@include x.conf', '@type',
-      '"', "'", '\\', '#', '#{', '}', '#{ENV["A"]}', '[', ']', '{', '}', '"a"', ' ', '\t', '\n', '\r\n', 'k', 'v', ',', ':',
+      '<',
+      '</',
+      '>',
+      '<match a>',
+      '</match>',
+      '<source>',
+      '</source>',
+      '<bad-name>',
+      '@include x.conf',
+      '@type',
+      '"',
+      "'",
+      '\\',
+      '#',
+      '#{',
+      '}',
+      '#{ENV["A"]}',
+      '[',
+      ']',
+      '{',
+      '}',
+      '"a"',
+      ' ',
+      '\t',
+      '\n',
+      '\r\n',
+      'k',
+      'v',
+      ',',
+      ':',
     )
     const input = fc.array(fc.oneof(piece, fc.string({ maxLength: 3 })), { maxLength: 40 }).map((parts) => parts.join(''))
     fc.assert(

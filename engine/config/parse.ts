@@ -124,12 +124,7 @@ export class Parser {
       else if (cursor.peek() === '<') parseStartTag(ctx, open)
       else if (ctx.atFileTop() && /^include[ \t]/.test(cursor.text.slice(cursor.pos, cursor.pos + 8))) {
         this.diagnostics.warnings.push(
-          cursor.diagnostic(
-            cursor.pos,
-            "'include' is deprecated",
-            "write '@include' instead",
-            { withColumn: false, severity: 'warning' },
-          ),
+          cursor.diagnostic(cursor.pos, "'include' is deprecated", "write '@include' instead", { withColumn: false, severity: 'warning' }),
         )
         cursor.pos += 'include'.length
         this.include(ctx)
@@ -151,22 +146,13 @@ export class Parser {
     const written = readIncludePath(this, cursor)
     if (!cursor.lineEnd()) {
       this.diagnostics.errors.push(
-        cursor.diagnostic(
-          cursor.pos,
-          'unexpected text after the @include path',
-          'an @include line holds one path or glob',
-        ),
+        cursor.diagnostic(cursor.pos, 'unexpected text after the @include path', 'an @include line holds one path or glob'),
       )
       cursor.skipLine()
     }
     if (written === null) return
     if (!written) {
-      this.error(
-        here,
-        '@include needs a path',
-        'write @include PATH or @include conf.d/*.conf',
-        cursor.includedFrom,
-      )
+      this.error(here, '@include needs a path', 'write @include PATH or @include conf.d/*.conf', cursor.includedFrom)
       return
     }
     const targets = resolveInclude(written, cursor.file, this.host)
@@ -217,9 +203,7 @@ export class Parser {
   /** Records an error at a line (no column): used for section-level problems. */
   error(at: SourcePosition, reason: string, hint: string, includedFrom?: readonly SourcePosition[]): void {
     const chain = includedFrom ?? (at as { includedFrom?: readonly SourcePosition[] }).includedFrom ?? []
-    this.diagnostics.errors.push(
-      new ConfigError({ file: at.file, line: at.line, reason, hint, includedFrom: chain }),
-    )
+    this.diagnostics.errors.push(new ConfigError({ file: at.file, line: at.line, reason, hint, includedFrom: chain }))
   }
 }
 
@@ -232,9 +216,7 @@ function readIncludePath(parser: Parser, cursor: Cursor): string | null {
   const result = q === '"' ? scanDoubleQuoted(ctx) : scanSingleQuoted(ctx)
   if (result.aborted) return null
   if (!result.closed || cursor.line(start) !== cursor.line()) {
-    parser.diagnostics.errors.push(
-      cursor.diagnostic(start, 'unterminated quoted @include path', 'close the quote on the same line'),
-    )
+    parser.diagnostics.errors.push(cursor.diagnostic(start, 'unterminated quoted @include path', 'close the quote on the same line'))
     cursor.pos = start
     cursor.skipRestOfLine()
     return null

@@ -127,11 +127,19 @@ describe('printConfig', () => {
       fc.string({ unit: 'binary', maxLength: 12 }),
       fc.constantFrom('', ' ', '#', '#{x}', '[1,2]', '{"a":1}', '[', '"', "'", '\\', 'a #b', '\n'),
     )
-    const key = fc.oneof(fc.constantFrom(...RESERVED_PARAMS), text.filter((k) => !k.startsWith('@')))
+    const key = fc.oneof(
+      fc.constantFrom(...RESERVED_PARAMS),
+      text.filter((k) => !k.startsWith('@')),
+    )
     const params = fc.dictionary(key, text, { maxKeys: 5 })
     const element = (depth: number): fc.Arbitrary<ConfigElement> =>
       fc
-        .record({ name, arg: text, params, elements: depth === 0 ? fc.constant<ConfigElement[]>([]) : fc.array(element(depth - 1), { maxLength: 3 }) })
+        .record({
+          name,
+          arg: text,
+          params,
+          elements: depth === 0 ? fc.constant<ConfigElement[]>([]) : fc.array(element(depth - 1), { maxLength: 3 }),
+        })
         .map((e) => createElement(e.name, e.arg, e.params, e.elements))
     const models = fc
       .record({ params, elements: fc.array(element(2), { maxLength: 3 }) })

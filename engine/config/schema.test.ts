@@ -126,7 +126,13 @@ describe('validateElement', () => {
   it('fills an absent init section from its defaults', () => {
     const { config, errors } = validate('<match a>\n  <server>\n    host h\n  </server>\n</match>\n')
     expect(errors).toEqual([])
-    expect(config.buffer).toEqual({ chunk_keys: [], '@type': 'memory', chunk_limit_size: 8388608, flush_interval: 60, retry_forever: false })
+    expect(config.buffer).toEqual({
+      chunk_keys: [],
+      '@type': 'memory',
+      chunk_limit_size: 8388608,
+      flush_interval: 60,
+      retry_forever: false,
+    })
     expect(config.security).toBeUndefined()
   })
 
@@ -160,7 +166,9 @@ describe('validateElement', () => {
 
   it('lists the known params when nothing is close', () => {
     const { errors } = validate('<match a>\n  <server>\n    host h\n    completely_different 1\n  </server>\n</match>\n')
-    expect(errors).toEqual(['fluent.conf:4: unknown param completely_different in <server>; hint: known params: host, port, standby, weight'])
+    expect(errors).toEqual([
+      'fluent.conf:4: unknown param completely_different in <server>; hint: known params: host, port, standby, weight',
+    ])
   })
 
   it('reports missing required params and sections', () => {
@@ -210,7 +218,10 @@ describe('validateElement', () => {
   it('keeps additional params as strings when the schema allows them', () => {
     const record = { params: [], additionalParams: true } as const satisfies PluginSchema
     const result = parseConfig('<record>\n  service ${tag}\n  host "#{hostname}"\n</record>\n', 'f.conf', { hostname: 'h' })
-    expect(validateElement(result.config.root.elements[0], record, result.locs)).toMatchObject({ config: { service: '${tag}', host: 'h' }, errors: [] })
+    expect(validateElement(result.config.root.elements[0], record, result.locs)).toMatchObject({
+      config: { service: '${tag}', host: 'h' },
+      errors: [],
+    })
   })
 
   it('validates a model without locations (from JSON) with a placeholder position', () => {
@@ -236,7 +247,9 @@ describe('checkSchema', () => {
         { name: 'mode', type: 'enum', description: '' },
         { name: 'level', type: 'enum', values: ['x'], default: 'y', description: '' },
       ],
-      sections: [{ name: 's', description: '', schema: { params: [{ name: 'k', type: 'integer', required: true, default: 1, description: '' }] } }],
+      sections: [
+        { name: 's', description: '', schema: { params: [{ name: 'k', type: 'integer', required: true, default: 1, description: '' }] } },
+      ],
     }
     expect(checkSchema(bad)).toEqual([
       'schema: param a is declared twice',

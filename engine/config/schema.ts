@@ -56,23 +56,33 @@ export interface ValidationResult<C> {
 }
 
 type ScalarOf<P extends ParamSpec> = P['type'] extends 'string' | 'enum'
-  ? P extends { values: readonly (infer V)[] } ? V : string
-  : P['type'] extends 'integer' | 'float' | 'size' | 'time' ? number
-  : P['type'] extends 'bool' ? boolean
-  : P['type'] extends 'array' ? unknown[]
-  : P['type'] extends 'hash' ? Record<string, unknown>
-  : P['type'] extends 'regexp' ? RegexpValue
-  : never
+  ? P extends { values: readonly (infer V)[] }
+    ? V
+    : string
+  : P['type'] extends 'integer' | 'float' | 'size' | 'time'
+    ? number
+    : P['type'] extends 'bool'
+      ? boolean
+      : P['type'] extends 'array'
+        ? unknown[]
+        : P['type'] extends 'hash'
+          ? Record<string, unknown>
+          : P['type'] extends 'regexp'
+            ? RegexpValue
+            : never
 type ValueOf<P extends ParamSpec> = P extends { multi: true } ? ScalarOf<P>[] : ScalarOf<P>
 type Given<P extends ParamSpec> = P extends { required: true }
   ? ValueOf<P>
-  : P extends { default: null } ? ValueOf<P> | null
-  : P extends { default: unknown } ? ValueOf<P>
-  : ValueOf<P> | undefined
+  : P extends { default: null }
+    ? ValueOf<P> | null
+    : P extends { default: unknown }
+      ? ValueOf<P>
+      : ValueOf<P> | undefined
 type SectionOf<S extends SectionSpec> = S extends { multi: true }
   ? ConfigOf<S['schema']>[]
-  : S extends { required: true } | { init: true } ? ConfigOf<S['schema']>
-  : ConfigOf<S['schema']> | undefined
+  : S extends { required: true } | { init: true }
+    ? ConfigOf<S['schema']>
+    : ConfigOf<S['schema']> | undefined
 
 /**
  * The typed config a schema produces (use `as const satisfies PluginSchema` on the schema).
@@ -137,12 +147,7 @@ function validateInto(
     const key = [spec.name, spec.alias].find((k) => k !== undefined && hasParam(element, k))
     if (key === undefined) {
       if (spec.required) {
-        report(
-          errors,
-          at(),
-          `missing required param ${spec.name} in ${tag}`,
-          `add a line: ${spec.name} ${example(spec)}`,
-        )
+        report(errors, at(), `missing required param ${spec.name} in ${tag}`, `add a line: ${spec.name} ${example(spec)}`)
       } else if (spec.default !== undefined) config[spec.name] = spec.default
       continue
     }
@@ -156,12 +161,7 @@ function validateInto(
     const spec = schema.argument
     if (element.arg === '') {
       if (spec.required) {
-        report(
-          errors,
-          at(),
-          `${tag} needs an argument: ${spec.name}`,
-          `write <${element.name} ${example(spec)}>`,
-        )
+        report(errors, at(), `${tag} needs an argument: ${spec.name}`, `write <${element.name} ${example(spec)}>`)
       } else if (spec.default !== undefined) config[spec.name] = spec.default
     } else {
       const result = typedValue(spec, element.arg)
@@ -195,7 +195,10 @@ function validateInto(
     const spec = sections.find((s) => s.name === child.name)
     const childAt = locs?.get(child) ?? UNKNOWN_AT
     if (!spec) {
-      const suggestion = closest(child.name, sections.map((s) => s.name))
+      const suggestion = closest(
+        child.name,
+        sections.map((s) => s.name),
+      )
       const hint = suggestion
         ? `did you mean <${suggestion}>?`
         : sections.length === 0
@@ -223,21 +226,10 @@ function validateInto(
   for (const spec of sections) {
     if (element.elements.some((c) => c.name === spec.name)) continue
     if (spec.required) {
-      report(
-        errors,
-        at(),
-        `missing required section <${spec.name}> in ${tag}`,
-        `add <${spec.name}> ... </${spec.name}>`,
-      )
+      report(errors, at(), `missing required section <${spec.name}> in ${tag}`, `add <${spec.name}> ... </${spec.name}>`)
     } else if (spec.multi) config[spec.name] = []
     else if (spec.init) {
-      config[spec.name] = validateInto(
-        { name: spec.name, arg: '', params: {}, elements: [] },
-        spec.schema,
-        undefined,
-        errors,
-        warnings,
-      )
+      config[spec.name] = validateInto({ name: spec.name, arg: '', params: {}, elements: [] }, spec.schema, undefined, errors, warnings)
     }
   }
   return config
@@ -250,11 +242,12 @@ function typedValue(spec: ParamSpec, text: string) {
   const out: unknown[] = []
   for (const item of list.value) {
     const result = parseTyped(spec.type, typeof item === 'string' ? item : JSON.stringify(item), spec.values)
-    if (!result.ok) return {
-      ok: false as const,
-      reason: `item ${JSON.stringify(item)} of the list: ${result.reason}`,
-      hint: result.hint,
-    }
+    if (!result.ok)
+      return {
+        ok: false as const,
+        reason: `item ${JSON.stringify(item)} of the list: ${result.reason}`,
+        hint: result.hint,
+      }
     out.push(result.value)
   }
   return { ok: true as const, value: out }
@@ -286,19 +279,13 @@ export function checkSchema(schema: PluginSchema, path = 'schema'): string[] {
     if (names.has(spec.name)) problems.push(`${path}: param ${spec.name} is declared twice`)
     names.add(spec.name)
     if (spec.type === 'enum' && !spec.values?.length) {
-      problems.push(
-        `${path}: enum ${spec.name} has no values`,
-      )
+      problems.push(`${path}: enum ${spec.name} has no values`)
     }
     if (spec.type === 'enum' && typeof spec.default === 'string' && !spec.values?.includes(spec.default)) {
-      problems.push(
-        `${path}: default ${JSON.stringify(spec.default)} of ${spec.name} is not one of its values`,
-      )
+      problems.push(`${path}: default ${JSON.stringify(spec.default)} of ${spec.name} is not one of its values`)
     }
     if (spec.required && spec.default !== undefined) {
-      problems.push(
-        `${path}: ${spec.name} is required and has a default`,
-      )
+      problems.push(`${path}: ${spec.name} is required and has a default`)
     }
     if (!(spec.type in TYPE_EXAMPLES)) problems.push(`${path}: ${spec.name} has unknown type ${spec.type}`)
   }

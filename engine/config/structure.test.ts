@@ -17,18 +17,41 @@ describe('checkStructure', () => {
     expect(
       check(
         [
-          '<system>', '  workers 2', '</system>',
-          '<source>', '  @type forward', '  @label @IN', '</source>',
-          '<worker 1>', '  <match w.**>', '    @type null', '  </match>', '</worker>',
-          '<label @IN>', '  <filter **>', '    @type stdout', '  </filter>', '  <match **>', '    @type relabel', '    @label @ROOT', '  </match>', '</label>',
-          '<match **>', '  @type null', '</match>',
+          '<system>',
+          '  workers 2',
+          '</system>',
+          '<source>',
+          '  @type forward',
+          '  @label @IN',
+          '</source>',
+          '<worker 1>',
+          '  <match w.**>',
+          '    @type null',
+          '  </match>',
+          '</worker>',
+          '<label @IN>',
+          '  <filter **>',
+          '    @type stdout',
+          '  </filter>',
+          '  <match **>',
+          '    @type relabel',
+          '    @label @ROOT',
+          '  </match>',
+          '</label>',
+          '<match **>',
+          '  @type null',
+          '</match>',
         ].join('\n'),
       ),
     ).toEqual([])
   })
 
   it('reports misplaced directives, missing @type and stray params', () => {
-    expect(check('top 1\n<sorce>\n  @type forward\n</sorce>\n<match **>\n</match>\n<label @A>\n  <source>\n    @type forward\n  </source>\n  <match **>\n    @type null\n  </match>\n</label>\n')).toEqual([
+    expect(
+      check(
+        'top 1\n<sorce>\n  @type forward\n</sorce>\n<match **>\n</match>\n<label @A>\n  <source>\n    @type forward\n  </source>\n  <match **>\n    @type null\n  </match>\n</label>\n',
+      ),
+    ).toEqual([
       'fluent.conf:1: param top outside any directive; hint: params go inside a section such as <source> or <match>',
       'fluent.conf:2: <sorce> is not allowed at the top level; hint: did you mean <source>?',
       'fluent.conf:5: missing @type in <match **>; hint: add a line such as @type stdout',
@@ -37,7 +60,11 @@ describe('checkStructure', () => {
   })
 
   it('reports bad labels and unknown @label targets', () => {
-    expect(check('<source>\n  @type forward\n  @label @INGST\n</source>\n<label @INGEST>\n  <filter **>\n    @type stdout\n  </filter>\n</label>\n<label @INGEST>\n  <match **>\n    @type null\n  </match>\n</label>\n<label @ROOT>\n  <match **>\n    @type null\n  </match>\n</label>\n<label>\n  <match **>\n    @type null\n  </match>\n</label>\n')).toEqual([
+    expect(
+      check(
+        '<source>\n  @type forward\n  @label @INGST\n</source>\n<label @INGEST>\n  <filter **>\n    @type stdout\n  </filter>\n</label>\n<label @INGEST>\n  <match **>\n    @type null\n  </match>\n</label>\n<label @ROOT>\n  <match **>\n    @type null\n  </match>\n</label>\n<label>\n  <match **>\n    @type null\n  </match>\n</label>\n',
+      ),
+    ).toEqual([
       'fluent.conf:5: <label @INGEST> has no <match>; hint: a label needs at least one <match> to send its events somewhere',
       'fluent.conf:10: <label @INGEST> appears twice; hint: the first one is at line 5; merge them',
       'fluent.conf:15: <label @ROOT> is not permitted; hint: @ROOT is reserved for sending events back to the top-level routes',
@@ -47,7 +74,11 @@ describe('checkStructure', () => {
   })
 
   it('reports bad worker ids against <system> workers', () => {
-    expect(check('<system>\n  workers 2\n</system>\n<worker>\n</worker>\n<worker 1-0>\n</worker>\n<worker 0-2>\n</worker>\n<worker 0>\n  <system>\n  </system>\n</worker>\n<worker x>\n</worker>\n')).toEqual([
+    expect(
+      check(
+        '<system>\n  workers 2\n</system>\n<worker>\n</worker>\n<worker 1-0>\n</worker>\n<worker 0-2>\n</worker>\n<worker 0>\n  <system>\n  </system>\n</worker>\n<worker x>\n</worker>\n',
+      ),
+    ).toEqual([
       'fluent.conf:4: <worker> needs a worker id; hint: write <worker N> or <worker N-M>',
       'fluent.conf:6: <worker 1-0>: 1 is greater than 0; hint: write the smaller id first: <worker N-M>',
       'fluent.conf:8: worker id 2 in <worker 0-2> is out of range; hint: <system> workers is 2, so ids are 0 to 1',

@@ -25,17 +25,11 @@ export function checkStructure(model: ConfigModel, locs?: ConfigLocs): ConfigErr
     return (key ? loc?.params.get(key) : undefined) ?? loc ?? { file: '(model)', line: 0 }
   }
   const report = (pos: ReturnType<typeof at>, reason: string, hint: string) =>
-    errors.push(
-      new ConfigError({ file: pos.file, line: pos.line, reason, hint, includedFrom: pos.includedFrom }),
-    )
+    errors.push(new ConfigError({ file: pos.file, line: pos.line, reason, hint, includedFrom: pos.includedFrom }))
 
   const root = model.root
   for (const key of Object.keys(root.params)) {
-    report(
-      at(root, key),
-      `param ${key} outside any directive`,
-      'params go inside a section such as <source> or <match>',
-    )
+    report(at(root, key), `param ${key} outside any directive`, 'params go inside a section such as <source> or <match>')
   }
   const system = root.elements.find((e) => e.name === 'system')
   const workersText = system ? getParam(system, 'workers') : undefined
@@ -68,25 +62,13 @@ export function checkStructure(model: ConfigModel, locs?: ConfigLocs): ConfigErr
     const name = label.arg
     if (name === '') report(at(label), '<label> needs a name', 'write <label @NAME>')
     else if (name === '@ROOT') {
-      report(
-        at(label),
-        '<label @ROOT> is not permitted',
-        '@ROOT is reserved for sending events back to the top-level routes',
-      )
+      report(at(label), '<label @ROOT> is not permitted', '@ROOT is reserved for sending events back to the top-level routes')
     } else if (labels.has(name)) {
-      report(
-        at(label),
-        `<label ${name}> appears twice`,
-        `the first one is at line ${at(labels.get(name)!).line}; merge them`,
-      )
+      report(at(label), `<label ${name}> appears twice`, `the first one is at line ${at(labels.get(name)!).line}; merge them`)
     } else labels.set(name, label)
     for (const child of label.elements) directive(child, IN_LABEL, `inside <label ${name}>`)
     if (!label.elements.some((e) => e.name === 'match')) {
-      report(
-        at(label),
-        `<label ${name}> has no <match>`,
-        'a label needs at least one <match> to send its events somewhere',
-      )
+      report(at(label), `<label ${name}> has no <match>`, 'a label needs at least one <match> to send its events somewhere')
     }
   }
   const checkWorker = (worker: ConfigElement): void => {
@@ -101,11 +83,7 @@ export function checkStructure(model: ConfigModel, locs?: ConfigLocs): ConfigErr
       const first = Number(m[1])
       const last = m[2] === undefined ? first : Number(m[2])
       if (first > last) {
-        report(
-          at(worker),
-          `<worker ${worker.arg}>: ${first} is greater than ${last}`,
-          'write the smaller id first: <worker N-M>',
-        )
+        report(at(worker), `<worker ${worker.arg}>: ${first} is greater than ${last}`, 'write the smaller id first: <worker N-M>')
       }
       for (let id = first; id <= last; id++) {
         if (id >= workers) {
@@ -117,11 +95,7 @@ export function checkStructure(model: ConfigModel, locs?: ConfigLocs): ConfigErr
           break
         }
         if (usedWorkers.has(id)) {
-          report(
-            at(worker),
-            `worker id ${id} is used by two <worker> directives`,
-            'give each worker one <worker> section',
-          )
+          report(at(worker), `worker id ${id} is used by two <worker> directives`, 'give each worker one <worker> section')
         }
         usedWorkers.add(id)
       }

@@ -126,7 +126,9 @@ describe('typed values', () => {
       ['[]', []],
     ])('reads %j', (text, expected) => expect(value(parseArray(text))).toEqual(expected))
     it('rejects JSON that is not an array', () => {
-      expect(error(parseArray('[1,'))).toBe('invalid array "[1,"; hint: a value starting with [ must be a JSON array, e.g. a,b,c or ["a","b"]')
+      expect(error(parseArray('[1,'))).toBe(
+        'invalid array "[1,"; hint: a value starting with [ must be a JSON array, e.g. a,b,c or ["a","b"]',
+      )
     })
   })
 
@@ -173,7 +175,9 @@ describe('typed values', () => {
     ])('rejects %j', (text, message) => expect(error(parseRegexp(text))).toBe(message))
 
     it('reports what the compiler says about an invalid pattern', () => {
-      expect(error(parseRegexp('/(unclosed/'))).toMatch(/^invalid regexp "\/\(unclosed\/": .+; hint: sluice compiles Ruby regexps as JavaScript ones/)
+      expect(error(parseRegexp('/(unclosed/'))).toMatch(
+        /^invalid regexp "\/\(unclosed\/": .+; hint: sluice compiles Ruby regexps as JavaScript ones/,
+      )
     })
   })
 

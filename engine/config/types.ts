@@ -110,11 +110,7 @@ export function parseTime(text: string): TypeResult<number> {
   const m = /^([+-]?(?:\d+(?:\.\d+)?|\.\d+))([smhd]?)$/.exec(s)
   if (!m) {
     if (/^[+-]?[\d.]+ms$/.test(s)) {
-      return fail(
-        'time',
-        text,
-        `milliseconds are written as fractions of a second, e.g. ${Number(s.slice(0, -2)) / 1000}`,
-      )
+      return fail('time', text, `milliseconds are written as fractions of a second, e.g. ${Number(s.slice(0, -2)) / 1000}`)
     }
     if (/^[+-]?[\d.]+[SMHD]$/.test(s)) return fail('time', text, 'time units are lowercase: s, m, h, d')
     return fail('time', text)
@@ -130,11 +126,7 @@ export function parseArray(text: string): TypeResult<unknown[]> {
   if (text.trimStart().startsWith('[')) {
     const parsed = parseJson(text)
     if (!Array.isArray(parsed)) {
-      return fail(
-        'array',
-        text,
-        `a value starting with [ must be a JSON array, e.g. ${TYPE_EXAMPLES.array}`,
-      )
+      return fail('array', text, `a value starting with [ must be a JSON array, e.g. ${TYPE_EXAMPLES.array}`)
     }
     return ok(parsed)
   }
@@ -157,11 +149,7 @@ export function parseHash(text: string): TypeResult<Record<string, unknown>> {
   for (const item of splitList(text)) {
     const colon = item.indexOf(':')
     if (colon < 0) return fail('hash', text, `each item is key:value; ${JSON.stringify(item)} has no ':'`)
-    Object.defineProperty(
-      out,
-      item.slice(0, colon),
-      { value: item.slice(colon + 1), enumerable: true, writable: true, configurable: true },
-    )
+    Object.defineProperty(out, item.slice(0, colon), { value: item.slice(colon + 1), enumerable: true, writable: true, configurable: true })
   }
   return ok(out)
 }
@@ -193,20 +181,12 @@ export function parseRegexp(text: string): TypeResult<RegexpValue> {
   if (text.startsWith('/')) {
     const end = text.lastIndexOf('/')
     if (end === 0) {
-      return fail(
-        'regexp',
-        text,
-        'a regexp that starts with / must end with / and optional flags, e.g. /^app\\./i',
-      )
+      return fail('regexp', text, 'a regexp that starts with / must end with / and optional flags, e.g. /^app\\./i')
     }
     source = text.slice(1, end)
     flags = text.slice(end + 1)
     if (!/^[im]*$/.test(flags)) {
-      return fail(
-        'regexp',
-        text,
-        `unknown flags ${JSON.stringify(flags)}: the flags are i (ignore case) and m (. matches newlines)`,
-      )
+      return fail('regexp', text, `unknown flags ${JSON.stringify(flags)}: the flags are i (ignore case) and m (. matches newlines)`)
     }
   }
   const jsFlags = 'm' + (flags.includes('i') ? 'i' : '') + (flags.includes('m') ? 's' : '')
@@ -217,9 +197,7 @@ export function parseRegexp(text: string): TypeResult<RegexpValue> {
     return {
       ok: false,
       reason: `invalid regexp ${JSON.stringify(text)}: ${message}`,
-      hint:
-        'sluice compiles Ruby regexps as JavaScript ones; ' +
-        'avoid Ruby-only syntax such as possessive quantifiers or (?i) groups',
+      hint: 'sluice compiles Ruby regexps as JavaScript ones; ' + 'avoid Ruby-only syntax such as possessive quantifiers or (?i) groups',
     }
   }
 }

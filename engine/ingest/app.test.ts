@@ -32,8 +32,15 @@ describe('form parsing', () => {
   it('splits multipart bodies (CRLF or LF, quoted boundary, binary parts)', () => {
     const body = new Uint8Array([
       ...bytes('preamble\r\n--XyZ\r\nContent-Disposition: form-data; name="json"\r\n\r\n{"a":1}\r\n'),
-      ...bytes('--XyZ\r\nContent-Disposition: form-data; name="msgpack"; filename="m.bin"\r\nContent-Type: application/octet-stream\r\n\r\n'),
-      0x81, 0xa1, 0x62, 0x0d, 0x0a, 0xc3,
+      ...bytes(
+        '--XyZ\r\nContent-Disposition: form-data; name="msgpack"; filename="m.bin"\r\nContent-Type: application/octet-stream\r\n\r\n',
+      ),
+      0x81,
+      0xa1,
+      0x62,
+      0x0d,
+      0x0a,
+      0xc3,
       ...bytes('\r\n--XyZ--\r\n'),
     ])
     expect(multipartBoundary('multipart/form-data; boundary="XyZ"')).toBe('XyZ')
@@ -65,14 +72,21 @@ describe('CORS origins', () => {
 
 describe('tags and options', () => {
   it.each([
-    ['/a/b', null, 'a.b'], ['/a/b/', null, 'a.b'], ['/a', 'p', 'p.a'], ['/a//b', null, 'a..b'], ['/', null, null], ['/a%2Eb', null, 'a%2Eb'],
+    ['/a/b', null, 'a.b'],
+    ['/a/b/', null, 'a.b'],
+    ['/a', 'p', 'p.a'],
+    ['/a//b', null, 'a..b'],
+    ['/', null, null],
+    ['/a%2Eb', null, 'a%2Eb'],
   ] as const)('%s (prefix %s) → %s', (path, prefix, tag) => {
     expect(tagFromPath(path, prefix)).toBe(tag)
   })
 
   it('refuses cors_allow_credentials without explicit origins, and an empty add_tag_prefix', () => {
     const emit = () => {}
-    expect(() => resolveIngestOptions({ emit, corsAllowCredentials: true })).toThrow('Cannot enable cors_allow_credentials without specific origins')
+    expect(() => resolveIngestOptions({ emit, corsAllowCredentials: true })).toThrow(
+      'Cannot enable cors_allow_credentials without specific origins',
+    )
     expect(() => resolveIngestOptions({ emit, corsAllowCredentials: true, corsAllowOrigins: ['*'] })).toThrow('without specific origins')
     expect(() => resolveIngestOptions({ emit, addTagPrefix: '' })).toThrow("'add_tag_prefix' parameter must not be empty")
     expect(() => optionsFromParams({ parse: 'x' })).toThrow()

@@ -43,24 +43,30 @@ export function createIngestApp(options: IngestOptions): Hono {
     return text(answer.status, '', answer.headers)
   })
 
-  app.all('*', async function corsGuard(c, next) {
-    const origin = c.req.header('origin')
-    if (o.corsAllowOrigins !== null && origin !== undefined && !originAllowed(origin, o.corsAllowOrigins)) {
-      o.metrics && o.metrics.errors++
-      if (o.responses === 'edge') return edgeError(403, `origin ${origin} is not allowed (cors_allow_origins)`, { Connection: 'close' })
-      return text(403, '', { Connection: 'close' })
-    }
-    await next()
-  }, bodyLimit({
-    maxSize: o.bodySizeLimit,
-    onError: (c) => {
-      o.metrics && o.metrics.errors++
-      o.log?.warn('request body exceeds body_size_limit', { path: new URL(c.req.url).pathname, limit: o.bodySizeLimit })
-      // Connection: close — the rest of an oversized body is not worth reading to keep the connection.
-      if (o.responses === 'edge') return edgeError(413, `body exceeds body_size_limit (${o.bodySizeLimit} bytes)`, { ...cors(c, o), Connection: 'close' })
-      return tooLarge(`body exceeds body_size_limit (${o.bodySizeLimit} bytes)`, { ...cors(c, o), Connection: 'close' })
+  app.all(
+    '*',
+    async function corsGuard(c, next) {
+      const origin = c.req.header('origin')
+      if (o.corsAllowOrigins !== null && origin !== undefined && !originAllowed(origin, o.corsAllowOrigins)) {
+        o.metrics && o.metrics.errors++
+        if (o.responses === 'edge') return edgeError(403, `origin ${origin} is not allowed (cors_allow_origins)`, { Connection: 'close' })
+        return text(403, '', { Connection: 'close' })
+      }
+      await next()
     },
-  }), (c) => (o.responses === 'edge' ? ingestEdge(c, o, edgeRequest(c, o)) : ingest(c, o)))
+    bodyLimit({
+      maxSize: o.bodySizeLimit,
+      onError: (c) => {
+        o.metrics && o.metrics.errors++
+        o.log?.warn('request body exceeds body_size_limit', { path: new URL(c.req.url).pathname, limit: o.bodySizeLimit })
+        // Connection: close — the rest of an oversized body is not worth reading to keep the connection.
+        if (o.responses === 'edge')
+          return edgeError(413, `body exceeds body_size_limit (${o.bodySizeLimit} bytes)`, { ...cors(c, o), Connection: 'close' })
+        return tooLarge(`body exceeds body_size_limit (${o.bodySizeLimit} bytes)`, { ...cors(c, o), Connection: 'close' })
+      },
+    }),
+    (c) => (o.responses === 'edge' ? ingestEdge(c, o, edgeRequest(c, o)) : ingest(c, o)),
+  )
 
   app.onError((error, c) => {
     o.log?.error('unexpected error in in_http', { error: error instanceof Error ? error.message : String(error) })
@@ -75,7 +81,7 @@ async function ingest(c: Context, o: ResolvedIngestOptions): Promise<Response> {
   const url = c.req.url
   const path = new URL(url).pathname
   const tag = tagFromPath(path, o.addTagPrefix)
-  const fail = (status: 400, message: string, level: 'error' | 'warn' = 'error') => {
+  const fail = (_status: 400, message: string, level: 'error' | 'warn' = 'error') => {
     if (o.metrics) o.metrics.errors++
     if (o.dumpErrorLog || level === 'warn') o.log?.[level]('failed to process request', { path, error: message })
     return badRequest(message, headers)
@@ -116,12 +122,16 @@ async function ingest(c: Context, o: ResolvedIngestOptions): Promise<Response> {
       if (o.metrics) o.metrics.dropped += payload.skipped
       o.log?.debug('incoming event is invalid', { path, skipped: payload.skipped, reason: payload.skipReason })
     }
-    events = buildEvents(payload.records, {
-      headers: o.addHttpHeaders ? headerFields(c.req.raw.headers) : null,
-      query: o.addQueryParams ? queryFields(query) : null,
-      remoteAddr: o.addRemoteAddr ? remoteAddr(c, o) : undefined,
-      timeParam: params.get('time'),
-    }, o)
+    events = buildEvents(
+      payload.records,
+      {
+        headers: o.addHttpHeaders ? headerFields(c.req.raw.headers) : null,
+        query: o.addQueryParams ? queryFields(query) : null,
+        remoteAddr: o.addRemoteAddr ? remoteAddr(c, o) : undefined,
+        timeParam: params.get('time'),
+      },
+      o,
+    )
   } catch (error) {
     if (error instanceof PayloadError) return fail(400, error.message)
     throw error
@@ -163,7 +173,12 @@ function remoteAddr(c: Context, o: ResolvedIngestOptions): string | null {
 
 function edgeRequest(c: Context, o: ResolvedIngestOptions) {
   const url = c.req.url
-  return { tag: tagFromPath(new URL(url).pathname, o.addTagPrefix), query: rawQuery(url), headers: cors(c, o), remoteAddr: () => remoteAddr(c, o) }
+  return {
+    tag: tagFromPath(new URL(url).pathname, o.addTagPrefix),
+    query: rawQuery(url),
+    headers: cors(c, o),
+    remoteAddr: () => remoteAddr(c, o),
+  }
 }
 
 function cors(c: Context, o: ResolvedIngestOptions): Record<string, string> {

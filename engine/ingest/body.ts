@@ -9,7 +9,10 @@ import { concat } from '../event-stream.ts'
 import { inflateMembers } from './gzip-members.ts'
 
 export class BodyError extends Error {
-  constructor(message: string, readonly status: 400 | 413 = 400) {
+  constructor(
+    message: string,
+    readonly status: 400 | 413 = 400,
+  ) {
     super(message)
   }
 }
@@ -59,7 +62,9 @@ async function inflate(body: Uint8Array, format: CompressionFormat, cap: number)
     }
   } catch (error) {
     if (error instanceof BodyError) throw error
-    throw new BodyError(`cannot decode ${format === 'gzip' ? 'gzip' : 'deflate'} body: ${error instanceof Error ? error.message : String(error)}`)
+    throw new BodyError(
+      `cannot decode ${format === 'gzip' ? 'gzip' : 'deflate'} body: ${error instanceof Error ? error.message : String(error)}`,
+    )
   }
   return concat(chunks)
 }

@@ -20,7 +20,11 @@ export function originAllowed(origin: string, allowed: readonly string[]): boole
 }
 
 /** Headers a POST answer carries for an allowed Origin (none without an Origin or without CORS). */
-export function corsResponseHeaders(origin: string | null, allowed: readonly string[] | null, credentials: boolean): Record<string, string> {
+export function corsResponseHeaders(
+  origin: string | null,
+  allowed: readonly string[] | null,
+  credentials: boolean,
+): Record<string, string> {
   if (allowed === null || origin === null) return {}
   if (allowed.includes('*')) return { 'Access-Control-Allow-Origin': '*' }
   if (!originAllowed(origin, allowed)) return {}
@@ -30,10 +34,17 @@ export function corsResponseHeaders(origin: string | null, allowed: readonly str
 }
 
 /** The preflight answer: status and headers. */
-export function preflight(headers: Headers, allowed: readonly string[] | null, credentials: boolean): { status: 200 | 403; headers: Record<string, string> } {
+export function preflight(
+  headers: Headers,
+  allowed: readonly string[] | null,
+  credentials: boolean,
+): { status: 200 | 403; headers: Record<string, string> } {
   if (allowed === null) return { status: 403, headers: {} }
   if (headers.get('access-control-request-method') !== 'POST') return { status: 403, headers: {} }
-  const base = { 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': headers.get('access-control-request-headers') ?? '' }
+  const base = {
+    'Access-Control-Allow-Methods': 'POST',
+    'Access-Control-Allow-Headers': headers.get('access-control-request-headers') ?? '',
+  }
   const origin = headers.get('origin')
   if (allowed.includes('*')) return { status: 200, headers: { ...base, 'Access-Control-Allow-Origin': '*' } }
   if (origin !== null && originAllowed(origin, allowed)) {

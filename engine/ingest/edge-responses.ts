@@ -31,7 +31,9 @@ export function rejectedList(items: readonly Item[]): Rejected[] {
   const out: Rejected[] = []
   for (const item of items) {
     if (out.length >= REJECTED_LISTED) break
-    out.push(item.index === undefined ? { line: item.line, error: item.error! } : { line: item.line, index: item.index, error: item.error! })
+    out.push(
+      item.index === undefined ? { line: item.line, error: item.error! } : { line: item.line, index: item.index, error: item.error! },
+    )
   }
   return out
 }

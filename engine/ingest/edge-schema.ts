@@ -20,10 +20,29 @@ export const EDGE_DEFAULTS = {
 } as const
 
 export const edgeIngestParams: readonly ParamSpec[] = [
-  ...ingestParams.map((p): ParamSpec => (p.name in EDGE_DEFAULTS ? { ...p, default: EDGE_DEFAULTS[p.name as keyof typeof EDGE_DEFAULTS] } : p)),
-  { name: 'responses', type: 'enum', values: ['edge', 'fluentd'], default: 'edge', description: "edge: JSON answers, 202 {accepted, rejected: [{line, error}]} with per-line partial success; fluentd: in_http's answers (200, invalid JSON silently accepted)." },
-  { name: 'max_events_per_request', type: 'integer', default: EDGE_DEFAULTS.max_events_per_request, description: 'Most events one request may carry; more → 413 and nothing is accepted (edge responses).' },
-  { name: 'record_size_limit', type: 'size', default: EDGE_DEFAULTS.record_size_limit, description: 'Most msgpack bytes of one record; a larger record is refused with its line number (edge responses).' },
+  ...ingestParams.map(
+    (p): ParamSpec => (p.name in EDGE_DEFAULTS ? { ...p, default: EDGE_DEFAULTS[p.name as keyof typeof EDGE_DEFAULTS] } : p),
+  ),
+  {
+    name: 'responses',
+    type: 'enum',
+    values: ['edge', 'fluentd'],
+    default: 'edge',
+    description:
+      "edge: JSON answers, 202 {accepted, rejected: [{line, error}]} with per-line partial success; fluentd: in_http's answers (200, invalid JSON silently accepted).",
+  },
+  {
+    name: 'max_events_per_request',
+    type: 'integer',
+    default: EDGE_DEFAULTS.max_events_per_request,
+    description: 'Most events one request may carry; more → 413 and nothing is accepted (edge responses).',
+  },
+  {
+    name: 'record_size_limit',
+    type: 'size',
+    default: EDGE_DEFAULTS.record_size_limit,
+    description: 'Most msgpack bytes of one record; a larger record is refused with its line number (edge responses).',
+  },
 ]
 
 export interface EdgeIngestConfig extends IngestConfig {

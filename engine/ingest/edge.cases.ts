@@ -66,7 +66,10 @@ function formatCases(ctx: SuiteContext): void {
       expect(res.status).toBe(202)
       expect(await answer(res)).toEqual({
         accepted: 2,
-        rejected: [{ line: 1, index: 1, error: 'not an object: 3' }, { line: 1, index: 3, error: 'not an object: null' }],
+        rejected: [
+          { line: 1, index: 1, error: 'not an object: 3' },
+          { line: 1, index: 3, error: 'not an object: null' },
+        ],
         rejected_count: 2,
       })
       expect(t.events().map((e) => e.record.a)).toEqual([1, 2])
@@ -79,7 +82,11 @@ function formatCases(ctx: SuiteContext): void {
       expect(res.status).toBe(202)
       const a = await answer(res)
       expect(a.accepted).toBe(3)
-      expect(a.rejected!.map((r) => [r.line, r.index])).toEqual([[3, undefined], [4, 1], [5, undefined]])
+      expect(a.rejected!.map((r) => [r.line, r.index])).toEqual([
+        [3, undefined],
+        [4, 1],
+        [5, undefined],
+      ])
       expect(a.rejected![0].error).toMatch(/^invalid JSON/)
       expect(a.rejected![2].error).toMatch(/time must be numeric/)
       expect(t.events().map((e) => e.record.n)).toEqual([1, 2, 4])
@@ -101,7 +108,7 @@ function formatCases(ctx: SuiteContext): void {
       expect(t.events()).toEqual([])
     })
 
-    it("reads navigator.sendBeacon bodies: text/plain;charset=UTF-8 strings (JSON or NDJSON) and typed or untyped Blobs", async () => {
+    it('reads navigator.sendBeacon bodies: text/plain;charset=UTF-8 strings (JSON or NDJSON) and typed or untyped Blobs', async () => {
       const t = await ctx.target()
       const beacon = (body: BodyInit) => new Request(URL_BASE + '/beacon', { method: 'POST', body })
       expect((await t.fetch(beacon('{"b":1}'))).status).toBe(202)
@@ -109,7 +116,9 @@ function formatCases(ctx: SuiteContext): void {
       expect((await t.fetch(beacon(new Blob(['[{"b":4}]'], { type: 'application/json' })))).status).toBe(202)
       expect((await t.fetch(beacon(new Blob(['{"b":5}\n'], { type: 'application/x-ndjson' })))).status).toBe(202)
       expect((await t.fetch(beacon(new Blob(['{"b":6}'])))).status).toBe(202)
-      expect((await t.fetch(beacon(new Blob([encode({ b: 7 }) as Uint8Array<ArrayBuffer>], { type: 'application/msgpack' })))).status).toBe(202)
+      expect((await t.fetch(beacon(new Blob([encode({ b: 7 }) as Uint8Array<ArrayBuffer>], { type: 'application/msgpack' })))).status).toBe(
+        202,
+      )
       expect(t.events().map((e) => e.record.b)).toEqual([1, 2, 3, 4, 5, 6, 7])
     })
 
@@ -120,7 +129,10 @@ function formatCases(ctx: SuiteContext): void {
       expect(res.status).toBe(202)
       const a = await answer(res)
       expect(a.accepted).toBe(2)
-      expect(a.rejected!.map((r) => [r.line, r.index])).toEqual([[2, 1], [3, undefined]])
+      expect(a.rejected!.map((r) => [r.line, r.index])).toEqual([
+        [2, 1],
+        [3, undefined],
+      ])
       expect(a.rejected![1].error).toMatch(/^invalid msgpack/)
       expect(t.events().map((e) => e.record)).toEqual([{ m: 1, big: 2n ** 63n }, { m: 2 }])
     })
@@ -140,7 +152,9 @@ function formatCases(ctx: SuiteContext): void {
 
     it('inflates gzip and deflate; 415 for an unknown encoding or Content-Type; 400 for a corrupt body', async () => {
       const t = await ctx.target()
-      expect((await t.fetch(post('/z', await compress('[{"z":1},{"z":2}]', 'gzip'), json, { 'content-encoding': 'gzip' }))).status).toBe(202)
+      expect((await t.fetch(post('/z', await compress('[{"z":1},{"z":2}]', 'gzip'), json, { 'content-encoding': 'gzip' }))).status).toBe(
+        202,
+      )
       expect((await t.fetch(post('/z', await compress('{"z":3}', 'deflate'), json, { 'content-encoding': 'deflate' }))).status).toBe(202)
       const br = await t.fetch(post('/z', '{"z":0}', json, { 'content-encoding': 'br' }))
       expect(br.status).toBe(415)

@@ -22,23 +22,38 @@ const bytes = (s: string) => new TextEncoder().encode(s)
 describe('readItems', () => {
   it('reads a whole JSON text first, else one JSON text per line', () => {
     expect(readItems(bytes('{\n  "a": 1\n}'), 'text')).toEqual([{ line: 1, record: { a: 1 } }])
-    expect(readItems(bytes('{"a":1}\n\n{"a":2}'), 'text')).toEqual([{ line: 1, record: { a: 1 } }, { line: 3, record: { a: 2 } }])
+    expect(readItems(bytes('{"a":1}\n\n{"a":2}'), 'text')).toEqual([
+      { line: 1, record: { a: 1 } },
+      { line: 3, record: { a: 2 } },
+    ])
     expect(readItems(bytes('   '), 'text')).toEqual([])
     expect(readItems(bytes('[{"a":1}]'), 'ndjson')).toEqual([{ line: 1, index: 0, record: { a: 1 } }])
   })
 
   it('numbers msgpack objects and stops at undecodable bytes', () => {
     const items = readItems(new Uint8Array([...encode({ a: 1 }), ...encode(5), 0xc1, ...encode({ b: 2 })]), 'msgpack')
-    expect(items.map((i) => [i.line, i.record ?? i.error?.slice(0, 15)])).toEqual([[1, { a: 1 }], [2, 'not an object o'], [3, 'invalid msgpack']])
+    expect(items.map((i) => [i.line, i.record ?? i.error?.slice(0, 15)])).toEqual([
+      [1, { a: 1 }],
+      [2, 'not an object o'],
+      [3, 'invalid msgpack'],
+    ])
   })
 })
 
 describe('edge params', () => {
   it('defaults fit an isolate and respond the edge way; fluentd responses can be asked for', () => {
     const o = edgeOptionsFromParams({})
-    expect(o).toMatchObject({ responses: 'edge', bodySizeLimit: EDGE_DEFAULTS.body_size_limit, decompressionSizeLimit: EDGE_DEFAULTS.decompression_size_limit,
-      maxEventsPerRequest: 10_000, recordSizeLimit: 100 * 1024 })
-    expect(edgeOptionsFromParams({ responses: 'fluentd', record_size_limit: '1k' })).toMatchObject({ responses: 'fluentd', recordSizeLimit: 1024 })
+    expect(o).toMatchObject({
+      responses: 'edge',
+      bodySizeLimit: EDGE_DEFAULTS.body_size_limit,
+      decompressionSizeLimit: EDGE_DEFAULTS.decompression_size_limit,
+      maxEventsPerRequest: 10_000,
+      recordSizeLimit: 100 * 1024,
+    })
+    expect(edgeOptionsFromParams({ responses: 'fluentd', record_size_limit: '1k' })).toMatchObject({
+      responses: 'fluentd',
+      recordSizeLimit: 1024,
+    })
     expect(() => edgeOptionsFromParams({ responses: 'plain' })).toThrow(/responses/)
     expect(() => edgeOptionsFromParams({ max_events_per_request: 0 })).toThrow('max_events_per_request must be at least 1')
   })

@@ -69,7 +69,10 @@ export async function ingestEdge(c: Context, o: ResolvedIngestOptions, r: EdgeRe
     return fail(400, `invalid form body: ${error instanceof Error ? error.message : String(error)}`)
   }
   if (!known) {
-    return fail(415, `unsupported Content-Type: ${contentType} (send application/json, application/x-ndjson, application/msgpack, text/plain or a form with json=, ndjson= or msgpack=)`)
+    return fail(
+      415,
+      `unsupported Content-Type: ${contentType} (send application/json, application/x-ndjson, application/msgpack, text/plain or a form with json=, ndjson= or msgpack=)`,
+    )
   }
   const chosen = pickPayload(params)
   if (chosen.bytes.length === 0) return fail(400, 'no events: the body is empty (or its form has no json=, ndjson= or msgpack= field)')
@@ -100,7 +103,11 @@ export async function ingestEdge(c: Context, o: ResolvedIngestOptions, r: EdgeRe
       if (size > o.recordSizeLimit) {
         entries.truncate(before, entries.count - 1)
         tooLarge++
-        rejected.push({ line: item.line, index: item.index, error: `record is ${size} bytes (msgpack), more than record_size_limit (${o.recordSizeLimit})` })
+        rejected.push({
+          line: item.line,
+          index: item.index,
+          error: `record is ${size} bytes (msgpack), more than record_size_limit (${o.recordSizeLimit})`,
+        })
       }
     } catch (error) {
       if (!(error instanceof PayloadError)) throw error
@@ -109,7 +116,13 @@ export async function ingestEdge(c: Context, o: ResolvedIngestOptions, r: EdgeRe
   }
   if (rejected.length > 0) {
     if (o.metrics) o.metrics.dropped += rejected.length
-    o.log?.warn('refused events of a request', { path, tag, refused: rejected.length, accepted: entries.count, first: rejectedList(rejected.slice(0, 1))[0] })
+    o.log?.warn('refused events of a request', {
+      path,
+      tag,
+      refused: rejected.length,
+      accepted: entries.count,
+      first: rejectedList(rejected.slice(0, 1))[0],
+    })
   }
   const answer = { accepted: entries.count, rejected: rejectedList(rejected), rejected_count: rejected.length }
   if (entries.count === 0) {
@@ -121,7 +134,8 @@ export async function ingestEdge(c: Context, o: ResolvedIngestOptions, r: EdgeRe
   const stream = { tag, entries: entries.bytes(), count: entries.count }
   const outcome = await emitRequest(o, stream)
   if (!outcome.ok) {
-    if (outcome.backpressure) return edgeError(503, outcome.message, { 'Retry-After': String(o.retryAfterSeconds), ...headers }, { accepted: 0 })
+    if (outcome.backpressure)
+      return edgeError(503, outcome.message, { 'Retry-After': String(o.retryAfterSeconds), ...headers }, { accepted: 0 })
     o.log?.error('failed to emit data', { tag, count: stream.count, error: outcome.message })
     return edgeError(500, outcome.message, headers, { accepted: 0 })
   }
@@ -141,9 +155,11 @@ function bodyParams(contentType: string, body: Uint8Array, params: Params): bool
     const boundary = multipartBoundary(contentType)
     if (boundary === null) throw new Error('multipart/form-data without a boundary')
     parseMultipart(body, boundary, params)
-  } else if (type === 'application/json' || type === 'application/csp-report' || type === 'text/plain' || type === '') params.set('text', body)
+  } else if (type === 'application/json' || type === 'application/csp-report' || type === 'text/plain' || type === '')
+    params.set('text', body)
   else if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/jsonlines') params.set('ndjson', body)
-  else if (type === 'application/msgpack' || type === 'application/x-msgpack' || type === 'application/vnd.msgpack') params.set('msgpack', body)
+  else if (type === 'application/msgpack' || type === 'application/x-msgpack' || type === 'application/vnd.msgpack')
+    params.set('msgpack', body)
   else if (type === 'application/octet-stream') params.set(looksLikeJson(body) ? 'text' : 'msgpack', body)
   else return false
   return true

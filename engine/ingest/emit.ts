@@ -7,9 +7,7 @@
 import type { EventStream } from '../event-stream.ts'
 import type { ResolvedIngestOptions } from './options.ts'
 
-export type EmitOutcome =
-  | { ok: true }
-  | { ok: false; backpressure: boolean; message: string }
+export type EmitOutcome = { ok: true } | { ok: false; backpressure: boolean; message: string }
 
 export async function emitRequest(o: ResolvedIngestOptions, stream: EventStream): Promise<EmitOutcome> {
   if (o.metrics) {

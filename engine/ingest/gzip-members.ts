@@ -19,7 +19,7 @@ export type InflateOne = (member: Uint8Array, cap: number) => Promise<Uint8Array
 export async function inflateMembers(body: Uint8Array, cap: number, inflateOne: InflateOne): Promise<Uint8Array> {
   const outputs: Uint8Array[] = []
   let total = 0
-  for (let start = 0; start < body.length;) {
+  for (let start = 0; start < body.length; ) {
     let tried = 0
     let found: { out: Uint8Array; end: number } | null = null
     for (let p = nextMember(body, start + MIN_MEMBER); found === null; p = nextMember(body, p + 1)) {
@@ -28,7 +28,8 @@ export async function inflateMembers(body: Uint8Array, cap: number, inflateOne: 
         found = { out: await inflateOne(body.subarray(start, end), cap - total), end }
       } catch (error) {
         if (p < 0 || (error instanceof BodyError && error.status === 413)) throw error
-        if (++tried >= MAX_CANDIDATES) throw new BodyError(`cannot decode gzip body: no gzip member end found after ${MAX_CANDIDATES} candidates`)
+        if (++tried >= MAX_CANDIDATES)
+          throw new BodyError(`cannot decode gzip body: no gzip member end found after ${MAX_CANDIDATES} candidates`)
       }
     }
     outputs.push(found.out)

@@ -4,9 +4,21 @@
  */
 
 export { createIngestApp, tagFromPath } from './app.ts'
-export { DEFAULT_BODY_SIZE_LIMIT, DEFAULT_DECOMPRESSION_SIZE_LIMIT, isBufferBackpressure, resolveIngestOptions, type IngestOptions } from './options.ts'
+export {
+  DEFAULT_BODY_SIZE_LIMIT,
+  DEFAULT_DECOMPRESSION_SIZE_LIMIT,
+  isBufferBackpressure,
+  resolveIngestOptions,
+  type IngestOptions,
+} from './options.ts'
 export { ingestOptionsFromConfig, ingestParams, ingestParseSection, type IngestConfig } from './schema.ts'
 export { EMPTY_GIF } from './responses.ts'
 export { PARAM_REQUIRED } from './payload.ts'
-export { EDGE_DEFAULTS, edgeIngestOptionsFromConfig, edgeIngestParams, edgeOptionsFromParams, type EdgeIngestConfig } from './edge-schema.ts'
+export {
+  EDGE_DEFAULTS,
+  edgeIngestOptionsFromConfig,
+  edgeIngestParams,
+  edgeOptionsFromParams,
+  type EdgeIngestConfig,
+} from './edge-schema.ts'
 export { REJECTED_LISTED, type Rejected } from './edge-responses.ts'

@@ -15,7 +15,17 @@ import { httpCases } from './ingest-cases/http.ts'
 import { optionCases } from './ingest-cases/options.ts'
 import { NOW_MS, type IngestTarget, type MakeTarget, type SuiteContext } from './ingest-cases/support.ts'
 
-export { compress, NOW_MS, post, URL_BASE, type IngestedEvent, type IngestParams, type IngestTarget, type MakeTarget, type SuiteContext } from './ingest-cases/support.ts'
+export {
+  compress,
+  NOW_MS,
+  post,
+  URL_BASE,
+  type IngestedEvent,
+  type IngestParams,
+  type IngestTarget,
+  type MakeTarget,
+  type SuiteContext,
+} from './ingest-cases/support.ts'
 
 /** Registers the whole suite under `describe(name)`. */
 export function runIngestSuite(name: string, makeTarget: MakeTarget): void {

@@ -38,7 +38,8 @@ function parseJson(text: string): unknown {
 
 /** Reviver: an integer JSON.parse rounded comes back as the bigint of its source text (64-bit range). */
 function exactIntegers(_key: string, value: unknown, context?: { source?: string }): unknown {
-  if (typeof value !== 'number' || Number.isSafeInteger(value) || context?.source === undefined || !/^-?\d+$/.test(context.source)) return value
+  if (typeof value !== 'number' || Number.isSafeInteger(value) || context?.source === undefined || !/^-?\d+$/.test(context.source))
+    return value
   const exact = BigInt(context.source)
   return exact >= INT64_MIN && exact <= UINT64_MAX ? exact : value
 }
@@ -110,4 +111,3 @@ function collect(value: unknown, line: number, items: Item[]): void {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
-

@@ -56,7 +56,8 @@ export interface IngestOptions {
   recordSizeLimit?: number
 }
 
-export type ResolvedIngestOptions = Required<Omit<IngestOptions, 'log' | 'metrics' | 'remoteAddr'>> & Pick<IngestOptions, 'log' | 'metrics' | 'remoteAddr'>
+export type ResolvedIngestOptions = Required<Omit<IngestOptions, 'log' | 'metrics' | 'remoteAddr'>> &
+  Pick<IngestOptions, 'log' | 'metrics' | 'remoteAddr'>
 
 export const DEFAULT_BODY_SIZE_LIMIT = 32 * 1024 * 1024
 export const DEFAULT_DECOMPRESSION_SIZE_LIMIT = 256 * 1024 * 1024

@@ -24,7 +24,11 @@ export interface RequestFields {
 const textDecoder = new TextDecoder()
 const MAX_SEC = 2 ** 32
 
-export function buildEvents(records: Record<string, unknown>[], fields: RequestFields, options: { now: () => number; timeKey: string; keepTimeKey: boolean }): Event[] {
+export function buildEvents(
+  records: Record<string, unknown>[],
+  fields: RequestFields,
+  options: { now: () => number; timeKey: string; keepTimeKey: boolean },
+): Event[] {
   const fixed = fields.timeParam === undefined ? null : timeFromParam(textDecoder.decode(fields.timeParam), options.now)
   const events: Event[] = []
   records.forEach((record, index) => {
@@ -33,7 +37,7 @@ export function buildEvents(records: Record<string, unknown>[], fields: RequestF
     if (fields.remoteAddr !== undefined) record.REMOTE_ADDR = fields.remoteAddr
     let time = fixed
     if (time === null) {
-      const has = Object.prototype.hasOwnProperty.call(record, options.timeKey)
+      const has = Object.hasOwn(record, options.timeKey)
       const value = has ? record[options.timeKey] : undefined
       if (has && !options.keepTimeKey) delete record[options.timeKey]
       time = timeFromField(value, options.now, index, options.timeKey)
@@ -58,8 +62,12 @@ function timeFromField(value: unknown, now: () => number, index: number, key: st
   let seconds: number
   if (typeof value === 'number') seconds = value
   else if (typeof value === 'bigint') seconds = Number(value)
-  else throw new PayloadError(`record ${index}: ${key} must be numeric unix seconds, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`)
-  if (!(seconds >= 0 && seconds < MAX_SEC)) throw new PayloadError(`record ${index}: ${key} ${seconds} is out of range (unix seconds 0 … 2^32)`)
+  else
+    throw new PayloadError(
+      `record ${index}: ${key} must be numeric unix seconds, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
+    )
+  if (!(seconds >= 0 && seconds < MAX_SEC))
+    throw new PayloadError(`record ${index}: ${key} ${seconds} is out of range (unix seconds 0 … 2^32)`)
   return EventTime.fromFloat(seconds)
 }
 

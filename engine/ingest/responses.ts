@@ -6,19 +6,23 @@
 
 /** Fluentd's EMPTY_GIF_IMAGE (35 bytes). */
 export const EMPTY_GIF = new Uint8Array([
-  0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0xff, 0x00, 0xff, 0xff, 0xff, 0x00, 0x00,
-  0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+  0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0xff, 0x00, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00,
+  0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
 ])
 
 type Headers = Record<string, string>
 
 export function text(status: number, body: string, headers: Headers = {}): Response {
-  return new Response(status === 204 ? null : body, { status, headers: status === 204 ? headers : { 'Content-Type': 'text/plain', ...headers } })
+  return new Response(status === 204 ? null : body, {
+    status,
+    headers: status === 204 ? headers : { 'Content-Type': 'text/plain', ...headers },
+  })
 }
 
 /** The success answer per use_204_response / respond_with_empty_img. */
 export function accepted(options: { use204Response: boolean; respondWithEmptyImg: boolean }, headers: Headers): Response {
-  if (options.respondWithEmptyImg) return new Response(EMPTY_GIF, { status: 200, headers: { 'Content-Type': 'image/gif; charset=utf-8', ...headers } })
+  if (options.respondWithEmptyImg)
+    return new Response(EMPTY_GIF, { status: 200, headers: { 'Content-Type': 'image/gif; charset=utf-8', ...headers } })
   if (options.use204Response) return text(204, '', headers)
   return text(200, '', headers)
 }

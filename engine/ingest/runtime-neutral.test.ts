@@ -9,10 +9,19 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 
 const engine = new URL('../', import.meta.url)
-const folders = ['ingest', 'ingest/ingest-cases', 'plugins/filter_grep', 'plugins/filter_record_transformer', 'plugins/out_copy', 'plugins/out_relabel']
-const sources = folders.flatMap((folder) => readdirSync(new URL(`${folder}/`, engine))
-  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-  .map((f) => `${folder}/${f}`))
+const folders = [
+  'ingest',
+  'ingest/ingest-cases',
+  'plugins/filter_grep',
+  'plugins/filter_record_transformer',
+  'plugins/out_copy',
+  'plugins/out_relabel',
+]
+const sources = folders.flatMap((folder) =>
+  readdirSync(new URL(`${folder}/`, engine))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => `${folder}/${f}`),
+)
 
 describe('runtime-neutral engine code', () => {
   it.each(sources)('%s', (file) => {

@@ -8,14 +8,39 @@ import type { ParamSpec, SectionSpec } from '../config/schema.ts'
 import type { IngestOptions } from './options.ts'
 
 export const ingestParams = [
-  { name: 'body_size_limit', type: 'size', default: 32 * 1024 * 1024, description: 'Most bytes of a request body as sent (compressed bodies count compressed); more → 413.' },
-  { name: 'decompression_size_limit', type: 'size', default: 256 * 1024 * 1024, description: 'Most bytes a gzip/deflate body may inflate to; more → 400.' },
+  {
+    name: 'body_size_limit',
+    type: 'size',
+    default: 32 * 1024 * 1024,
+    description: 'Most bytes of a request body as sent (compressed bodies count compressed); more → 413.',
+  },
+  {
+    name: 'decompression_size_limit',
+    type: 'size',
+    default: 256 * 1024 * 1024,
+    description: 'Most bytes a gzip/deflate body may inflate to; more → 400.',
+  },
   { name: 'add_tag_prefix', type: 'string', default: null, description: 'Prefix added (with a dot) to the tag taken from the path.' },
   { name: 'add_http_headers', type: 'bool', default: false, description: 'Add every request header to each record as HTTP_<NAME>.' },
-  { name: 'add_remote_addr', type: 'bool', default: false, description: 'Add REMOTE_ADDR (the first X-Forwarded-For address, else the peer address).' },
+  {
+    name: 'add_remote_addr',
+    type: 'bool',
+    default: false,
+    description: 'Add REMOTE_ADDR (the first X-Forwarded-For address, else the peer address).',
+  },
   { name: 'add_query_params', type: 'bool', default: false, description: 'Add every query parameter to each record as QUERY_<NAME>.' },
-  { name: 'cors_allow_origins', type: 'array', default: null, description: 'Origins allowed to post (exact, *, or one-wildcard patterns such as https://*.example.com); others get 403.' },
-  { name: 'cors_allow_credentials', type: 'bool', default: false, description: 'Send Access-Control-Allow-Credentials (needs explicit origins).' },
+  {
+    name: 'cors_allow_origins',
+    type: 'array',
+    default: null,
+    description: 'Origins allowed to post (exact, *, or one-wildcard patterns such as https://*.example.com); others get 403.',
+  },
+  {
+    name: 'cors_allow_credentials',
+    type: 'bool',
+    default: false,
+    description: 'Send Access-Control-Allow-Credentials (needs explicit origins).',
+  },
   { name: 'respond_with_empty_img', type: 'bool', default: false, description: 'Answer 200 with a 1x1 GIF (for image beacons).' },
   { name: 'use_204_response', type: 'bool', default: false, description: 'Answer 204 No Content instead of 200.' },
   { name: 'dump_error_log', type: 'bool', default: true, description: 'Log requests answered 400 or 500 at error level.' },
@@ -58,7 +83,9 @@ export function ingestOptionsFromConfig(config: IngestConfig): Omit<IngestOption
   const parse = config.parse
   const parser = parse?.['@type'] ?? 'in_http'
   if (parser !== 'in_http') {
-    throw new Error(`<parse> @type ${parser} is not supported yet: in_http parses json, ndjson and msgpack bodies (remove <parse> or use @type in_http)`)
+    throw new Error(
+      `<parse> @type ${parser} is not supported yet: in_http parses json, ndjson and msgpack bodies (remove <parse> or use @type in_http)`,
+    )
   }
   return {
     bodySizeLimit: config.body_size_limit,

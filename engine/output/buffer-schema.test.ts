@@ -14,7 +14,10 @@ import { PluginRegistry, type PluginSpec } from '../plugin.ts'
 import { bufferSection, resolveBufferConfig, secondarySection } from './buffer-schema.ts'
 import { checkPlaceholders } from './placeholders.ts'
 
-const schema = { params: [{ name: 'path', type: 'string', required: true, description: 'x' }], sections: [bufferSection(), secondarySection] } as const
+const schema = {
+  params: [{ name: 'path', type: 'string', required: true, description: 'x' }],
+  sections: [bufferSection(), secondarySection],
+} as const
 
 describe('<buffer> section', () => {
   it('is a valid schema', () => {
@@ -22,14 +25,32 @@ describe('<buffer> section', () => {
   })
 
   it('applies the memory and file defaults', () => {
-    const memory = resolveBufferConfig(validateElement(createElement('match', '', {}, [createElement('buffer', 'tag')]), schema).config.buffer as never).config
+    const memory = resolveBufferConfig(
+      validateElement(createElement('match', '', {}, [createElement('buffer', 'tag')]), schema).config.buffer as never,
+    ).config
     expect(memory).toMatchObject({
-      type: 'memory', chunkLimitSize: 8 * 1024 ** 2, totalLimitSize: 512 * 1024 ** 2, flushAtShutdown: true, flushMode: 'interval',
-      flushInterval: 60, chunkKeys: { tag: true, time: false, keys: [] }, queuedChunksLimitSize: 1, overflowAction: 'throw_exception',
-      retryWait: 1, retryTimeout: 72 * 3600, retrySecondaryThreshold: 0.8, chunkFullThreshold: 0.95,
+      type: 'memory',
+      chunkLimitSize: 8 * 1024 ** 2,
+      totalLimitSize: 512 * 1024 ** 2,
+      flushAtShutdown: true,
+      flushMode: 'interval',
+      flushInterval: 60,
+      chunkKeys: { tag: true, time: false, keys: [] },
+      queuedChunksLimitSize: 1,
+      overflowAction: 'throw_exception',
+      retryWait: 1,
+      retryTimeout: 72 * 3600,
+      retrySecondaryThreshold: 0.8,
+      chunkFullThreshold: 0.95,
     })
     const file = resolveBufferConfig({ '@type': 'file', chunk_keys: ['time'], timekey: 3600 }).config
-    expect(file).toMatchObject({ chunkLimitSize: 256 * 1024 ** 2, totalLimitSize: 64 * 1024 ** 3, flushAtShutdown: false, flushMode: 'lazy', timekeyWait: 600 })
+    expect(file).toMatchObject({
+      chunkLimitSize: 256 * 1024 ** 2,
+      totalLimitSize: 64 * 1024 ** 3,
+      flushAtShutdown: false,
+      flushMode: 'lazy',
+      timekeyWait: 600,
+    })
     expect(resolveBufferConfig({ chunk_limit_size: 1024, queue_limit_length: 4 }).config.totalLimitSize).toBe(4096)
   })
 
@@ -50,7 +71,11 @@ describe('<buffer> section', () => {
 
 describe('§9 case 30 through the agent', () => {
   const pathOutput: PluginSpec<'output'> = {
-    name: 'pathy', kind: 'output', description: 'test', schema: schema as never, runtimes: ['node'],
+    name: 'pathy',
+    kind: 'output',
+    description: 'test',
+    schema: schema as never,
+    runtimes: ['node'],
     create(_ctx, config: { path: string; buffer: Record<string, unknown> }) {
       const { config: buffer } = resolveBufferConfig(config.buffer)
       checkPlaceholders(config.path, buffer.chunkKeys, buffer.timekey)
@@ -61,7 +86,12 @@ describe('§9 case 30 through the agent', () => {
   async function errors(conf: string): Promise<string[]> {
     const core = await loadCore()
     const parsed = parseConfig(conf, 'fluent.conf', { env: {}, hostname: 'h', workerId: 0 })
-    const built = buildAgent(parsed.config, parsed.locs, { core, registry: new PluginRegistry().register(pathOutput), log: createLogger(() => {}), runtime: 'node' })
+    const built = buildAgent(parsed.config, parsed.locs, {
+      core,
+      registry: new PluginRegistry().register(pathOutput),
+      log: createLogger(() => {}),
+      runtime: 'node',
+    })
     return built.errors.map((e) => e.message)
   }
 
@@ -74,11 +104,15 @@ describe('§9 case 30 through the agent', () => {
   it('rejects ${tag} without the tag chunk key', async () => {
     const found = await errors('<match x>\n  @type pathy\n  path /x/${tag}\n  <buffer>\n  </buffer>\n</match>\n')
     expect(found[0]).toMatch(/^fluent\.conf:1: .*has tag placeholders, but chunk key 'tag' is not configured/)
-    expect(await errors('<match x>\n  @type pathy\n  path /x/${tag}/%Y%m%d%H\n  <buffer tag,time>\n    timekey 1h\n  </buffer>\n</match>\n')).toEqual([])
+    expect(
+      await errors('<match x>\n  @type pathy\n  path /x/${tag}/%Y%m%d%H\n  <buffer tag,time>\n    timekey 1h\n  </buffer>\n</match>\n'),
+    ).toEqual([])
   })
 
   it('rejects <buffer> inside <secondary>', async () => {
-    const found = await errors('<match x>\n  @type pathy\n  path /x\n  <secondary>\n    @type pathy\n    <buffer>\n    </buffer>\n  </secondary>\n</match>\n')
+    const found = await errors(
+      '<match x>\n  @type pathy\n  path /x\n  <secondary>\n    @type pathy\n    <buffer>\n    </buffer>\n  </secondary>\n</match>\n',
+    )
     expect(found[0]).toMatch(/^fluent\.conf:6: unknown section <buffer> in <secondary>/)
   })
 })

@@ -33,29 +33,102 @@ export const DELIVERY_MODES = ['none', 'buffered', 'durable'] as const
 export const FLUSH_MODES = ['default', 'lazy', 'interval', 'immediate'] as const
 
 const BUFFER_PARAMS: readonly ParamSpec[] = [
-  { name: '@type', type: 'enum', values: ['memory', 'file'], default: 'memory', description: 'Where chunks are kept: memory, or files under path (survive restarts).' },
-  { name: 'path', type: 'string', default: null, description: 'File buffer: the directory of the chunk files (buffer.b<id>.log / buffer.q<id>.log).' },
-  { name: 'delivery', type: 'enum', values: DELIVERY_MODES, default: 'buffered', description: 'When an input may ack: none (at once; full buffer drops), buffered (once in the buffer), durable (once fsynced to the file buffer).' },
+  {
+    name: '@type',
+    type: 'enum',
+    values: ['memory', 'file'],
+    default: 'memory',
+    description: 'Where chunks are kept: memory, or files under path (survive restarts).',
+  },
+  {
+    name: 'path',
+    type: 'string',
+    default: null,
+    description: 'File buffer: the directory of the chunk files (buffer.b<id>.log / buffer.q<id>.log).',
+  },
+  {
+    name: 'delivery',
+    type: 'enum',
+    values: DELIVERY_MODES,
+    default: 'buffered',
+    description:
+      'When an input may ack: none (at once; full buffer drops), buffered (once in the buffer), durable (once fsynced to the file buffer).',
+  },
   { name: 'chunk_limit_size', type: 'size', default: null, description: 'Most bytes per chunk (8m memory, 256m file).' },
   { name: 'chunk_limit_records', type: 'integer', default: null, description: 'Most events per chunk.' },
-  { name: 'total_limit_size', type: 'size', default: null, description: 'Most bytes staged + queued (512m memory, 64g file); then overflow_action.' },
-  { name: 'queue_limit_length', type: 'integer', default: null, description: 'Old form of total_limit_size (= chunk_limit_size × this).', deprecated: 'use total_limit_size' },
+  {
+    name: 'total_limit_size',
+    type: 'size',
+    default: null,
+    description: 'Most bytes staged + queued (512m memory, 64g file); then overflow_action.',
+  },
+  {
+    name: 'queue_limit_length',
+    type: 'integer',
+    default: null,
+    description: 'Old form of total_limit_size (= chunk_limit_size × this).',
+    deprecated: 'use total_limit_size',
+  },
   { name: 'chunk_full_threshold', type: 'float', default: 0.95, description: 'A chunk this full (of either limit) is enqueued.' },
-  { name: 'queued_chunks_limit_size', type: 'integer', default: null, description: 'Most queued chunks before interval/timekey enqueueing waits (default flush_thread_count).' },
-  { name: 'compress', type: 'enum', values: ['text', 'gzip'], default: 'text', description: 'Chunk compression (kept as text in sluice; outputs compress on write).' },
-  { name: 'flush_mode', type: 'enum', values: FLUSH_MODES, default: 'default', description: 'default: lazy with a time chunk key, else interval; immediate: every write.' },
-  { name: 'flush_interval', type: 'time', default: null, description: 'interval mode: enqueue a chunk this long after its creation (60s).' },
+  {
+    name: 'queued_chunks_limit_size',
+    type: 'integer',
+    default: null,
+    description: 'Most queued chunks before interval/timekey enqueueing waits (default flush_thread_count).',
+  },
+  {
+    name: 'compress',
+    type: 'enum',
+    values: ['text', 'gzip'],
+    default: 'text',
+    description: 'Chunk compression (kept as text in sluice; outputs compress on write).',
+  },
+  {
+    name: 'flush_mode',
+    type: 'enum',
+    values: FLUSH_MODES,
+    default: 'default',
+    description: 'default: lazy with a time chunk key, else interval; immediate: every write.',
+  },
+  {
+    name: 'flush_interval',
+    type: 'time',
+    default: null,
+    description: 'interval mode: enqueue a chunk this long after its creation (60s).',
+  },
   { name: 'flush_thread_count', type: 'integer', default: 1, description: 'Concurrent chunk writes.' },
   { name: 'flush_thread_interval', type: 'time', default: 1.0, description: 'How often the flusher looks for work when idle.' },
-  { name: 'flush_thread_burst_interval', type: 'time', default: 1.0, description: 'Pause between flushes while chunks are queued (sluice flushes queued chunks at once).' },
+  {
+    name: 'flush_thread_burst_interval',
+    type: 'time',
+    default: 1.0,
+    description: 'Pause between flushes while chunks are queued (sluice flushes queued chunks at once).',
+  },
   { name: 'flush_at_shutdown', type: 'bool', default: null, description: 'Flush everything at shutdown (true memory, false file).' },
   { name: 'delayed_commit_timeout', type: 'time', default: 60, description: 'Most time a write may take before it counts as failed.' },
   { name: 'timekey', type: 'time', default: null, description: 'Time chunk key: the slice length.' },
   { name: 'timekey_wait', type: 'time', default: 600, description: 'lazy mode: wait this long after a slice ends before flushing it.' },
   { name: 'timekey_use_utc', type: 'bool', default: false, description: 'Align and format timekeys in UTC.' },
-  { name: 'timekey_zone', type: 'string', default: null, description: 'Zone of timekeys: +0900, -07:00, UTC or an IANA name (default: local time).' },
-  { name: 'overflow_action', type: 'enum', values: OVERFLOW_ACTIONS, default: 'throw_exception', description: 'At total_limit_size: fail the emit, block it until space frees, or drop the oldest queued chunk.' },
-  { name: 'retry_type', type: 'enum', values: ['exponential_backoff', 'periodic'], default: 'exponential_backoff', description: 'Retry wait growth.' },
+  {
+    name: 'timekey_zone',
+    type: 'string',
+    default: null,
+    description: 'Zone of timekeys: +0900, -07:00, UTC or an IANA name (default: local time).',
+  },
+  {
+    name: 'overflow_action',
+    type: 'enum',
+    values: OVERFLOW_ACTIONS,
+    default: 'throw_exception',
+    description: 'At total_limit_size: fail the emit, block it until space frees, or drop the oldest queued chunk.',
+  },
+  {
+    name: 'retry_type',
+    type: 'enum',
+    values: ['exponential_backoff', 'periodic'],
+    default: 'exponential_backoff',
+    description: 'Retry wait growth.',
+  },
   { name: 'retry_wait', type: 'time', default: 1, description: 'First retry wait.' },
   { name: 'retry_exponential_backoff_base', type: 'float', default: 2, description: 'Growth factor of the retry wait.' },
   { name: 'retry_max_interval', type: 'time', default: null, description: 'Longest retry wait.' },
@@ -63,8 +136,18 @@ const BUFFER_PARAMS: readonly ParamSpec[] = [
   { name: 'retry_timeout', type: 'time', default: 72 * 3600, description: 'Give up retrying after this long.' },
   { name: 'retry_max_times', type: 'integer', default: null, description: 'Give up after this many retries.' },
   { name: 'retry_forever', type: 'bool', default: false, description: 'Never give up.' },
-  { name: 'retry_secondary_threshold', type: 'float', default: 0.8, description: 'Part of the retry budget after which chunks go to <secondary>.' },
-  { name: 'disable_chunk_backup', type: 'bool', default: false, description: 'Drop undeliverable chunks instead of keeping them in the backup directory.' },
+  {
+    name: 'retry_secondary_threshold',
+    type: 'float',
+    default: 0.8,
+    description: 'Part of the retry budget after which chunks go to <secondary>.',
+  },
+  {
+    name: 'disable_chunk_backup',
+    type: 'bool',
+    default: false,
+    description: 'Drop undeliverable chunks instead of keeping them in the backup directory.',
+  },
 ]
 
 /** Defaults a plugin sets for its `<buffer>` (Fluentd param names; `chunk_keys` for the argument). */
@@ -85,7 +168,9 @@ export function bufferSection(defaults: BufferDefaults = {}): SectionSpec {
     schema: {
       params,
       argument: {
-        name: 'chunk_keys', type: 'array', default: (defaults.chunk_keys as unknown[] | undefined) ?? [],
+        name: 'chunk_keys',
+        type: 'array',
+        default: (defaults.chunk_keys as unknown[] | undefined) ?? [],
         description: 'Chunk keys: tag, time, record keys (comma-separated).',
       },
     },
@@ -93,7 +178,10 @@ export function bufferSection(defaults: BufferDefaults = {}): SectionSpec {
 }
 
 const looseSection = (name: string, multi = false): SectionSpec => ({
-  name, multi, description: `<${name}> of the secondary output (checked by that plugin).`, schema: { params: [], additionalParams: true },
+  name,
+  multi,
+  description: `<${name}> of the secondary output (checked by that plugin).`,
+  schema: { params: [], additionalParams: true },
 })
 
 /**
@@ -107,8 +195,15 @@ export const secondarySection: SectionSpec = {
     params: [],
     additionalParams: true,
     // The sections outputs take (their content is checked by the secondary plugin's own schema).
-    sections: [looseSection('format'), looseSection('inject'), looseSection('server', true), looseSection('security'),
-      looseSection('transport'), looseSection('auth'), looseSection('service_discovery')],
+    sections: [
+      looseSection('format'),
+      looseSection('inject'),
+      looseSection('server', true),
+      looseSection('security'),
+      looseSection('transport'),
+      looseSection('auth'),
+      looseSection('service_discovery'),
+    ],
   },
 }
 
@@ -179,7 +274,8 @@ export function resolveBufferConfig(section: BufferSectionConfig | undefined, de
   const typeDefaults = type === 'file' ? BUFFER_TYPE_DEFAULTS.file : BUFFER_TYPE_DEFAULTS.memory
   const keysList = (raw.chunk_keys ?? defaults.chunk_keys ?? []) as unknown[]
   const chunkKeys = parseChunkKeys(keysList.map(String))
-  if (chunkKeys.keys.length + (chunkKeys.tag ? 1 : 0) >= 4) warnings.push('many chunk keys specified, and it may cause too many chunks on your system.')
+  if (chunkKeys.keys.length + (chunkKeys.tag ? 1 : 0) >= 4)
+    warnings.push('many chunk keys specified, and it may cause too many chunks on your system.')
 
   const timekey = get<number | null>('timekey')
   if (chunkKeys.time && timekey === null) fail("argument includes 'time', but timekey is not configured")
@@ -193,10 +289,11 @@ export function resolveBufferConfig(section: BufferSectionConfig | undefined, de
   }
 
   const writtenMode = get<string>('flush_mode')
-  const flushMode = writtenMode === 'default' ? (chunkKeys.time ? 'lazy' : 'interval') : writtenMode as BufferConfig['flushMode']
+  const flushMode = writtenMode === 'default' ? (chunkKeys.time ? 'lazy' : 'interval') : (writtenMode as BufferConfig['flushMode'])
   const writtenInterval = raw.flush_interval ?? null
   if (flushMode !== 'interval' && writtenInterval !== null) {
-    if (writtenMode !== 'default') fail(`'flush_interval' can't be specified when 'flush_mode' is not 'interval' explicitly: '${flushMode}'`)
+    if (writtenMode !== 'default')
+      fail(`'flush_interval' can't be specified when 'flush_mode' is not 'interval' explicitly: '${flushMode}'`)
     warnings.push(`'flush_interval' is ignored because default 'flush_mode' is not 'interval': '${flushMode}'`)
   }
   const flushInterval = get<number | null>('flush_interval') ?? 60
@@ -205,8 +302,10 @@ export function resolveBufferConfig(section: BufferSectionConfig | undefined, de
   const chunkLimitSize = get<number | null>('chunk_limit_size') ?? typeDefaults.chunkLimitSize
   if (chunkLimitSize <= 0) fail('chunk_limit_size must be greater than 0')
   const queueLimitLength = get<number | null>('queue_limit_length')
-  const totalLimitSize = get<number | null>('total_limit_size') ?? (queueLimitLength !== null ? chunkLimitSize * queueLimitLength : typeDefaults.totalLimitSize)
-  if (totalLimitSize < chunkLimitSize) warnings.push(`total_limit_size (${totalLimitSize}) is smaller than chunk_limit_size (${chunkLimitSize})`)
+  const totalLimitSize =
+    get<number | null>('total_limit_size') ?? (queueLimitLength !== null ? chunkLimitSize * queueLimitLength : typeDefaults.totalLimitSize)
+  if (totalLimitSize < chunkLimitSize)
+    warnings.push(`total_limit_size (${totalLimitSize}) is smaller than chunk_limit_size (${chunkLimitSize})`)
   const chunkLimitRecords = get<number | null>('chunk_limit_records')
   if (chunkLimitRecords !== null && chunkLimitRecords <= 0) fail('chunk_limit_records must be greater than 0')
   const chunkFullThreshold = get<number>('chunk_full_threshold')
@@ -228,7 +327,9 @@ export function resolveBufferConfig(section: BufferSectionConfig | undefined, de
     fail(`delivery durable needs a file buffer (<buffer> @type file): a ${type} buffer cannot be fsynced`)
   }
   if (delivery === 'none' && overflowAction === 'block') {
-    fail('delivery none never makes an input wait: overflow_action block contradicts it (use throw_exception or drop_oldest_chunk, which drop at the limit)')
+    fail(
+      'delivery none never makes an input wait: overflow_action block contradicts it (use throw_exception or drop_oldest_chunk, which drop at the limit)',
+    )
   }
 
   const writtenShutdown = get<boolean | null>('flush_at_shutdown')

@@ -72,8 +72,14 @@ export class Buffer {
     for (const r of resumed) {
       const metadata = intern(r.chunk.metadata)
       const chunk: BufferChunk = {
-        stored: r.chunk, metadata, key: metadataKey(metadata), createdAt: r.chunk.createdAt, bytes: r.bytes, count: r.count,
-        state: r.state, modifiedAt: r.modifiedAt,
+        stored: r.chunk,
+        metadata,
+        key: metadataKey(metadata),
+        createdAt: r.chunk.createdAt,
+        bytes: r.bytes,
+        count: r.count,
+        state: r.state,
+        modifiedAt: r.modifiedAt,
       }
       if (r.state === 'staged' && !this.stage.has(chunk.key) && !this.full(chunk)) {
         this.stage.set(chunk.key, chunk)
@@ -98,7 +104,10 @@ export class Buffer {
   /** Fluentd's chunk_size_full?. */
   full(chunk: BufferChunk): boolean {
     const { chunkLimitSize, chunkLimitRecords, chunkFullThreshold } = this.limits
-    return chunk.bytes >= chunkLimitSize * chunkFullThreshold || (chunkLimitRecords !== null && chunk.count >= chunkLimitRecords * chunkFullThreshold)
+    return (
+      chunk.bytes >= chunkLimitSize * chunkFullThreshold ||
+      (chunkLimitRecords !== null && chunk.count >= chunkLimitRecords * chunkFullThreshold)
+    )
   }
 
   private create(metadata: ChunkMetadata, key: string): BufferChunk {
@@ -168,14 +177,16 @@ export class Buffer {
     this.stageBytes += bytes
     const result = chunk.stored.append(parts, bytes, count)
     if (result instanceof Promise) {
-      outcome.pending.push(result.catch((error: unknown) => {
-        // The store left the chunk as it was before this append: take the bytes back out.
-        chunk.bytes -= bytes
-        chunk.count -= count
-        if (chunk.state === 'staged') this.stageBytes -= bytes
-        else if (chunk.state !== 'gone') this.queueBytes -= bytes
-        throw error
-      }))
+      outcome.pending.push(
+        result.catch((error: unknown) => {
+          // The store left the chunk as it was before this append: take the bytes back out.
+          chunk.bytes -= bytes
+          chunk.count -= count
+          if (chunk.state === 'staged') this.stageBytes -= bytes
+          else if (chunk.state !== 'gone') this.queueBytes -= bytes
+          throw error
+        }),
+      )
     }
   }
 
@@ -253,6 +264,7 @@ export class Buffer {
   }
 
   private settle(result: void | Promise<void>, what: string): void {
-    if (result instanceof Promise) result.catch((error: unknown) => this.log.error(`Failed to ${what} in the buffer store.`, { error: String(error) }))
+    if (result instanceof Promise)
+      result.catch((error: unknown) => this.log.error(`Failed to ${what} in the buffer store.`, { error: String(error) }))
   }
 }

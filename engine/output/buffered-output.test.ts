@@ -17,7 +17,9 @@ import { BufferOverflowError, BufferShutdownError, UnrecoverableError } from './
 import { RecordingWriter, testContext, waitUntil } from './testing.ts'
 
 let core: Core
-beforeAll(async () => { core = await loadCore() })
+beforeAll(async () => {
+  core = await loadCore()
+})
 
 const open: BufferedOutput[] = []
 afterEach(async () => {
@@ -26,22 +28,37 @@ afterEach(async () => {
 
 /** `n` events of about `size` bytes each, numbered from `from`. */
 function events(tag: string, n: number, { from = 0, size = 50, sec = 1_700_000_000 } = {}): EventStream {
-  return streamFromEvents(tag, Array.from({ length: n }, (_, i) => ({
-    time: new EventTime(sec, 0), record: { i: from + i, pad: 'x'.repeat(Math.max(0, size - 24)) },
-  })))
+  return streamFromEvents(
+    tag,
+    Array.from({ length: n }, (_, i) => ({
+      time: new EventTime(sec, 0),
+      record: { i: from + i, pad: 'x'.repeat(Math.max(0, size - 24)) },
+    })),
+  )
 }
 
 function numbers(chunks: readonly Chunk[]): number[] {
   return chunks.flatMap((c) => decodeStream(core, { tag: c.tag, entries: c.entries, count: c.count }).map((e) => e.record.i as number))
 }
 
-async function output(buffer: Record<string, unknown>, extra: { secondary?: OutputPlugin; errorRouter?: OutputPlugin; backups?: Chunk[] } = {}) {
+async function output(
+  buffer: Record<string, unknown>,
+  extra: { secondary?: OutputPlugin; errorRouter?: OutputPlugin; backups?: Chunk[] } = {},
+) {
   const t = testContext(core, {
     errorRouter: extra.errorRouter ?? null,
-    services: extra.backups ? { backupChunk: async (id, chunk) => { extra.backups!.push(chunk); return `/backup/${id}/x.log` } } : undefined,
+    services: extra.backups
+      ? {
+          backupChunk: async (id, chunk) => {
+            extra.backups!.push(chunk)
+            return `/backup/${id}/x.log`
+          },
+        }
+      : undefined,
   })
   const writer = new RecordingWriter()
-  const interval = buffer.flush_mode === undefined && !(buffer.chunk_keys as string[] | undefined)?.includes('time') ? { flush_interval: 3600 } : {}
+  const interval =
+    buffer.flush_mode === undefined && !(buffer.chunk_keys as string[] | undefined)?.includes('time') ? { flush_interval: 3600 } : {}
   const config = resolveBufferConfig({ flush_thread_interval: 0.01, delayed_commit_timeout: 2, ...interval, ...buffer }).config
   const out = createBufferedOutput(t.ctx, { buffer: config, writer, secondary: extra.secondary ?? null, random: () => 0.5 })
   open.push(out)
@@ -80,7 +97,9 @@ describe('buffered output: staging and flushing', () => {
   it('writes up to flush_thread_count chunks at once', async () => {
     const { out, writer } = await output({ chunk_limit_records: 1, flush_thread_count: 2 })
     let release!: () => void
-    writer.gate = new Promise((r) => { release = r })
+    writer.gate = new Promise((r) => {
+      release = r
+    })
     out.emit(events('a', 4))
     await waitUntil(() => writer.calls === 2, 'two writes in flight')
     expect(out.status().buffer_queue_length).toBe(2)
@@ -112,11 +131,13 @@ describe('buffered output: staging and flushing', () => {
     const { out, writer, setNow } = await output({ chunk_keys: ['time'], timekey: 60, timekey_wait: 10, timekey_use_utc: true })
     const t0 = 1_700_000_090 // 10 s before a minute boundary
     setNow(t0 * 1000)
-    out.emit(streamFromEvents('a', [
-      { time: new EventTime(t0, 0), record: { i: 0 } },
-      { time: new EventTime(t0 + 30, 0), record: { i: 1 } },
-      { time: new EventTime(t0 + 1, 0), record: { i: 2 } },
-    ]))
+    out.emit(
+      streamFromEvents('a', [
+        { time: new EventTime(t0, 0), record: { i: 0 } },
+        { time: new EventTime(t0 + 30, 0), record: { i: 1 } },
+        { time: new EventTime(t0 + 1, 0), record: { i: 2 } },
+      ]),
+    )
     setNow((t0 - (t0 % 60) + 60 + 10) * 1000) // first slice + timekey + wait
     await waitUntil(() => writer.chunks.length === 1, 'the first slice')
     expect(writer.chunks[0].timekey).toBe(t0 - (t0 % 60))
@@ -128,20 +149,29 @@ describe('buffered output: staging and flushing', () => {
 
   it('groups by record keys (chunk variables)', async () => {
     const { out, writer } = await output({ chunk_keys: ['host', '$.k8s.ns'] })
-    out.emit(streamFromEvents('a', [
-      { time: new EventTime(1, 0), record: { i: 0, host: 'h1', k8s: { ns: 'x' } } },
-      { time: new EventTime(1, 0), record: { i: 1, host: 'h2' } },
-      { time: new EventTime(1, 0), record: { i: 2, host: 'h1', k8s: { ns: 'x' } } },
-    ]))
+    out.emit(
+      streamFromEvents('a', [
+        { time: new EventTime(1, 0), record: { i: 0, host: 'h1', k8s: { ns: 'x' } } },
+        { time: new EventTime(1, 0), record: { i: 1, host: 'h2' } },
+        { time: new EventTime(1, 0), record: { i: 2, host: 'h1', k8s: { ns: 'x' } } },
+      ]),
+    )
     await out.flushAll()
     const vars = writer.chunks.map((c) => c.variables)
-    expect(vars).toEqual([{ host: 'h1', '$.k8s.ns': 'x' }, { host: 'h2', '$.k8s.ns': '' }])
+    expect(vars).toEqual([
+      { host: 'h1', '$.k8s.ns': 'x' },
+      { host: 'h2', '$.k8s.ns': '' },
+    ])
     expect(numbers(writer.chunks)).toEqual([0, 2, 1])
   })
 
   it('rejects only the events larger than chunk_limit_size (logged and counted), or sends them to @ERROR', async () => {
     const big = events('a', 1, { from: 9, size: 400 })
-    const stream = streamFromEvents('a', [...decodeStream(core, events('a', 2)), ...decodeStream(core, big), ...decodeStream(core, events('a', 1, { from: 3 }))])
+    const stream = streamFromEvents('a', [
+      ...decodeStream(core, events('a', 2)),
+      ...decodeStream(core, big),
+      ...decodeStream(core, events('a', 1, { from: 3 })),
+    ])
     const { out, writer, ctx, logs } = await output({ chunk_limit_size: 200 })
     expect(out.emit(stream)).toBeUndefined()
     await out.flushAll()
@@ -150,7 +180,16 @@ describe('buffered output: staging and flushing', () => {
     expect(logs.some((l) => l.message === 'Dropped events larger than chunk_limit_size.')).toBe(true)
 
     const caught: EventStream[] = []
-    const withError = await output({ chunk_limit_size: 200 }, { errorRouter: { emit: (s) => { caught.push(s) } } })
+    const withError = await output(
+      { chunk_limit_size: 200 },
+      {
+        errorRouter: {
+          emit: (s) => {
+            caught.push(s)
+          },
+        },
+      },
+    )
     withError.out.emit(stream)
     expect(caught.map((s) => decodeStream(core, s).map((e) => e.record.i))).toEqual([[9]])
   })
@@ -160,7 +199,9 @@ describe('buffered output: total_limit_size', () => {
   it('throw_exception throws BufferOverflowError once stage + queue reach total_limit_size', async () => {
     const { out, writer, ctx } = await output({ chunk_limit_size: 200, total_limit_size: 400 })
     let release!: () => void
-    writer.gate = new Promise((r) => { release = r })
+    writer.gate = new Promise((r) => {
+      release = r
+    })
     let accepted = 0
     while ((out.status().buffer_total_queued_size as number) < 400) out.emit(events('a', 1, { from: accepted++ }))
     expect(() => out.emit(events('a', 1, { from: accepted }))).toThrow(BufferOverflowError)
@@ -174,13 +215,17 @@ describe('buffered output: total_limit_size', () => {
   it('block returns a promise that resolves as soon as a flush frees space, and rejects at shutdown', async () => {
     const { out, writer } = await output({ chunk_limit_size: 200, total_limit_size: 400, overflow_action: 'block' })
     let release!: () => void
-    writer.gate = new Promise((r) => { release = r })
+    writer.gate = new Promise((r) => {
+      release = r
+    })
     let accepted = 0
     let waiting: Promise<void> | void
     while ((waiting = out.emit(events('a', 1, { from: accepted }))) === undefined) accepted++
     expect(waiting).toBeInstanceOf(Promise)
     let done = false
-    void (waiting as Promise<void>).then(() => { done = true })
+    void (waiting as Promise<void>).then(() => {
+      done = true
+    })
     await new Promise((r) => setTimeout(r, 30))
     expect(done).toBe(false)
     release()
@@ -199,7 +244,9 @@ describe('buffered output: total_limit_size', () => {
   it('drop_oldest_chunk drops exactly the oldest queued chunk', async () => {
     const { out, writer, ctx, logs } = await output({ chunk_limit_records: 2, total_limit_size: 300, overflow_action: 'drop_oldest_chunk' })
     let release!: () => void
-    writer.gate = new Promise((r) => { release = r })
+    writer.gate = new Promise((r) => {
+      release = r
+    })
     for (let i = 0; i < 8; i += 2) out.emit(events('a', 2, { from: i })) // chunk [0,1] in flight, [2,3] [4,5] [6,7] queued
     await waitUntil(() => writer.calls === 1, 'the first write')
     out.emit(events('a', 2, { from: 8 }))
@@ -227,7 +274,10 @@ describe('buffered output: retries, secondary and backup', () => {
 
   it('sends chunks to <secondary> once the retry budget passes retry_secondary_threshold', async () => {
     const second = await output({})
-    const { out, writer } = await output({ flush_mode: 'immediate', retry_wait: 0.02, retry_max_times: 3, retry_randomize: false }, { secondary: second.out })
+    const { out, writer } = await output(
+      { flush_mode: 'immediate', retry_wait: 0.02, retry_max_times: 3, retry_randomize: false },
+      { secondary: second.out },
+    )
     writer.failures = () => new Error('primary down')
     out.emit(events('a', 3))
     await waitUntil(() => second.writer.chunks.length === 1, 'the secondary write', 5000)
@@ -237,7 +287,10 @@ describe('buffered output: retries, secondary and backup', () => {
 
   it('moves every queued chunk to the backup when retries run out (one line each, nothing dropped)', async () => {
     const backups: Chunk[] = []
-    const { out, writer, ctx, logs } = await output({ chunk_limit_records: 2, retry_wait: 0.01, retry_max_times: 2, retry_randomize: false }, { backups })
+    const { out, writer, ctx, logs } = await output(
+      { chunk_limit_records: 2, retry_wait: 0.01, retry_max_times: 2, retry_randomize: false },
+      { backups },
+    )
     writer.failures = () => new Error('down')
     out.emit(events('a', 5))
     await out.flushAll().catch(() => {})

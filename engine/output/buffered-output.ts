@@ -65,7 +65,12 @@ function storeFor(ctx: PluginContext, config: BufferConfig, options: BufferedOut
   const factory = services?.bufferStore
   if (factory === undefined) throw new Error(`<buffer> @type ${config.type} is not available on this runtime (only memory is)`)
   return factory(config.type, {
-    core: ctx.core, log: ctx.log, pluginId: ctx.id, path: config.path, defaultPath: options.defaultPath ?? null, now: () => ctx.now(),
+    core: ctx.core,
+    log: ctx.log,
+    pluginId: ctx.id,
+    path: config.path,
+    defaultPath: options.defaultPath ?? null,
+    now: () => ctx.now(),
     durable: config.delivery === 'durable',
   })
 }
@@ -74,7 +79,11 @@ function storeFor(ctx: PluginContext, config: BufferConfig, options: BufferedOut
 export function secondaryTarget(output: OutputPlugin): SecondaryTarget {
   const buffered = output as Partial<BufferedOutput>
   if (typeof buffered.writeChunk === 'function') return { write: (chunk) => buffered.writeChunk!(chunk) }
-  return { write: async (chunk) => { await output.emit({ tag: chunk.tag, entries: chunk.entries, count: chunk.count }) } }
+  return {
+    write: async (chunk) => {
+      await output.emit({ tag: chunk.tag, entries: chunk.entries, count: chunk.count })
+    },
+  }
 }
 
 /**
@@ -127,17 +136,28 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
     const errorRouter = ctx.errorRouter
     m.errors += events.length
     if (errorRouter !== null) {
-      ctx.log.warn('Events larger than chunk_limit_size go to @ERROR.', { tag: stream.tag, events: events.length, sizes, chunk_limit_size: config.chunkLimitSize })
+      ctx.log.warn('Events larger than chunk_limit_size go to @ERROR.', {
+        tag: stream.tag,
+        events: events.length,
+        sizes,
+        chunk_limit_size: config.chunkLimitSize,
+      })
       try {
         const r = errorRouter.emit({ tag: stream.tag, entries: concat(events), count: events.length })
-        if (r instanceof Promise) r.catch((error: unknown) => ctx.log.error('@ERROR did not take the oversized events.', { tag: stream.tag, error: String(error) }))
+        if (r instanceof Promise)
+          r.catch((error: unknown) => ctx.log.error('@ERROR did not take the oversized events.', { tag: stream.tag, error: String(error) }))
       } catch (error) {
         ctx.log.error('@ERROR did not take the oversized events.', { tag: stream.tag, error: String(error) })
       }
       return
     }
     m.dropped += events.length
-    ctx.log.error('Dropped events larger than chunk_limit_size.', { tag: stream.tag, events: events.length, sizes, chunk_limit_size: config.chunkLimitSize })
+    ctx.log.error('Dropped events larger than chunk_limit_size.', {
+      tag: stream.tag,
+      events: events.length,
+      sizes,
+      chunk_limit_size: config.chunkLimitSize,
+    })
   }
 
   const write = (stream: EventStream): Promise<void> | void => {
@@ -152,7 +172,13 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
     m.errors++
     const total = buffer.stageBytes + buffer.queueBytes
     const n = overflowLog()
-    if (n !== null) ctx.log.warn('Buffer is full.', { overflow_action: config.overflowAction, total_bytes: total, total_limit_size: config.totalLimitSize, count: n })
+    if (n !== null)
+      ctx.log.warn('Buffer is full.', {
+        overflow_action: config.overflowAction,
+        total_bytes: total,
+        total_limit_size: config.totalLimitSize,
+        count: n,
+      })
     return new BufferOverflowError(`buffer space has too many data (${total} bytes of total_limit_size ${config.totalLimitSize})`)
   }
 
@@ -163,7 +189,12 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
     m.dropped += stream.count
     const n = overflowLog()
     if (n !== null) {
-      ctx.log.warn('Buffer is full; dropped new events (delivery none).', { tag: stream.tag, events: stream.count, total_limit_size: config.totalLimitSize, count: n })
+      ctx.log.warn('Buffer is full; dropped new events (delivery none).', {
+        tag: stream.tag,
+        events: stream.count,
+        total_limit_size: config.totalLimitSize,
+        count: n,
+      })
     }
   }
 
@@ -186,7 +217,10 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
               throw overflow()
             }
             m.dropped += dropped.count
-            ctx.log.warn('Dropping the oldest chunk to make space after buffer overflow.', { chunk_id: chunkIdHex(dropped.stored.id), records: dropped.count })
+            ctx.log.warn('Dropping the oldest chunk to make space after buffer overflow.', {
+              chunk_id: chunkIdHex(dropped.stored.id),
+              records: dropped.count,
+            })
           }
           break
         }
@@ -195,7 +229,11 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
           // An input that cannot hold its peer (in_http) gets the overflow at once: 503 + Retry-After.
           if (blockingRefused()) throw overflow()
           const n = overflowLog()
-          if (n !== null) ctx.log.warn('Buffer is full; emits wait for space (overflow_action block).', { total_limit_size: config.totalLimitSize, count: n })
+          if (n !== null)
+            ctx.log.warn('Buffer is full; emits wait for space (overflow_action block).', {
+              total_limit_size: config.totalLimitSize,
+              count: n,
+            })
           return new Promise<void>((resolve, reject) => blocked.push({ stream, resolve, reject }))
         }
       }
@@ -205,7 +243,11 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
       // Accepted already: a failed store write loses these events; say so once per failure.
       result.catch((error: unknown) => {
         m.dropped += stream.count
-        ctx.log.error('The buffer store failed; events accepted with delivery none are lost.', { tag: stream.tag, events: stream.count, error: String(error) })
+        ctx.log.error('The buffer store failed; events accepted with delivery none are lost.', {
+          tag: stream.tag,
+          events: stream.count,
+          error: String(error),
+        })
       })
       return
     }
@@ -223,7 +265,11 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
       const nowSec = Math.floor(now / 1000)
       const current = timekeyOf(nowSec, config.timekey, zone)
       const wait = config.timekeyWait
-      buffer.enqueueWhere((c) => c.metadata.timekey !== null && c.metadata.timekey < current && c.metadata.timekey + config.timekey! + wait <= nowSec, false, limit)
+      buffer.enqueueWhere(
+        (c) => c.metadata.timekey !== null && c.metadata.timekey < current && c.metadata.timekey + config.timekey! + wait <= nowSec,
+        false,
+        limit,
+      )
     }
   }
 
@@ -248,7 +294,8 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
   }
 
   const rejectBlocked = () => {
-    for (const b of blocked.splice(0)) b.reject(new BufferShutdownError(`output ${ctx.id} shut down while the emit waited for buffer space`))
+    for (const b of blocked.splice(0))
+      b.reject(new BufferShutdownError(`output ${ctx.id} shut down while the emit waited for buffer space`))
   }
 
   return {
@@ -311,7 +358,9 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
         emit_count: m.emits,
         write_count: m.writes,
         rollback_count: m.rollbacks,
-        ...(retry ? { retry: { start: new Date(retry.start).toISOString(), steps: retry.steps, next_time: new Date(retry.nextTime).toISOString() } } : {}),
+        ...(retry
+          ? { retry: { start: new Date(retry.start).toISOString(), steps: retry.steps, next_time: new Date(retry.nextTime).toISOString() } }
+          : {}),
       }
     },
   }
@@ -319,6 +368,7 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
 
 function maxTimekey(buffer: Buffer): number | null {
   let max: number | null = null
-  for (const c of buffer.stage.values()) if (c.metadata.timekey !== null && (max === null || c.metadata.timekey > max)) max = c.metadata.timekey
+  for (const c of buffer.stage.values())
+    if (c.metadata.timekey !== null && (max === null || c.metadata.timekey > max)) max = c.metadata.timekey
   return max
 }

@@ -59,8 +59,13 @@ export class Chunker {
   /** Chunks are split by tag (a `tag` chunk key, or an output that prints each event's tag). */
   private readonly byTag: boolean
 
-  constructor(private readonly core: Core, private readonly keys: ChunkKeys, private readonly timekey: number | null, private readonly zone: Zone,
-    keepTag = false) {
+  constructor(
+    private readonly core: Core,
+    private readonly keys: ChunkKeys,
+    private readonly timekey: number | null,
+    private readonly zone: Zone,
+    keepTag = false,
+  ) {
     this.accessors = keys.keys.map(accessor)
     this.simple = !keys.time && keys.keys.length === 0
     this.byTag = keys.tag || keepTag
@@ -92,7 +97,10 @@ export class Chunker {
   }
 
   private splitByEvent(stream: EventStream): Piece[] {
-    interface Run extends Piece { runStart: number; runEnd: number }
+    interface Run extends Piece {
+      runStart: number
+      runEnd: number
+    }
     const runs = new Map<string, Run>()
     const order: Run[] = []
     const tag = this.byTag ? stream.tag : ''
@@ -128,7 +136,15 @@ export class Chunker {
       const key = `${tag}\u0000${timekey ?? ''}\u0000${varKey}`
       let run = runs.get(key)
       if (run === undefined) {
-        run = { key, metadata: this.metadataFor(key, tag, timekey, variables), parts: [], bytes: 0, count: 0, runStart: start, runEnd: start }
+        run = {
+          key,
+          metadata: this.metadataFor(key, tag, timekey, variables),
+          parts: [],
+          bytes: 0,
+          count: 0,
+          runStart: start,
+          runEnd: start,
+        }
         runs.set(key, run)
         order.push(run)
       }
@@ -159,7 +175,9 @@ export function metadataKey(m: ChunkMetadata): string {
 export function entryViews(core: Core, parts: readonly Uint8Array[]): Uint8Array[] {
   const out: Uint8Array[] = []
   for (const part of parts) {
-    const ok = walkEntryRanges(core, part, (start, end) => { out.push(part.subarray(start, end)) })
+    const ok = walkEntryRanges(core, part, (start, end) => {
+      out.push(part.subarray(start, end))
+    })
     if (!ok) throw new Error('chunk piece is not a valid entries stream')
   }
   return out

@@ -20,7 +20,9 @@ import { createMemoryStore } from './memory-store.ts'
 import { RecordingWriter, testContext, waitUntil } from './testing.ts'
 
 let core: Core
-beforeAll(async () => { core = await loadCore() })
+beforeAll(async () => {
+  core = await loadCore()
+})
 
 const open: BufferedOutput[] = []
 afterEach(async () => {
@@ -28,12 +30,21 @@ afterEach(async () => {
 })
 
 function events(n: number, from = 0): EventStream {
-  return streamFromEvents('a', Array.from({ length: n }, (_, i) => ({ time: new EventTime(1_700_000_000, 0), record: { i: from + i, pad: 'x'.repeat(40) } })))
+  return streamFromEvents(
+    'a',
+    Array.from({ length: n }, (_, i) => ({ time: new EventTime(1_700_000_000, 0), record: { i: from + i, pad: 'x'.repeat(40) } })),
+  )
 }
 
 async function output(buffer: Record<string, unknown>, writer: ChunkWriter = new RecordingWriter(), store?: BufferStore) {
   const t = testContext(core)
-  const config = resolveBufferConfig({ flush_thread_interval: 0.01, flush_interval: 3600, delayed_commit_timeout: 2, retry_randomize: false, ...buffer }).config
+  const config = resolveBufferConfig({
+    flush_thread_interval: 0.01,
+    flush_interval: 3600,
+    delayed_commit_timeout: 2,
+    retry_randomize: false,
+    ...buffer,
+  }).config
   const out = createBufferedOutput(t.ctx, { buffer: config, writer, store, random: () => 0.5 })
   open.push(out)
   await out.start!()
@@ -58,7 +69,15 @@ describe('<buffer> delivery', () => {
     const failing: BufferStore = {
       ...createMemoryStore('x'),
       create(metadata, id, createdAt): StoreChunk {
-        return { id, metadata, createdAt, append: () => Promise.reject(new Error('ENOSPC')), enqueue() {}, read: () => new Uint8Array(0), purge() {} }
+        return {
+          id,
+          metadata,
+          createdAt,
+          append: () => Promise.reject(new Error('ENOSPC')),
+          enqueue() {},
+          read: () => new Uint8Array(0),
+          purge() {},
+        }
       },
     }
     const { out, ctx, logs } = await output({ delivery: 'none' }, new RecordingWriter(), failing)
@@ -69,7 +88,9 @@ describe('<buffer> delivery', () => {
 
   it('buffered: the emit waits for the store and fails with it (no ack upstream)', async () => {
     let release!: () => void
-    const gate = new Promise<void>((r) => { release = r })
+    const gate = new Promise<void>((r) => {
+      release = r
+    })
     const slow: BufferStore = {
       ...createMemoryStore('x'),
       create(metadata, id, createdAt): StoreChunk {
@@ -80,7 +101,9 @@ describe('<buffer> delivery', () => {
     const result = out.emit(events(1))
     expect(result).toBeInstanceOf(Promise)
     let settled = false
-    void (result as Promise<void>).then(() => { settled = true })
+    void (result as Promise<void>).then(() => {
+      settled = true
+    })
     await new Promise((r) => setTimeout(r, 20))
     expect(settled).toBe(false)
     release()
@@ -92,8 +115,13 @@ describe('overflow_action block and emits that must not wait', () => {
   it('a normal emit waits for space; one inside withoutBlocking gets BufferOverflowError at once', async () => {
     const writer = new RecordingWriter()
     let release!: () => void
-    writer.gate = new Promise((r) => { release = r })
-    const { out } = await output({ overflow_action: 'block', total_limit_size: 100, flush_mode: 'immediate', flush_interval: undefined }, writer)
+    writer.gate = new Promise((r) => {
+      release = r
+    })
+    const { out } = await output(
+      { overflow_action: 'block', total_limit_size: 100, flush_mode: 'immediate', flush_interval: undefined },
+      writer,
+    )
     out.emit(events(2))
     await waitUntil(() => writer.calls === 1, 'the first write')
     const waiting = out.emit(events(2, 2))
@@ -132,7 +160,7 @@ describe('ack rollbacks', () => {
 })
 
 describe('the write context', () => {
-  it('aborts the writer\'s signal when delayed_commit_timeout gives up on the write', async () => {
+  it("aborts the writer's signal when delayed_commit_timeout gives up on the write", async () => {
     const contexts: WriteContext[] = []
     const writer: ChunkWriter = {
       write: (_chunk: Chunk, context?: WriteContext) => {
@@ -140,7 +168,10 @@ describe('the write context', () => {
         return new Promise<void>((_resolve, reject) => context!.signal.addEventListener('abort', () => reject(context!.signal.reason)))
       },
     }
-    const { out, logs } = await output({ flush_mode: 'immediate', flush_interval: undefined, delayed_commit_timeout: 0.1, retry_wait: 3600 }, writer)
+    const { out, logs } = await output(
+      { flush_mode: 'immediate', flush_interval: undefined, delayed_commit_timeout: 0.1, retry_wait: 3600 },
+      writer,
+    )
     out.emit(events(1))
     await waitUntil(() => contexts.length === 1 && contexts[0].signal.aborted, 'the abort')
     expect(String(contexts[0].signal.reason)).toMatch(/delayed_commit_timeout/)

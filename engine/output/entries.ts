@@ -28,9 +28,15 @@ export function walkEntryRanges(
   let w = core.result(abi.R_AUX_ENTRIES_PTR) >> 2
   for (let i = 0; i < n; i++, w += abi.ENTRY_WORDS) {
     if (words[w + abi.E_FLAGS] & abi.ENTRY_INVALID) continue
-    visit((words[w + abi.E_ENTRY_START] >>> 0) - base, (words[w + abi.E_ENTRY_END] >>> 0) - base,
-      words[w + abi.E_SEC] >>> 0, words[w + abi.E_NSEC] >>> 0,
-      words[w + abi.E_RECORD_START] >>> 0, words[w + abi.E_RECORD_END] >>> 0, mem)
+    visit(
+      (words[w + abi.E_ENTRY_START] >>> 0) - base,
+      (words[w + abi.E_ENTRY_END] >>> 0) - base,
+      words[w + abi.E_SEC] >>> 0,
+      words[w + abi.E_NSEC] >>> 0,
+      words[w + abi.E_RECORD_START] >>> 0,
+      words[w + abi.E_RECORD_END] >>> 0,
+      mem,
+    )
   }
   return true
 }

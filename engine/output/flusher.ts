@@ -113,6 +113,7 @@ export class Flusher {
 
   private async flush(chunk: BufferChunk): Promise<FlushResult> {
     const m = this.ctx.metrics
+    // biome-ignore lint/complexity/useOptionalChain: the comparisons narrow to a boolean
     const useSecondary = this.secondary !== null && this.retry !== null && this.retry.secondary()
     let data: Chunk
     try {
@@ -127,7 +128,10 @@ export class Flusher {
     const controller = new AbortController()
     try {
       const context = { signal: controller.signal }
-      await this.withTimeout(useSecondary ? this.secondary!.write(data) : Promise.resolve().then(() => this.writer.write(data, context)), controller)
+      await this.withTimeout(
+        useSecondary ? this.secondary!.write(data) : Promise.resolve().then(() => this.writer.write(data, context)),
+        controller,
+      )
     } catch (error) {
       if (isUnrecoverable(error)) {
         await this.unrecoverable(chunk, data, error, useSecondary)
@@ -140,7 +144,9 @@ export class Flusher {
         // Sent but not confirmed; the writer set that destination aside: again at once, no retry step.
         chunk.rollbacks = rollbacks + 1
         this.ctx.log.warn('Rolled back a chunk that was not confirmed; writing it again at once.', {
-          chunk_id: chunkIdHex(chunk.stored.id), rollbacks: chunk.rollbacks, error: String(error),
+          chunk_id: chunkIdHex(chunk.stored.id),
+          rollbacks: chunk.rollbacks,
+          error: String(error),
         })
         return { ok: false, error }
       }
@@ -159,7 +165,9 @@ export class Flusher {
     this.buffer.remove(chunk, true)
     clearTimeout(this.retryTimer)
     if (this.retry !== null) {
-      this.ctx.log.info(viaSecondary ? 'Flushed a chunk to the secondary output.' : 'Retry succeeded; the buffer flushes again.', { chunk_id: chunkIdHex(chunk.stored.id) })
+      this.ctx.log.info(viaSecondary ? 'Flushed a chunk to the secondary output.' : 'Retry succeeded; the buffer flushes again.', {
+        chunk_id: chunkIdHex(chunk.stored.id),
+      })
     }
     this.retry = null
     this.onSpace()
@@ -185,11 +193,22 @@ export class Flusher {
     m.errors++
     const c = this.config
     if (this.retry === null) {
-      this.retry = new RetryState({
-        type: c.retryType, wait: c.retryWait, timeout: c.retryTimeout, forever: c.retryForever, maxSteps: c.retryMaxTimes,
-        backoffBase: c.retryExponentialBackoffBase, maxInterval: c.retryMaxInterval, randomize: c.retryRandomize,
-        secondary: this.secondary !== null, secondaryThreshold: c.retrySecondaryThreshold,
-      }, this.ctx.now, this.random)
+      this.retry = new RetryState(
+        {
+          type: c.retryType,
+          wait: c.retryWait,
+          timeout: c.retryTimeout,
+          forever: c.retryForever,
+          maxSteps: c.retryMaxTimes,
+          backoffBase: c.retryExponentialBackoffBase,
+          maxInterval: c.retryMaxInterval,
+          randomize: c.retryRandomize,
+          secondary: this.secondary !== null,
+          secondaryThreshold: c.retrySecondaryThreshold,
+        },
+        this.ctx.now,
+        this.random,
+      )
     } else {
       this.retry.failed()
     }
@@ -202,7 +221,10 @@ export class Flusher {
     }
     m.retries++
     this.ctx.log.warn(usingSecondary ? 'Failed to flush the buffer with the secondary output.' : 'Failed to flush the buffer.', {
-      retry_times: this.retry.steps, next_retry_time: iso(this.retry.nextTime), chunk_id: chunkIdHex(chunk.stored.id), error: String(error),
+      retry_times: this.retry.steps,
+      next_retry_time: iso(this.retry.nextTime),
+      chunk_id: chunkIdHex(chunk.stored.id),
+      error: String(error),
     })
     this.scheduleRetry()
   }
@@ -211,7 +233,10 @@ export class Flusher {
   private async limitReached(error: unknown): Promise<void> {
     const retry = this.retry!
     this.ctx.log.error('Hit limit for retries; moving every queued chunk to the backup.', {
-      retry_times: retry.steps, chunks: this.buffer.queue.length, records: this.buffer.queuedRecords(), error: String(error),
+      retry_times: retry.steps,
+      chunks: this.buffer.queue.length,
+      records: this.buffer.queuedRecords(),
+      error: String(error),
     })
     this.retry = null
     // Take the whole queue at once, so the flusher does not start on these chunks meanwhile.
@@ -227,7 +252,8 @@ export class Flusher {
       try {
         await this.withTimeout(this.secondary.write(data))
         this.ctx.log.warn('Got an unrecoverable error in the primary output; flushed the chunk to the secondary.', {
-          chunk_id: chunkIdHex(chunk.stored.id), error: String(error),
+          chunk_id: chunkIdHex(chunk.stored.id),
+          error: String(error),
         })
         this.committed(chunk, true)
         return
@@ -261,7 +287,10 @@ export class Flusher {
       } else {
         m.dropped += count
         this.ctx.log.error(`Undeliverable chunk ${id} could not be kept: ${count} events lost.`, {
-          chunk_id: id, records: count, error: String(error), ...(backupError ? { backup_error: String(backupError) } : { reason: 'no backup storage on this runtime' }),
+          chunk_id: id,
+          records: count,
+          error: String(error),
+          ...(backupError ? { backup_error: String(backupError) } : { reason: 'no backup storage on this runtime' }),
         })
       }
     }

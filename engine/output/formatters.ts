@@ -28,8 +28,19 @@ export function formatSection(defaultType: FormatType): SectionSpec {
         { name: 'output_time', type: 'bool', default: true, description: 'out_file: write the time.' },
         { name: 'output_tag', type: 'bool', default: true, description: 'out_file: write the tag.' },
         { name: 'delimiter', type: 'string', default: '\t', description: 'out_file: SPACE, COMMA, or a tab (anything else).' },
-        { name: 'time_format', type: 'string', default: null, description: 'strftime format of the time (default ISO 8601; stdout: %Y-%m-%d %H:%M:%S.%N %z).' },
-        { name: 'time_type', type: 'enum', values: ['string', 'unixtime', 'float'], default: 'string', description: 'Time as text, integer seconds or float seconds.' },
+        {
+          name: 'time_format',
+          type: 'string',
+          default: null,
+          description: 'strftime format of the time (default ISO 8601; stdout: %Y-%m-%d %H:%M:%S.%N %z).',
+        },
+        {
+          name: 'time_type',
+          type: 'enum',
+          values: ['string', 'unixtime', 'float'],
+          default: 'string',
+          description: 'Time as text, integer seconds or float seconds.',
+        },
         { name: 'localtime', type: 'bool', default: true, description: 'Format times in local time.' },
         { name: 'utc', type: 'bool', default: false, description: 'Format times in UTC.' },
         { name: 'timezone', type: 'string', default: null, description: 'Format times in this zone (+0900, Asia/Tokyo).' },
@@ -113,7 +124,9 @@ export function createFormatter(c: FormatConfig): Formatter {
 /** Formats every event of an entries stream (walked with the core) into one string. */
 export function formatEntries(core: Core, format: Formatter, tag: string, entries: Uint8Array): string {
   const lines: string[] = []
-  const ok = walkEntryRanges(core, entries, (_s, _e, sec, nsec, rs, re, mem) => { lines.push(format(tag, sec, nsec, mem, rs, re)) })
+  const ok = walkEntryRanges(core, entries, (_s, _e, sec, nsec, rs, re, mem) => {
+    lines.push(format(tag, sec, nsec, mem, rs, re))
+  })
   if (!ok) throw new Error(`the events of ${tag || 'a chunk'} are not a valid entries stream`)
   return lines.join('')
 }

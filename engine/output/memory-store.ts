@@ -12,7 +12,11 @@ import type { BufferStore, ChunkBackup, ResumedChunk, StoreChunk } from './store
 class MemoryChunk implements StoreChunk {
   private parts: Uint8Array[] = []
 
-  constructor(readonly metadata: ChunkMetadata, readonly id: Uint8Array, readonly createdAt: number) {}
+  constructor(
+    readonly metadata: ChunkMetadata,
+    readonly id: Uint8Array,
+    readonly createdAt: number,
+  ) {}
 
   append(parts: readonly Uint8Array[]): void {
     for (const p of parts) this.parts.push(p)
@@ -43,7 +47,11 @@ export function createMemoryStore(pluginId: string, backupChunk?: ChunkBackup): 
     async backup(chunk, count) {
       if (backupChunk === undefined) return null
       const where = await backupChunk(pluginId, {
-        ...chunk.metadata, id: chunk.id, entries: await chunk.read(), count, createdAt: chunk.createdAt,
+        ...chunk.metadata,
+        id: chunk.id,
+        entries: await chunk.read(),
+        count,
+        createdAt: chunk.createdAt,
       })
       await chunk.purge()
       return where

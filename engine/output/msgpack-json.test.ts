@@ -10,7 +10,9 @@ const hex = (s: string) => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b
 describe('msgpackToJson', () => {
   it('writes records like JSON.generate', () => {
     const bytes = encodeRecord({ s: 'a"\\\n\u0001é', i: -5, u: 300, big: -(2n ** 63n), ok: true, no: null, arr: [1, 'x', {}], f: 0.25 })
-    expect(msgpackToJson(bytes)).toBe('{"s":"a\\"\\\\\\n\\u0001é","i":-5,"u":300,"big":-9223372036854775808,"ok":true,"no":null,"arr":[1,"x",{}],"f":0.25}')
+    expect(msgpackToJson(bytes)).toBe(
+      '{"s":"a\\"\\\\\\n\\u0001é","i":-5,"u":300,"big":-9223372036854775808,"ok":true,"no":null,"arr":[1,"x",{}],"f":0.25}',
+    )
   })
 
   it('writes integral floats with .0, non-finite floats as null, uint64 exactly', () => {

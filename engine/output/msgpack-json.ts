@@ -18,7 +18,11 @@ class Reader {
   pos: number
   private readonly view: DataView
 
-  constructor(private readonly bytes: Uint8Array, start: number, private readonly end: number) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    start: number,
+    private readonly end: number,
+  ) {
     this.pos = start
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   }
@@ -53,35 +57,105 @@ class Reader {
     else if (b >= 0x80 && b <= 0x8f) return this.map(b & 0x0f)
     else {
       switch (b) {
-        case 0xc0: text = 'null'; break
-        case 0xc2: text = 'false'; break
-        case 0xc3: text = 'true'; break
-        case 0xc4: case 0xd9: text = JSON.stringify(this.str(this.u(1))); break
-        case 0xc5: case 0xda: text = JSON.stringify(this.str(this.u(2))); break
-        case 0xc6: case 0xdb: text = JSON.stringify(this.str(this.u(4))); break
-        case 0xca: this.need(4); text = floatText(this.view.getFloat32(this.pos)); this.pos += 4; break
-        case 0xcb: this.need(8); text = floatText(this.view.getFloat64(this.pos)); this.pos += 8; break
-        case 0xcc: text = String(this.u(1)); break
-        case 0xcd: text = String(this.u(2)); break
-        case 0xce: text = String(this.u(4)); break
-        case 0xcf: this.need(8); text = this.view.getBigUint64(this.pos).toString(); this.pos += 8; break
-        case 0xd0: this.need(1); text = String(this.view.getInt8(this.pos)); this.pos += 1; break
-        case 0xd1: this.need(2); text = String(this.view.getInt16(this.pos)); this.pos += 2; break
-        case 0xd2: this.need(4); text = String(this.view.getInt32(this.pos)); this.pos += 4; break
-        case 0xd3: this.need(8); text = this.view.getBigInt64(this.pos).toString(); this.pos += 8; break
-        case 0xdc: return this.array(this.u(2))
-        case 0xdd: return this.array(this.u(4))
-        case 0xde: return this.map(this.u(2))
-        case 0xdf: return this.map(this.u(4))
-        case 0xd4: text = this.ext(1); break
-        case 0xd5: text = this.ext(2); break
-        case 0xd6: text = this.ext(4); break
-        case 0xd7: text = this.ext(8); break
-        case 0xd8: text = this.ext(16); break
-        case 0xc7: text = this.ext(this.u(1)); break
-        case 0xc8: text = this.ext(this.u(2)); break
-        case 0xc9: text = this.ext(this.u(4)); break
-        default: throw new RangeError(`invalid msgpack byte 0x${b.toString(16)}`)
+        case 0xc0:
+          text = 'null'
+          break
+        case 0xc2:
+          text = 'false'
+          break
+        case 0xc3:
+          text = 'true'
+          break
+        case 0xc4:
+        case 0xd9:
+          text = JSON.stringify(this.str(this.u(1)))
+          break
+        case 0xc5:
+        case 0xda:
+          text = JSON.stringify(this.str(this.u(2)))
+          break
+        case 0xc6:
+        case 0xdb:
+          text = JSON.stringify(this.str(this.u(4)))
+          break
+        case 0xca:
+          this.need(4)
+          text = floatText(this.view.getFloat32(this.pos))
+          this.pos += 4
+          break
+        case 0xcb:
+          this.need(8)
+          text = floatText(this.view.getFloat64(this.pos))
+          this.pos += 8
+          break
+        case 0xcc:
+          text = String(this.u(1))
+          break
+        case 0xcd:
+          text = String(this.u(2))
+          break
+        case 0xce:
+          text = String(this.u(4))
+          break
+        case 0xcf:
+          this.need(8)
+          text = this.view.getBigUint64(this.pos).toString()
+          this.pos += 8
+          break
+        case 0xd0:
+          this.need(1)
+          text = String(this.view.getInt8(this.pos))
+          this.pos += 1
+          break
+        case 0xd1:
+          this.need(2)
+          text = String(this.view.getInt16(this.pos))
+          this.pos += 2
+          break
+        case 0xd2:
+          this.need(4)
+          text = String(this.view.getInt32(this.pos))
+          this.pos += 4
+          break
+        case 0xd3:
+          this.need(8)
+          text = this.view.getBigInt64(this.pos).toString()
+          this.pos += 8
+          break
+        case 0xdc:
+          return this.array(this.u(2))
+        case 0xdd:
+          return this.array(this.u(4))
+        case 0xde:
+          return this.map(this.u(2))
+        case 0xdf:
+          return this.map(this.u(4))
+        case 0xd4:
+          text = this.ext(1)
+          break
+        case 0xd5:
+          text = this.ext(2)
+          break
+        case 0xd6:
+          text = this.ext(4)
+          break
+        case 0xd7:
+          text = this.ext(8)
+          break
+        case 0xd8:
+          text = this.ext(16)
+          break
+        case 0xc7:
+          text = this.ext(this.u(1))
+          break
+        case 0xc8:
+          text = this.ext(this.u(2))
+          break
+        case 0xc9:
+          text = this.ext(this.u(4))
+          break
+        default:
+          throw new RangeError(`invalid msgpack byte 0x${b.toString(16)}`)
       }
     }
     return text

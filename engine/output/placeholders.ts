@@ -52,7 +52,10 @@ export function parseChunkKeys(list: readonly string[]): ChunkKeys {
 
 const CHECK_BASE = Date.UTC(2016, 0, 1) / 1000
 const TIME_UNITS: readonly [number, string, string][] = [
-  [1, 'second', '%S'], [60, 'minute', '%M'], [3600, 'hour', '%H'], [86400, 'day', '%d'],
+  [1, 'second', '%S'],
+  [60, 'minute', '%M'],
+  [3600, 'hour', '%H'],
+  [86400, 'day', '%d'],
 ]
 
 /** The finest time unit the template's strftime conversions show (Fluentd's get_placeholders_time). */
@@ -70,7 +73,10 @@ export function templateTagParts(template: string): number[] {
 }
 
 export function templateKeys(template: string): string[] {
-  return [...template.matchAll(KEY_PLACEHOLDER)].map((m) => m[1]).filter((k) => k !== 'tag' && k !== 'chunk_id').sort()
+  return [...template.matchAll(KEY_PLACEHOLDER)]
+    .map((m) => m[1])
+    .filter((k) => k !== 'tag' && k !== 'chunk_id')
+    .sort()
 }
 
 export interface PlaceholderCheckOptions {
@@ -84,19 +90,28 @@ export interface PlaceholderCheckOptions {
  * needs some strftime conversion; `${tag}` needs the `tag` chunk key and vice versa; each `${key}`
  * needs that record chunk key and vice versa. Returns the problems (empty when fine).
  */
-export function placeholderProblems(template: string, chunkKeys: readonly string[] | ChunkKeys, timekey: number | null, name = 'path',
-  options: PlaceholderCheckOptions = {}): string[] {
+export function placeholderProblems(
+  template: string,
+  chunkKeys: readonly string[] | ChunkKeys,
+  timekey: number | null,
+  name = 'path',
+  options: PlaceholderCheckOptions = {},
+): string[] {
   const keys = Array.isArray(chunkKeys) ? parseChunkKeys(chunkKeys) : (chunkKeys as ChunkKeys)
   const problems: string[] = []
   const param = `Parameter '${name}: ${template}'`
   const unit = templateTimeUnit(template)
   const effectiveTimekey = keys.time ? timekey : null
-  if (unit === null && effectiveTimekey !== null) problems.push(`${param} doesn't have timestamp placeholders for timekey ${Math.trunc(effectiveTimekey)}`)
-  if (unit !== null && effectiveTimekey === null) problems.push(`${param} has timestamp placeholders, but chunk key 'time' is not configured`)
+  if (unit === null && effectiveTimekey !== null)
+    problems.push(`${param} doesn't have timestamp placeholders for timekey ${Math.trunc(effectiveTimekey)}`)
+  if (unit !== null && effectiveTimekey === null)
+    problems.push(`${param} has timestamp placeholders, but chunk key 'time' is not configured`)
   if (unit !== null && effectiveTimekey !== null && effectiveTimekey < unit.sec) {
     const needed = [...TIME_UNITS].reverse().find(([sec]) => sec <= effectiveTimekey) ?? TIME_UNITS[0]
-    problems.push(`${param} doesn't have timestamp placeholder for ${needed[1]}('${needed[2]}') for timekey ${Math.trunc(effectiveTimekey)}` +
-      ` (its finest is ${unit.title} '${unit.example}')`)
+    problems.push(
+      `${param} doesn't have timestamp placeholder for ${needed[1]}('${needed[2]}') for timekey ${Math.trunc(effectiveTimekey)}` +
+        ` (its finest is ${unit.title} '${unit.example}')`,
+    )
   }
   if (options.timeOnly) return problems
   const parts = templateTagParts(template)
@@ -117,8 +132,13 @@ export function placeholderProblems(template: string, chunkKeys: readonly string
  * @example
  * checkPlaceholders('/x/%Y%m%d', ['time'], 3600) // throws: ... doesn't have timestamp placeholder for hour('%H') ...
  */
-export function checkPlaceholders(template: string, chunkKeys: readonly string[] | ChunkKeys, timekey: number | null, name = 'path',
-  options: PlaceholderCheckOptions = {}): void {
+export function checkPlaceholders(
+  template: string,
+  chunkKeys: readonly string[] | ChunkKeys,
+  timekey: number | null,
+  name = 'path',
+  options: PlaceholderCheckOptions = {},
+): void {
   const problems = placeholderProblems(template, chunkKeys, timekey, name, options)
   if (problems.length > 0) throw new PlaceholderConfigError(problems.join('; '))
 }

@@ -4,8 +4,16 @@ import { describe, expect, it } from 'vitest'
 import { RetryState, type RetryOptions } from './retry-state.ts'
 
 const base: RetryOptions = {
-  type: 'exponential_backoff', wait: 1, timeout: 72 * 3600, forever: false, maxSteps: null, backoffBase: 2,
-  maxInterval: null, randomize: false, secondary: false, secondaryThreshold: 0.8,
+  type: 'exponential_backoff',
+  wait: 1,
+  timeout: 72 * 3600,
+  forever: false,
+  maxSteps: null,
+  backoffBase: 2,
+  maxInterval: null,
+  randomize: false,
+  secondary: false,
+  secondaryThreshold: 0.8,
 }
 
 function run(options: Partial<RetryOptions>, steps: number, random = () => 0.5) {

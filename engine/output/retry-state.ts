@@ -36,7 +36,11 @@ export class RetryState {
   private readonly secondaryTransitionAt: number | null = null
   private secondaryTransitionSteps = 0
 
-  constructor(private readonly options: RetryOptions, private readonly now: () => number, private readonly random: () => number = Math.random) {
+  constructor(
+    private readonly options: RetryOptions,
+    private readonly now: () => number,
+    private readonly random: () => number = Math.random,
+  ) {
     this.start = now()
     this.timeoutAt = this.start + options.timeout * 1000
     if (options.secondary) {

@@ -18,7 +18,10 @@ export interface TestContext {
   setNow(ms: number | null): void
 }
 
-export function testContext(core: Core, options: { id?: string; errorRouter?: EmitTarget | null; services?: PluginServices } = {}): TestContext {
+export function testContext(
+  core: Core,
+  options: { id?: string; errorRouter?: EmitTarget | null; services?: PluginServices } = {},
+): TestContext {
   const logs: LogRecord[] = []
   let fixed: number | null = null
   const now = () => fixed ?? Date.now()
@@ -29,13 +32,21 @@ export function testContext(core: Core, options: { id?: string; errorRouter?: Em
     log: createLogger((r) => logs.push(r), 'debug', { plugin_id: id }, now),
     metrics: createPluginMetrics(id, 'test', 'output'),
     router: { emit: () => undefined },
-    label: () => { throw new Error('no labels in tests') },
+    label: () => {
+      throw new Error('no labels in tests')
+    },
     errorRouter: options.errorRouter ?? null,
     now,
     hostname: 'test-host',
     services: options.services,
   }
-  return { ctx, logs, setNow: (ms) => { fixed = ms } }
+  return {
+    ctx,
+    logs,
+    setNow: (ms) => {
+      fixed = ms
+    },
+  }
 }
 
 /** A ChunkWriter that keeps every chunk it accepted; `failures` decides whether a call fails. */

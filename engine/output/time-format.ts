@@ -39,7 +39,14 @@ export function parseZone(text: string): Zone | null {
   let format: Intl.DateTimeFormat
   try {
     format = new Intl.DateTimeFormat('en-US', {
-      timeZone: s, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone: s,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     })
   } catch {
     return null
@@ -115,20 +122,48 @@ export function strftime(template: string, sec: number, nsec: number, zone: Zone
     }
     i++
     switch (n) {
-      case 'Y': out += d.getUTCFullYear(); break
-      case 'y': out += pad(d.getUTCFullYear() % 100); break
-      case 'm': out += pad(d.getUTCMonth() + 1); break
-      case 'd': out += pad(d.getUTCDate()); break
-      case 'H': out += pad(d.getUTCHours()); break
-      case 'M': out += pad(d.getUTCMinutes()); break
-      case 'S': out += pad(d.getUTCSeconds()); break
-      case 'L': out += pad(Math.floor(nsec / 1e6), 3); break
-      case 'N': out += pad(nsec, 9); break
-      case 'z': out += zoneText(offset, false); break
-      case 'j': out += pad(Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1, 3); break
-      case 's': out += sec; break
-      case '%': out += '%'; break
-      default: n = '%' + n; out += n
+      case 'Y':
+        out += d.getUTCFullYear()
+        break
+      case 'y':
+        out += pad(d.getUTCFullYear() % 100)
+        break
+      case 'm':
+        out += pad(d.getUTCMonth() + 1)
+        break
+      case 'd':
+        out += pad(d.getUTCDate())
+        break
+      case 'H':
+        out += pad(d.getUTCHours())
+        break
+      case 'M':
+        out += pad(d.getUTCMinutes())
+        break
+      case 'S':
+        out += pad(d.getUTCSeconds())
+        break
+      case 'L':
+        out += pad(Math.floor(nsec / 1e6), 3)
+        break
+      case 'N':
+        out += pad(nsec, 9)
+        break
+      case 'z':
+        out += zoneText(offset, false)
+        break
+      case 'j':
+        out += pad(Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1, 3)
+        break
+      case 's':
+        out += sec
+        break
+      case '%':
+        out += '%'
+        break
+      default:
+        n = '%' + n
+        out += n
     }
   }
   return out

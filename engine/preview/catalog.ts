@@ -25,7 +25,10 @@ export function mergeCatalogs(...lists: readonly (readonly CatalogEntry[])[]): C
     for (const entry of list) {
       const key = `${entry.kind}:${entry.name}`
       const previous = byKey.get(key)
-      byKey.set(key, previous?.spec !== undefined && entry.spec === undefined ? { ...entry, spec: previous.spec, schema: previous.schema } : entry)
+      byKey.set(
+        key,
+        previous?.spec !== undefined && entry.spec === undefined ? { ...entry, spec: previous.spec, schema: previous.schema } : entry,
+      )
     }
   }
   return [...byKey.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name))

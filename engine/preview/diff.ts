@@ -20,7 +20,7 @@ export function diffRecords(before: Record<string, unknown>, after: Record<strin
 function diffInto(before: Record<string, unknown>, after: Record<string, unknown>, path: string[], out: FieldChange[]): void {
   for (const key of Object.keys(before)) {
     const p = [...path, key]
-    if (!Object.prototype.hasOwnProperty.call(after, key)) {
+    if (!Object.hasOwn(after, key)) {
       out.push({ path: p, kind: 'removed', before: before[key] })
       continue
     }
@@ -30,7 +30,7 @@ function diffInto(before: Record<string, unknown>, after: Record<string, unknown
     else if (!sameValue(a, b)) out.push({ path: p, kind: 'changed', before: a, after: b })
   }
   for (const key of Object.keys(after)) {
-    if (!Object.prototype.hasOwnProperty.call(before, key)) out.push({ path: [...path, key], kind: 'added', after: after[key] })
+    if (!Object.hasOwn(before, key)) out.push({ path: [...path, key], kind: 'added', after: after[key] })
   }
 }
 
@@ -58,11 +58,11 @@ export function sameValue(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a)
   const kb = Object.keys(b)
   if (ka.length !== kb.length) return false
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) &&
-    sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  return ka.every((k) => Object.hasOwn(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) &&
-    Object.getPrototypeOf(v) === Object.prototype
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && Object.getPrototypeOf(v) === Object.prototype
+  )
 }

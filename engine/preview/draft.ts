@@ -8,8 +8,14 @@
 
 import { validateElement } from '../config/schema.ts'
 import {
-  CONFIG_MODEL_VERSION, createElement, getParam, ROOT_NAME,
-  type ConfigElement, type ConfigLocs, type ConfigModel, type ElementLoc,
+  CONFIG_MODEL_VERSION,
+  createElement,
+  getParam,
+  ROOT_NAME,
+  type ConfigElement,
+  type ConfigLocs,
+  type ConfigModel,
+  type ElementLoc,
 } from '../config/model.ts'
 import { LOG_LEVELS } from '../log.ts'
 import { PASSTHROUGH_TYPE, ROUTING_OUTPUTS, SINK_TYPE, runsForReal } from './registry.ts'
@@ -70,15 +76,18 @@ class DraftBuilder {
   private readonly labels = new Set<string>()
   private readonly specs = new Map<string, CatalogEntry>()
 
-  constructor(private readonly model: ConfigModel, private readonly catalog: readonly CatalogEntry[],
-    private readonly disabled: ReadonlySet<ElementPath>) {
+  constructor(
+    private readonly model: ConfigModel,
+    private readonly catalog: readonly CatalogEntry[],
+    private readonly disabled: ReadonlySet<ElementPath>,
+  ) {
     for (const entry of catalog) this.specs.set(`${entry.kind}:${entry.name}`, entry)
   }
 
   build(): Draft {
     const root = createElement(ROOT_NAME)
     const top = this.directives(this.model.root.elements, '')
-    for (const { element, path } of top) {
+    for (const { element } of top) {
       if (element.name === 'label' && this.validLabel(element.arg) && !this.labels.has(element.arg)) this.labels.add(element.arg)
     }
     const seenLabels = new Set<string>()
@@ -168,7 +177,9 @@ class DraftBuilder {
     if (type === '') return standInFor(isFilter ? 'no @type: events pass unchanged' : 'no @type: shown as an output that keeps the events')
     const entry = this.specs.get(`${isFilter ? 'filter' : 'output'}:${type}`)
     if (isFilter && !runsForReal(this.catalog, 'filter', type)) {
-      return standInFor(entry === undefined ? `unknown filter '${type}': events pass unchanged` : `filter not available in preview: events pass unchanged`)
+      return standInFor(
+        entry === undefined ? `unknown filter '${type}': events pass unchanged` : `filter not available in preview: events pass unchanged`,
+      )
     }
     if (!isFilter && !runsForReal(this.catalog, 'output', type)) {
       row.note = entry === undefined ? `unknown output '${type}': shown as an output that keeps the events` : null
@@ -180,7 +191,9 @@ class DraftBuilder {
     if (type === 'relabel' || (!isFilter && getParam(element, '@label') !== undefined)) {
       const target = getParam(element, '@label')
       if (target === undefined || (target !== ROOT_ROUTER && !this.labels.has(target))) {
-        return standInFor(target === undefined ? 'relabel needs @label: shown as an output that keeps the events' : `@label ${target} refers to no <label>`)
+        return standInFor(
+          target === undefined ? 'relabel needs @label: shown as an output that keeps the events' : `@label ${target} refers to no <label>`,
+        )
       }
     }
     const draft = this.clone(element, id)
@@ -229,14 +242,25 @@ class DraftBuilder {
   }
 
   private plain(element: ConfigElement): ConfigElement {
-    const copy = createElement(element.name, element.arg, element.params, element.elements.map((e) => this.plain(e)))
+    const copy = createElement(
+      element.name,
+      element.arg,
+      element.params,
+      element.elements.map((e) => this.plain(e)),
+    )
     const label = getParam(copy, '@label')
     if (label !== undefined && label !== ROOT_ROUTER && !this.labels.has(label)) delete copy.params['@label']
     return copy
   }
 
-  private row(element: ConfigElement, path: ElementPath, kind: PreviewElementKind, router: string, mode: PreviewMode,
-    note: string | null): PreviewElement {
+  private row(
+    element: ConfigElement,
+    path: ElementPath,
+    kind: PreviewElementKind,
+    router: string,
+    mode: PreviewMode,
+    note: string | null,
+  ): PreviewElement {
     const row: PreviewElement = {
       index: this.elements.length,
       path,

@@ -70,8 +70,13 @@ export function describeElement(e: PreviewElement | undefined): string {
  * const impact = compareRuns(saved, savedOutputs, current, currentOutputs)
  * impact.rerouted // samples that go elsewhere now
  */
-export function compareRuns(before: PreviewSummary, beforeOutputs: readonly (Uint8Array | null)[],
-  after: PreviewSummary, afterOutputs: readonly (Uint8Array | null)[], limit = 10_000): Impact {
+export function compareRuns(
+  before: PreviewSummary,
+  beforeOutputs: readonly (Uint8Array | null)[],
+  after: PreviewSummary,
+  afterOutputs: readonly (Uint8Array | null)[],
+  limit = 10_000,
+): Impact {
   const n = Math.min(before.outcome.length, after.outcome.length)
   const changes: ImpactChange[] = []
   const routes = new Map<string, ImpactRoute>()

@@ -18,7 +18,18 @@ export { compareRuns, describeElement, destinationOf } from './impact.ts'
 export type { Impact, ImpactChange, ImpactRoute } from './impact.ts'
 export { Outcome } from './types.ts'
 export type {
-  CatalogEntry, DetailStep, Diagnostic, ElementPath, EventDetails, FieldChange, PreviewElement, PreviewElementKind, PreviewMode,
-  PreviewSummary, RouteCount, RouterCount, Severity,
+  CatalogEntry,
+  DetailStep,
+  Diagnostic,
+  ElementPath,
+  EventDetails,
+  FieldChange,
+  PreviewElement,
+  PreviewElementKind,
+  PreviewMode,
+  PreviewSummary,
+  RouteCount,
+  RouterCount,
+  Severity,
 } from './types.ts'
 export { catalogFromSpecs, mergeCatalogs, schemaEntry } from './catalog.ts'

@@ -6,7 +6,10 @@
 
 /** A JSON syntax error with the 0-based offset where reading stopped. */
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message)
     this.name = 'JsonSyntaxError'
   }

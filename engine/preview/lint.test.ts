@@ -36,7 +36,8 @@ describe('covers', () => {
 
 describe('lintModel', () => {
   it('flags a match after a catch-all and a filter after it, naming the match and its line', () => {
-    expect(lint(`<match app.**>
+    expect(
+      lint(`<match app.**>
   @type null
 </match>
 <filter app.web>
@@ -47,7 +48,8 @@ describe('lintModel', () => {
 </match>
 <match other>
   @type stdout
-</match>`)).toEqual([
+</match>`),
+    ).toEqual([
       'filter-after-match 1 line 4: <filter app.web> never runs: <match app.**> (line 1) above catches every tag it would, and filters after the match are not applied',
       'unreachable-match 2 line 7: <match app.web app.db> never matches: <match app.**> (line 1) above catches every tag it would (first match wins)',
     ])
@@ -60,7 +62,8 @@ describe('lintModel', () => {
   })
 
   it('flags labels nothing sends to (not @ERROR) and relabel loops', () => {
-    expect(lint(`<source>
+    expect(
+      lint(`<source>
   @type forward
   @label @IN
 </source>
@@ -79,7 +82,8 @@ describe('lintModel', () => {
   <match **>
     @type null
   </match>
-</label>`)).toEqual([
+</label>`),
+    ).toEqual([
       'relabel-loop 1/0 line 6: relabel into its own label @IN sends events around in a loop',
       'unused-label 2 line 11: no @label sends events to <label @UNUSED>: its outputs are never reached',
     ])
@@ -88,7 +92,8 @@ describe('lintModel', () => {
 
 describe('validateModel', () => {
   it('reports unknown params, unknown plugins, structure errors and lint warnings with lines and paths', () => {
-    const parsed = parseConfig(`<source>
+    const parsed = parseConfig(
+      `<source>
   @type forward
   prot 24224
 </source>
@@ -99,8 +104,12 @@ describe('validateModel', () => {
 </match>
 <match x>
   @type stdout
-</match>`, 'fluent.conf')
-    const out = validateModel(parsed.config, parsed.locs, testCatalog()).map((d) => `${d.severity} ${d.code} ${d.path} line ${d.line}: ${d.message}`)
+</match>`,
+      'fluent.conf',
+    )
+    const out = validateModel(parsed.config, parsed.locs, testCatalog()).map(
+      (d) => `${d.severity} ${d.code} ${d.path} line ${d.line}: ${d.message}`,
+    )
     expect(out).toEqual([
       'error structure 2 line 8: missing @type in <match **>',
       'error unknown-param 0 line 3: unknown param prot in <source>',

@@ -54,7 +54,10 @@ export function lintModel(model: ConfigModel, locs?: ConfigLocs, disabled: Reado
         if (!routers.has(e.arg)) routers.set(e.arg, rules)
       }
       if (e.name !== 'label') collectTargets(e)
-      else e.elements.forEach((c, j) => { if (!disabled.has(`${path}/${j}`)) collectTargets(c) })
+      else
+        e.elements.forEach((c, j) => {
+          if (!disabled.has(`${path}/${j}`)) collectTargets(c)
+        })
     })
   }
   visitTop(model.root.elements, '')
@@ -83,8 +86,12 @@ export function lintModel(model: ConfigModel, locs?: ConfigLocs, disabled: Reado
         const target = getParam(r.element, '@label')
         if (type === 'relabel' && target === router) {
           out.push({
-            severity: 'warning', code: 'relabel-loop', message: `relabel into its own label ${router} sends events around in a loop`,
-            hint: 'relabel into another label or @ROOT', line: line(r.element), path: r.path,
+            severity: 'warning',
+            code: 'relabel-loop',
+            message: `relabel into its own label ${router} sends events around in a loop`,
+            hint: 'relabel into another label or @ROOT',
+            line: line(r.element),
+            path: r.path,
           })
         }
       }

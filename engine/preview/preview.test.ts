@@ -31,10 +31,14 @@ async function run(conf: string, samples: string, options: Parameters<typeof pre
 function where(summary: PreviewSummary, i: number): string {
   const t = summary.target[i]
   switch (summary.outcome[i]) {
-    case Outcome.Delivered: return `match ${summary.elements[t].pattern}`
-    case Outcome.Unmatched: return `unmatched ${summary.routers[t]}`
-    case Outcome.Dropped: return `dropped by ${summary.elements[t].path}`
-    default: return `outcome ${summary.outcome[i]}`
+    case Outcome.Delivered:
+      return `match ${summary.elements[t].pattern}`
+    case Outcome.Unmatched:
+      return `unmatched ${summary.routers[t]}`
+    case Outcome.Dropped:
+      return `dropped by ${summary.elements[t].path}`
+    default:
+      return `outcome ${summary.outcome[i]}`
   }
 }
 
@@ -61,7 +65,10 @@ const ORDER = `
 
 describe('previewConfig', () => {
   it('follows first-match order: filters before the match only, no match → unmatched (§9 case 27)', async () => {
-    const { summary, details } = await run(ORDER, '{"tag":"x.y","record":{"k":1}}\n{"tag":"x.z","record":{"k":2}}\n{"tag":"q","record":{"k":3}}')
+    const { summary, details } = await run(
+      ORDER,
+      '{"tag":"x.y","record":{"k":1}}\n{"tag":"x.z","record":{"k":2}}\n{"tag":"q","record":{"k":3}}',
+    )
     expect([0, 1, 2].map((i) => where(summary, i))).toEqual(['match x.y', 'match x.**', 'unmatched @ROOT'])
     expect(summary.totals[Outcome.Delivered]).toBe(2)
     expect(summary.totals[Outcome.Unmatched]).toBe(1)
@@ -82,7 +89,8 @@ describe('previewConfig', () => {
   })
 
   it('shows what grep keeps and drops, and which filter dropped an event', async () => {
-    const { summary, details } = await run(`
+    const { summary, details } = await run(
+      `
 <filter app.**>
   @type grep
   <regexp>
@@ -92,7 +100,10 @@ describe('previewConfig', () => {
 </filter>
 <match app.**>
   @type stdout
-</match>`, '{"level":"error","m":1}\n{"level":"info","m":2}\n{"m":3}', { tag: 'app.web' })
+</match>`,
+      '{"level":"error","m":1}\n{"level":"info","m":2}\n{"m":3}',
+      { tag: 'app.web' },
+    )
     expect([0, 1, 2].map((i) => where(summary, i))).toEqual(['match app.**', 'dropped by 0', 'dropped by 0'])
     expect(summary.changed[0]).toBe(0)
     const dropped = await details(1)
@@ -131,7 +142,8 @@ describe('previewConfig', () => {
   })
 
   it('fans out through copy to every store', async () => {
-    const { summary } = await run(`
+    const { summary } = await run(
+      `
 <match **>
   @type copy
   <store>
@@ -141,7 +153,9 @@ describe('previewConfig', () => {
     @type file
     path /tmp/x
   </store>
-</match>`, '{"a":1}\n{"a":2}')
+</match>`,
+      '{"a":1}\n{"a":2}',
+    )
     expect(summary.outcome[0]).toBe(Outcome.Delivered)
     const stores = summary.elements.filter((e) => e.kind === 'store').map((e) => e.index)
     expect(stores).toHaveLength(2)
@@ -152,7 +166,8 @@ describe('previewConfig', () => {
   })
 
   it('previews a draft: untyped, unknown and invalid filters pass events through, with a note', async () => {
-    const { summary } = await run(`
+    const { summary } = await run(
+      `
 <filter **>
 </filter>
 <filter **>
@@ -176,7 +191,9 @@ describe('previewConfig', () => {
   <filter **>
     @type grep
   </filter>
-</label>`, '{"a":1}')
+</label>`,
+      '{"a":1}',
+    )
     const notes = summary.elements.map((e) => `${e.mode}: ${e.note}`)
     expect(notes[0]).toBe('passthrough: no @type: events pass unchanged')
     expect(notes[1]).toBe("passthrough: unknown filter 'mystery': events pass unchanged")
@@ -187,11 +204,14 @@ describe('previewConfig', () => {
     expect(summary.changed[0]).toBe(1)
     expect(summary.failed).toBeNull()
     const codes = summary.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path ?? ''}`)
-    expect(codes).toEqual(expect.arrayContaining(['error structure 0', 'error unknown-plugin 1', 'error param 2', 'warning unused-label 5']))
+    expect(codes).toEqual(
+      expect.arrayContaining(['error structure 0', 'error unknown-plugin 1', 'error param 2', 'warning unused-label 5']),
+    )
   })
 
   it('keeps 64-bit integers exact from the sample text through a filter that re-encodes records', async () => {
-    const { details } = await run(`
+    const { details } = await run(
+      `
 <filter **>
   @type record_transformer
   <record>
@@ -200,7 +220,9 @@ describe('previewConfig', () => {
 </filter>
 <match **>
   @type stdout
-</match>`, '{"big": 18446744073709551615, "neg": -9223372036854775808, "ms": 1700000000123, "small": 7, "f": 1.5}')
+</match>`,
+      '{"big": 18446744073709551615, "neg": -9223372036854775808, "ms": 1700000000123, "small": 7, "f": 1.5}',
+    )
     const d = await details(0)
     expect(d.input).toEqual({ big: 18446744073709551615n, neg: -9223372036854775808n, ms: 1700000000123n, small: 7, f: 1.5 })
     expect(d.output?.big).toBe(18446744073709551615n)
@@ -211,7 +233,8 @@ describe('previewConfig', () => {
   it('compares two configs over the same samples (impact)', async () => {
     const samples = '{"level":"error"}\n{"level":"info"}\n{"level":"debug"}'
     const before = await run('<match **>\n  @type stdout\n</match>\n', samples)
-    const after = await run(`
+    const after = await run(
+      `
 <filter **>
   @type grep
   <exclude>
@@ -227,7 +250,9 @@ describe('previewConfig', () => {
 </filter>
 <match **>
   @type stdout
-</match>`, samples)
+</match>`,
+      samples,
+    )
     const impact = compareRuns(before.summary, before.previewer.lastOutputs, after.summary, after.previewer.lastOutputs)
     expect(impact).toMatchObject({ compared: 3, unchanged: 0, rerouted: 1, modified: 2 })
     expect(impact.changes[2]).toMatchObject({ index: 2, before: '<match **> @type stdout', after: 'dropped by <filter **> @type grep' })
@@ -235,7 +260,8 @@ describe('previewConfig', () => {
   })
 
   it('follows each sample through a shared stream, and reruns a group sample by sample when a filter drops and rewrites at once', async () => {
-    const { summary, details } = await run(`
+    const { summary, details } = await run(
+      `
 <filter app.**>
   @type record_transformer
   renew_time_key t
@@ -252,16 +278,23 @@ describe('previewConfig', () => {
 </filter>
 <match app.**>
   @type stdout
-</match>`, [
-      '{"level":"info","t":1700000000}',
-      '{"level":"debug","t":1700000001}',
-      '{"level":"info","t":-5}',
-      '{"level":"info","t":1700000000}',
-      '{"level":"debug","t":1700000001}',
-    ].join('\n'), { tag: 'app.x' })
+</match>`,
+      [
+        '{"level":"info","t":1700000000}',
+        '{"level":"debug","t":1700000001}',
+        '{"level":"info","t":-5}',
+        '{"level":"info","t":1700000000}',
+        '{"level":"debug","t":1700000001}',
+      ].join('\n'),
+      { tag: 'app.x' },
+    )
     expect(Array.from(summary.outcome)).toEqual([Outcome.Delivered, Outcome.Dropped, Outcome.Error, Outcome.Delivered, Outcome.Dropped])
     expect(Array.from(summary.target).filter((_, i) => summary.outcome[i] === Outcome.Dropped)).toEqual([1, 1])
-    expect(summary.counts.map((c) => [c.events, c.passed])).toEqual([[5, 4], [4, 2], [2, 0]])
+    expect(summary.counts.map((c) => [c.events, c.passed])).toEqual([
+      [5, 4],
+      [4, 2],
+      [2, 0],
+    ])
     expect(Array.from(summary.changed)).toEqual([1, 0, 0, 1, 0])
     const failed = await details(2)
     expect(failed.steps.some((s) => s.kind === 'log' && s.level === 'warn')).toBe(true)
@@ -269,11 +302,13 @@ describe('previewConfig', () => {
 
   it('runs 10,000 samples through a 30-rule config', async () => {
     const rules: string[] = []
-    for (let i = 0; i < 15; i++) rules.push(`<filter svc${i}.**>\n  @type grep\n  <exclude>\n    key level\n    pattern /debug/\n  </exclude>\n</filter>`)
+    for (let i = 0; i < 15; i++)
+      rules.push(`<filter svc${i}.**>\n  @type grep\n  <exclude>\n    key level\n    pattern /debug/\n  </exclude>\n</filter>`)
     for (let i = 0; i < 14; i++) rules.push(`<match svc${i}.**>\n  @type stdout\n</match>`)
     rules.push('<match **>\n  @type null\n</match>')
     const lines: string[] = []
-    for (let i = 0; i < 10_000; i++) lines.push(JSON.stringify({ tag: `svc${i % 20}.app`, record: { level: ['info', 'debug', 'error'][i % 3], i } }))
+    for (let i = 0; i < 10_000; i++)
+      lines.push(JSON.stringify({ tag: `svc${i % 20}.app`, record: { level: ['info', 'debug', 'error'][i % 3], i } }))
     const { summary } = await run(rules.join('\n'), lines.join('\n'))
     expect(summary.outcome.length).toBe(10_000)
     expect(summary.totals[Outcome.Dropped] + summary.totals[Outcome.Delivered]).toBe(10_000)

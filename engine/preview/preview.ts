@@ -19,7 +19,13 @@ import { elementIndex, previewRegistry } from './registry.ts'
 import type { Sample } from './samples.ts'
 import { Tracer, type RawStep } from './trace.ts'
 import {
-  Outcome, type CatalogEntry, type DetailStep, type Diagnostic, type ElementPath, type EventDetails, type PreviewSummary,
+  Outcome,
+  type CatalogEntry,
+  type DetailStep,
+  type Diagnostic,
+  type ElementPath,
+  type EventDetails,
+  type PreviewSummary,
 } from './types.ts'
 import { validateModel } from './validate.ts'
 
@@ -77,7 +83,12 @@ export class Previewer {
     let failed: string | null = null
     for (let round = 0; round < MAX_BUILD_ROUNDS && agent === null; round++) {
       const built = buildAgent(draft.model, draft.locs, {
-        core, registry, log, runtime: 'browser', now: () => options.now ?? Date.now(), hostname: options.hostname ?? 'localhost',
+        core,
+        registry,
+        log,
+        runtime: 'browser',
+        now: () => options.now ?? Date.now(),
+        hostname: options.hostname ?? 'localhost',
       })
       agent = built.agent
       if (agent !== null) break
@@ -256,8 +267,14 @@ export class Previewer {
     return {
       counters: [t.eventsIn.slice(), t.eventsOut.slice(), t.routerIn.slice(), t.routerUnmatched.slice()],
       perSample: {
-        sink: t.sink, droppedBy: t.droppedBy, unmatched: t.unmatched, consumedBy: t.consumedBy, errored: t.errored,
-        delivered: t.delivered, pristine: t.pristine, extraSinks: t.extraSinks,
+        sink: t.sink,
+        droppedBy: t.droppedBy,
+        unmatched: t.unmatched,
+        consumedBy: t.consumedBy,
+        errored: t.errored,
+        delivered: t.delivered,
+        pristine: t.pristine,
+        extraSinks: t.extraSinks,
       },
     }
   }
@@ -286,12 +303,16 @@ export class Previewer {
       case 'output': {
         const [event] = decodeStream(this.core, raw.stream)
         return {
-          kind: 'output', element: raw.element, tag: raw.stream.tag, time: { sec: event?.time.sec ?? 0, nsec: event?.time.nsec ?? 0 },
-          record: event?.record ?? {}, routing: raw.routing,
+          kind: 'output',
+          element: raw.element,
+          tag: raw.stream.tag,
+          time: { sec: event?.time.sec ?? 0, nsec: event?.time.nsec ?? 0 },
+          record: event?.record ?? {},
+          routing: raw.routing,
         }
       }
       case 'filter': {
-        const before = raw.before === raw.after ? previous : this.recordOf(raw.before) ?? previous
+        const before = raw.before === raw.after ? previous : (this.recordOf(raw.before) ?? previous)
         const after = raw.after === null || raw.after.count === 0 ? null : raw.after === raw.before ? before : this.recordOf(raw.after)
         const element = this.draft.elements[raw.element]
         return {
@@ -351,7 +372,7 @@ export class Previewer {
     const labelName = source?.label ?? ROOT_ROUTER
     const routerName = this.draft.routers.includes(labelName) ? labelName : source?.label ? null : ROOT_ROUTER
     this.entryIndex = source?.index ?? -1
-    this.entryRouter = routerName === null ? null : this.agent!.routers.get(routerName) ?? null
+    this.entryRouter = routerName === null ? null : (this.agent!.routers.get(routerName) ?? null)
     const element = source ? this.sourceElement(source.path) : undefined
     const fixedTag = element ? getParam(element, 'tag') : undefined
     const prefix = element ? getParam(element, 'add_tag_prefix') : undefined
@@ -373,7 +394,12 @@ export class Previewer {
  * preview.summary.outcome[0] // Outcome.Delivered
  * await preview.dispose()
  */
-export async function previewConfig(core: Core, model: ConfigModel, samples: readonly Sample[], options: PreviewOptions): Promise<{
+export async function previewConfig(
+  core: Core,
+  model: ConfigModel,
+  samples: readonly Sample[],
+  options: PreviewOptions,
+): Promise<{
   summary: PreviewSummary
   details(index: number): Promise<EventDetails>
   previewer: Previewer

@@ -35,7 +35,8 @@ export function previewRegistry(catalog: readonly CatalogEntry[], tracer: Tracer
     const spec = entry.spec
     if (spec === undefined || !spec.runtimes.includes('browser')) continue
     if (spec.kind === 'filter') registry.register(tracedFilter(spec as PluginSpec<'filter'>, tracer))
-    else if (spec.kind === 'output' && ROUTING_OUTPUTS.includes(spec.name)) registry.register(tracedOutput(spec as PluginSpec<'output'>, tracer))
+    else if (spec.kind === 'output' && ROUTING_OUTPUTS.includes(spec.name))
+      registry.register(tracedOutput(spec as PluginSpec<'output'>, tracer))
   }
   return registry
 }

@@ -16,10 +16,15 @@ const timeOf = (s: Sample) => (decode(s.entry, { extensionCodec: eventTimeCodec,
 describe('parseJsonLossless', () => {
   it('keeps integers beyond 32 bits exact as bigint and leaves the rest to JSON.parse', () => {
     expect(parseJsonLossless('{"a": 1, "b": 1.5, "c": "x"}')).toEqual({ a: 1, b: 1.5, c: 'x' })
-    expect(parseJsonLossless('{"u": 18446744073709551615, "i": -9223372036854775808, "n": [9007199254740993, 4294967296, 4294967295]}'))
-      .toEqual({ u: 18446744073709551615n, i: -9223372036854775808n, n: [9007199254740993n, 4294967296n, 4294967295] })
-    expect(parseJsonLossless('{"s": "12345678901234567890", "f": 12345678901234567890.5, "e": 1e21}'))
-      .toEqual({ s: '12345678901234567890', f: 12345678901234567890.5, e: 1e21 })
+    expect(
+      parseJsonLossless('{"u": 18446744073709551615, "i": -9223372036854775808, "n": [9007199254740993, 4294967296, 4294967295]}'),
+    ).toEqual({ u: 18446744073709551615n, i: -9223372036854775808n, n: [9007199254740993n, 4294967296n, 4294967295] })
+    expect(parseJsonLossless('{"s": "12345678901234567890", "f": 12345678901234567890.5, "e": 1e21}')).toEqual({
+      s: '12345678901234567890',
+      // biome-ignore lint/correctness/noPrecisionLoss: the rounding is what is tested
+      f: 12345678901234567890.5,
+      e: 1e21,
+    })
   })
 
   it('reports where the text stops being JSON', () => {
@@ -45,8 +50,18 @@ describe('parseSamples', () => {
     ].join('\n')
     const { samples, problems } = parseSamples(text, { tag: 'app.log', now: NOW })
     expect(problems).toEqual([])
-    expect(samples.map((s) => [s.tag, s.line])).toEqual([['app.log', 1], ['app.db', 3], ['app.web', 4], ['app.log', 5]])
-    expect(samples.map(recordOf)).toEqual([{ level: 'info', msg: 'hello' }, { q: 'select' }, { path: '/' }, { message: '127.0.0.1 - - [GET /]' }])
+    expect(samples.map((s) => [s.tag, s.line])).toEqual([
+      ['app.log', 1],
+      ['app.db', 3],
+      ['app.web', 4],
+      ['app.log', 5],
+    ])
+    expect(samples.map(recordOf)).toEqual([
+      { level: 'info', msg: 'hello' },
+      { q: 'select' },
+      { path: '/' },
+      { message: '127.0.0.1 - - [GET /]' },
+    ])
     expect(timeOf(samples[0])).toEqual(new EventTime(1_700_000_000, 0))
     expect(timeOf(samples[1])).toEqual(new EventTime(1441588984, 0))
     expect(timeOf(samples[2])).toEqual(new EventTime(1441588984, 500_000_000))

@@ -23,22 +23,30 @@ export function testCatalog(): CatalogEntry[] {
     schemaEntry('output', 'stdout', { params: [] }, 'test'),
     schemaEntry('output', 'null', { params: [] }, 'test'),
     schemaEntry('output', 'file', { params: [{ name: 'path', type: 'string', required: true, description: 'path' }] }, 'test'),
-    schemaEntry('input', 'forward', {
-      params: [
-        { name: 'port', type: 'integer', default: 24224, description: 'port' },
-        { name: 'tag', type: 'string', default: null, description: 'tag' },
-        { name: 'add_tag_prefix', type: 'string', default: null, description: 'prefix' },
-      ],
-    }, 'test'),
+    schemaEntry(
+      'input',
+      'forward',
+      {
+        params: [
+          { name: 'port', type: 'integer', default: 24224, description: 'port' },
+          { name: 'tag', type: 'string', default: null, description: 'tag' },
+          { name: 'add_tag_prefix', type: 'string', default: null, description: 'prefix' },
+        ],
+      },
+      'test',
+    ),
   ])
 }
 
 /** Parses config and sample text and runs the preview (the caller disposes). */
-export async function previewText(core: Core, conf: string, samples: string,
-  options: Partial<PreviewOptions> & SampleOptions = {}) {
+export async function previewText(core: Core, conf: string, samples: string, options: Partial<PreviewOptions> & SampleOptions = {}) {
   const parsed = parseConfig(conf, 'fluent.conf')
   if (parsed.errors.length > 0) throw new Error(parsed.errors.map((e) => e.message).join('\n'))
-  const { samples: list, problems } = parseSamples(samples, { tag: options.tag, format: options.format, now: options.now ?? 1_700_000_000_000 })
+  const { samples: list, problems } = parseSamples(samples, {
+    tag: options.tag,
+    format: options.format,
+    now: options.now ?? 1_700_000_000_000,
+  })
   if (problems.length > 0) throw new Error(problems.map((p) => `${p.line}: ${p.message}`).join('\n'))
   const preview = await previewConfig(core, parsed.config, list, { catalog: testCatalog(), now: 1_700_000_000_000, ...options })
   return { ...preview, samples: list, parsed }

@@ -61,7 +61,11 @@ export class Tracer {
   private single = -1
   private snapshot: Int32Array[] = []
 
-  constructor(private readonly core: Core, elementCount: number, routerCount: number) {
+  constructor(
+    private readonly core: Core,
+    elementCount: number,
+    routerCount: number,
+  ) {
     this.eventsIn = new Int32Array(elementCount)
     this.eventsOut = new Int32Array(elementCount)
     this.routerIn = new Int32Array(routerCount)

@@ -142,7 +142,14 @@ export interface FieldChange {
 
 export type DetailStep =
   | { kind: 'router'; router: string; tag: string; filters: number[]; match: number | null }
-  | { kind: 'filter'; element: number; record: Record<string, unknown> | null; changes: FieldChange[]; dropped: boolean; note: string | null }
+  | {
+      kind: 'filter'
+      element: number
+      record: Record<string, unknown> | null
+      changes: FieldChange[]
+      dropped: boolean
+      note: string | null
+    }
   | { kind: 'output'; element: number; tag: string; time: { sec: number; nsec: number }; record: Record<string, unknown>; routing: boolean }
   | { kind: 'unmatched'; router: string; tag: string }
   | { kind: 'log'; level: string; message: string; fields: Record<string, unknown> }

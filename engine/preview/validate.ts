@@ -21,8 +21,12 @@ const KIND_OF: Record<string, 'input' | 'filter' | 'output'> = { source: 'input'
  * const parsed = parseConfig(text, 'fluent.conf')
  * validateModel(parsed.config, parsed.locs, catalog) // [{ severity: 'error', code: 'param', line: 3, path: '0', ... }]
  */
-export function validateModel(model: ConfigModel, locs: ConfigLocs | undefined, catalog: readonly CatalogEntry[],
-  disabled: ReadonlySet<ElementPath> = new Set()): Diagnostic[] {
+export function validateModel(
+  model: ConfigModel,
+  locs: ConfigLocs | undefined,
+  catalog: readonly CatalogEntry[],
+  disabled: ReadonlySet<ElementPath> = new Set(),
+): Diagnostic[] {
   const paths = new Map<ConfigElement, ElementPath>()
   const byLine = new Map<number, ElementPath>()
   // Without locations (a model from JSON), errors still name their element: its path is the "file".
@@ -45,7 +49,10 @@ export function validateModel(model: ConfigModel, locs: ConfigLocs | undefined, 
   // Containers copied by withoutDisabled keep the locations of the originals.
   const original = locs
   if (original !== undefined && copies.size > 0) {
-    locs = { get: (e: ConfigElement) => original.get(copies.get(e) ?? e), has: (e: ConfigElement) => original.has(copies.get(e) ?? e) } as unknown as ConfigLocs
+    locs = {
+      get: (e: ConfigElement) => original.get(copies.get(e) ?? e),
+      has: (e: ConfigElement) => original.has(copies.get(e) ?? e),
+    } as unknown as ConfigLocs
   }
   const out: Diagnostic[] = []
   const fromError = (error: ConfigError, code: string, path?: ElementPath): Diagnostic => {
@@ -68,21 +75,34 @@ export function validateModel(model: ConfigModel, locs: ConfigLocs | undefined, 
     const kind = KIND_OF[e.name]
     const type = getParam(e, '@type')
     const line = synthetic ? undefined : locs?.get(e)?.line
-    const at = (key: string) => (synthetic ? undefined : locs?.get(e)?.params.get(key)?.line ?? line)
+    const at = (key: string) => (synthetic ? undefined : (locs?.get(e)?.params.get(key)?.line ?? line))
     const add = (d: Omit<Diagnostic, 'path'>) => out.push({ ...d, ...(path !== undefined ? { path } : {}) })
     const id = getParam(e, '@id')
     if (id !== undefined) {
       if (ids.has(id)) {
-        add({ severity: 'error', code: 'duplicate-id', message: `duplicate @id '${id}'`, hint: 'every @id must be unique: it names buffer directories and metrics', line: at('@id') })
+        add({
+          severity: 'error',
+          code: 'duplicate-id',
+          message: `duplicate @id '${id}'`,
+          hint: 'every @id must be unique: it names buffer directories and metrics',
+          line: at('@id'),
+        })
       } else ids.set(id, e)
     }
     const level = getParam(e, '@log_level')
     if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level)) {
-      add({ severity: 'error', code: 'log-level', message: `unknown @log_level '${level}'`, hint: `use one of ${LOG_LEVELS.join(', ')}`, line: at('@log_level') })
+      add({
+        severity: 'error',
+        code: 'log-level',
+        message: `unknown @log_level '${level}'`,
+        hint: `use one of ${LOG_LEVELS.join(', ')}`,
+        line: at('@log_level'),
+      })
     }
     if (type === undefined || type === '') {
       // <source>/<filter>/<match> without @type are reported by the structure checks.
-      if (e.name === 'store') add({ severity: 'error', code: 'structure', message: 'missing @type in <store>', hint: 'add a line such as @type stdout', line })
+      if (e.name === 'store')
+        add({ severity: 'error', code: 'structure', message: 'missing @type in <store>', hint: 'add a line such as @type stdout', line })
       return
     }
     const entry = specs.get(`${kind}:${type}`)
@@ -90,8 +110,11 @@ export function validateModel(model: ConfigModel, locs: ConfigLocs | undefined, 
       const known = catalog.filter((c) => c.kind === kind).map((c) => c.name)
       const near = closest(type, known)
       add({
-        severity: 'error', code: 'unknown-plugin', message: `unknown ${kind} plugin '${type}'`,
-        hint: `${near ? `did you mean '${near}'? ` : ''}known: ${known.sort().join(', ')}`, line: at('@type'),
+        severity: 'error',
+        code: 'unknown-plugin',
+        message: `unknown ${kind} plugin '${type}'`,
+        hint: `${near ? `did you mean '${near}'? ` : ''}known: ${known.sort().join(', ')}`,
+        line: at('@type'),
       })
       return
     }
@@ -117,7 +140,12 @@ function pathLocs(model: ConfigModel): ConfigLocs {
   const locs: ConfigLocs = new WeakMap()
   const visit = (e: ConfigElement, path: string): void => {
     const file = `#${path}`
-    locs.set(e, { file, line: 0, includedFrom: [], params: new Map(Object.keys(e.params).map((k) => [k, { file, line: 0, includedFrom: [] }])) })
+    locs.set(e, {
+      file,
+      line: 0,
+      includedFrom: [],
+      params: new Map(Object.keys(e.params).map((k) => [k, { file, line: 0, includedFrom: [] }])),
+    })
     e.elements.forEach((c, i) => visit(c, path === '' ? String(i) : `${path}/${i}`))
   }
   visit(model.root, '')
@@ -128,8 +156,11 @@ function pathLocs(model: ConfigModel): ConfigLocs {
  * The model with disabled directives left out: directives are the same objects (so locations
  * still apply); the containers (root, labels, workers) are copies, recorded in `copies` (copy → original).
  */
-export function withoutDisabled(model: ConfigModel, disabled: ReadonlySet<ElementPath>,
-  copies?: Map<ConfigElement, ConfigElement>): ConfigModel {
+export function withoutDisabled(
+  model: ConfigModel,
+  disabled: ReadonlySet<ElementPath>,
+  copies?: Map<ConfigElement, ConfigElement>,
+): ConfigModel {
   if (disabled.size === 0) return model
   const strip = (e: ConfigElement, path: string): ConfigElement => {
     if (e.name !== 'ROOT' && e.name !== 'label' && e.name !== 'worker') return e

@@ -18,8 +18,8 @@ if (freshBundle()) {
     ;({ register } = await import('tsx/esm/api'))
   } catch (error) {
     process.stderr.write(
-      'sluice: cannot load tsx, which runs sluice\'s TypeScript sources on Node 20 ' +
-        `(${error && error.code ? error.code : error}); install the dependencies with \`npm install\`\n`,
+      "sluice: cannot load tsx, which runs sluice's TypeScript sources on Node 20 " +
+        `(${error?.code ? error.code : error}); install the dependencies with \`npm install\`\n`,
     )
     process.exit(70)
   }

@@ -23,25 +23,51 @@ let core: Core
 let dir: string
 const running: BufferedOutput[] = []
 
-beforeAll(async () => { core = await loadCore() })
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'sluice-buf-')) })
+beforeAll(async () => {
+  core = await loadCore()
+})
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sluice-buf-'))
+})
 afterEach(async () => {
   for (const o of running.splice(0)) await o.shutdown?.()
   await rm(dir, { recursive: true, force: true })
 })
 
-const ev = (from: number, n: number, tag = 'app') => streamFromEvents(tag, Array.from({ length: n }, (_, i) => ({
-  time: new EventTime(1_700_000_000 + from + i, 7), record: { i: from + i, msg: 'hello world' },
-})))
+const ev = (from: number, n: number, tag = 'app') =>
+  streamFromEvents(
+    tag,
+    Array.from({ length: n }, (_, i) => ({
+      time: new EventTime(1_700_000_000 + from + i, 7),
+      record: { i: from + i, msg: 'hello world' },
+    })),
+  )
 
 const numbers = (chunks: readonly Chunk[]) =>
-  chunks.flatMap((c) => decodeStream(core, { tag: c.tag, entries: c.entries, count: c.count }).map((e) => e.record.i as number)).sort((a, b) => a - b)
+  chunks
+    .flatMap((c) => decodeStream(core, { tag: c.tag, entries: c.entries, count: c.count }).map((e) => e.record.i as number))
+    .sort((a, b) => a - b)
 
 async function fileOutput(buffer: Record<string, unknown> = {}) {
   const t = testContext(core, { id: 'out_test' })
   const writer = new RecordingWriter()
-  const config = resolveBufferConfig({ '@type': 'file', path: dir, flush_interval: 3600, flush_thread_interval: 0.01, retry_randomize: false, delayed_commit_timeout: 1, ...buffer }).config
-  const store = createFileStore({ core, log: t.ctx.log, pluginId: t.ctx.id, path: dir, now: t.ctx.now, durable: config.delivery === 'durable' })
+  const config = resolveBufferConfig({
+    '@type': 'file',
+    path: dir,
+    flush_interval: 3600,
+    flush_thread_interval: 0.01,
+    retry_randomize: false,
+    delayed_commit_timeout: 1,
+    ...buffer,
+  }).config
+  const store = createFileStore({
+    core,
+    log: t.ctx.log,
+    pluginId: t.ctx.id,
+    path: dir,
+    now: t.ctx.now,
+    durable: config.delivery === 'durable',
+  })
   const out = createBufferedOutput(t.ctx, { buffer: config, writer, store })
   running.push(out)
   await out.start!()
@@ -73,7 +99,9 @@ describe('file buffer store', () => {
   it('renames enqueued chunks to buffer.q and deletes them once written', async () => {
     const { out, writer } = await fileOutput({ chunk_limit_records: 2 })
     let release!: () => void
-    writer.gate = new Promise((r) => { release = r })
+    writer.gate = new Promise((r) => {
+      release = r
+    })
     await out.emit(ev(0, 6))
     await waitUntil(() => writer.calls === 1, 'the first write')
     const queued = (await files()).filter((f) => /^buffer\.q.*\.log$/.test(f))
@@ -139,7 +167,12 @@ describe('file buffer store', () => {
   })
 
   it('moves undeliverable chunks to backup/<plugin_id>/<chunk_id>.log', async () => {
-    const { out, writer, logs } = await fileOutput({ flush_mode: 'immediate', flush_interval: undefined, retry_wait: 0.01, retry_max_times: 1 })
+    const { out, writer, logs } = await fileOutput({
+      flush_mode: 'immediate',
+      flush_interval: undefined,
+      retry_wait: 0.01,
+      retry_max_times: 1,
+    })
     writer.failures = () => new Error('down')
     const stream = ev(0, 2)
     await out.emit(stream)
@@ -166,7 +199,14 @@ describe('file buffer store: delivery durable', () => {
     await h.close()
     const datasync = vi.spyOn(proto, 'datasync')
     const sync = vi.spyOn(proto, 'sync')
-    return { datasync, sync, restore: () => { datasync.mockRestore(); sync.mockRestore() } }
+    return {
+      datasync,
+      sync,
+      restore: () => {
+        datasync.mockRestore()
+        sync.mockRestore()
+      },
+    }
   }
 
   it('resolves an emit only after an fdatasync that covers it; concurrent emits share syncs', async () => {

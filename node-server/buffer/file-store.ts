@@ -84,7 +84,8 @@ export function createFileStore(options: FileStoreOptions): BufferStore {
       const staged = resumed.filter((r) => r.state === 'staged').length
       if (resumed.length > 0) {
         log.info(`Resumed ${staged} staged and ${resumed.length - staged} queued buffer chunks.`, {
-          dir: layout.dir, events: resumed.reduce((n, r) => n + r.count, 0),
+          dir: layout.dir,
+          events: resumed.reduce((n, r) => n + r.count, 0),
         })
       }
       return resumed
@@ -110,7 +111,14 @@ export function createFileStore(options: FileStoreOptions): BufferStore {
   }
 }
 
-async function resumeDir(layout: Layout, core: Core, log: Logger, corruptDir: string, now: () => number, durable: boolean): Promise<ResumedChunk[]> {
+async function resumeDir(
+  layout: Layout,
+  core: Core,
+  log: Logger,
+  corruptDir: string,
+  now: () => number,
+  durable: boolean,
+): Promise<ResumedChunk[]> {
   const names = await readdir(layout.dir)
   const out: ResumedChunk[] = []
   const moveAside = async (files: string[], reason: string, id: string) => {
@@ -131,7 +139,9 @@ async function resumeDir(layout: Layout, core: Core, log: Logger, corruptDir: st
     }
     const { state, id } = parsed
     const dataPath = layout.file(state, id)
-    const metaPath = [dataPath + '.meta', layout.file(state === 'b' ? 'q' : 'b', id) + '.meta'].find((p) => names.includes(p.slice(layout.dir.length + 1)))
+    const metaPath = [dataPath + '.meta', layout.file(state === 'b' ? 'q' : 'b', id) + '.meta'].find((p) =>
+      names.includes(p.slice(layout.dir.length + 1)),
+    )
     let meta: ChunkMeta
     try {
       if (metaPath === undefined) throw new Error('no .meta file')
@@ -157,7 +167,11 @@ async function resumeDir(layout: Layout, core: Core, log: Logger, corruptDir: st
           await copyFile(dataPath, copy)
           await truncate(dataPath, prefix.bytes)
           log.error('Found a truncated buffer chunk; resumed its complete entries.', {
-            chunk_id: id, kept_bytes: prefix.bytes, cut_bytes: bytes.length - prefix.bytes, events: prefix.count, original: copy,
+            chunk_id: id,
+            kept_bytes: prefix.bytes,
+            cut_bytes: bytes.length - prefix.bytes,
+            events: prefix.count,
+            original: copy,
           })
         }
         size = prefix.bytes

@@ -93,7 +93,15 @@ export function decodeMeta(text: string, id: string): ChunkMeta {
 
 export function metaFor(metadata: ChunkMetadata, id: string, created: number): ChunkMeta {
   return {
-    version: META_VERSION, id, tag: metadata.tag, timekey: metadata.timekey, variables: { ...metadata.variables },
-    created, modified: created, state: 'staged', size: null, count: null,
+    version: META_VERSION,
+    id,
+    tag: metadata.tag,
+    timekey: metadata.timekey,
+    variables: { ...metadata.variables },
+    created,
+    modified: created,
+    state: 'staged',
+    size: null,
+    count: null,
   }
 }

@@ -23,7 +23,9 @@ let root: string
 let agent: Agent | null = null
 const logs: LogRecord[] = []
 
-beforeEach(async () => { root = await mkdtemp(join(tmpdir(), 'sluice-root-')) })
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'sluice-root-'))
+})
 afterEach(async () => {
   await agent?.stop(5000)
   agent = null
@@ -35,7 +37,10 @@ async function start(conf: string): Promise<Agent> {
   const core = await loadCore()
   const parsed = parseConfig(conf, 'fluent.conf', { env: {}, hostname: 'h', workerId: 0 })
   const built = buildAgent(parsed.config, parsed.locs, {
-    core, registry: new PluginRegistry().register(outNull), log: createLogger((r) => logs.push(r), 'debug'), runtime: 'node',
+    core,
+    registry: new PluginRegistry().register(outNull),
+    log: createLogger((r) => logs.push(r), 'debug'),
+    runtime: 'node',
     services: nodeBufferServices({ rootDir: root }),
   })
   if (built.agent === null) throw new Error(built.errors.map((e) => e.message).join('\n'))
@@ -55,7 +60,9 @@ describe('nodeBufferServices', () => {
   })
 
   it("keeps a memory buffer's undeliverable chunk in <root_dir>/backup/<plugin_id>", async () => {
-    const a = await start('<match **>\n  @type null\n  @id sink\n  never_flush true\n  <buffer>\n    flush_mode immediate\n    retry_max_times 0\n  </buffer>\n</match>\n')
+    const a = await start(
+      '<match **>\n  @type null\n  @id sink\n  never_flush true\n  <buffer>\n    flush_mode immediate\n    retry_max_times 0\n  </buffer>\n</match>\n',
+    )
     a.root.emit(stream)
     await waitUntil(() => logs.some((l) => l.message.startsWith('Undeliverable chunk moved to')), 'the backup')
     const files = (await readdir(join(root, 'backup', 'sink'))).sort()
@@ -64,6 +71,11 @@ describe('nodeBufferServices', () => {
     expect(file).toMatch(/^[0-9a-f]{32}\.log$/)
     expect(meta).toBe(file + '.meta')
     expect(new Uint8Array(await readFile(join(root, 'backup', 'sink', file)))).toEqual(stream.entries)
-    expect(JSON.parse(await readFile(join(root, 'backup', 'sink', meta), 'utf8'))).toMatchObject({ tag: 't', count: 1, size: stream.entries.length, state: 'queued' })
+    expect(JSON.parse(await readFile(join(root, 'backup', 'sink', meta), 'utf8'))).toMatchObject({
+      tag: 't',
+      count: 1,
+      size: stream.entries.length,
+      state: 'queued',
+    })
   })
 })

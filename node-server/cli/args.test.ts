@@ -9,13 +9,18 @@ import { logLevelOption, RUN_OPTIONS, timeOptionMs } from './options.ts'
 
 describe('parseArgs', () => {
   it('reads long, short, joined and repeated options, counts and negated flags', () => {
-    const { options, positionals } = parseArgs(['-c', 'a.conf', '--log-level=debug', '-pX', '-p', 'Y', '-vv', '--no-api', 'extra'], RUN_OPTIONS)
+    const { options, positionals } = parseArgs(
+      ['-c', 'a.conf', '--log-level=debug', '-pX', '-p', 'Y', '-vv', '--no-api', 'extra'],
+      RUN_OPTIONS,
+    )
     expect(options).toMatchObject({ config: 'a.conf', 'log-level': 'debug', plugin: ['X', 'Y'], verbose: 2, api: false })
     expect(positionals).toEqual(['extra'])
   })
 
   it('rejects unknown options with a suggestion and missing values', () => {
-    expect(() => parseArgs(['--shutdown-timout', '1s'], RUN_OPTIONS)).toThrow(new UsageError('unknown option --shutdown-timout; did you mean --shutdown-timeout?'))
+    expect(() => parseArgs(['--shutdown-timout', '1s'], RUN_OPTIONS)).toThrow(
+      new UsageError('unknown option --shutdown-timout; did you mean --shutdown-timeout?'),
+    )
     expect(() => parseArgs(['-c'], RUN_OPTIONS)).toThrow('-c needs a value (FILE)')
     expect(() => parseArgs(['--help=yes'], RUN_OPTIONS)).toThrow('--help takes no value')
     expect(() => parseArgs(['--config', '--log-level', 'info'], RUN_OPTIONS)).toThrow('--config needs a value (FILE)')
@@ -39,7 +44,9 @@ describe('option readers', () => {
   it('reads times as Fluentd does', () => {
     expect(timeOptionMs(parseArgs(['--shutdown-timeout', '2m'], RUN_OPTIONS).options, 'shutdown-timeout', 1)).toBe(120_000)
     expect(timeOptionMs(parseArgs(['--shutdown-timeout', '0.5'], RUN_OPTIONS).options, 'shutdown-timeout', 1)).toBe(500)
-    expect(() => timeOptionMs(parseArgs(['--shutdown-timeout', '500ms'], RUN_OPTIONS).options, 'shutdown-timeout', 1)).toThrow(/fractions of a second/)
+    expect(() => timeOptionMs(parseArgs(['--shutdown-timeout', '500ms'], RUN_OPTIONS).options, 'shutdown-timeout', 1)).toThrow(
+      /fractions of a second/,
+    )
   })
 
   it('reads --default-ports', () => {

@@ -58,7 +58,7 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=')
       const name = arg.slice(2, eq < 0 ? undefined : eq)
-      let spec = byName.get(name)
+      const spec = byName.get(name)
       if (spec === undefined && name.startsWith('no-')) {
         const negated = byName.get(name.slice(3))
         if (negated?.type === 'flag' && eq < 0) {

@@ -22,7 +22,14 @@ export interface Io {
   err(text: string): void
 }
 
-export const processIo: Io = { out: (t) => { process.stdout.write(t) }, err: (t) => { process.stderr.write(t) } }
+export const processIo: Io = {
+  out: (t) => {
+    process.stdout.write(t)
+  },
+  err: (t) => {
+    process.stderr.write(t)
+  },
+}
 
 /** Runs `sluice check`; returns the exit code. */
 export async function checkCommand(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -42,14 +49,20 @@ export async function checkCommand(argv: readonly string[], io: Io = processIo):
   const config = maskSecrets(parsed.config, registry)
   const name = describeSource(source)
   if (options.json) {
-    io.out(JSON.stringify({
-      ok: errors.length === 0,
-      file: name,
-      files: parsed.files,
-      errors: errors.map((e) => e.toJSON()),
-      warnings: warnings.map((e) => e.toJSON()),
-      config: toJson(config),
-    }, null, 2) + '\n')
+    io.out(
+      JSON.stringify(
+        {
+          ok: errors.length === 0,
+          file: name,
+          files: parsed.files,
+          errors: errors.map((e) => e.toJSON()),
+          warnings: warnings.map((e) => e.toJSON()),
+          config: toJson(config),
+        },
+        null,
+        2,
+      ) + '\n',
+    )
     return errors.length === 0 ? 0 : 1
   }
   // A model cut short by a syntax error would print misleadingly: print it only when it parsed.
@@ -58,9 +71,13 @@ export async function checkCommand(argv: readonly string[], io: Io = processIo):
   for (const e of errors) io.err(e.message + '\n')
   if (errors.length === 0) {
     const plugins = prepared.agent?.plugins.length ?? 0
-    io.err(`sluice check: ${name} is valid (${plugins} plugin${plugins === 1 ? '' : 's'}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''})\n`)
+    io.err(
+      `sluice check: ${name} is valid (${plugins} plugin${plugins === 1 ? '' : 's'}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''})\n`,
+    )
     return 0
   }
-  io.err(`sluice check: ${errors.length} error${errors.length === 1 ? '' : 's'}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''} in ${name}\n`)
+  io.err(
+    `sluice check: ${errors.length} error${errors.length === 1 ? '' : 's'}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''} in ${name}\n`,
+  )
   return 1
 }

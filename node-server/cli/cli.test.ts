@@ -74,14 +74,21 @@ describe('sluice check', () => {
 
   it('prints every error as file:line: message; hint and exits 1', async () => {
     file('outputs.conf', '<match app.**>\n  @type test_sink\n  pth /x\n</match>\n')
-    const path = file('fluent.conf', `<source>\n  @type forward\n  port nope\n</source>\n@include outputs.conf\n<system>\n  log_level loud\n</system>\n`)
+    const path = file(
+      'fluent.conf',
+      `<source>\n  @type forward\n  port nope\n</source>\n@include outputs.conf\n<system>\n  log_level loud\n</system>\n`,
+    )
     const r = await runSluice(['check', '-c', path, '-p', PLUGINS])
     expect(r.code).toBe(1)
     const lines = r.stderr.trim().split('\n')
     expect(lines[0]).toMatch(new RegExp(`^${path}:3: port: .+; hint: .+`))
     expect(lines[1]).toMatch(new RegExp(`^${path}:7: log_level: .+; hint: .+`))
-    expect(lines[2]).toBe(`${join(dir, 'outputs.conf')}:1: missing required param path in <match> (included from ${path}:5); hint: add a line: path VALUE`)
-    expect(lines[3]).toBe(`${join(dir, 'outputs.conf')}:3: unknown param pth in <match> (included from ${path}:5); hint: did you mean path?`)
+    expect(lines[2]).toBe(
+      `${join(dir, 'outputs.conf')}:1: missing required param path in <match> (included from ${path}:5); hint: add a line: path VALUE`,
+    )
+    expect(lines[3]).toBe(
+      `${join(dir, 'outputs.conf')}:3: unknown param pth in <match> (included from ${path}:5); hint: did you mean path?`,
+    )
     expect(lines.at(-1)).toBe(`sluice check: 4 errors in ${path}`)
   })
 
@@ -136,7 +143,8 @@ describe('sluice usage', () => {
     expect(v.code).toBe(0)
     expect(v.stdout).toMatch(/^sluice \d+\.\d+\.\d+\n$/)
     expect(h.code).toBe(0)
-    for (const word of ['sluice check', 'sluice convert', 'sluice bench', '--shutdown-timeout', '--api-port', 'SIGHUP']) expect(h.stdout).toContain(word)
+    for (const word of ['sluice check', 'sluice convert', 'sluice bench', '--shutdown-timeout', '--api-port', 'SIGHUP'])
+      expect(h.stdout).toContain(word)
   })
 })
 
@@ -150,7 +158,11 @@ describe('sluice with the embedded default config', () => {
     expect(http).toBeGreaterThan(0)
     const c = await ForwardClient.connect(forward)
     await c.send('default.test', 1)
-    const res = await fetch(`http://127.0.0.1:${http}/default.http`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"k":"v"}' })
+    const res = await fetch(`http://127.0.0.1:${http}/default.http`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"k":"v"}',
+    })
     expect(res.status).toBe(200)
     await p.waitFor(() => p.stdout.includes('default.test: ') && p.stdout.includes('default.http: {"k":"v"}'), 'events on stdout')
     c.destroy()

@@ -15,7 +15,11 @@ import { CONVERT_HELP } from './help.ts'
 import { CONVERT_OPTIONS } from './options.ts'
 
 /** Runs `sluice convert`; returns the exit code. */
-export async function convertCommand(argv: readonly string[], io: Io = processIo, stdin: () => string = () => readFileSync(0, 'utf8')): Promise<number> {
+export async function convertCommand(
+  argv: readonly string[],
+  io: Io = processIo,
+  stdin: () => string = () => readFileSync(0, 'utf8'),
+): Promise<number> {
   const { options, positionals } = parseArgs(argv, CONVERT_OPTIONS)
   if (options.help) {
     io.out(CONVERT_HELP)

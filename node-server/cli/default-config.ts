@@ -12,7 +12,9 @@ export const DEFAULT_HTTP_PORT = 9880
 /** The name the embedded config has in messages (`... at (embedded default config):4`). */
 export const DEFAULT_CONFIG_NAME = '(embedded default config)'
 
-export function defaultConfigText(ports: { forward: number; http: number } = { forward: DEFAULT_FORWARD_PORT, http: DEFAULT_HTTP_PORT }): string {
+export function defaultConfigText(
+  ports: { forward: number; http: number } = { forward: DEFAULT_FORWARD_PORT, http: DEFAULT_HTTP_PORT },
+): string {
   return `# sluice's embedded default config (used when no -c FILE is given)
 <source>
   @type forward

@@ -9,9 +9,22 @@ import { LOG_FORMATS, type LogFormat } from '../log/sink.ts'
 import { integerOption, stringOption, UsageError, type OptionSpec, type ParsedOptions } from './args.ts'
 
 export const CONFIG_OPTIONS: readonly OptionSpec[] = [
-  { name: 'config', short: 'c', type: 'string', value: 'FILE', description: 'fluent.conf to run (without it: the embedded default config)' },
-  { name: 'inline-config', short: 'i', type: 'string', value: 'TEXT', description: 'config text appended to the file (Fluentd\'s -i)' },
-  { name: 'plugin', short: 'p', type: 'string', value: 'PATH', repeat: true, description: 'extra plugin module or directory of modules (repeatable)' },
+  {
+    name: 'config',
+    short: 'c',
+    type: 'string',
+    value: 'FILE',
+    description: 'fluent.conf to run (without it: the embedded default config)',
+  },
+  { name: 'inline-config', short: 'i', type: 'string', value: 'TEXT', description: "config text appended to the file (Fluentd's -i)" },
+  {
+    name: 'plugin',
+    short: 'p',
+    type: 'string',
+    value: 'PATH',
+    repeat: true,
+    description: 'extra plugin module or directory of modules (repeatable)',
+  },
 ]
 
 export const LOG_OPTIONS: readonly OptionSpec[] = [
@@ -19,20 +32,41 @@ export const LOG_OPTIONS: readonly OptionSpec[] = [
   { name: 'verbose', short: 'v', type: 'count', description: 'debug (-vv: trace)' },
   { name: 'quiet', short: 'q', type: 'count', description: 'warn (-qq: error)' },
   { name: 'log-format', type: 'string', value: 'FORMAT', description: 'text|json (beats <system><log> format)' },
-  { name: 'log', short: 'o', type: 'string', value: 'PATH', description: 'append the log to a file instead of stderr (SIGUSR1 reopens it)' },
+  {
+    name: 'log',
+    short: 'o',
+    type: 'string',
+    value: 'PATH',
+    description: 'append the log to a file instead of stderr (SIGUSR1 reopens it)',
+  },
 ]
 
 export const RUN_OPTIONS: readonly OptionSpec[] = [
   ...CONFIG_OPTIONS,
   ...LOG_OPTIONS,
-  { name: 'shutdown-timeout', type: 'string', value: 'TIME', description: 'longest graceful stop (and reload swap), e.g. 30s, 2m (default 30s)' },
+  {
+    name: 'shutdown-timeout',
+    type: 'string',
+    value: 'TIME',
+    description: 'longest graceful stop (and reload swap), e.g. 30s, 2m (default 30s)',
+  },
   { name: 'api-bind', type: 'string', value: 'HOST', description: 'HTTP API address (default 127.0.0.1)' },
   { name: 'api-port', type: 'string', value: 'PORT', description: 'HTTP API port (default 24220; 0 picks a free one)' },
   { name: 'api', type: 'flag', description: 'serve the HTTP API (default on; --no-api turns it off)' },
-  { name: 'api-token', type: 'string', value: 'TOKEN', description: 'Bearer token that allows the designer to read and apply the config (or env SLUICE_API_TOKEN)' },
+  {
+    name: 'api-token',
+    type: 'string',
+    value: 'TOKEN',
+    description: 'Bearer token that allows the designer to read and apply the config (or env SLUICE_API_TOKEN)',
+  },
   { name: 'api-tap', type: 'flag', description: 'let the designer tap live events (GET /api/tap)' },
   { name: 'ui-dist', type: 'string', value: 'DIR', description: 'the built designer served under /ui/ (default ui/dist of this repo)' },
-  { name: 'default-ports', type: 'string', value: 'PORTS', description: 'ports of the embedded default config: N for both, or FORWARD,HTTP' },
+  {
+    name: 'default-ports',
+    type: 'string',
+    value: 'PORTS',
+    description: 'ports of the embedded default config: N for both, or FORWARD,HTTP',
+  },
   { name: 'dry-run', type: 'flag', description: 'check the config and exit (same as sluice check)' },
   { name: 'help', short: 'h', type: 'flag', description: 'this help' },
   { name: 'version', type: 'flag', description: 'print the version' },
@@ -58,7 +92,8 @@ export const DEFAULT_API_BIND = '127.0.0.1'
 export function logLevelOption(options: ParsedOptions): LogLevel | undefined {
   const text = stringOption(options, 'log-level')
   if (text !== undefined) {
-    if (!(LOG_LEVELS as readonly string[]).includes(text)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(text)}`)
+    if (!(LOG_LEVELS as readonly string[]).includes(text))
+      throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(text)}`)
     return text as LogLevel
   }
   const v = (options.verbose as number | undefined) ?? 0
@@ -71,7 +106,8 @@ export function logLevelOption(options: ParsedOptions): LogLevel | undefined {
 export function logFormatOption(options: ParsedOptions): LogFormat | undefined {
   const text = stringOption(options, 'log-format')
   if (text === undefined) return undefined
-  if (!(LOG_FORMATS as readonly string[]).includes(text)) throw new UsageError(`--log-format must be text or json, got ${JSON.stringify(text)}`)
+  if (!(LOG_FORMATS as readonly string[]).includes(text))
+    throw new UsageError(`--log-format must be text or json, got ${JSON.stringify(text)}`)
   return text as LogFormat
 }
 
@@ -80,7 +116,8 @@ export function timeOptionMs(options: ParsedOptions, name: string, fallbackMs: n
   const text = stringOption(options, name)
   if (text === undefined) return fallbackMs
   const parsed = parseTime(text)
-  if (!parsed.ok || parsed.value < 0) throw new UsageError(`--${name}: ${parsed.ok ? 'must not be negative' : `${parsed.reason}; ${parsed.hint}`}`)
+  if (!parsed.ok || parsed.value < 0)
+    throw new UsageError(`--${name}: ${parsed.ok ? 'must not be negative' : `${parsed.reason}; ${parsed.hint}`}`)
   return Math.round(parsed.value * 1000)
 }
 

@@ -13,8 +13,13 @@ import { UsageError } from './args.ts'
 function isPluginSpec(value: unknown): value is PluginSpec {
   if (typeof value !== 'object' || value === null) return false
   const v = value as Partial<PluginSpec>
-  return typeof v.name === 'string' && (v.kind === 'input' || v.kind === 'filter' || v.kind === 'output') &&
-    typeof v.create === 'function' && typeof v.schema === 'object' && Array.isArray(v.runtimes)
+  return (
+    typeof v.name === 'string' &&
+    (v.kind === 'input' || v.kind === 'filter' || v.kind === 'output') &&
+    typeof v.create === 'function' &&
+    typeof v.schema === 'object' &&
+    Array.isArray(v.runtimes)
+  )
 }
 
 function modulesOf(path: string): string[] {

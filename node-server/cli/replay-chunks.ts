@@ -51,8 +51,9 @@ export async function findChunkFiles(dir: string): Promise<ChunkFile[]> {
     if (!info.isFile()) continue
     const id = m[1]
     // A queued chunk's .meta may still carry the staged name (a kill between the two renames).
-    const metaName = [`${name}.meta`, ...(name.startsWith('buffer.') ? [`buffer.${name[7] === 'b' ? 'q' : 'b'}${id}.log.meta`] : [])]
-      .find((n) => names.includes(n))
+    const metaName = [`${name}.meta`, ...(name.startsWith('buffer.') ? [`buffer.${name[7] === 'b' ? 'q' : 'b'}${id}.log.meta`] : [])].find(
+      (n) => names.includes(n),
+    )
     let tag: string | null = null
     let createdAt = info.mtimeMs
     if (metaName !== undefined) {
@@ -77,7 +78,9 @@ export async function loadChunk(core: Core, file: ChunkFile, maxMessageBytes: nu
   if (prefix.invalid > 0) {
     // Invalid entries (bad time or record) are left out: the valid ones are copied into a fresh stream.
     const valid: Uint8Array[] = []
-    walkEntryRanges(core, entries, (s, e) => { valid.push(entries.slice(s, e)) })
+    walkEntryRanges(core, entries, (s, e) => {
+      valid.push(entries.slice(s, e))
+    })
     const joined = new Uint8Array(valid.reduce((n, v) => n + v.length, 0))
     let at = 0
     for (const v of valid) {
@@ -86,7 +89,13 @@ export async function loadChunk(core: Core, file: ChunkFile, maxMessageBytes: nu
     }
     entries = joined
   }
-  return { entries, count: prefix.count, cutBytes: bytes.length - prefix.bytes, invalid: prefix.invalid, messages: plan(core, entries, maxMessageBytes) }
+  return {
+    entries,
+    count: prefix.count,
+    cutBytes: bytes.length - prefix.bytes,
+    invalid: prefix.invalid,
+    messages: plan(core, entries, maxMessageBytes),
+  }
 }
 
 /** Splits entries into runs of at most `maxMessageBytes` (a single larger entry is a message of its own). */

@@ -85,7 +85,9 @@ export class ReplaySender {
 
   private ensureConnected(): Promise<void> {
     if (this.socket !== null && !this.socket.destroyed) return Promise.resolve()
-    this.connecting ??= this.reconnect().finally(() => { this.connecting = null })
+    this.connecting ??= this.reconnect().finally(() => {
+      this.connecting = null
+    })
     return this.connecting
   }
 
@@ -100,7 +102,8 @@ export class ReplaySender {
         break
       } catch (error) {
         last = error as Error
-        if (Date.now() + wait > deadline) return this.giveUp(new Error(`cannot reach ${this.options.host}:${this.options.port}: ${last.message}`))
+        if (Date.now() + wait > deadline)
+          return this.giveUp(new Error(`cannot reach ${this.options.host}:${this.options.port}: ${last.message}`))
         await new Promise((resolve) => setTimeout(resolve, wait))
         wait = Math.min(wait * 2, 1_000)
       }

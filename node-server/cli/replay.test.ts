@@ -36,26 +36,56 @@ async function tempDir(): Promise<string> {
 let receivers = 0
 async function receiver(): Promise<{ port: number; events: () => { tag: string; n: number }[] }> {
   const id = `rcv${++receivers}`
-  const running = await startAgent(`<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type capture\n  @id ${id}\n</match>\n`, [inForward])
+  const running = await startAgent(
+    `<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type capture\n  @id ${id}\n</match>\n`,
+    [inForward],
+  )
   cleanups.push(() => running.stop())
   const port = (running.agent.plugins.find((p) => p.id === 'in')!.plugin as ForwardInput).address().port
   return { port, events: () => captures.get(id)!.events.map((e) => ({ tag: e.tag, n: e.record.n as number })) }
 }
 
 /** A backup chunk file `<id>.log` (+ `.meta` unless `meta: false`) with events n = from … from+count−1. */
-async function chunkFile(dir: string, tag: string, from: number, count: number, { meta = true, created = Date.now() } = {}): Promise<string> {
-  const stream = streamFromEvents(tag, Array.from({ length: count }, (_, i) => ({ time: new EventTime(1_700_000_000 + from + i, 0), record: { n: from + i, pad: 'p'.repeat(100) } })))
+async function chunkFile(
+  dir: string,
+  tag: string,
+  from: number,
+  count: number,
+  { meta = true, created = Date.now() } = {},
+): Promise<string> {
+  const stream = streamFromEvents(
+    tag,
+    Array.from({ length: count }, (_, i) => ({
+      time: new EventTime(1_700_000_000 + from + i, 0),
+      record: { n: from + i, pad: 'p'.repeat(100) },
+    })),
+  )
   const hex = chunkIdHex(newChunkId(created))
   const file = join(dir, `${hex}.log`)
   await writeFile(file, stream.entries)
-  if (meta) await writeFile(file + '.meta', encodeMeta({ ...metaFor({ tag, timekey: null, variables: {} }, hex, created), state: 'queued', size: stream.entries.length, count }))
+  if (meta)
+    await writeFile(
+      file + '.meta',
+      encodeMeta({ ...metaFor({ tag, timekey: null, variables: {} }, hex, created), state: 'queued', size: stream.entries.length, count }),
+    )
   return file
 }
 
 function io() {
   const out: string[] = []
   const err: string[] = []
-  return { io: { out: (t: string) => { out.push(t) }, err: (t: string) => { err.push(t) } }, out, err: () => err.join('') }
+  return {
+    io: {
+      out: (t: string) => {
+        out.push(t)
+      },
+      err: (t: string) => {
+        err.push(t)
+      },
+    },
+    out,
+    err: () => err.join(''),
+  }
 }
 
 const ns = (events: { n: number }[]) => events.map((e) => e.n).sort((a, b) => a - b)
@@ -67,7 +97,8 @@ describe('sluice replay', () => {
     const dead = new FakeReceiver()
     const deadPort = await dead.listen()
     await dead.close()
-    const sender = await startAgent(`<match **>
+    const sender = await startAgent(
+      `<match **>
   @type forward
   @id fwd
   heartbeat_type none
@@ -81,17 +112,41 @@ describe('sluice replay', () => {
     flush_thread_interval 0.02
     retry_max_times 0
   </buffer>
-</match>`, [outForward], { rootDir: root })
+</match>`,
+      [outForward],
+      { rootDir: root },
+    )
     cleanups.push(() => sender.stop())
-    sender.agent.root.emit(streamFromEvents('app.one', range(0, 3).map((n) => ({ time: new EventTime(1_700_000_000, 0), record: { n } }))))
-    sender.agent.root.emit(streamFromEvents('app.two', range(3, 2).map((n) => ({ time: new EventTime(1_700_000_000, 0), record: { n } }))))
+    sender.agent.root.emit(
+      streamFromEvents(
+        'app.one',
+        range(0, 3).map((n) => ({ time: new EventTime(1_700_000_000, 0), record: { n } })),
+      ),
+    )
+    sender.agent.root.emit(
+      streamFromEvents(
+        'app.two',
+        range(3, 2).map((n) => ({ time: new EventTime(1_700_000_000, 0), record: { n } })),
+      ),
+    )
     const backupDir = join(root, 'backup', 'fwd')
     await waitUntil(async () => (await readdir(backupDir).catch(() => [])).filter((f) => f.endsWith('.log')).length === 2, 'two backups')
 
     const r = await receiver()
     const t = io()
     expect(await replayCommand([backupDir, '--port', String(r.port)], t.io)).toBe(0)
-    expect(r.events().map((e) => [e.tag, e.n]).sort()).toEqual([['app.one', 0], ['app.one', 1], ['app.one', 2], ['app.two', 3], ['app.two', 4]])
+    expect(
+      r
+        .events()
+        .map((e) => [e.tag, e.n])
+        .sort(),
+    ).toEqual([
+      ['app.one', 0],
+      ['app.one', 1],
+      ['app.one', 2],
+      ['app.two', 3],
+      ['app.two', 4],
+    ])
     expect((await readdir(backupDir)).filter((f) => f !== 'replayed')).toEqual([])
     expect((await readdir(join(backupDir, 'replayed'))).length).toBe(4)
     expect(t.err()).toMatch(/2 chunks, 5 events sent and acknowledged/)
@@ -111,7 +166,12 @@ describe('sluice replay', () => {
     expect(await replayCommand([dir, '--port', String(r.port), '--delete', '--tag', 'fallback'], t2.io)).toBe(0)
     expect(await readdir(dir)).toEqual([])
     expect(ns(r.events())).toEqual(range(0, 10))
-    expect(r.events().filter((e) => e.tag === 'fallback').map((e) => e.n)).toEqual(range(5, 5))
+    expect(
+      r
+        .events()
+        .filter((e) => e.tag === 'fallback')
+        .map((e) => e.n),
+    ).toEqual(range(5, 5))
   })
 
   it('sends the complete entries of a cut-off chunk (and keeps the file), and splits large chunks', async () => {

@@ -23,9 +23,19 @@ export const REPLAY_OPTIONS: readonly OptionSpec[] = [
   { name: 'tag', type: 'string', value: 'TAG', description: 'tag for chunks whose .meta has none (or that have no .meta)' },
   { name: 'delete', type: 'flag', description: 'delete each chunk once acknowledged (default: move it to DIR/replayed/)' },
   { name: 'window', type: 'string', value: 'N', description: 'most unacknowledged messages at once (default 8)' },
-  { name: 'max-message-size', type: 'string', value: 'SIZE', description: 'split chunks into messages of at most this many entry bytes (default 8m; keep it under the receiver\'s max frame size)' },
+  {
+    name: 'max-message-size',
+    type: 'string',
+    value: 'SIZE',
+    description: "split chunks into messages of at most this many entry bytes (default 8m; keep it under the receiver's max frame size)",
+  },
   { name: 'ack-timeout', type: 'string', value: 'TIME', description: 'resend on a new connection when an ack takes longer (default 60s)' },
-  { name: 'retry-timeout', type: 'string', value: 'TIME', description: 'give up when the receiver cannot be reached for this long (default 60s)' },
+  {
+    name: 'retry-timeout',
+    type: 'string',
+    value: 'TIME',
+    description: 'give up when the receiver cannot be reached for this long (default 60s)',
+  },
   { name: 'dry-run', type: 'flag', description: 'list what would be sent, send nothing' },
   { name: 'help', short: 'h', type: 'flag', description: 'this help' },
 ]
@@ -62,7 +72,12 @@ function timeOption(options: ParsedOptions, name: string, fallbackMs: number): n
 }
 
 function readOptions(options: ParsedOptions, positionals: string[]): ReplayOptions {
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'sluice replay needs the directory of chunk files' : `sluice replay takes one directory, got ${positionals.join(' ')}`)
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0
+        ? 'sluice replay needs the directory of chunk files'
+        : `sluice replay takes one directory, got ${positionals.join(' ')}`,
+    )
   const sizeText = stringOption(options, 'max-message-size')
   let maxMessageBytes = 8 * 1024 * 1024
   if (sizeText !== undefined) {
@@ -103,8 +118,12 @@ export async function replayCommand(argv: readonly string[], io: Io = processIo)
   }
   const core = await loadCore()
   const target = `${o.host}:${o.port}`
-  io.err(`sluice replay: ${files.length} chunk file${files.length === 1 ? '' : 's'} in ${o.dir}${o.dryRun ? ' (dry run)' : ` → ${target}`}\n`)
-  const sender = o.dryRun ? null : new ReplaySender({ host: o.host, port: o.port, window: o.window, ackTimeoutMs: o.ackTimeoutMs, retryTimeoutMs: o.retryTimeoutMs })
+  io.err(
+    `sluice replay: ${files.length} chunk file${files.length === 1 ? '' : 's'} in ${o.dir}${o.dryRun ? ' (dry run)' : ` → ${target}`}\n`,
+  )
+  const sender = o.dryRun
+    ? null
+    : new ReplaySender({ host: o.host, port: o.port, window: o.window, ackTimeoutMs: o.ackTimeoutMs, retryTimeoutMs: o.retryTimeoutMs })
   const done: Promise<void>[] = []
   const totals = { chunks: 0, events: 0, skipped: 0, failed: 0, cut: 0, invalid: 0 }
   let stopped: Error | null = null
@@ -126,41 +145,51 @@ export async function replayCommand(argv: readonly string[], io: Io = processIo)
       totals.cut += chunk.cutBytes
       totals.invalid += chunk.invalid
       if (sender === null) {
-        io.err(`${label}: tag ${tag}, ${int(chunk.count)} events in ${chunk.messages.length} message${chunk.messages.length === 1 ? '' : 's'}${notes.length ? `; ${notes.join('; ')}` : ''}\n`)
+        io.err(
+          `${label}: tag ${tag}, ${int(chunk.count)} events in ${chunk.messages.length} message${chunk.messages.length === 1 ? '' : 's'}${notes.length ? `; ${notes.join('; ')}` : ''}\n`,
+        )
         totals.chunks++
         totals.events += chunk.count
         continue
       }
       const acks: Promise<void>[] = []
       for (const m of chunk.messages) acks.push((await sender.send(tag, chunk.entries.subarray(m.start, m.end), m.count)).acked)
-      done.push(Promise.all(acks).then(async () => {
-        // Files with a cut tail are kept (moved), never deleted: the tail may matter to someone.
-        if (o.delete && chunk.cutBytes === 0 && chunk.invalid === 0) {
-          await unlink(file.path)
-          if (file.metaPath) await unlink(file.metaPath).catch(() => undefined)
-        } else {
-          await mkdir(replayed, { recursive: true })
-          await rename(file.path, join(replayed, basename(file.path)))
-          if (file.metaPath) await rename(file.metaPath, join(replayed, basename(file.metaPath))).catch(() => undefined)
-        }
-        totals.chunks++
-        totals.events += chunk.count
-        io.err(`${label}: tag ${tag}, ${int(chunk.count)} events acknowledged; ${o.delete && chunk.cutBytes === 0 && chunk.invalid === 0 ? 'deleted' : 'moved to replayed/'}${notes.length ? `; ${notes.join('; ')}` : ''}\n`)
-      }, (error: Error) => {
-        totals.failed++
-        stopped ??= error
-        io.err(`${label}: not acknowledged (${error.message}); left in place\n`)
-      }))
+      done.push(
+        Promise.all(acks).then(
+          async () => {
+            // Files with a cut tail are kept (moved), never deleted: the tail may matter to someone.
+            if (o.delete && chunk.cutBytes === 0 && chunk.invalid === 0) {
+              await unlink(file.path)
+              if (file.metaPath) await unlink(file.metaPath).catch(() => undefined)
+            } else {
+              await mkdir(replayed, { recursive: true })
+              await rename(file.path, join(replayed, basename(file.path)))
+              if (file.metaPath) await rename(file.metaPath, join(replayed, basename(file.metaPath))).catch(() => undefined)
+            }
+            totals.chunks++
+            totals.events += chunk.count
+            io.err(
+              `${label}: tag ${tag}, ${int(chunk.count)} events acknowledged; ${o.delete && chunk.cutBytes === 0 && chunk.invalid === 0 ? 'deleted' : 'moved to replayed/'}${notes.length ? `; ${notes.join('; ')}` : ''}\n`,
+            )
+          },
+          (error: Error) => {
+            totals.failed++
+            stopped ??= error
+            io.err(`${label}: not acknowledged (${error.message}); left in place\n`)
+          },
+        ),
+      )
     }
   } catch (error) {
     stopped ??= error as Error
   }
   await Promise.all(done)
   sender?.close()
-  const summary = `${int(totals.chunks)} chunk${totals.chunks === 1 ? '' : 's'}, ${int(totals.events)} events ${o.dryRun ? 'to send' : 'sent and acknowledged'}`
-    + (totals.skipped ? `; ${totals.skipped} skipped (no tag)` : '')
-    + (totals.failed ? `; ${totals.failed} not acknowledged` : '')
-    + (sender && sender.reconnects ? `; ${sender.reconnects} reconnects` : '')
+  const summary =
+    `${int(totals.chunks)} chunk${totals.chunks === 1 ? '' : 's'}, ${int(totals.events)} events ${o.dryRun ? 'to send' : 'sent and acknowledged'}` +
+    (totals.skipped ? `; ${totals.skipped} skipped (no tag)` : '') +
+    (totals.failed ? `; ${totals.failed} not acknowledged` : '') +
+    (sender?.reconnects ? `; ${sender.reconnects} reconnects` : '')
   io.err(`sluice replay: ${summary}${stopped ? `; stopped: ${(stopped as Error).message}` : ''}\n`)
   return stopped !== null || totals.skipped > 0 ? 1 : 0
 }

@@ -26,7 +26,14 @@ import { checkCommand, processIo, type Io } from './check.ts'
 import { defaultConfigSource, parseDefaultPorts } from './default-config.ts'
 import { MAIN_HELP, version } from './help.ts'
 import {
-  DEFAULT_API_BIND, DEFAULT_API_PORT, DEFAULT_SHUTDOWN_TIMEOUT_MS, logFormatOption, logLevelOption, portOption, RUN_OPTIONS, timeOptionMs,
+  DEFAULT_API_BIND,
+  DEFAULT_API_PORT,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  logFormatOption,
+  logLevelOption,
+  portOption,
+  RUN_OPTIONS,
+  timeOptionMs,
 } from './options.ts'
 import { loadPluginModules } from './plugin-modules.ts'
 import { repoPath } from '../paths.ts'
@@ -48,13 +55,18 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     return 0
   }
   if (positionals.length > 0) {
-    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}${positionals[0].endsWith('.conf') ? `; did you mean -c ${positionals[0]}?` : ''}`)
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(positionals[0])}${positionals[0].endsWith('.conf') ? `; did you mean -c ${positionals[0]}?` : ''}`,
+    )
   }
   const configPath = stringOption(options, 'config')
   const inline = stringOption(options, 'inline-config')
   const plugins = listOption(options, 'plugin')
   if (options['dry-run']) {
-    return checkCommand([...(configPath ? ['-c', configPath] : []), ...(inline ? ['-i', inline] : []), ...plugins.flatMap((p) => ['-p', p])], io)
+    return checkCommand(
+      [...(configPath ? ['-c', configPath] : []), ...(inline ? ['-i', inline] : []), ...plugins.flatMap((p) => ['-p', p])],
+      io,
+    )
   }
   const levelOverride = logLevelOption(options)
   const formatOverride = logFormatOption(options)
@@ -81,8 +93,15 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     })
   }
   const daemon = new Daemon({
-    source, registry, sink, pool, levelOverride, formatOverride, shutdownTimeoutMs,
-    listenHint: source.kind === 'text' ? 'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP' : undefined,
+    source,
+    registry,
+    sink,
+    pool,
+    levelOverride,
+    formatOverride,
+    shutdownTimeoutMs,
+    listenHint:
+      source.kind === 'text' ? 'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP' : undefined,
     onFatal: () => exit(1),
     startedFields: { version: version(), pid: process.pid, node: process.version },
     onAgentStarted: (agent) => onAgent(agent),
@@ -95,8 +114,13 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     agent: () => daemon.agent,
     registry,
     info: () => ({
-      version: version(), startedAt: daemon.startedAt, generation: daemon.generation, reloads: daemon.reloads,
-      configPath: configPath ? resolve(configPath) : null, logPath: logPath ? resolve(logPath) : null, pluginDirs: plugins,
+      version: version(),
+      startedAt: daemon.startedAt,
+      generation: daemon.generation,
+      reloads: daemon.reloads,
+      configPath: configPath ? resolve(configPath) : null,
+      logPath: logPath ? resolve(logPath) : null,
+      pluginDirs: plugins,
     }),
   }
   setApiSource(apiSource)
@@ -108,7 +132,8 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   if (apiEnabled && monitor === undefined) {
     const app = createApiApp(apiSource)
     const designer = mountDesigner(app, {
-      daemon, registry,
+      daemon,
+      registry,
       token: stringOption(options, 'api-token') ?? (process.env.SLUICE_API_TOKEN || null),
       tapCore: options['api-tap'] ? await loadCore() : null,
       uiDist: stringOption(options, 'ui-dist') ?? UI_DIST,
@@ -131,7 +156,9 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   } catch (error) {
     if (error instanceof ConfigFailure) {
       for (const e of error.errors) io.err(e.message + '\n')
-      io.err(`sluice: ${error.errors.length} config error${error.errors.length === 1 ? '' : 's'} in ${describeSource(source)}; nothing started\n`)
+      io.err(
+        `sluice: ${error.errors.length} config error${error.errors.length === 1 ? '' : 's'} in ${describeSource(source)}; nothing started\n`,
+      )
     } else if (error instanceof StartFailure) {
       io.err(error.message + '\n')
     } else {
@@ -145,7 +172,8 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
 
 function configSource(path: string | undefined, inline: string | undefined, defaultPorts: string | undefined): ConfigSource {
   if (path !== undefined) {
-    if (defaultPorts !== undefined) throw new UsageError('--default-ports applies to the embedded default config only; set the ports in the -c file')
+    if (defaultPorts !== undefined)
+      throw new UsageError('--default-ports applies to the embedded default config only; set the ports in the -c file')
     return { kind: 'file', path, inline }
   }
   if (inline !== undefined) throw new UsageError('-i appends to a config file: give one with -c')
@@ -177,6 +205,7 @@ function monitorAgentSource(source: ConfigSource): string | undefined {
 function apiListenMessage(error: NodeJS.ErrnoException, bind: string, port: number): string {
   if (error.code === 'EADDRINUSE') return `sluice: port ${port} is in use (the HTTP API, --api-port); set another port, or --no-api`
   if (error.code === 'EACCES') return `sluice: no permission to listen on port ${port} (the HTTP API, --api-port); set another port`
-  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') return `sluice: cannot listen on ${bind} (the HTTP API, --api-bind); set another address`
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+    return `sluice: cannot listen on ${bind} (the HTTP API, --api-bind); set another address`
   return `sluice: the HTTP API cannot listen on ${bind}:${port}: ${error.message} (--api-bind, --api-port)`
 }

@@ -35,7 +35,9 @@ describe('loadConfigFile', () => {
 
   it('reports a missing main file as one error', () => {
     const result = loadConfigFile('/nonexistent/fluent.conf')
-    expect(result.errors.map((e) => `${e.file}:${e.line}: ${e.reason.replace(/:.*/, '')}`)).toEqual(['/nonexistent/fluent.conf:1: cannot read config file'])
+    expect(result.errors.map((e) => `${e.file}:${e.line}: ${e.reason.replace(/:.*/, '')}`)).toEqual([
+      '/nonexistent/fluent.conf:1: cannot read config file',
+    ])
   })
 
   it('reports a missing included file with a relative path as written', () => {

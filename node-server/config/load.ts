@@ -82,14 +82,21 @@ function segmentMatcher(segment: string): RegExp {
       const end = segment.indexOf(']', i + 1)
       if (end < 0) source += '\\['
       else {
-        source += `[${segment.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`
+        source += `[${segment
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`
         i = end
       }
     } else if (c === '{') {
       const end = segment.indexOf('}', i + 1)
       if (end < 0) source += '\\{'
       else {
-        source += `(?:${segment.slice(i + 1, end).split(',').map(escapeRegExp).join('|')})`
+        source += `(?:${segment
+          .slice(i + 1, end)
+          .split(',')
+          .map(escapeRegExp)
+          .join('|')})`
         i = end
       }
     } else source += escapeRegExp(c)

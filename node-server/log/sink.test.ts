@@ -16,7 +16,14 @@ afterEach(() => {
 
 function memory() {
   const lines: string[] = []
-  return { lines, writer: { write: (l: string) => { lines.push(l) } } }
+  return {
+    lines,
+    writer: {
+      write: (l: string) => {
+        lines.push(l)
+      },
+    },
+  }
 }
 
 describe('LogSink', () => {
@@ -31,7 +38,14 @@ describe('LogSink', () => {
     expect(m.lines).toHaveLength(2)
     expect(m.lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \[info\] listening plugin_id=in port=24224 address=127\.0\.0\.1\n$/)
     const json = JSON.parse(m.lines[1])
-    expect(json).toMatchObject({ level: 'warn', message: 'no patterns matched', plugin_id: 'in', tag: 'a b', count: '4', _message: 'field named message' })
+    expect(json).toMatchObject({
+      level: 'warn',
+      message: 'no patterns matched',
+      plugin_id: 'in',
+      tag: 'a b',
+      count: '4',
+      _message: 'field named message',
+    })
     expect(json.time).toMatch(/Z$/)
   })
 

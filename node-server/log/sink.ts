@@ -31,7 +31,11 @@ export function formatLine(format: LogFormat, r: LogRecord): string {
 }
 
 /** Writes to process.stderr (synchronous for files, pipes and TTYs on Linux). */
-export const stderrWriter: LineWriter = { write: (line) => { process.stderr.write(line) } }
+export const stderrWriter: LineWriter = {
+  write: (line) => {
+    process.stderr.write(line)
+  },
+}
 
 /** Appends to a file; `reopen()` after logrotate moved it. */
 export class FileWriter implements LineWriter {

@@ -17,9 +17,9 @@ import { ForwardClient } from './testing/forward-client.ts'
 const PLUGINS = new URL('./testing/plugins.ts', import.meta.url).pathname
 
 let dir: string
-let procs: SluiceProcess[] = []
-let clients: ForwardClient[] = []
-let servers: Server[] = []
+const procs: SluiceProcess[] = []
+const clients: ForwardClient[] = []
+const servers: Server[] = []
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'sluice-daemon-'))
@@ -68,7 +68,10 @@ async function client(port: number): Promise<ForwardClient> {
 /** Events written by test_sink: the sum of the counts in its file. */
 function delivered(path: string): number {
   if (!existsSync(path)) return 0
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).reduce((n, line) => n + Number(line.split('\t')[1]), 0)
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .reduce((n, line) => n + Number(line.split('\t')[1]), 0)
 }
 
 async function api(p: SluiceProcess, path: string): Promise<Response> {
@@ -85,9 +88,10 @@ describe('sluice daemon', () => {
     const health = await api(p, '/healthz')
     expect(health.status).toBe(200)
     expect(await health.json()).toMatchObject({ status: 'running', generation: 1 })
-    const { plugins } = await (await api(p, '/api/plugins.json')).json() as { plugins: Record<string, unknown>[] }
+    const { plugins } = (await (await api(p, '/api/plugins.json')).json()) as { plugins: Record<string, unknown>[] }
     expect(plugins.map((x) => [x.plugin_id, x.plugin_category, x.type, x.output_plugin])).toEqual([
-      ['in', 'input', 'forward', false], ['sink', 'output', 'test_sink', true],
+      ['in', 'input', 'forward', false],
+      ['sink', 'output', 'test_sink', true],
     ])
     expect(plugins[0].emit_records).toBe(10)
     expect(plugins[1]).toMatchObject({ emit_records: 10, emit_count: 1, retry_count: 0, buffer_queue_length: 1 })
@@ -145,8 +149,15 @@ describe('sluice daemon', () => {
     const hammer = (async () => {
       while (!stop) {
         await new Promise<void>((resolve) => {
-          const s = connect(port, '127.0.0.1', () => { connects++; s.destroy(); resolve() })
-          s.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'ECONNREFUSED') refused++; resolve() })
+          const s = connect(port, '127.0.0.1', () => {
+            connects++
+            s.destroy()
+            resolve()
+          })
+          s.on('error', (e: NodeJS.ErrnoException) => {
+            if (e.code === 'ECONNREFUSED') refused++
+            resolve()
+          })
         })
       }
     })()
@@ -210,7 +221,8 @@ describe('sluice daemon', () => {
   </buffer>
 </match>
 `
-    const lines = () => (existsSync(join(dir, 'out.log')) ? readFileSync(join(dir, 'out.log'), 'utf8').split('\n').filter(Boolean).length : 0)
+    const lines = () =>
+      existsSync(join(dir, 'out.log')) ? readFileSync(join(dir, 'out.log'), 'utf8').split('\n').filter(Boolean).length : 0
     const p = start(fileConf(0, '1h'))
     const port = await p.port('in')
     const c = await client(port)
@@ -233,18 +245,29 @@ describe('sluice daemon', () => {
   it('starts the previous config again when the reloaded one cannot start', async () => {
     const taken = createServer()
     servers.push(taken)
-    const takenPort = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as AddressInfo).port)))
+    const takenPort = await new Promise<number>((resolve) =>
+      taken.listen(0, '127.0.0.1', () => resolve((taken.address() as AddressInfo).port)),
+    )
     const out = join(dir, 'out.txt')
     const p = start(config({ out }))
     const port = await p.port('in')
-    writeFileSync(join(dir, 'fluent.conf'), config({ port, out, extra: `<source>\n  @type forward\n  @id in2\n  bind 127.0.0.1\n  port ${takenPort}\n</source>\n` }))
+    writeFileSync(
+      join(dir, 'fluent.conf'),
+      config({ port, out, extra: `<source>\n  @type forward\n  @id in2\n  bind 127.0.0.1\n  port ${takenPort}\n</source>\n` }),
+    )
     const mark = p.stderr.length
     p.signal('SIGHUP')
-    await p.waitForLine(/the new config did not start; starting the previous config again error="sluice: port \d+ is in use \(in_forward 'port' in <source> at \S+:\d+\); set another port"/, mark)
-    await p.waitForLine(/listening plugin_id=in type=forward address=127\.0\.0\.1 port=\d+ handed_over=true\n(.|\n)*listening plugin_id=in .*handed_over=true/, mark)
+    await p.waitForLine(
+      /the new config did not start; starting the previous config again error="sluice: port \d+ is in use \(in_forward 'port' in <source> at \S+:\d+\); set another port"/,
+      mark,
+    )
+    await p.waitForLine(
+      /listening plugin_id=in type=forward address=127\.0\.0\.1 port=\d+ handed_over=true\n(.|\n)*listening plugin_id=in .*handed_over=true/,
+      mark,
+    )
     const c = await client(port)
     await c.send('after.failed.reload', 2)
-    const health = await (await api(p, '/healthz')).json() as { status: string }
+    const health = (await (await api(p, '/healthz')).json()) as { status: string }
     expect(health.status).toBe('running')
     p.signal('SIGTERM')
     expect((await p.exited).code).toBe(0)
@@ -262,7 +285,7 @@ describe('sluice daemon', () => {
     expect(p.stderr.slice(mark)).toMatch(/\[error\] \S+fluent\.conf:\d+: unknown param pathh in <match>; hint: did you mean path\?/)
     const c = await client(port)
     await c.send('still.running', 3)
-    const health = await (await api(p, '/healthz')).json() as { generation: number; status: string }
+    const health = (await (await api(p, '/healthz')).json()) as { generation: number; status: string }
     expect(health).toMatchObject({ status: 'running', generation: 1 })
     const metrics = await (await api(p, '/metrics')).text()
     expect(metrics).toContain('sluice_reloads_total{result="failed"} 1')
@@ -290,14 +313,18 @@ describe('sluice daemon', () => {
     writeFileSync(path, config({ port, out: join(dir, 'out.txt') }))
     const r = await runSluice(['-c', path, '-p', PLUGINS, '--no-api'])
     expect(r.code).toBe(1)
-    expect(r.stderr.split('\n').filter(Boolean)).toEqual([`sluice: port ${port} is in use (in_forward 'port' in <source> at ${path}:5); set another port`])
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([
+      `sluice: port ${port} is in use (in_forward 'port' in <source> at ${path}:5); set another port`,
+    ])
     expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 
   it('serves the API from <source @type monitor_agent> instead, and emits plugin metrics with tag', async () => {
     const metricsOut = join(dir, 'metrics.txt')
     const path = join(dir, 'fluent.conf')
-    writeFileSync(path, `<source>
+    writeFileSync(
+      path,
+      `<source>
   @type monitor_agent
   @id monitor
   bind 127.0.0.1
@@ -312,13 +339,14 @@ describe('sluice daemon', () => {
   path ${metricsOut}
   hold false
 </match>
-` + config({ out: join(dir, 'out.txt') }))
+` + config({ out: join(dir, 'out.txt') }),
+    )
     const p = startSluice(['-c', path, '-p', PLUGINS])
     procs.push(p)
     const port = await p.port('monitor')
     expect(p.stderr).toMatch(/the HTTP API is served by <source @type monitor_agent> at=\S+fluent\.conf:1/)
     expect(p.stderr).not.toMatch(/plugin_id=api/)
-    const { plugins } = await (await fetch(`http://127.0.0.1:${port}/api/plugins.json`)).json() as { plugins: { plugin_id: string }[] }
+    const { plugins } = (await (await fetch(`http://127.0.0.1:${port}/api/plugins.json`)).json()) as { plugins: { plugin_id: string }[] }
     expect(plugins.map((x) => x.plugin_id).sort()).toEqual(['in', 'metrics_sink', 'monitor', 'sink'])
     // One event per plugin every second.
     await waitUntil(() => delivered(metricsOut) >= 4, 'monitor_agent events')
@@ -326,13 +354,20 @@ describe('sluice daemon', () => {
   })
 
   it('switches to JSON log lines with <system><log> format json (--log-level beats log_level)', async () => {
-    const p = start(`<system>\n  log_level warn\n  <log>\n    format json\n  </log>\n</system>\n` + config({ out: join(dir, 'out.txt') }), ['--log-level', 'info'])
+    const p = start(`<system>\n  log_level warn\n  <log>\n    format json\n  </log>\n</system>\n` + config({ out: join(dir, 'out.txt') }), [
+      '--log-level',
+      'info',
+    ])
     await p.port('in')
     await p.waitForLine(/"message":"started"/)
     const lines = p.stderr.trim().split('\n')
     // The first lines come before the config is read: text; then JSON.
     const json = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
-    expect(json.find((j) => j.message === 'listening' && j.plugin_id === 'in')).toMatchObject({ level: 'info', type: 'forward', address: '127.0.0.1' })
+    expect(json.find((j) => j.message === 'listening' && j.plugin_id === 'in')).toMatchObject({
+      level: 'info',
+      type: 'forward',
+      address: '127.0.0.1',
+    })
     expect(json.every((j) => typeof j.time === 'string')).toBe(true)
   })
 

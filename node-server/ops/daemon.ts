@@ -28,7 +28,10 @@ export type DaemonState = 'idle' | 'starting' | 'running' | 'reloading' | 'stopp
 
 /** The config was invalid: nothing started. */
 export class ConfigFailure extends Error {
-  constructor(readonly errors: readonly ConfigError[], readonly warnings: readonly ConfigError[]) {
+  constructor(
+    readonly errors: readonly ConfigError[],
+    readonly warnings: readonly ConfigError[],
+  ) {
     super(`${errors.length} config error${errors.length === 1 ? '' : 's'}`)
     this.name = 'ConfigFailure'
   }
@@ -87,7 +90,14 @@ export class Daemon {
     this.apply(prepared)
     const generation = ++this.generation
     try {
-      await startAgent({ agent: prepared.agent, generation, locs: prepared.parsed.locs, pool: this.options.pool, log: this.log, listenHint: this.options.listenHint })
+      await startAgent({
+        agent: prepared.agent,
+        generation,
+        locs: prepared.parsed.locs,
+        pool: this.options.pool,
+        log: this.log,
+        listenHint: this.options.listenHint,
+      })
     } catch (error) {
       this.state = 'stopped'
       this.options.pool.releaseParked()
@@ -97,7 +107,12 @@ export class Daemon {
     this.current = prepared
     this.state = 'running'
     this.options.onAgentStarted?.(prepared.agent)
-    this.log.info('started', { config: describeSource(this.options.source), plugins: prepared.agent.plugins.length, generation, ...this.options.startedFields })
+    this.log.info('started', {
+      config: describeSource(this.options.source),
+      plugins: prepared.agent.plugins.length,
+      generation,
+      ...this.options.startedFields,
+    })
   }
 
   /**
@@ -149,7 +164,9 @@ export class Daemon {
     try {
       await startAgent({ agent: prepared.agent, generation, locs: prepared.parsed.locs, pool, log: this.log })
     } catch (error) {
-      this.log.error('the new config did not start; starting the previous config again', { error: error instanceof Error ? error.message : String(error) })
+      this.log.error('the new config did not start; starting the previous config again', {
+        error: error instanceof Error ? error.message : String(error),
+      })
       const again = await this.buildAgain(old.prepared)
       const back = ++this.generation
       try {
@@ -177,7 +194,12 @@ export class Daemon {
     this.state = 'running'
     this.options.onAgentStarted?.(prepared.agent)
     this.reloads.succeeded++
-    this.log.info('reloaded', { config: describeSource(this.options.source), plugins: prepared.agent.plugins.length, generation, ...(closed ? { listeners_closed: closed } : {}) })
+    this.log.info('reloaded', {
+      config: describeSource(this.options.source),
+      plugins: prepared.agent.plugins.length,
+      generation,
+      ...(closed ? { listeners_closed: closed } : {}),
+    })
     return true
   }
 
@@ -219,9 +241,14 @@ export class Daemon {
   async applyText(text: string): Promise<{ ok: boolean; errors: string[] }> {
     const source = this.options.source
     if (source.kind !== 'file') return { ok: false, errors: ['the embedded default config cannot be replaced: run sluice with -c FILE'] }
-    const parsed = parseSource({ kind: 'text', text: source.inline ? `${text}\n${source.inline}\n` : text, name: source.path }, { hostname: this.options.hostname })
+    const parsed = parseSource(
+      { kind: 'text', text: source.inline ? `${text}\n${source.inline}\n` : text, name: source.path },
+      { hostname: this.options.hostname },
+    )
     const checked = await buildPrepared(parsed, {
-      registry: this.options.registry, levelOverride: this.options.levelOverride, hostname: this.options.hostname,
+      registry: this.options.registry,
+      levelOverride: this.options.levelOverride,
+      hostname: this.options.hostname,
       logger: () => this.options.sink.logger('fatal'),
     })
     for (const router of checked.agent?.routers.values() ?? []) router.free()
@@ -242,19 +269,23 @@ export class Daemon {
     this.options.sink.reopen()
     const outputs = (this.agent?.plugins ?? []).filter((p) => p.kind === 'output' && typeof flushable(p) === 'function')
     this.log.info('flushing buffers', { outputs: outputs.length })
-    await Promise.all(outputs.map(async (p) => {
-      try {
-        await flushable(p)!.call(p.plugin)
-      } catch (error) {
-        this.log.warn('flush failed', { plugin_id: p.id, error: String(error) })
-      }
-    }))
+    await Promise.all(
+      outputs.map(async (p) => {
+        try {
+          await flushable(p)!.call(p.plugin)
+        } catch (error) {
+          this.log.warn('flush failed', { plugin_id: p.id, error: String(error) })
+        }
+      }),
+    )
   }
 
   private prepare(): Promise<Prepared> {
     const parsed = parseSource(this.options.source, { hostname: this.options.hostname })
     return buildPrepared(parsed, {
-      registry: this.options.registry, levelOverride: this.options.levelOverride, hostname: this.options.hostname,
+      registry: this.options.registry,
+      levelOverride: this.options.levelOverride,
+      hostname: this.options.hostname,
       logger: (level) => this.options.sink.logger(level),
     })
   }
@@ -262,7 +293,9 @@ export class Daemon {
   /** The previous config, built again from its parsed model (the file may have changed since). */
   private buildAgain(previous: Prepared): Promise<Prepared> {
     return buildPrepared(previous.parsed, {
-      registry: this.options.registry, levelOverride: this.options.levelOverride, hostname: this.options.hostname,
+      registry: this.options.registry,
+      levelOverride: this.options.levelOverride,
+      hostname: this.options.hostname,
       logger: (level) => this.options.sink.logger(level),
     })
   }

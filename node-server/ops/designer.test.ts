@@ -56,7 +56,9 @@ describe('designer endpoints on the daemon', () => {
     const { base } = await daemon([])
     const ok = await fetch(`${base}/api/config/validate`, { method: 'POST', body: conf('/tmp/x') })
     expect(await ok.json()).toMatchObject({ ok: true, errors: [] })
-    const bad = await (await fetch(`${base}/api/config/validate`, { method: 'POST', body: '<match **>\n  @type nul\n</match>\n' })).json() as { ok: boolean; errors: { message: string }[] }
+    const bad = (await (
+      await fetch(`${base}/api/config/validate`, { method: 'POST', body: '<match **>\n  @type nul\n</match>\n' })
+    ).json()) as { ok: boolean; errors: { message: string }[] }
     expect(bad.ok).toBe(false)
     expect(bad.errors[0].message).toMatch(/unknown output plugin 'nul'; hint: did you mean 'null'\?/)
     expect((await fetch(`${base}/api/config/apply`, { method: 'POST', body: conf('/tmp/x') })).status).toBe(403)
@@ -68,13 +70,21 @@ describe('designer endpoints on the daemon', () => {
     expect((await fetch(`${base}/api/config`)).status).toBe(401)
     expect(await (await fetch(`${base}/api/config`, { headers: auth })).text()).toBe(readFileSync(path, 'utf8'))
 
-    const invalid = await fetch(`${base}/api/config/apply`, { method: 'POST', headers: auth, body: conf(join(dir, 'b.txt')).replace('path ', 'pth ') })
+    const invalid = await fetch(`${base}/api/config/apply`, {
+      method: 'POST',
+      headers: auth,
+      body: conf(join(dir, 'b.txt')).replace('path ', 'pth '),
+    })
     expect(invalid.status).toBe(422)
     expect(((await invalid.json()) as { errors: string[] }).errors.join('\n')).toMatch(/unknown param pth in <match>/)
     expect(readFileSync(path, 'utf8')).toContain('a.txt')
 
     const next = conf(join(dir, 'b.txt'), port)
-    const applied = await fetch(`${base}/api/config/apply`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ config: next }) })
+    const applied = await fetch(`${base}/api/config/apply`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ config: next }),
+    })
     expect(await applied.json()).toEqual({ ok: true, errors: [] })
     expect(readFileSync(path, 'utf8')).toBe(next)
     expect(readFileSync(`${path}.prev`, 'utf8')).toContain('a.txt')

@@ -15,10 +15,13 @@ export function installFaultHandlers(daemon: Daemon, exit: (code: number) => voi
     daemon.log.error('uncaught exception; stopping', { error: error?.stack ?? String(error) })
     if (failing) return
     failing = true
-    daemon.stop('uncaught exception').then(() => exit(EXIT_SOFTWARE), () => exit(EXIT_SOFTWARE))
+    daemon.stop('uncaught exception').then(
+      () => exit(EXIT_SOFTWARE),
+      () => exit(EXIT_SOFTWARE),
+    )
   }
   const onRejection = (reason: unknown) => {
-    daemon.log.error('unhandled promise rejection', { error: reason instanceof Error ? reason.stack ?? reason.message : String(reason) })
+    daemon.log.error('unhandled promise rejection', { error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) })
   }
   process.on('uncaughtException', onException)
   process.on('unhandledRejection', onRejection)

@@ -27,10 +27,15 @@ function where(entry: PluginEntry | undefined, locs: ConfigLocs | undefined, par
  * The message for a failed listen. `entries`/`locs` locate the plugin; `extraHint` is appended
  * (e.g. how to change the embedded default config's ports).
  */
-export function listenFailureMessage(event: ListenEvent, entries: readonly PluginEntry[], locs: ConfigLocs | undefined,
-  extraHint = ''): string {
-  const entry = entries.find((e) => e.id === event.owner?.pluginId && e.type === event.owner?.type)
-    ?? entries.find((e) => e.kind === 'input' && Number(e.element.params.port) === event.port)
+export function listenFailureMessage(
+  event: ListenEvent,
+  entries: readonly PluginEntry[],
+  locs: ConfigLocs | undefined,
+  extraHint = '',
+): string {
+  const entry =
+    entries.find((e) => e.id === event.owner?.pluginId && e.type === event.owner?.type) ??
+    entries.find((e) => e.kind === 'input' && Number(e.element.params.port) === event.port)
   const code = event.error?.code ?? 'error'
   const host = event.host === '' ? '*' : event.host
   const portAt = where(entry, locs, 'port')

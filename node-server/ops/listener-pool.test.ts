@@ -140,10 +140,12 @@ describe('ListenerPool', () => {
     await waitUntil(() => pool.heldCount === 1)
     expect(pool.releaseParked()).toBe(1)
     expect(await held).toMatch(/closed|error/)
-    await expect(new Promise((resolve, reject) => {
-      const socket = connect(fixed, '127.0.0.1', () => resolve('connected'))
-      socket.on('error', reject)
-    })).rejects.toThrow(/ECONNREFUSED/)
+    await expect(
+      new Promise((resolve, reject) => {
+        const socket = connect(fixed, '127.0.0.1', () => resolve('connected'))
+        socket.on('error', reject)
+      }),
+    ).rejects.toThrow(/ECONNREFUSED/)
   })
 
   it('frees the port when the next server wants it on another address', async () => {

@@ -75,11 +75,15 @@ export class ListenerPool {
   private readonly tracked = new Set<Tracked>()
   private readonly parked: Parked[] = []
   private readonly listeners = new Set<(event: ListenEvent) => void>()
-  private readonly channel = tracingChannel<object, { server: Server; options?: { host?: string; port?: number | string; path?: string }; error?: Error }>('net.server.listen')
+  private readonly channel = tracingChannel<
+    object,
+    { server: Server; options?: { host?: string; port?: number | string; path?: string }; error?: Error }
+  >('net.server.listen')
   private readonly handlers = {
     start: () => {},
     end: () => {},
-    asyncStart: (m: { server: Server; options?: { host?: string; port?: number | string; path?: string } }) => this.onListenStart(m.server, m.options ?? {}),
+    asyncStart: (m: { server: Server; options?: { host?: string; port?: number | string; path?: string } }) =>
+      this.onListenStart(m.server, m.options ?? {}),
     asyncEnd: (m: { server: Server }) => this.onListening(m.server),
     error: (m: { server: Server; error?: Error }) => this.onError(m.server, m.error as NodeJS.ErrnoException),
   }
@@ -116,7 +120,14 @@ export class ListenerPool {
     const out: ListenEvent[] = []
     for (const t of this.tracked) {
       if (t.owner?.generation !== generation || !t.server.listening) continue
-      out.push({ server: t.server, owner: t.owner, host: t.host, port: t.port, address: t.server.address() as AddressInfo, handedOver: false })
+      out.push({
+        server: t.server,
+        owner: t.owner,
+        host: t.host,
+        port: t.port,
+        address: t.server.address() as AddressInfo,
+        handedOver: false,
+      })
     }
     return out
   }
@@ -178,10 +189,17 @@ export class ListenerPool {
     const host = options.host ?? ''
     const owner = this.context.getStore()
     this.tracked.add({ server, owner, host, port })
-    const i = port === 0
-      ? this.parked.findIndex((p) => p.host === host && p.owner !== undefined && owner !== undefined &&
-        p.owner.pluginId === owner.pluginId && p.owner.type === owner.type)
-      : this.parked.findIndex((p) => p.port === port)
+    const i =
+      port === 0
+        ? this.parked.findIndex(
+            (p) =>
+              p.host === host &&
+              p.owner !== undefined &&
+              owner !== undefined &&
+              p.owner.pluginId === owner.pluginId &&
+              p.owner.type === owner.type,
+          )
+        : this.parked.findIndex((p) => p.port === port)
     if (i < 0) return
     const [parked] = this.parked.splice(i, 1)
     if (parked.host !== host) {
@@ -204,7 +222,14 @@ export class ListenerPool {
   private onListening(server: Server): void {
     const t = this.find(server)
     if (t === undefined) return
-    this.emit({ server, owner: t.owner, host: t.host, port: t.port, address: server.address() as AddressInfo, handedOver: handedOver.has(server) })
+    this.emit({
+      server,
+      owner: t.owner,
+      host: t.host,
+      port: t.port,
+      address: server.address() as AddressInfo,
+      handedOver: handedOver.has(server),
+    })
   }
 
   private onError(server: Server, error: NodeJS.ErrnoException): void {

@@ -20,9 +20,7 @@ import { loadConfigFile, nodeConfigHost } from '../config/load.ts'
 import { readSystem, type SystemConfig } from './system.ts'
 
 /** A config file (plus Fluentd's `-i` inline text appended to it), or config text. */
-export type ConfigSource =
-  | { kind: 'file'; path: string; inline?: string }
-  | { kind: 'text'; text: string; name: string }
+export type ConfigSource = { kind: 'file'; path: string; inline?: string } | { kind: 'text'; text: string; name: string }
 
 export interface PrepareOptions {
   registry: PluginRegistry
@@ -55,13 +53,21 @@ export function describeSource(source: ConfigSource): string {
 export function parseSource(source: ConfigSource, options: Pick<PrepareOptions, 'env' | 'hostname'> = {}): ParseResult {
   const host = nodeConfigHost({ env: options.env, hostname: options.hostname })
   if (source.kind === 'text') return parseConfig(source.text, source.name, host)
-  if (source.inline === undefined || source.inline === '') return loadConfigFile(source.path, { env: options.env, hostname: options.hostname })
+  if (source.inline === undefined || source.inline === '')
+    return loadConfigFile(source.path, { env: options.env, hostname: options.hostname })
   let text: string
   try {
     text = readFileSync(source.path, 'utf8')
   } catch (error) {
     const result = parseConfig('', source.path, {})
-    result.errors.push(new ConfigError({ file: source.path, line: 1, reason: `cannot read config file: ${(error as Error).message}`, hint: 'check the path given with -c' }))
+    result.errors.push(
+      new ConfigError({
+        file: source.path,
+        line: 1,
+        reason: `cannot read config file: ${(error as Error).message}`,
+        hint: 'check the path given with -c',
+      }),
+    )
     return result
   }
   return parseConfig(`${text}\n${source.inline}\n`, source.path, host)
@@ -86,7 +92,11 @@ export async function buildPrepared(parsed: ParseResult, options: PrepareOptions
   const core = await loadCore()
   const model = system.withoutSource ? withoutSources(parsed.config) : parsed.config
   const built = buildAgent(model, parsed.locs, {
-    core, registry: options.registry, log: options.logger(level), runtime: 'node', hostname: options.hostname ?? osHostname(),
+    core,
+    registry: options.registry,
+    log: options.logger(level),
+    runtime: 'node',
+    hostname: options.hostname ?? osHostname(),
     services: nodeBufferServices({ rootDir: system.rootDir ?? null }),
   })
   const order = (list: ConfigError[]) => sortByPlace(dedupe(list), parsed.files)
@@ -108,7 +118,8 @@ function sortByPlace(list: ConfigError[], files: readonly string[]): ConfigError
     const i = files.indexOf(file)
     return i < 0 ? files.length : i
   }
-  return list.map((e, i) => ({ e, i }))
+  return list
+    .map((e, i) => ({ e, i }))
     .sort((a, b) => rank(a.e.file) - rank(b.e.file) || a.e.line - b.e.line || a.i - b.i)
     .map(({ e }) => e)
 }

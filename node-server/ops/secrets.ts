@@ -15,7 +15,7 @@ function maskWith(element: ConfigElement, schema: PluginSchema | undefined, regi
   for (const p of schema?.params ?? []) {
     if (!p.secret) continue
     for (const name of [p.name, p.alias]) {
-      if (name !== undefined && Object.prototype.hasOwnProperty.call(element.params, name)) element.params[name] = SECRET_MASK
+      if (name !== undefined && Object.hasOwn(element.params, name)) element.params[name] = SECRET_MASK
     }
   }
   for (const child of element.elements) {

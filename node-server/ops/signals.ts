@@ -29,10 +29,13 @@ export function installSignals(daemon: Daemon, options: SignalOptions): () => vo
         options.exit(1)
       }, options.hardDeadlineMs).unref()
     }
-    daemon.stop(signal).then(() => options.exit(0), (error) => {
-      daemon.log.error('stop failed', { error: String(error) })
-      options.exit(1)
-    })
+    daemon.stop(signal).then(
+      () => options.exit(0),
+      (error) => {
+        daemon.log.error('stop failed', { error: String(error) })
+        options.exit(1)
+      },
+    )
   }
   const reload = (signal: NodeJS.Signals) => {
     daemon.log.info('reload requested', { signal })
@@ -43,7 +46,11 @@ export function installSignals(daemon: Daemon, options: SignalOptions): () => vo
     void daemon.flush().catch((error) => daemon.log.error('flush failed', { error: String(error) }))
   }
   const handlers: [NodeJS.Signals, (s: NodeJS.Signals) => void][] = [
-    ['SIGTERM', stop], ['SIGINT', stop], ['SIGHUP', reload], ['SIGUSR2', reload], ['SIGUSR1', flush],
+    ['SIGTERM', stop],
+    ['SIGINT', stop],
+    ['SIGHUP', reload],
+    ['SIGUSR2', reload],
+    ['SIGUSR1', flush],
   ]
   for (const [signal, handler] of handlers) process.on(signal, handler)
   return () => {

@@ -37,7 +37,9 @@ export async function startAgent(options: StartAgentOptions): Promise<void> {
   const { agent, generation, pool } = options
   const started = new Set<PluginEntry>()
   let failStart!: (error: StartFailure) => void
-  const failed = new Promise<never>((_, reject) => { failStart = reject })
+  const failed = new Promise<never>((_, reject) => {
+    failStart = reject
+  })
   failed.catch(() => {})
   const off = pool.onEvent((event) => {
     if (event.owner?.generation !== generation) return
@@ -46,7 +48,10 @@ export async function startAgent(options: StartAgentOptions): Promise<void> {
       return
     }
     options.log.info('listening', {
-      plugin_id: event.owner.pluginId, type: event.owner.type, address: event.address?.address, port: event.address?.port,
+      plugin_id: event.owner.pluginId,
+      type: event.owner.type,
+      address: event.address?.address,
+      port: event.address?.port,
       ...(event.handedOver ? { handed_over: true } : {}),
     })
   })
@@ -64,7 +69,10 @@ export async function startAgent(options: StartAgentOptions): Promise<void> {
 }
 
 class PluginStartError extends Error {
-  constructor(readonly entry: PluginEntry, readonly original: unknown) {
+  constructor(
+    readonly entry: PluginEntry,
+    readonly original: unknown,
+  ) {
     super(original instanceof Error ? original.message : String(original))
   }
 }
@@ -86,14 +94,15 @@ function instrument(entry: PluginEntry, generation: number, pool: ListenerPool, 
     return
   }
   const owner = { generation, pluginId: entry.id, type: entry.type, kind: entry.kind }
-  plugin.start = () => pool.runAs(owner, async () => {
-    try {
-      await original.call(plugin)
-    } catch (error) {
-      throw new PluginStartError(entry, error)
-    }
-    started.add(entry)
-  })
+  plugin.start = () =>
+    pool.runAs(owner, async () => {
+      try {
+        await original.call(plugin)
+      } catch (error) {
+        throw new PluginStartError(entry, error)
+      }
+      started.add(entry)
+    })
 }
 
 /** Stops what started of a failed generation (inputs first), bounded by `timeoutMs`. */
@@ -112,6 +121,11 @@ async function undo(agent: Agent, started: Set<PluginEntry>, timeoutMs: number, 
     for (const router of agent.routers.values()) router.free()
   })()
   let timer: NodeJS.Timeout | undefined
-  await Promise.race([work, new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs) })])
+  await Promise.race([
+    work,
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, timeoutMs)
+    }),
+  ])
   clearTimeout(timer)
 }

@@ -14,10 +14,19 @@ function read(text: string) {
 
 describe('<system>', () => {
   it('applies log_level, <log> format, without_source and process_name', () => {
-    const r = read('<system>\n  log_level debug\n  without_source true\n  process_name sluice-test\n  <log>\n    format json\n  </log>\n</system>\n')
+    const r = read(
+      '<system>\n  log_level debug\n  without_source true\n  process_name sluice-test\n  <log>\n    format json\n  </log>\n</system>\n',
+    )
     expect(r.errors).toEqual([])
     expect(r.warnings).toEqual([])
-    expect(r.system).toEqual({ logLevel: 'debug', logFormat: 'json', withoutSource: true, processName: 'sluice-test', workers: 1, rootDir: undefined })
+    expect(r.system).toEqual({
+      logLevel: 'debug',
+      logFormat: 'json',
+      withoutSource: true,
+      processName: 'sluice-test',
+      workers: 1,
+      rootDir: undefined,
+    })
   })
 
   it('accepts other Fluentd params with one warning each', () => {

@@ -20,29 +20,54 @@ const APPLIED = ['log_level', 'without_source', 'process_name', 'workers', 'supp
 
 /** Fluentd system params accepted for compatibility, with no effect in sluice. */
 const IGNORED = [
-  'restart_worker_interval', 'suppress_repeated_stacktrace', 'emit_error_log_interval', 'log_event_verbose',
-  'ignore_repeated_log_interval', 'ignore_same_log_interval', 'with_source_only', 'enable_input_metrics',
-  'enable_size_metrics', 'rpc_endpoint', 'enable_get_dump', 'file_permission', 'dir_permission', 'strict_config_value',
-  'enable_msgpack_time_support', 'disable_shared_socket', 'enable_jit', 'config_include_dir', 'umask',
+  'restart_worker_interval',
+  'suppress_repeated_stacktrace',
+  'emit_error_log_interval',
+  'log_event_verbose',
+  'ignore_repeated_log_interval',
+  'ignore_same_log_interval',
+  'with_source_only',
+  'enable_input_metrics',
+  'enable_size_metrics',
+  'rpc_endpoint',
+  'enable_get_dump',
+  'file_permission',
+  'dir_permission',
+  'strict_config_value',
+  'enable_msgpack_time_support',
+  'disable_shared_socket',
+  'enable_jit',
+  'config_include_dir',
+  'umask',
 ]
 
 export const systemSchema = {
   params: [
-    { name: 'log_level', type: 'enum', values: LEVELS, description: 'Level of sluice\'s own log (the --log-level option wins).' },
+    { name: 'log_level', type: 'enum', values: LEVELS, description: "Level of sluice's own log (the --log-level option wins)." },
     { name: 'without_source', type: 'bool', default: false, description: 'Start without any <source> (inputs are not started).' },
     { name: 'process_name', type: 'string', description: 'The process title (as shown by ps).' },
-    { name: 'workers', type: 'integer', default: 1, description: 'Fluentd\'s worker count; sluice runs one worker (worker 0).' },
+    { name: 'workers', type: 'integer', default: 1, description: "Fluentd's worker count; sluice runs one worker (worker 0)." },
     { name: 'suppress_config_dump', type: 'bool', default: false, description: 'sluice never dumps the config at start; accepted.' },
-    { name: 'root_dir', type: 'string', description: 'Where file buffers without a path and chunk backups go (<root_dir>/backup/<plugin_id>/…).' },
+    {
+      name: 'root_dir',
+      type: 'string',
+      description: 'Where file buffers without a path and chunk backups go (<root_dir>/backup/<plugin_id>/…).',
+    },
     ...IGNORED.map((name) => ({ name, type: 'string' as const, description: 'Fluentd system param; no effect in sluice.' })),
   ],
   sections: [
     {
       name: 'log',
-      description: 'Format of sluice\'s own log.',
+      description: "Format of sluice's own log.",
       schema: {
         params: [
-          { name: 'format', type: 'enum', values: ['text', 'json'], default: 'text', description: 'text or json lines (the --log-format option wins).' },
+          {
+            name: 'format',
+            type: 'enum',
+            values: ['text', 'json'],
+            default: 'text',
+            description: 'text or json lines (the --log-format option wins).',
+          },
           { name: 'time_format', type: 'string', description: 'Accepted; sluice writes ISO 8601 UTC times.' },
           { name: 'rotate_age', type: 'string', description: 'Accepted; use logrotate and SIGUSR1 instead.' },
           { name: 'rotate_size', type: 'string', description: 'Accepted; use logrotate and SIGUSR1 instead.' },
@@ -50,10 +75,18 @@ export const systemSchema = {
         ],
       },
     },
-    { name: 'metrics', description: 'Fluentd metrics plugin settings; no effect in sluice.', schema: { params: [], additionalParams: true } },
+    {
+      name: 'metrics',
+      description: 'Fluentd metrics plugin settings; no effect in sluice.',
+      schema: { params: [], additionalParams: true },
+    },
     { name: 'counter_server', description: 'Fluentd counter server; no effect in sluice.', schema: { params: [], additionalParams: true } },
     { name: 'counter_client', description: 'Fluentd counter client; no effect in sluice.', schema: { params: [], additionalParams: true } },
-    { name: 'source_only_buffer', description: 'Fluentd source-only buffer; no effect in sluice.', schema: { params: [], additionalParams: true } },
+    {
+      name: 'source_only_buffer',
+      description: 'Fluentd source-only buffer; no effect in sluice.',
+      schema: { params: [], additionalParams: true },
+    },
   ],
 } as const satisfies PluginSchema
 
@@ -75,12 +108,22 @@ export interface SystemResult {
 /** Reads and validates the `<system>` directive (at most one, at the top level). */
 export function readSystem(model: ConfigModel, locs: ConfigLocs | undefined): SystemResult {
   const elements = model.root.elements.filter((e) => e.name === 'system')
-  const system: SystemConfig = { logLevel: undefined, logFormat: undefined, withoutSource: false, processName: undefined, workers: 1, rootDir: undefined }
+  const system: SystemConfig = {
+    logLevel: undefined,
+    logFormat: undefined,
+    withoutSource: false,
+    processName: undefined,
+    workers: 1,
+    rootDir: undefined,
+  }
   const errors: ConfigError[] = []
   const warnings: ConfigError[] = []
   if (elements.length === 0) return { system, errors, warnings }
   const [element, ...extra] = elements
-  for (const e of extra) errors.push(problem(locs, e, 'error', '<system> appears twice', `the first one is at line ${locs?.get(element)?.line ?? '?'}; merge them`))
+  for (const e of extra)
+    errors.push(
+      problem(locs, e, 'error', '<system> appears twice', `the first one is at line ${locs?.get(element)?.line ?? '?'}; merge them`),
+    )
   const result = validateElement(element, systemSchema, locs)
   errors.push(...result.errors)
   warnings.push(...result.warnings)
@@ -92,13 +135,28 @@ export function readSystem(model: ConfigModel, locs: ConfigLocs | undefined): Sy
   system.workers = config.workers
   system.rootDir = config.root_dir
   if (config.workers > 1) {
-    warnings.push(problem(locs, element, 'warning', `workers ${config.workers}: sluice runs a single worker`, 'the directives for worker 0 run; run several sluice processes to use more cores', 'workers'))
+    warnings.push(
+      problem(
+        locs,
+        element,
+        'warning',
+        `workers ${config.workers}: sluice runs a single worker`,
+        'the directives for worker 0 run; run several sluice processes to use more cores',
+        'workers',
+      ),
+    )
   }
   for (const name of IGNORED) {
-    if (hasParam(element, name)) warnings.push(problem(locs, element, 'warning', `${name} in <system> has no effect in sluice`, 'remove it, or keep it for Fluentd', name))
+    if (hasParam(element, name))
+      warnings.push(
+        problem(locs, element, 'warning', `${name} in <system> has no effect in sluice`, 'remove it, or keep it for Fluentd', name),
+      )
   }
   for (const child of element.elements) {
-    if (child.name !== 'log') warnings.push(problem(locs, child, 'warning', `<${child.name}> in <system> has no effect in sluice`, 'remove it, or keep it for Fluentd'))
+    if (child.name !== 'log')
+      warnings.push(
+        problem(locs, child, 'warning', `<${child.name}> in <system> has no effect in sluice`, 'remove it, or keep it for Fluentd'),
+      )
   }
   return { system, errors, warnings }
 }
@@ -108,8 +166,14 @@ export function isAppliedSystemParam(name: string): boolean {
   return APPLIED.includes(name)
 }
 
-function problem(locs: ConfigLocs | undefined, element: ConfigElement, severity: 'error' | 'warning', reason: string, hint: string,
-  param?: string): ConfigError {
+function problem(
+  locs: ConfigLocs | undefined,
+  element: ConfigElement,
+  severity: 'error' | 'warning',
+  reason: string,
+  hint: string,
+  param?: string,
+): ConfigError {
   const loc = locs?.get(element)
   const at = (param ? loc?.params.get(param) : undefined) ?? loc
   return new ConfigError({ file: at?.file ?? '(config)', line: at?.line ?? 0, reason, hint, includedFrom: at?.includedFrom, severity })

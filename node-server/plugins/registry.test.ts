@@ -10,9 +10,18 @@ import { NODE_PLUGINS, nodeRegistry } from './registry.ts'
 
 /** Fluentd's `@type` for each plugin we ship. */
 const FLUENTD_TYPES = new Set([
-  'input:forward', 'input:http', 'input:monitor_agent',
-  'filter:grep', 'filter:record_transformer',
-  'output:forward', 'output:http', 'output:file', 'output:stdout', 'output:null', 'output:copy', 'output:relabel',
+  'input:forward',
+  'input:http',
+  'input:monitor_agent',
+  'filter:grep',
+  'filter:record_transformer',
+  'output:forward',
+  'output:http',
+  'output:file',
+  'output:stdout',
+  'output:null',
+  'output:copy',
+  'output:relabel',
 ])
 
 describe('nodeRegistry', () => {
@@ -28,7 +37,14 @@ describe('nodeRegistry', () => {
   })
 
   it('lets a -p plugin replace a shipped one of the same kind and name', () => {
-    const mine: PluginSpec<'input'> = { name: 'forward', kind: 'input', description: 'mine', schema: { params: [] }, runtimes: ['node'], create: () => ({}) }
+    const mine: PluginSpec<'input'> = {
+      name: 'forward',
+      kind: 'input',
+      description: 'mine',
+      schema: { params: [] },
+      runtimes: ['node'],
+      create: () => ({}),
+    }
     expect(nodeRegistry([mine]).get('input', 'forward')).toBe(mine)
     expect(nodeRegistry().get('input', 'forward')).not.toBe(mine)
   })

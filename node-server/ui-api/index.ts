@@ -58,8 +58,12 @@ export function createUiApi(options: UiApiOptions): Hono {
         await next()
       }
     }
-    return bearerAuth({ token: options.token, noAuthenticationHeader: { message: { error: `${what} needs Authorization: Bearer <token>` } },
-      invalidToken: { message: { error: 'invalid token' } }, invalidAuthenticationHeader: { message: { error: 'invalid Authorization header' } } })
+    return bearerAuth({
+      token: options.token,
+      noAuthenticationHeader: { message: { error: `${what} needs Authorization: Bearer <token>` } },
+      invalidToken: { message: { error: 'invalid token' } },
+      invalidAuthenticationHeader: { message: { error: 'invalid Authorization header' } },
+    })
   }
   const readText = async (body: string, type: string | undefined): Promise<string | null> => {
     if (type?.startsWith('application/json')) {

@@ -60,7 +60,10 @@ export function uiFileHandler(dist: string, prefix = '/ui') {
       if (!(await stat(file)).isFile()) return c.text('not found\n', 404)
       body = await readFile(file)
     } catch {
-      const built = await stat(join(root, 'index.html')).then(() => true, () => false)
+      const built = await stat(join(root, 'index.html')).then(
+        () => true,
+        () => false,
+      )
       return built ? c.text('not found\n', 404) : c.text(NOT_BUILT, 404)
     }
     const isIndex = file === join(root, 'index.html')

@@ -95,18 +95,22 @@ describe('POST /api/config/validate', () => {
   it('accepts a valid config and reports errors with file:line and hints, like sluice check', async () => {
     const app = api()
     const ok = await app.request('/api/config/validate', {
-      method: 'POST', headers: { 'content-type': 'text/plain' },
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
       body: '<source>\n  @type forward\n  port 0\n</source>\n<filter **>\n  @type grep\n</filter>\n<match **>\n  @type relabel\n  @label @OUT\n</match>\n<label @OUT>\n  <match **>\n    @type copy\n    <store>\n      @type relabel\n      @label @ROOT\n    </store>\n  </match>\n</label>\n',
     })
     expect(ok.status).toBe(200)
     expect(await ok.json()).toMatchObject({ ok: true, errors: [] })
     const bad = await app.request('/api/config/validate', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ config: '<source>\n  @type forward\n  prot 24224\n</source>\n<match **>\n  @type nope\n</match>\n' }),
     })
-    const body = await bad.json() as { ok: boolean; errors: { line: number; reason: string; hint: string }[] }
+    const body = (await bad.json()) as { ok: boolean; errors: { line: number; reason: string; hint: string }[] }
     expect(body.ok).toBe(false)
-    expect(body.errors.map((e) => `${e.line}: ${e.reason}`)).toEqual(expect.arrayContaining(['3: unknown param prot in <source>', "6: unknown output plugin 'nope'"]))
+    expect(body.errors.map((e) => `${e.line}: ${e.reason}`)).toEqual(
+      expect.arrayContaining(['3: unknown param prot in <source>', "6: unknown output plugin 'nope'"]),
+    )
     expect(body.errors.find((e) => e.line === 3)?.hint).toBe('did you mean port?')
   })
 
@@ -127,7 +131,10 @@ describe('POST /api/config/validate', () => {
   it('refuses bodies over the limit with 413 and unreadable JSON with 400', async () => {
     const app = api({ maxConfigBytes: 64 })
     expect((await app.request('/api/config/validate', { method: 'POST', body: 'x'.repeat(65) })).status).toBe(413)
-    expect((await app.request('/api/config/validate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nope":1}' })).status).toBe(400)
+    expect(
+      (await app.request('/api/config/validate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nope":1}' }))
+        .status,
+    ).toBe(400)
   })
 })
 
@@ -152,9 +159,13 @@ describe('POST /api/config/apply and GET /api/config', () => {
     const noToken = api({ token: null })
     const refused = await noToken.request('/api/config/apply', { method: 'POST', body: 'x' })
     expect(refused.status).toBe(403)
-    expect((await refused.json() as { error: string }).error).toMatch(/no API token/)
+    expect(((await refused.json()) as { error: string }).error).toMatch(/no API token/)
     expect((await noToken.request('/api/config')).status).toBe(403)
-    const failing = api({ applyConfig: async () => { throw new Error('reload in progress') } })
+    const failing = api({
+      applyConfig: async () => {
+        throw new Error('reload in progress')
+      },
+    })
     const response = await failing.request('/api/config/apply', { method: 'POST', body: 'x', headers: bearer() })
     expect(response.status).toBe(500)
     expect(await response.json()).toEqual({ ok: false, errors: ['apply failed: reload in progress'] })
@@ -175,7 +186,11 @@ async function readEvents(response: Response, onStart: () => void, max = 50): Pr
       const block = buffer.slice(0, end)
       buffer = buffer.slice(end + 2)
       const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message'
-      const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')
+      const data = block
+        .split('\n')
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+        .join('\n')
       events.push({ event, data })
       if (event === 'start') onStart()
       if (event === 'end' || events.length >= max) {
@@ -199,11 +214,13 @@ describe('GET /api/tap', () => {
     const response = await app.request('/api/tap?limit=2', { headers: bearer() })
     expect(response.headers.get('content-type')).toContain('text/event-stream')
     const events = await readEvents(response, () => {
-      hub.publish(streamFromEvents('app.web', [
-        { time: new EventTime(1735689600, 5), record: { id: 18446744073709551615n, msg: 'a' } },
-        { time: new EventTime(1735689601, 0), record: { id: 1, msg: 'b' } },
-        { time: new EventTime(1735689602, 0), record: { id: 2, msg: 'c' } },
-      ]))
+      hub.publish(
+        streamFromEvents('app.web', [
+          { time: new EventTime(1735689600, 5), record: { id: 18446744073709551615n, msg: 'a' } },
+          { time: new EventTime(1735689601, 0), record: { id: 1, msg: 'b' } },
+          { time: new EventTime(1735689602, 0), record: { id: 2, msg: 'c' } },
+        ]),
+      )
     })
     expect(events.map((e) => e.event)).toEqual(['start', 'tap', 'tap', 'end'])
     // `time` is a double (the tap's contract): 5 ns past the second is below its precision.

@@ -27,14 +27,24 @@ export interface ValidateResult {
 let shared: Promise<Core> | null = null
 
 /** Validates config text like `sluice check` (the agent is built, never started, then released). */
-export async function validateConfigText(text: string, registry: PluginRegistry = nodeRegistry(), file = 'fluent.conf'): Promise<ValidateResult> {
+export async function validateConfigText(
+  text: string,
+  registry: PluginRegistry = nodeRegistry(),
+  file = 'fluent.conf',
+): Promise<ValidateResult> {
   const parsed = parseConfig(text, file, { env: {}, hostname: hostname() })
   const errors = [...parsed.errors]
   const warnings = [...parsed.warnings]
   if (parsed.errors.length === 0) {
     shared ??= loadCore()
     const core = await shared
-    const built = buildAgent(parsed.config, parsed.locs, { core, registry, log: createLogger(() => {}, 'fatal'), runtime: 'node', hostname: hostname() })
+    const built = buildAgent(parsed.config, parsed.locs, {
+      core,
+      registry,
+      log: createLogger(() => {}, 'fatal'),
+      runtime: 'node',
+      hostname: hostname(),
+    })
     errors.push(...built.errors)
     warnings.push(...built.warnings)
     for (const router of built.agent?.routers.values() ?? []) router.free()

@@ -28,9 +28,11 @@ const mutation = (bytes: Uint8Array): fc.Arbitrary<Uint8Array> => {
     }),
     at.map((p) => bytes.subarray(0, p)),
     at.map((p) => insert(p, Uint8Array.of(0xc1))),
-    fc.tuple(at, fc.constantFrom(0xc6, 0xc9, 0xdb, 0xdd, 0xdf), fc.integer({ min: 0, max: 2 ** 32 - 1 }))
+    fc
+      .tuple(at, fc.constantFrom(0xc6, 0xc9, 0xdb, 0xdd, 0xdf), fc.integer({ min: 0, max: 2 ** 32 - 1 }))
       .map(([p, head, n]) => insert(p, cat(Uint8Array.of(head), be(n, 4)))),
-    fc.tuple(at, fc.constantFrom(0xc5, 0xc8, 0xda, 0xdc, 0xde), fc.integer({ min: 0, max: 65535 }))
+    fc
+      .tuple(at, fc.constantFrom(0xc5, 0xc8, 0xda, 0xdc, 0xde), fc.integer({ min: 0, max: 65535 }))
       .map(([p, head, n]) => insert(p, cat(Uint8Array.of(head), be(n, 2)))),
   )
 }
@@ -43,21 +45,24 @@ export function runFramerProperties(name: string, getFramer: () => Framer | Prom
 
     it('(a) a stream split at random points frames like one read of the whole stream', () => {
       fc.assert(
-        fc.property(messageStream.chain((s) => fc.tuple(fc.constant(s), cutPoints(s.bytes.length))), ([stream, cuts]) => {
-          const once = frameOnce(fut.framer, stream.bytes)
-          expect(once.status).toBe(FrameStatus.OK)
-          const { calls, ...fed } = feed(fut.framer, splitAt(stream.bytes, cuts))
-          expect(fed).toEqual(once)
-          // Every NEED_MORE was a true lower bound of the pending message's length.
-          for (const c of calls) {
-            if (c.outcome.status !== FrameStatus.NEED_MORE) continue
-            const start = c.base + c.outcome.consumed
-            const pending = once.messages.find((m) => m.start === start)
-            expect(pending).toBeDefined()
-            expect(c.outcome.need).toBeGreaterThan(c.length - c.outcome.consumed)
-            expect(c.outcome.need).toBeLessThanOrEqual(pending!.end - pending!.start)
-          }
-        }),
+        fc.property(
+          messageStream.chain((s) => fc.tuple(fc.constant(s), cutPoints(s.bytes.length))),
+          ([stream, cuts]) => {
+            const once = frameOnce(fut.framer, stream.bytes)
+            expect(once.status).toBe(FrameStatus.OK)
+            const { calls, ...fed } = feed(fut.framer, splitAt(stream.bytes, cuts))
+            expect(fed).toEqual(once)
+            // Every NEED_MORE was a true lower bound of the pending message's length.
+            for (const c of calls) {
+              if (c.outcome.status !== FrameStatus.NEED_MORE) continue
+              const start = c.base + c.outcome.consumed
+              const pending = once.messages.find((m) => m.start === start)
+              expect(pending).toBeDefined()
+              expect(c.outcome.need).toBeGreaterThan(c.length - c.outcome.consumed)
+              expect(c.outcome.need).toBeLessThanOrEqual(pending!.end - pending!.start)
+            }
+          },
+        ),
         { numRuns: RUNS },
       )
     })
@@ -80,7 +85,8 @@ export function runFramerProperties(name: string, getFramer: () => Framer | Prom
             const expected = stream.messages[i].events
             expect(m.events.map((e) => [e.sec, e.nsec, e.flags])).toEqual(expected.map((e) => [e.sec, e.nsec, e.flags]))
             m.events.forEach((e, j) => {
-              if (expected[j].valid) expect(decode(stream.bytes.subarray(e.record[0], e.record[1]), { useBigInt64: true })).toEqual(expected[j].record)
+              if (expected[j].valid)
+                expect(decode(stream.bytes.subarray(e.record[0], e.record[1]), { useBigInt64: true })).toEqual(expected[j].record)
             })
           })
         }),
@@ -91,7 +97,9 @@ export function runFramerProperties(name: string, getFramer: () => Framer | Prom
     it('(c) mutated streams: never throws, well-formed, split reads agree, same as the reference', () => {
       fc.assert(
         fc.property(
-          messageStream.chain((s) => fc.tuple(mutation(s.bytes), maxFrames)).chain(([bytes, maxFrame]) => fc.tuple(fc.constant(bytes), fc.constant(maxFrame), cutPoints(bytes.length))),
+          messageStream
+            .chain((s) => fc.tuple(mutation(s.bytes), maxFrames))
+            .chain(([bytes, maxFrame]) => fc.tuple(fc.constant(bytes), fc.constant(maxFrame), cutPoints(bytes.length))),
           ([bytes, maxFrame, cuts]) => {
             fut.frame(bytes, maxFrame)
             const { calls, ...fed } = feed(fut.framer, splitAt(bytes, cuts), maxFrame)

@@ -58,13 +58,18 @@ export function runMatcherConformance(name: string, getMatcher: () => Matcher | 
       expect(patternCases.length).toBeGreaterThan(300)
     })
 
-    it.each(patternCases.map((c) => [`${JSON.stringify(c.pattern)} ${c.match ? 'matches' : 'does not match'} ${JSON.stringify(c.tag)}${c.note ? ` (${c.note})` : ''}`, c] as const))(
-      '%s',
-      (_, c) => {
-        expect(matches(c.pattern, c.tag)).toBe(c.match)
-        expect(matches(c.pattern, utf8(c.tag))).toBe(c.match)
-      },
-    )
+    it.each(
+      patternCases.map(
+        (c) =>
+          [
+            `${JSON.stringify(c.pattern)} ${c.match ? 'matches' : 'does not match'} ${JSON.stringify(c.tag)}${c.note ? ` (${c.note})` : ''}`,
+            c,
+          ] as const,
+      ),
+    )('%s', (_, c) => {
+      expect(matches(c.pattern, c.tag)).toBe(c.match)
+      expect(matches(c.pattern, utf8(c.tag))).toBe(c.match)
+    })
 
     it.each(routeCases.map((c) => [c.note, c] as const))('route table: %s', (_, c) => {
       withTable(matcher, c.rules, (routes) => {
@@ -89,23 +94,35 @@ export function runMatcherConformance(name: string, getMatcher: () => Matcher | 
 
     it('tables are independent and reusable', () => {
       withTable(matcher, [{ kind: 'match', pattern: 'a.**' }], (first) =>
-        withTable(matcher, [{ kind: 'filter', pattern: '**' }, { kind: 'match', pattern: 'b' }], (second) => {
-          for (let i = 0; i < 3; i++) {
-            expect(first.lookup('a.x')).toEqual({ match: 0, filters: [] })
-            expect(second.lookup('a.x')).toEqual({ match: -1, filters: [0] })
-            expect(second.lookup('b')).toEqual({ match: 1, filters: [0] })
-          }
-        }))
+        withTable(
+          matcher,
+          [
+            { kind: 'filter', pattern: '**' },
+            { kind: 'match', pattern: 'b' },
+          ],
+          (second) => {
+            for (let i = 0; i < 3; i++) {
+              expect(first.lookup('a.x')).toEqual({ match: 0, filters: [] })
+              expect(second.lookup('a.x')).toEqual({ match: -1, filters: [0] })
+              expect(second.lookup('b')).toEqual({ match: 1, filters: [0] })
+            }
+          },
+        ),
+      )
     })
 
     it('random patterns and tags route like the reference', () => {
       fc.assert(
-        fc.property(randomRules, fc.array(fc.string({ unit: tagAlphabet, maxLength: 8 }), { minLength: 1, maxLength: 8 }), (rules, tags) => {
-          const oracle = referenceMatcher.compile(rules)
-          withTable(matcher, rules, (routes) => {
-            for (const tag of tags) expect(routes.lookup(tag)).toEqual(oracle.lookup(tag))
-          })
-        }),
+        fc.property(
+          randomRules,
+          fc.array(fc.string({ unit: tagAlphabet, maxLength: 8 }), { minLength: 1, maxLength: 8 }),
+          (rules, tags) => {
+            const oracle = referenceMatcher.compile(rules)
+            withTable(matcher, rules, (routes) => {
+              for (const tag of tags) expect(routes.lookup(tag)).toEqual(oracle.lookup(tag))
+            })
+          },
+        ),
         { numRuns: 400 },
       )
     })

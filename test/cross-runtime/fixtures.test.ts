@@ -44,7 +44,10 @@ describe('hand-written fixtures', () => {
     const [tag, payload, options] = decode(hex(FIXTURES.packed), opts) as [string, Uint8Array, unknown]
     expect(tag).toBe('tag.a')
     expect(options).toEqual({ size: 2 })
-    expect([...decodeMulti(payload, opts)]).toEqual([[SEC, { k: 'v' }], [eventTime(SEC + 1, 1), { k: 'w' }]])
+    expect([...decodeMulti(payload, opts)]).toEqual([
+      [SEC, { k: 'v' }],
+      [eventTime(SEC + 1, 1), { k: 'w' }],
+    ])
   })
 
   it('packedSealed carries two EventTime entries, {size: 2, chunk: "abc"}', () => {

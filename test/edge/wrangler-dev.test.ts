@@ -20,13 +20,17 @@ let capture: Capture
 let edge: WranglerDev | null = null
 
 beforeAll(async () => {
-  forwarder = await startAgent('<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type capture\n  @id e2e\n</match>\n', [inForward])
+  forwarder = await startAgent(
+    '<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type capture\n  @id e2e\n</match>\n',
+    [inForward],
+  )
   capture = captures.get('e2e')!
   const port = (forwarder.agent.plugins.find((p) => p.id === 'in')!.plugin as ForwardInput).address().port
   const server = `    <server>\n      host 127.0.0.1\n      port ${port}\n    </server>\n`
   edge = await startWranglerDev({
     SLUICE_TOKENS: JSON.stringify([{ name: 'e2e', sha256: createHash('sha256').update(TOKEN).digest('hex'), tags: 'e2e.**' }]),
-    SLUICE_CONFIG: `<match e2e.durable.**>\n  @type queue\n  @id durable\n  <store>\n    @type forward\n${server}  </store>\n</match>\n` +
+    SLUICE_CONFIG:
+      `<match e2e.durable.**>\n  @type queue\n  @id durable\n  <store>\n    @type forward\n${server}  </store>\n</match>\n` +
       `<match e2e.**>\n  @type forward\n  ack_response_timeout 5\n${server}</match>\n`,
   })
 }, 120_000)
@@ -44,8 +48,11 @@ afterAll(async () => {
   }
 }, 60_000)
 
-const post = (path: string, body: string, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }) =>
-  fetch(`${edge!.url}${path}`, { method: 'POST', body, headers })
+const post = (
+  path: string,
+  body: string,
+  headers: Record<string, string> = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+) => fetch(`${edge!.url}${path}`, { method: 'POST', body, headers })
 
 const arrived = (tag: string) => capture.events.filter((e) => e.tag === tag)
 
@@ -75,7 +82,11 @@ describe('edge under wrangler dev → sluice in_forward', () => {
   it('takes a sendBeacon body (text/plain, token in access_token) and reports bad lines', async () => {
     const res = await fetch(`${edge!.url}/e2e/beacon?access_token=${TOKEN}`, { method: 'POST', body: '{"b":1}\nnot json\n{"b":2}' })
     expect(res.status).toBe(202)
-    expect(await res.json()).toEqual({ accepted: 2, rejected: [{ line: 2, error: expect.stringMatching(/^invalid JSON/) }], rejected_count: 1 })
+    expect(await res.json()).toEqual({
+      accepted: 2,
+      rejected: [{ line: 2, error: expect.stringMatching(/^invalid JSON/) }],
+      rejected_count: 1,
+    })
     expect(arrived('e2e.beacon').map((e) => e.record)).toEqual([{ b: 1 }, { b: 2 }])
   })
 

@@ -75,29 +75,59 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
  * Starts `wrangler dev --local` on edge/wrangler.jsonc (or `options.config`) with `vars` (--var)
  * and waits until /healthz answers.
  */
-export async function startWranglerDev(vars: Record<string, string>, options: { readyTimeoutMs?: number; config?: string; logLevel?: 'info' | 'warn' | 'error' } = {}): Promise<WranglerDev> {
+export async function startWranglerDev(
+  vars: Record<string, string>,
+  options: { readyTimeoutMs?: number; config?: string; logLevel?: 'info' | 'warn' | 'error' } = {},
+): Promise<WranglerDev> {
   const port = await freePort()
   const inspector = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'sluice-edge-dev-'))
   const args = [
-    '--no-warnings', '--experimental-vm-modules', CLI, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port),
-    '--inspector-port', String(inspector), '-c', options.config ?? join(ROOT, 'edge/wrangler.jsonc'), '--persist-to', join(dir, 'state'),
-    '--show-interactive-dev-session=false', '--log-level', options.logLevel ?? 'info',
+    '--no-warnings',
+    '--experimental-vm-modules',
+    CLI,
+    'dev',
+    '--local',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspector),
+    '-c',
+    options.config ?? join(ROOT, 'edge/wrangler.jsonc'),
+    '--persist-to',
+    join(dir, 'state'),
+    '--show-interactive-dev-session=false',
+    '--log-level',
+    options.logLevel ?? 'info',
     ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
   ]
   const child = spawn(process.execPath, args, {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-      WRANGLER_LOG_PATH: join(dir, 'logs'), CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0',
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      WRANGLER_HIDE_BANNER: 'true',
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      WRANGLER_LOG_PATH: join(dir, 'logs'),
+      CI: 'true',
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
     },
   })
   let text = ''
-  child.stdout!.on('data', (d: Buffer) => { text += d.toString() })
-  child.stderr!.on('data', (d: Buffer) => { text += d.toString() })
+  child.stdout!.on('data', (d: Buffer) => {
+    text += d.toString()
+  })
+  child.stderr!.on('data', (d: Buffer) => {
+    text += d.toString()
+  })
   let exited = false
-  child.on('exit', () => { exited = true })
+  child.on('exit', () => {
+    exited = true
+  })
   const output = () => text
   const url = `http://127.0.0.1:${port}`
   const seen = new Set<number>()
@@ -122,14 +152,19 @@ export async function startWranglerDev(vars: Record<string, string>, options: { 
     await until(() => workerd.every((pid) => !alive(pid)), `workerd ${workerd.join(', ')} to exit`, 5_000, output)
   }
   try {
-    await until(async () => {
-      if (exited) throw new Error(`wrangler dev exited before it was ready\n--- wrangler output ---\n${text}`)
-      try {
-        return (await fetch(`${url}/healthz`)).status < 500
-      } catch {
-        return false
-      }
-    }, 'wrangler dev to answer /healthz', options.readyTimeoutMs ?? 60_000, output)
+    await until(
+      async () => {
+        if (exited) throw new Error(`wrangler dev exited before it was ready\n--- wrangler output ---\n${text}`)
+        try {
+          return (await fetch(`${url}/healthz`)).status < 500
+        } catch {
+          return false
+        }
+      },
+      'wrangler dev to answer /healthz',
+      options.readyTimeoutMs ?? 60_000,
+      output,
+    )
   } catch (error) {
     await stop().catch(() => {})
     throw error

@@ -20,12 +20,17 @@ import { startAgent, type TestAgent } from '../helpers/agent.ts'
 /** `@type gated`: a real buffered output whose writes wait until the test opens the gate. */
 const gates = new Map<string, { writer: RecordingWriter; open: () => void }>()
 const gatedOutput: PluginSpec<'output'> = {
-  name: 'gated', kind: 'output', description: 'test: buffered output with a gated writer', runtimes: ['node'],
+  name: 'gated',
+  kind: 'output',
+  description: 'test: buffered output with a gated writer',
+  runtimes: ['node'],
   schema: { params: [], sections: [bufferSection()] },
   create(ctx, config: { buffer: Record<string, unknown> }) {
     const writer = new RecordingWriter()
     let open!: () => void
-    writer.gate = new Promise<void>((resolve) => { open = resolve })
+    writer.gate = new Promise<void>((resolve) => {
+      open = resolve
+    })
     gates.set(ctx.id, { writer, open })
     return createBufferedOutput(ctx, { buffer: resolveBufferConfig(config.buffer).config, writer })
   },
@@ -54,8 +59,11 @@ const T = 1_700_000_000
 const message = (i: number) => Buffer.from(encode(['bp.t', T, { i, pad: 'p'.repeat(10_000) }, { chunk: `c${i}` }]))
 
 describe('overflow_action block: in_forward', () => {
-  it('stops reading: the sender\'s writes stall, the daemon holds only the buffer; everything flows once it drains', async () => {
-    running = await startAgent(`<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type gated\n  @id out\n${BUFFER}\n</match>`, [inForward, gatedOutput])
+  it("stops reading: the sender's writes stall, the daemon holds only the buffer; everything flows once it drains", async () => {
+    running = await startAgent(
+      `<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type gated\n  @id out\n${BUFFER}\n</match>`,
+      [inForward, gatedOutput],
+    )
     const input = running.agent.plugins.find((p) => p.id === 'in')!
     const gate = gates.get('out')!
     const c = await RawClient.open((input.plugin as ForwardInput).address().port)
@@ -83,12 +91,18 @@ describe('overflow_action block: in_forward', () => {
 
 describe('overflow_action block: in_http', () => {
   it('answers 503 with Retry-After while the buffer is full, 200 once it drained', async () => {
-    running = await startAgent(`<source>\n  @type http\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type gated\n  @id out\n${BUFFER}\n</match>`, [inHttp, gatedOutput])
+    running = await startAgent(
+      `<source>\n  @type http\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type gated\n  @id out\n${BUFFER}\n</match>`,
+      [inHttp, gatedOutput],
+    )
     const port = (running.agent.plugins.find((p) => p.id === 'in')!.plugin as InHttpPlugin).address().port
     const gate = gates.get('out')!
-    const post = (i: number) => fetch(`http://127.0.0.1:${port}/bp.http`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ i, pad: 'q'.repeat(10_000) }),
-    })
+    const post = (i: number) =>
+      fetch(`http://127.0.0.1:${port}/bp.http`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ i, pad: 'q'.repeat(10_000) }),
+      })
     const statuses: number[] = []
     let busy: Response | null = null
     for (let i = 0; i < 20 && busy === null; i++) {

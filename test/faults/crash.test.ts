@@ -46,7 +46,11 @@ describe('kill -9 with damaged chunk files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-crash-'))
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
     const bufferDir = join(dir, 'fbuf')
-    const topo = await Topology.create({ dir, forwarderBufferDir: bufferDir, buffer: (d) => fileBuffer(d).replace('chunk_limit_size 1m', 'chunk_limit_size 16k') })
+    const topo = await Topology.create({
+      dir,
+      forwarderBufferDir: bufferDir,
+      buffer: (d) => fileBuffer(d).replace('chunk_limit_size 1m', 'chunk_limit_size 16k'),
+    })
     cleanups.push(() => topo.stop())
     // The upstream is down: everything acked stays in the forwarder's buffer.
     await topo.forwarder.start()
@@ -56,7 +60,9 @@ describe('kill -9 with damaged chunk files', () => {
     expect(acked).toEqual([[0, run.result.seq!.next]])
     await topo.forwarder.kill()
 
-    const chunks = readdirSync(bufferDir).filter((f) => /^buffer\.q[0-9a-f]{32}\.log$/.test(f)).sort()
+    const chunks = readdirSync(bufferDir)
+      .filter((f) => /^buffer\.q[0-9a-f]{32}\.log$/.test(f))
+      .sort()
     expect(chunks.length).toBeGreaterThanOrEqual(4)
     const [garbageMeta, cut, noise] = chunks
     const damaged = new Set<number>()

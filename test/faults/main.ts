@@ -41,23 +41,37 @@ async function main(argv: string[]): Promise<number> {
     try {
       const r = await spec.run({ dir, durationS: duration.value, rate, log: (l) => process.stderr.write(`${l}\n`) }, short)
       results.push(r)
-      process.stderr.write(`  sent ${r.tally.sent}, acked ${r.tally.acked}, delivered ${r.tally.delivered}, duplicated ${r.tally.duplicated}, lost acked ${r.tally.lostAcked} (${r.durationS.toFixed(0)} s)\n`)
-      if (r.tally.lostAcked > 0) failures.push(`scenario ${r.id}: ${r.tally.lostAcked} acknowledged events lost (e.g. seq ${r.tally.lostSamples.join(', ')})`)
+      process.stderr.write(
+        `  sent ${r.tally.sent}, acked ${r.tally.acked}, delivered ${r.tally.delivered}, duplicated ${r.tally.duplicated}, lost acked ${r.tally.lostAcked} (${r.durationS.toFixed(0)} s)\n`,
+      )
+      if (r.tally.lostAcked > 0)
+        failures.push(`scenario ${r.id}: ${r.tally.lostAcked} acknowledged events lost (e.g. seq ${r.tally.lostSamples.join(', ')})`)
       if (r.crashes > 0) failures.push(`scenario ${r.id}: ${r.crashes} unexpected sluice exits`)
       if (r.bench.errors.length > 0) failures.push(`scenario ${r.id}: bench errors: ${r.bench.errors.join('; ')}`)
     } catch (error) {
-      failures.push(`scenario ${spec.id}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+      failures.push(`scenario ${spec.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
     } finally {
       if (options.keep === true) process.stderr.write(`  kept ${dir}\n`)
       else rmSync(dir, { recursive: true, force: true })
     }
   }
-  process.stdout.write(options.json === true ? JSON.stringify(results.map(({ bench, ...r }) => ({ ...r, benchErrors: bench.errors })), null, 2) + '\n' : resultTable(results))
+  process.stdout.write(
+    options.json === true
+      ? JSON.stringify(
+          results.map(({ bench, ...r }) => ({ ...r, benchErrors: bench.errors })),
+          null,
+          2,
+        ) + '\n'
+      : resultTable(results),
+  )
   for (const f of failures) process.stderr.write(`FAILED ${f}\n`)
   return failures.length === 0 ? 0 : 1
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`)
-  process.exit(1)
-})
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`)
+    process.exit(1)
+  },
+)

@@ -18,15 +18,26 @@ export interface TestAgent {
 }
 
 /** Parses, validates, builds and starts; throws with every config error when invalid. */
-export async function startAgent(conf: string, plugins: readonly PluginSpec[], options: { now?: () => number; rootDir?: string } = {}): Promise<TestAgent> {
+export async function startAgent(
+  conf: string,
+  plugins: readonly PluginSpec[],
+  options: { now?: () => number; rootDir?: string } = {},
+): Promise<TestAgent> {
   const core = await loadCore()
   const registry = new PluginRegistry().register(captureOutput, ...plugins)
   const parsed = parseConfig(conf, 'test.conf', { env: {}, hostname: 'test-host', workerId: 0 })
   if (parsed.errors.length > 0) throw new Error(parsed.errors.map((e) => e.message).join('\n'))
   const logs: LogRecord[] = []
   const log = createLogger((r) => logs.push(r), 'debug')
-  const built = buildAgent(parsed.config, parsed.locs, { core, registry, log, runtime: 'node', hostname: 'test-host', now: options.now,
-    services: nodeBufferServices({ rootDir: options.rootDir }) })
+  const built = buildAgent(parsed.config, parsed.locs, {
+    core,
+    registry,
+    log,
+    runtime: 'node',
+    hostname: 'test-host',
+    now: options.now,
+    services: nodeBufferServices({ rootDir: options.rootDir }),
+  })
   if (built.agent === null) throw new Error(built.errors.map((e) => e.message).join('\n'))
   await built.agent.start()
   return { agent: built.agent, logs, stop: () => built.agent!.stop(10_000) }

@@ -34,7 +34,13 @@ export class Capture implements OutputPlugin {
     if (this.events.length >= n) return Promise.resolve(this.events)
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`expected ${n} events, got ${this.events.length} in ${timeoutMs} ms`)), timeoutMs)
-      this.waiters.push({ n, resolve: () => { clearTimeout(timer); resolve(this.events) } })
+      this.waiters.push({
+        n,
+        resolve: () => {
+          clearTimeout(timer)
+          resolve(this.events)
+        },
+      })
     })
   }
 }

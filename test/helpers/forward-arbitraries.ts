@@ -7,8 +7,24 @@ import fc from 'fast-check'
 import { ExtData } from '@msgpack/msgpack'
 import { EntryFlag, InvalidReason, Mode } from '../../wasm/types.ts'
 import {
-  type BinWidth, type ContainerWidth, type ExtForm, type StrWidth,
-  array, bin, bool, cat, eventTime, ext, float32, float64, int, map, nil, str, timestamp, uint,
+  type BinWidth,
+  type ContainerWidth,
+  type ExtForm,
+  type StrWidth,
+  array,
+  bin,
+  bool,
+  cat,
+  eventTime,
+  ext,
+  float32,
+  float64,
+  int,
+  map,
+  nil,
+  str,
+  timestamp,
+  uint,
 } from './msgpack-build.ts'
 
 /** Encoded bytes and the value @msgpack/msgpack's `decode(bytes, {useBigInt64: true})` gives. */
@@ -51,7 +67,10 @@ const strValue: fc.Arbitrary<Encoded> = text.chain((s) => {
 })
 
 const binValue: fc.Arbitrary<Encoded> = fc
-  .oneof({ weight: 9, arbitrary: fc.uint8Array({ maxLength: 16 }) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 250, maxLength: 300 }) })
+  .oneof(
+    { weight: 9, arbitrary: fc.uint8Array({ maxLength: 16 }) },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: 250, maxLength: 300 }) },
+  )
   .chain((d) => fc.constantFrom(...binWidths(d.length)).map((w) => ({ bytes: bin(d, w), value: d })))
 
 /** Ext types other than −1 (which @msgpack/msgpack decodes as a Timestamp). */
@@ -78,14 +97,20 @@ const mapKey = fc.string({ unit: 'grapheme-ascii', maxLength: 6 }).filter((k) =>
 
 function encodeArray(items: Encoded[]): fc.Arbitrary<Encoded> {
   return fc.constantFrom(...containerWidths(items.length)).map((w) => ({
-    bytes: array(items.map((i) => i.bytes), w),
+    bytes: array(
+      items.map((i) => i.bytes),
+      w,
+    ),
     value: items.map((i) => i.value),
   }))
 }
 
 function encodeMap(pairs: Array<[string, Encoded]>): fc.Arbitrary<Encoded> {
   return fc.constantFrom(...containerWidths(pairs.length)).map((w) => ({
-    bytes: map(pairs.map(([k, v]) => [str(k), v.bytes] as const), w),
+    bytes: map(
+      pairs.map(([k, v]) => [str(k), v.bytes] as const),
+      w,
+    ),
     value: Object.fromEntries(pairs.map(([k, v]) => [k, v.value])),
   }))
 }
@@ -116,14 +141,23 @@ const nsec32 = fc.integer({ min: 0, max: U32 - 1 })
 
 const plainValidTime: fc.Arbitrary<TimeCase> = fc.oneof(
   sec32.chain((s) =>
-    fc.constantFrom(...([s < 128 ? 'fix' : null, s < 256 ? 8 : null, s < 65536 ? 16 : null, 32, 64].filter((w) => w !== null) as Array<'fix' | 8 | 16 | 32 | 64>))
+    fc
+      .constantFrom(
+        ...([s < 128 ? 'fix' : null, s < 256 ? 8 : null, s < 65536 ? 16 : null, 32, 64].filter((w) => w !== null) as Array<
+          'fix' | 8 | 16 | 32 | 64
+        >),
+      )
       .map((w) => ({ bytes: uint(s, w), valid: true, sec: s, nsec: 0, flags: EntryFlag.TIME_INT })),
   ),
   fc.integer({ min: 0, max: 2 ** 31 - 1 }).map((s) => ({ bytes: int(s, 32), valid: true, sec: s, nsec: 0, flags: EntryFlag.TIME_INT })),
   sec32.map((s) => ({ bytes: int(s, 64), valid: true, sec: s, nsec: 0, flags: EntryFlag.TIME_INT })),
-  fc.tuple(sec32, nsec32, fc.constantFrom('fix' as const, 8 as const)).map(([s, n, f]) => ({ bytes: eventTime(s, n, f), valid: true, sec: s, nsec: n, flags: 0 })),
+  fc
+    .tuple(sec32, nsec32, fc.constantFrom('fix' as const, 8 as const))
+    .map(([s, n, f]) => ({ bytes: eventTime(s, n, f), valid: true, sec: s, nsec: n, flags: 0 })),
   sec32.map((s) => ({ bytes: timestamp(s, 0, 32), valid: true, sec: s, nsec: 0, flags: 0 })),
-  fc.tuple(sec32, fc.integer({ min: 0, max: 2 ** 30 - 1 })).map(([s, n]) => ({ bytes: timestamp(s, n, 64), valid: true, sec: s, nsec: n, flags: 0 })),
+  fc
+    .tuple(sec32, fc.integer({ min: 0, max: 2 ** 30 - 1 }))
+    .map(([s, n]) => ({ bytes: timestamp(s, n, 64), valid: true, sec: s, nsec: n, flags: 0 })),
   fc.tuple(sec32, nsec32).map(([s, n]) => ({ bytes: timestamp(s, n, 96), valid: true, sec: s, nsec: n, flags: 0 })),
 )
 
@@ -151,7 +185,10 @@ const metaTime: fc.Arbitrary<TimeCase> = fc.tuple(plainValidTime, fc.array(anyVa
 export const validTime: fc.Arbitrary<TimeCase> = fc.oneof({ weight: 3, arbitrary: plainValidTime }, { weight: 1, arbitrary: metaTime })
 
 /** Times for Message mode (element[1]): valid ones and invalid ones that keep the mode MESSAGE. */
-export const messageTime: fc.Arbitrary<TimeCase> = fc.oneof({ weight: 4, arbitrary: validTime }, { weight: 1, arbitrary: invalidMessageTime })
+export const messageTime: fc.Arbitrary<TimeCase> = fc.oneof(
+  { weight: 4, arbitrary: validTime },
+  { weight: 1, arbitrary: invalidMessageTime },
+)
 
 /** An entry's expected description (record value only for valid entries). */
 export interface ExpectedEvent {
@@ -164,20 +201,34 @@ export interface ExpectedEvent {
 
 /** A Forward / PackedForward entry with its expected description. */
 export const forwardEntry: fc.Arbitrary<{ bytes: Uint8Array; expected: ExpectedEvent }> = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(validTime, recordValue, fc.array(anyValue, { maxLength: 1 })).map(([t, r, extra]) => ({
-    bytes: array([t.bytes, r.bytes, ...extra.map((e) => e.bytes)]),
-    expected: { valid: true, sec: t.sec, nsec: t.nsec, flags: t.flags, record: r.value },
-  })) },
-  { weight: 1, arbitrary: fc.tuple(fc.oneof(validTime, invalidMessageTime), fc.oneof(strValue, uintValue)).map(([t, r]) => ({
-    bytes: array([t.bytes, r.bytes]),
-    expected: t.valid
-      ? { valid: false, sec: 0, nsec: 0, flags: EntryFlag.INVALID | (InvalidReason.RECORD << 8) }
-      : { valid: false, sec: 0, nsec: 0, flags: t.flags },
-  })) },
-  { weight: 1, arbitrary: fc.oneof(scalar, anyValue.map((v) => ({ bytes: array([v.bytes]), value: null }))).map((v) => ({
-    bytes: v.bytes,
-    expected: { valid: false, sec: 0, nsec: 0, flags: EntryFlag.INVALID | (InvalidReason.SHAPE << 8) },
-  })) },
+  {
+    weight: 6,
+    arbitrary: fc.tuple(validTime, recordValue, fc.array(anyValue, { maxLength: 1 })).map(([t, r, extra]) => ({
+      bytes: array([t.bytes, r.bytes, ...extra.map((e) => e.bytes)]),
+      expected: { valid: true, sec: t.sec, nsec: t.nsec, flags: t.flags, record: r.value },
+    })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.oneof(validTime, invalidMessageTime), fc.oneof(strValue, uintValue)).map(([t, r]) => ({
+      bytes: array([t.bytes, r.bytes]),
+      expected: t.valid
+        ? { valid: false, sec: 0, nsec: 0, flags: EntryFlag.INVALID | (InvalidReason.RECORD << 8) }
+        : { valid: false, sec: 0, nsec: 0, flags: t.flags },
+    })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .oneof(
+        scalar,
+        anyValue.map((v) => ({ bytes: array([v.bytes]), value: null })),
+      )
+      .map((v) => ({
+        bytes: v.bytes,
+        expected: { valid: false, sec: 0, nsec: 0, flags: EntryFlag.INVALID | (InvalidReason.SHAPE << 8) },
+      })),
+  },
 )
 
 /** A whole message and what framing it must give. */
@@ -196,26 +247,33 @@ const tag = fc.string({ unit: fc.constantFrom('a', 'b', 'c', '.', '_', '-', 'é'
 const plainOptions = fc.option(
   fc.oneof(
     fc.constant(nil()),
-    fc.record({
-      size: fc.option(uintValue, { nil: undefined }),
-      chunk: fc.option(fc.oneof(strValue, binValue), { nil: undefined }),
-      compressed: fc.option(fc.constantFrom('text', 'lz4'), { nil: undefined }),
-      fluent_signal: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
-    }).map((o) => map(Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => [
-      str(k),
-      typeof v === 'string' ? str(v) : typeof v === 'number' ? uint(v) : (v as Encoded).bytes,
-    ] as const))),
+    fc
+      .record({
+        size: fc.option(uintValue, { nil: undefined }),
+        chunk: fc.option(fc.oneof(strValue, binValue), { nil: undefined }),
+        compressed: fc.option(fc.constantFrom('text', 'lz4'), { nil: undefined }),
+        fluent_signal: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+      })
+      .map((o) =>
+        map(
+          Object.entries(o)
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => [str(k), typeof v === 'string' ? str(v) : typeof v === 'number' ? uint(v) : (v as Encoded).bytes] as const),
+        ),
+      ),
   ),
   { nil: undefined },
 )
 
 const heartbeat: fc.Arbitrary<MessageCase> = fc.constant({ bytes: nil(), mode: Mode.HEARTBEAT, events: [] })
 
-const notArray: fc.Arbitrary<MessageCase> = fc.oneof(scalar, tree.map)
+const notArray: fc.Arbitrary<MessageCase> = fc
+  .oneof(scalar, tree.map)
   .filter((v) => v.bytes[0] !== 0xc0)
   .map((v) => ({ bytes: v.bytes, mode: Mode.NOT_ARRAY, events: [] }))
 
-const messageMode: fc.Arbitrary<MessageCase> = fc.tuple(tag, messageTime, fc.oneof({ weight: 5, arbitrary: recordValue }, { weight: 1, arbitrary: scalar }), plainOptions)
+const messageMode: fc.Arbitrary<MessageCase> = fc
+  .tuple(tag, messageTime, fc.oneof({ weight: 5, arbitrary: recordValue }, { weight: 1, arbitrary: scalar }), plainOptions)
   .map(([t, time, rec, opt]) => {
     const recordIsMap = (rec.bytes[0] & 0xf0) === 0x80 || rec.bytes[0] === 0xde || rec.bytes[0] === 0xdf
     const event: ExpectedEvent = !time.valid
@@ -228,19 +286,29 @@ const messageMode: fc.Arbitrary<MessageCase> = fc.tuple(tag, messageTime, fc.one
   })
 
 /** Forward mode; the first entry must not be an int or an ext (element[1] would be a v1.5 Message time). */
-const forwardMode: fc.Arbitrary<MessageCase> = fc.tuple(tag, fc.array(forwardEntry, { maxLength: 5 }), plainOptions)
+const forwardMode: fc.Arbitrary<MessageCase> = fc
+  .tuple(tag, fc.array(forwardEntry, { maxLength: 5 }), plainOptions)
   .filter(([, entries]) => entries.length === 0 || !isIntOrExt(entries[0].bytes[0]))
-  .chain(([t, entries, opt]) => fc.constantFrom(...containerWidths(entries.length)).map((w) => {
-    const items = [t, array(entries.map((e) => e.bytes), w)]
-    return { bytes: array(opt === undefined ? items : [...items, opt]), mode: Mode.FORWARD, events: entries.map((e) => e.expected) }
-  }))
+  .chain(([t, entries, opt]) =>
+    fc.constantFrom(...containerWidths(entries.length)).map((w) => {
+      const items = [
+        t,
+        array(
+          entries.map((e) => e.bytes),
+          w,
+        ),
+      ]
+      return { bytes: array(opt === undefined ? items : [...items, opt]), mode: Mode.FORWARD, events: entries.map((e) => e.expected) }
+    }),
+  )
 
 /** True when an object's format byte is an int or an ext. */
 function isIntOrExt(format: number): boolean {
   return format <= 0x7f || format >= 0xe0 || (format >= 0xcc && format <= 0xd8) || (format >= 0xc7 && format <= 0xc9)
 }
 
-const packedMode: fc.Arbitrary<MessageCase> = fc.tuple(tag, fc.array(forwardEntry, { maxLength: 5 }), fc.constantFrom('str', 'bin'), plainOptions)
+const packedMode: fc.Arbitrary<MessageCase> = fc
+  .tuple(tag, fc.array(forwardEntry, { maxLength: 5 }), fc.constantFrom('str', 'bin'), plainOptions)
   .chain(([t, entries, kind, opt]) => {
     const payload = cat(...entries.map((e) => e.bytes))
     const widths: Array<StrWidth | BinWidth> = kind === 'str' ? strWidths(payload.length) : binWidths(payload.length)
@@ -251,7 +319,8 @@ const packedMode: fc.Arbitrary<MessageCase> = fc.tuple(tag, fc.array(forwardEntr
     })
   })
 
-const compressedMode: fc.Arbitrary<MessageCase> = fc.tuple(tag, fc.uint8Array({ maxLength: 40 }), fc.constantFrom('gzip', 'zstd'), fc.boolean())
+const compressedMode: fc.Arbitrary<MessageCase> = fc
+  .tuple(tag, fc.uint8Array({ maxLength: 40 }), fc.constantFrom('gzip', 'zstd'), fc.boolean())
   .map(([t, payload, how, asStr]) => ({
     bytes: array([t, asStr ? str(payload, 32) : bin(payload), map([[str('compressed'), str(how)]])]),
     mode: Mode.COMPRESSED,

@@ -26,10 +26,14 @@ export type Carrier = 'str32' | 'bin' | 'bin32' | 'str'
 
 export function carry(payload: Bytes, as: Carrier): Bytes {
   switch (as) {
-    case 'str32': return str(payload, 32)
-    case 'str': return str(payload)
-    case 'bin32': return bin(payload, 32)
-    case 'bin': return bin(payload)
+    case 'str32':
+      return str(payload, 32)
+    case 'str':
+      return str(payload)
+    case 'bin32':
+      return bin(payload, 32)
+    case 'bin':
+      return bin(payload)
   }
 }
 

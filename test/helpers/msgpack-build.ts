@@ -53,11 +53,16 @@ export function uint(v: number | bigint, width?: UintWidth): Bytes {
   const n = BigInt(v)
   const w = width ?? (n < 128n ? 'fix' : n < 256n ? 8 : n < 65536n ? 16 : n < 2n ** 32n ? 32 : 64)
   switch (w) {
-    case 'fix': return Uint8Array.of(Number(n))
-    case 8: return cat(Uint8Array.of(0xcc), be(n, 1))
-    case 16: return cat(Uint8Array.of(0xcd), be(n, 2))
-    case 32: return cat(Uint8Array.of(0xce), be(n, 4))
-    case 64: return cat(Uint8Array.of(0xcf), be(n, 8))
+    case 'fix':
+      return Uint8Array.of(Number(n))
+    case 8:
+      return cat(Uint8Array.of(0xcc), be(n, 1))
+    case 16:
+      return cat(Uint8Array.of(0xcd), be(n, 2))
+    case 32:
+      return cat(Uint8Array.of(0xce), be(n, 4))
+    case 64:
+      return cat(Uint8Array.of(0xcf), be(n, 8))
   }
 }
 
@@ -67,11 +72,16 @@ export function int(v: number | bigint, width?: IntWidth): Bytes {
   const fits = (bits: number): boolean => n >= -(2n ** BigInt(bits - 1)) && n < 2n ** BigInt(bits - 1)
   const w = width ?? (n >= -32n && n < 128n ? 'fix' : fits(8) ? 8 : fits(16) ? 16 : fits(32) ? 32 : 64)
   switch (w) {
-    case 'fix': return Uint8Array.of(Number(BigInt.asUintN(8, n)))
-    case 8: return cat(Uint8Array.of(0xd0), be(n, 1))
-    case 16: return cat(Uint8Array.of(0xd1), be(n, 2))
-    case 32: return cat(Uint8Array.of(0xd2), be(n, 4))
-    case 64: return cat(Uint8Array.of(0xd3), be(n, 8))
+    case 'fix':
+      return Uint8Array.of(Number(BigInt.asUintN(8, n)))
+    case 8:
+      return cat(Uint8Array.of(0xd0), be(n, 1))
+    case 16:
+      return cat(Uint8Array.of(0xd1), be(n, 2))
+    case 32:
+      return cat(Uint8Array.of(0xd2), be(n, 4))
+    case 64:
+      return cat(Uint8Array.of(0xd3), be(n, 8))
   }
 }
 
@@ -96,10 +106,14 @@ export function str(s: string | Bytes, width?: StrWidth): Bytes {
   const data = utf8(s)
   const w = width ?? (data.length < 32 ? 'fix' : data.length < 256 ? 8 : data.length < 65536 ? 16 : 32)
   switch (w) {
-    case 'fix': return cat(Uint8Array.of(0xa0 | data.length), data)
-    case 8: return cat(Uint8Array.of(0xd9), be(data.length, 1), data)
-    case 16: return cat(Uint8Array.of(0xda), be(data.length, 2), data)
-    case 32: return cat(Uint8Array.of(0xdb), be(data.length, 4), data)
+    case 'fix':
+      return cat(Uint8Array.of(0xa0 | data.length), data)
+    case 8:
+      return cat(Uint8Array.of(0xd9), be(data.length, 1), data)
+    case 16:
+      return cat(Uint8Array.of(0xda), be(data.length, 2), data)
+    case 32:
+      return cat(Uint8Array.of(0xdb), be(data.length, 4), data)
   }
 }
 
@@ -125,9 +139,12 @@ export function ext(type: number, data: Bytes, form?: ExtForm): Bytes {
       if (code === undefined) throw new Error(`no fixext of ${data.length} bytes`)
       return cat(Uint8Array.of(code), t, data)
     }
-    case 8: return cat(Uint8Array.of(0xc7), be(data.length, 1), t, data)
-    case 16: return cat(Uint8Array.of(0xc8), be(data.length, 2), t, data)
-    case 32: return cat(Uint8Array.of(0xc9), be(data.length, 4), t, data)
+    case 8:
+      return cat(Uint8Array.of(0xc7), be(data.length, 1), t, data)
+    case 16:
+      return cat(Uint8Array.of(0xc8), be(data.length, 2), t, data)
+    case 32:
+      return cat(Uint8Array.of(0xc9), be(data.length, 4), t, data)
   }
 }
 

@@ -34,10 +34,17 @@ afterEach(async () => {
   h = null
 })
 
-const view = (events: ForwardHarness['capture']['events']) => events.map((e) => ({ tag: e.tag, sec: e.time.sec, nsec: e.time.nsec, record: e.record }))
+const view = (events: ForwardHarness['capture']['events']) =>
+  events.map((e) => ({ tag: e.tag, sec: e.time.sec, nsec: e.time.nsec, record: e.record }))
 
 function legacy(mode: string, extra: Record<string, unknown> = {}): LegacySender {
-  const sender = fluentLogger.createFluentSender('legacy', { host: '127.0.0.1', port: h!.port, eventMode: mode, reconnectInterval: 600_000, ...extra })
+  const sender = fluentLogger.createFluentSender('legacy', {
+    host: '127.0.0.1',
+    port: h!.port,
+    eventMode: mode,
+    reconnectInterval: 600_000,
+    ...extra,
+  })
   sender.on('error', () => undefined)
   cleanups.push(() => new Promise<void>((resolve) => sender.end(undefined, undefined, resolve)))
   return sender
@@ -63,7 +70,8 @@ describe('fluent-logger 3.4.1', () => {
     const sender = legacy('Message', { requireAckResponse: true, ackResponseTimeout: 5_000 })
     for (let n = 0; n < 5; n++) await emitLegacy(sender, 'ack', { n }, new fluentLogger.EventTime(T + n, n))
     expect(view(await h.capture.waitFor(5)).map((e) => [e.tag, e.sec, e.nsec, e.record.n])).toEqual(
-      [0, 1, 2, 3, 4].map((n) => ['legacy.ack', T + n, n, n]))
+      [0, 1, 2, 3, 4].map((n) => ['legacy.ack', T + n, n, n]),
+    )
   })
 
   it('PackedForward mode (str32 payload, chunk option) with acks', async () => {
@@ -71,14 +79,18 @@ describe('fluent-logger 3.4.1', () => {
     const sender = legacy('PackedForward', { requireAckResponse: true, ackResponseTimeout: 5_000, flushInterval: 1 })
     await Promise.all([0, 1, 2].map((n) => emitLegacy(sender, 'packed', { n }, new fluentLogger.EventTime(T, n))))
     expect(view(await h.capture.waitFor(3)).map((e) => [e.tag, e.sec, e.nsec, e.record.n])).toEqual(
-      [0, 1, 2].map((n) => ['legacy.packed', T, n, n]))
+      [0, 1, 2].map((n) => ['legacy.packed', T, n, n]),
+    )
   })
 
   it('CompressedPackedForward mode', async () => {
     h = await startForward()
     const sender = legacy('CompressedPackedForward', { flushInterval: 1 })
     await Promise.all([0, 1].map((n) => emitLegacy(sender, 'gz', { n }, T + n)))
-    expect(view(await h.capture.waitFor(2)).map((e) => [e.tag, e.sec, e.record.n])).toEqual([['legacy.gz', T, 0], ['legacy.gz', T + 1, 1]])
+    expect(view(await h.capture.waitFor(2)).map((e) => [e.tag, e.sec, e.record.n])).toEqual([
+      ['legacy.gz', T, 0],
+      ['legacy.gz', T + 1, 1],
+    ])
   })
 })
 
@@ -106,7 +118,10 @@ describe('@fluent-org/logger 1.0.10', () => {
     const c = await client({ milliseconds: true })
     await c.emit('ms', { n: 0 }, T * 1000 + 250)
     await c.emit('ns', { n: 1 }, new OrgEventTime(T, 123456789))
-    expect(view(await h.capture.waitFor(2)).map((e) => [e.tag, e.sec, e.nsec])).toEqual([['org.ms', T, 250_000_000], ['org.ns', T, 123456789]])
+    expect(view(await h.capture.waitFor(2)).map((e) => [e.tag, e.sec, e.nsec])).toEqual([
+      ['org.ms', T, 250_000_000],
+      ['org.ns', T, 123456789],
+    ])
   })
 
   for (const eventMode of ['Message', 'Forward', 'CompressedPackedForward'] as const) {
@@ -115,7 +130,8 @@ describe('@fluent-org/logger 1.0.10', () => {
       const c = await client({ eventMode, ack: { ackTimeout: 5_000 }, milliseconds: true })
       await Promise.all([0, 1, 2].map((n) => c.emit(eventMode.toLowerCase(), { n, mode: eventMode }, T * 1000 + n)))
       expect(view(await h.capture.waitFor(3)).map((e) => [e.tag, e.sec, e.nsec, e.record])).toEqual(
-        [0, 1, 2].map((n) => [`org.${eventMode.toLowerCase()}`, T, n * 1_000_000, { n, mode: eventMode }]))
+        [0, 1, 2].map((n) => [`org.${eventMode.toLowerCase()}`, T, n * 1_000_000, { n, mode: eventMode }]),
+      )
     })
   }
 

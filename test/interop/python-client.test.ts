@@ -28,7 +28,8 @@ async function canImportFluent(): Promise<boolean> {
 beforeAll(async () => {
   if (await canImportFluent()) return
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  const install = () => execFileAsync('apt-get', ['install', '-y', '--no-install-recommends', 'python3-fluent-logger'], { env, maxBuffer: 16 * 1024 * 1024 })
+  const install = () =>
+    execFileAsync('apt-get', ['install', '-y', '--no-install-recommends', 'python3-fluent-logger'], { env, maxBuffer: 16 * 1024 * 1024 })
   try {
     await install()
   } catch {
@@ -48,7 +49,9 @@ function runPython(port: number, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] })
     let stderr = ''
-    child.stderr.on('data', (d) => { stderr += d })
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
     child.on('error', reject)
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`python exited with ${code}: ${stderr}`))))
   })
@@ -64,13 +67,20 @@ describe('python3-fluent-logger (Debian)', () => {
   it('Message mode with integer times, and the current time from emit()', async () => {
     h = await startForward()
     const before = Math.floor(Date.now() / 1000)
-    await runPython(h.port, `
+    await runPython(
+      h.port,
+      `
 s = sender.FluentSender('py', host='127.0.0.1', port=PORT)
 assert s.emit_with_time('int', T, {'n': 1, 'text': 'héllo', 'list': [1, 2], 'big': 2**40}), s.last_error
 assert s.emit('now', {'n': 2}), s.last_error
-s.close()`)
+s.close()`,
+    )
     const events = await h.capture.waitFor(2)
-    expect(events[0]).toMatchObject({ tag: 'py.int', time: { sec: T, nsec: 0 }, record: { n: 1, text: 'héllo', list: [1, 2], big: 2n ** 40n } }) // uint64 on the wire: exact as bigint
+    expect(events[0]).toMatchObject({
+      tag: 'py.int',
+      time: { sec: T, nsec: 0 },
+      record: { n: 1, text: 'héllo', list: [1, 2], big: 2n ** 40n },
+    }) // uint64 on the wire: exact as bigint
     expect(events[1].tag).toBe('py.now')
     expect(events[1].time.sec).toBeGreaterThanOrEqual(before)
     expect(events[1].time.sec).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000))
@@ -78,12 +88,15 @@ s.close()`)
 
   it('nanosecond_precision: EventTime from a float and an explicit EventTime ext keep their nanoseconds', async () => {
     h = await startForward()
-    await runPython(h.port, `
+    await runPython(
+      h.port,
+      `
 s = sender.FluentSender('py', host='127.0.0.1', port=PORT, nanosecond_precision=True)
 assert s.emit_with_time('float', T + 0.25, {'n': 1}), s.last_error
 assert s.emit_with_time('ext', msgpack.ExtType(0, struct.pack('>II', T, 123456789)), {'n': 2}), s.last_error
 assert s.emit('now', {'n': 3}), s.last_error
-s.close()`)
+s.close()`,
+    )
     const events = await h.capture.waitFor(3)
     expect(events.slice(0, 2).map((e) => [e.tag, e.time.sec, e.time.nsec, e.record.n])).toEqual([
       ['py.float', T, 250_000_000, 1],

@@ -29,7 +29,9 @@ interface LegacySender {
 const T = 1441588984
 const quiet = { info: () => undefined, error: () => undefined }
 let certs: TestCertificates
-beforeAll(() => { certs = makeCertificates() })
+beforeAll(() => {
+  certs = makeCertificates()
+})
 afterAll(() => certs.remove())
 
 let h: ForwardHarness | null = null
@@ -46,7 +48,13 @@ const tls = () => `  <transport tls>\n    cert_path ${certs.serverCert}\n    pri
 
 function legacy(options: Record<string, unknown>): { sender: LegacySender; errors: Error[] } {
   const errors: Error[] = []
-  const sender = fluentLogger.createFluentSender('legacy', { host: '127.0.0.1', port: h!.port, reconnectInterval: 600_000, internalLogger: quiet, ...options })
+  const sender = fluentLogger.createFluentSender('legacy', {
+    host: '127.0.0.1',
+    port: h!.port,
+    reconnectInterval: 600_000,
+    internalLogger: quiet,
+    ...options,
+  })
   sender.on('error', (err) => errors.push(err as Error))
   cleanups.push(() => new Promise<void>((resolve) => sender.end(undefined, undefined, resolve)))
   return { sender, errors }
@@ -58,10 +66,13 @@ describe('npm clients with security against in_forward', () => {
     const { sender } = legacy({ security: { clientHostname: 'client.local', sharedKey: 's3cret', username: 'alice', password: 'pw' } })
     sender.emit('sec', { n: 1 }, T)
     sender.emit('sec', { n: 2 }, T)
-    expect((await h.capture.waitFor(2)).map((e) => [e.tag, e.record.n])).toEqual([['legacy.sec', 1], ['legacy.sec', 2]])
+    expect((await h.capture.waitFor(2)).map((e) => [e.tag, e.record.n])).toEqual([
+      ['legacy.sec', 1],
+      ['legacy.sec', 2],
+    ])
   })
 
-  it('fluent-logger: a wrong key is refused with Fluentd\'s reason and nothing arrives', async () => {
+  it("fluent-logger: a wrong key is refused with Fluentd's reason and nothing arrives", async () => {
     h = await startForward(security())
     const { sender, errors } = legacy({ security: { clientHostname: 'client.local', sharedKey: 'wrong' } })
     sender.emit('sec', { n: 1 }, T)
@@ -80,7 +91,10 @@ describe('npm clients with security against in_forward', () => {
     cleanups.push(() => c.shutdown().catch(() => undefined))
     await c.connect()
     await Promise.all([c.emit('tls', { n: 1 }, T * 1000), c.emit('tls', { n: 2 }, T * 1000)])
-    expect((await h.capture.waitFor(2)).map((e) => [e.tag, e.record.n])).toEqual([['org.tls', 1], ['org.tls', 2]])
+    expect((await h.capture.waitFor(2)).map((e) => [e.tag, e.record.n])).toEqual([
+      ['org.tls', 1],
+      ['org.tls', 2],
+    ])
   })
 })
 
@@ -88,7 +102,9 @@ describe('the sluice process relaying over TLS with a shared key', () => {
   it('client → sluice (in_forward → out_forward transport tls + <security> + user) → in_forward', async () => {
     h = await startForward(`${tls()}\n${security(users)}`)
     const conf = join(certs.dir, 'relay.conf')
-    writeFileSync(conf, `<source>
+    writeFileSync(
+      conf,
+      `<source>
   @type forward
   @id in
   bind 127.0.0.1
@@ -116,7 +132,8 @@ describe('the sluice process relaying over TLS with a shared key', () => {
     flush_interval 0.1
   </buffer>
 </match>
-`)
+`,
+    )
     const relay: SluiceProcess = startSluice(['-c', conf])
     cleanups.push(() => relay.kill())
     const port = await relay.port('in')

@@ -26,7 +26,8 @@ afterEach(async () => {
 
 /** Agent A: in_forward on port 0 → out_forward to `port`. */
 async function relay(port: number): Promise<{ a: TestAgent; port: number; out: ForwardOutput }> {
-  const a = await startAgent(`
+  const a = await startAgent(
+    `
 <source>
   @type forward
   @id in
@@ -53,7 +54,9 @@ async function relay(port: number): Promise<{ a: TestAgent; port: number; out: F
     retry_max_interval 0.2
     retry_forever true
   </buffer>
-</match>`, [inForward, outForward])
+</match>`,
+    [inForward, outForward],
+  )
   cleanups.push(() => a.stop())
   const input = a.agent.plugins.find((p) => p.id === 'in')!.plugin as ForwardInput
   return { a, port: input.address().port, out: a.agent.plugins.find((p) => p.id === 'out')!.plugin as ForwardOutput }
@@ -105,7 +108,7 @@ describe('sluice → sluice', () => {
     await waitUntil(() => new Set([...atFirst, ...ids(b2)]).size === 15 * BATCH, 'every event at one receiver or the other', 20_000)
     // A graceful stop acks what it accepted: nothing is sent twice.
     expect([...atFirst, ...ids(b2)].sort((x, y) => x - y)).toEqual(Array.from({ length: 15 * BATCH }, (_, k) => k))
-    await waitUntil(() => (out.status().buffer_total_queued_size as number) === 0, 'A\'s buffer to drain')
+    await waitUntil(() => (out.status().buffer_total_queued_size as number) === 0, "A's buffer to drain")
   })
 
   it('resends a chunk the killed receiver accepted but never acked: the only duplicates, counted', async () => {
@@ -113,7 +116,11 @@ describe('sluice → sluice', () => {
     let holdNext = false
     const seen: number[] = []
     const holding: PluginSpec<'output'> = {
-      name: 'holding', kind: 'output', description: 'keeps events; can hold an emit open', schema: { params: [] }, runtimes: ['node'],
+      name: 'holding',
+      kind: 'output',
+      description: 'keeps events; can hold an emit open',
+      schema: { params: [] },
+      runtimes: ['node'],
       create: (ctx) => ({
         emit(stream) {
           const got = decodeStream(ctx.core, stream).map((e) => e.record.id as number)
@@ -144,7 +151,7 @@ describe('sluice → sluice', () => {
     cleanups.push(() => b2.stop())
     const total = 10 * BATCH
     await waitUntil(() => new Set([...seen, ...ids(b2)]).size === total, 'every event at one receiver or the other', 20_000)
-    await waitUntil(() => (out.status().buffer_total_queued_size as number) === 0, 'A\'s buffer to drain')
+    await waitUntil(() => (out.status().buffer_total_queued_size as number) === 0, "A's buffer to drain")
 
     const atSecond = ids(b2)
     expect(new Set(seen).size).toBe(seen.length) // never twice at the same receiver

@@ -8,7 +8,7 @@
  */
 
 import { execFile } from 'node:child_process'
-import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { readFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -41,9 +41,11 @@ const SAMPLES = [
 ].join('\n')
 
 const inspector = (page: Page) => page.locator('[data-testid=inspector]')
-const param = (page: Page, name: string, scope = '[data-testid=inspector]') => page.locator(`${scope} [data-testid=param][data-name="${name}"] .input input`).first()
+const param = (page: Page, name: string, scope = '[data-testid=inspector]') =>
+  page.locator(`${scope} [data-testid=param][data-name="${name}"] .input input`).first()
 const dests = (page: Page) => page.locator('[data-testid=event-row] [data-testid=event-dest]').allTextContents()
-const count = (page: Page, path: string) => page.locator(`[data-testid=route-row][data-path="${path}"] [data-testid=row-count]`).textContent()
+const count = (page: Page, path: string) =>
+  page.locator(`[data-testid=route-row][data-path="${path}"] [data-testid=row-count]`).textContent()
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(150)
@@ -79,28 +81,48 @@ describe('the route designer in Chromium', () => {
     await page.press('[data-testid=new-field]', 'Enter')
     await param(page, 'env', '[data-testid=section][data-name=record]').fill('prod')
 
-    for (const [pattern, host] of [['app.db', 'db.local'], ['app.**', 'agg.local']]) {
+    for (const [pattern, host] of [
+      ['app.db', 'db.local'],
+      ['app.**', 'agg.local'],
+    ]) {
       await page.click('[data-testid="add-match-@ROOT"]')
       await page.selectOption('[data-testid=type-select]', 'forward')
       await page.fill('[data-testid=pattern-input]', pattern)
       await page.click('[data-testid=add-section-server]')
       await param(page, 'host', '[data-testid=section][data-name=server]').fill(host)
     }
-    await expect.poll(() => page.locator('[data-testid=route-row]').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-kind')} ${r.querySelector('.pattern')?.textContent} ${r.querySelector('.type')?.textContent}`)))
-      .toEqual(['source → @ROOT forward', 'filter app.** grep', 'filter app.** record_transformer', 'match app.db forward', 'match app.** forward'])
+    await expect
+      .poll(() =>
+        page
+          .locator('[data-testid=route-row]')
+          .evaluateAll((rows) =>
+            rows.map(
+              (r) => `${r.getAttribute('data-kind')} ${r.querySelector('.pattern')?.textContent} ${r.querySelector('.type')?.textContent}`,
+            ),
+          ),
+      )
+      .toEqual([
+        'source → @ROOT forward',
+        'filter app.** grep',
+        'filter app.** record_transformer',
+        'match app.db forward',
+        'match app.** forward',
+      ])
     await expect.poll(() => page.locator('[data-testid=config-status]').textContent()).toContain('valid config')
 
     // Samples: which match each event took, or the filter that dropped it, or no match.
     await page.fill('[data-testid=sample-tag]', 'misc')
     await page.fill('[data-testid=samples-text]', SAMPLES)
     await previewSettled(page, 5)
-    await expect.poll(() => dests(page)).toEqual([
-      'match app.db · forward',
-      'dropped by filter app.** · grep',
-      'match app.** · forward',
-      'no patterns matched (@ROOT)',
-      'no patterns matched (@ROOT)',
-    ])
+    await expect
+      .poll(() => dests(page))
+      .toEqual([
+        'match app.db · forward',
+        'dropped by filter app.** · grep',
+        'match app.** · forward',
+        'no patterns matched (@ROOT)',
+        'no patterns matched (@ROOT)',
+      ])
     // Per-route counts on the rows: grep saw 3 app.* events and passed 2; each match got 1.
     expect(await count(page, '1')).toBe('3 → 2')
     expect(await count(page, '2')).toBe('2')
@@ -111,7 +133,12 @@ describe('the route designer in Chromium', () => {
     // The first event's trace and its diff: env added, user_agent removed, the 64-bit id exact.
     await page.click('[data-testid=event-row][data-index="0"]')
     await expect.poll(() => page.locator('[data-testid=event-detail]').getAttribute('data-index')).toBe('0')
-    expect(await page.locator('[data-testid=trace-step]').evaluateAll((s) => s.map((e) => e.getAttribute('data-kind')))).toEqual(['router', 'filter', 'filter', 'output'])
+    expect(await page.locator('[data-testid=trace-step]').evaluateAll((s) => s.map((e) => e.getAttribute('data-kind')))).toEqual([
+      'router',
+      'filter',
+      'filter',
+      'output',
+    ])
     expect(await page.locator('[data-testid=step-change]').allTextContents()).toEqual(['−user_agent', '+env="prod"'])
     expect(await page.locator('[data-testid=record-line][data-key=env]').getAttribute('data-mark')).toBe('added')
     expect(await page.locator('[data-testid=record-line][data-key=user_agent]').getAttribute('data-mark')).toBe('removed')
@@ -120,7 +147,9 @@ describe('the route designer in Chromium', () => {
     await shot(page, 'routes')
 
     await page.click('[data-testid=tab-graph]')
-    const hot = await page.locator('[data-testid=graph-node][data-hot=true]').evaluateAll((n) => n.map((e) => `${e.getAttribute('data-kind')}:${e.getAttribute('data-path')}`))
+    const hot = await page
+      .locator('[data-testid=graph-node][data-hot=true]')
+      .evaluateAll((n) => n.map((e) => `${e.getAttribute('data-kind')}:${e.getAttribute('data-path')}`))
     expect(hot).toEqual(['router:', 'source:0', 'filter:1', 'filter:2', 'match:3', 'output:3'])
     await shot(page, 'graph')
 
@@ -144,7 +173,9 @@ describe('the route designer in Chromium', () => {
     await delivered.saveAs(out)
     const lines = (await readFile(out, 'utf8')).trim().split('\n')
     expect(lines).toHaveLength(2)
-    expect(lines[0]).toMatch(/^\{"tag":"app\.db","time":\d+(\.\d+)?,"record":\{"level":"error","message":"disk full","id":18446744073709551615,"env":"prod"\}\}$/)
+    expect(lines[0]).toMatch(
+      /^\{"tag":"app\.db","time":\d+(\.\d+)?,"record":\{"level":"error","message":"disk full","id":18446744073709551615,"env":"prod"\}\}$/,
+    )
     expect(errors).toEqual([])
   })
 
@@ -153,22 +184,63 @@ describe('the route designer in Chromium', () => {
     await page.fill('[data-testid=sample-tag]', 'misc')
     await page.fill('[data-testid=samples-text]', SAMPLES)
     await page.click('[data-testid=tab-text]')
-    await page.fill('[data-testid=conf-textarea]', [
-      '<source>', '  @type forward', '  prot 24224', '</source>', '',
-      '<filter app.**>', '  @type grep', '  <exclude>', '    key level', '    pattern /^info$/', '  </exclude>', '</filter>', '',
-      '<filter app.**>', '  @type mystery', '</filter>', '',
-      '<match app.**>', '  @type forward', '  <server>', '    host agg.local', '  </server>', '</match>', '',
-      '<match app.db>', '  @type forward', '  <server>', '    host db.local', '  </server>', '</match>', '',
-    ].join('\n'))
+    await page.fill(
+      '[data-testid=conf-textarea]',
+      [
+        '<source>',
+        '  @type forward',
+        '  prot 24224',
+        '</source>',
+        '',
+        '<filter app.**>',
+        '  @type grep',
+        '  <exclude>',
+        '    key level',
+        '    pattern /^info$/',
+        '  </exclude>',
+        '</filter>',
+        '',
+        '<filter app.**>',
+        '  @type mystery',
+        '</filter>',
+        '',
+        '<match app.**>',
+        '  @type forward',
+        '  <server>',
+        '    host agg.local',
+        '  </server>',
+        '</match>',
+        '',
+        '<match app.db>',
+        '  @type forward',
+        '  <server>',
+        '    host db.local',
+        '  </server>',
+        '</match>',
+        '',
+      ].join('\n'),
+    )
     await previewSettled(page, 5)
-    const markers = await page.locator('[data-testid=line-marker]').evaluateAll((m) => m.map((e) => `${e.getAttribute('data-line')} ${e.getAttribute('data-severity')}`))
+    const markers = await page
+      .locator('[data-testid=line-marker]')
+      .evaluateAll((m) => m.map((e) => `${e.getAttribute('data-line')} ${e.getAttribute('data-severity')}`))
     expect(markers).toEqual(['3 error', '15 error', '25 warning'])
     // The draft still previews: the unknown filter passes events through.
-    await expect.poll(() => dests(page)).toEqual([
-      'match app.** · forward', 'dropped by filter app.** · grep', 'match app.** · forward', 'no patterns matched (@ROOT)', 'no patterns matched (@ROOT)',
-    ])
+    await expect
+      .poll(() => dests(page))
+      .toEqual([
+        'match app.** · forward',
+        'dropped by filter app.** · grep',
+        'match app.** · forward',
+        'no patterns matched (@ROOT)',
+        'no patterns matched (@ROOT)',
+      ])
     await page.click('[data-testid=tab-problems]')
-    expect(await page.locator('[data-testid=problem]').evaluateAll((p) => p.map((e) => e.getAttribute('data-code')))).toEqual(['unknown-param', 'unknown-plugin', 'unreachable-match'])
+    expect(await page.locator('[data-testid=problem]').evaluateAll((p) => p.map((e) => e.getAttribute('data-code')))).toEqual([
+      'unknown-param',
+      'unknown-plugin',
+      'unreachable-match',
+    ])
     await shot(page, 'problems')
 
     // Save as the baseline, then disable the catch-all match: the impact view counts what moved.
@@ -191,11 +263,23 @@ describe('the route designer in Chromium', () => {
   it('reorders rules by dragging, routes into a new label with relabel, and round-trips the JSON model', async () => {
     const { page, errors } = await h.open()
     await page.click('[data-testid=tab-text]')
-    await page.fill('[data-testid=conf-textarea]', [
-      '<match app.a>', '  @type stdout', '</match>', '',
-      '<match app.**>', '  @type stdout', '</match>', '',
-      '<match app.b>', '  @type null', '</match>', '',
-    ].join('\n'))
+    await page.fill(
+      '[data-testid=conf-textarea]',
+      [
+        '<match app.a>',
+        '  @type stdout',
+        '</match>',
+        '',
+        '<match app.**>',
+        '  @type stdout',
+        '</match>',
+        '',
+        '<match app.b>',
+        '  @type null',
+        '</match>',
+        '',
+      ].join('\n'),
+    )
     await page.fill('[data-testid=samples-text]', '{"tag":"app.a","record":{"n":1}}\n{"tag":"app.b","record":{"n":2}}')
     await previewSettled(page, 2)
     await expect.poll(() => dests(page)).toEqual(['match app.a · stdout', 'match app.** · stdout'])
@@ -203,7 +287,9 @@ describe('the route designer in Chromium', () => {
     expect(await page.locator('[data-testid=route-row][data-path="2"] [data-testid=row-problem]').count()).toBe(1)
 
     // Drag <match app.b> above <match app.**>: first match wins, so app.b now goes to its own match.
-    await page.dragAndDrop('[data-testid=route-row][data-path="2"]', '[data-testid=route-row][data-path="1"]', { targetPosition: { x: 40, y: 4 } })
+    await page.dragAndDrop('[data-testid=route-row][data-path="2"]', '[data-testid=route-row][data-path="1"]', {
+      targetPosition: { x: 40, y: 4 },
+    })
     await previewSettled(page, 2)
     expect(await page.locator('[data-testid=route-row] .pattern').allTextContents()).toEqual(['app.a', 'app.b', 'app.**'])
     await expect.poll(() => dests(page)).toEqual(['match app.a · stdout', 'match app.b · null'])
@@ -263,7 +349,9 @@ describe('the route designer in Chromium', () => {
     expect(new URL(other.url()).hash).toBe('')
   })
 
-  it('validates and applies to the running sluice with the token, and captures live events into the samples', { timeout: 60_000 }, async () => {
+  it('validates and applies to the running sluice with the token, and captures live events into the samples', {
+    timeout: 60_000,
+  }, async () => {
     const { page } = await h.open()
     await page.click('[data-testid=apply]')
     expect(await page.locator('[data-testid=remote-base]').inputValue()).toBe(h.origin)
@@ -284,27 +372,44 @@ describe('the route designer in Chromium', () => {
     await page.fill('[data-testid=remote-token]', TOKEN)
     await page.click('[data-testid=tap-start]')
     await expect.poll(() => h.hub.listeners, { timeout: 10_000 }).toBe(1)
-    h.hub.publish(streamFromEvents('app.live', [
-      { time: new EventTime(1735689600, 0), record: { level: 'error', id: 9223372036854775807n } },
-      { time: new EventTime(1735689601, 0), record: { level: 'info' } },
-    ]))
-    await expect.poll(() => page.locator('[data-testid=samples-text]').inputValue(), { timeout: 10_000 })
-      .toBe('{"tag":"app.live","time":1735689600,"record":{"level":"error","id":9223372036854775807}}\n{"tag":"app.live","time":1735689601,"record":{"level":"info"}}\n')
+    h.hub.publish(
+      streamFromEvents('app.live', [
+        { time: new EventTime(1735689600, 0), record: { level: 'error', id: 9223372036854775807n } },
+        { time: new EventTime(1735689601, 0), record: { level: 'info' } },
+      ]),
+    )
+    await expect
+      .poll(() => page.locator('[data-testid=samples-text]').inputValue(), { timeout: 10_000 })
+      .toBe(
+        '{"tag":"app.live","time":1735689600,"record":{"level":"error","id":9223372036854775807}}\n{"tag":"app.live","time":1735689601,"record":{"level":"info"}}\n',
+      )
     await page.locator('[data-testid=remote-dialog] button', { hasText: 'Stop' }).click()
     await expect.poll(() => h.hub.listeners).toBe(0)
   })
 
-  it('re-previews 10,000 samples through a 30-rule config after a keystroke (timing printed, not asserted)', { timeout: 90_000 }, async () => {
+  it('re-previews 10,000 samples through a 30-rule config after a keystroke (timing printed, not asserted)', {
+    timeout: 90_000,
+  }, async () => {
     const { page, errors } = await h.open()
     const lines: string[] = []
     for (let i = 0; i < 10_000; i++) {
-      lines.push(JSON.stringify({ tag: `svc${i % 20}.app`, record: { level: ['info', 'debug', 'error', 'warn'][i % 4], i, msg: `request ${i} served` } }))
+      lines.push(
+        JSON.stringify({
+          tag: `svc${i % 20}.app`,
+          record: { level: ['info', 'debug', 'error', 'warn'][i % 4], i, msg: `request ${i} served` },
+        }),
+      )
     }
     const rules: string[] = []
-    for (let i = 0; i < 15; i++) rules.push(`<filter svc${i}.**>\n  @type grep\n  <exclude>\n    key level\n    pattern /^debug$/\n  </exclude>\n</filter>`)
+    for (let i = 0; i < 15; i++)
+      rules.push(`<filter svc${i}.**>\n  @type grep\n  <exclude>\n    key level\n    pattern /^debug$/\n  </exclude>\n</filter>`)
     for (let i = 0; i < 14; i++) rules.push(`<match svc${i}.**>\n  @type forward\n  <server>\n    host h${i}.local\n  </server>\n</match>`)
     rules.push('<match **>\n  @type forward\n  <server>\n    host rest.local\n  </server>\n</match>')
-    await page.setInputFiles('[data-testid=samples-file]', { name: 'events.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.join('\n')) })
+    await page.setInputFiles('[data-testid=samples-file]', {
+      name: 'events.ndjson',
+      mimeType: 'application/x-ndjson',
+      buffer: Buffer.from(lines.join('\n')),
+    })
     await page.click('[data-testid=tab-text]')
     await page.fill('[data-testid=conf-textarea]', rules.join('\n\n') + '\n')
     await previewSettled(page, 10_000)
@@ -316,7 +421,10 @@ describe('the route designer in Chromium', () => {
         await new Promise((resolve) => setTimeout(resolve, 100))
         const started = performance.now()
         const version = Number(status.dataset.version) + 1
-        area.value = area.value.replace(k % 2 === 0 ? 'pattern /^debug$/' : 'pattern /^debux$/', k % 2 === 0 ? 'pattern /^debux$/' : 'pattern /^debug$/')
+        area.value = area.value.replace(
+          k % 2 === 0 ? 'pattern /^debug$/' : 'pattern /^debux$/',
+          k % 2 === 0 ? 'pattern /^debux$/' : 'pattern /^debug$/',
+        )
         area.dispatchEvent(new Event('input', { bubbles: true }))
         // The result is in when the status element shows this change's sequence number…
         await new Promise<void>((resolve) => {
@@ -334,9 +442,11 @@ describe('the route designer in Chromium', () => {
       return out
     })
     const totals = timings.map((t) => t.total).sort((a, b) => a - b)
-    console.log(`designer: 10,000 samples × 30 rules, keystroke → preview on screen: ${timings.map((t) => t.total.toFixed(0)).join(', ')} ms ` +
-      `(median ${totals[Math.floor(totals.length / 2)].toFixed(0)} ms; in the worker ${timings.map((t) => t.worker.toFixed(0)).join(', ')} ms, ` +
-      `of which running the events ${timings.map((t) => t.run.toFixed(0)).join(', ')} ms; debounce 25 ms)`)
+    console.log(
+      `designer: 10,000 samples × 30 rules, keystroke → preview on screen: ${timings.map((t) => t.total.toFixed(0)).join(', ')} ms ` +
+        `(median ${totals[Math.floor(totals.length / 2)].toFixed(0)} ms; in the worker ${timings.map((t) => t.worker.toFixed(0)).join(', ')} ms, ` +
+        `of which running the events ${timings.map((t) => t.run.toFixed(0)).join(', ')} ms; debounce 25 ms)`,
+    )
     expect(await page.locator('[data-testid=preview-status]').getAttribute('data-events')).toBe('10000')
     await page.click('[data-testid=tab-routes]')
     await shot(page, 'scale')

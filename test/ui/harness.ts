@@ -19,8 +19,15 @@ export const ROOT = join(import.meta.dirname, '..', '..')
 export const RESULTS = join(ROOT, 'test-results')
 const CHROMIUM = '/usr/bin/chromium'
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--no-pings', '--disable-domain-reliability',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-pings',
+  '--disable-domain-reliability',
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ]
 export const TOKEN = 'designer-test-token'
@@ -36,7 +43,8 @@ export interface Harness {
 }
 
 export async function startHarness(): Promise<Harness> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`node scripts/ensure-chromium.mjs\` (npm test does it in pretest)`)
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run \`node scripts/ensure-chromium.mjs\` (npm test does it in pretest)`)
   if (!existsSync(join(ROOT, 'wasm', 'build', 'core.wasm'))) throw new Error('wasm/build/core.wasm is missing: run npm run build:wasm')
   const dist = await mkdtemp(join(tmpdir(), 'sluice-ui-'))
   let server: ServerType | undefined
@@ -46,7 +54,12 @@ export async function startHarness(): Promise<Harness> {
     const nodeEnv = process.env.NODE_ENV
     process.env.NODE_ENV = 'production'
     try {
-      await build({ configFile: join(ROOT, 'ui', 'vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir: dist, emptyOutDir: true } })
+      await build({
+        configFile: join(ROOT, 'ui', 'vite.config.ts'),
+        mode: 'production',
+        logLevel: 'error',
+        build: { outDir: dist, emptyOutDir: true },
+      })
     } finally {
       process.env.NODE_ENV = nodeEnv
     }
@@ -110,9 +123,13 @@ export async function startHarness(): Promise<Harness> {
 
 /** Waits until the preview shows the result of the designer's latest change (and `events` samples). */
 export async function previewSettled(page: Page, events?: number): Promise<void> {
-  await page.waitForFunction((n) => {
-    const el = document.querySelector<HTMLElement>('[data-testid=preview-status]')
-    if (!el) return false
-    return el.dataset.seq === el.dataset.version && el.dataset.run !== '0' && (n === null || el.dataset.events === String(n))
-  }, events ?? null, { timeout: 30_000, polling: 20 })
+  await page.waitForFunction(
+    (n) => {
+      const el = document.querySelector<HTMLElement>('[data-testid=preview-status]')
+      if (!el) return false
+      return el.dataset.seq === el.dataset.version && el.dataset.run !== '0' && (n === null || el.dataset.events === String(n))
+    },
+    events ?? null,
+    { timeout: 30_000, polling: 20 },
+  )
 }

@@ -136,12 +136,19 @@ function toCaptures(element: ConfigElement, idOf: (e: ConfigElement) => string |
   if ((element.name === 'match' || element.name === 'store') && type !== 'copy' && type !== 'relabel') {
     return createElement(element.name, element.arg, { '@type': 'capture', '@id': idOf(element)! })
   }
-  return createElement(element.name, element.arg, element.params, element.elements.map((e) => toCaptures(e, idOf)))
+  return createElement(
+    element.name,
+    element.arg,
+    element.params,
+    element.elements.map((e) => toCaptures(e, idOf)),
+  )
 }
 
 describe('preview ⇔ daemon parity', () => {
   it('sends the same events to the same outputs with the same records', async () => {
-    const samplesText = ['app', 'openssh', 'hdfs'].map((n) => readFileSync(join(ROOT, 'ui', 'src', 'samples', `${n}.ndjson`), 'utf8')).join('') + EXTRA.join('\n')
+    const samplesText =
+      ['app', 'openssh', 'hdfs'].map((n) => readFileSync(join(ROOT, 'ui', 'src', 'samples', `${n}.ndjson`), 'utf8')).join('') +
+      EXTRA.join('\n')
     const { samples, problems } = parseSamples(samplesText, { tag: 'misc', now: 1_700_000_000_000 })
     expect(problems).toEqual([])
     const parsed = parseConfig(CONF, 'parity.conf')
@@ -189,7 +196,10 @@ describe('preview ⇔ daemon parity', () => {
     const actual = new Map<string, unknown[]>()
     for (const [id, capture] of captures) {
       if (capture.events.length === 0) continue
-      actual.set(id, capture.events.map((e) => ({ tag: e.tag, time: e.time.toString(), record: e.record })))
+      actual.set(
+        id,
+        capture.events.map((e) => ({ tag: e.tag, time: e.time.toString(), record: e.record })),
+      )
     }
 
     expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort())

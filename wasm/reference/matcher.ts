@@ -124,9 +124,7 @@ export function compileAlternative(alternative: string): CompiledPattern {
 
 /** The tag as one char per byte (for globs) and as UTF-8 text (for `/re/`). */
 function subjects(tag: string | Uint8Array): { bytes: string; text: string } {
-  return typeof tag === 'string'
-    ? { bytes: byteString(tag), text: tag }
-    : { bytes: byteString(tag), text: new TextDecoder().decode(tag) }
+  return typeof tag === 'string' ? { bytes: byteString(tag), text: tag } : { bytes: byteString(tag), text: new TextDecoder().decode(tag) }
 }
 
 /**

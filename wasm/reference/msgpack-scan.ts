@@ -28,10 +28,7 @@ export interface MsgNode {
 }
 
 /** Why reading stopped. `at` is the offset of the header byte being read. */
-export type ScanStop =
-  | { kind: 'needMore'; at: number; need: number }
-  | { kind: 'tooLarge'; at: number }
-  | { kind: 'invalid'; at: number }
+export type ScanStop = { kind: 'needMore'; at: number; need: number } | { kind: 'tooLarge'; at: number } | { kind: 'invalid'; at: number }
 
 /**
  * How a format byte is laid out: `header` bytes (the format byte, its length field, and for ext
@@ -63,32 +60,63 @@ export function layoutOf(b: number): Layout {
   if (b <= 0xbf) return layout('str', 1, { fixedPayload: b & 0x1f })
   if (b >= 0xe0) return layout('int', 1)
   switch (b) {
-    case 0xc0: return layout('nil', 1)
-    case 0xc2: case 0xc3: return layout('bool', 1)
-    case 0xc4: return layout('bin', 2, { lengthWidth: 1 })
-    case 0xc5: return layout('bin', 3, { lengthWidth: 2 })
-    case 0xc6: return layout('bin', 5, { lengthWidth: 4 })
-    case 0xc7: return layout('ext', 3, { lengthWidth: 1 })
-    case 0xc8: return layout('ext', 4, { lengthWidth: 2 })
-    case 0xc9: return layout('ext', 6, { lengthWidth: 4 })
-    case 0xca: return layout('float', 1, { fixedPayload: 4 })
-    case 0xcb: return layout('float', 1, { fixedPayload: 8 })
-    case 0xcc: case 0xd0: return layout('int', 1, { fixedPayload: 1 })
-    case 0xcd: case 0xd1: return layout('int', 1, { fixedPayload: 2 })
-    case 0xce: case 0xd2: return layout('int', 1, { fixedPayload: 4 })
-    case 0xcf: case 0xd3: return layout('int', 1, { fixedPayload: 8 })
-    case 0xd4: return layout('ext', 2, { fixedPayload: 1 })
-    case 0xd5: return layout('ext', 2, { fixedPayload: 2 })
-    case 0xd6: return layout('ext', 2, { fixedPayload: 4 })
-    case 0xd7: return layout('ext', 2, { fixedPayload: 8 })
-    case 0xd8: return layout('ext', 2, { fixedPayload: 16 })
-    case 0xd9: return layout('str', 2, { lengthWidth: 1 })
-    case 0xda: return layout('str', 3, { lengthWidth: 2 })
-    case 0xdb: return layout('str', 5, { lengthWidth: 4 })
-    case 0xdc: return layout('array', 3, { childrenPerCount: 1, lengthWidth: 2 })
-    case 0xdd: return layout('array', 5, { childrenPerCount: 1, lengthWidth: 4 })
-    case 0xde: return layout('map', 3, { childrenPerCount: 2, lengthWidth: 2 })
-    default: return layout('map', 5, { childrenPerCount: 2, lengthWidth: 4 }) // 0xdf
+    case 0xc0:
+      return layout('nil', 1)
+    case 0xc2:
+    case 0xc3:
+      return layout('bool', 1)
+    case 0xc4:
+      return layout('bin', 2, { lengthWidth: 1 })
+    case 0xc5:
+      return layout('bin', 3, { lengthWidth: 2 })
+    case 0xc6:
+      return layout('bin', 5, { lengthWidth: 4 })
+    case 0xc7:
+      return layout('ext', 3, { lengthWidth: 1 })
+    case 0xc8:
+      return layout('ext', 4, { lengthWidth: 2 })
+    case 0xc9:
+      return layout('ext', 6, { lengthWidth: 4 })
+    case 0xca:
+      return layout('float', 1, { fixedPayload: 4 })
+    case 0xcb:
+      return layout('float', 1, { fixedPayload: 8 })
+    case 0xcc:
+    case 0xd0:
+      return layout('int', 1, { fixedPayload: 1 })
+    case 0xcd:
+    case 0xd1:
+      return layout('int', 1, { fixedPayload: 2 })
+    case 0xce:
+    case 0xd2:
+      return layout('int', 1, { fixedPayload: 4 })
+    case 0xcf:
+    case 0xd3:
+      return layout('int', 1, { fixedPayload: 8 })
+    case 0xd4:
+      return layout('ext', 2, { fixedPayload: 1 })
+    case 0xd5:
+      return layout('ext', 2, { fixedPayload: 2 })
+    case 0xd6:
+      return layout('ext', 2, { fixedPayload: 4 })
+    case 0xd7:
+      return layout('ext', 2, { fixedPayload: 8 })
+    case 0xd8:
+      return layout('ext', 2, { fixedPayload: 16 })
+    case 0xd9:
+      return layout('str', 2, { lengthWidth: 1 })
+    case 0xda:
+      return layout('str', 3, { lengthWidth: 2 })
+    case 0xdb:
+      return layout('str', 5, { lengthWidth: 4 })
+    case 0xdc:
+      return layout('array', 3, { childrenPerCount: 1, lengthWidth: 2 })
+    case 0xdd:
+      return layout('array', 5, { childrenPerCount: 1, lengthWidth: 4 })
+    case 0xde:
+      return layout('map', 3, { childrenPerCount: 2, lengthWidth: 2 })
+    default:
+      return layout('map', 5, { childrenPerCount: 2, lengthWidth: 4 }) // 0xdf
   }
 }
 
@@ -109,7 +137,7 @@ function intValue(bytes: Uint8Array, p: number): bigint {
   const b = bytes[p]
   if (b <= 0x7f) return BigInt(b)
   if (b >= 0xe0) return BigInt(b - 0x100)
-  const width = { 0xcc: 1, 0xcd: 2, 0xce: 4, 0xcf: 8, 0xd0: 1, 0xd1: 2, 0xd2: 4, 0xd3: 8 }[b] ?? 0
+  const width = { 204: 1, 205: 2, 206: 4, 207: 8, 208: 1, 209: 2, 210: 4, 211: 8 }[b] ?? 0
   return b <= 0xcf ? readUint(bytes, p + 1, width) : readInt(bytes, p + 1, width)
 }
 

@@ -25,10 +25,14 @@ export function latin1(bytes: Uint8Array): string {
 function compressedOf(bytes: Uint8Array, value: MsgNode): Compressed {
   if (value.kind !== 'str') return Compressed.OTHER
   switch (latin1(payloadOf(bytes, value))) {
-    case 'text': return Compressed.TEXT
-    case 'gzip': return Compressed.GZIP
-    case 'zstd': return Compressed.ZSTD
-    default: return Compressed.OTHER
+    case 'text':
+      return Compressed.TEXT
+    case 'gzip':
+      return Compressed.GZIP
+    case 'zstd':
+      return Compressed.ZSTD
+    default:
+      return Compressed.OTHER
   }
 }
 

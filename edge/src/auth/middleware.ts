@@ -35,8 +35,11 @@ export function edgeGuard(o: GuardOptions): MiddlewareHandler {
     const headers = o.cors(c.req.header('origin') ?? null)
     const token = presentedToken(c)
     if (token === null) {
-      return edgeError(401, `missing bearer token: send Authorization: Bearer <token> (or ?${ACCESS_TOKEN_PARAM}=<token> from navigator.sendBeacon)`,
-        { 'WWW-Authenticate': CHALLENGE, ...headers })
+      return edgeError(
+        401,
+        `missing bearer token: send Authorization: Bearer <token> (or ?${ACCESS_TOKEN_PARAM}=<token> from navigator.sendBeacon)`,
+        { 'WWW-Authenticate': CHALLENGE, ...headers },
+      )
     }
     const grant = await o.tokens.verify(token)
     if (grant === null) {
@@ -45,7 +48,7 @@ export function edgeGuard(o: GuardOptions): MiddlewareHandler {
     }
     const tag = o.tagOf(new URL(c.req.url).pathname)
     if (tag !== null && !grant.allows(tag)) {
-      o.log.warn('refused a tag outside the token\'s scope', { token: grant.name, tag })
+      o.log.warn("refused a tag outside the token's scope", { token: grant.name, tag })
       return edgeError(403, `token ${grant.name} may not send tag ${tag} (it may send: ${grant.record.tags})`, headers)
     }
     const wait = rateWait(o, grant)

@@ -41,7 +41,8 @@ export class RateLimiter {
 export function parseRate(text: string | undefined): RateSpec | null {
   if (text === undefined || text.trim() === '') return null
   const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(\d+(?:\.\d+)?))?\s*$/.exec(text)
-  if (m === null || Number(m[1]) <= 0) throw new Error(`SLUICE_RATE_LIMIT ${JSON.stringify(text)}: write requests per second, optionally /burst (e.g. 50 or 50/100)`)
+  if (m === null || Number(m[1]) <= 0)
+    throw new Error(`SLUICE_RATE_LIMIT ${JSON.stringify(text)}: write requests per second, optionally /burst (e.g. 50 or 50/100)`)
   const rate = Number(m[1])
   return { rate, burst: m[2] === undefined ? rate : Math.max(1, Number(m[2])) }
 }

@@ -31,7 +31,10 @@ export class Grant {
   private table: CoreRouteTable | null = null
   readonly digest: Uint8Array
 
-  constructor(private readonly core: Core, readonly record: TokenRecord) {
+  constructor(
+    private readonly core: Core,
+    readonly record: TokenRecord,
+  ) {
     this.digest = hexBytes(record.sha256)
   }
 
@@ -58,8 +61,12 @@ export class TokenStore {
   private readonly listed: Grant[]
   private readonly kvCache = new Map<string, { grant: Grant | null; until: number }>()
 
-  constructor(private readonly core: Core, records: readonly TokenRecord[], private readonly kv: KvReader | null = null,
-    private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly core: Core,
+    records: readonly TokenRecord[],
+    private readonly kv: KvReader | null = null,
+    private readonly now: () => number = Date.now,
+  ) {
     this.listed = records.map((r) => new Grant(core, r))
   }
 
@@ -111,18 +118,27 @@ export function parseTokens(text: string): TokenRecord[] {
 }
 
 export function readTokenRecord(value: unknown, where: string): TokenRecord {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where}: expected an object {"name", "sha256", "tags"}`)
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${where}: expected an object {"name", "sha256", "tags"}`)
   const v = value as Record<string, unknown>
   const sha256 = typeof v.sha256 === 'string' ? v.sha256.toLowerCase() : ''
-  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`${where}: sha256 must be the 64 hex characters of SHA-256(token) (e.g. printf %s "$TOKEN" | sha256sum)`)
+  if (!/^[0-9a-f]{64}$/.test(sha256))
+    throw new Error(`${where}: sha256 must be the 64 hex characters of SHA-256(token) (e.g. printf %s "$TOKEN" | sha256sum)`)
   const tags = Array.isArray(v.tags) && v.tags.every((t) => typeof t === 'string') ? v.tags.join(' ') : v.tags
-  if (typeof tags !== 'string' || tags.trim() === '') throw new Error(`${where}: tags must be match patterns such as "app.**" (or a list of them); "**" allows every tag`)
+  if (typeof tags !== 'string' || tags.trim() === '')
+    throw new Error(`${where}: tags must be match patterns such as "app.**" (or a list of them); "**" allows every tag`)
   const number = (key: 'rate' | 'burst') => {
     if (v[key] === undefined) return undefined
-    if (typeof v[key] !== 'number' || !(v[key] as number > 0)) throw new Error(`${where}: ${key} must be a positive number`)
+    if (typeof v[key] !== 'number' || !((v[key] as number) > 0)) throw new Error(`${where}: ${key} must be a positive number`)
     return v[key] as number
   }
-  return { name: typeof v.name === 'string' && v.name !== '' ? v.name : sha256.slice(0, 8), sha256, tags, rate: number('rate'), burst: number('burst') }
+  return {
+    name: typeof v.name === 'string' && v.name !== '' ? v.name : sha256.slice(0, 8),
+    sha256,
+    tags,
+    rate: number('rate'),
+    burst: number('burst'),
+  }
 }
 
 /** Constant time for equal lengths: every byte is looked at. */

@@ -22,7 +22,9 @@ export function appRequestTarget(core: Core, options: Omit<IngestOptions, 'emit'
   return {
     fetch: async (request) => app.request(request),
     events: () => events,
-    failEmits: (error) => { failure = error },
+    failEmits: (error) => {
+      failure = error
+    },
     peerAddress: null,
     close: async () => {},
   }

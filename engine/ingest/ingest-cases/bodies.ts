@@ -47,7 +47,13 @@ export function bodyCases(ctx: SuiteContext): void {
 
     it('takes the time from the record field (removed), else now', async () => {
       const t = await ctx.target()
-      await t.fetch(post('/app', '[{"time":1441588984.25,"a":1},{"a":2},{"time":1441588985,"a":3},{"time":null,"a":4}]', 'application/json; charset=utf-8'))
+      await t.fetch(
+        post(
+          '/app',
+          '[{"time":1441588984.25,"a":1},{"a":2},{"time":1441588985,"a":3},{"time":null,"a":4}]',
+          'application/json; charset=utf-8',
+        ),
+      )
       expect(t.events().map((e) => [e.time, e.record])).toEqual([
         [new EventTime(1441588984, 250_000_000), { a: 1 }],
         [NOW, { a: 2 }],
@@ -104,7 +110,9 @@ export function bodyCases(ctx: SuiteContext): void {
 
     it('reads json= and msgpack= form params (urlencoded; + is a space; binary stays exact)', async () => {
       const t = await ctx.target()
-      await t.fetch(post('/form', 'json=' + encodeURIComponent('{"msg":"a b"}').replace(/%20/g, '+') + '&other=1', 'application/x-www-form-urlencoded'))
+      await t.fetch(
+        post('/form', 'json=' + encodeURIComponent('{"msg":"a b"}').replace(/%20/g, '+') + '&other=1', 'application/x-www-form-urlencoded'),
+      )
       const packed = encode({ k: 'v', n: 300 })
       const escaped = [...packed].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')
       await t.fetch(post('/form', `msgpack=${escaped}`, 'application/x-www-form-urlencoded'))
@@ -125,7 +133,13 @@ export function bodyCases(ctx: SuiteContext): void {
     it('reads a json= query param whatever the body; msgpack= wins over a JSON body', async () => {
       const t = await ctx.target()
       await t.fetch(post(`/q?json=${encodeURIComponent('{"from":"query"}')}`, 'ignored', 'text/plain'))
-      await t.fetch(post(`/q?msgpack=${[...encode({ from: 'msgpack' })].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')}`, '{"from":"body"}', json))
+      await t.fetch(
+        post(
+          `/q?msgpack=${[...encode({ from: 'msgpack' })].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')}`,
+          '{"from":"body"}',
+          json,
+        ),
+      )
       await t.fetch(post(`/q?json=${encodeURIComponent('{"from":"query"}')}`, '{"from":"body"}', json))
       expect(t.events().map((e) => e.record.from)).toEqual(['query', 'msgpack', 'body'])
     })

@@ -19,10 +19,11 @@ function streamed(path: string, chunks: Uint8Array[], contentType = json): Reque
   return new Request(URL_BASE + path, { method: 'POST', body, headers: { 'content-type': contentType }, duplex: 'half' } as RequestInit)
 }
 
-const preflightRequest = (origin: string | null, method = 'POST', headers = 'content-type') => new Request(URL_BASE + '/app', {
-  method: 'OPTIONS',
-  headers: { ...(origin === null ? {} : { origin }), 'access-control-request-method': method, 'access-control-request-headers': headers },
-})
+const preflightRequest = (origin: string | null, method = 'POST', headers = 'content-type') =>
+  new Request(URL_BASE + '/app', {
+    method: 'OPTIONS',
+    headers: { ...(origin === null ? {} : { origin }), 'access-control-request-method': method, 'access-control-request-headers': headers },
+  })
 
 export function httpCases(ctx: SuiteContext): void {
   describe('HTTP', () => {
@@ -47,7 +48,9 @@ export function httpCases(ctx: SuiteContext): void {
         'access-control-allow-origin': 'https://a.example',
         'access-control-allow-credentials': 'true',
       })
-      expect((await t.fetch(preflightRequest('https://x.b.example'))).headers.get('access-control-allow-origin')).toBe('https://x.b.example')
+      expect((await t.fetch(preflightRequest('https://x.b.example'))).headers.get('access-control-allow-origin')).toBe(
+        'https://x.b.example',
+      )
       expect((await t.fetch(preflightRequest('https://a.example', 'PUT'))).status).toBe(403)
       expect((await t.fetch(preflightRequest('https://evil.example'))).status).toBe(403)
       const star = await ctx.target({ cors_allow_origins: ['*'] })
@@ -69,7 +72,9 @@ export function httpCases(ctx: SuiteContext): void {
       expect(noOrigin.headers.get('access-control-allow-origin')).toBeNull()
       expect(t.events().map((e) => e.record.n)).toEqual([1, 2, 3])
       const star = await ctx.target({ cors_allow_origins: ['*'] })
-      expect((await star.fetch(post('/app', '{}', json, { origin: 'https://x.example' }))).headers.get('access-control-allow-origin')).toBe('*')
+      expect((await star.fetch(post('/app', '{}', json, { origin: 'https://x.example' }))).headers.get('access-control-allow-origin')).toBe(
+        '*',
+      )
     })
 
     it('answers 413 past body_size_limit, with a Content-Length and when streamed', async () => {
@@ -88,7 +93,7 @@ export function httpCases(ctx: SuiteContext): void {
       const t = await ctx.target()
       const gz = await compress('[{"n":1},{"n":2}]', 'gzip')
       await t.fetch(post('/z', gz, json, { 'content-encoding': 'gzip' }))
-      const members = new Uint8Array([...await compress('{"n":3}\n', 'gzip'), ...await compress('{"n":4}\n', 'gzip')])
+      const members = new Uint8Array([...(await compress('{"n":3}\n', 'gzip')), ...(await compress('{"n":4}\n', 'gzip'))])
       await t.fetch(post('/z', members, 'application/x-ndjson', { 'content-encoding': 'gzip' }))
       await t.fetch(post('/z', await compress('{"n":5}', 'deflate'), json, { 'content-encoding': 'deflate' }))
       await t.fetch(post('/z', await compress('{"n":6}', 'deflate-raw'), json, { 'content-encoding': 'deflate' }))

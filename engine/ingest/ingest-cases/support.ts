@@ -39,7 +39,12 @@ export interface SuiteContext {
 export const URL_BASE = 'http://ingest.test'
 
 /** A POST to `path` with a body and content type. */
-export function post(path: string, body: BodyInit | Uint8Array | null, contentType?: string, headers: Record<string, string> = {}): Request {
+export function post(
+  path: string,
+  body: BodyInit | Uint8Array | null,
+  contentType?: string,
+  headers: Record<string, string> = {},
+): Request {
   return new Request(URL_BASE + path, {
     method: 'POST',
     body: body as BodyInit | null,

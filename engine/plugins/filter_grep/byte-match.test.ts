@@ -30,13 +30,16 @@ describe('compileByteTest', () => {
     const chars = fc.constantFrom('a', 'b', 'e', 'r', 'o', ' ', '\n', '\r', '\u2028', '\u2029', 'é', '😀', '\t')
     const text = fc.array(chars, { maxLength: 12 }).map((a) => a.join(''))
     const pattern = fc.constantFrom('error', 'ro', 'e', 'b a', '.', '.+', '.*')
-    fc.assert(fc.property(text, pattern, fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 6 }), (s, p, junk) => {
-      const re = regexp(p)
-      const test = compileByteTest(re)!
-      const bytes = te.encode(s)
-      expect(test(bytes, 0, bytes.length)).toBe(re.test(s))
-      const raw = new Uint8Array([...bytes, ...junk])
-      expect(test(raw, 0, raw.length)).toBe(re.test(td.decode(raw)))
-    }), { numRuns: 500 })
+    fc.assert(
+      fc.property(text, pattern, fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 6 }), (s, p, junk) => {
+        const re = regexp(p)
+        const test = compileByteTest(re)!
+        const bytes = te.encode(s)
+        expect(test(bytes, 0, bytes.length)).toBe(re.test(s))
+        const raw = new Uint8Array([...bytes, ...junk])
+        expect(test(raw, 0, raw.length)).toBe(re.test(td.decode(raw)))
+      }),
+      { numRuns: 500 },
+    )
   })
 })

@@ -51,7 +51,10 @@ export function compileConditions(config: GrepConfig): Conditions {
     group.set(key, { key, regexp, slot: slotOf(key) })
   }
 
-  for (const [prefix, group] of [['regexp', regexpAnd], ['exclude', excludeOr]] as const) {
+  for (const [prefix, group] of [
+    ['regexp', regexpAnd],
+    ['exclude', excludeOr],
+  ] as const) {
     for (let i = 1; i <= REGEXP_MAX_NUM; i++) {
       const written = config[`${prefix}${i}`]
       if (typeof written !== 'string') continue
@@ -70,8 +73,10 @@ export function compileConditions(config: GrepConfig): Conditions {
       if (section.regexp.length > 0 && section.exclude.length > 0) {
         throw new Error(`Do not specify both <regexp> and <exclude> in <${name}>`)
       }
-      for (const c of section.regexp) add(name === 'and' ? regexpAnd : regexpOr, c.key, c.pattern.regexp, `Duplicate key in <${name}>: ${c.key}`)
-      for (const c of section.exclude) add(name === 'and' ? excludeAnd : excludeOr, c.key, c.pattern.regexp, `Duplicate key in <${name}>: ${c.key}`)
+      for (const c of section.regexp)
+        add(name === 'and' ? regexpAnd : regexpOr, c.key, c.pattern.regexp, `Duplicate key in <${name}>: ${c.key}`)
+      for (const c of section.exclude)
+        add(name === 'and' ? excludeAnd : excludeOr, c.key, c.pattern.regexp, `Duplicate key in <${name}>: ${c.key}`)
     }
   }
   groups(config.and, 'and')
@@ -137,13 +142,21 @@ export class GrepMatcher {
     const regexpOr = this.regexpOr
     if (regexpOr.length > 0) {
       let any = false
-      for (let i = 0; i < regexpOr.length; i++) if (this.test(regexpOr[i])) { any = true; break }
+      for (let i = 0; i < regexpOr.length; i++)
+        if (this.test(regexpOr[i])) {
+          any = true
+          break
+        }
       if (!any) return false
     }
     const excludeAnd = this.excludeAnd
     if (excludeAnd.length > 0) {
       let all = true
-      for (let i = 0; i < excludeAnd.length; i++) if (!this.test(excludeAnd[i])) { all = false; break }
+      for (let i = 0; i < excludeAnd.length; i++)
+        if (!this.test(excludeAnd[i])) {
+          all = false
+          break
+        }
       if (all) return false
     }
     const excludeOr = this.excludeOr
@@ -162,9 +175,16 @@ export class GrepMatcher {
       const h = b[p]
       let len = -1
       let start = 0
-      if (h >= 0xa0 && h <= 0xbf) { len = h & 0x1f; start = p + 1 }
-      else if (h === 0xd9 || h === 0xc4) { len = b[p + 1]; start = p + 2 }
-      else if (h === 0xda || h === 0xc5) { len = (b[p + 1] << 8) | b[p + 2]; start = p + 3 }
+      if (h >= 0xa0 && h <= 0xbf) {
+        len = h & 0x1f
+        start = p + 1
+      } else if (h === 0xd9 || h === 0xc4) {
+        len = b[p + 1]
+        start = p + 2
+      } else if (h === 0xda || h === 0xc5) {
+        len = (b[p + 1] << 8) | b[p + 2]
+        start = p + 3
+      }
       if (len >= 0 && e.bytes !== null) return e.bytes(b, start, len)
       if (len >= 0 && StringCache.fits(len)) {
         const cache = this.caches[e.slot]

@@ -14,12 +14,22 @@ export function emitErrorEvents(ctx: PluginContext, failed: EventStream, error: 
   const router = ctx.errorRouter
   if (router === null) {
     ctx.metrics.dropped += failed.count
-    ctx.log.warn('dump an error event', { tag: failed.tag, count: failed.count, error: message, ...(sample === undefined ? {} : { record: sample }) })
+    ctx.log.warn('dump an error event', {
+      tag: failed.tag,
+      count: failed.count,
+      error: message,
+      ...(sample === undefined ? {} : { record: sample }),
+    })
     return
   }
   const lost = (e: unknown) => {
     ctx.metrics.dropped += failed.count
-    ctx.log.error('could not emit error events to @ERROR; they are dropped', { tag: failed.tag, count: failed.count, error: String(e), cause: message })
+    ctx.log.error('could not emit error events to @ERROR; they are dropped', {
+      tag: failed.tag,
+      count: failed.count,
+      error: String(e),
+      cause: message,
+    })
   }
   try {
     const result = router.emit(failed)

@@ -24,34 +24,106 @@ export function skipObject(b: Uint8Array, p: number): number {
   while (pending > 0) {
     pending--
     const h = b[p]
-    if (h <= 0x7f || h >= 0xe0) { p += 1; continue }
-    if (h <= 0x8f) { pending += (h & 0x0f) * 2; p += 1; continue }
-    if (h <= 0x9f) { pending += h & 0x0f; p += 1; continue }
-    if (h <= 0xbf) { p += 1 + (h & 0x1f); continue }
+    if (h <= 0x7f || h >= 0xe0) {
+      p += 1
+      continue
+    }
+    if (h <= 0x8f) {
+      pending += (h & 0x0f) * 2
+      p += 1
+      continue
+    }
+    if (h <= 0x9f) {
+      pending += h & 0x0f
+      p += 1
+      continue
+    }
+    if (h <= 0xbf) {
+      p += 1 + (h & 0x1f)
+      continue
+    }
     switch (h) {
-      case 0xc0: case 0xc2: case 0xc3: p += 1; break
-      case 0xc4: case 0xd9: p += 2 + b[p + 1]; break
-      case 0xc5: case 0xda: p += 3 + u16(b, p + 1); break
-      case 0xc6: case 0xdb: p += 5 + u32(b, p + 1); break
-      case 0xc7: p += 3 + b[p + 1]; break
-      case 0xc8: p += 4 + u16(b, p + 1); break
-      case 0xc9: p += 6 + u32(b, p + 1); break
-      case 0xca: p += 5; break
-      case 0xcb: p += 9; break
-      case 0xcc: case 0xd0: p += 2; break
-      case 0xcd: case 0xd1: p += 3; break
-      case 0xce: case 0xd2: p += 5; break
-      case 0xcf: case 0xd3: p += 9; break
-      case 0xd4: p += 3; break
-      case 0xd5: p += 4; break
-      case 0xd6: p += 6; break
-      case 0xd7: p += 10; break
-      case 0xd8: p += 18; break
-      case 0xdc: pending += u16(b, p + 1); p += 3; break
-      case 0xdd: pending += u32(b, p + 1); p += 5; break
-      case 0xde: pending += 2 * u16(b, p + 1); p += 3; break
-      case 0xdf: pending += 2 * u32(b, p + 1); p += 5; break
-      default: throw new RangeError(`invalid msgpack byte 0x${h.toString(16)} at ${p}`)
+      case 0xc0:
+      case 0xc2:
+      case 0xc3:
+        p += 1
+        break
+      case 0xc4:
+      case 0xd9:
+        p += 2 + b[p + 1]
+        break
+      case 0xc5:
+      case 0xda:
+        p += 3 + u16(b, p + 1)
+        break
+      case 0xc6:
+      case 0xdb:
+        p += 5 + u32(b, p + 1)
+        break
+      case 0xc7:
+        p += 3 + b[p + 1]
+        break
+      case 0xc8:
+        p += 4 + u16(b, p + 1)
+        break
+      case 0xc9:
+        p += 6 + u32(b, p + 1)
+        break
+      case 0xca:
+        p += 5
+        break
+      case 0xcb:
+        p += 9
+        break
+      case 0xcc:
+      case 0xd0:
+        p += 2
+        break
+      case 0xcd:
+      case 0xd1:
+        p += 3
+        break
+      case 0xce:
+      case 0xd2:
+        p += 5
+        break
+      case 0xcf:
+      case 0xd3:
+        p += 9
+        break
+      case 0xd4:
+        p += 3
+        break
+      case 0xd5:
+        p += 4
+        break
+      case 0xd6:
+        p += 6
+        break
+      case 0xd7:
+        p += 10
+        break
+      case 0xd8:
+        p += 18
+        break
+      case 0xdc:
+        pending += u16(b, p + 1)
+        p += 3
+        break
+      case 0xdd:
+        pending += u32(b, p + 1)
+        p += 5
+        break
+      case 0xde:
+        pending += 2 * u16(b, p + 1)
+        p += 3
+        break
+      case 0xdf:
+        pending += 2 * u32(b, p + 1)
+        p += 5
+        break
+      default:
+        throw new RangeError(`invalid msgpack byte 0x${h.toString(16)} at ${p}`)
     }
   }
   return p
@@ -73,21 +145,38 @@ function mapHeader(b: Uint8Array, p: number): [count: number, first: number] | n
 export function findKey(b: Uint8Array, p: number, key: Uint8Array): number {
   const h = b[p]
   let count: number
-  if (h >= 0x80 && h <= 0x8f) { count = h & 0x0f; p += 1 }
-  else if (h === 0xde) { count = u16(b, p + 1); p += 3 }
-  else if (h === 0xdf) { count = u32(b, p + 1); p += 5 }
-  else return -1
+  if (h >= 0x80 && h <= 0x8f) {
+    count = h & 0x0f
+    p += 1
+  } else if (h === 0xde) {
+    count = u16(b, p + 1)
+    p += 3
+  } else if (h === 0xdf) {
+    count = u32(b, p + 1)
+    p += 5
+  } else return -1
   const keyLen = key.length
   let found = -1
   for (let i = 0; i < count; i++) {
     const k = b[p]
     let start: number
     let len: number
-    if (k >= 0xa0 && k <= 0xbf) { len = k & 0x1f; start = p + 1 }
-    else if (k === 0xd9 || k === 0xc4) { len = b[p + 1]; start = p + 2 }
-    else if (k === 0xda || k === 0xc5) { len = u16(b, p + 1); start = p + 3 }
-    else if (k === 0xdb || k === 0xc6) { len = u32(b, p + 1); start = p + 5 }
-    else { p = skipValue(b, skipObject(b, p)); continue }
+    if (k >= 0xa0 && k <= 0xbf) {
+      len = k & 0x1f
+      start = p + 1
+    } else if (k === 0xd9 || k === 0xc4) {
+      len = b[p + 1]
+      start = p + 2
+    } else if (k === 0xda || k === 0xc5) {
+      len = u16(b, p + 1)
+      start = p + 3
+    } else if (k === 0xdb || k === 0xc6) {
+      len = u32(b, p + 1)
+      start = p + 5
+    } else {
+      p = skipValue(b, skipObject(b, p))
+      continue
+    }
     p = start + len
     if (len === keyLen && equalAt(b, start, key)) found = p
     p = skipValue(b, p)
@@ -118,10 +207,16 @@ function equalAt(b: Uint8Array, start: number, key: Uint8Array): boolean {
 export function findIndex(b: Uint8Array, p: number, index: number): number {
   const h = b[p]
   let count: number
-  if (h >= 0x90 && h <= 0x9f) { count = h & 0x0f; p += 1 }
-  else if (h === 0xdc) { count = u16(b, p + 1); p += 3 }
-  else if (h === 0xdd) { count = u32(b, p + 1); p += 5 }
-  else return -1
+  if (h >= 0x90 && h <= 0x9f) {
+    count = h & 0x0f
+    p += 1
+  } else if (h === 0xdc) {
+    count = u16(b, p + 1)
+    p += 3
+  } else if (h === 0xdd) {
+    count = u32(b, p + 1)
+    p += 5
+  } else return -1
   const i = index < 0 ? count + index : index
   if (i < 0 || i >= count) return -1
   for (let k = 0; k < i; k++) p = skipObject(b, p)
@@ -171,7 +266,10 @@ export function decodeText(b: Uint8Array, start: number, len: number): string {
     const end = start + len
     let ascii = true
     for (let i = start; i < end; i++) {
-      if (b[i] >= 0x80) { ascii = false; break }
+      if (b[i] >= 0x80) {
+        ascii = false
+        break
+      }
     }
     if (ascii) return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[])
   }

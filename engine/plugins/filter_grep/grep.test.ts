@@ -28,7 +28,12 @@ async function grep(conf: string, records: readonly Record<string, unknown>[]): 
   await running?.stop()
   captures.clear()
   running = await startAgent(`<filter **>\n@type grep\n${conf}\n</filter>\n<match **>\n@type capture\n@id out\n</match>`, [filterGrep])
-  running.agent.root.emit(streamFromEvents('filter.test', records.map((record) => ({ time: T, record }))))
+  running.agent.root.emit(
+    streamFromEvents(
+      'filter.test',
+      records.map((record) => ({ time: T, record })),
+    ),
+  )
   return captures.get('out')!.events.map((e) => e.record)
 }
 
@@ -143,9 +148,32 @@ describe('filter_grep semantics (Fluentd test_filter_grep.rb)', () => {
   it('uses the last of duplicate keys, as Ruby unpacking does', async () => {
     // {"level": "INFO", "level": "WARN"} cannot be built with an object literal: hand-encode the record.
     const core = await loadCore()
-    const record = new Uint8Array([0x82, 0xa5, ...new TextEncoder().encode('level'), 0xa4, 0x49, 0x4e, 0x46, 0x4f, 0xa5, ...new TextEncoder().encode('level'), 0xa4, 0x57, 0x41, 0x52, 0x4e])
+    const record = new Uint8Array([
+      0x82,
+      0xa5,
+      ...new TextEncoder().encode('level'),
+      0xa4,
+      0x49,
+      0x4e,
+      0x46,
+      0x4f,
+      0xa5,
+      ...new TextEncoder().encode('level'),
+      0xa4,
+      0x57,
+      0x41,
+      0x52,
+      0x4e,
+    ])
     const entry = new Uint8Array([0x92, 0xd7, 0x00, 0x55, 0xec, 0xe6, 0xf8, 0, 0, 0, 0, ...record])
-    const matcher = new GrepMatcher(compileConditions({ regexp: [{ key: 'level', pattern: { source: 'WARN', flags: '', regexp: /WARN/m } }], exclude: [], and: [], or: [] }))
+    const matcher = new GrepMatcher(
+      compileConditions({
+        regexp: [{ key: 'level', pattern: { source: 'WARN', flags: '', regexp: /WARN/m } }],
+        exclude: [],
+        and: [],
+        or: [],
+      }),
+    )
     expect(grepStream(core, { tag: 't', entries: entry, count: 1 }, matcher).kept).toBe(1)
   })
 
@@ -160,12 +188,28 @@ describe('filter_grep config', () => {
     ['regexpN duplicate key', 'regexp1 message test\nregexp2 message test2', 'regexp2 contains a duplicated key, message'],
     ['<regexp> duplicate key', `${cond('regexp', 'message', 'test')}\n${cond('regexp', 'message', 'test2')}`, 'Duplicate key: message'],
     ['regexpN and <regexp> on one key', `regexp1 message test\n${cond('regexp', 'message', 'test')}`, 'Duplicate key: message'],
-    ['<and> duplicate', `<and>\n${cond('regexp', 'message', 'a')}\n${cond('regexp', 'message', 'b')}\n</and>`, 'Duplicate key in <and>: message'],
-    ['two <and> on one key', `<and>\n${cond('regexp', 'm', 'a')}\n</and>\n<and>\n${cond('regexp', 'm', 'b')}\n</and>`, 'Duplicate key in <and>: m'],
+    [
+      '<and> duplicate',
+      `<and>\n${cond('regexp', 'message', 'a')}\n${cond('regexp', 'message', 'b')}\n</and>`,
+      'Duplicate key in <and>: message',
+    ],
+    [
+      'two <and> on one key',
+      `<and>\n${cond('regexp', 'm', 'a')}\n</and>\n<and>\n${cond('regexp', 'm', 'b')}\n</and>`,
+      'Duplicate key in <and>: m',
+    ],
     ['<regexp> then <and>', `${cond('regexp', 'm', 'a')}\n<and>\n${cond('regexp', 'm', 'b')}\n</and>`, 'Duplicate key in <and>: m'],
     ['<exclude> then <or>', `${cond('exclude', 'm', 'a')}\n<or>\n${cond('exclude', 'm', 'b')}\n</or>`, 'Duplicate key in <or>: m'],
-    ['<and> with both kinds', `<and>\n${cond('regexp', 'm', 'a')}\n${cond('exclude', 'l', 'b')}\n</and>`, 'Do not specify both <regexp> and <exclude> in <and>'],
-    ['<or> with both kinds', `<or>\n${cond('regexp', 'm', 'a')}\n${cond('exclude', 'l', 'b')}\n</or>`, 'Do not specify both <regexp> and <exclude> in <or>'],
+    [
+      '<and> with both kinds',
+      `<and>\n${cond('regexp', 'm', 'a')}\n${cond('exclude', 'l', 'b')}\n</and>`,
+      'Do not specify both <regexp> and <exclude> in <and>',
+    ],
+    [
+      '<or> with both kinds',
+      `<or>\n${cond('regexp', 'm', 'a')}\n${cond('exclude', 'l', 'b')}\n</or>`,
+      'Do not specify both <regexp> and <exclude> in <or>',
+    ],
     ['regexpN without a pattern', 'regexp1 message', 'regexp1 does not contain 2 parameters'],
     ['bad accessor', cond('regexp', '$.a[x', 'b'), "'[' found but ']' not found"],
     ['missing pattern', '<regexp>\nkey m\n</regexp>', 'missing required param pattern'],
@@ -180,8 +224,17 @@ describe('filter_grep config', () => {
 })
 
 describe('grepStream', () => {
-  const conditions = (pattern: RegExp) => compileConditions({ regexp: [{ key: 'k', pattern: { source: pattern.source, flags: '', regexp: pattern } }], exclude: [], and: [], or: [] })
-  const stream = streamFromEvents('t', Array.from({ length: 10 }, (_, i) => ({ time: new EventTime(1000 + i, i), record: { k: `v${i}`, pad: 'x'.repeat(i) } })))
+  const conditions = (pattern: RegExp) =>
+    compileConditions({
+      regexp: [{ key: 'k', pattern: { source: pattern.source, flags: '', regexp: pattern } }],
+      exclude: [],
+      and: [],
+      or: [],
+    })
+  const stream = streamFromEvents(
+    't',
+    Array.from({ length: 10 }, (_, i) => ({ time: new EventTime(1000 + i, i), record: { k: `v${i}`, pad: 'x'.repeat(i) } })),
+  )
 
   it('returns the input stream itself when everything is kept, null when nothing is', async () => {
     const core = await loadCore()
@@ -192,7 +245,10 @@ describe('grepStream', () => {
   it('copies the kept entries byte for byte, in order, in runs', async () => {
     const core = await loadCore()
     const result = grepStream(core, stream, new GrepMatcher(conditions(/^v[0-2,5,7-9]$/)))
-    const expected = streamFromEvents('t', [0, 1, 2, 5, 7, 8, 9].map((i) => ({ time: new EventTime(1000 + i, i), record: { k: `v${i}`, pad: 'x'.repeat(i) } })))
+    const expected = streamFromEvents(
+      't',
+      [0, 1, 2, 5, 7, 8, 9].map((i) => ({ time: new EventTime(1000 + i, i), record: { k: `v${i}`, pad: 'x'.repeat(i) } })),
+    )
     expect(result.kept).toBe(7)
     expect(result.stream!.count).toBe(7)
     expect(result.stream!.entries).toEqual(expected.entries)

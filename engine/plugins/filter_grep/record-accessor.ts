@@ -106,7 +106,7 @@ export function dig(record: unknown, path: readonly PathStep[]): unknown {
       if (!Array.isArray(value)) return undefined
       value = value[step < 0 ? value.length + step : step]
     } else {
-      if (!isPlainObject(value) || !Object.prototype.hasOwnProperty.call(value, step)) return undefined
+      if (!isPlainObject(value) || !Object.hasOwn(value, step)) return undefined
       value = value[step]
     }
   }

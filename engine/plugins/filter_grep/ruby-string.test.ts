@@ -9,9 +9,24 @@ import { rubyFloatToS, rubyInspect, rubyToS } from './ruby-string.ts'
 
 describe('rubyFloatToS', () => {
   it.each([
-    [0, '0.0'], [-0, '-0.0'], [1, '1.0'], [-2.5, '-2.5'], [0.1, '0.1'], [100, '100.0'], [1e15, '1000000000000000.0'],
-    [1e16, '1.0e+16'], [1.5e16, '1.5e+16'], [123456789.123, '123456789.123'], [0.0001, '0.0001'], [0.00001, '1.0e-05'],
-    [1.234e-7, '1.234e-07'], [1e100, '1.0e+100'], [NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity'],
+    [0, '0.0'],
+    [-0, '-0.0'],
+    [1, '1.0'],
+    [-2.5, '-2.5'],
+    [0.1, '0.1'],
+    [100, '100.0'],
+    [1e15, '1000000000000000.0'],
+    [1e16, '1.0e+16'],
+    [1.5e16, '1.5e+16'],
+    [123456789.123, '123456789.123'],
+    [0.0001, '0.0001'],
+    [0.00001, '1.0e-05'],
+    [1.234e-7, '1.234e-07'],
+    [1e100, '1.0e+100'],
+    [NaN, 'NaN'],
+    [Infinity, 'Infinity'],
+    [-Infinity, '-Infinity'],
+    // biome-ignore lint/correctness/noPrecisionLoss: the rounding is what is tested
     [9007199254740993, '9007199254740992.0'],
   ])('%s → %s', (x, expected) => {
     expect(rubyFloatToS(x)).toBe(expected)
@@ -20,9 +35,19 @@ describe('rubyFloatToS', () => {
 
 describe('rubyToS / rubyInspect', () => {
   it.each([
-    [null, ''], ['s', 's'], [12, '12'], [1.5, '1.5'], [12n, '12'], [true, 'true'],
-    [['a', 1, null, 1.5], '["a", 1, nil, 1.5]'], [{ a: { b: [] } }, '{"a" => {"b" => []}}'], [{}, '{}'],
-    [['q"uote', 'back\\slash', 'new\nline', 'tab\t', '#{x}', '\x01'], '["q\\"uote", "back\\\\slash", "new\\nline", "tab\\t", "\\#{x}", "\\u0001"]'],
+    [null, ''],
+    ['s', 's'],
+    [12, '12'],
+    [1.5, '1.5'],
+    [12n, '12'],
+    [true, 'true'],
+    [['a', 1, null, 1.5], '["a", 1, nil, 1.5]'],
+    [{ a: { b: [] } }, '{"a" => {"b" => []}}'],
+    [{}, '{}'],
+    [
+      ['q"uote', 'back\\slash', 'new\nline', 'tab\t', '#{x}', '\x01'],
+      '["q\\"uote", "back\\\\slash", "new\\nline", "tab\\t", "\\#{x}", "\\u0001"]',
+    ],
     [[Uint8Array.of(0x61, 0xff)], '["a\\xFF"]'],
   ])('case %#', (value, expected) => {
     expect(rubyToS(value)).toBe(expected)
@@ -56,7 +81,7 @@ describe('parseRecordAccessor', () => {
     ['$.a[0', "'[' found but ']' not found"],
     ['$.a[0]x', "found more characters after ']'"],
     ['$.a[]', "missing array index in '[]'"],
-    ["$['a\"]", 'Mismatched quotes'],
+    ['$[\'a"]', 'Mismatched quotes'],
     ["$['a", 'Incomplete bracket'],
     ['$[x]', 'invalid value for Integer()'],
   ])('rejects %s', (param, message) => {

@@ -52,14 +52,24 @@ export function rubyInspect(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(rubyInspect).join(', ')}]`
   if (value instanceof Map) return `{${[...value].map(([k, v]) => `${rubyInspect(k)} => ${rubyInspect(v)}`).join(', ')}}`
   if (typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${inspectString(k)} => ${rubyInspect(v)}`).join(', ')}}`
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${inspectString(k)} => ${rubyInspect(v)}`)
+      .join(', ')}}`
   }
   return String(value)
 }
 
 const ESCAPES: Record<string, string> = {
-  '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\f': '\\f', '\v': '\\v', '\b': '\\b',
-  '\x07': '\\a', '\x1b': '\\e',
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\t': '\\t',
+  '\r': '\\r',
+  '\f': '\\f',
+  '\v': '\\v',
+  '\b': '\\b',
+  '\x07': '\\a',
+  '\x1b': '\\e',
 }
 
 function inspectString(s: string): string {

@@ -40,7 +40,10 @@ export class StringCache {
     if (this.lens[e] === len) {
       let same = true
       for (let i = 0; i < len; i++) {
-        if (this.pool[at + i] !== b[start + i]) { same = false; break }
+        if (this.pool[at + i] !== b[start + i]) {
+          same = false
+          break
+        }
       }
       if (same) return e
     }

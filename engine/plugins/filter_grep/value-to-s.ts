@@ -19,19 +19,32 @@ export function valueToS(b: Uint8Array, p: number): string {
   if (s !== null) return s
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength)
   switch (h) {
-    case 0xc0: return ''
-    case 0xc2: return 'false'
-    case 0xc3: return 'true'
-    case 0xca: return rubyFloatToS(view.getFloat32(p + 1))
-    case 0xcb: return rubyFloatToS(view.getFloat64(p + 1))
-    case 0xcc: return String(b[p + 1])
-    case 0xcd: return String(view.getUint16(p + 1))
-    case 0xce: return String(view.getUint32(p + 1))
-    case 0xcf: return view.getBigUint64(p + 1).toString()
-    case 0xd0: return String(view.getInt8(p + 1))
-    case 0xd1: return String(view.getInt16(p + 1))
-    case 0xd2: return String(view.getInt32(p + 1))
-    case 0xd3: return view.getBigInt64(p + 1).toString()
+    case 0xc0:
+      return ''
+    case 0xc2:
+      return 'false'
+    case 0xc3:
+      return 'true'
+    case 0xca:
+      return rubyFloatToS(view.getFloat32(p + 1))
+    case 0xcb:
+      return rubyFloatToS(view.getFloat64(p + 1))
+    case 0xcc:
+      return String(b[p + 1])
+    case 0xcd:
+      return String(view.getUint16(p + 1))
+    case 0xce:
+      return String(view.getUint32(p + 1))
+    case 0xcf:
+      return view.getBigUint64(p + 1).toString()
+    case 0xd0:
+      return String(view.getInt8(p + 1))
+    case 0xd1:
+      return String(view.getInt16(p + 1))
+    case 0xd2:
+      return String(view.getInt32(p + 1))
+    case 0xd3:
+      return view.getBigInt64(p + 1).toString()
   }
   const value = decode(b.subarray(p, skipObject(b, p)), { extensionCodec: eventTimeCodec, useBigInt64: true })
   return rubyToS(value)

@@ -44,8 +44,14 @@ export const filterRecordTransformer: PluginSpec<'filter', RecordTransformerConf
         metrics.bytesIn += stream.entries.length
         const parts = tagParts(stream.tag)
         const expandCtx: ExpandContext = {
-          tag: stream.tag, tagParts: parts, tagPrefix: tagPrefix(parts), tagSuffix: tagSuffix(parts),
-          hostname: ctx.hostname, time: '', record: {}, unknown,
+          tag: stream.tag,
+          tagParts: parts,
+          tagPrefix: tagPrefix(parts),
+          tagSuffix: tagSuffix(parts),
+          hostname: ctx.hostname,
+          time: '',
+          record: {},
+          unknown,
         }
         const out: Event[] = []
         const failed: Event[] = []
@@ -100,6 +106,8 @@ export function rubyTimeToS(sec: number): string {
   const offset = -d.getTimezoneOffset()
   const sign = offset >= 0 ? '+' : '-'
   const abs = Math.abs(offset)
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ` +
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ` +
     `${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`
+  )
 }

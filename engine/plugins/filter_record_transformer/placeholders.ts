@@ -82,19 +82,26 @@ function parsePlaceholder(text: string, enableRuby: boolean): Placeholder {
 }
 
 function rubyError(text: string): Error {
-  return new Error(`${text} is a Ruby expression (enable_ruby): sluice does not run Ruby; ` +
-    'use ${tag}, ${tag_parts[N]}, ${tag_prefix[N]}, ${tag_suffix[N]}, ${hostname}, ${time} or ${record["key"]} (record["a"]["b"] chains are fine), ' +
-    'or compute the field upstream')
+  return new Error(
+    `${text} is a Ruby expression (enable_ruby): sluice does not run Ruby; ` +
+      'use ${tag}, ${tag_parts[N]}, ${tag_prefix[N]}, ${tag_suffix[N]}, ${hostname}, ${time} or ${record["key"]} (record["a"]["b"] chains are fine), ' +
+      'or compute the field upstream',
+  )
 }
 
 /** The value of one placeholder (null = nil; `unknown` was told when it has no value). */
 export function resolve(p: Placeholder, ctx: ExpandContext): unknown {
   const ref = p.ref
   switch (ref.kind) {
-    case 'tag': return ctx.tag
-    case 'hostname': return ctx.hostname
-    case 'time': return ctx.time
-    case 'tag_parts': case 'tag_prefix': case 'tag_suffix': {
+    case 'tag':
+      return ctx.tag
+    case 'hostname':
+      return ctx.hostname
+    case 'time':
+      return ctx.time
+    case 'tag_parts':
+    case 'tag_prefix':
+    case 'tag_suffix': {
       const list = ref.kind === 'tag_parts' ? ctx.tagParts : ref.kind === 'tag_prefix' ? ctx.tagPrefix : ctx.tagSuffix
       const i = ref.index < 0 ? list.length + ref.index : ref.index
       if (i >= 0 && i < list.length) return list[i]
@@ -109,7 +116,7 @@ export function resolve(p: Placeholder, ctx: ExpandContext): unknown {
           // Ruby raises NoMethodError on nil[...] (enable_ruby chains): the record becomes an error event.
           throw new Error(`undefined method '[]' for ${value === null || value === undefined ? 'nil' : typeof value} in ${p.text}`)
         }
-        if (!Object.prototype.hasOwnProperty.call(value, key)) {
+        if (!Object.hasOwn(value, key)) {
           if (k === 0) ctx.unknown(p) // Fluentd only knows the record's existing top-level keys
           value = null
           if (k === ref.path.length - 1) return null

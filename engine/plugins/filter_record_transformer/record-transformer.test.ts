@@ -24,12 +24,21 @@ const TIME = new EventTime(1272942121, 500) // 2010-05-04 03:02:01 UTC
 async function transform(conf: string, records: Record<string, unknown>[], tag = 'test.tag', extra = '') {
   await running?.stop()
   captures.clear()
-  running = await startAgent(`<filter **>\n@type record_transformer\n${conf}\n</filter>\n<match **>\n@type capture\n@id out\n</match>\n${extra}`, [filterRecordTransformer])
-  running.agent.root.emit(streamFromEvents(tag, records.map((record) => ({ time: TIME, record }))))
+  running = await startAgent(
+    `<filter **>\n@type record_transformer\n${conf}\n</filter>\n<match **>\n@type capture\n@id out\n</match>\n${extra}`,
+    [filterRecordTransformer],
+  )
+  running.agent.root.emit(
+    streamFromEvents(
+      tag,
+      records.map((record) => ({ time: TIME, record })),
+    ),
+  )
   return captures.get('out')!.events
 }
 
-const records = (conf: string, input: Record<string, unknown>[], tag?: string) => transform(conf, input, tag).then((events) => events.map((e) => e.record))
+const records = (conf: string, input: Record<string, unknown>[], tag?: string) =>
+  transform(conf, input, tag).then((events) => events.map((e) => e.record))
 
 const base = (message: unknown) => ({ foo: 'bar', message, nest: { k1: 'v1', k2: 'v2' } })
 const CONFIG = `<record>
@@ -42,9 +51,16 @@ message \${hostname} \${tag_parts[-1]} \${record["message"]}
 describe('record_transformer options (Fluentd test_filter_record_transformer.rb)', () => {
   it('typical usage', async () => {
     const out = await records(CONFIG, [base('1'), base('2')])
-    expect(out).toEqual(['1', '2'].map((m) => ({
-      foo: 'bar', nest: { k1: 'v1', k2: 'v2' }, hostname: 'test-host', tag: 'test.tag', time: rubyTimeToS(TIME.sec), message: `test-host tag ${m}`,
-    })))
+    expect(out).toEqual(
+      ['1', '2'].map((m) => ({
+        foo: 'bar',
+        nest: { k1: 'v1', k2: 'v2' },
+        hostname: 'test-host',
+        tag: 'test.tag',
+        time: rubyTimeToS(TIME.sec),
+        message: `test-host tag ${m}`,
+      })),
+    )
   })
 
   it('formats ${time} as Ruby Time#to_s in the local zone', () => {
@@ -66,27 +82,42 @@ describe('record_transformer options (Fluentd test_filter_record_transformer.rb)
     const renewed = await records(`${CONFIG}\nrenew_record true`, [base('1')])
     expect(Object.keys(renewed[0]).sort()).toEqual(['hostname', 'message', 'tag', 'time'])
     const kept = await records('renew_record true\nkeep_keys foo, bar, baz, message', [base('1'), base(null)])
-    expect(kept).toEqual([{ foo: 'bar', message: '1' }, { foo: 'bar', message: null }])
+    expect(kept).toEqual([
+      { foo: 'bar', message: '1' },
+      { foo: 'bar', message: null },
+    ])
   })
 
   it('renew_time_key, with remove_keys removing the key afterwards', async () => {
     const events = await transform('renew_time_key message', [base('1273032302.5'), base(1273032303)])
-    expect(events.map((e) => [e.time.sec, e.time.nsec])).toEqual([[1273032302, 500_000_000], [1273032303, 0]])
+    expect(events.map((e) => [e.time.sec, e.time.nsec])).toEqual([
+      [1273032302, 500_000_000],
+      [1273032303, 0],
+    ])
     expect(events[0].record.message).toBe('1273032302.5')
-    const removed = await transform('renew_time_key event_time_key\nremove_keys event_time_key\n<record>\nevent_time_key ${record["message"]}\n</record>', [base('1273032302')])
+    const removed = await transform(
+      'renew_time_key event_time_key\nremove_keys event_time_key\n<record>\nevent_time_key ${record["message"]}\n</record>',
+      [base('1273032302')],
+    )
     expect(removed[0].time.sec).toBe(1273032302)
     expect(removed[0].record).not.toHaveProperty('event_time_key')
   })
 
   it('parses JSON values, with placeholders inside strings and keys', async () => {
-    const out = await records(`<record>
+    const out = await records(
+      `<record>
 hash_field {"k1":100, "k2":"foobar", "\${tag}":1, "h":"\${hostname}"}
 array_field [1, 2, "\${tag}"]
 mixed_field [{"tag":"\${tag}"}]
 bad_json "{not: json"
-</record>`, [base('1')])
+</record>`,
+      [base('1')],
+    )
     expect(out[0]).toMatchObject({
-      hash_field: { k1: 100, k2: 'foobar', 'test.tag': 1, h: 'test-host' }, array_field: [1, 2, 'test.tag'], mixed_field: [{ tag: 'test.tag' }], bad_json: '{not: json',
+      hash_field: { k1: 100, k2: 'foobar', 'test.tag': 1, h: 'test-host' },
+      array_field: [1, 2, 'test.tag'],
+      mixed_field: [{ tag: 'test.tag' }],
+      bad_json: '{not: json',
     })
     expect(running!.logs.some((l) => l.level === 'warn' && l.message.startsWith('failed to parse {not: json as json'))).toBe(true)
   })
@@ -99,29 +130,53 @@ bad_json "{not: json"
 
 describe('record_transformer placeholders', () => {
   it('tag_parts, tag_prefix, tag_suffix with negative indexes', async () => {
-    const out = await records('<record>\nmessage ${tag_parts[0]} ${tag_parts[-1]} ${tag_prefix[1]} ${tag_prefix[-2]} ${tag_suffix[2]} ${tag_suffix[-3]}\n</record>', [{}], 'prefix.test.tag.suffix')
+    const out = await records(
+      '<record>\nmessage ${tag_parts[0]} ${tag_parts[-1]} ${tag_prefix[1]} ${tag_prefix[-2]} ${tag_suffix[2]} ${tag_suffix[-3]}\n</record>',
+      [{}],
+      'prefix.test.tag.suffix',
+    )
     expect(out[0].message).toBe('prefix suffix prefix.test prefix.test.tag tag.suffix test.tag.suffix')
   })
 
   it('record keys (also ones starting with @) and reserved names', async () => {
-    const out = await records('remove_keys eventType0\n<record>\nmessage bar ${record["message"]}\neventtype ${record["eventType0"]}\nts ${record["@timestamp"]}\nnew_tag ${tag}\nnew_record_tag ${record["tag"]}\n</record>',
-      [{ eventType0: 'bar', message: '1', '@timestamp': 'foo', tag: 'tag' }])
-    expect(out[0]).toEqual({ message: 'bar 1', '@timestamp': 'foo', tag: 'tag', eventtype: 'bar', ts: 'foo', new_tag: 'test.tag', new_record_tag: 'tag' })
+    const out = await records(
+      'remove_keys eventType0\n<record>\nmessage bar ${record["message"]}\neventtype ${record["eventType0"]}\nts ${record["@timestamp"]}\nnew_tag ${tag}\nnew_record_tag ${record["tag"]}\n</record>',
+      [{ eventType0: 'bar', message: '1', '@timestamp': 'foo', tag: 'tag' }],
+    )
+    expect(out[0]).toEqual({
+      message: 'bar 1',
+      '@timestamp': 'foo',
+      tag: 'tag',
+      eventtype: 'bar',
+      ts: 'foo',
+      new_tag: 'test.tag',
+      new_record_tag: 'tag',
+    })
   })
 
   const sources: unknown[] = ['string', 123, [1, 2], { a: 1, b: 2 }, null]
-  const typecastConf = (on: boolean) => `auto_typecast ${on}\n<record>\nsingle \${record["source"]}\nmultiple \${record["source"]}\${record["source"]}\nwith_prefix prefix-\${record["source"]}\nwith_quote record["source"][""]\n</record>`
+  const typecastConf = (on: boolean) =>
+    `auto_typecast ${on}\n<record>\nsingle \${record["source"]}\nmultiple \${record["source"]}\${record["source"]}\nwith_prefix prefix-\${record["source"]}\nwith_quote record["source"][""]\n</record>`
   const rubyToS = ['string', '123', '[1, 2]', '{"a" => 1, "b" => 2}', '']
 
   it('auto_typecast false: everything is a string (Ruby to_s)', async () => {
-    const out = await records(typecastConf(false), sources.map((source) => ({ source })))
+    const out = await records(
+      typecastConf(false),
+      sources.map((source) => ({ source })),
+    )
     expect(out.map((r) => [r.single, r.multiple, r.with_prefix, r.with_quote])).toEqual(
-      rubyToS.map((s) => [s, s + s, `prefix-${s}`, 'record["source"][""]']))
+      rubyToS.map((s) => [s, s + s, `prefix-${s}`, 'record["source"][""]']),
+    )
   })
 
   it('auto_typecast true: a lone placeholder keeps the value and its type', async () => {
-    const out = await records(typecastConf(true), sources.map((source) => ({ source })))
-    expect(out.map((r) => [r.single, r.multiple, r.with_prefix])).toEqual(sources.map((v, i) => [v, rubyToS[i] + rubyToS[i], `prefix-${rubyToS[i]}`]))
+    const out = await records(
+      typecastConf(true),
+      sources.map((source) => ({ source })),
+    )
+    expect(out.map((r) => [r.single, r.multiple, r.with_prefix])).toEqual(
+      sources.map((v, i) => [v, rubyToS[i] + rubyToS[i], `prefix-${rubyToS[i]}`]),
+    )
   })
 
   it('keeps 64-bit integers exact through a placeholder', async () => {
@@ -149,12 +204,24 @@ describe('record_transformer errors', () => {
     ['Ruby with braces', 'enable_ruby yes\n<record>\nfoo ${record.map{|k,v|v}}\n</record>', 'sluice does not run Ruby'],
     ['a bad remove_keys accessor', 'remove_keys $.a[0', "'[' found but ']' not found"],
   ])('refuses %s at config time', async (_name, conf, message) => {
-    await expect(startAgent(`<filter **>\n@type record_transformer\n${conf}\n</filter>\n<match **>\n@type capture\n</match>`, [filterRecordTransformer])).rejects.toThrow(message)
+    await expect(
+      startAgent(`<filter **>\n@type record_transformer\n${conf}\n</filter>\n<match **>\n@type capture\n</match>`, [
+        filterRecordTransformer,
+      ]),
+    ).rejects.toThrow(message)
   })
 
   it('sends a failing record to @ERROR and lets the others through', async () => {
-    const events = await transform('renew_time_key t', [{ t: 1273032302, n: 1 }, { t: true, n: 2 }, { t: 1273032303, n: 3 }], 'app.x',
-      '<label @ERROR>\n<match **>\n@type capture\n@id errors\n</match>\n</label>')
+    const events = await transform(
+      'renew_time_key t',
+      [
+        { t: 1273032302, n: 1 },
+        { t: true, n: 2 },
+        { t: 1273032303, n: 3 },
+      ],
+      'app.x',
+      '<label @ERROR>\n<match **>\n@type capture\n@id errors\n</match>\n</label>',
+    )
     expect(events.map((e) => e.record.n)).toEqual([1, 3])
     const errors = captures.get('errors')!.events
     expect(errors).toHaveLength(1)
@@ -163,7 +230,10 @@ describe('record_transformer errors', () => {
   })
 
   it('logs a failing record when there is no @ERROR label (enable_ruby chain through nil)', async () => {
-    const out = await records('enable_ruby yes\n<record>\nfoo ${record["unknown"]["key"]}\n</record>', [{ key: 'value' }, { unknown: { key: 'v' } }])
+    const out = await records('enable_ruby yes\n<record>\nfoo ${record["unknown"]["key"]}\n</record>', [
+      { key: 'value' },
+      { unknown: { key: 'v' } },
+    ])
     expect(out).toEqual([{ unknown: { key: 'v' }, foo: 'v' }])
     const dump = running!.logs.find((l) => l.message === 'dump an error event')
     expect(dump?.fields).toMatchObject({ tag: 'test.tag', count: 1, record: { key: 'value' } })

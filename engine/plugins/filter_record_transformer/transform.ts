@@ -39,10 +39,10 @@ export function compileTransformer(config: RecordTransformerConfig, warn: (messa
   return {
     apply(time, record, ctx) {
       const out: Record<string, unknown> = renew ? {} : { ...record }
-      if (renew) for (const k of keepKeys) if (Object.prototype.hasOwnProperty.call(record, k)) out[k] = record[k]
+      if (renew) for (const k of keepKeys) if (Object.hasOwn(record, k)) out[k] = record[k]
       for (const [key, value] of map) out[String(expand(key, ctx) ?? '')] = evaluate(value, ctx)
       let newTime = time
-      if (renewTimeKey !== null && Object.prototype.hasOwnProperty.call(out, renewTimeKey)) newTime = timeFrom(out[renewTimeKey])
+      if (renewTimeKey !== null && Object.hasOwn(out, renewTimeKey)) newTime = timeFrom(out[renewTimeKey])
       for (const path of removePaths) deletePath(out, path)
       return { time: newTime, record: out }
     },
@@ -64,21 +64,27 @@ function compileValue(value: unknown, options: { autoTypecast: boolean; enableRu
   if (typeof value === 'string') return { kind: 'template', template: compileTemplate(value, options) }
   if (Array.isArray(value)) return { kind: 'array', items: value.map((v) => compileValue(v, options)) }
   if (value !== null && typeof value === 'object') {
-    return { kind: 'hash', entries: Object.entries(value).map(([k, v]) => [compileTemplate(k, { ...options, forceStringify: true }), compileValue(v, options)]) }
+    return {
+      kind: 'hash',
+      entries: Object.entries(value).map(([k, v]) => [compileTemplate(k, { ...options, forceStringify: true }), compileValue(v, options)]),
+    }
   }
   return { kind: 'constant', value }
 }
 
 function evaluate(c: Compiled, ctx: ExpandContext): unknown {
   switch (c.kind) {
-    case 'template': return expand(c.template, ctx)
-    case 'array': return c.items.map((item) => evaluate(item, ctx))
+    case 'template':
+      return expand(c.template, ctx)
+    case 'array':
+      return c.items.map((item) => evaluate(item, ctx))
     case 'hash': {
       const out: Record<string, unknown> = {}
       for (const [k, v] of c.entries) out[String(expand(k, ctx) ?? '')] = evaluate(v, ctx)
       return out
     }
-    case 'constant': return c.value
+    case 'constant':
+      return c.value
   }
 }
 

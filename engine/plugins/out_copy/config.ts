@@ -11,8 +11,27 @@ export const COPY_MODES = ['no_copy', 'shallow', 'deep', 'marshal'] as const
 
 /** Sections that may appear inside an output (and inside those), for the loose store schema. */
 const NESTED = [
-  'buffer', 'secondary', 'format', 'inject', 'extract', 'server', 'security', 'user', 'client', 'service_discovery',
-  'auth', 'store', 'transport', 'parse', 'record', 'regexp', 'exclude', 'and', 'or', 'headers', 'endpoint',
+  'buffer',
+  'secondary',
+  'format',
+  'inject',
+  'extract',
+  'server',
+  'security',
+  'user',
+  'client',
+  'service_discovery',
+  'auth',
+  'store',
+  'transport',
+  'parse',
+  'record',
+  'regexp',
+  'exclude',
+  'and',
+  'or',
+  'headers',
+  'endpoint',
 ]
 
 const loose: PluginSchema[] = []
@@ -22,9 +41,17 @@ function looseSchema(depth: number): PluginSchema {
   loose[depth] ??= {
     params: [],
     additionalParams: true,
-    sections: depth === 0 ? [] : NESTED.map((name): SectionSpec => ({
-      name, multi: true, description: `<${name}> of the store's output (checked by that output).`, schema: looseSchema(depth - 1),
-    })),
+    sections:
+      depth === 0
+        ? []
+        : NESTED.map(
+            (name): SectionSpec => ({
+              name,
+              multi: true,
+              description: `<${name}> of the store's output (checked by that output).`,
+              schema: looseSchema(depth - 1),
+            }),
+          ),
   }
   return loose[depth]
 }
@@ -42,8 +69,20 @@ export const storeSection = {
 
 export const copySchema = {
   params: [
-    { name: 'copy_mode', type: 'enum', values: COPY_MODES, default: 'no_copy', description: 'How records are copied for each store. Streams are immutable in sluice, so every mode passes the same bytes safely.' },
-    { name: 'deep_copy', type: 'bool', default: false, description: 'Old form of copy_mode deep.', deprecated: "use 'copy_mode' parameter instead" },
+    {
+      name: 'copy_mode',
+      type: 'enum',
+      values: COPY_MODES,
+      default: 'no_copy',
+      description: 'How records are copied for each store. Streams are immutable in sluice, so every mode passes the same bytes safely.',
+    },
+    {
+      name: 'deep_copy',
+      type: 'bool',
+      default: false,
+      description: 'Old form of copy_mode deep.',
+      deprecated: "use 'copy_mode' parameter instead",
+    },
   ],
   sections: [storeSection],
 } as const satisfies PluginSchema

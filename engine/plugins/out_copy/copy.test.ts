@@ -32,13 +32,20 @@ const slow: PluginSpec<'output'> = {
   runtimes: ['node'],
   create(ctx, config: { fail: string | null }): OutputPlugin {
     return {
-      start: () => { trace.push(`start ${ctx.id}`) },
-      shutdown: () => { trace.push(`shutdown ${ctx.id}`) },
-      emit: (stream) => new Promise<void>((resolve, reject) => setTimeout(() => {
-        trace.push(`emit ${ctx.id} ${stream.count}`)
-        if (config.fail) reject(new Error(config.fail))
-        else resolve()
-      }, 5)),
+      start: () => {
+        trace.push(`start ${ctx.id}`)
+      },
+      shutdown: () => {
+        trace.push(`shutdown ${ctx.id}`)
+      },
+      emit: (stream) =>
+        new Promise<void>((resolve, reject) =>
+          setTimeout(() => {
+            trace.push(`emit ${ctx.id} ${stream.count}`)
+            if (config.fail) reject(new Error(config.fail))
+            else resolve()
+          }, 5),
+        ),
     }
   },
 }
@@ -63,7 +70,10 @@ describe('out_copy', () => {
   })
 
   it('sends the stream to @ERROR when a store fails and the config has that label', async () => {
-    running = await startAgent(`${copy(store('s1'), store('s2'))}\n<label @ERROR>\n<match **>\n@type capture\n@id errors\n</match>\n</label>`, [outCopy])
+    running = await startAgent(
+      `${copy(store('s1'), store('s2'))}\n<label @ERROR>\n<match **>\n@type capture\n@id errors\n</match>\n</label>`,
+      [outCopy],
+    )
     captures.get('s1')!.failWith = new Error('down')
     running.agent.root.emit(one())
     expect(captures.get('errors')!.events).toHaveLength(1)
@@ -81,7 +91,10 @@ describe('out_copy', () => {
   })
 
   it('skips <store ignore_if_prev_success> after a success, uses it after a failure (backup store)', async () => {
-    running = await startAgent(copy(store('primary', 'ignore_error'), store('backup', 'ignore_if_prev_success ignore_error'), store('always')), [outCopy])
+    running = await startAgent(
+      copy(store('primary', 'ignore_error'), store('backup', 'ignore_if_prev_success ignore_error'), store('always')),
+      [outCopy],
+    )
     running.agent.root.emit(one())
     expect(captures.get('backup')!.events).toHaveLength(0)
     captures.get('primary')!.failWith = new Error('down')
@@ -113,11 +126,19 @@ describe('out_copy', () => {
 
   it.each([
     ['no <store>', '<match app.**>\n@type copy\n</match>', 'missing required section <store>'],
-    ['ignore_if_prev_success on the first store', copy(store('s1', 'ignore_if_prev_success')), 'ignore_if_prev_success must specify 2nd or later <store> directives'],
+    [
+      'ignore_if_prev_success on the first store',
+      copy(store('s1', 'ignore_if_prev_success')),
+      'ignore_if_prev_success must specify 2nd or later <store> directives',
+    ],
     ['a store without @type', '<match app.**>\n@type copy\n<store>\n</store>\n</match>', "Missing '@type' parameter in <store> section"],
     ['a store with an unknown type', copy(store('s1', '', 'nosuch')), "unknown output plugin 'nosuch'"],
     ["an error in a store's own params", copy(store('s1', '', 'slow', 'bogus 1\n')), 'unknown param bogus'],
-    ['a bad copy_mode', '<match app.**>\n@type copy\ncopy_mode shallowest\n<store>\n@type capture\n</store>\n</match>', 'valid options are no_copy, shallow, deep, marshal'],
+    [
+      'a bad copy_mode',
+      '<match app.**>\n@type copy\ncopy_mode shallowest\n<store>\n@type capture\n</store>\n</match>',
+      'valid options are no_copy, shallow, deep, marshal',
+    ],
   ])('reports %s', async (_name, conf, message) => {
     await expect(startAgent(conf, [outCopy, slow])).rejects.toThrow(message)
   })

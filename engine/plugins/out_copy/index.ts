@@ -31,18 +31,25 @@ export const outCopy: PluginSpec<'output', CopyConfig> = {
   create(ctx: ContextWithOutputs, _config, element): OutputPlugin {
     if (ctx.createOutput === undefined) throw new Error('this runtime cannot create nested outputs for <store>')
     const stores: Store[] = []
-    element.elements.filter((e) => e.name === 'store').forEach((storeElement, i) => {
-      const words = storeElement.arg.split(/\s+/).filter((w) => w !== '')
-      const unknown = words.filter((w) => w !== 'ignore_error' && w !== 'ignore_if_prev_success')
-      if (unknown.length > 0) ctx.log.warn(`unknown <store> argument ${unknown.join(' ')} (known: ignore_error, ignore_if_prev_success)`)
-      const ignoreIfPrevSuccess = words.includes('ignore_if_prev_success')
-      if (i === 0 && ignoreIfPrevSuccess) throw new Error('ignore_if_prev_success must specify 2nd or later <store> directives')
-      if (!getParam(storeElement, '@type')) throw new Error(`Missing '@type' parameter in <store> section (store #${i + 1})`)
-      const output = ctx.createOutput!(storeElement)
-      // null: the store's own config errors are already reported by the agent, which will not start.
-      if (output === null) return
-      stores.push({ output, id: getParam(storeElement, '@id') ?? `store #${i + 1}`, ignoreError: words.includes('ignore_error'), ignoreIfPrevSuccess })
-    })
+    element.elements
+      .filter((e) => e.name === 'store')
+      .forEach((storeElement, i) => {
+        const words = storeElement.arg.split(/\s+/).filter((w) => w !== '')
+        const unknown = words.filter((w) => w !== 'ignore_error' && w !== 'ignore_if_prev_success')
+        if (unknown.length > 0) ctx.log.warn(`unknown <store> argument ${unknown.join(' ')} (known: ignore_error, ignore_if_prev_success)`)
+        const ignoreIfPrevSuccess = words.includes('ignore_if_prev_success')
+        if (i === 0 && ignoreIfPrevSuccess) throw new Error('ignore_if_prev_success must specify 2nd or later <store> directives')
+        if (!getParam(storeElement, '@type')) throw new Error(`Missing '@type' parameter in <store> section (store #${i + 1})`)
+        const output = ctx.createOutput!(storeElement)
+        // null: the store's own config errors are already reported by the agent, which will not start.
+        if (output === null) return
+        stores.push({
+          output,
+          id: getParam(storeElement, '@id') ?? `store #${i + 1}`,
+          ignoreError: words.includes('ignore_error'),
+          ignoreIfPrevSuccess,
+        })
+      })
     if (stores.length > 0 && stores.every((s) => s.ignoreError) && !stores.some((s) => s.ignoreIfPrevSuccess)) {
       ctx.log.warn('ignore_errors are specified in all <store>, but ignore_if_prev_success is not specified. Is this intended?')
     }

@@ -14,7 +14,11 @@ afterEach(async () => {
   running = null
 })
 
-const stream = (n: number) => streamFromEvents('bench.x', Array.from({ length: n }, (_, i) => ({ time: new EventTime(1, 0), record: { i } })))
+const stream = (n: number) =>
+  streamFromEvents(
+    'bench.x',
+    Array.from({ length: n }, (_, i) => ({ time: new EventTime(1, 0), record: { i } })),
+  )
 const metricsOf = (a: TestAgent, id: string) => a.agent.plugins.find((p) => p.id === id)!.metrics
 
 describe('out_null', () => {
@@ -25,11 +29,18 @@ describe('out_null', () => {
     const s = stream(1000)
     expect(running.agent.root.emit(s)).toBeUndefined()
     running.agent.root.emit(stream(5))
-    expect(metricsOf(running, 'sink')).toMatchObject({ eventsIn: 1005, eventsOut: 1005, emits: 2, bytesOut: s.entries.length + stream(5).entries.length })
+    expect(metricsOf(running, 'sink')).toMatchObject({
+      eventsIn: 1005,
+      eventsOut: 1005,
+      emits: 2,
+      bytesOut: s.entries.length + stream(5).entries.length,
+    })
   })
 
   it('buffers when a <buffer> is written, and counts on flush', async () => {
-    running = await startAgent('<match **>\n  @type null\n  @id sink\n  <buffer>\n    flush_mode immediate\n  </buffer>\n</match>\n', [outNull])
+    running = await startAgent('<match **>\n  @type null\n  @id sink\n  <buffer>\n    flush_mode immediate\n  </buffer>\n</match>\n', [
+      outNull,
+    ])
     running.agent.root.emit(stream(10))
     await waitUntil(() => metricsOf(running!, 'sink').eventsOut === 10, 'the flush')
     expect(metricsOf(running, 'sink').writes).toBe(1)

@@ -26,7 +26,10 @@ const stream = streamFromEvents('app.x', [
 
 describe('out_relabel', () => {
   it('re-emits the stream unchanged into its label', async () => {
-    running = await startAgent(`<match app.**>\n@type relabel\n@label @NEXT\n</match>\n<label @NEXT>\n<match **>\n@type capture\n@id next\n</match>\n</label>`, [outRelabel])
+    running = await startAgent(
+      `<match app.**>\n@type relabel\n@label @NEXT\n</match>\n<label @NEXT>\n<match **>\n@type capture\n@id next\n</match>\n</label>`,
+      [outRelabel],
+    )
     running.agent.root.emit(stream)
     const events = captures.get('next')!.events
     expect(events.map((e) => [e.tag, e.time, e.record])).toEqual([
@@ -38,19 +41,28 @@ describe('out_relabel', () => {
   })
 
   it('goes back to @ROOT with the original tag (§9 case 28)', async () => {
-    running = await startAgent(`<label @A>\n<match **>\n@type relabel\n@label @ROOT\n</match>\n</label>\n<match **>\n@type capture\n@id top\n</match>`, [outRelabel])
+    running = await startAgent(
+      `<label @A>\n<match **>\n@type relabel\n@label @ROOT\n</match>\n</label>\n<match **>\n@type capture\n@id top\n</match>`,
+      [outRelabel],
+    )
     running.agent.routers.get('@A')!.emit(stream)
     expect(captures.get('top')!.events.map((e) => e.tag)).toEqual(['app.x', 'app.x'])
   })
 
   it('passes failures of the label outputs back to the caller', async () => {
-    running = await startAgent(`<match app.**>\n@type relabel\n@label @NEXT\n</match>\n<label @NEXT>\n<match **>\n@type capture\n@id next\n</match>\n</label>`, [outRelabel])
+    running = await startAgent(
+      `<match app.**>\n@type relabel\n@label @NEXT\n</match>\n<label @NEXT>\n<match **>\n@type capture\n@id next\n</match>\n</label>`,
+      [outRelabel],
+    )
     captures.get('next')!.failWith = new Error('overflow')
     expect(() => running!.agent.root.emit(stream)).toThrow('overflow')
   })
 
   it('works as a copy store (copy to a label and to an output)', async () => {
-    running = await startAgent(`<match app.**>\n@type copy\n<store>\n@type relabel\n@label @AUDIT\n</store>\n<store>\n@type capture\n@id main\n</store>\n</match>\n<label @AUDIT>\n<match **>\n@type capture\n@id audit\n</match>\n</label>`, [outRelabel, outCopy])
+    running = await startAgent(
+      `<match app.**>\n@type copy\n<store>\n@type relabel\n@label @AUDIT\n</store>\n<store>\n@type capture\n@id main\n</store>\n</match>\n<label @AUDIT>\n<match **>\n@type capture\n@id audit\n</match>\n</label>`,
+      [outRelabel, outCopy],
+    )
     running.agent.root.emit(stream)
     expect(captures.get('audit')!.events).toHaveLength(2)
     expect(captures.get('main')!.events).toHaveLength(2)

@@ -33,11 +33,22 @@ function readAck(buf: Buffer, p: number): { id: string; end: number } | null {
   let q = p + 5
   const h = buf[q]
   let len: number
-  if ((h & 0xe0) === 0xa0) { len = h & 0x1f; q += 1 }
-  else if (h === 0xd9 || h === 0xc4) { if (buf.length < q + 2) return null; len = buf[q + 1]; q += 2 }
-  else if (h === 0xda || h === 0xc5) { if (buf.length < q + 3) return null; len = buf.readUInt16BE(q + 1); q += 3 }
-  else if (h === 0xdb || h === 0xc6) { if (buf.length < q + 5) return null; len = buf.readUInt32BE(q + 1); q += 5 }
-  else throw new Error(`unexpected ack value type 0x${h.toString(16)}`)
+  if ((h & 0xe0) === 0xa0) {
+    len = h & 0x1f
+    q += 1
+  } else if (h === 0xd9 || h === 0xc4) {
+    if (buf.length < q + 2) return null
+    len = buf[q + 1]
+    q += 2
+  } else if (h === 0xda || h === 0xc5) {
+    if (buf.length < q + 3) return null
+    len = buf.readUInt16BE(q + 1)
+    q += 3
+  } else if (h === 0xdb || h === 0xc6) {
+    if (buf.length < q + 5) return null
+    len = buf.readUInt32BE(q + 1)
+    q += 5
+  } else throw new Error(`unexpected ack value type 0x${h.toString(16)}`)
   if (buf.length < q + len) return null
   return { id: buf.toString('latin1', q, q + len), end: q + len }
 }

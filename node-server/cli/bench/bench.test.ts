@@ -41,7 +41,22 @@ describe('sluice bench', () => {
     for (const ack of [false, true]) {
       it(`sends exactly --events in ${mode} mode ${ack ? 'with' : 'without'} acks`, async () => {
         sink = await startForwardSink(core)
-        const argv = ['--port', String(sink.port), '--mode', mode, '--events', '2345', '--batch', '100', '--record-size', '150', '--conns', '2', '--tag', 'bench.t']
+        const argv = [
+          '--port',
+          String(sink.port),
+          '--mode',
+          mode,
+          '--events',
+          '2345',
+          '--batch',
+          '100',
+          '--record-size',
+          '150',
+          '--conns',
+          '2',
+          '--tag',
+          'bench.t',
+        ]
         if (ack) argv.push('--ack', '--window', '4')
         const result = await runBench(options(argv), { core })
         expect(result.errors).toEqual([])
@@ -65,7 +80,9 @@ describe('sluice bench', () => {
   it('keeps at most --window messages unacknowledged per connection and measures the latency', async () => {
     sink = await startForwardSink(core)
     sink.ackDelayMs = 40
-    const result = await runBench(options(['--port', String(sink.port), '--events', '1000', '--batch', '50', '--ack', '--window', '3']), { core })
+    const result = await runBench(options(['--port', String(sink.port), '--events', '1000', '--batch', '50', '--ack', '--window', '3']), {
+      core,
+    })
     expect(result.errors).toEqual([])
     expect(sink.maxUnacked).toBeLessThanOrEqual(3)
     expect(sink.maxUnacked).toBeGreaterThan(1)
@@ -76,14 +93,19 @@ describe('sluice bench', () => {
   it('reports an ack timeout when the server stops acking', async () => {
     sink = await startForwardSink(core)
     sink.acking = false
-    const result = await runBench(options(['--port', String(sink.port), '--events', '500', '--batch', '100', '--ack', '--ack-timeout', '0.3']), { core })
+    const result = await runBench(
+      options(['--port', String(sink.port), '--events', '500', '--batch', '100', '--ack', '--ack-timeout', '0.3']),
+      { core },
+    )
     expect(result.errors.join()).toMatch(/no ack for \d+ ms/)
     expect(result.ackedEvents).toBe(0)
   })
 
   it('stops after --duration', async () => {
     sink = await startForwardSink(core)
-    const result = await runBench(options(['--port', String(sink.port), '--duration', '0.3', '--batch', '100', '--rate', '20000']), { core })
+    const result = await runBench(options(['--port', String(sink.port), '--duration', '0.3', '--batch', '100', '--rate', '20000']), {
+      core,
+    })
     expect(result.errors).toEqual([])
     expect(result.events).toBeGreaterThan(0)
     await waitFor(() => sink!.events === result.events)
@@ -101,17 +123,25 @@ describe('sluice bench', () => {
     const port = sink.port
     await sink.close()
     sink = null
-    await expect(runBench(options(['--port', String(port), '--events', '10']), { core })).rejects.toThrow(`cannot connect to 127.0.0.1:${port}: connection refused`)
+    await expect(runBench(options(['--port', String(port), '--events', '10']), { core })).rejects.toThrow(
+      `cannot connect to 127.0.0.1:${port}: connection refused`,
+    )
   })
 })
 
 describe('sluice bench against the real in_forward', () => {
   for (const mode of ['packed', 'message', 'compressed'] as const) {
     it(`delivers every event in ${mode} mode with acks`, async () => {
-      const running = await startAgent('<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type null\n  @id out\n</match>\n', [inForward, outNull])
+      const running = await startAgent(
+        '<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type null\n  @id out\n</match>\n',
+        [inForward, outNull],
+      )
       try {
         const port = (running.agent.plugins.find((p) => p.id === 'in')!.plugin as ForwardInput).address().port
-        const result = await runBench(options(['--port', String(port), '--mode', mode, '--events', '5000', '--batch', '500', '--ack', '--conns', '2']), { core })
+        const result = await runBench(
+          options(['--port', String(port), '--mode', mode, '--events', '5000', '--batch', '500', '--ack', '--conns', '2']),
+          { core },
+        )
         expect(result.errors).toEqual([])
         expect(result.ackedEvents).toBe(5000)
         const out = running.agent.plugins.find((p) => p.id === 'out')!.metrics

@@ -185,7 +185,12 @@ export class BenchConnection {
             const id = this.ids.next()
             ok = socket.write(id)
             bytes += id.length
-            this.inflight.set(id.toString('latin1'), { at: performance.now(), events: unit.events, parts: [unit.prefix, id], seq: unit.seq })
+            this.inflight.set(id.toString('latin1'), {
+              at: performance.now(),
+              events: unit.events,
+              parts: [unit.prefix, id],
+              seq: unit.seq,
+            })
           }
           this.stats.events += unit.events
           this.stats.messages++
@@ -210,7 +215,9 @@ export class BenchConnection {
           await this.waitForAck()
         }
       } else {
-        await new Promise<void>((resolve) => (this.closed || this.socket === undefined ? resolve() : this.socket.write('', () => resolve())))
+        await new Promise<void>((resolve) =>
+          this.closed || this.socket === undefined ? resolve() : this.socket.write('', () => resolve()),
+        )
         this.stats.finishedAt = Date.now()
       }
     } finally {

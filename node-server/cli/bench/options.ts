@@ -54,13 +54,22 @@ export const BENCH_OPTIONS: readonly OptionSpec[] = [
   { name: 'tag', type: 'string', value: 'TAG', description: 'event tag (default bench.sluice)' },
   { name: 'ack', type: 'flag', description: 'ask for acks (chunk option) and measure their latency' },
   { name: 'window', type: 'string', value: 'N', description: 'most unacknowledged messages per connection with --ack (default 8)' },
-  { name: 'ack-timeout', type: 'string', value: 'TIME', description: 'an unacknowledged message older than this is an error (default 60s)' },
+  {
+    name: 'ack-timeout',
+    type: 'string',
+    value: 'TIME',
+    description: 'an unacknowledged message older than this is an error (default 60s)',
+  },
   { name: 'json', type: 'flag', description: 'print the result as JSON' },
   { name: 'progress', type: 'flag', description: 'live progress on stderr even when stdout is not a TTY (--no-progress: never)' },
   { name: 'data', type: 'string', value: 'DIR', description: 'directory of loghub *.log samples (default ../shared/data/loghub)' },
   { name: 'seq', type: 'flag', description: 'number every event: records get a unique "seq" key; --json lists the acknowledged numbers' },
   { name: 'seq-start', type: 'string', value: 'N', description: 'first sequence number with --seq (default 0)' },
-  { name: 'reconnect', type: 'flag', description: 'reopen a lost connection (and after an ack timeout) and resend every unacknowledged message' },
+  {
+    name: 'reconnect',
+    type: 'flag',
+    description: 'reopen a lost connection (and after an ack timeout) and resend every unacknowledged message',
+  },
   { name: 'help', short: 'h', type: 'flag', description: 'this help' },
 ]
 
@@ -104,7 +113,8 @@ export function readBenchOptions(options: ParsedOptions): BenchOptions {
     json: options.json === true,
     progress: typeof options.progress === 'boolean' ? options.progress : undefined,
     dataDir: stringOption(options, 'data'),
-    seqStart: options.seq === true || stringOption(options, 'seq-start') !== undefined ? integerOption(options, 'seq-start', 0) ?? 0 : null,
+    seqStart:
+      options.seq === true || stringOption(options, 'seq-start') !== undefined ? (integerOption(options, 'seq-start', 0) ?? 0) : null,
     reconnect: options.reconnect === true,
   }
 }

@@ -60,13 +60,21 @@ export class Payloads {
   private readonly nsec: number
   private next = 0
 
-  constructor(private readonly core: Core, private readonly pool: RecordPool, readonly mode: BenchMode, readonly batch: number,
-    readonly tagText: string, readonly ack: boolean, now = Date.now()) {
+  constructor(
+    private readonly core: Core,
+    private readonly pool: RecordPool,
+    readonly mode: BenchMode,
+    readonly batch: number,
+    readonly tagText: string,
+    readonly ack: boolean,
+    now = Date.now(),
+  ) {
     this.tag = str(tagText)
     this.sec = Math.floor(now / 1000)
     this.nsec = (now % 1000) * 1e6
     const perUnit = this.eventsPerUnit
-    const variants = mode === 'message' ? Math.min(pool.records.length, 4096) : Math.min(VARIANTS, Math.max(1, Math.ceil(pool.records.length / perUnit)))
+    const variants =
+      mode === 'message' ? Math.min(pool.records.length, 4096) : Math.min(VARIANTS, Math.max(1, Math.ceil(pool.records.length / perUnit)))
     for (let v = 0; v < variants; v++) this.full.push(this.build(v * perUnit, perUnit))
   }
 
@@ -107,7 +115,8 @@ export class Payloads {
     try {
       packer.setTag(this.tagText)
       for (let i = 0; i < events; i++) {
-        if (packer.append(this.sec, this.nsec, this.record(first + i)) !== 'ok') throw new Error('sluice bench: a record does not fit a message')
+        if (packer.append(this.sec, this.nsec, this.record(first + i)) !== 'ok')
+          throw new Error('sluice bench: a record does not fit a message')
       }
       const sealed = Buffer.from(packer.seal(this.ack ? PLACEHOLDER : undefined))
       return { prefix: this.ack ? sealed.subarray(0, sealed.length - CHUNK_ID_LENGTH) : sealed, events, recordBytes }
@@ -150,7 +159,17 @@ export class Payloads {
     const bin = Buffer.alloc(5)
     bin[0] = 0xc6
     bin.writeUInt32BE(gz.length, 1)
-    const parts = [Buffer.from([0x93]), this.tag, bin, gz, Buffer.from([this.ack ? 0x83 : 0x82]), str('size'), uint(events), str('compressed'), str('gzip')]
+    const parts = [
+      Buffer.from([0x93]),
+      this.tag,
+      bin,
+      gz,
+      Buffer.from([this.ack ? 0x83 : 0x82]),
+      str('size'),
+      uint(events),
+      str('compressed'),
+      str('gzip'),
+    ]
     if (this.ack) parts.push(CHUNK_KEY, strHeader(CHUNK_ID_LENGTH))
     return Buffer.concat(parts)
   }

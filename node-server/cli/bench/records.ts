@@ -27,7 +27,9 @@ const POOL_LIMIT = 20_000
 
 function loghubLines(dir: string): { lines: string[]; files: string[] } {
   if (!existsSync(dir)) return { lines: [], files: [] }
-  const files = readdirSync(dir).filter((f) => f.endsWith('.log')).sort()
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort()
   const lines: string[] = []
   for (const f of files) {
     for (const line of readFileSync(join(dir, f), 'latin1').split('\n')) {
@@ -38,15 +40,43 @@ function loghubLines(dir: string): { lines: string[]; files: string[] } {
   return { lines, files }
 }
 
-const WORDS = ['request', 'served', 'block', 'replica', 'session', 'opened', 'closed', 'user', 'token', 'cache', 'miss', 'hit',
-  'worker', 'queue', 'flush', 'retry', 'timeout', 'connection', 'accepted', 'from', 'port', 'disk', 'latency', 'ms']
+const WORDS = [
+  'request',
+  'served',
+  'block',
+  'replica',
+  'session',
+  'opened',
+  'closed',
+  'user',
+  'token',
+  'cache',
+  'miss',
+  'hit',
+  'worker',
+  'queue',
+  'flush',
+  'retry',
+  'timeout',
+  'connection',
+  'accepted',
+  'from',
+  'port',
+  'disk',
+  'latency',
+  'ms',
+]
 
 /** Deterministic pseudo-random text (xorshift), for when the samples are absent. */
 function generatedLine(i: number): string {
-  let x = (i + 1) * 2654435761 >>> 0
+  let x = ((i + 1) * 2654435761) >>> 0
   const words: string[] = []
   for (let k = 0; k < 24; k++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0
+    x ^= x << 13
+    x >>>= 0
+    x ^= x >>> 17
+    x ^= x << 5
+    x >>>= 0
     words.push(WORDS[x % WORDS.length])
   }
   return `${i} ${words.join(' ')}`
@@ -98,7 +128,11 @@ function makePool(recordSize: number, dir: string, limit: number): RecordPool {
   for (let i = 0; i < count; i++) {
     // Spread the pick over every file rather than taking the first ones.
     const text = useLoghub ? lines[Math.floor((i * lines.length) / count)] : generatedLine(i)
-    const record = sizedRecord({ host: `bench-${i % 16}`, ident: useLoghub ? 'loghub' : 'generated', pid: 1000 + (i % 977) }, text, recordSize)
+    const record = sizedRecord(
+      { host: `bench-${i % 16}`, ident: useLoghub ? 'loghub' : 'generated', pid: 1000 + (i % 977) },
+      text,
+      recordSize,
+    )
     records.push(record)
     total += record.length
   }

@@ -23,11 +23,17 @@ export function progressLine(s: ProgressSample): string {
 export function resultTable(r: BenchResult): string {
   const rows: [string, string][] = [
     ['target', r.target],
-    ['mode', `${r.mode}, ${r.mode === 'message' ? `${r.batch} messages per write` : `${r.batch} events per message`}, ${r.conns} connection${r.conns === 1 ? '' : 's'}`],
+    [
+      'mode',
+      `${r.mode}, ${r.mode === 'message' ? `${r.batch} messages per write` : `${r.batch} events per message`}, ${r.conns} connection${r.conns === 1 ? '' : 's'}`,
+    ],
     ['ack', r.ack ? `yes, window ${r.window} per connection` : 'no'],
     ['rate limit', r.rate === null ? 'none' : `${int(r.rate)} events/s`],
     ['records', `${r.records.detail}; ${r.records.meanBytes.toFixed(0)} B each`],
-    ['events', `${int(r.events)} sent${r.ackedEvents !== null ? `, ${int(r.ackedEvents)} acknowledged` : ''} in ${int(r.messages)} messages`],
+    [
+      'events',
+      `${int(r.events)} sent${r.ackedEvents !== null ? `, ${int(r.ackedEvents)} acknowledged` : ''} in ${int(r.messages)} messages`,
+    ],
     ['elapsed', `${(r.elapsedMs / 1000).toFixed(2)} s`],
     ['events/s', int(r.eventsPerSec)],
     ['MB/s', `${r.mbPerSec.toFixed(1)} (wire; ${int(r.bytes)} bytes)`],
@@ -37,7 +43,11 @@ export function resultTable(r: BenchResult): string {
     rows.push(['ack latency', `p50 ${ms(l.p50Ms)}  p90 ${ms(l.p90Ms)}  p99 ${ms(l.p99Ms)}  max ${ms(l.maxMs)}  (${int(l.count)} acks)`])
   }
   if (r.reconnects > 0) rows.push(['reconnects', `${int(r.reconnects)} (${int(r.resentEvents)} unacknowledged events sent again)`])
-  if (r.seq) rows.push(['seq', `${int(r.seq.first)} … ${int(r.seq.next - 1)}${r.ack ? `, ${int(r.seq.acked.reduce((n, [a, b]) => n + b - a, 0))} acknowledged in ${r.seq.acked.length} ranges` : ''}`])
+  if (r.seq)
+    rows.push([
+      'seq',
+      `${int(r.seq.first)} … ${int(r.seq.next - 1)}${r.ack ? `, ${int(r.seq.acked.reduce((n, [a, b]) => n + b - a, 0))} acknowledged in ${r.seq.acked.length} ranges` : ''}`,
+    ])
   rows.push(['bench CPU', `${(r.cpuMs / 1000).toFixed(2)} s (${((r.cpuMs / r.elapsedMs) * 100).toFixed(0)} % of one core)`])
   for (const e of r.errors) rows.push(['error', e])
   const width = Math.max(...rows.map(([k]) => k.length)) + 2

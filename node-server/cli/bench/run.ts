@@ -72,30 +72,37 @@ function split(total: number, parts: number, i: number): number {
  */
 export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): Promise<BenchResult> {
   const pool = buildRecordPool(options.recordSize, options.dataDir ?? LOGHUB_DIR)
-  const core = hooks.core ?? await loadCore()
+  const core = hooks.core ?? (await loadCore())
   const payloads = new Payloads(core, pool, options.mode, options.batch, options.tag, options.ack)
-  const seq = options.seqStart === null ? null : {
-    messages: new SeqMessages(pool, options.mode, options.tag, options.ack),
-    counter: new SeqCounter(options.seqStart),
-    acked: new RangeSet(),
-  }
+  const seq =
+    options.seqStart === null
+      ? null
+      : {
+          messages: new SeqMessages(pool, options.mode, options.tag, options.ack),
+          counter: new SeqCounter(options.seqStart),
+          acked: new RangeSet(),
+        }
   const conns: BenchConnection[] = []
   for (let i = 0; i < options.conns; i++) {
-    conns.push(new BenchConnection({
-      host: options.host,
-      port: options.port,
-      payloads,
-      ack: options.ack,
-      window: options.window,
-      rate: options.rate === null ? null : options.rate / options.conns,
-      quota: options.events === null ? null : split(options.events, options.conns, i),
-      burst: options.mode === 'message' ? options.batch : 1,
-      ackTimeoutMs: options.ackTimeoutMs,
-      seq,
-      reconnect: options.reconnect,
-    }))
+    conns.push(
+      new BenchConnection({
+        host: options.host,
+        port: options.port,
+        payloads,
+        ack: options.ack,
+        window: options.window,
+        rate: options.rate === null ? null : options.rate / options.conns,
+        quota: options.events === null ? null : split(options.events, options.conns, i),
+        burst: options.mode === 'message' ? options.batch : 1,
+        ackTimeoutMs: options.ackTimeoutMs,
+        seq,
+        reconnect: options.reconnect,
+      }),
+    )
   }
-  const connected = await Promise.allSettled(conns.map((c) => (options.reconnect ? connectRetrying(c, Date.now() + options.ackTimeoutMs) : c.connect())))
+  const connected = await Promise.allSettled(
+    conns.map((c) => (options.reconnect ? connectRetrying(c, Date.now() + options.ackTimeoutMs) : c.connect())),
+  )
   const refused = connected.find((r): r is PromiseRejectedResult => r.status === 'rejected')
   if (refused) {
     for (const c of conns) c.abort()
@@ -105,17 +112,24 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
   const cpuStart = process.cpuUsage()
   const stopAt = options.durationMs === null ? null : start + options.durationMs
   let last = { at: start, events: 0, bytes: 0 }
-  const timer = hooks.progress ? setInterval(() => {
-    const now = Date.now()
-    const events = sum(conns, (c) => c.stats.events)
-    const bytes = sum(conns, (c) => c.stats.bytes)
-    const dt = (now - last.at) / 1000
-    hooks.progress!({
-      elapsedMs: now - start, events, bytes, ackedEvents: sum(conns, (c) => c.stats.ackedEvents), inflight: sum(conns, (c) => c.inflightCount),
-      eventsPerSec: (events - last.events) / dt, mbPerSec: (bytes - last.bytes) / dt / 1e6,
-    })
-    last = { at: now, events, bytes }
-  }, 1000) : null
+  const timer = hooks.progress
+    ? setInterval(() => {
+        const now = Date.now()
+        const events = sum(conns, (c) => c.stats.events)
+        const bytes = sum(conns, (c) => c.stats.bytes)
+        const dt = (now - last.at) / 1000
+        hooks.progress!({
+          elapsedMs: now - start,
+          events,
+          bytes,
+          ackedEvents: sum(conns, (c) => c.stats.ackedEvents),
+          inflight: sum(conns, (c) => c.inflightCount),
+          eventsPerSec: (events - last.events) / dt,
+          mbPerSec: (bytes - last.bytes) / dt / 1e6,
+        })
+        last = { at: now, events, bytes }
+      }, 1000)
+    : null
   try {
     await Promise.all(conns.map((c) => c.run(stopAt)))
   } finally {

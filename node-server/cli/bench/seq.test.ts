@@ -19,7 +19,9 @@ import { RangeSet, withSeq } from './seq.ts'
 import { startForwardSink, type ForwardSink } from './testing/forward-sink.ts'
 
 let core: Core
-beforeAll(async () => { core = await loadCore() })
+beforeAll(async () => {
+  core = await loadCore()
+})
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -60,7 +62,10 @@ describe('withSeq and RangeSet', () => {
     expect(r.toJSON()).toEqual([[0, 40]])
     r.add(50, 60)
     r.add(45, 55)
-    expect(r.toJSON()).toEqual([[0, 40], [45, 60]])
+    expect(r.toJSON()).toEqual([
+      [0, 40],
+      [45, 60],
+    ])
     expect(r.size).toBe(55)
     expect([r.has(0), r.has(39), r.has(40), r.has(45), r.has(59), r.has(60)]).toEqual([true, true, false, true, true, false])
   })
@@ -69,10 +74,31 @@ describe('withSeq and RangeSet', () => {
 describe('sluice bench --seq', () => {
   for (const mode of ['packed', 'forward', 'compressed', 'message'] as const) {
     it(`numbers every event in ${mode} mode and reports the acknowledged ranges`, async () => {
-      const running = await startAgent('<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type capture\n  @id seqcap\n</match>\n', [inForward])
+      const running = await startAgent(
+        '<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type capture\n  @id seqcap\n</match>\n',
+        [inForward],
+      )
       cleanups.push(() => running.stop())
       const port = (running.agent.plugins.find((p) => p.id === 'in')!.plugin as ForwardInput).address().port
-      const result = await runBench(options(['--port', String(port), '--mode', mode, '--events', '1234', '--batch', '100', '--ack', '--conns', '2', '--seq', '--seq-start', '1000']), { core })
+      const result = await runBench(
+        options([
+          '--port',
+          String(port),
+          '--mode',
+          mode,
+          '--events',
+          '1234',
+          '--batch',
+          '100',
+          '--ack',
+          '--conns',
+          '2',
+          '--seq',
+          '--seq-start',
+          '1000',
+        ]),
+        { core },
+      )
       expect(result.errors).toEqual([])
       expect(result.seq).toEqual({ first: 1000, next: 2234, acked: [[1000, 2234]] })
       const got = await captures.get('seqcap')!.waitFor(1234)
@@ -93,7 +119,24 @@ describe('sluice bench --reconnect', () => {
     sink = await startForwardSink(core)
     sink.acking = false
     const s = sink
-    const running = runBench(options(['--port', String(s.port), '--events', '2000', '--batch', '100', '--ack', '--window', '4', '--seq', '--reconnect', '--ack-timeout', '10']), { core })
+    const running = runBench(
+      options([
+        '--port',
+        String(s.port),
+        '--events',
+        '2000',
+        '--batch',
+        '100',
+        '--ack',
+        '--window',
+        '4',
+        '--seq',
+        '--reconnect',
+        '--ack-timeout',
+        '10',
+      ]),
+      { core },
+    )
     await until(() => s.messages >= 4, 'four unacknowledged messages')
     s.acking = true
     s.dropConnections()
@@ -109,7 +152,24 @@ describe('sluice bench --reconnect', () => {
     sink = await startForwardSink(core)
     const port = sink.port
     const s1 = sink
-    const running = runBench(options(['--port', String(port), '--duration', '1.5', '--rate', '4000', '--batch', '50', '--ack', '--seq', '--reconnect', '--ack-timeout', '10']), { core })
+    const running = runBench(
+      options([
+        '--port',
+        String(port),
+        '--duration',
+        '1.5',
+        '--rate',
+        '4000',
+        '--batch',
+        '50',
+        '--ack',
+        '--seq',
+        '--reconnect',
+        '--ack-timeout',
+        '10',
+      ]),
+      { core },
+    )
     await until(() => s1.acks >= 5, 'some acks')
     await s1.close()
     await new Promise((r) => setTimeout(r, 300))
@@ -124,7 +184,9 @@ describe('sluice bench --reconnect', () => {
     sink = await startForwardSink(core)
     sink.acking = false
     const s = sink
-    const running = runBench(options(['--port', String(s.port), '--events', '2000', '--batch', '100', '--ack', '--window', '2', '--seq']), { core })
+    const running = runBench(options(['--port', String(s.port), '--events', '2000', '--batch', '100', '--ack', '--window', '2', '--seq']), {
+      core,
+    })
     await until(() => s.messages >= 2, 'two messages')
     s.dropConnections()
     const result = await running

@@ -77,7 +77,13 @@ export class SeqMessages {
   private readonly tag: Buffer
   private readonly time: Buffer
 
-  constructor(private readonly pool: RecordPool, readonly mode: BenchMode, tagText: string, readonly ack: boolean, now = Date.now()) {
+  constructor(
+    private readonly pool: RecordPool,
+    readonly mode: BenchMode,
+    tagText: string,
+    readonly ack: boolean,
+    now = Date.now(),
+  ) {
     this.tag = str(tagText)
     this.time = Buffer.alloc(10)
     this.time[0] = 0xd7
@@ -115,13 +121,22 @@ export class SeqMessages {
     const entryHead = Buffer.concat([Buffer.from([0x92]), this.time])
     const entries: Buffer[] = []
     for (const r of records) entries.push(entryHead, r)
-    const options = (extra: Buffer[], count: number) => Buffer.concat([
-      Buffer.from([0x80 | (count + (this.ack ? 1 : 0))]), SIZE_KEY, uint(events), ...extra,
-      ...(this.ack ? [CHUNK_KEY, strHeader(CHUNK_ID_LENGTH)] : []),
-    ])
+    const options = (extra: Buffer[], count: number) =>
+      Buffer.concat([
+        Buffer.from([0x80 | (count + (this.ack ? 1 : 0))]),
+        SIZE_KEY,
+        uint(events),
+        ...extra,
+        ...(this.ack ? [CHUNK_KEY, strHeader(CHUNK_ID_LENGTH)] : []),
+      ])
     if (this.mode === 'forward') {
       const n = events
-      const arrayHead = n < 16 ? Buffer.from([0x90 | n]) : n < 65536 ? Buffer.from([0xdc, n >> 8, n & 0xff]) : Buffer.from([0xdd, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff])
+      const arrayHead =
+        n < 16
+          ? Buffer.from([0x90 | n])
+          : n < 65536
+            ? Buffer.from([0xdc, n >> 8, n & 0xff])
+            : Buffer.from([0xdd, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff])
       return { prefix: Buffer.concat([Buffer.from([0x93]), this.tag, arrayHead, ...entries, options([], 1)]), recordBytes }
     }
     let body = Buffer.concat(entries)
@@ -139,7 +154,10 @@ export class SeqMessages {
 
 /** Hands out consecutive sequence numbers to every connection of one bench run. */
 export class SeqCounter {
-  constructor(readonly first = 0, public next = first) {}
+  constructor(
+    readonly first = 0,
+    public next = first,
+  ) {}
 
   take(n: number): number {
     const at = this.next

@@ -31,12 +31,20 @@ export class SluiceProcess {
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
-    this.child.stdout!.setEncoding('utf8').on('data', (t: string) => { this.stdout += t; this.notify() })
-    this.child.stderr!.setEncoding('utf8').on('data', (t: string) => { this.stderr += t; this.notify() })
-    this.exited = new Promise((resolve) => this.child.once('close', (code, signal) => {
+    this.child.stdout!.setEncoding('utf8').on('data', (t: string) => {
+      this.stdout += t
       this.notify()
-      resolve({ code, signal })
-    }))
+    })
+    this.child.stderr!.setEncoding('utf8').on('data', (t: string) => {
+      this.stderr += t
+      this.notify()
+    })
+    this.exited = new Promise((resolve) =>
+      this.child.once('close', (code, signal) => {
+        this.notify()
+        resolve({ code, signal })
+      }),
+    )
   }
 
   get pid(): number {
@@ -64,7 +72,10 @@ export class SluiceProcess {
       if (left <= 0) throw new Error(`timed out waiting for ${what}\nstderr:\n${this.stderr}`)
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 250))
-        this.waiters.push(() => { clearTimeout(timer); resolve() })
+        this.waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
       })
     }
   }
@@ -106,7 +117,10 @@ export function startSluice(args: readonly string[], options?: { env?: NodeJS.Pr
 }
 
 /** Runs sluice to completion (check, convert, a failing start). */
-export async function runSluice(args: readonly string[], options?: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): Promise<Exit & { stdout: string; stderr: string }> {
+export async function runSluice(
+  args: readonly string[],
+  options?: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number },
+): Promise<Exit & { stdout: string; stderr: string }> {
   const p = new SluiceProcess(args, options)
   const timer = setTimeout(() => p.child.kill('SIGKILL'), options?.timeoutMs ?? 20_000)
   const exit = await p.exited

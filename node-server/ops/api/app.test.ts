@@ -17,13 +17,30 @@ const buffered: PluginSpec<'output'> = {
   schema: { params: [{ name: 'api_key', type: 'string', secret: true, description: 'secret' }] },
   runtimes: ['node'],
   create: (ctx) => ({
-    emit: (s) => { ctx.metrics.eventsIn += s.count },
-    status: () => ({ buffer_queue_length: 3, buffer_total_queued_size: 4096, retry_count: 2, retry: { steps: 2, next_time: 123 }, note: 'text' }),
+    emit: (s) => {
+      ctx.metrics.eventsIn += s.count
+    },
+    status: () => ({
+      buffer_queue_length: 3,
+      buffer_total_queued_size: 4096,
+      retry_count: 2,
+      retry: { steps: 2, next_time: 123 },
+      note: 'text',
+    }),
   }),
 }
 const broken: PluginSpec<'output'> = {
-  name: 'broken_status', kind: 'output', description: 'status throws', schema: { params: [] }, runtimes: ['node'],
-  create: () => ({ emit: () => {}, status: () => { throw new Error('boom') } }),
+  name: 'broken_status',
+  kind: 'output',
+  description: 'status throws',
+  schema: { params: [] },
+  runtimes: ['node'],
+  create: () => ({
+    emit: () => {},
+    status: () => {
+      throw new Error('boom')
+    },
+  }),
 }
 
 let running: TestAgent | null = null
@@ -33,7 +50,8 @@ afterEach(async () => {
 })
 
 async function app(state = 'running') {
-  running = await startAgent(`
+  running = await startAgent(
+    `
 <match a.**>
   @type buffered_test
   @id out_a
@@ -46,13 +64,23 @@ async function app(state = 'running') {
 <match **>
   @type capture
   @id cap
-</match>`, [buffered, broken])
+</match>`,
+    [buffered, broken],
+  )
   const registry = new PluginRegistry().register(buffered, broken, captureOutput)
   const source: ApiSource = {
     state: () => state,
     agent: () => running!.agent,
     registry,
-    info: () => ({ version: '9.9.9', startedAt: Date.now() - 5000, generation: 3, reloads: { succeeded: 2, failed: 1 }, configPath: '/etc/fluent.conf', logPath: null, pluginDirs: [] }),
+    info: () => ({
+      version: '9.9.9',
+      startedAt: Date.now() - 5000,
+      generation: 3,
+      reloads: { succeeded: 2, failed: 1 },
+      configPath: '/etc/fluent.conf',
+      logPath: null,
+      pluginDirs: [],
+    }),
   }
   return createApiApp(source)
 }
@@ -60,11 +88,16 @@ async function app(state = 'running') {
 describe('API app', () => {
   it('lists plugins like monitor_agent, with status() fields and masked secrets', async () => {
     const a = await app()
-    const body = await (await a.request('/api/plugins.json')).json() as { plugins: Record<string, unknown>[] }
+    const body = (await (await a.request('/api/plugins.json')).json()) as { plugins: Record<string, unknown>[] }
     const outA = body.plugins.find((p) => p.plugin_id === 'out_a')!
     expect(outA).toMatchObject({
-      plugin_category: 'output', type: 'buffered_test', output_plugin: true, retry_count: 2,
-      buffer_queue_length: 3, buffer_total_queued_size: 4096, retry: { steps: 2, next_time: 123 },
+      plugin_category: 'output',
+      type: 'buffered_test',
+      output_plugin: true,
+      retry_count: 2,
+      buffer_queue_length: 3,
+      buffer_total_queued_size: 4096,
+      retry: { steps: 2, next_time: 123 },
       config: { '@type': 'buffered_test', '@id': 'out_a', api_key: 'xxxxxx' },
     })
     expect(body.plugins.find((p) => p.plugin_id === 'out_b')!.status_error).toBe('boom')
@@ -72,11 +105,13 @@ describe('API app', () => {
 
   it('filters by @id and type and drops config and retry on request', async () => {
     const a = await app()
-    const one = await (await a.request('/api/plugins.json?@id=out_a&with_config=false&with_retry=false')).json() as { plugins: Record<string, unknown>[] }
+    const one = (await (await a.request('/api/plugins.json?@id=out_a&with_config=false&with_retry=false')).json()) as {
+      plugins: Record<string, unknown>[]
+    }
     expect(one.plugins).toHaveLength(1)
     expect(one.plugins[0].config).toBeUndefined()
     expect(one.plugins[0].retry).toBeUndefined()
-    const byType = await (await a.request('/api/plugins.json?type=capture')).json() as { plugins: Record<string, unknown>[] }
+    const byType = (await (await a.request('/api/plugins.json?type=capture')).json()) as { plugins: Record<string, unknown>[] }
     expect(byType.plugins.map((p) => p.plugin_id)).toEqual(['cap'])
   })
 
@@ -85,7 +120,14 @@ describe('API app', () => {
     const ltsv = await (await a.request('/api/plugins')).text()
     expect(ltsv.split('\n')[0]).toBe('plugin_id:out_a\tplugin_category:output\ttype:buffered_test\toutput_plugin:true\tretry_count:0')
     const config = await (await a.request('/api/config.json')).json()
-    expect(config).toMatchObject({ pid: process.pid, config_path: '/etc/fluent.conf', workers: 1, version: '9.9.9', generation: 3, state: 'running' })
+    expect(config).toMatchObject({
+      pid: process.pid,
+      config_path: '/etc/fluent.conf',
+      workers: 1,
+      version: '9.9.9',
+      generation: 3,
+      state: 'running',
+    })
   })
 
   it('exports gauges from status() next to the counters', async () => {
@@ -102,7 +144,12 @@ describe('API app', () => {
   })
 
   it('answers /healthz 200 while running or reloading and 503 otherwise', async () => {
-    for (const [state, status] of [['running', 200], ['reloading', 200], ['starting', 503], ['stopping', 503]] as const) {
+    for (const [state, status] of [
+      ['running', 200],
+      ['reloading', 200],
+      ['starting', 503],
+      ['stopping', 503],
+    ] as const) {
       const a = await app(state)
       const res = await a.request('/healthz')
       expect(res.status).toBe(status)

@@ -77,17 +77,44 @@ export function createApiApp(source: ApiSource): Hono {
 
   app.get('/metrics', (c) => {
     const info = source.info()
-    const text = metricsText(entries(), { generation: info.generation, reloads: info.reloads, startedAt: info.startedAt, state: source.state() })
+    const text = metricsText(entries(), {
+      generation: info.generation,
+      reloads: info.reloads,
+      startedAt: info.startedAt,
+      state: source.state(),
+    })
     return c.body(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
   })
 
   app.get('/healthz', (c) => {
     const state = source.state()
     const info = source.info()
-    return c.json({ status: state, generation: info.generation, uptime_s: Math.round((Date.now() - info.startedAt) / 1000) }, SERVING.has(state) ? 200 : 503)
+    return c.json(
+      { status: state, generation: info.generation, uptime_s: Math.round((Date.now() - info.startedAt) / 1000) },
+      SERVING.has(state) ? 200 : 503,
+    )
   })
 
-  app.notFound((c) => c.json({ error: 'not found', paths: ['/api/plugins.json', '/api/plugins', '/api/config.json', '/metrics', '/healthz', '/ui/', '/api/config/validate', '/api/config/apply', '/api/config', '/api/tap'] }, 404))
+  app.notFound((c) =>
+    c.json(
+      {
+        error: 'not found',
+        paths: [
+          '/api/plugins.json',
+          '/api/plugins',
+          '/api/config.json',
+          '/metrics',
+          '/healthz',
+          '/ui/',
+          '/api/config/validate',
+          '/api/config/apply',
+          '/api/config',
+          '/api/tap',
+        ],
+      },
+      404,
+    ),
+  )
   return app
 }
 

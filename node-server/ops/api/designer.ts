@@ -32,14 +32,17 @@ export interface Designer {
 
 export function mountDesigner(app: Hono, options: DesignerOptions): Designer {
   const hub = options.tapCore ? createTapHub(options.tapCore) : null
-  app.route('/', createUiApi({
-    uiDist: options.uiDist,
-    token: options.token,
-    getConfigText: () => options.daemon.configText(),
-    applyConfig: (text) => options.daemon.applyText(text),
-    validateConfig: (text) => validateConfigText(text, options.registry),
-    tap: hub,
-  }))
+  app.route(
+    '/',
+    createUiApi({
+      uiDist: options.uiDist,
+      token: options.token,
+      getConfigText: () => options.daemon.configText(),
+      applyConfig: (text) => options.daemon.applyText(text),
+      validateConfig: (text) => validateConfigText(text, options.registry),
+      tap: hub,
+    }),
+  )
   return {
     hub,
     attach(agent: Agent) {

@@ -27,7 +27,15 @@ const STANDALONE: ApiSource = {
   state: () => 'running',
   agent: () => null,
   registry: new PluginRegistry(),
-  info: () => ({ version: 'unknown', startedAt: Date.now(), generation: 0, reloads: { succeeded: 0, failed: 0 }, configPath: null, logPath: null, pluginDirs: [] }),
+  info: () => ({
+    version: 'unknown',
+    startedAt: Date.now(),
+    generation: 0,
+    reloads: { succeeded: 0, failed: 0 },
+    configPath: null,
+    logPath: null,
+    pluginDirs: [],
+  }),
 }
 
 const source = (): ApiSource => current ?? STANDALONE
@@ -45,14 +53,24 @@ class MonitorAgent implements InputPlugin {
   private server: ApiServer | null = null
   private timer: ReturnType<typeof setInterval> | null = null
 
-  constructor(private readonly ctx: PluginContext, private readonly config: MonitorAgentConfig) {}
+  constructor(
+    private readonly ctx: PluginContext,
+    private readonly config: MonitorAgentConfig,
+  ) {}
 
   async start(): Promise<void> {
     const api = source()
     // Reads through `source()` at each request: after a reload the daemon's agent is the new one.
-    this.server = await listenApi(createApiApp({
-      state: () => source().state(), agent: () => source().agent(), registry: api.registry, info: () => source().info(),
-    }), this.config.bind, this.config.port)
+    this.server = await listenApi(
+      createApiApp({
+        state: () => source().state(),
+        agent: () => source().agent(),
+        registry: api.registry,
+        info: () => source().info(),
+      }),
+      this.config.bind,
+      this.config.port,
+    )
     if (this.config.tag !== null) {
       this.timer = setInterval(() => this.emitInfo(), Math.max(1, this.config.emit_interval) * 1000)
       this.timer.unref()
@@ -90,14 +108,20 @@ class MonitorAgent implements InputPlugin {
 export const monitorAgent: PluginSpec<'input', MonitorAgentConfig> = {
   name: 'monitor_agent',
   kind: 'input',
-  description: 'Serves the monitoring API (Fluentd monitor_agent: /api/plugins.json; also /metrics and /healthz); with tag, emits plugin metrics as events.',
+  description:
+    'Serves the monitoring API (Fluentd monitor_agent: /api/plugins.json; also /metrics and /healthz); with tag, emits plugin metrics as events.',
   schema: {
     params: [
       { name: 'bind', type: 'string', default: '0.0.0.0', description: 'Address to listen on.' },
       { name: 'port', type: 'integer', default: 24220, description: 'HTTP port.' },
-      { name: 'tag', type: 'string', default: null, description: 'When set, emit one event per plugin under this tag every emit_interval.' },
+      {
+        name: 'tag',
+        type: 'string',
+        default: null,
+        description: 'When set, emit one event per plugin under this tag every emit_interval.',
+      },
       { name: 'emit_interval', type: 'time', default: 60, description: 'Seconds between emits (with tag).' },
-      { name: 'include_config', type: 'bool', default: true, description: 'Include each plugin\'s config in the emitted events.' },
+      { name: 'include_config', type: 'bool', default: true, description: "Include each plugin's config in the emitted events." },
       { name: 'include_retry', type: 'bool', default: true, description: 'Include the retry state in the emitted events.' },
     ],
   },

@@ -79,7 +79,11 @@ export function pluginInfo(entry: PluginEntry, registry: PluginRegistry, query: 
 }
 
 /** `{"plugins": [...]}` for the running agent. */
-export function pluginsJson(entries: readonly PluginEntry[], registry: PluginRegistry, query: PluginsQuery): { plugins: Record<string, unknown>[] } {
+export function pluginsJson(
+  entries: readonly PluginEntry[],
+  registry: PluginRegistry,
+  query: PluginsQuery,
+): { plugins: Record<string, unknown>[] } {
   const order = ['input', 'filter', 'output']
   const plugins = [...entries]
     .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind))
@@ -90,10 +94,17 @@ export function pluginsJson(entries: readonly PluginEntry[], registry: PluginReg
 
 /** Fluentd's `GET /api/plugins`: one LTSV line per plugin. */
 export function pluginsLtsv(entries: readonly PluginEntry[]): string {
-  return entries
-    .map((e) => [
-      `plugin_id:${e.id}`, `plugin_category:${e.kind}`, `type:${e.type}`, `output_plugin:${e.kind === 'output'}`,
-      `retry_count:${e.kind === 'output' ? e.metrics.retries : ''}`,
-    ].join('\t'))
-    .join('\n') + (entries.length ? '\n' : '')
+  return (
+    entries
+      .map((e) =>
+        [
+          `plugin_id:${e.id}`,
+          `plugin_category:${e.kind}`,
+          `type:${e.type}`,
+          `output_plugin:${e.kind === 'output'}`,
+          `retry_count:${e.kind === 'output' ? e.metrics.retries : ''}`,
+        ].join('\t'),
+      )
+      .join('\n') + (entries.length ? '\n' : '')
+  )
 }

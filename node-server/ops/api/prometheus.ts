@@ -72,5 +72,10 @@ function processLines(info: ProcessInfo): string {
 
 /** The whole exposition. */
 export function metricsText(entries: readonly PluginEntry[], info: ProcessInfo): string {
-  return prometheusText(entries.map((e) => e.metrics), bufferGauges(entries)) + processLines(info)
+  return (
+    prometheusText(
+      entries.map((e) => e.metrics),
+      bufferGauges(entries),
+    ) + processLines(info)
+  )
 }

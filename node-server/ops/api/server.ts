@@ -25,10 +25,11 @@ export function listenApi(app: Hono, bind: string, port: number): Promise<ApiSer
       resolve({
         server,
         address: server.address() as AddressInfo,
-        close: () => new Promise<void>((done) => {
-          ;(server as Server & { closeAllConnections?: () => void }).closeAllConnections?.()
-          server.close(() => done())
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            ;(server as Server & { closeAllConnections?: () => void }).closeAllConnections?.()
+            server.close(() => done())
+          }),
       })
     })
   })

@@ -23,12 +23,14 @@ export class ForwardClient {
       }
     })
     socket.on('error', () => {})
-    this.closedPromise = new Promise((resolve) => socket.once('close', () => {
-      this.closed = true
-      for (const w of this.waiting.values()) w.reject(new Error('connection closed before the ack'))
-      this.waiting.clear()
-      resolve()
-    }))
+    this.closedPromise = new Promise((resolve) =>
+      socket.once('close', () => {
+        this.closed = true
+        for (const w of this.waiting.values()) w.reject(new Error('connection closed before the ack'))
+        this.waiting.clear()
+        resolve()
+      }),
+    )
   }
 
   static connect(port: number, host = '127.0.0.1'): Promise<ForwardClient> {

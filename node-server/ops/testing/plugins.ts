@@ -19,14 +19,18 @@ interface TestSinkConfig {
 
 class TestSink implements OutputPlugin {
   private held: string[] = []
-  private writes = 0
 
-  constructor(private readonly config: TestSinkConfig, private readonly metrics: { eventsIn: number; emits: number; writes: number }) {}
+  constructor(
+    private readonly config: TestSinkConfig,
+    private readonly metrics: { eventsIn: number; emits: number; writes: number },
+  ) {}
 
   emit(stream: EventStream): void {
     if (stream.tag === this.config.crash_tag) {
       // A bug that escapes the plugin: thrown outside any call the agent made.
-      setTimeout(() => { throw new Error('test_sink bug') })
+      setTimeout(() => {
+        throw new Error('test_sink bug')
+      })
       return
     }
     this.metrics.eventsIn += stream.count
@@ -39,7 +43,6 @@ class TestSink implements OutputPlugin {
   async shutdown(): Promise<void> {
     if (this.config.shutdown_delay > 0) await new Promise((r) => setTimeout(r, this.config.shutdown_delay * 1000))
     if (this.held.length > 0) appendFileSync(this.config.path, this.held.join(''))
-    this.writes++
     this.metrics.writes++
     this.held = []
   }

@@ -27,7 +27,12 @@ export interface CertificateRequest {
 export function certificatePair(req: CertificateRequest): { cert: string; key: string } {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: req.keyBits })
   const commonName = req.commonName ?? hostname()
-  const subject = name([['2.5.4.6', req.country, 'printable'], ['2.5.4.8', req.state, 'utf8'], ['2.5.4.7', req.locality, 'utf8'], ['2.5.4.3', commonName, 'utf8']])
+  const subject = name([
+    ['2.5.4.6', req.country, 'printable'],
+    ['2.5.4.8', req.state, 'utf8'],
+    ['2.5.4.7', req.locality, 'utf8'],
+    ['2.5.4.3', commonName, 'utf8'],
+  ])
   let issuerName = subject
   let signingKey: KeyObject = privateKey
   if (req.issuer !== null) {
@@ -55,11 +60,18 @@ export function certificatePair(req: CertificateRequest): { cert: string; key: s
     seq(time(new Date(now - 86_400_000)), time(new Date(now + req.validitySeconds * 1000))),
     subject,
     publicKey.export({ type: 'spki', format: 'der' }),
-    tlv(0xa3, seq(
-      extension('2.5.29.19', true, seq()), // basicConstraints: CA FALSE
-      extension('2.5.29.37', false, seq(oid('1.3.6.1.5.5.7.3.1'))), // extKeyUsage: serverAuth
-      extension('2.5.29.17', false, seq(isIP(commonName) === 4 ? tlv(0x87, ipv4(commonName)) : tlv(0x82, Buffer.from(commonName, 'ascii')))),
-    )),
+    tlv(
+      0xa3,
+      seq(
+        extension('2.5.29.19', true, seq()), // basicConstraints: CA FALSE
+        extension('2.5.29.37', false, seq(oid('1.3.6.1.5.5.7.3.1'))), // extKeyUsage: serverAuth
+        extension(
+          '2.5.29.17',
+          false,
+          seq(isIP(commonName) === 4 ? tlv(0x87, ipv4(commonName)) : tlv(0x82, Buffer.from(commonName, 'ascii'))),
+        ),
+      ),
+    ),
   )
   const signature = sign(req.digest, tbs, signingKey)
   const der = seq(tbs, algorithm, tlv(0x03, Buffer.concat([Uint8Array.of(0), signature])))
@@ -68,7 +80,12 @@ export function certificatePair(req: CertificateRequest): { cert: string; key: s
 
 function signatureAlgorithm(key: KeyObject, digest: CertificateRequest['digest']): Buffer {
   if (key.asymmetricKeyType === 'rsa') {
-    const rsa = { sha1: '1.2.840.113549.1.1.5', sha256: '1.2.840.113549.1.1.11', sha384: '1.2.840.113549.1.1.12', sha512: '1.2.840.113549.1.1.13' }
+    const rsa = {
+      sha1: '1.2.840.113549.1.1.5',
+      sha256: '1.2.840.113549.1.1.11',
+      sha384: '1.2.840.113549.1.1.12',
+      sha512: '1.2.840.113549.1.1.13',
+    }
     return seq(oid(rsa[digest]), Buffer.of(0x05, 0x00))
   }
   if (key.asymmetricKeyType === 'ec') {
@@ -80,7 +97,8 @@ function signatureAlgorithm(key: KeyObject, digest: CertificateRequest['digest']
 
 function tlv(tag: number, content: Uint8Array): Buffer {
   const n = content.length
-  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]
+  const length =
+    n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]
   return Buffer.concat([Uint8Array.of(tag, ...length), content])
 }
 
@@ -108,7 +126,9 @@ function oid(text: string): Buffer {
 }
 
 function name(parts: [string, string, 'printable' | 'utf8'][]): Buffer {
-  return seq(...parts.map(([id, value, kind]) => tlv(0x31, seq(oid(id), tlv(kind === 'printable' ? 0x13 : 0x0c, Buffer.from(value, 'utf8'))))))
+  return seq(
+    ...parts.map(([id, value, kind]) => tlv(0x31, seq(oid(id), tlv(kind === 'printable' ? 0x13 : 0x0c, Buffer.from(value, 'utf8'))))),
+  )
 }
 
 function time(d: Date): Buffer {
@@ -148,7 +168,8 @@ function subjectOf(cert: Uint8Array): Buffer {
   const tbs = read(certificate.start)
   let at = tbs.start
   let el = read(at)
-  if (el.tag === 0xa0) { // explicit version
+  if (el.tag === 0xa0) {
+    // explicit version
     at = el.end
     el = read(at)
   }

@@ -77,7 +77,13 @@ export function readPing(value: Value): Ping | null {
   const [, hostname, salt, digest, username, passwordDigest] = value as Value[]
   if (!(hostname instanceof Raw && salt instanceof Raw && digest instanceof Raw)) return null
   if (!(username === null || username instanceof Raw) || !(passwordDigest === null || passwordDigest instanceof Raw)) return null
-  return { hostname: hostname.bytes, salt: salt.bytes, digest: digest.bytes, username: bytesOf(username), passwordDigest: bytesOf(passwordDigest) }
+  return {
+    hostname: hostname.bytes,
+    salt: salt.bytes,
+    digest: digest.bytes,
+    username: bytesOf(username),
+    passwordDigest: bytesOf(passwordDigest),
+  }
 }
 
 /** Reads a PONG: exactly 5 elements, `"PONG"` first. Null when it is not one. */

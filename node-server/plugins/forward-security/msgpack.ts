@@ -9,7 +9,10 @@
 
 /** A str or bin, kept as bytes. */
 export class Raw {
-  constructor(readonly bytes: Uint8Array, readonly kind: 'str' | 'bin') {}
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly kind: 'str' | 'bin',
+  ) {}
 
   /** The bytes as UTF-8 text (invalid sequences replaced), for comparisons and logs. */
   text(): string {
@@ -20,10 +23,7 @@ export class Raw {
 /** A decoded value. Map keys that are not str are dropped (handshake maps have str keys). */
 export type Value = null | boolean | number | bigint | Raw | Value[] | Map<string, Value> | { ext: number }
 
-export type ReadResult =
-  | { status: 'ok'; value: Value; end: number }
-  | { status: 'more' }
-  | { status: 'invalid'; reason: string }
+export type ReadResult = { status: 'ok'; value: Value; end: number } | { status: 'more' } | { status: 'invalid'; reason: string }
 
 const textDecoder = new TextDecoder()
 const textEncoder = new TextEncoder()
@@ -75,47 +75,76 @@ export function readObject(bytes: Uint8Array, start: number, maxBytes: number): 
     if (b >= 0x90 && b <= 0x9f) return list(b & 0x0f, depth)
     if (b >= 0x80 && b <= 0x8f) return dict(b & 0x0f, depth)
     switch (b) {
-      case 0xc0: return null
-      case 0xc2: return false
-      case 0xc3: return true
-      case 0xc4: return new Raw(take(uint(1)), 'bin')
-      case 0xc5: return new Raw(take(uint(2)), 'bin')
-      case 0xc6: return new Raw(take(uint(4)), 'bin')
-      case 0xd9: return new Raw(take(uint(1)), 'str')
-      case 0xda: return new Raw(take(uint(2)), 'str')
-      case 0xdb: return new Raw(take(uint(4)), 'str')
-      case 0xcc: return uint(1)
-      case 0xcd: return uint(2)
-      case 0xce: return uint(4)
+      case 0xc0:
+        return null
+      case 0xc2:
+        return false
+      case 0xc3:
+        return true
+      case 0xc4:
+        return new Raw(take(uint(1)), 'bin')
+      case 0xc5:
+        return new Raw(take(uint(2)), 'bin')
+      case 0xc6:
+        return new Raw(take(uint(4)), 'bin')
+      case 0xd9:
+        return new Raw(take(uint(1)), 'str')
+      case 0xda:
+        return new Raw(take(uint(2)), 'str')
+      case 0xdb:
+        return new Raw(take(uint(4)), 'str')
+      case 0xcc:
+        return uint(1)
+      case 0xcd:
+        return uint(2)
+      case 0xce:
+        return uint(4)
       case 0xcf: {
         need(8)
         const v = new DataView(bytes.buffer, bytes.byteOffset + pos, 8).getBigUint64(0)
         pos += 8
         return v
       }
-      case 0xd0: case 0xd1: case 0xd2: case 0xd3: {
+      case 0xd0:
+      case 0xd1:
+      case 0xd2:
+      case 0xd3: {
         const n = 1 << (b - 0xd0)
         need(n)
         const view = new DataView(bytes.buffer, bytes.byteOffset + pos, n)
         pos += n
         return n === 1 ? view.getInt8(0) : n === 2 ? view.getInt16(0) : n === 4 ? view.getInt32(0) : view.getBigInt64(0)
       }
-      case 0xca: case 0xcb: {
+      case 0xca:
+      case 0xcb: {
         const n = b === 0xca ? 4 : 8
         need(n)
         const view = new DataView(bytes.buffer, bytes.byteOffset + pos, n)
         pos += n
         return n === 4 ? view.getFloat32(0) : view.getFloat64(0)
       }
-      case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: return ext(1 << (b - 0xd4))
-      case 0xc7: return ext(uint(1))
-      case 0xc8: return ext(uint(2))
-      case 0xc9: return ext(uint(4))
-      case 0xdc: return list(uint(2), depth)
-      case 0xdd: return list(uint(4), depth)
-      case 0xde: return dict(uint(2), depth)
-      case 0xdf: return dict(uint(4), depth)
-      default: throw new Invalid(`byte 0x${b.toString(16)} is not msgpack`)
+      case 0xd4:
+      case 0xd5:
+      case 0xd6:
+      case 0xd7:
+      case 0xd8:
+        return ext(1 << (b - 0xd4))
+      case 0xc7:
+        return ext(uint(1))
+      case 0xc8:
+        return ext(uint(2))
+      case 0xc9:
+        return ext(uint(4))
+      case 0xdc:
+        return list(uint(2), depth)
+      case 0xdd:
+        return list(uint(4), depth)
+      case 0xde:
+        return dict(uint(2), depth)
+      case 0xdf:
+        return dict(uint(4), depth)
+      default:
+        throw new Invalid(`byte 0x${b.toString(16)} is not msgpack`)
     }
   }
   const ext = (n: number): Value => {
@@ -151,12 +180,22 @@ export function readObject(bytes: Uint8Array, start: number, maxBytes: number): 
 }
 
 /** What `encode` writes: strings and `Raw` str as str, Uint8Array and `Raw` bin as bin. */
-export type EncodeValue = null | boolean | number | string | Uint8Array | Raw | readonly EncodeValue[] | { readonly [key: string]: EncodeValue }
+export type EncodeValue =
+  | null
+  | boolean
+  | number
+  | string
+  | Uint8Array
+  | Raw
+  | readonly EncodeValue[]
+  | { readonly [key: string]: EncodeValue }
 
 /** Encodes a handshake message (smallest msgpack forms; integers must be 0..2^32-1). */
 export function encode(value: EncodeValue): Uint8Array {
   const parts: Uint8Array[] = []
-  const push = (...b: number[]): void => { parts.push(Uint8Array.from(b)) }
+  const push = (...b: number[]): void => {
+    parts.push(Uint8Array.from(b))
+  }
   const header = (n: number, fix: number, small: number, big: number, fixMax: number): void => {
     if (n <= fixMax) push(fix | n)
     else if (n < 0x10000) push(small, n >> 8, n & 0xff)

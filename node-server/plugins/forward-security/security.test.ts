@@ -22,15 +22,21 @@ function read(bytes: Uint8Array): Value {
 
 describe('handshake digests (reference §1.6 vectors)', () => {
   it('computes the client digest', () => {
-    expect(sharedKeyDigest(salt, 'client.local', nonce, 'secret')).toBe('a54fe9112dac486b14cd266c34b8e43ff15364c6ab2b554be73e2745cd5b8bf054018aea3a3a724eedef9f13a4ea275d7cfbb16ec58c7159f2a262075d9be592')
+    expect(sharedKeyDigest(salt, 'client.local', nonce, 'secret')).toBe(
+      'a54fe9112dac486b14cd266c34b8e43ff15364c6ab2b554be73e2745cd5b8bf054018aea3a3a724eedef9f13a4ea275d7cfbb16ec58c7159f2a262075d9be592',
+    )
   })
 
   it('computes the server digest', () => {
-    expect(sharedKeyDigest(salt, 'server.local', nonce, 'secret')).toBe('ae64607f4e21f2f9522035385b6834f3f757999334e1afe8ed95719ff5eafd31ffcea9aaef407bfd8c6caebd09905aa242f4f4a0846a3494f4287c292d0525e2')
+    expect(sharedKeyDigest(salt, 'server.local', nonce, 'secret')).toBe(
+      'ae64607f4e21f2f9522035385b6834f3f757999334e1afe8ed95719ff5eafd31ffcea9aaef407bfd8c6caebd09905aa242f4f4a0846a3494f4287c292d0525e2',
+    )
   })
 
   it('computes the password digest', () => {
-    expect(passwordDigest(authSalt, 'alice', 'pw')).toBe('175443d1726b2836999b8b7b54c1fcf0a2ec1071f20fbec9f6e0a7594cf70f208e7ed315db82d7e4f45981d04990e9b9b46ea8f69444a5cf5e25601d72aa83e5')
+    expect(passwordDigest(authSalt, 'alice', 'pw')).toBe(
+      '175443d1726b2836999b8b7b54c1fcf0a2ec1071f20fbec9f6e0a7594cf70f208e7ed315db82d7e4f45981d04990e9b9b46ea8f69444a5cf5e25601d72aa83e5',
+    )
   })
 
   it('hashes raw bytes, not re-encoded text (a non-UTF-8 salt)', () => {
@@ -79,7 +85,7 @@ describe('handshake messages', () => {
     expect(Buffer.from(ping.hostname).toString()).toBe('client.local')
     expect(Buffer.from(ping.salt).toString()).toBe(salt)
     expect(digestMatches(digest, ping.digest)).toBe(true)
-    expect(readPing(read(encode(['PING', 'h', salt, digest, '']))) ).toBeNull()
+    expect(readPing(read(encode(['PING', 'h', salt, digest, ''])))).toBeNull()
     expect(readPing(read(encode(['PING', 'h', salt, digest, '', 1])))).toBeNull()
     expect(readPing(read(encode(['PING', 1, salt, digest, '', ''])))).toBeNull()
     // fluent-logger sends nil for a missing username: Fluentd accepts it (compared only under user_auth).
@@ -89,7 +95,10 @@ describe('handshake messages', () => {
 
   it('packs PONG success and failure as 5-element arrays', () => {
     expect(Buffer.from(encodePongFailure('shared_key mismatch')).toString('hex')).toBe(
-      Buffer.concat([Buffer.from('95a4504f4e47c2b3', 'hex'), Buffer.from('shared_key mismatch'), Buffer.from('a0a0', 'hex')]).toString('hex'))
+      Buffer.concat([Buffer.from('95a4504f4e47c2b3', 'hex'), Buffer.from('shared_key mismatch'), Buffer.from('a0a0', 'hex')]).toString(
+        'hex',
+      ),
+    )
     const ok = readPong(read(encodePongOk('server.local', 'abc')))!
     expect(ok.ok).toBe(true)
     expect(Buffer.from(ok.hostname).toString()).toBe('server.local')
@@ -114,24 +123,33 @@ describe('readObject', () => {
 
   it('is invalid on a never-used byte, too deep nesting, or more than the cap (even announced)', () => {
     expect(readObject(Uint8Array.of(0x92, 0xc1), 0, 100)).toMatchObject({ status: 'invalid' })
-    expect(readObject(Uint8Array.of(0x91, 0x91, 0x91, 0x91, 0x91, 0x91, 0x01), 0, 100)).toMatchObject({ status: 'invalid', reason: expect.stringContaining('deep') })
+    expect(readObject(Uint8Array.of(0x91, 0x91, 0x91, 0x91, 0x91, 0x91, 0x01), 0, 100)).toMatchObject({
+      status: 'invalid',
+      reason: expect.stringContaining('deep'),
+    })
     expect(readObject(msg, 0, 100)).toMatchObject({ status: 'invalid', reason: expect.stringContaining('100 bytes') })
     expect(readObject(Uint8Array.of(0xdb, 0x7f, 0xff, 0xff, 0xff), 0, 4096)).toMatchObject({ status: 'invalid' })
     expect(readObject(Uint8Array.of(0xdd, 0x7f, 0xff, 0xff, 0xff), 0, 4096)).toMatchObject({ status: 'invalid' })
   })
 
   it('never throws on arbitrary bytes, and gives the same answer however the bytes are split', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), (bytes, cut) => {
-      const whole = readObject(bytes, 0, 128)
-      const at = bytes.length === 0 ? 0 : cut % bytes.length
-      const head = readObject(bytes.subarray(0, at), 0, 128)
-      if (whole.status === 'ok') expect(head.status === 'more' || (head.status === 'ok' && head.end === whole.end)).toBe(true)
-      if (whole.status === 'more') expect(head.status).toBe('more')
-    }), { numRuns: 2000, seed: 7 })
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), (bytes, cut) => {
+        const whole = readObject(bytes, 0, 128)
+        const at = bytes.length === 0 ? 0 : cut % bytes.length
+        const head = readObject(bytes.subarray(0, at), 0, 128)
+        if (whole.status === 'ok') expect(head.status === 'more' || (head.status === 'ok' && head.end === whole.end)).toBe(true)
+        if (whole.status === 'more') expect(head.status).toBe('more')
+      }),
+      { numRuns: 2000, seed: 7 },
+    )
   })
 
   it('decodes every scalar form and keeps strings as raw bytes', () => {
-    const bytes = Buffer.from('9ec0c2c3cc80cdffffce01020304d0ffd1fffed2fffffffecac0000000cb3ff0000000000000a2c3a8c402ff00d7000000000100000000', 'hex')
+    const bytes = Buffer.from(
+      '9ec0c2c3cc80cdffffce01020304d0ffd1fffed2fffffffecac0000000cb3ff0000000000000a2c3a8c402ff00d7000000000100000000',
+      'hex',
+    )
     const v = read(bytes) as Value[]
     expect(v.slice(0, 9)).toEqual([null, false, true, 128, 65535, 0x01020304, -1, -2, -2])
     expect(v[9]).toBeCloseTo(-2.0)

@@ -43,18 +43,55 @@ const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes
 export function makeCertificates(): TestCertificates {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-tls-'))
   const p = (name: string) => join(dir, name)
-  const ca = (name: string, cn: string) => openssl(['req', '-x509', ...EC, '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${cn}`], dir)
+  const ca = (name: string, cn: string) =>
+    openssl(['req', '-x509', ...EC, '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${cn}`], dir)
   const signed = (name: string, cn: string, by: string, ext: string) => {
     writeFileSync(p(`${name}.ext`), ext)
     openssl(['req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir)
-    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${by}.pem`, '-CAkey', `${by}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`], dir)
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        `${by}.pem`,
+        '-CAkey',
+        `${by}.key`,
+        '-CAcreateserial',
+        '-out',
+        `${name}.pem`,
+        '-days',
+        '2',
+        '-extfile',
+        `${name}.ext`,
+      ],
+      dir,
+    )
   }
   ca('ca', 'sluice test CA')
   ca('other-ca', 'another CA')
   signed('server', 'localhost', 'ca', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n')
   signed('client', 'client.local', 'ca', 'extendedKeyUsage=clientAuth\n')
   signed('rogue', 'rogue.local', 'other-ca', 'extendedKeyUsage=clientAuth\n')
-  openssl(['req', '-x509', ...EC, '-keyout', 'self.key', '-out', 'self.pem', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], dir)
+  openssl(
+    [
+      'req',
+      '-x509',
+      ...EC,
+      '-keyout',
+      'self.key',
+      '-out',
+      'self.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
+    dir,
+  )
   const passphrase = 'test-passphrase'
   openssl(['pkey', '-in', 'server.key', '-out', 'server-encrypted.key', '-aes256', '-passout', `pass:${passphrase}`], dir)
   return {

@@ -41,7 +41,11 @@ export class Admission {
   private readonly pending = new Map<string, Pending>()
   private readonly sockets = new Set<Socket>()
 
-  constructor(private readonly options: AdmissionOptions, private readonly log: Logger, private readonly metrics: PluginMetrics) {}
+  constructor(
+    private readonly options: AdmissionOptions,
+    private readonly log: Logger,
+    private readonly metrics: PluginMetrics,
+  ) {}
 
   /** True when connections need TLS or the handshake before events. */
   get enabled(): boolean {
@@ -104,7 +108,10 @@ export class Admission {
         this.metrics.errors++
         const seen = progress?.received() ?? first
         this.log.warn('Handshake did not finish within handshake_timeout; closing the connection.', {
-          peer: peerName(peer), stage, handshake_timeout_ms: this.options.handshakeTimeoutMs, bytes: seen?.length ?? 0,
+          peer: peerName(peer),
+          stage,
+          handshake_timeout_ms: this.options.handshakeTimeoutMs,
+          bytes: seen?.length ?? 0,
           ...(seen !== null && seen.length > 0 ? { head: headBase64(seen) } : {}),
         })
         finish(null)
@@ -119,7 +126,11 @@ export class Admission {
           return
         }
         const handshake = serverHandshake(socket, peer, {
-          security: this.options.security, rules: this.rules, keepalive: !this.options.denyKeepalive, log: this.log, metrics: this.metrics,
+          security: this.options.security,
+          rules: this.rules,
+          keepalive: !this.options.denyKeepalive,
+          log: this.log,
+          metrics: this.metrics,
         })
         progress = handshake
         handshake.done.then((leftover) => {
@@ -141,7 +152,8 @@ export class Admission {
             this.metrics.errors++
             const none = Object.keys(socket.getPeerCertificate()).length === 0
             this.log.warn('TLS client certificate refused (client_cert_auth); closing the connection.', {
-              peer: peerName(peer), error: none ? 'no client certificate' : String(socket.authorizationError),
+              peer: peerName(peer),
+              error: none ? 'no client certificate' : String(socket.authorizationError),
             })
             socket.destroy()
             finish(null)
@@ -154,7 +166,9 @@ export class Admission {
           this.metrics.errors++
           const code = (err as NodeJS.ErrnoException).code
           this.log.warn('TLS handshake failed; closing the connection.', {
-            peer: peerName(peer), error: err.message.split('\n')[0], ...(code !== undefined ? { code } : {}),
+            peer: peerName(peer),
+            error: err.message.split('\n')[0],
+            ...(code !== undefined ? { code } : {}),
             ...(first !== null ? { head: headBase64(first) } : {}),
           })
           finish(null)

@@ -24,20 +24,34 @@ class Gate {
 }
 const gates = new Map<string, Gate>()
 const gateOutput: PluginSpec<'output'> = {
-  name: 'gate', kind: 'output', description: 'test output answering with promises', schema: { params: [] }, runtimes: ['node'],
+  name: 'gate',
+  kind: 'output',
+  description: 'test output answering with promises',
+  schema: { params: [] },
+  runtimes: ['node'],
   create(ctx) {
     const gate = new Gate()
     gates.set(ctx.id, gate)
     return {
       // Like a buffered output with overflow_action block: stopping rejects the waiting emits.
-      stop: () => { for (const p of gate.pending.splice(0)) p.reject(new Error('output is stopping')) },
-      emit: (stream) => new Promise<void>((resolve, reject) => {
-        if (gate.open) {
-          gate.accepted.push(stream)
-          return resolve()
-        }
-        gate.pending.push({ stream, resolve: () => { gate.accepted.push(stream); resolve() }, reject })
-      }),
+      stop: () => {
+        for (const p of gate.pending.splice(0)) p.reject(new Error('output is stopping'))
+      },
+      emit: (stream) =>
+        new Promise<void>((resolve, reject) => {
+          if (gate.open) {
+            gate.accepted.push(stream)
+            return resolve()
+          }
+          gate.pending.push({
+            stream,
+            resolve: () => {
+              gate.accepted.push(stream)
+              resolve()
+            },
+            reject,
+          })
+        }),
     }
   },
 }
@@ -59,10 +73,12 @@ describe('in_forward backpressure', () => {
   it('acks only after the emit promise resolved, and emits the next message only then', async () => {
     const { h, gate } = await startGated()
     const c = await h.client()
-    await c.write(cat(
-      message('t.a', uint(T), record({ n: 1 }), options({ chunk: 'A' })),
-      message('t.b', uint(T), record({ n: 2 }), options({ chunk: 'B' })),
-    ))
+    await c.write(
+      cat(
+        message('t.a', uint(T), record({ n: 1 }), options({ chunk: 'A' })),
+        message('t.b', uint(T), record({ n: 2 }), options({ chunk: 'B' })),
+      ),
+    )
     await waitUntil(() => gate.pending.length === 1, 'the first emit')
     const [state] = h.input.connections()
     expect(state).toMatchObject({ paused: true, waitingForEmit: true, queuedMessages: 1, protocol: 'msgpack' })
@@ -80,12 +96,14 @@ describe('in_forward backpressure', () => {
   it('emits consecutive Message-mode messages of one tag as one stream and writes their acks after it', async () => {
     const { h, gate } = await startGated()
     const c = await h.client()
-    await c.write(cat(
-      message('t.a', uint(T), record({ n: 1 }), options({ chunk: 'A' })),
-      message('t.a', uint(T), record({ n: 2 })),
-      message('t.a', uint(T), record({ n: 3 }), options({ chunk: 'C' })),
-      message('t.b', uint(T), record({ n: 4 }), options({ chunk: 'D' })),
-    ))
+    await c.write(
+      cat(
+        message('t.a', uint(T), record({ n: 1 }), options({ chunk: 'A' })),
+        message('t.a', uint(T), record({ n: 2 })),
+        message('t.a', uint(T), record({ n: 3 }), options({ chunk: 'C' })),
+        message('t.b', uint(T), record({ n: 4 }), options({ chunk: 'D' })),
+      ),
+    )
     await waitUntil(() => gate.pending.length === 1, 'the first emit')
     expect(gate.pending[0].stream.count).toBe(3)
     expect(c.received.length).toBe(0)
@@ -96,7 +114,7 @@ describe('in_forward backpressure', () => {
     expect(gate.pending[1].stream.tag).toBe('t.b')
   })
 
-  it('stops reading while blocked, so the sender\'s writes back up; everything arrives once released', async () => {
+  it("stops reading while blocked, so the sender's writes back up; everything arrives once released", async () => {
     const { h, gate } = await startGated()
     const c = await h.client()
     await c.write(message('t.a', uint(T), record({ n: 0 })))
@@ -116,10 +134,12 @@ describe('in_forward backpressure', () => {
   it('closes without an ack when the emit promise rejects', async () => {
     const { h, gate } = await startGated()
     const c = await h.client()
-    await c.write(cat(
-      message('t.a', uint(T), record({ n: 1 }), options({ chunk: 'A' })),
-      message('t.a', uint(T), record({ n: 2 }), options({ chunk: 'B' })),
-    ))
+    await c.write(
+      cat(
+        message('t.a', uint(T), record({ n: 1 }), options({ chunk: 'A' })),
+        message('t.a', uint(T), record({ n: 2 }), options({ chunk: 'B' })),
+      ),
+    )
     await waitUntil(() => gate.pending.length === 1, 'the first emit')
     gate.pending[0].reject(new Error('buffer space has too many data'))
     await c.waitForEnd()
@@ -141,7 +161,7 @@ describe('in_forward backpressure', () => {
     expect(c.received).toEqual(ack('A'))
   })
 
-  it('on stop with an emit still blocked: stop returns at once; the output\'s rejection closes the connection, no ack', async () => {
+  it("on stop with an emit still blocked: stop returns at once; the output's rejection closes the connection, no ack", async () => {
     const { h, gate } = await startGated()
     const c = await h.client()
     await c.write(message('t.a', uint(T), record({ n: 1 }), options({ chunk: 'A' })))

@@ -42,12 +42,17 @@ describe('in_forward §9 conformance over TCP', () => {
   it('2–3. EventTime as fixext8 and as ext8: nanoseconds preserved', async () => {
     h = await startForward()
     const c = await h.client()
-    await c.write(cat(
-      message('test.a', eventTime(T, 123456789, 'fix'), record({ k: 'fix' })),
-      message('test.a', eventTime(T, 123456789, 8), record({ k: 'ext8' })),
-    ))
+    await c.write(
+      cat(
+        message('test.a', eventTime(T, 123456789, 'fix'), record({ k: 'fix' })),
+        message('test.a', eventTime(T, 123456789, 8), record({ k: 'ext8' })),
+      ),
+    )
     const events = await h.capture.waitFor(2)
-    expect(events.map((e) => [e.time.sec, e.time.nsec, e.record.k])).toEqual([[T, 123456789, 'fix'], [T, 123456789, 'ext8']])
+    expect(events.map((e) => [e.time.sec, e.time.nsec, e.record.k])).toEqual([
+      [T, 123456789, 'fix'],
+      [T, 123456789, 'ext8'],
+    ])
   })
 
   it('4. Message with chunk ending in \\n: ack {"ack": chunk} echoed byte for byte', async () => {
@@ -71,24 +76,36 @@ describe('in_forward §9 conformance over TCP', () => {
   it('6. Forward mode: two events in order, one ack', async () => {
     h = await startForward()
     const c = await h.client()
-    await c.write(forward('test.b', [entry(uint(T), record({ a: 1 })), entry(uint(T + 1), record({ a: 2 }))], options({ chunk: 'X', size: 2 })))
+    await c.write(
+      forward('test.b', [entry(uint(T), record({ a: 1 })), entry(uint(T + 1), record({ a: 2 }))], options({ chunk: 'X', size: 2 })),
+    )
     await c.waitForBytes(ack('X').length)
     expect(c.received).toEqual(ack('X'))
     const events = await h.capture.waitFor(2)
-    expect(events.map((e) => [e.tag, e.time.sec, e.record.a])).toEqual([['test.b', T, 1], ['test.b', T + 1, 2]])
+    expect(events.map((e) => [e.tag, e.time.sec, e.record.a])).toEqual([
+      ['test.b', T, 1],
+      ['test.b', T + 1, 2],
+    ])
   })
 
   it('7–8. PackedForward as str32 with compressed "text", and as bin: two events each', async () => {
     h = await startForward()
     const payload = entriesPayload([entry(eventTime(T, 1), record({ a: 1 })), entry(eventTime(T, 2), record({ a: 2 }))])
     const c = await h.client()
-    await c.write(cat(
-      packed('test.p', payload, 'str32', options({ size: 2, compressed: 'text' })),
-      packed('test.p', payload, 'bin', options({ size: 2, chunk: 'B' })),
-    ))
+    await c.write(
+      cat(
+        packed('test.p', payload, 'str32', options({ size: 2, compressed: 'text' })),
+        packed('test.p', payload, 'bin', options({ size: 2, chunk: 'B' })),
+      ),
+    )
     await c.waitForBytes(ack('B').length)
     const events = await h.capture.waitFor(4)
-    expect(events.map((e) => [e.time.nsec, e.record.a])).toEqual([[1, 1], [2, 2], [1, 1], [2, 2]])
+    expect(events.map((e) => [e.time.nsec, e.record.a])).toEqual([
+      [1, 1],
+      [2, 2],
+      [1, 1],
+      [2, 2],
+    ])
   })
 
   it('9. CompressedPackedForward with two gzip members: two events, ack Y', async () => {
@@ -100,7 +117,10 @@ describe('in_forward §9 conformance over TCP', () => {
     await c.waitForBytes(ack('Y').length)
     expect(c.received).toEqual(ack('Y'))
     const events = await h.capture.waitFor(2)
-    expect(events.map((e) => [e.tag, e.time.sec, e.time.nsec, e.record.a])).toEqual([['test.z', T, 1, 1], ['test.z', T + 1, 0, 2]])
+    expect(events.map((e) => [e.tag, e.time.sec, e.time.nsec, e.record.a])).toEqual([
+      ['test.z', T, 1, 1],
+      ['test.z', T + 1, 0, 2],
+    ])
   })
 
   it('10. Decompression bomb: no events, no ack, connection closed, error logged', async () => {
@@ -143,7 +163,13 @@ describe('in_forward §9 conformance over TCP', () => {
   it('14. Invalid entries in Forward mode: valid one emitted, warning names two, ack Z still sent', async () => {
     h = await startForward()
     const c = await h.client()
-    await c.write(forward('test.i', [entry(uint(T), record({ ok: 1 })), entry(str('str'), record({})), entry(uint(T), str('notamap'))], options({ chunk: 'Z' })))
+    await c.write(
+      forward(
+        'test.i',
+        [entry(uint(T), record({ ok: 1 })), entry(str('str'), record({})), entry(uint(T), str('notamap'))],
+        options({ chunk: 'Z' }),
+      ),
+    )
     await c.waitForBytes(ack('Z').length)
     expect(c.received).toEqual(ack('Z'))
     expect((await h.capture.waitFor(1)).map((e) => e.record)).toEqual([{ ok: 1 }])
@@ -166,14 +192,18 @@ describe('in_forward §9 conformance over TCP', () => {
     const now = 1_700_000_000_250
     h = await startForward('', { now: () => now })
     const c = await h.client()
-    await c.write(cat(
-      message('test.a', uint(0), record({ m: 'message' })),
-      forward('test.a', [entry(uint(0), record({ m: 'forward' }))]),
-      packed('test.a', entry(eventTime(0, 5), record({ m: 'packed' })), 'bin'),
-    ))
+    await c.write(
+      cat(
+        message('test.a', uint(0), record({ m: 'message' })),
+        forward('test.a', [entry(uint(0), record({ m: 'forward' }))]),
+        packed('test.a', entry(eventTime(0, 5), record({ m: 'packed' })), 'bin'),
+      ),
+    )
     const events = await h.capture.waitFor(3)
     expect(events.map((e) => [e.record.m, e.time.sec, e.time.nsec])).toEqual([
-      ['message', 1_700_000_000, 250_000_000], ['forward', 1_700_000_000, 250_000_000], ['packed', 1_700_000_000, 250_000_000],
+      ['message', 1_700_000_000, 250_000_000],
+      ['forward', 1_700_000_000, 250_000_000],
+      ['packed', 1_700_000_000, 250_000_000],
     ])
   })
 
@@ -194,7 +224,11 @@ describe('in_forward §9 conformance over TCP', () => {
     expect(c.received).toEqual(ack('A'))
     expect(h.capture.events.map((e) => e.record.n)).toEqual([1])
     const line = h.running.logs.find((l) => l.message.includes('not valid msgpack'))!
-    expect(line.fields.head).toBe(Buffer.from(cat(hex('c1'), third)).subarray(0, 48).toString('base64'))
+    expect(line.fields.head).toBe(
+      Buffer.from(cat(hex('c1'), third))
+        .subarray(0, 48)
+        .toString('base64'),
+    )
     expect(String(line.fields.peer)).toMatch(/^127\.0\.0\.1:\d+$/)
   })
 
@@ -253,21 +287,28 @@ describe('in_forward §9 conformance over TCP', () => {
   it('31. msgpack Timestamp ext −1 times are accepted (more lenient than Fluentd) and become EventTime', async () => {
     h = await startForward()
     const c = await h.client()
-    await c.write(cat(
-      message('test.ts', timestamp(T, 0, 32), record({ n: 1 })),
-      packed('test.ts', entry(timestamp(T, 42, 64), record({ n: 2 })), 'bin', options({ chunk: 'T' })),
-    ))
+    await c.write(
+      cat(
+        message('test.ts', timestamp(T, 0, 32), record({ n: 1 })),
+        packed('test.ts', entry(timestamp(T, 42, 64), record({ n: 2 })), 'bin', options({ chunk: 'T' })),
+      ),
+    )
     await c.waitForBytes(ack('T').length)
     const events = await h.capture.waitFor(2)
-    expect(events.map((e) => [e.time.sec, e.time.nsec, e.record.n])).toEqual([[T, 0, 1], [T, 42, 2]])
+    expect(events.map((e) => [e.time.sec, e.time.nsec, e.record.n])).toEqual([
+      [T, 0, 1],
+      [T, 42, 2],
+    ])
   })
 
   it('ignores fields after the option map and a non-map option (no ack, events kept)', async () => {
     h = await startForward()
-    const received = await sendThenSentinel(cat(
-      array([str('test.x'), uint(T), record({ n: 1 }), str('not-a-map')]),
-      array([str('test.x'), uint(T), record({ n: 2 }), map([]), str('extra')]),
-    ))
+    const received = await sendThenSentinel(
+      cat(
+        array([str('test.x'), uint(T), record({ n: 1 }), str('not-a-map')]),
+        array([str('test.x'), uint(T), record({ n: 2 }), map([]), str('extra')]),
+      ),
+    )
     expect(received).toEqual(ack('S'))
     expect((await h.capture.waitFor(3)).map((e) => e.record.n)).toEqual([1, 2, undefined])
   })

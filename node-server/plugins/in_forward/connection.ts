@@ -74,12 +74,19 @@ export class ForwardConnection {
   /** Resolves once the socket is closed. */
   readonly closed: Promise<void>
 
-  constructor(private readonly socket: Socket, readonly peer: Peer, private readonly deps: ConnectionDeps, opening?: Opening) {
+  constructor(
+    private readonly socket: Socket,
+    readonly peer: Peer,
+    private readonly deps: ConnectionDeps,
+    opening?: Opening,
+  ) {
     this.frameTimer = new FrameTimer(deps.options.frameTimeoutMs, () => this.frameTimedOut())
-    this.closed = new Promise((resolve) => socket.once('close', () => {
-      this.frameTimer.stop()
-      resolve()
-    }))
+    this.closed = new Promise((resolve) =>
+      socket.once('close', () => {
+        this.frameTimer.stop()
+        resolve()
+      }),
+    )
     socket.setNoDelay(true)
     if (deps.options.sendKeepalivePacket) socket.setKeepAlive(true)
     if (deps.options.idleTimeoutMs > 0) {
@@ -163,7 +170,12 @@ export class ForwardConnection {
     const parts = this.parts
     const total = this.buffered
     const base = core.inputParts(parts, total)
-    const bytes = { get view(): Buffer { return Buffer.from(core.u8().buffer, base, total) }, length: total }
+    const bytes = {
+      get view(): Buffer {
+        return Buffer.from(core.u8().buffer, base, total)
+      },
+      length: total,
+    }
     this.parts = []
     this.buffered = 0
     let start = 0
@@ -179,7 +191,11 @@ export class ForwardConnection {
         } catch (err) {
           reader.discard()
           metrics.errors++
-          log.error('Cannot read a message; closing the connection.', { peer: peerName(this.peer), error: String(err), head: headBase64(bytes.view, start, total) })
+          log.error('Cannot read a message; closing the connection.', {
+            peer: peerName(this.peer),
+            error: String(err),
+            head: headBase64(bytes.view, start, total),
+          })
           this.queue.push({ kind: 'close', reason: String(err) })
         }
         if (this.queue.length > 0 && this.queue[this.queue.length - 1].kind === 'close') return this.stopReading()
@@ -238,7 +254,11 @@ export class ForwardConnection {
     }
     if (error !== null) {
       metrics.errors++
-      log.error('Incoming JSON is broken; closing the connection.', { peer: peerName(this.peer), error, head: headBase64(chunk, 0, chunk.length) })
+      log.error('Incoming JSON is broken; closing the connection.', {
+        peer: peerName(this.peer),
+        error,
+        head: headBase64(chunk, 0, chunk.length),
+      })
       this.queue.push({ kind: 'close', reason: error })
       return this.stopReading()
     }
@@ -251,9 +271,12 @@ export class ForwardConnection {
     this.deps.metrics.errors++
     const first: Buffer[] = []
     for (let n = 0, i = 0; i < this.parts.length && n < 48; n += this.parts[i++].length) first.push(this.parts[i])
-    const head = first.length > 0 ? headBase64(Buffer.concat(first), 0, 48) : this.json?.head() ?? ''
+    const head = first.length > 0 ? headBase64(Buffer.concat(first), 0, 48) : (this.json?.head() ?? '')
     this.deps.log.warn('A message did not complete within frame_timeout; closing the connection.', {
-      peer: peerName(this.peer), frame_timeout_ms: this.deps.options.frameTimeoutMs, bytes: this.buffered || (this.json?.pending ?? 0), head,
+      peer: peerName(this.peer),
+      frame_timeout_ms: this.deps.options.frameTimeoutMs,
+      bytes: this.buffered || (this.json?.pending ?? 0),
+      head,
     })
     this.queue.push({ kind: 'close', reason: 'frame_timeout' })
     this.stopReading()
@@ -272,7 +295,10 @@ export class ForwardConnection {
   private peerEnded(): void {
     if (this.frameScheduled) this.frame()
     if (this.buffered > 0 && !this.closing) {
-      this.deps.log.debug('Peer closed in the middle of a message; dropped the partial message.', { peer: peerName(this.peer), bytes: this.buffered })
+      this.deps.log.debug('Peer closed in the middle of a message; dropped the partial message.', {
+        peer: peerName(this.peer),
+        bytes: this.buffered,
+      })
     }
     this.draining = true
     this.pump()
@@ -310,19 +336,22 @@ export class ForwardConnection {
         this.socket.pause()
         this.frameTimer.stop()
         const tag = work.stream.tag
-        result.then(() => {
-          this.waiting = false
-          if (this.closing) return
-          this.done(work.ack)
-          if (!this.draining && !this.closing) {
-            this.socket.resume()
-            if (this.buffered > 0 || (this.json?.pending ?? 0) > 0) this.frameTimer.restart()
-          }
-          this.pump()
-        }, (err: unknown) => {
-          this.waiting = false
-          this.emitFailed(tag, err)
-        })
+        result.then(
+          () => {
+            this.waiting = false
+            if (this.closing) return
+            this.done(work.ack)
+            if (!this.draining && !this.closing) {
+              this.socket.resume()
+              if (this.buffered > 0 || (this.json?.pending ?? 0) > 0) this.frameTimer.restart()
+            }
+            this.pump()
+          },
+          (err: unknown) => {
+            this.waiting = false
+            this.emitFailed(tag, err)
+          },
+        )
         return
       }
       this.done(work.ack)
@@ -340,7 +369,9 @@ export class ForwardConnection {
     if (this.closing) return
     this.deps.metrics.errors++
     this.deps.log.error('Emit failed and there is no @ERROR label; closing the connection without an ack (the sender will resend).', {
-      peer: peerName(this.peer), tag, error: err instanceof Error ? err.message : String(err),
+      peer: peerName(this.peer),
+      tag,
+      error: err instanceof Error ? err.message : String(err),
     })
     this.close()
   }

@@ -42,11 +42,23 @@ function mixedStream(n: number): { bytes: Uint8Array; events: number; acks: Uint
     if (chunk !== undefined) acks.push(cat(hex('81 a3 61 63 6b'), str(chunk)))
     const e = () => entry(eventTime(T + i, i), record({ i: i++, pad: 'y'.repeat(m % 7) }))
     switch (m % 5) {
-      case 0: parts.push(message('t.msg', eventTime(T + i, i), record({ i: i++ }), opt)); break
-      case 1: parts.push(forward('t.fwd', [e(), e(), e()], opt)); break
-      case 2: parts.push(packed('t.pk', entriesPayload([e(), e()]), m % 2 ? 'str32' : 'bin', opt)); break
-      case 3: parts.push(packed('t.gz', gzipSync(entriesPayload([e(), e()])), 'bin', options({ compressed: 'gzip', ...(chunk ? { chunk } : {}) }))); break
-      case 4: parts.push(cat(nil(), message('t.msg', uint(T + i), record({ i: i++, ns: 0 }), opt))); break
+      case 0:
+        parts.push(message('t.msg', eventTime(T + i, i), record({ i: i++ }), opt))
+        break
+      case 1:
+        parts.push(forward('t.fwd', [e(), e(), e()], opt))
+        break
+      case 2:
+        parts.push(packed('t.pk', entriesPayload([e(), e()]), m % 2 ? 'str32' : 'bin', opt))
+        break
+      case 3:
+        parts.push(
+          packed('t.gz', gzipSync(entriesPayload([e(), e()])), 'bin', options({ compressed: 'gzip', ...(chunk ? { chunk } : {}) })),
+        )
+        break
+      case 4:
+        parts.push(cat(nil(), message('t.msg', uint(T + i), record({ i: i++, ns: 0 }), opt)))
+        break
     }
   }
   return { bytes: cat(...parts), events: i, acks: cat(...acks) }
@@ -65,7 +77,9 @@ describe('in_forward split delivery', () => {
       expect(c.received).toEqual(Buffer.from(acks))
       const got = await h.capture.waitFor(before + events)
       expect(got.slice(before).map((e) => e.record.i)).toEqual(Array.from({ length: events }, (_, k) => k))
-      expect(got.slice(before).every((e) => e.time.sec === T + (e.record.i as number) && e.time.nsec === (e.record.ns ?? e.record.i))).toBe(true)
+      expect(got.slice(before).every((e) => e.time.sec === T + (e.record.i as number) && e.time.nsec === (e.record.ns ?? e.record.i))).toBe(
+        true,
+      )
     }
   })
 
@@ -84,10 +98,10 @@ describe('in_forward split delivery', () => {
     const big = Array.from({ length: 1000 }, (_, k) => entry(eventTime(T, k), record({ k, pad: 'z'.repeat(2000) })))
     const many = Array.from({ length: 10_000 }, (_, k) => entry(uint(T), record({ k })))
     const c = await h.client()
-    await c.writeInPieces(cat(
-      packed('t.big', entriesPayload(big), 'bin', options({ chunk: 'big' })),
-      forward('t.many', many, options({ chunk: 'many' })),
-    ), () => 65_536)
+    await c.writeInPieces(
+      cat(packed('t.big', entriesPayload(big), 'bin', options({ chunk: 'big' })), forward('t.many', many, options({ chunk: 'many' }))),
+      () => 65_536,
+    )
     await c.waitForBytes(2 * 5 + 4 + 5)
     const events = await h.capture.waitFor(11_000)
     expect(events.filter((e) => e.tag === 't.big').map((e) => e.time.nsec)).toEqual(Array.from({ length: 1000 }, (_, k) => k))
@@ -97,21 +111,30 @@ describe('in_forward split delivery', () => {
 
 describe('in_forward with the bytes real peers send (test/fixtures/forward)', () => {
   const dir = new URL('../../../test/fixtures/forward/', import.meta.url)
-  const names = readdirSync(dir).filter((f) => f.endsWith('.hex')).map((f) => f.slice(0, -4)).sort()
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith('.hex'))
+    .map((f) => f.slice(0, -4))
+    .sort()
 
   for (const name of names) {
     it(`accepts ${name}`, async () => {
       const bytes = hex(readFileSync(new URL(`${name}.hex`, dir), 'utf8'))
       const expected = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as {
-        messages: { tag: string; options: { chunk: string | null }; events?: { sec: number; nsec: number; record: unknown }[]; inflated?: { sec: number; nsec: number; record: unknown }[] }[]
+        messages: {
+          tag: string
+          options: { chunk: string | null }
+          events?: { sec: number; nsec: number; record: unknown }[]
+          inflated?: { sec: number; nsec: number; record: unknown }[]
+        }[]
       }
       h = await startForward()
       const c = await h.client()
       await c.write(bytes)
       const want = expected.messages.flatMap((m) => (m.events ?? m.inflated ?? []).map((e) => ({ tag: m.tag, ...e })))
       const got = await h.capture.waitFor(want.length)
-      expect(got.map((e) => ({ tag: e.tag, sec: e.time.sec, nsec: e.time.nsec, record: e.record })))
-        .toEqual(want.map((e) => ({ tag: e.tag, sec: e.sec, nsec: e.nsec, record: e.record })))
+      expect(got.map((e) => ({ tag: e.tag, sec: e.time.sec, nsec: e.time.nsec, record: e.record }))).toEqual(
+        want.map((e) => ({ tag: e.tag, sec: e.sec, nsec: e.nsec, record: e.record })),
+      )
       const acks = expected.messages.filter((m) => m.options.chunk !== null).map((m) => cat(hex('81 a3 61 63 6b'), str(m.options.chunk!)))
       await c.waitForBytes(cat(...acks).length)
       expect(c.received).toEqual(Buffer.from(cat(...acks)))

@@ -12,7 +12,11 @@ export class FrameTimer {
   private startedAt = 0
 
   /** `ms` 0 disables the guard. */
-  constructor(private readonly ms: number, private readonly onExpire: () => void, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly ms: number,
+    private readonly onExpire: () => void,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** A message is in progress: start the clock unless it runs. */
   start(): void {

@@ -43,13 +43,19 @@ export interface HandshakeProgress {
  * `'refused'` when it was refused (logged once; the socket closes after the failed PONG is
  * written); null when the peer went away.
  */
-export function serverHandshake(socket: Socket, peer: Peer, deps: HandshakeDeps): { done: Promise<Buffer | 'refused' | null> } & HandshakeProgress {
+export function serverHandshake(
+  socket: Socket,
+  peer: Peer,
+  deps: HandshakeDeps,
+): { done: Promise<Buffer | 'refused' | null> } & HandshakeProgress {
   const nonce = newNonce()
   const authSalt = newNonce()
   let buffered: Buffer = Buffer.alloc(0)
   let finished = false
   let settle: (value: Buffer | 'refused' | null) => void = () => undefined
-  const done = new Promise<Buffer | 'refused' | null>((resolve) => { settle = resolve })
+  const done = new Promise<Buffer | 'refused' | null>((resolve) => {
+    settle = resolve
+  })
 
   const finish = (value: Buffer | 'refused' | null): void => {
     if (finished) return
@@ -120,7 +126,8 @@ function check(ping: Ping, peer: Peer, deps: HandshakeDeps, nonce: Uint8Array, a
     return { ok: false, reason: `anonymous source host '${displayAddress(peer.address)}' denied` }
   }
   const sharedKey = rule?.sharedKey ?? security.sharedKey
-  if (!digestMatches(sharedKeyDigest(ping.salt, ping.hostname, nonce, sharedKey), ping.digest)) return { ok: false, reason: 'shared_key mismatch' }
+  if (!digestMatches(sharedKeyDigest(ping.salt, ping.hostname, nonce, sharedKey), ping.digest))
+    return { ok: false, reason: 'shared_key mismatch' }
   if (security.userAuth) {
     const users = candidateUsers(security, rule, ping.username)
     const ok = users.some((u) => digestMatches(passwordDigest(authSalt, ping.username, u.password), ping.passwordDigest))

@@ -75,14 +75,20 @@ describe('in_forward hardening', () => {
   it('does not count time paused by backpressure against frame_timeout', async () => {
     let release: () => void = () => undefined
     const slowOutput: PluginSpec<'output'> = {
-      name: 'slow_out', kind: 'output', description: 'holds its first emit', schema: { params: [] }, runtimes: ['node'],
+      name: 'slow_out',
+      kind: 'output',
+      description: 'holds its first emit',
+      schema: { params: [] },
+      runtimes: ['node'],
       create: () => {
         let first = true
         return {
           emit: () => {
             if (!first) return
             first = false
-            return new Promise<void>((resolve) => { release = resolve })
+            return new Promise<void>((resolve) => {
+              release = resolve
+            })
           },
         }
       },
@@ -122,7 +128,10 @@ describe('in_forward hardening', () => {
   it('survives many connections sending mutated streams, one line each, while a good client keeps its acks', async () => {
     h = await startForward('frame_timeout 0.5\nhandshake_timeout 0.5')
     const good = await h.client()
-    const seeds = fc.sample(fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat(200), fc.integer({ min: 0, max: 255 })), { numRuns: 40, seed: 42 })
+    const seeds = fc.sample(fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat(200), fc.integer({ min: 0, max: 255 })), {
+      numRuns: 40,
+      seed: 42,
+    })
     const valid = message('t.fuzz', uint(T), record({ a: 'b', n: 1 }), options({ chunk: 'F' }))
     const bad: RawClient[] = []
     for (const [noise, at, byte] of seeds) {

@@ -33,20 +33,43 @@ export class ForwardInput implements InputPlugin {
   private readonly reader: MessageReader
   private readonly server: ForwardServer<ConnectionInfo>
 
-  constructor(private readonly ctx: PluginContext, config: InForwardConfig) {
+  constructor(ctx: PluginContext, config: InForwardConfig) {
     this.options = settleOptions(config)
     if (!this.options.skipInvalidEvent) {
-      ctx.log.warn('skip_invalid_event false is accepted but invalid events are still dropped: sluice\'s event streams hold only [EventTime, map] entries.')
+      ctx.log.warn(
+        "skip_invalid_event false is accepted but invalid events are still dropped: sluice's event streams hold only [EventTime, map] entries.",
+      )
     }
     this.events = new EventBuilder(ctx.core, this.options, ctx.log, ctx.metrics, ctx.now)
     this.reader = new MessageReader(ctx.core, this.options, this.events, ctx.log, ctx.metrics)
     const security = config.security === undefined ? null : settleSecurity(config.security)
     const tls = config.transport?.protocol === 'tls' ? settleTlsServer(config.transport) : null
-    const admission = new Admission({ tls, security, handshakeTimeoutMs: this.options.handshakeTimeoutMs, denyKeepalive: this.options.denyKeepalive }, ctx.log, ctx.metrics)
+    const admission = new Admission(
+      { tls, security, handshakeTimeoutMs: this.options.handshakeTimeoutMs, denyKeepalive: this.options.denyKeepalive },
+      ctx.log,
+      ctx.metrics,
+    )
     const msgpackOnly = security !== null
-    this.server = new ForwardServer(this.options, ctx.log, (socket: Socket, peer: Peer, leftover: Buffer | null) => new ForwardConnection(socket, peer, {
-      core: ctx.core, options: this.options, reader: this.reader, events: this.events, router: ctx.router, log: ctx.log, metrics: ctx.metrics,
-    }, { leftover, msgpackOnly }), admission.enabled ? admission : null)
+    this.server = new ForwardServer(
+      this.options,
+      ctx.log,
+      (socket: Socket, peer: Peer, leftover: Buffer | null) =>
+        new ForwardConnection(
+          socket,
+          peer,
+          {
+            core: ctx.core,
+            options: this.options,
+            reader: this.reader,
+            events: this.events,
+            router: ctx.router,
+            log: ctx.log,
+            metrics: ctx.metrics,
+          },
+          { leftover, msgpackOnly },
+        ),
+      admission.enabled ? admission : null,
+    )
   }
 
   async start(): Promise<void> {

@@ -84,7 +84,8 @@ export class JsonSplitter {
       const rest = chunk.subarray(segment)
       this.parts.push(rest)
       this.length += rest.length
-      if (this.length > this.maxValueSize) return { values, error: `a JSON value is longer than max_frame_size (${this.maxValueSize} bytes)` }
+      if (this.length > this.maxValueSize)
+        return { values, error: `a JSON value is longer than max_frame_size (${this.maxValueSize} bytes)` }
     }
     return { values, error: null }
   }
@@ -108,12 +109,20 @@ export function jsonWork(text: Uint8Array, events: EventBuilder, log: Logger, me
     value = JSON.parse(textDecoder.decode(text))
   } catch (err) {
     metrics.errors++
-    log.error('Incoming JSON is broken; closing the connection.', { peer: peerName(peer), error: (err as Error).message, head: headBase64(text, 0, text.length) })
+    log.error('Incoming JSON is broken; closing the connection.', {
+      peer: peerName(peer),
+      error: (err as Error).message,
+      head: headBase64(text, 0, text.length),
+    })
     return { kind: 'close', reason: 'broken JSON' }
   }
   if (!Array.isArray(value)) {
     metrics.errors++
-    log.warn('Incoming chunk is broken (not an array); ignored it.', { peer: peerName(peer), size: text.length, head: headBase64(text, 0, text.length) })
+    log.warn('Incoming chunk is broken (not an array); ignored it.', {
+      peer: peerName(peer),
+      size: text.length,
+      head: headBase64(text, 0, text.length),
+    })
     return null
   }
   const forward = Array.isArray(value[1])

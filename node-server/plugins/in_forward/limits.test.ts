@@ -25,10 +25,12 @@ describe('in_forward limits', () => {
     h = await startForward('max_frame_size 1k')
     const other = await h.client()
     const c = await h.client()
-    await c.write(cat(
-      message('t.a', uint(T), record({ n: 1 }), options({ chunk: 'A' })),
-      message('t.a', uint(T), record({ pad: 'x'.repeat(2000) }), options({ chunk: 'B' })),
-    ))
+    await c.write(
+      cat(
+        message('t.a', uint(T), record({ n: 1 }), options({ chunk: 'A' })),
+        message('t.a', uint(T), record({ pad: 'x'.repeat(2000) }), options({ chunk: 'B' })),
+      ),
+    )
     await c.waitForEnd()
     expect(c.received).toEqual(ack('A'))
     expect(h.logged('error', 'max_frame_size')).toBe(true)
@@ -71,7 +73,10 @@ describe('in_forward limits', () => {
   it('closes on zstd and on an unknown "compressed" value, saying which', async () => {
     h = await startForward()
     const payload = entry(eventTime(T), record({ a: 1 }))
-    for (const [compressed, text] of [['zstd', 'zstd'], ['lz4', 'unknown "compressed"']]) {
+    for (const [compressed, text] of [
+      ['zstd', 'zstd'],
+      ['lz4', 'unknown "compressed"'],
+    ]) {
       const c = await h.client()
       await c.write(packed('t.z', payload, 'bin', options({ compressed, chunk: 'Z' })))
       await c.waitForEnd()

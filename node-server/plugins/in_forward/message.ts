@@ -84,7 +84,9 @@ export class MessageReader {
     if (mode === Mode.NOT_ARRAY) {
       this.metrics.errors++
       this.log.warn('Incoming chunk is broken (not an array); ignored it.', {
-        peer: peerName(peer), size: end - start, head: headBase64(core.u8(), start, end),
+        peer: peerName(peer),
+        size: end - start,
+        head: headBase64(core.u8(), start, end),
       })
       return null
     }
@@ -108,18 +110,27 @@ export class MessageReader {
       const events = mode === Mode.COMPRESSED ? sizeOption : count
       this.metrics.dropped += events
       this.log.warn('Message is larger than chunk_size_limit; dropped it without an ack (the sender will retry it).', {
-        peer: peerName(peer), tag: tagForLog, size, limit: this.options.chunkSizeLimit, events,
+        peer: peerName(peer),
+        tag: tagForLog,
+        size,
+        limit: this.options.chunkSizeLimit,
+        events,
       })
       return { kind: 'message', stream: null, ack: null }
     }
     if (this.options.chunkSizeWarnLimit !== null && size > this.options.chunkSizeWarnLimit) {
       this.log.warn('Message is larger than chunk_size_warn_limit.', {
-        peer: peerName(peer), tag: tagForLog, size, limit: this.options.chunkSizeWarnLimit,
+        peer: peerName(peer),
+        tag: tagForLog,
+        size,
+        limit: this.options.chunkSizeWarnLimit,
       })
     }
     if (signal > 0) {
       this.log.warn('Message carries fluent_signal metrics or traces, which sluice does not handle; dropped it (acked).', {
-        peer: peerName(peer), tag: tagForLog, fluent_signal: signal,
+        peer: peerName(peer),
+        tag: tagForLog,
+        fluent_signal: signal,
       })
       return { kind: 'message', stream: null, ack }
     }
@@ -156,20 +167,24 @@ export class MessageReader {
   private compressed(kind: number, payloadStart: number, payloadEnd: number, tag: string | null, ack: Uint8Array | null, peer: Peer): Work {
     const core = this.core
     if (kind !== Compressed.GZIP) {
-      const reason = kind === Compressed.ZSTD
-        ? 'zstd-compressed messages are not supported by sluice yet (send gzip or text)'
-        : 'unknown "compressed" option value (expected text or gzip)'
+      const reason =
+        kind === Compressed.ZSTD
+          ? 'zstd-compressed messages are not supported by sluice yet (send gzip or text)'
+          : 'unknown "compressed" option value (expected text or gzip)'
       this.metrics.errors++
       this.log.error(`Cannot read a compressed message: ${reason}; closing the connection.`, {
-        peer: peerName(peer), tag: tag ?? '(not a string)', head: headBase64(core.u8(), payloadStart, payloadEnd),
+        peer: peerName(peer),
+        tag: tag ?? '(not a string)',
+        head: headBase64(core.u8(), payloadStart, payloadEnd),
       })
       return { kind: 'close', reason }
     }
     let inflated: Uint8Array
     try {
-      inflated = payloadEnd === payloadStart
-        ? new Uint8Array(0)
-        : gunzipSync(core.u8().subarray(payloadStart, payloadEnd), { maxOutputLength: this.options.decompressionSizeLimit })
+      inflated =
+        payloadEnd === payloadStart
+          ? new Uint8Array(0)
+          : gunzipSync(core.u8().subarray(payloadStart, payloadEnd), { maxOutputLength: this.options.decompressionSizeLimit })
     } catch (err) {
       const tooLarge = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError
       const reason = tooLarge
@@ -177,17 +192,22 @@ export class MessageReader {
         : `the gzip payload is broken (${(err as Error).message})`
       this.metrics.errors++
       this.log.error(`Cannot inflate a compressed message: ${reason}; closing the connection.`, {
-        peer: peerName(peer), tag: tag ?? '(not a string)', head: headBase64(core.u8(), payloadStart, payloadEnd),
+        peer: peerName(peer),
+        tag: tag ?? '(not a string)',
+        head: headBase64(core.u8(), payloadStart, payloadEnd),
       })
       return { kind: 'close', reason }
     }
     core.aux(inflated)
     const st = core.exports.walkEntries(inflated.length)
     if (st !== abi.STATUS_OK) {
-      const reason = st === abi.STATUS_NO_MEMORY ? 'out of memory' : `the inflated entries are broken at offset ${core.result(abi.R_ERROR_OFFSET)}`
+      const reason =
+        st === abi.STATUS_NO_MEMORY ? 'out of memory' : `the inflated entries are broken at offset ${core.result(abi.R_ERROR_OFFSET)}`
       this.metrics.errors++
       this.log.error(`Cannot read a compressed message: ${reason}; closing the connection.`, {
-        peer: peerName(peer), tag: tag ?? '(not a string)', head: headBase64(inflated, 0, inflated.length),
+        peer: peerName(peer),
+        tag: tag ?? '(not a string)',
+        head: headBase64(inflated, 0, inflated.length),
       })
       return { kind: 'close', reason }
     }

@@ -42,10 +42,19 @@ describe('in_forward options', () => {
   it('adds the peer address and host name to every record when asked', async () => {
     h = await startForward('source_address_key src_ip\n  source_hostname_key src_host')
     const c = await h.client()
-    await c.write(forward('t.s', [entry(eventTime(T, 5), record({ a: 1 })), entry(uint(T), record({ a: 2, src_ip: 'spoofed' }))], options({ chunk: 'K' })))
+    await c.write(
+      forward(
+        't.s',
+        [entry(eventTime(T, 5), record({ a: 1 })), entry(uint(T), record({ a: 2, src_ip: 'spoofed' }))],
+        options({ chunk: 'K' }),
+      ),
+    )
     await c.waitForBytes(ack('K').length)
     const events = await h.capture.waitFor(2)
-    expect(events.map((e) => [e.time.nsec, e.record.a, e.record.src_ip])).toEqual([[5, 1, '127.0.0.1'], [0, 2, '127.0.0.1']])
+    expect(events.map((e) => [e.time.nsec, e.record.a, e.record.src_ip])).toEqual([
+      [5, 1, '127.0.0.1'],
+      [0, 2, '127.0.0.1'],
+    ])
     expect(typeof events[0].record.src_host).toBe('string')
     expect((events[0].record.src_host as string).length).toBeGreaterThan(0)
   })
@@ -68,7 +77,10 @@ describe('in_forward options', () => {
     try {
       const reply = await new Promise<Buffer>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no heartbeat reply')), 5_000)
-        udp.once('message', (msg) => { clearTimeout(timer); resolve(msg) })
+        udp.once('message', (msg) => {
+          clearTimeout(timer)
+          resolve(msg)
+        })
         udp.send(Buffer.of(0), h!.port, '127.0.0.1')
       })
       expect(reply).toEqual(Buffer.of(0))
@@ -82,13 +94,18 @@ describe('in_forward JSON mode', () => {
   it('reads Forward-mode arrays and values split across writes; acks each as JSON', async () => {
     h = await startForward()
     const c = await h.client()
-    const text = '[ "t.j", [[1441588984, {"a": 1}], [1441588985, {"a": "x]}"}]], {"chunk": "J1", "size": 2} ]\n'
-      + '["t.j", 1441588986, {"a": [3]}, {"chunk": "J2"}]'
+    const text =
+      '[ "t.j", [[1441588984, {"a": 1}], [1441588985, {"a": "x]}"}]], {"chunk": "J1", "size": 2} ]\n' +
+      '["t.j", 1441588986, {"a": [3]}, {"chunk": "J2"}]'
     await c.writeInPieces(Buffer.from(text), () => 3)
     await c.waitForBytes(24)
     expect(c.received.toString()).toBe('{"ack":"J1"}{"ack":"J2"}')
     const events = await h.capture.waitFor(3)
-    expect(events.map((e) => [e.tag, e.time.sec, e.record.a])).toEqual([['t.j', T, 1], ['t.j', T + 1, 'x]}'], ['t.j', T + 2, [3]]])
+    expect(events.map((e) => [e.tag, e.time.sec, e.record.a])).toEqual([
+      ['t.j', T, 1],
+      ['t.j', T + 1, 'x]}'],
+      ['t.j', T + 2, [3]],
+    ])
   })
 
   it('drops events whose JSON time is not an integer, still acking', async () => {
@@ -128,16 +145,24 @@ describe('in_forward config errors', () => {
     const noUsers = await build('  <security>\n    self_hostname a\n    shared_key s\n    user_auth true\n  </security>')
     expect(noUsers).toContain('fluent.conf:1')
     expect(noUsers).toContain('<user> sections required if user_auth enabled')
-    expect(await build('  <security>\n    self_hostname a\n    shared_key s\n    <user>\n      username u\n      password p\n    </user>\n  </security>')).toBe('')
+    expect(
+      await build(
+        '  <security>\n    self_hostname a\n    shared_key s\n    <user>\n      username u\n      password p\n    </user>\n  </security>',
+      ),
+    ).toBe('')
     expect(await build('  <security>\n    self_hostname a\n  </security>')).toContain('missing required param shared_key')
-    expect(await build('  <transport tls>\n    cert_path /nonexistent/x.pem\n    private_key_path /nonexistent/x.key\n  </transport>')).toContain('cert_path: cannot read /nonexistent/x.pem: ENOENT')
+    expect(
+      await build('  <transport tls>\n    cert_path /nonexistent/x.pem\n    private_key_path /nonexistent/x.key\n  </transport>'),
+    ).toContain('cert_path: cannot read /nonexistent/x.pem: ENOENT')
     expect(await build('  <transport tls>\n  </transport>')).toContain('no valid cert options configured')
     expect(await build('  <transport tcp>\n    linger_timeout 2\n  </transport>')).toBe('')
   })
 
   it('rejects impossible combinations and unknown params', async () => {
     expect(await build('  source_hostname_key h\n  resolve_hostname false')).toContain('source_hostname_key needs resolve_hostname')
-    expect(await build('  deny_keepalive true\n  send_keepalive_packet true')).toContain('send_keepalive_packet cannot be used with deny_keepalive')
+    expect(await build('  deny_keepalive true\n  send_keepalive_packet true')).toContain(
+      'send_keepalive_packet cannot be used with deny_keepalive',
+    )
     expect(await build('  max_frame_sise 1m')).toMatch(/fluent\.conf:3.*max_frame_sise[\s\S]*did you mean max_frame_size/)
   })
 })

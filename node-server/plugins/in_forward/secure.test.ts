@@ -100,7 +100,9 @@ describe('in_forward <security> (§9 cases 23, 24)', () => {
 
   it('refuses a 5-element PING as an invalid ping message', async () => {
     h = await startForward(security())
-    const { c, at } = await pingWith((hl) => encode(['PING', 'client.local', SALT, sharedKeyDigest(SALT, 'client.local', hl.nonce, 'secret'), '']))
+    const { c, at } = await pingWith((hl) =>
+      encode(['PING', 'client.local', SALT, sharedKeyDigest(SALT, 'client.local', hl.nonce, 'secret'), '']),
+    )
     await expectRefused(c, at, 'invalid ping message')
     expect(h.running.logs.find((l) => l.message.startsWith('Handshake refused'))!.fields.head).toEqual(expect.any(String))
   })
@@ -130,18 +132,25 @@ describe('in_forward <security> (§9 cases 23, 24)', () => {
 })
 
 describe('in_forward <security> user auth and <client> rules', () => {
-  const users = '    user_auth true\n    <user>\n      username alice\n      password pw\n    </user>\n    <user>\n      username bob\n      password pw2\n    </user>\n'
+  const users =
+    '    user_auth true\n    <user>\n      username alice\n      password pw\n    </user>\n    <user>\n      username bob\n      password pw2\n    </user>\n'
 
   it('accepts a user with the right password and refuses a wrong one or an unknown user', async () => {
     h = await startForward(security(users))
     const ok = await pingWith((hl) => ping(hl, { user: 'alice', password: 'pw' }))
     await ok.c.waitForBytes(ok.at + 7)
     expect(ok.c.received[ok.at + 6]).toBe(0xc3) // ["PONG", true, ...
-    for (const [user, password] of [['alice', 'nope'], ['carol', 'pw']]) {
+    for (const [user, password] of [
+      ['alice', 'nope'],
+      ['carol', 'pw'],
+    ]) {
       const bad = await pingWith((hl) => ping(hl, { user, password }))
       await expectRefused(bad.c, bad.at, 'username/password mismatch')
     }
-    expect(h.running.logs.filter((l) => l.message.startsWith('Handshake refused')).map((l) => l.fields.username)).toEqual(['alice', 'carol'])
+    expect(h.running.logs.filter((l) => l.message.startsWith('Handshake refused')).map((l) => l.fields.username)).toEqual([
+      'alice',
+      'carol',
+    ])
   })
 
   it('limits a <client> to its users', async () => {
@@ -156,11 +165,15 @@ describe('in_forward <security> user auth and <client> rules', () => {
   it('denies an anonymous source when no <client> matches and allow_anonymous_source is false', async () => {
     h = await startForward(security('    allow_anonymous_source false\n    <client>\n      network 10.0.0.0/8\n    </client>\n'))
     const { c, at } = await pingWith((hl) => ping(hl))
-    await expectRefused(c, at, 'anonymous source host \'127.0.0.1\' denied')
+    await expectRefused(c, at, "anonymous source host '127.0.0.1' denied")
   })
 
   it('uses the shared_key of the first matching <client>', async () => {
-    h = await startForward(security('    allow_anonymous_source false\n    <client>\n      host 127.0.0.1\n      shared_key per-client\n    </client>\n    <client>\n      network 127.0.0.0/8\n    </client>\n'))
+    h = await startForward(
+      security(
+        '    allow_anonymous_source false\n    <client>\n      host 127.0.0.1\n      shared_key per-client\n    </client>\n    <client>\n      network 127.0.0.0/8\n    </client>\n',
+      ),
+    )
     const sectionKey = await pingWith((hl) => ping(hl, { key: 'secret' }))
     await expectRefused(sectionKey.c, sectionKey.at, 'shared_key mismatch')
     const { c, at, h: hello } = await pingWith((hl) => ping(hl, { key: 'per-client' }))
@@ -221,6 +234,8 @@ describe('in_forward <client> rules', () => {
   })
 
   it('fails the start when a <client host> does not resolve', async () => {
-    await expect(startForward(security('    <client>\n      host no-such-host.invalid\n    </client>\n'))).rejects.toThrow("host 'no-such-host.invalid' cannot be resolved")
+    await expect(startForward(security('    <client>\n      host no-such-host.invalid\n    </client>\n'))).rejects.toThrow(
+      "host 'no-such-host.invalid' cannot be resolved",
+    )
   })
 })

@@ -8,8 +8,19 @@ import type { ConfigOf, PluginSchema } from '../../../engine/config/schema.ts'
 
 export const securitySchema = {
   params: [
-    { name: 'self_hostname', type: 'string', required: true, description: 'This server\'s hostname in PONG (must differ from the client\'s own self_hostname).' },
-    { name: 'shared_key', type: 'string', required: true, secret: true, description: 'The key clients must prove they know (per-client keys in <client>).' },
+    {
+      name: 'self_hostname',
+      type: 'string',
+      required: true,
+      description: "This server's hostname in PONG (must differ from the client's own self_hostname).",
+    },
+    {
+      name: 'shared_key',
+      type: 'string',
+      required: true,
+      secret: true,
+      description: 'The key clients must prove they know (per-client keys in <client>).',
+    },
     { name: 'user_auth', type: 'bool', default: false, description: 'Also require a username and password from a <user> section.' },
     { name: 'allow_anonymous_source', type: 'bool', default: true, description: 'Accept clients that match no <client> section.' },
   ],
@@ -31,9 +42,20 @@ export const securitySchema = {
       multi: true,
       schema: {
         params: [
-          { name: 'host', type: 'string', default: null, description: 'The client\'s address or host name (resolved at start).' },
-          { name: 'network', type: 'string', default: null, description: 'The client network: an address, address/prefix or address/netmask.' },
-          { name: 'shared_key', type: 'string', default: null, secret: true, description: 'This client\'s shared key (default: <security> shared_key).' },
+          { name: 'host', type: 'string', default: null, description: "The client's address or host name (resolved at start)." },
+          {
+            name: 'network',
+            type: 'string',
+            default: null,
+            description: 'The client network: an address, address/prefix or address/netmask.',
+          },
+          {
+            name: 'shared_key',
+            type: 'string',
+            default: null,
+            secret: true,
+            description: "This client's shared key (default: <security> shared_key).",
+          },
           { name: 'users', type: 'array', default: [], description: 'Usernames this client may use (empty: any <user>).' },
         ],
       },

@@ -51,8 +51,8 @@ export function settleSecurity(config: SecurityConfig): SecuritySettings {
     throw new Error('<client> sections required if allow_anonymous_source disabled')
   }
   const clients = config.client.map((c): ClientSpec => {
-    if (c.host !== null && c.network !== null) throw new Error('both of \'host\' and \'network\' are specified for client')
-    if (c.host === null && c.network === null) throw new Error('Either of \'host\' and \'network\' must be specified for client')
+    if (c.host !== null && c.network !== null) throw new Error("both of 'host' and 'network' are specified for client")
+    if (c.host === null && c.network === null) throw new Error("Either of 'host' and 'network' must be specified for client")
     const network = c.network === null ? null : parseNetwork(c.network)
     return {
       label: c.host !== null ? `host ${c.host}` : `network ${c.network}`,
@@ -133,7 +133,9 @@ export function matchClient(rules: readonly ClientRule[], address: string): Clie
 /** Fluentd's select_authenticate_users: the users with this name that the client may use. */
 export function candidateUsers(settings: SecuritySettings, rule: ClientRule | null, username: Uint8Array): User[] {
   const name = Buffer.from(username)
-  return settings.users.filter((u) => name.equals(Buffer.from(u.username)) && (rule === null || rule.users.length === 0 || rule.users.includes(u.username)))
+  return settings.users.filter(
+    (u) => name.equals(Buffer.from(u.username)) && (rule === null || rule.users.length === 0 || rule.users.includes(u.username)),
+  )
 }
 
 /** An address as Fluentd shows it (IPv4-mapped IPv6 as plain IPv4). */

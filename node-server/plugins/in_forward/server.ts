@@ -91,7 +91,9 @@ export class ForwardServer<I = unknown> {
   async shutdown(ms: number): Promise<void> {
     const all = Promise.all([...this.connections].map((c) => c.closed))
     let timer: ReturnType<typeof setTimeout> | undefined
-    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), ms) })
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), ms)
+    })
     const outcome = await Promise.race([all.then(() => 'done' as const), late])
     clearTimeout(timer)
     if (outcome === 'late') for (const c of this.connections) c.destroy()
@@ -109,7 +111,11 @@ export class ForwardServer<I = unknown> {
     if (this.connectionCount >= this.options.maxConnections) {
       const n = ++this.refused
       if (n < 512 ? (n & (n - 1)) === 0 : n % 512 === 0) {
-        this.log.warn('Too many connections (max_connections); closed a new one.', { peer: `${address}:${port}`, max_connections: this.options.maxConnections, refused_total: n })
+        this.log.warn('Too many connections (max_connections); closed a new one.', {
+          peer: `${address}:${port}`,
+          max_connections: this.options.maxConnections,
+          refused_total: n,
+        })
       }
       socket.destroy()
       return
@@ -127,7 +133,10 @@ export class ForwardServer<I = unknown> {
       ready(address)
       return
     }
-    dns.lookupService(address, port).then((r) => ready(r.hostname), () => ready(address))
+    dns.lookupService(address, port).then(
+      (r) => ready(r.hostname),
+      () => ready(address),
+    )
   }
 
   /** A socket (the TLS socket with TLS) that passed admission becomes a connection. */

@@ -27,10 +27,19 @@ export class RawClient {
   error: Error | null = null
 
   private constructor(readonly socket: Socket) {
-    socket.on('data', (d) => { this.received = Buffer.concat([this.received, d]) })
-    socket.on('end', () => { this.ended = true })
-    socket.on('error', (err) => { this.error = err })
-    socket.on('close', () => { this.closed = true; this.ended = true })
+    socket.on('data', (d) => {
+      this.received = Buffer.concat([this.received, d])
+    })
+    socket.on('end', () => {
+      this.ended = true
+    })
+    socket.on('error', (err) => {
+      this.error = err
+    })
+    socket.on('close', () => {
+      this.closed = true
+      this.ended = true
+    })
   }
 
   /** Connects; `allowHalfOpen` keeps the client's side open after the server's FIN. */
@@ -51,7 +60,7 @@ export class RawClient {
 
   /** Writes `bytes` in pieces whose sizes come from `sizes()` (each write awaited). */
   async writeInPieces(bytes: Uint8Array, sizes: () => number): Promise<void> {
-    for (let at = 0; at < bytes.length;) {
+    for (let at = 0; at < bytes.length; ) {
       const n = Math.max(1, Math.min(bytes.length - at, sizes()))
       await this.write(bytes.subarray(at, at + n))
       at += n
@@ -88,10 +97,14 @@ let nextId = 0
  * An agent with `<source @type forward port 0 ...extra>` (or `options.port`) and `<match **> @type capture`.
  * `extra` is added inside <source>; `rest` after the match (e.g. a <label @ERROR>).
  */
-export async function startForward(extra = '', options: { rest?: string; plugins?: PluginSpec[]; match?: string; now?: () => number; port?: number } = {}): Promise<ForwardHarness> {
+export async function startForward(
+  extra = '',
+  options: { rest?: string; plugins?: PluginSpec[]; match?: string; now?: () => number; port?: number } = {},
+): Promise<ForwardHarness> {
   const id = `cap${nextId++}`
   const match = options.match ?? `<match **>\n  @type capture\n  @id ${id}\n</match>`
-  const running = await startAgent(`
+  const running = await startAgent(
+    `
 <source>
   @type forward
   @id in
@@ -100,7 +113,10 @@ export async function startForward(extra = '', options: { rest?: string; plugins
 ${extra}
 </source>
 ${match}
-${options.rest ?? ''}`, [inForward, ...(options.plugins ?? [])], { now: options.now })
+${options.rest ?? ''}`,
+    [inForward, ...(options.plugins ?? [])],
+    { now: options.now },
+  )
   const input = running.agent.plugins.find((p) => p.id === 'in')!.plugin as ForwardInput
   const clients: RawClient[] = []
   return {

@@ -20,7 +20,9 @@ const T = 1441588984
 const ack = (chunk: string): Buffer => Buffer.from(cat(hex('81 a3 61 63 6b'), str(chunk)))
 
 let certs: TestCertificates
-beforeAll(() => { certs = makeCertificates() })
+beforeAll(() => {
+  certs = makeCertificates()
+})
 afterAll(() => certs.remove())
 
 let h: ForwardHarness | null = null
@@ -31,7 +33,8 @@ afterEach(async () => {
   h = null
 })
 
-const transport = (extra = '') => `  <transport tls>\n    cert_path ${certs.serverCert}\n    private_key_path ${certs.serverKey}\n${extra}  </transport>`
+const transport = (extra = '') =>
+  `  <transport tls>\n    cert_path ${certs.serverCert}\n    private_key_path ${certs.serverKey}\n${extra}  </transport>`
 
 interface TlsClient {
   socket: TLSSocket
@@ -57,8 +60,12 @@ function tlsClient(options: ConnectionOptions = {}): Promise<TlsClient> {
       waitForBytes: (n) => waitUntil(() => c.received.length >= n, `${n} bytes`),
       waitForClose: () => waitUntil(() => c.closed, 'the server to close'),
     }
-    socket.on('data', (d) => { c.received = Buffer.concat([c.received, d]) })
-    socket.on('close', () => { c.closed = true })
+    socket.on('data', (d) => {
+      c.received = Buffer.concat([c.received, d])
+    })
+    socket.on('close', () => {
+      c.closed = true
+    })
     socket.once('error', (err) => {
       c.error = err
       reject(err)
@@ -102,7 +109,9 @@ describe('in_forward <transport tls>', () => {
     h = await startForward(transport(`    ca_path ${certs.ca}\n    client_cert_auth true\n`))
     const anonymous = await tlsClient().catch((err: Error) => err)
     if (!(anonymous instanceof Error)) await anonymous.waitForClose()
-    const rogue = await tlsClient({ cert: certs.read(certs.rogueClientCert), key: certs.read(certs.rogueClientKey) }).catch((err: Error) => err)
+    const rogue = await tlsClient({ cert: certs.read(certs.rogueClientCert), key: certs.read(certs.rogueClientKey) }).catch(
+      (err: Error) => err,
+    )
     if (!(rogue instanceof Error)) await rogue.waitForClose()
     const refused = h.running.logs.filter((l) => l.message.startsWith('TLS client certificate refused'))
     expect(refused.map((l) => l.fields.error)).toEqual(['no client certificate', expect.stringMatching(/ISSUER|SIGNATURE|SELF_SIGNED/)])
@@ -131,7 +140,8 @@ describe('in_forward <transport tls>', () => {
   })
 
   it('reads an encrypted key with private_key_passphrase; a wrong passphrase is a config error', async () => {
-    const withKey = (passphrase: string) => `  <transport tls>\n    cert_path ${certs.serverCert}\n    private_key_path ${certs.serverKeyEncrypted}\n    private_key_passphrase ${passphrase}\n  </transport>`
+    const withKey = (passphrase: string) =>
+      `  <transport tls>\n    cert_path ${certs.serverCert}\n    private_key_path ${certs.serverKeyEncrypted}\n    private_key_passphrase ${passphrase}\n  </transport>`
     h = await startForward(withKey(certs.passphrase))
     await sendAndAck(await tlsClient(), 'K')
     await h.stop()
@@ -140,7 +150,9 @@ describe('in_forward <transport tls>', () => {
   })
 
   it('generates a server certificate signed by ca_cert_path, or a self-signed one with insecure', async () => {
-    h = await startForward(`  <transport tls>\n    ca_cert_path ${certs.ca}\n    ca_private_key_path ${certs.caKey}\n    generate_cert_common_name localhost\n  </transport>`)
+    h = await startForward(
+      `  <transport tls>\n    ca_cert_path ${certs.ca}\n    ca_private_key_path ${certs.caKey}\n    generate_cert_common_name localhost\n  </transport>`,
+    )
     await sendAndAck(await tlsClient({ servername: 'localhost' }), 'C')
     expect(h.logged('warn', 'signed by')).toBe(true)
     await h.stop()
@@ -157,7 +169,15 @@ describe('in_forward <transport tls>', () => {
     if (r.status !== 'ok') throw new Error('no HELO')
     const hello = readHelo(r.value)!
     const salt = '0123456789abcdef0123456789abcdef'
-    c.write(encodePing({ hostname: 'client.local', salt, digest: sharedKeyDigest(salt, 'client.local', hello.nonce, 'secret'), username: '', passwordDigest: '' }))
+    c.write(
+      encodePing({
+        hostname: 'client.local',
+        salt,
+        digest: sharedKeyDigest(salt, 'client.local', hello.nonce, 'secret'),
+        username: '',
+        passwordDigest: '',
+      }),
+    )
     await c.waitForBytes(r.end + 7)
     expect(c.received[r.end + 6]).toBe(0xc3)
     const pongEnd = readObject(c.received, r.end, 4096)
@@ -172,7 +192,15 @@ describe('in_forward <transport tls>', () => {
     const r = readObject(c.received, 0, 4096)
     if (r.status !== 'ok') throw new Error('no HELO')
     const salt = '0123456789abcdef0123456789abcdef'
-    c.write(encodePing({ hostname: 'client.local', salt, digest: sharedKeyDigest(salt, 'client.local', readHelo(r.value)!.nonce, 'wrong'), username: '', passwordDigest: '' }))
+    c.write(
+      encodePing({
+        hostname: 'client.local',
+        salt,
+        digest: sharedKeyDigest(salt, 'client.local', readHelo(r.value)!.nonce, 'wrong'),
+        username: '',
+        passwordDigest: '',
+      }),
+    )
     await c.waitForClose()
     expect(c.received.subarray(r.end)).toEqual(Buffer.from(encodePongFailure('shared_key mismatch')))
   })

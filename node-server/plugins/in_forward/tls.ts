@@ -48,12 +48,16 @@ export function settleTlsServer(t: TlsTransportConfig): TlsServerSettings {
     key = readPem('private_key_path', t.private_key_path)
     passphrase = t.private_key_passphrase ?? undefined
   } else if (t.ca_cert_path !== null || t.insecure) {
-    if (t.ca_cert_path !== null && t.ca_private_key_path === null) throw new Error('ca_private_key_path is required when ca_cert_path is specified')
-    const issuer = t.ca_cert_path === null ? null : {
-      cert: readPem('ca_cert_path', t.ca_cert_path).toString('utf8'),
-      key: readPem('ca_private_key_path', t.ca_private_key_path!).toString('utf8'),
-      passphrase: t.ca_private_key_passphrase ?? undefined,
-    }
+    if (t.ca_cert_path !== null && t.ca_private_key_path === null)
+      throw new Error('ca_private_key_path is required when ca_cert_path is specified')
+    const issuer =
+      t.ca_cert_path === null
+        ? null
+        : {
+            cert: readPem('ca_cert_path', t.ca_cert_path).toString('utf8'),
+            key: readPem('ca_private_key_path', t.ca_private_key_path!).toString('utf8'),
+            passphrase: t.ca_private_key_passphrase ?? undefined,
+          }
     const pair = certificatePair({
       commonName: t.generate_cert_common_name,
       country: t.generate_cert_country,
@@ -66,9 +70,10 @@ export function settleTlsServer(t: TlsTransportConfig): TlsServerSettings {
     })
     cert = pair.cert
     key = pair.key
-    generated = issuer === null ? 'a generated self-signed certificate (insecure)' : `a certificate generated at start, signed by ${t.ca_cert_path}`
+    generated =
+      issuer === null ? 'a generated self-signed certificate (insecure)' : `a certificate generated at start, signed by ${t.ca_cert_path}`
   } else {
-    throw new Error('no valid cert options configured. specify either \'cert_path\', \'ca_cert_path\' or \'insecure\'')
+    throw new Error("no valid cert options configured. specify either 'cert_path', 'ca_cert_path' or 'insecure'")
   }
   const options: TlsOptions = {
     cert,

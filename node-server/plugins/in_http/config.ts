@@ -12,7 +12,12 @@ export const inHttpSchema = {
     { name: 'port', type: 'integer', default: 9880, description: 'The TCP port to listen on (0: any free port).' },
     { name: 'keepalive_timeout', type: 'time', default: 10, description: 'Idle time after which a keep-alive connection is closed.' },
     { name: 'backlog', type: 'integer', default: null, description: 'The listen backlog (the OS default when unset).' },
-    { name: 'blocking_timeout', type: 'time', default: 0.5, description: "Fluentd's event-loop tuning; accepted for compatibility, no effect in sluice." },
+    {
+      name: 'blocking_timeout',
+      type: 'time',
+      default: 0.5,
+      description: "Fluentd's event-loop tuning; accepted for compatibility, no effect in sluice.",
+    },
     ...ingestParams,
   ],
   sections: [ingestParseSection],

@@ -18,9 +18,14 @@ let counter = 0
 
 async function startHttp(params: Record<string, string>, extra: PluginSpec[] = [], output = '@type capture', now?: () => number) {
   const id = ++counter
-  const lines = Object.entries(params).map(([k, v]) => `${k} ${v}`).join('\n')
-  const agent = await startAgent(`<source>\n@type http\n@id in${id}\nbind 127.0.0.1\nport 0\n${lines}\n</source>\n<match **>\n${output}\n@id out${id}\n</match>`,
-    [inHttp, ...extra], { now })
+  const lines = Object.entries(params)
+    .map(([k, v]) => `${k} ${v}`)
+    .join('\n')
+  const agent = await startAgent(
+    `<source>\n@type http\n@id in${id}\nbind 127.0.0.1\nport 0\n${lines}\n</source>\n<match **>\n${output}\n@id out${id}\n</match>`,
+    [inHttp, ...extra],
+    { now },
+  )
   const plugin = agent.agent.plugins.find((p) => p.id === `in${id}`)!.plugin as InHttpPlugin
   return { agent, port: plugin.address().port, out: `out${id}` }
 }
@@ -32,11 +37,16 @@ runIngestSuite('in_http over HTTP', async (params, now) => {
     async fetch(request) {
       const url = new URL(request.url)
       return fetch(`http://127.0.0.1:${port}${url.pathname}${url.search}`, {
-        method: request.method, headers: request.headers, body: request.body, duplex: 'half',
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        duplex: 'half',
       } as RequestInit)
     },
     events: () => capture.events,
-    failEmits: (error) => { capture.failWith = error },
+    failEmits: (error) => {
+      capture.failWith = error
+    },
     peerAddress: /^(127\.0\.0\.1|::ffff:127\.0\.0\.1)$/,
     close: () => agent.stop(),
   }
@@ -45,12 +55,17 @@ runIngestSuite('in_http over HTTP', async (params, now) => {
 /** A test output whose emits wait until the test releases them. */
 const gate = { pending: [] as (() => void)[], received: 0 }
 const gated: PluginSpec<'output'> = {
-  name: 'gated', kind: 'output', description: 'test output that holds emits', schema: { params: [] }, runtimes: ['node'],
+  name: 'gated',
+  kind: 'output',
+  description: 'test output that holds emits',
+  schema: { params: [] },
+  runtimes: ['node'],
   create: (): OutputPlugin => ({
-    emit: (stream) => new Promise<void>((resolve) => {
-      gate.received += stream.count
-      gate.pending.push(resolve)
-    }),
+    emit: (stream) =>
+      new Promise<void>((resolve) => {
+        gate.received += stream.count
+        gate.pending.push(resolve)
+      }),
   }),
 }
 
@@ -67,9 +82,17 @@ function raw(port: number, text: string, timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1')
     let data = ''
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no close within ${timeoutMs} ms: ${data}`)) }, timeoutMs)
-    socket.on('data', (d) => { data += d.toString('latin1') })
-    socket.on('close', () => { clearTimeout(timer); resolve(data) })
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new Error(`no close within ${timeoutMs} ms: ${data}`))
+    }, timeoutMs)
+    socket.on('data', (d) => {
+      data += d.toString('latin1')
+    })
+    socket.on('close', () => {
+      clearTimeout(timer)
+      resolve(data)
+    })
     socket.on('error', reject)
     socket.write(text)
   })
@@ -94,17 +117,23 @@ describe('in_http server', () => {
   it('serves HTTP/1.0 and closes, and keeps HTTP/1.1 connections alive', async () => {
     const started = await startHttp({})
     running = started.agent
-    const answer = await raw(started.port, 'POST /old/client HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{"a":1}')
+    const answer = await raw(
+      started.port,
+      'POST /old/client HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{"a":1}',
+    )
     expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
     const agent = new Agent({ keepAlive: true, maxSockets: 1 })
     const sockets = new Set<unknown>()
     for (let i = 0; i < 3; i++) {
       await new Promise<void>((resolve, reject) => {
-        const req = httpRequest({ port: started.port, host: '127.0.0.1', method: 'POST', path: '/ka', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-          sockets.add(res.socket)
-          res.resume()
-          res.on('end', () => resolve())
-        })
+        const req = httpRequest(
+          { port: started.port, host: '127.0.0.1', method: 'POST', path: '/ka', agent, headers: { 'content-type': 'application/json' } },
+          (res) => {
+            sockets.add(res.socket)
+            res.resume()
+            res.on('end', () => resolve())
+          },
+        )
         req.on('error', reject)
         req.end(`{"i":${i}}`)
       })
@@ -118,7 +147,10 @@ describe('in_http server', () => {
     const started = await startHttp({ keepalive_timeout: '0.2' })
     running = started.agent
     const begun = Date.now()
-    const answer = await raw(started.port, 'POST /idle HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}')
+    const answer = await raw(
+      started.port,
+      'POST /idle HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+    )
     expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
     expect(Date.now() - begun).toBeGreaterThanOrEqual(150)
   })
@@ -127,8 +159,14 @@ describe('in_http server', () => {
     const started = await startHttp({}, [gated], '@type gated')
     running = started.agent
     let answered = false
-    const response = fetch(`http://127.0.0.1:${started.port}/slow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[{"a":1},{"a":2}]' })
-      .then((res) => { answered = true; return res })
+    const response = fetch(`http://127.0.0.1:${started.port}/slow`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[{"a":1},{"a":2}]',
+    }).then((res) => {
+      answered = true
+      return res
+    })
     await until(() => gate.received === 2)
     await new Promise((r) => setTimeout(r, 50))
     expect(answered).toBe(false)
@@ -138,7 +176,11 @@ describe('in_http server', () => {
 
   it('lets a request in flight finish when the agent stops', async () => {
     const started = await startHttp({}, [gated], '@type gated')
-    const response = fetch(`http://127.0.0.1:${started.port}/slow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })
+    const response = fetch(`http://127.0.0.1:${started.port}/slow`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    })
     await until(() => gate.received === 1)
     const stopped = started.agent.stop()
     await new Promise((r) => setTimeout(r, 20))
@@ -151,24 +193,40 @@ describe('in_http server', () => {
   it('sends 413 with Connection: close for an oversized body', async () => {
     const started = await startHttp({ body_size_limit: '1k' })
     running = started.agent
-    const answer = await raw(started.port, `POST /big HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n${'x'.repeat(5000)}`)
+    const answer = await raw(
+      started.port,
+      `POST /big HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n${'x'.repeat(5000)}`,
+    )
     expect(answer).toMatch(/^HTTP\/1\.1 413 /)
     expect(answer.toLowerCase()).toContain('connection: close')
   })
 
   it.each([
-    ['cors_allow_credentials without origins', 'cors_allow_credentials true', 'Cannot enable cors_allow_credentials without specific origins'],
+    [
+      'cors_allow_credentials without origins',
+      'cors_allow_credentials true',
+      'Cannot enable cors_allow_credentials without specific origins',
+    ],
     ['an empty add_tag_prefix', 'add_tag_prefix ""', "'add_tag_prefix' parameter must not be empty"],
     ['a custom <parse>', '<parse>\n@type json\n</parse>', '<parse> @type json is not supported yet'],
     ['an unknown param', 'format json', 'unknown param format'],
   ])('rejects %s at config time', async (_name, line, message) => {
-    await expect(startAgent(`<source>\n@type http\nport 0\n${line}\n</source>\n<match **>\n@type capture\n</match>`, [inHttp])).rejects.toThrow(message)
+    await expect(
+      startAgent(`<source>\n@type http\nport 0\n${line}\n</source>\n<match **>\n@type capture\n</match>`, [inHttp]),
+    ).rejects.toThrow(message)
   })
 
   it('accepts <parse> @type in_http with time_key / keep_time_key', async () => {
-    running = await startAgent('<source>\n@type http\n@id p\nbind 127.0.0.1\nport 0\n<parse>\n@type in_http\ntime_key ts\nkeep_time_key true\n</parse>\n</source>\n<match **>\n@type capture\n@id pout\n</match>', [inHttp])
+    running = await startAgent(
+      '<source>\n@type http\n@id p\nbind 127.0.0.1\nport 0\n<parse>\n@type in_http\ntime_key ts\nkeep_time_key true\n</parse>\n</source>\n<match **>\n@type capture\n@id pout\n</match>',
+      [inHttp],
+    )
     const port = (running.agent.plugins.find((p) => p.id === 'p')!.plugin as InHttpPlugin).address().port
-    await fetch(`http://127.0.0.1:${port}/p`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ts":1441588984}' })
+    await fetch(`http://127.0.0.1:${port}/p`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"ts":1441588984}',
+    })
     expect(captures.get('pout')!.events[0]).toMatchObject({ time: { sec: 1441588984 }, record: { ts: 1441588984 } })
   })
 })

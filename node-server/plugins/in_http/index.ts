@@ -35,12 +35,16 @@ export const inHttp: PluginSpec<'input', InHttpConfig> = {
       metrics: ctx.metrics,
       remoteAddr: (c) => getConnInfo(c).remote.address,
     })
-    const listener = new HttpListener(app, {
-      bind: config.bind,
-      port: config.port,
-      backlog: config.backlog,
-      keepaliveTimeoutMs: config.keepalive_timeout * 1000,
-    }, ctx.log)
+    const listener = new HttpListener(
+      app,
+      {
+        bind: config.bind,
+        port: config.port,
+        backlog: config.backlog,
+        keepaliveTimeoutMs: config.keepalive_timeout * 1000,
+      },
+      ctx.log,
+    )
     return {
       start: () => listener.listen(),
       stop: () => listener.stop(),

@@ -24,7 +24,11 @@ export interface ListenOptions {
 export class HttpListener {
   private server: Server | null = null
 
-  constructor(private readonly app: Hono, private readonly options: ListenOptions, private readonly log: Logger) {}
+  constructor(
+    private readonly app: Hono,
+    private readonly options: ListenOptions,
+    private readonly log: Logger,
+  ) {}
 
   async listen(): Promise<void> {
     // hostname: the URL host for requests without a Host header (HTTP/1.0 clients); routing ignores it.
@@ -54,8 +58,10 @@ export class HttpListener {
     server.closeIdleConnections()
     const sweep = setInterval(() => server.closeIdleConnections(), SWEEP_MS)
     let timer: ReturnType<typeof setTimeout> | undefined
-    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs) })
-    if (await Promise.race([closed, late]) === 'late') {
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), graceMs)
+    })
+    if ((await Promise.race([closed, late])) === 'late') {
       this.log.warn('Closing connections still open after the grace period.', { grace_ms: graceMs })
       server.closeAllConnections()
       await closed

@@ -15,11 +15,27 @@ export const bufferDefaults = { '@type': 'file', chunk_keys: ['time'], timekey: 
 
 export const outFileSchema: PluginSchema = {
   params: [
-    { name: 'path', type: 'string', required: true, description: 'The file path (placeholders ${tag}, ${key}, strftime; * for the time slice).' },
+    {
+      name: 'path',
+      type: 'string',
+      required: true,
+      description: 'The file path (placeholders ${tag}, ${key}, strftime; * for the time slice).',
+    },
     { name: 'add_path_suffix', type: 'bool', default: true, description: 'Add path_suffix to a path without *.' },
     { name: 'path_suffix', type: 'string', default: '.log', description: 'The suffix added to the path.' },
-    { name: 'append', type: 'bool', default: false, description: 'Append each chunk to one file per path (false: a new path_N file per chunk).' },
-    { name: 'compress', type: 'enum', values: ['text', 'gz', 'gzip'], default: 'text', description: 'gzip the written files (.gz suffix).' },
+    {
+      name: 'append',
+      type: 'bool',
+      default: false,
+      description: 'Append each chunk to one file per path (false: a new path_N file per chunk).',
+    },
+    {
+      name: 'compress',
+      type: 'enum',
+      values: ['text', 'gz', 'gzip'],
+      default: 'text',
+      description: 'gzip the written files (.gz suffix).',
+    },
     { name: 'recompress', type: 'bool', default: false, description: 'Accepted for compatibility (sluice buffers are never compressed).' },
     { name: 'symlink_path', type: 'string', default: null, description: 'Not supported by sluice.' },
   ],

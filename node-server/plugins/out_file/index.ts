@@ -30,7 +30,9 @@ export const outFile: PluginSpec<'output', OutFileConfig> = {
     const bufferElement = element.elements.find((e) => e.name === 'buffer')
     if (bufferElement === undefined) {
       if (element.name !== 'secondary') {
-        ctx.log.warn('default timekey interval (1d) will be used because of missing <buffer> section. To change the output frequency, please modify the timekey value')
+        ctx.log.warn(
+          'default timekey interval (1d) will be used because of missing <buffer> section. To change the output frequency, please modify the timekey value',
+        )
       }
     } else if (bufferElement.params.timekey === undefined && bufferElement.arg.trim() !== '[]') {
       ctx.log.warn('default timekey interval (1d) will be used. To change the output frequency, please modify the timekey value')
@@ -39,13 +41,20 @@ export const outFile: PluginSpec<'output', OutFileConfig> = {
     for (const w of warnings) ctx.log.warn(w)
     const gzip = config.compress !== 'text'
     const template = pathTemplate(config.path, {
-      timekey: buffer.chunkKeys.time ? buffer.timekey : null, append: config.append, gzip, suffix: config.add_path_suffix ? config.path_suffix : '',
+      timekey: buffer.chunkKeys.time ? buffer.timekey : null,
+      append: config.append,
+      gzip,
+      suffix: config.add_path_suffix ? config.path_suffix : '',
     })
     // As a <secondary> it writes the primary's chunks: only the time rules apply (Fluentd's as_secondary).
     checkPlaceholders(template, buffer.chunkKeys, buffer.timekey, 'path', { timeOnly: element.name === 'secondary' })
     const path = compileTemplate(template, { chunkKeys: buffer.chunkKeys, zone: bufferZone(buffer.timekeyUseUtc, buffer.timekeyZone) })
     const writer = createFileWriter({
-      core: ctx.core, format: createFormatter(config.format), path, append: config.append, gzip,
+      core: ctx.core,
+      format: createFormatter(config.format),
+      path,
+      append: config.append,
+      gzip,
       written: (p) => ctx.log.debug('Wrote a chunk.', { path: p }),
     })
     return createBufferedOutput(ctx, {

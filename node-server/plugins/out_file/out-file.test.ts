@@ -23,7 +23,9 @@ const DAY = 86400
 let dir: string
 let running: TestAgent | null = null
 
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'sluice-out-file-')) })
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sluice-out-file-'))
+})
 afterEach(async () => {
   await running?.stop()
   running = null
@@ -52,7 +54,10 @@ describe('out_file', () => {
   it('has a valid schema', () => expect(checkSchema(outFile.schema)).toEqual([]))
 
   it('names files like Fluentd: path.%Y%m%d_N.log per time slice, a new _N per chunk', async () => {
-    running = await startAgent(conf(`  path ${dir}/x\n${utcFormat}\n  <buffer time>\n    @type memory\n    timekey 1d\n    timekey_use_utc true\n  </buffer>`), [outFile])
+    running = await startAgent(
+      conf(`  path ${dir}/x\n${utcFormat}\n  <buffer time>\n    @type memory\n    timekey 1d\n    timekey_use_utc true\n  </buffer>`),
+      [outFile],
+    )
     emit('app', T, { k: 'v' })
     emit('app', T + DAY, { k: 'w' })
     await flush()
@@ -64,7 +69,12 @@ describe('out_file', () => {
   })
 
   it('appends to one file per slice with append true, gzipped members with compress gzip', async () => {
-    running = await startAgent(conf(`  path ${dir}/x\n  append true\n  compress gzip\n${utcFormat}\n  <buffer time>\n    @type memory\n    timekey 1h\n    timekey_use_utc true\n  </buffer>`), [outFile])
+    running = await startAgent(
+      conf(
+        `  path ${dir}/x\n  append true\n  compress gzip\n${utcFormat}\n  <buffer time>\n    @type memory\n    timekey 1h\n    timekey_use_utc true\n  </buffer>`,
+      ),
+      [outFile],
+    )
     emit('a', T, { i: 1 })
     await flush()
     emit('a', T + 60, { i: 2 })
@@ -75,8 +85,13 @@ describe('out_file', () => {
   })
 
   it('expands ${tag}, record keys and strftime in the path; writes json lines', async () => {
-    running = await startAgent(conf(`  path ${dir}/\${tag}/\${host}/%Y/%m/%d/%H/out\n  <format>\n    @type json\n  </format>\n` +
-      '  <buffer tag,time,host>\n    @type memory\n    timekey 1h\n    timekey_use_utc true\n  </buffer>'), [outFile])
+    running = await startAgent(
+      conf(
+        `  path ${dir}/\${tag}/\${host}/%Y/%m/%d/%H/out\n  <format>\n    @type json\n  </format>\n` +
+          '  <buffer tag,time,host>\n    @type memory\n    timekey 1h\n    timekey_use_utc true\n  </buffer>',
+      ),
+      [outFile],
+    )
     emit('app.web', T, { host: 'h1', k: 1 })
     emit('app.db', T, { host: 'h2', k: 2 })
     await flush()
@@ -85,16 +100,22 @@ describe('out_file', () => {
   })
 
   it('rejects placeholders that do not fit the chunk keys (§9 case 30)', async () => {
-    await expect(startAgent(conf(`  path ${dir}/x/%Y%m%d\n  <buffer time>\n    timekey 1h\n  </buffer>`), [outFile]))
-      .rejects.toThrow(/test\.conf:1: .*insufficient timestamp placeholders in path/)
-    await expect(startAgent(conf(`  path ${dir}/\${tag}/x\n  <buffer time>\n    timekey 1d\n  </buffer>`), [outFile]))
-      .rejects.toThrow(/test\.conf:1: .*has tag placeholders, but chunk key 'tag' is not configured/)
-    await expect(startAgent(conf(`  path ${dir}/x.*\n  <buffer []>\n  </buffer>`), [outFile]))
-      .rejects.toThrow(/path including '\*' must be used with buffer chunk key 'time'/)
+    await expect(startAgent(conf(`  path ${dir}/x/%Y%m%d\n  <buffer time>\n    timekey 1h\n  </buffer>`), [outFile])).rejects.toThrow(
+      /test\.conf:1: .*insufficient timestamp placeholders in path/,
+    )
+    await expect(startAgent(conf(`  path ${dir}/\${tag}/x\n  <buffer time>\n    timekey 1d\n  </buffer>`), [outFile])).rejects.toThrow(
+      /test\.conf:1: .*has tag placeholders, but chunk key 'tag' is not configured/,
+    )
+    await expect(startAgent(conf(`  path ${dir}/x.*\n  <buffer []>\n  </buffer>`), [outFile])).rejects.toThrow(
+      /path including '\*' must be used with buffer chunk key 'time'/,
+    )
   })
 
   it('moves a chunk whose tag would leave the directory to the backup (unrecoverable, no retries)', async () => {
-    running = await startAgent(conf(`  path ${dir}/logs/\${tag}\n  <buffer tag>\n    @type file\n    path ${dir}/buf\n    flush_mode immediate\n  </buffer>`), [outFile])
+    running = await startAgent(
+      conf(`  path ${dir}/logs/\${tag}\n  <buffer tag>\n    @type file\n    path ${dir}/buf\n    flush_mode immediate\n  </buffer>`),
+      [outFile],
+    )
     await emit('..', T, { evil: true })
     await waitUntil(() => running!.logs.some((l) => l.message.startsWith('Undeliverable chunk moved to')), 'the backup')
     const backups = await readdir(join(dir, 'buf', 'backup', 'out'))
@@ -106,7 +127,9 @@ describe('out_file', () => {
   it('buffers in a file buffer under the path by default, kept across a restart', async () => {
     const text = conf(`  path ${dir}/x\n${utcFormat}`)
     running = await startAgent(text, [outFile])
-    expect(running.logs.some((l) => l.message.startsWith('default timekey interval (1d) will be used because of missing <buffer>'))).toBe(true)
+    expect(running.logs.some((l) => l.message.startsWith('default timekey interval (1d) will be used because of missing <buffer>'))).toBe(
+      true,
+    )
     await emit('app', T, { k: 'kept' })
     expect((await listAll()).filter((f) => f.startsWith('x/buffer.b'))).toHaveLength(2) // chunk + .meta
     await running.stop()
@@ -123,7 +146,8 @@ describe('out_file', () => {
 
 describe('out_file as a <secondary>', () => {
   it("takes the primary's chunks when its retries run out", async () => {
-    running = await startAgent(`<match **>
+    running = await startAgent(
+      `<match **>
   @type null
   never_flush true
   <buffer>
@@ -140,7 +164,9 @@ describe('out_file as a <secondary>', () => {
     </format>
   </secondary>
 </match>
-`, [outNull, outFile])
+`,
+      [outNull, outFile],
+    )
     emit('app', T, { k: 'rescued' })
     await waitUntil(async () => (await listAll()).includes('failed_0.log'), 'the secondary file')
     expect(await readFile(join(dir, 'failed_0.log'), 'utf8')).toBe('{"k":"rescued"}\n')

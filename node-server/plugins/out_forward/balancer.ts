@@ -53,7 +53,11 @@ export class LoadBalancer<N extends BalancedNode> {
   private weightArray: N[] = []
   private cursor = 0
 
-  constructor(private readonly nodes: readonly N[], private readonly log: Logger, private readonly seed = PROCESS_SEED) {
+  constructor(
+    private readonly nodes: readonly N[],
+    private readonly log: Logger,
+    private readonly seed = PROCESS_SEED,
+  ) {
     this.rebuild()
   }
 
@@ -87,7 +91,10 @@ export class LoadBalancer<N extends BalancedNode> {
     if (coefficient > 1) array = Array.from({ length: coefficient }, () => array).flat()
     const random = seeded(this.seed)
     const keys = array.map(() => random())
-    this.weightArray = array.map((n, i) => ({ n, k: keys[i] })).sort((a, b) => a.k - b.k).map((x) => x.n)
+    this.weightArray = array
+      .map((n, i) => ({ n, k: keys[i] }))
+      .sort((a, b) => a.k - b.k)
+      .map((x) => x.n)
     this.cursor = this.cursor % this.weightArray.length
   }
 

@@ -16,26 +16,82 @@ import { securitySection, tlsClientParams, type ServerSession } from './security
 
 export { securitySection }
 
-
 export const outForwardParams = [
-  { name: 'require_ack_response', type: 'bool', default: false, description: 'Wait for {"ack": id} before a chunk counts as written (at-least-once).' },
-  { name: 'ack_response_timeout', type: 'time', default: 190, description: 'Give up waiting for an ack after this long (the chunk is retried, the server disabled).' },
+  {
+    name: 'require_ack_response',
+    type: 'bool',
+    default: false,
+    description: 'Wait for {"ack": id} before a chunk counts as written (at-least-once).',
+  },
+  {
+    name: 'ack_response_timeout',
+    type: 'time',
+    default: 190,
+    description: 'Give up waiting for an ack after this long (the chunk is retried, the server disabled).',
+  },
   { name: 'send_timeout', type: 'time', default: 60, description: 'Give up a write that makes no progress for this long.' },
-  { name: 'connect_timeout', type: 'time', default: null, description: 'Give up connecting after this long (unset: 10 s; Fluentd: the OS timeout, about 2 min).' },
-  { name: 'keepalive', type: 'bool', default: false, description: 'Reuse connections (a pool; a socket waiting for an ack is never reused).' },
+  {
+    name: 'connect_timeout',
+    type: 'time',
+    default: null,
+    description: 'Give up connecting after this long (unset: 10 s; Fluentd: the OS timeout, about 2 min).',
+  },
+  {
+    name: 'keepalive',
+    type: 'bool',
+    default: false,
+    description: 'Reuse connections (a pool; a socket waiting for an ack is never reused).',
+  },
   { name: 'keepalive_timeout', type: 'time', default: null, description: 'Close pooled connections idle this long (unset: never).' },
   { name: 'send_keepalive_packet', type: 'bool', default: false, description: 'TCP keepalive probes (SO_KEEPALIVE).' },
-  { name: 'compress', type: 'enum', values: ['text', 'gzip', 'zstd'], default: 'text', description: 'gzip: send CompressedPackedForward (one gzip member per chunk).' },
-  { name: 'time_as_integer', type: 'bool', default: false, description: 'Send integer seconds instead of EventTime (for Fluentd ≤ v0.12 receivers).' },
-  { name: 'heartbeat_type', type: 'enum', values: ['transport', 'tcp', 'udp', 'none'], default: 'transport', description: 'transport: a TCP connect is the heartbeat; udp: a 00 datagram; none: servers are always available.' },
+  {
+    name: 'compress',
+    type: 'enum',
+    values: ['text', 'gzip', 'zstd'],
+    default: 'text',
+    description: 'gzip: send CompressedPackedForward (one gzip member per chunk).',
+  },
+  {
+    name: 'time_as_integer',
+    type: 'bool',
+    default: false,
+    description: 'Send integer seconds instead of EventTime (for Fluentd ≤ v0.12 receivers).',
+  },
+  {
+    name: 'heartbeat_type',
+    type: 'enum',
+    values: ['transport', 'tcp', 'udp', 'none'],
+    default: 'transport',
+    description: 'transport: a TCP connect is the heartbeat; udp: a 00 datagram; none: servers are always available.',
+  },
   { name: 'heartbeat_interval', type: 'time', default: 1, description: 'Seconds between heartbeats.' },
   { name: 'hard_timeout', type: 'time', default: 60, description: 'Detach a server without a heartbeat for this long.' },
-  { name: 'recover_wait', type: 'time', default: 10, description: 'A detached server comes back after this many seconds worth of heartbeats.' },
+  {
+    name: 'recover_wait',
+    type: 'time',
+    default: 10,
+    description: 'A detached server comes back after this many seconds worth of heartbeats.',
+  },
   { name: 'phi_failure_detector', type: 'bool', default: true, description: 'Use the phi accrual failure detector.' },
   { name: 'phi_threshold', type: 'integer', default: 16, description: 'Detach a server when phi exceeds this.' },
-  { name: 'expire_dns_cache', type: 'time', default: null, description: 'Keep a resolved address this long (unset: until the server is detached; 0: resolve on every connection).' },
-  { name: 'dns_round_robin', type: 'bool', default: false, description: 'Connect to a random one of the host\'s addresses (not with heartbeat_type udp).' },
-  { name: 'ignore_network_errors_at_startup', type: 'bool', default: false, description: 'Start even when a server\'s host name does not resolve (default: start fails).' },
+  {
+    name: 'expire_dns_cache',
+    type: 'time',
+    default: null,
+    description: 'Keep a resolved address this long (unset: until the server is detached; 0: resolve on every connection).',
+  },
+  {
+    name: 'dns_round_robin',
+    type: 'bool',
+    default: false,
+    description: "Connect to a random one of the host's addresses (not with heartbeat_type udp).",
+  },
+  {
+    name: 'ignore_network_errors_at_startup',
+    type: 'bool',
+    default: false,
+    description: "Start even when a server's host name does not resolve (default: start fails).",
+  },
   { name: 'verify_connection_at_startup', type: 'bool', default: false, description: 'Fail start when a server cannot be connected to.' },
   { name: 'transport', type: 'enum', values: ['tcp', 'tls'], default: 'tcp', description: 'tcp, or tls (see the tls_* params).' },
   ...tlsClientParams,
@@ -101,7 +157,7 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 
 /** Checks the combinations Fluentd rejects and what sluice does not support yet; throws with the reason. */
 export function settleOutputOptions(config: OutForwardBaseConfig): ForwardOutputOptions {
-  if (config.compress === 'zstd') throw new Error('compress zstd is not supported yet by sluice\'s out_forward; use gzip')
+  if (config.compress === 'zstd') throw new Error("compress zstd is not supported yet by sluice's out_forward; use gzip")
   if (config.server.length === 0) throw new Error('out_forward needs at least one <server>')
   for (const s of config.server) {
     if (s.port < 1 || s.port > 65535) throw new Error(`<server> ${s.host}: port ${s.port} is out of range 1..65535`)
@@ -111,12 +167,18 @@ export function settleOutputOptions(config: OutForwardBaseConfig): ForwardOutput
   if (config.heartbeat_interval <= 0) throw new Error('heartbeat_interval must be more than 0')
   const heartbeatType = config.heartbeat_type === 'tcp' ? 'transport' : config.heartbeat_type
   if (config.dns_round_robin && heartbeatType === 'udp') {
-    throw new Error("dns_round_robin cannot be used with heartbeat_type udp (a UDP reply is matched to its server by address): use heartbeat_type transport or none")
+    throw new Error(
+      'dns_round_robin cannot be used with heartbeat_type udp (a UDP reply is matched to its server by address): use heartbeat_type transport or none',
+    )
   }
   const ms = (s: number | null) => (s === null ? 0 : Math.round(s * 1000))
   return {
     servers: config.server.map((s) => ({
-      host: s.host, port: s.port, name: s.name ?? `${s.host}:${s.port}`, weight: s.weight, standby: s.standby,
+      host: s.host,
+      port: s.port,
+      name: s.name ?? `${s.host}:${s.port}`,
+      weight: s.weight,
+      standby: s.standby,
     })),
     requireAckResponse: config.require_ack_response,
     ackResponseTimeoutMs: ms(config.ack_response_timeout),

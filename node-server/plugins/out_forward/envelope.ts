@@ -12,7 +12,14 @@ const textEncoder = new TextEncoder()
 function strBytes(text: string): Uint8Array {
   const data = textEncoder.encode(text)
   const n = data.length
-  const head = n < 32 ? [0xa0 | n] : n < 0x100 ? [0xd9, n] : n < 0x10000 ? [0xda, n >> 8, n & 0xff] : [0xdb, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]
+  const head =
+    n < 32
+      ? [0xa0 | n]
+      : n < 0x100
+        ? [0xd9, n]
+        : n < 0x10000
+          ? [0xda, n >> 8, n & 0xff]
+          : [0xdb, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]
   const out = new Uint8Array(head.length + n)
   out.set(head)
   out.set(data, head.length)

@@ -24,7 +24,9 @@ import { ForwardWriter } from './writer.ts'
 import type { ForwardOutputOptions } from './config.ts'
 
 let core: Core
-beforeAll(async () => { core = await loadCore() })
+beforeAll(async () => {
+  core = await loadCore()
+})
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -40,7 +42,11 @@ async function receiver(): Promise<FakeReceiver> {
 
 function writer(options: ForwardOutputOptions): { w: ForwardWriter; logs: LogRecord[] } {
   const logs: LogRecord[] = []
-  const w = new ForwardWriter(core, options, createLogger((r) => logs.push(r), 'debug'))
+  const w = new ForwardWriter(
+    core,
+    options,
+    createLogger((r) => logs.push(r), 'debug'),
+  )
   cleanups.push(() => w.stop())
   return { w, logs }
 }
@@ -51,7 +57,8 @@ async function sender(body: string): Promise<{ a: TestAgent; out: ForwardOutput 
   return { a, out: a.agent.plugins.find((p) => p.id === 'out')!.plugin as ForwardOutput }
 }
 
-const events = (n: number, first = 0) => Array.from({ length: n }, (_, k) => ({ time: new EventTime(T + first + k, 0), record: { n: first + k } }))
+const events = (n: number, first = 0) =>
+  Array.from({ length: n }, (_, k) => ({ time: new EventTime(T + first + k, 0), record: { n: first + k } }))
 const sizes = (r: FakeReceiver) => r.messages.reduce((n, m) => n + (m.message[2] as { size: number }).size, 0)
 
 function twoServers(a: FakeReceiver, b: FakeReceiver, extra = ''): string {
@@ -74,12 +81,17 @@ ${extra}
 }
 
 describe('out_forward failover: a chunk not confirmed goes to ANOTHER server, with no retry step', () => {
-  for (const [name, heartbeat] of [['heartbeat_type none', 'none'], ['transport heartbeats', 'transport']] as const) {
+  for (const [name, heartbeat] of [
+    ['heartbeat_type none', 'none'],
+    ['transport heartbeats', 'transport'],
+  ] as const) {
     it(`one receiver stops acking (${name}): every chunk ends at the other`, async () => {
       const silent = await receiver()
       const good = await receiver()
       silent.answer = 'silent'
-      const { a, out } = await sender(twoServers(silent, good, `  heartbeat_type ${heartbeat}\n  heartbeat_interval 0.2\n  recover_wait 60`))
+      const { a, out } = await sender(
+        twoServers(silent, good, `  heartbeat_type ${heartbeat}\n  heartbeat_interval 0.2\n  recover_wait 60`),
+      )
       for (let i = 0; i < 6; i++) a.agent.root.emit(streamFromEvents(`app.${i}`, events(2, i * 2)))
       await waitUntil(() => sizes(good) === 12, 'all 12 events acked by the good receiver', 15_000)
       await waitUntil(() => (out.status().buffer_total_queued_size as number) === 0, 'an empty buffer')
@@ -131,7 +143,14 @@ describe('out_forward writer: rollback and abort', () => {
   it('an aborted write destroys its connection at once and does not disable the server', async () => {
     const silent = await receiver()
     silent.answer = 'silent'
-    const { w } = writer(writerOptions([server(silent.port)], { requireAckResponse: true, ackResponseTimeoutMs: 60_000, heartbeatType: 'transport', heartbeatIntervalMs: 60_000 }))
+    const { w } = writer(
+      writerOptions([server(silent.port)], {
+        requireAckResponse: true,
+        ackResponseTimeoutMs: 60_000,
+        heartbeatType: 'transport',
+        heartbeatIntervalMs: 60_000,
+      }),
+    )
     const controller = new AbortController()
     const writing = w.write(testChunk('x', 1), { signal: controller.signal })
     await waitUntil(() => silent.messages.length === 1, 'the message')
@@ -148,8 +167,17 @@ describe('out_forward connect_timeout', () => {
   const python = '/usr/bin/python3'
   it.skipIf(!existsSync(python))('gives up on a listener that never accepts and moves on to the next server', async () => {
     // listen(0) and never accept: after the first connection the kernel drops further SYNs.
-    const child: ChildProcess = spawn(python, ['-c', 'import socket,sys,time\ns=socket.socket();s.bind(("127.0.0.1",0));s.listen(0)\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()'], { stdio: ['pipe', 'pipe', 'ignore'] })
-    cleanups.push(() => { child.kill('SIGKILL') })
+    const child: ChildProcess = spawn(
+      python,
+      [
+        '-c',
+        'import socket,sys,time\ns=socket.socket();s.bind(("127.0.0.1",0));s.listen(0)\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()',
+      ],
+      { stdio: ['pipe', 'pipe', 'ignore'] },
+    )
+    cleanups.push(() => {
+      child.kill('SIGKILL')
+    })
     const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))))
     const good = await receiver()
     const { w } = writer(writerOptions([server(port), server(good.port)], { connectTimeoutMs: 300 }))
@@ -157,7 +185,9 @@ describe('out_forward connect_timeout', () => {
     const { connect } = await import('node:net')
     const filler = connect(port, '127.0.0.1')
     filler.on('error', () => undefined)
-    cleanups.push(() => { filler.destroy() })
+    cleanups.push(() => {
+      filler.destroy()
+    })
     const started = Date.now()
     for (let i = 0; i < 3; i++) await w.write(testChunk('c', 1, i))
     await waitUntil(() => good.messages.length === 3, 'three chunks at the other server')
@@ -202,7 +232,11 @@ describe('out_forward host names', () => {
     const all = lookupOf([['10.0.0.1', '10.0.0.2', '10.0.0.3']])
     const picks = [0.1, 0.5, 0.9]
     const rr = new HostResolver('svc.example', 0, true, Date.now, all.lookup, () => picks.shift()!)
-    expect([(await rr.resolve()).address, (await rr.resolve()).address, (await rr.resolve()).address]).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3'])
+    expect([(await rr.resolve()).address, (await rr.resolve()).address, (await rr.resolve()).address]).toEqual([
+      '10.0.0.1',
+      '10.0.0.2',
+      '10.0.0.3',
+    ])
     const literal = lookupOf([['never']])
     expect((await new HostResolver('127.0.0.1', 0, false, Date.now, literal.lookup).resolve()).address).toBe('127.0.0.1')
     expect(literal.calls()).toBe(0)
@@ -224,8 +258,12 @@ describe('out_forward host names', () => {
   })
 
   it('dns_round_robin with heartbeat_type udp is a config error', async () => {
-    await expect(startAgent('<match **>\n  @type forward\n  dns_round_robin true\n  heartbeat_type udp\n  <server>\n    host 127.0.0.1\n  </server>\n</match>', [outForward]))
-      .rejects.toThrow(/dns_round_robin cannot be used with heartbeat_type udp/)
+    await expect(
+      startAgent(
+        '<match **>\n  @type forward\n  dns_round_robin true\n  heartbeat_type udp\n  <server>\n    host 127.0.0.1\n  </server>\n</match>',
+        [outForward],
+      ),
+    ).rejects.toThrow(/dns_round_robin cannot be used with heartbeat_type udp/)
   })
 })
 
@@ -244,8 +282,9 @@ ${buffer}
 
   it('none refuses require_ack_response true and sends without a chunk id', async () => {
     const r = await receiver()
-    await expect(startAgent(`<match **>\n  @type forward\n${one(r, '    delivery none', '  require_ack_response true')}\n</match>`, [outForward]))
-      .rejects.toThrow(/delivery none does not wait for acks/)
+    await expect(
+      startAgent(`<match **>\n  @type forward\n${one(r, '    delivery none', '  require_ack_response true')}\n</match>`, [outForward]),
+    ).rejects.toThrow(/delivery none does not wait for acks/)
     const { a } = await sender(one(r, '    delivery none'))
     a.agent.root.emit(streamFromEvents('app', events(1)))
     await waitUntil(() => r.messages.length === 1, 'the chunk')

@@ -41,11 +41,12 @@ export function clientHandshake(socket: Socket, security: ClientSecurity, timeou
       if (rest !== undefined && rest.length > 0) socket.unshift(rest)
       resolve()
     }
-    const onEnd = (): void => done(new Error(`the server closed the connection during the handshake (waiting for ${helo === null ? 'HELO' : 'PONG'})`))
+    const onEnd = (): void =>
+      done(new Error(`the server closed the connection during the handshake (waiting for ${helo === null ? 'HELO' : 'PONG'})`))
     const onError = (err: Error): void => done(new Error(`connection error during the handshake: ${err.message}`))
     const onAbort = (): void => done(new Error('the buffer gave up on the write'))
     const onReadable = (): void => {
-      for (let chunk: Buffer | null; !finished && (chunk = socket.read() as Buffer | null) !== null;) onData(chunk)
+      for (let chunk: Buffer | null; !finished && (chunk = socket.read() as Buffer | null) !== null; ) onData(chunk)
     }
     const onData = (chunk: Buffer): void => {
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk])
@@ -64,7 +65,11 @@ export function clientHandshake(socket: Socket, security: ClientSecurity, timeou
         return done(failure === null ? null : new Error(failure), buffered)
       }
     }
-    if (timeoutMs > 0) timer = setTimeout(() => done(new Error(`handshake timed out after ${timeoutMs} ms (waiting for ${helo === null ? 'HELO' : 'PONG'})`)), timeoutMs)
+    if (timeoutMs > 0)
+      timer = setTimeout(
+        () => done(new Error(`handshake timed out after ${timeoutMs} ms (waiting for ${helo === null ? 'HELO' : 'PONG'})`)),
+        timeoutMs,
+      )
     signal?.addEventListener('abort', onAbort, { once: true })
     socket.on('readable', onReadable)
     socket.once('end', onEnd)

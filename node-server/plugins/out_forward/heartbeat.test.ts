@@ -15,7 +15,9 @@ import { FakeReceiver, server, writerOptions } from './testing.ts'
 import { ForwardWriter } from './writer.ts'
 
 let core: Core
-beforeAll(async () => { core = await loadCore() })
+beforeAll(async () => {
+  core = await loadCore()
+})
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -24,7 +26,11 @@ afterEach(async () => {
 
 async function startWriter(options: ForwardOutputOptions): Promise<{ w: ForwardWriter; logs: LogRecord[] }> {
   const logs: LogRecord[] = []
-  const w = new ForwardWriter(core, options, createLogger((r) => logs.push(r), 'debug'))
+  const w = new ForwardWriter(
+    core,
+    options,
+    createLogger((r) => logs.push(r), 'debug'),
+  )
   cleanups.push(() => w.stop())
   await w.start()
   return { w, logs }
@@ -53,7 +59,9 @@ describe('out_forward heartbeats', () => {
     const r = new FakeReceiver()
     const port = await r.listen()
     cleanups.push(() => r.close())
-    const { w, logs } = await startWriter(writerOptions([server(port)], { heartbeatType: 'transport', ...fast, hardTimeoutMs: 60_000, phiThreshold: 1 }))
+    const { w, logs } = await startWriter(
+      writerOptions([server(port)], { heartbeatType: 'transport', ...fast, hardTimeoutMs: 60_000, phiThreshold: 1 }),
+    )
     await waitUntil(() => r.connections >= 3, 'heartbeat connections')
     await r.close()
     await waitUntil(() => !w.nodes[0].available, 'the server to be detached')

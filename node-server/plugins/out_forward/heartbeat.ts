@@ -50,12 +50,18 @@ export class HeartbeatLoop {
   private probeTransport(node: ForwardNode): void {
     if (this.probing.has(node)) return
     this.probing.add(node)
-    node.connect().then((socket) => {
-      socket.end(() => socket.destroy())
-      node.heartbeat(true)
-    }, (err: Error) => {
-      this.log.debug('Heartbeat failed.', { server: node.name, error: err.message })
-    }).finally(() => this.probing.delete(node))
+    node
+      .connect()
+      .then(
+        (socket) => {
+          socket.end(() => socket.destroy())
+          node.heartbeat(true)
+        },
+        (err: Error) => {
+          this.log.debug('Heartbeat failed.', { server: node.name, error: err.message })
+        },
+      )
+      .finally(() => this.probing.delete(node))
   }
 
   private async startUdp(): Promise<void> {
@@ -70,21 +76,27 @@ export class HeartbeatLoop {
   private probeUdp(node: ForwardNode): void {
     if (this.udp === null || this.probing.has(node)) return
     this.probing.add(node)
-    node.resolver.resolve().then(({ address, family }) => {
-      const udp = this.udp
-      if (udp === null) return
-      if (family !== 4) {
-        this.log.debug('UDP heartbeats are IPv4 only; this server gets none.', { server: node.name, address })
-        return
-      }
-      const key = `${address}:${node.server.port}`
-      for (const [k, peer] of this.udpPeers) if (peer === node && k !== key) this.udpPeers.delete(k)
-      this.udpPeers.set(key, node)
-      udp.send(Buffer.of(0), node.server.port, address, (err) => {
-        if (err) this.log.debug('Cannot send a UDP heartbeat.', { server: node.name, error: err.message })
-      })
-    }, (err: Error) => {
-      this.log.debug('Cannot resolve a server for its UDP heartbeat.', { server: node.name, error: err.message })
-    }).finally(() => this.probing.delete(node))
+    node.resolver
+      .resolve()
+      .then(
+        ({ address, family }) => {
+          const udp = this.udp
+          if (udp === null) return
+          if (family !== 4) {
+            this.log.debug('UDP heartbeats are IPv4 only; this server gets none.', { server: node.name, address })
+            return
+          }
+          const key = `${address}:${node.server.port}`
+          for (const [k, peer] of this.udpPeers) if (peer === node && k !== key) this.udpPeers.delete(k)
+          this.udpPeers.set(key, node)
+          udp.send(Buffer.of(0), node.server.port, address, (err) => {
+            if (err) this.log.debug('Cannot send a UDP heartbeat.', { server: node.name, error: err.message })
+          })
+        },
+        (err: Error) => {
+          this.log.debug('Cannot resolve a server for its UDP heartbeat.', { server: node.name, error: err.message })
+        },
+      )
+      .finally(() => this.probing.delete(node))
   }
 }

@@ -46,21 +46,28 @@ export const outForward: PluginSpec<'output', OutForwardConfig> = {
   runtimes: ['node'],
   create(ctx: PluginContext, config: OutForwardConfig, element): ForwardOutput {
     let options = withSessions(settleOutputOptions(config), config)
-    if (config.transport === 'tls' && config.tls_insecure_mode) ctx.log.warn('TLS transport is configured in insecure way (tls_insecure_mode): servers are not verified.')
+    if (config.transport === 'tls' && config.tls_insecure_mode)
+      ctx.log.warn('TLS transport is configured in insecure way (tls_insecure_mode): servers are not verified.')
     const { config: resolved, warnings } = resolveBufferConfig(config.buffer, bufferDefaults)
     for (const w of warnings) ctx.log.warn(w)
     if (!resolved.chunkKeys.tag) {
-      throw new PlaceholderConfigError('out_forward needs the tag chunk key: write <buffer tag> (other keys may follow, e.g. <buffer tag,time>)')
+      throw new PlaceholderConfigError(
+        'out_forward needs the tag chunk key: write <buffer tag> (other keys may follow, e.g. <buffer tag,time>)',
+      )
     }
     // <buffer> delivery reaches the network hop: none never waits for acks, durable wants them.
     const ackWritten = element.params.require_ack_response !== undefined
     if (resolved.delivery === 'none' && options.requireAckResponse) {
-      throw new PlaceholderConfigError('<buffer> delivery none does not wait for acks: remove require_ack_response true, or use delivery buffered / durable')
+      throw new PlaceholderConfigError(
+        '<buffer> delivery none does not wait for acks: remove require_ack_response true, or use delivery buffered / durable',
+      )
     }
     if (resolved.delivery === 'durable') {
       if (!ackWritten) options = { ...options, requireAckResponse: true }
       else if (!options.requireAckResponse) {
-        ctx.log.warn('delivery durable with require_ack_response false: chunks leave the buffer once written to the socket, so the network hop is at-most-once.')
+        ctx.log.warn(
+          'delivery durable with require_ack_response false: chunks leave the buffer once written to the socket, so the network hop is at-most-once.',
+        )
       }
     }
     // Fluentd: a chunk waiting for its ack must not be timed out by the buffer first.

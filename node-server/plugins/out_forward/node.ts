@@ -39,7 +39,10 @@ export type SendFailure = 'connect' | 'write' | 'ack-timeout' | 'lost' | 'mismat
 
 /** Why a send failed; an ack timeout or a connection lost while waiting for the ack disables the server. */
 export class SendError extends Error {
-  constructor(message: string, readonly failure: SendFailure) {
+  constructor(
+    message: string,
+    readonly failure: SendFailure,
+  ) {
     super(message)
   }
 
@@ -245,18 +248,34 @@ export class ForwardNode {
       }
       const timer = setTimeout(() => {
         cleanup()
-        reject(new SendError(`no ack from ${this.name} within ack_response_timeout (${this.options.ackResponseTimeoutMs} ms) for chunk ${chunkHex}`, 'ack-timeout'))
+        reject(
+          new SendError(
+            `no ack from ${this.name} within ack_response_timeout (${this.options.ackResponseTimeoutMs} ms) for chunk ${chunkHex}`,
+            'ack-timeout',
+          ),
+        )
       }, this.options.ackResponseTimeoutMs)
       const onLost = (err?: Error) => {
         cleanup()
-        reject(new SendError(`${this.name} closed the connection before acking chunk ${chunkHex}${err instanceof Error ? ` (${err.message})` : ''}`, 'lost'))
+        reject(
+          new SendError(
+            `${this.name} closed the connection before acking chunk ${chunkHex}${err instanceof Error ? ` (${err.message})` : ''}`,
+            'lost',
+          ),
+        )
       }
       const onData = (data: Buffer) => {
         const outcome = reader.push(data)
         if (outcome === 'more') return
         cleanup()
         if (outcome === 'ok') resolve()
-        else reject(new SendError(`${this.name} answered ${JSON.stringify(reader.answered, (_k, v) => (v instanceof Uint8Array ? `bin:${Buffer.from(v).toString('base64')}` : v))} instead of the ack for chunk ${chunkHex}`, 'mismatch'))
+        else
+          reject(
+            new SendError(
+              `${this.name} answered ${JSON.stringify(reader.answered, (_k, v) => (v instanceof Uint8Array ? `bin:${Buffer.from(v).toString('base64')}` : v))} instead of the ack for chunk ${chunkHex}`,
+              'mismatch',
+            ),
+          )
       }
       socket.on('data', onData)
       socket.on('error', onLost)

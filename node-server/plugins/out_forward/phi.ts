@@ -13,7 +13,11 @@ export class FailureDetector {
   private window: number[]
   private readonly initGap: number
 
-  constructor(private readonly interval: number, private readonly hardTimeout: number, private last: number) {
+  constructor(
+    private readonly interval: number,
+    private readonly hardTimeout: number,
+    private last: number,
+  ) {
     this.initGap = Math.trunc(interval * 1e6)
     this.window = [this.initGap]
   }

@@ -28,7 +28,8 @@ async function sender(match: string): Promise<{ a: TestAgent; out: ForwardOutput
   return { a, out: a.agent.plugins.find((p) => p.id === 'out')!.plugin as ForwardOutput }
 }
 
-const events = (n: number, first = 0) => Array.from({ length: n }, (_, k) => ({ time: new EventTime(T + first + k, first + k), record: { n: first + k } }))
+const events = (n: number, first = 0) =>
+  Array.from({ length: n }, (_, k) => ({ time: new EventTime(T + first + k, first + k), record: { n: first + k } }))
 
 describe('out_forward (configured)', () => {
   it('buffers by tag and delivers to in_forward with acks, one message per chunk', async () => {
@@ -48,7 +49,11 @@ describe('out_forward (configured)', () => {
     a.agent.root.emit(streamFromEvents('app.b', events(2, 3)))
     const got = await h.capture.waitFor(5)
     expect(got.map((e) => [e.tag, e.time.sec, e.time.nsec, e.record.n]).sort()).toEqual([
-      ['app.a', T, 0, 0], ['app.a', T + 1, 1, 1], ['app.a', T + 2, 2, 2], ['app.b', T + 3, 3, 3], ['app.b', T + 4, 4, 4],
+      ['app.a', T, 0, 0],
+      ['app.a', T + 1, 1, 1],
+      ['app.a', T + 2, 2, 2],
+      ['app.b', T + 3, 3, 3],
+      ['app.b', T + 4, 4, 4],
     ])
     await waitUntil(() => (out.status().buffer_total_queued_size as number) === 0, 'an empty buffer')
     expect(out.status()).toMatchObject({ write_count: 2, servers: [{ name: `127.0.0.1:${h.port}`, available: true }] })
@@ -87,7 +92,12 @@ describe('out_forward config errors', () => {
   const build = async (body: string) => {
     const core = await loadCore()
     const parsed = parseConfig(`<match **>\n  @type forward\n${body}\n</match>\n`, 'fluent.conf')
-    const built = buildAgent(parsed.config, parsed.locs, { core, registry: new PluginRegistry().register(outForward), log: createLogger(() => undefined), runtime: 'node' })
+    const built = buildAgent(parsed.config, parsed.locs, {
+      core,
+      registry: new PluginRegistry().register(outForward),
+      log: createLogger(() => undefined),
+      runtime: 'node',
+    })
     return built.errors.map((e) => e.message).join('\n')
   }
   const server = '  <server>\n    host 127.0.0.1\n  </server>'
@@ -98,12 +108,14 @@ describe('out_forward config errors', () => {
     expect(await build(`${server}\n  <buffer tag,time>\n    timekey 60\n  </buffer>`)).toBe('')
   })
 
-  it('says what is wrong or not supported yet, at the directive\'s line', async () => {
+  it("says what is wrong or not supported yet, at the directive's line", async () => {
     expect(await build(`${server}\n  <security>\n    self_hostname a\n    shared_key s\n  </security>`)).toBe('')
     const noKey = await build(`${server}\n  <security>\n    self_hostname a\n  </security>`)
     expect(noKey).toContain('fluent.conf:')
     expect(noKey).toContain('missing required param shared_key')
-    expect(await build(`${server}\n  transport tls\n  tls_ca_cert_path /nonexistent/ca.pem`)).toContain('tls_ca_cert_path: cannot read /nonexistent/ca.pem')
+    expect(await build(`${server}\n  transport tls\n  tls_ca_cert_path /nonexistent/ca.pem`)).toContain(
+      'tls_ca_cert_path: cannot read /nonexistent/ca.pem',
+    )
     expect(await build(`${server}\n  transport tls\n  tls_cert_thumbprint ab`)).toContain('Windows certificate store only')
     expect(await build(`${server}\n  compress zstd`)).toContain('compress zstd is not supported yet')
     expect(await build('  <server>\n    host h\n    shared_key k\n  </server>')).toContain('need a <security> section')

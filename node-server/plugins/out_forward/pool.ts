@@ -16,7 +16,10 @@ interface Idle {
 export class SocketPool {
   private idle: Idle[] = []
 
-  constructor(private readonly timeoutMs: number, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** A usable idle socket, or null. */
   take(): Socket | null {

@@ -22,13 +22,19 @@ interface ServerCredentials {
 }
 
 /** `options` with each server's session settled from the config (TLS, <security>). Throws on config errors. */
-export function withSessions(options: ForwardOutputOptions, config: Parameters<typeof settleSessions>[0] & { server: readonly ServerCredentials[] }): ForwardOutputOptions {
+export function withSessions(
+  options: ForwardOutputOptions,
+  config: Parameters<typeof settleSessions>[0] & { server: readonly ServerCredentials[] },
+): ForwardOutputOptions {
   const sessions = settleSessions(config, config.server)
   return { ...options, servers: options.servers.map((s, i) => (sessions[i] === undefined ? s : { ...s, session: sessions[i] })) }
 }
 
 /** The session settings of each server (undefined: plain TCP, no handshake). Throws on config errors. */
-export function settleSessions(config: TlsClientConfig & { security?: SecurityConfig }, servers: readonly ServerCredentials[]): (ServerSession | undefined)[] {
+export function settleSessions(
+  config: TlsClientConfig & { security?: SecurityConfig },
+  servers: readonly ServerCredentials[],
+): (ServerSession | undefined)[] {
   const tls = settleTlsClient(config)
   const security = config.security
   return servers.map((s) => {
@@ -40,12 +46,15 @@ export function settleSessions(config: TlsClientConfig & { security?: SecurityCo
     return {
       tls,
       servername: tlsServername(s.host, s.name),
-      security: security === undefined ? null : {
-        selfHostname: security.self_hostname,
-        sharedKey: s.shared_key ?? security.shared_key,
-        username: s.username,
-        password: s.password,
-      },
+      security:
+        security === undefined
+          ? null
+          : {
+              selfHostname: security.self_hostname,
+              sharedKey: s.shared_key ?? security.shared_key,
+              username: s.username,
+              password: s.password,
+            },
     }
   })
 }
@@ -54,7 +63,13 @@ export function settleSessions(config: TlsClientConfig & { security?: SecurityCo
  * TLS, then the handshake, on a connected TCP socket. Resolves with the socket to write to (the
  * TLS socket with TLS); rejects with the reason (the socket is destroyed).
  */
-export async function establishSession(socket: Socket, session: ServerSession, host: string, timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
+export async function establishSession(
+  socket: Socket,
+  session: ServerSession,
+  host: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Socket> {
   const deadline = Date.now() + timeoutMs
   const left = () => (timeoutMs > 0 ? Math.max(1, deadline - Date.now()) : 0)
   let current: Socket = socket

@@ -89,7 +89,10 @@ export const T = 1441588984
 
 /** A chunk of `n` events `{n: i}` for `tag`, times T + i with nsec i. */
 export function testChunk(tag: string, n: number, first = 0): Chunk {
-  const stream = streamFromEvents(tag, Array.from({ length: n }, (_, k) => ({ time: new EventTime(T + first + k, first + k), record: { n: first + k } })))
+  const stream = streamFromEvents(
+    tag,
+    Array.from({ length: n }, (_, k) => ({ time: new EventTime(T + first + k, first + k), record: { n: first + k } })),
+  )
   return { tag, timekey: null, variables: {}, id: newChunkId(), entries: stream.entries, count: stream.count, createdAt: Date.now() }
 }
 

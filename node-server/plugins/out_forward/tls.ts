@@ -60,7 +60,14 @@ export function tlsServername(host: string, name: string | null): string | null 
  * Rejects with the reason (certificate not trusted, hostname mismatch, handshake failure,
  * timeout, connection closed); the TLS socket is destroyed then.
  */
-export function startTls(socket: Socket, settings: TlsClientSettings, host: string, servername: string | null, timeoutMs: number, signal?: AbortSignal): Promise<TLSSocket> {
+export function startTls(
+  socket: Socket,
+  settings: TlsClientSettings,
+  host: string,
+  servername: string | null,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const secure = connect({
       ...(settings.options as ConnectionOptions),
@@ -97,10 +104,16 @@ function verify(secure: TLSSocket, settings: TlsClientSettings, host: string, se
   if (!secure.authorized) {
     const code = String(secure.authorizationError)
     if (!(settings.allowSelfSigned && SELF_SIGNED.has(code))) {
-      return new Error(`the server's TLS certificate is not trusted (${code}); add its CA with tls_ca_cert_path${SELF_SIGNED.has(code) ? ' or set tls_allow_self_signed_cert true' : ''}`)
+      return new Error(
+        `the server's TLS certificate is not trusted (${code}); add its CA with tls_ca_cert_path${SELF_SIGNED.has(code) ? ' or set tls_allow_self_signed_cert true' : ''}`,
+      )
     }
   }
   if (!settings.verifyHostname) return null
   const err = checkServerIdentity(servername ?? host, secure.getPeerCertificate())
-  return err === undefined ? null : new Error(`the server's TLS certificate does not match ${servername ?? host}: ${err.message} (set <server> name, or tls_verify_hostname false)`)
+  return err === undefined
+    ? null
+    : new Error(
+        `the server's TLS certificate does not match ${servername ?? host}: ${err.message} (set <server> name, or tls_verify_hostname false)`,
+      )
 }

@@ -18,7 +18,9 @@ import { ForwardWriter } from './writer.ts'
 import type { ForwardOutputOptions } from './config.ts'
 
 let core: Core
-beforeAll(async () => { core = await loadCore() })
+beforeAll(async () => {
+  core = await loadCore()
+})
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -27,7 +29,11 @@ afterEach(async () => {
 
 function writer(options: ForwardOutputOptions): { w: ForwardWriter; logs: LogRecord[] } {
   const logs: LogRecord[] = []
-  const w = new ForwardWriter(core, options, createLogger((r) => logs.push(r), 'debug'))
+  const w = new ForwardWriter(
+    core,
+    options,
+    createLogger((r) => logs.push(r), 'debug'),
+  )
   cleanups.push(() => w.stop())
   return { w, logs }
 }
@@ -61,7 +67,9 @@ describe('out_forward writer: the wire', () => {
     const { w } = writer(writerOptions([server(r.port)], { requireAckResponse: true, ackResponseTimeoutMs: 5_000 }))
     const chunk = testChunk('app.log', 2)
     let done = false
-    const writing = w.write(chunk).then(() => { done = true })
+    const writing = w.write(chunk).then(() => {
+      done = true
+    })
     await waitUntil(() => r.messages.length === 1, 'the message')
     expect(r.messages[0].message[2]).toEqual({ size: 2, chunk: chunkIdBase64(chunk.id) })
     expect(done).toBe(false)
@@ -72,7 +80,14 @@ describe('out_forward writer: the wire', () => {
 
   it('rejects on a wrong ack, on an ack timeout (disabling the server) and when the connection is lost', async () => {
     const r = await receiver()
-    const { w, logs } = writer(writerOptions([server(r.port)], { requireAckResponse: true, ackResponseTimeoutMs: 200, heartbeatType: 'transport', heartbeatIntervalMs: 60_000 }))
+    const { w, logs } = writer(
+      writerOptions([server(r.port)], {
+        requireAckResponse: true,
+        ackResponseTimeoutMs: 200,
+        heartbeatType: 'transport',
+        heartbeatIntervalMs: 60_000,
+      }),
+    )
     r.answer = 'wrong-ack'
     await expect(w.write(testChunk('a', 1))).rejects.toThrow(/instead of the ack/)
     expect(w.nodes[0].available).toBe(true)
@@ -126,7 +141,11 @@ describe('out_forward writer: the wire', () => {
     await waitUntil(() => r.messages.length === 1, 'the message')
     const { decodeMulti } = await import('@msgpack/msgpack')
     const entries = [...decodeMulti(r.messages[0].message[1] as Uint8Array)]
-    expect(entries).toEqual([[T, { n: 0 }], [T + 1, { n: 1 }], [T + 2, { n: 2 }]])
+    expect(entries).toEqual([
+      [T, { n: 0 }],
+      [T + 1, { n: 1 }],
+      [T + 2, { n: 2 }],
+    ])
   })
 })
 
@@ -168,7 +187,12 @@ describe('out_forward writer: keepalive', () => {
     const r = await receiver()
     let now = 1_000_000
     const logs: LogRecord[] = []
-    const w = new ForwardWriter(core, writerOptions([server(r.port)], { keepalive: true, keepaliveTimeoutMs: 1_000 }), createLogger((l) => logs.push(l)), () => now)
+    const w = new ForwardWriter(
+      core,
+      writerOptions([server(r.port)], { keepalive: true, keepaliveTimeoutMs: 1_000 }),
+      createLogger((l) => logs.push(l)),
+      () => now,
+    )
     cleanups.push(() => w.stop())
     await w.write(testChunk('k', 1))
     expect(w.nodes[0].pool.size).toBe(1)
@@ -180,7 +204,9 @@ describe('out_forward writer: keepalive', () => {
 
 describe('out_forward writer → sluice in_forward', () => {
   let h: ForwardHarness
-  afterEach(async () => { await h?.stop() })
+  afterEach(async () => {
+    await h?.stop()
+  })
 
   it('delivers chunks with acks, gzip and integer times to a real in_forward', async () => {
     h = await startForward()
@@ -190,8 +216,11 @@ describe('out_forward writer → sluice in_forward', () => {
     await wz.write(testChunk('s.gz', 2, 10))
     const events = await h.capture.waitFor(5)
     expect(events.map((e) => [e.tag, e.time.sec, e.time.nsec, e.record.n])).toEqual([
-      ['s.plain', T, 0, 0], ['s.plain', T + 1, 1, 1], ['s.plain', T + 2, 2, 2],
-      ['s.gz', T + 10, 0, 10], ['s.gz', T + 11, 0, 11],
+      ['s.plain', T, 0, 0],
+      ['s.plain', T + 1, 1, 1],
+      ['s.plain', T + 2, 2, 2],
+      ['s.gz', T + 10, 0, 10],
+      ['s.gz', T + 11, 0, 11],
     ])
     expect(events[0].time).toBeInstanceOf(EventTime)
   })

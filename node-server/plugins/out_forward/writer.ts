@@ -57,7 +57,8 @@ export class ForwardWriter implements ChunkWriter {
         await node.resolver.resolve()
       } catch (err) {
         const message = `cannot resolve the host of server ${node.name}: ${(err as Error).message}`
-        if (!this.options.ignoreNetworkErrorsAtStartup) throw new Error(`${message} (set ignore_network_errors_at_startup true to start anyway)`)
+        if (!this.options.ignoreNetworkErrorsAtStartup)
+          throw new Error(`${message} (set ignore_network_errors_at_startup true to start anyway)`)
         this.log.warn(`${message}; starting anyway (ignore_network_errors_at_startup).`, { server: node.name })
       }
     }
@@ -69,7 +70,9 @@ export class ForwardWriter implements ChunkWriter {
     }
     await this.heartbeat.start()
     if (this.options.keepalive && this.options.keepaliveTimeoutMs > 0) {
-      this.purgeTimer = setInterval(() => { for (const node of this.nodes) node.pool.purge() }, 5_000)
+      this.purgeTimer = setInterval(() => {
+        for (const node of this.nodes) node.pool.purge()
+      }, 5_000)
       this.purgeTimer.unref()
     }
   }
@@ -89,13 +92,21 @@ export class ForwardWriter implements ChunkWriter {
     const avoid = this.unconfirmed.get(payload.chunkHex)
     let last: ForwardNode | null = null
     try {
-      await this.balancer.select((node) => {
-        last = node
-        return node.send(payload, signal)
-      }, { avoid, stop: (err) => isUnconfirmed(err) || signal?.aborted === true })
+      await this.balancer.select(
+        (node) => {
+          last = node
+          return node.send(payload, signal)
+        },
+        { avoid, stop: (err) => isUnconfirmed(err) || signal?.aborted === true },
+      )
     } catch (err) {
       // The buffer logs the failure with its retry state; this line adds the chunk's details.
-      this.log.debug('Cannot forward a chunk.', { chunk_id: payload.chunkHex, tag: chunk.tag, events: chunk.count, error: (err as Error).message })
+      this.log.debug('Cannot forward a chunk.', {
+        chunk_id: payload.chunkHex,
+        tag: chunk.tag,
+        events: chunk.count,
+        error: (err as Error).message,
+      })
       if (isUnconfirmed(err) && last !== null && !signal?.aborted) {
         this.remember(payload.chunkHex, last)
         throw new RollbackError((err as Error).message)
@@ -120,7 +131,14 @@ export class ForwardWriter implements ChunkWriter {
 
   /** Each server's state, for monitor_agent-style status. */
   status(): Record<string, unknown>[] {
-    return this.nodes.map((n) => ({ name: n.name, available: n.available, weight: n.weight, standby: n.standby, heartbeats: n.heartbeats, pooled: n.pool.size }))
+    return this.nodes.map((n) => ({
+      name: n.name,
+      available: n.available,
+      weight: n.weight,
+      standby: n.standby,
+      heartbeats: n.heartbeats,
+      pooled: n.pool.size,
+    }))
   }
 
   /** The envelope parts for a chunk (computed once, whichever server takes it). */

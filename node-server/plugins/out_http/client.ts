@@ -45,23 +45,32 @@ export class HttpClient {
         req.destroy()
         reject(error)
       }
-      const req = request(url, {
-        method,
-        headers: { ...headers, 'Content-Length': String(body.length) },
-        agent: secure ? this.https : this.http,
-      }, (res) => {
-        clearTimeout(openTimer)
-        readPreview(res).then((text) => {
-          if (settled) return
-          settled = true
-          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: text })
-        }, fail)
-      })
-      const openTimer = setTimeout(() => fail(new Error(`open_timeout: no connection to ${url.host} within ${this.options.openTimeoutMs} ms`)), this.options.openTimeoutMs)
+      const req = request(
+        url,
+        {
+          method,
+          headers: { ...headers, 'Content-Length': String(body.length) },
+          agent: secure ? this.https : this.http,
+        },
+        (res) => {
+          clearTimeout(openTimer)
+          readPreview(res).then((text) => {
+            if (settled) return
+            settled = true
+            resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: text })
+          }, fail)
+        },
+      )
+      const openTimer = setTimeout(
+        () => fail(new Error(`open_timeout: no connection to ${url.host} within ${this.options.openTimeoutMs} ms`)),
+        this.options.openTimeoutMs,
+      )
       req.on('socket', (socket) => {
         const connected = () => {
           clearTimeout(openTimer)
-          req.setTimeout(this.options.readTimeoutMs, () => fail(new Error(`read_timeout: ${url.host} was silent for ${this.options.readTimeoutMs} ms`)))
+          req.setTimeout(this.options.readTimeoutMs, () =>
+            fail(new Error(`read_timeout: ${url.host} was silent for ${this.options.readTimeoutMs} ms`)),
+          )
         }
         // A reused keep-alive socket is connected already.
         if (!socket.connecting && (!secure || (socket as { encrypted?: boolean }).encrypted)) connected()

@@ -60,19 +60,22 @@ export const outHttp: PluginSpec<'output', OutHttpConfig> = {
     for (const w of warnings) ctx.log.warn(w)
     const templates = new Map<string, ReturnType<typeof compileTemplate>>()
     const zone = bufferZone(buffer.timekeyUseUtc, buffer.timekeyZone)
-    const writer = new HttpWriter({ ...options, tls }, {
-      core: ctx.core,
-      log: ctx.log,
-      metrics: ctx.metrics,
-      expand(template, chunk) {
-        let compiled = templates.get(template)
-        if (compiled === undefined) {
-          compiled = compileTemplate(template, { chunkKeys: buffer.chunkKeys, zone, path: false })
-          templates.set(template, compiled)
-        }
-        return compiled(chunk)
+    const writer = new HttpWriter(
+      { ...options, tls },
+      {
+        core: ctx.core,
+        log: ctx.log,
+        metrics: ctx.metrics,
+        expand(template, chunk) {
+          let compiled = templates.get(template)
+          if (compiled === undefined) {
+            compiled = compileTemplate(template, { chunkKeys: buffer.chunkKeys, zone, path: false })
+            templates.set(template, compiled)
+          }
+          return compiled(chunk)
+        },
       },
-    })
+    )
     const output = createBufferedOutput(ctx, { buffer, writer, secondary: createSecondary(ctx, element, buffer) })
     return {
       ...output,

@@ -93,12 +93,28 @@ export function writeJson(out: ByteSink, b: Uint8Array, p: number): number {
     const h = b[p]
     let count = -1
     let map = false
-    if (h >= 0x80 && h <= 0x8f) { count = (h & 0x0f) * 2; map = true; p += 1 }
-    else if (h >= 0x90 && h <= 0x9f) { count = h & 0x0f; p += 1 }
-    else if (h === 0xdc) { count = view.getUint16(p + 1); p += 3 }
-    else if (h === 0xdd) { count = view.getUint32(p + 1); p += 5 }
-    else if (h === 0xde) { count = view.getUint16(p + 1) * 2; map = true; p += 3 }
-    else if (h === 0xdf) { count = view.getUint32(p + 1) * 2; map = true; p += 5 }
+    if (h >= 0x80 && h <= 0x8f) {
+      count = (h & 0x0f) * 2
+      map = true
+      p += 1
+    } else if (h >= 0x90 && h <= 0x9f) {
+      count = h & 0x0f
+      p += 1
+    } else if (h === 0xdc) {
+      count = view.getUint16(p + 1)
+      p += 3
+    } else if (h === 0xdd) {
+      count = view.getUint32(p + 1)
+      p += 5
+    } else if (h === 0xde) {
+      count = view.getUint16(p + 1) * 2
+      map = true
+      p += 3
+    } else if (h === 0xdf) {
+      count = view.getUint32(p + 1) * 2
+      map = true
+      p += 5
+    }
     if (count >= 0) {
       out.byte(map ? 0x7b : 0x5b)
       stack.push({ left: count, map, done: 0 })
@@ -112,26 +128,64 @@ export function writeJson(out: ByteSink, b: Uint8Array, p: number): number {
 /** Writes a scalar (anything but an array or map); returns the position after it. */
 function writeScalar(out: ByteSink, b: Uint8Array, p: number, view: DataView): number {
   const h = b[p]
-  if (h <= 0x7f) { out.ascii(String(h)); return p + 1 }
-  if (h >= 0xe0) { out.ascii(String(h - 0x100)); return p + 1 }
+  if (h <= 0x7f) {
+    out.ascii(String(h))
+    return p + 1
+  }
+  if (h >= 0xe0) {
+    out.ascii(String(h - 0x100))
+    return p + 1
+  }
   if (h >= 0xa0 && h <= 0xbf) return writeString(out, b, p + 1, h & 0x1f)
   switch (h) {
-    case 0xc0: out.ascii('null'); return p + 1
-    case 0xc2: out.ascii('false'); return p + 1
-    case 0xc3: out.ascii('true'); return p + 1
-    case 0xd9: case 0xc4: return writeString(out, b, p + 2, b[p + 1])
-    case 0xda: case 0xc5: return writeString(out, b, p + 3, view.getUint16(p + 1))
-    case 0xdb: case 0xc6: return writeString(out, b, p + 5, view.getUint32(p + 1))
-    case 0xca: out.ascii(floatText(view.getFloat32(p + 1))); return p + 5
-    case 0xcb: out.ascii(floatText(view.getFloat64(p + 1))); return p + 9
-    case 0xcc: out.ascii(String(b[p + 1])); return p + 2
-    case 0xcd: out.ascii(String(view.getUint16(p + 1))); return p + 3
-    case 0xce: out.ascii(String(view.getUint32(p + 1))); return p + 5
-    case 0xcf: out.ascii(view.getBigUint64(p + 1).toString()); return p + 9
-    case 0xd0: out.ascii(String(view.getInt8(p + 1))); return p + 2
-    case 0xd1: out.ascii(String(view.getInt16(p + 1))); return p + 3
-    case 0xd2: out.ascii(String(view.getInt32(p + 1))); return p + 5
-    case 0xd3: out.ascii(view.getBigInt64(p + 1).toString()); return p + 9
+    case 0xc0:
+      out.ascii('null')
+      return p + 1
+    case 0xc2:
+      out.ascii('false')
+      return p + 1
+    case 0xc3:
+      out.ascii('true')
+      return p + 1
+    case 0xd9:
+    case 0xc4:
+      return writeString(out, b, p + 2, b[p + 1])
+    case 0xda:
+    case 0xc5:
+      return writeString(out, b, p + 3, view.getUint16(p + 1))
+    case 0xdb:
+    case 0xc6:
+      return writeString(out, b, p + 5, view.getUint32(p + 1))
+    case 0xca:
+      out.ascii(floatText(view.getFloat32(p + 1)))
+      return p + 5
+    case 0xcb:
+      out.ascii(floatText(view.getFloat64(p + 1)))
+      return p + 9
+    case 0xcc:
+      out.ascii(String(b[p + 1]))
+      return p + 2
+    case 0xcd:
+      out.ascii(String(view.getUint16(p + 1)))
+      return p + 3
+    case 0xce:
+      out.ascii(String(view.getUint32(p + 1)))
+      return p + 5
+    case 0xcf:
+      out.ascii(view.getBigUint64(p + 1).toString())
+      return p + 9
+    case 0xd0:
+      out.ascii(String(view.getInt8(p + 1)))
+      return p + 2
+    case 0xd1:
+      out.ascii(String(view.getInt16(p + 1)))
+      return p + 3
+    case 0xd2:
+      out.ascii(String(view.getInt32(p + 1)))
+      return p + 5
+    case 0xd3:
+      out.ascii(view.getBigInt64(p + 1).toString())
+      return p + 9
   }
   // ext: EventTime as its seconds, anything else null.
   const end = skipObject(b, p)
@@ -166,7 +220,10 @@ function writeString(out: ByteSink, b: Uint8Array, start: number, len: number): 
   const end = start + len
   let ascii = true
   for (let i = start; i < end; i++) {
-    if (b[i] >= 0x80) { ascii = false; break }
+    if (b[i] >= 0x80) {
+      ascii = false
+      break
+    }
   }
   if (!ascii) {
     // Re-encoding through TextDecoder replaces invalid sequences, so the JSON is valid UTF-8.
@@ -188,14 +245,29 @@ function escapeInto(out: ByteSink, b: Uint8Array, start: number, end: number): v
     if (i > run) out.copy(b, run, i)
     run = i + 1
     switch (c) {
-      case 0x22: out.ascii('\\"'); break
-      case 0x5c: out.ascii('\\\\'); break
-      case 0x0a: out.ascii('\\n'); break
-      case 0x0d: out.ascii('\\r'); break
-      case 0x09: out.ascii('\\t'); break
-      case 0x08: out.ascii('\\b'); break
-      case 0x0c: out.ascii('\\f'); break
-      default: out.ascii(`\\u00${HEX[c >> 4]}${HEX[c & 15]}`)
+      case 0x22:
+        out.ascii('\\"')
+        break
+      case 0x5c:
+        out.ascii('\\\\')
+        break
+      case 0x0a:
+        out.ascii('\\n')
+        break
+      case 0x0d:
+        out.ascii('\\r')
+        break
+      case 0x09:
+        out.ascii('\\t')
+        break
+      case 0x08:
+        out.ascii('\\b')
+        break
+      case 0x0c:
+        out.ascii('\\f')
+        break
+      default:
+        out.ascii(`\\u00${HEX[c >> 4]}${HEX[c & 15]}`)
     }
   }
   if (end > run) out.copy(b, run, end)

@@ -26,9 +26,15 @@ afterEach(async () => {
 /** A test secondary: takes the primary's chunks (it accepts the <buffer> createSecondary injects). */
 const sunk: (Event & { tag: string })[] = []
 const sink: PluginSpec<'output'> = {
-  name: 'sink', kind: 'output', description: 'test secondary', schema: { params: [], sections: [bufferSection()] }, runtimes: ['node'],
+  name: 'sink',
+  kind: 'output',
+  description: 'test secondary',
+  schema: { params: [], sections: [bufferSection()] },
+  runtimes: ['node'],
   create: (ctx): OutputPlugin => ({
-    emit: (stream) => { for (const e of decodeStream(ctx.core, stream)) sunk.push({ tag: stream.tag, ...e }) },
+    emit: (stream) => {
+      for (const e of decodeStream(ctx.core, stream)) sunk.push({ tag: stream.tag, ...e })
+    },
   }),
 }
 
@@ -41,8 +47,21 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 }
 
 const FAST = 'flush_mode immediate\nflush_thread_interval 0.02\nretry_wait 0.05\nretry_randomize false'
-const stream = (n: number, from = 0) => streamFromEvents('app.web', Array.from({ length: n }, (_, i) => ({ time: new EventTime(1441588984, 0), record: { i: from + i } })))
-const delivered = (s: RecordingServer) => s.received.filter((r) => r.status === 200).flatMap((r) => r.body.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l).i as number))
+const stream = (n: number, from = 0) =>
+  streamFromEvents(
+    'app.web',
+    Array.from({ length: n }, (_, i) => ({ time: new EventTime(1441588984, 0), record: { i: from + i } })),
+  )
+const delivered = (s: RecordingServer) =>
+  s.received
+    .filter((r) => r.status === 200)
+    .flatMap((r) =>
+      r.body
+        .toString('utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).i as number),
+    )
 
 async function start(match: string) {
   server = await recordingServer()
@@ -72,11 +91,16 @@ describe('out_http with its buffer', () => {
   })
 
   it('sends a chunk answered 400 to <secondary> at once (unrecoverable), without retrying', async () => {
-    const { server, agent } = await start(`<match app.**>\n@type http\nendpoint ENDPOINT\n<buffer tag>\n${FAST}\n</buffer>\n<secondary>\n@type sink\n</secondary>\n</match>`)
+    const { server, agent } = await start(
+      `<match app.**>\n@type http\nendpoint ENDPOINT\n<buffer tag>\n${FAST}\n</buffer>\n<secondary>\n@type sink\n</secondary>\n</match>`,
+    )
     server.script.push(400)
     agent.agent.root.emit(stream(2))
     await until(() => sunk.length === 2)
-    expect(sunk.map((e) => [e.tag, e.record.i])).toEqual([['app.web', 0], ['app.web', 1]])
+    expect(sunk.map((e) => [e.tag, e.record.i])).toEqual([
+      ['app.web', 0],
+      ['app.web', 1],
+    ])
     expect(server.received).toHaveLength(1)
   })
 
@@ -90,7 +114,9 @@ describe('out_http with its buffer', () => {
   })
 
   it('flushes a memory buffer at shutdown', async () => {
-    const { server, agent } = await start(`<match app.**>\n@type http\nendpoint ENDPOINT\njson_array true\n<buffer>\nflush_interval 1h\n</buffer>\n</match>`)
+    const { server, agent } = await start(
+      `<match app.**>\n@type http\nendpoint ENDPOINT\njson_array true\n<buffer>\nflush_interval 1h\n</buffer>\n</match>`,
+    )
     agent.agent.root.emit(stream(3))
     expect(server.received).toHaveLength(0)
     await agent.stop()

@@ -40,7 +40,13 @@ export async function recordingServer(): Promise<RecordingServer> {
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const next = script.shift() ?? 200
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), status: typeof next === 'number' ? next : 0 })
+      received.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+        status: typeof next === 'number' ? next : 0,
+      })
       if (typeof next === 'function') return next(res)
       res.writeHead(next, { 'content-type': 'text/plain' })
       res.end(next >= 300 ? `error body ${next}` : '')
@@ -53,16 +59,26 @@ export async function recordingServer(): Promise<RecordingServer> {
     url: `http://127.0.0.1:${port}`,
     received,
     script,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }
 
 /** A writer from params as written in a <match> (plus `<buffer chunkKeys>` for placeholders). */
-export async function writerFor(params: Record<string, string>, sections: { name: string; params: Record<string, string> }[] = [], chunkKeys: string[] = []) {
-  const element = { name: 'match', arg: '**', params: { '@type': 'http', ...params }, elements: sections.map((s) => ({ name: s.name, arg: '', params: s.params, elements: [] })) }
+export async function writerFor(
+  params: Record<string, string>,
+  sections: { name: string; params: Record<string, string> }[] = [],
+  chunkKeys: string[] = [],
+) {
+  const element = {
+    name: 'match',
+    arg: '**',
+    params: { '@type': 'http', ...params },
+    elements: sections.map((s) => ({ name: s.name, arg: '', params: s.params, elements: [] })),
+  }
   const { config, errors } = validateElement(element, outHttpSchema)
   if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('\n'))
   const logs: LogRecord[] = []

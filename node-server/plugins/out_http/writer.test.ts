@@ -27,11 +27,18 @@ const records = [
 ]
 
 function chunk(tag = 'app.web', recs: Record<string, unknown>[] = records): Chunk {
-  const stream = streamFromEvents(tag, recs.map((record, i) => ({ time: new EventTime(1441588984 + i, 0), record })))
+  const stream = streamFromEvents(
+    tag,
+    recs.map((record, i) => ({ time: new EventTime(1441588984 + i, 0), record })),
+  )
   return { tag, timekey: null, variables: {}, id: newChunkId(), entries: stream.entries, count: stream.count, createdAt: Date.now() }
 }
 
-async function setup(params: Record<string, string> = {}, sections: { name: string; params: Record<string, string> }[] = [], chunkKeys: string[] = []) {
+async function setup(
+  params: Record<string, string> = {},
+  sections: { name: string; params: Record<string, string> }[] = [],
+  chunkKeys: string[] = [],
+) {
   server = await recordingServer()
   const made = await writerFor({ endpoint: `${server.url}/ingest`, ...params }, sections, chunkKeys)
   writers.push(made.writer)
@@ -47,9 +54,16 @@ describe('out_http writer bodies', () => {
     expect(req.url).toBe('/ingest')
     expect(req.headers['content-type']).toBe('application/x-ndjson')
     const text = req.body.toString('utf8')
-    expect(text).toBe('{"msg":"hello","n":1,"big":9223372036854775815,"f":1.5,"nested":{"list":[1,"two",null]}}\n' +
-      '{"msg":"wörld \\"quoted\\"\\n","n":2,"bin":"hi"}\n')
-    expect(text.trimEnd().split('\n').map((l) => JSON.parse(l).n)).toEqual([1, 2])
+    expect(text).toBe(
+      '{"msg":"hello","n":1,"big":9223372036854775815,"f":1.5,"nested":{"list":[1,"two",null]}}\n' +
+        '{"msg":"wörld \\"quoted\\"\\n","n":2,"bin":"hi"}\n',
+    )
+    expect(
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).n),
+    ).toEqual([1, 2])
   })
 
   it('sends one JSON array with json_array true', async () => {
@@ -82,17 +96,29 @@ describe('out_http writer bodies', () => {
 
   it('sends headers, basic auth, PUT, a custom content type and placeholders', async () => {
     server = await recordingServer()
-    const { writer } = await writerFor({
-      endpoint: `${server.url}/logs/\${tag}?id=\${chunk_id}`, http_method: 'put', content_type: 'application/json; charset=utf-8',
-      headers: '{"X-Api-Key":"k1","X-Num":2}', headers_from_placeholders: '{"X-Tag":"${tag}"}',
-    }, [{ name: 'auth', params: { method: 'basic', username: 'alice', password: 'p@ss:wörd' } }], ['tag'])
+    const { writer } = await writerFor(
+      {
+        endpoint: `${server.url}/logs/\${tag}?id=\${chunk_id}`,
+        http_method: 'put',
+        content_type: 'application/json; charset=utf-8',
+        headers: '{"X-Api-Key":"k1","X-Num":2}',
+        headers_from_placeholders: '{"X-Tag":"${tag}"}',
+      },
+      [{ name: 'auth', params: { method: 'basic', username: 'alice', password: 'p@ss:wörd' } }],
+      ['tag'],
+    )
     writers.push(writer)
     const c = chunk('app.web')
     await writer.write(c)
     const req = server.received[0]
     expect(req.method).toBe('PUT')
     expect(req.url).toBe(`/logs/app.web?id=${Buffer.from(c.id).toString('hex')}`)
-    expect(req.headers).toMatchObject({ 'x-api-key': 'k1', 'x-num': '2', 'x-tag': 'app.web', 'content-type': 'application/json; charset=utf-8' })
+    expect(req.headers).toMatchObject({
+      'x-api-key': 'k1',
+      'x-num': '2',
+      'x-tag': 'app.web',
+      'content-type': 'application/json; charset=utf-8',
+    })
     expect(Buffer.from(req.headers.authorization!.replace('Basic ', ''), 'base64').toString('utf8')).toBe('alice:p@ss:wörd')
   })
 })
@@ -125,7 +151,9 @@ describe('out_http writer failures', () => {
     server.script.push(400)
     await writer.write(chunk())
     expect(metrics.dropped).toBe(2)
-    expect(logs.find((l) => l.level === 'error')?.message).toMatch(/^got error response from 'POST http:\/\/127\.0\.0\.1:\d+\/ingest' : 400 Bad Request error body 400$/)
+    expect(logs.find((l) => l.level === 'error')?.message).toMatch(
+      /^got error response from 'POST http:\/\/127\.0\.0\.1:\d+\/ingest' : 400 Bad Request error body 400$/,
+    )
   })
 
   it('rejects (retryable) when the server is silent past read_timeout', async () => {
@@ -135,7 +163,9 @@ describe('out_http writer failures', () => {
   })
 
   it('rejects (retryable) when connecting (here: the TLS handshake) takes longer than open_timeout', async () => {
-    const silent = createServer((socket) => { held.push(socket) })
+    const silent = createServer((socket) => {
+      held.push(socket)
+    })
     const held: Socket[] = []
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
     try {
@@ -169,15 +199,26 @@ describe('out_http writer failures', () => {
   it.each([
     ['a proxy', { proxy: 'http://proxy:3128' }, [], 'proxy is not supported yet'],
     ['aws_sigv4', {}, [{ name: 'auth', params: { method: 'aws_sigv4' } }], 'aws_sigv4 is not supported yet'],
-    ['json_array with msgpack', { json_array: 'true' }, [{ name: 'format', params: { '@type': 'msgpack' } }], 'json_array option could be used with json formatter only'],
+    [
+      'json_array with msgpack',
+      { json_array: 'true' },
+      [{ name: 'format', params: { '@type': 'msgpack' } }],
+      'json_array option could be used with json formatter only',
+    ],
     ['an unsupported format', {}, [{ name: 'format', params: { '@type': 'csv' } }], '<format> @type csv is not supported'],
     ['a bad endpoint', { endpoint: 'not a url' }, [], 'Invalid endpoint URI'],
     ['a bad status code', { retryable_response_codes: '[42]' }, [], 'is not an HTTP status code'],
   ])('refuses %s at config time', async (_name, params, sections, message) => {
-    await expect(writerFor({ endpoint: 'http://127.0.0.1:9/x', ...params }, sections as { name: string; params: Record<string, string> }[])).rejects.toThrow(message)
+    await expect(
+      writerFor({ endpoint: 'http://127.0.0.1:9/x', ...params }, sections as { name: string; params: Record<string, string> }[]),
+    ).rejects.toThrow(message)
   })
 })
 
 function statusText(status: number): string {
-  return { 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' }[status] ?? ''
+  return (
+    { 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' }[
+      status
+    ] ?? ''
+  )
 }

@@ -34,7 +34,10 @@ export class HttpWriter implements ChunkWriter {
   readonly client: HttpClient
   private readonly endpointHost: string
 
-  constructor(private readonly options: HttpOptions, private readonly deps: WriterDeps) {
+  constructor(
+    private readonly options: HttpOptions,
+    private readonly deps: WriterDeps,
+  ) {
     this.client = new HttpClient({
       openTimeoutMs: options.openTimeoutMs,
       readTimeoutMs: options.readTimeoutMs,
@@ -67,7 +70,10 @@ export class HttpWriter implements ChunkWriter {
     if (o.retryableResponseCodes.includes(res.status)) throw new Error(message)
     if (o.errorResponseAsUnrecoverable) throw new UnrecoverableError(message)
     this.deps.metrics.dropped += chunk.count
-    this.deps.log.error(`got error response from '${o.method} ${url.href}' : ${message}`, { chunk_id: chunkIdHex(chunk.id), dropped: chunk.count })
+    this.deps.log.error(`got error response from '${o.method} ${url.href}' : ${message}`, {
+      chunk_id: chunkIdHex(chunk.id),
+      dropped: chunk.count,
+    })
   }
 
   /** The endpoint for a chunk; a placeholder in the host must expand to an allowed host. */
@@ -80,7 +86,8 @@ export class HttpWriter implements ChunkWriter {
       throw new UnrecoverableError(`the endpoint expands to an invalid URL: ${expanded}`)
     }
     if (url.host !== this.endpointHost && expanded !== this.options.endpoint) {
-      if (this.options.allowedHosts.length === 0) throw new UnrecoverableError('allowed_hosts is strictly required when using placeholders in the endpoint host')
+      if (this.options.allowedHosts.length === 0)
+        throw new UnrecoverableError('allowed_hosts is strictly required when using placeholders in the endpoint host')
       if (!this.options.allowedHosts.includes(url.hostname) && !this.options.allowedHosts.includes(url.host)) {
         throw new UnrecoverableError(`Not allowed host: ${url.hostname}`)
       }

@@ -13,7 +13,12 @@ export const bufferDefaults = { chunk_keys: ['tag'], flush_at_shutdown: true, ch
 
 export const outStdoutSchema: PluginSchema = {
   params: [
-    { name: 'use_logger', type: 'bool', default: true, description: "Fluentd writes through its logger; sluice writes to stdout either way." },
+    {
+      name: 'use_logger',
+      type: 'bool',
+      default: true,
+      description: 'Fluentd writes through its logger; sluice writes to stdout either way.',
+    },
     { name: 'output_type', type: 'string', default: null, description: 'Old form of <format> output_type (json).' },
   ],
   sections: [bufferSection(bufferDefaults), formatSection('stdout'), secondarySection],

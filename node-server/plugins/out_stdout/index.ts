@@ -59,7 +59,12 @@ export function createOutStdout(options: OutStdoutOptions = {}): PluginSpec<'out
           m.eventsOut += stream.count
           m.bytesOut += text.length
           if (ready) return
-          drain ??= new Promise<void>((resolve) => out.once('drain', () => { drain = null; resolve() }))
+          drain ??= new Promise<void>((resolve) =>
+            out.once('drain', () => {
+              drain = null
+              resolve()
+            }),
+          )
           return drain
         },
         status: () => ({ emit_records: m.eventsIn, emit_count: m.emits, write_count: 0, rollback_count: 0, retry_count: 0 }),

@@ -41,13 +41,16 @@ describe('out_stdout', () => {
 
   it("writes Fluentd's default line: time with nanoseconds and zone, tag, JSON record", async () => {
     const sink = await run('<match **>\n  @type stdout\n  <format>\n    timezone +0000\n  </format>\n</match>\n')
-    running!.agent.root.emit(streamFromEvents('app.web', [
-      { time: T, record: { k: 'v' } },
-      { time: T, record: { n: 1.5, big: 2n ** 63n - 1n, nested: { a: [1, null, true] }, s: 'é"\n' } },
-    ]))
+    running!.agent.root.emit(
+      streamFromEvents('app.web', [
+        { time: T, record: { k: 'v' } },
+        { time: T, record: { n: 1.5, big: 2n ** 63n - 1n, nested: { a: [1, null, true] }, s: 'é"\n' } },
+      ]),
+    )
     expect(sink.text).toBe(
       '2026-11-21 06:52:00.123456789 +0000 app.web: {"k":"v"}\n' +
-      '2026-11-21 06:52:00.123456789 +0000 app.web: {"n":1.5,"big":9223372036854775807,"nested":{"a":[1,null,true]},"s":"é\\"\\n"}\n')
+        '2026-11-21 06:52:00.123456789 +0000 app.web: {"n":1.5,"big":9223372036854775807,"nested":{"a":[1,null,true]},"s":"é\\"\\n"}\n',
+    )
   })
 
   it('uses local time by default', async () => {
@@ -57,20 +60,26 @@ describe('out_stdout', () => {
   })
 
   it('takes <format json> and a custom time_format', async () => {
-    const sink = await run('<match a>\n  @type stdout\n  <format>\n    @type json\n  </format>\n</match>\n' +
-      '<match b>\n  @type stdout\n  <format>\n    time_format %H:%M:%S\n    utc true\n  </format>\n</match>\n')
+    const sink = await run(
+      '<match a>\n  @type stdout\n  <format>\n    @type json\n  </format>\n</match>\n' +
+        '<match b>\n  @type stdout\n  <format>\n    time_format %H:%M:%S\n    utc true\n  </format>\n</match>\n',
+    )
     running!.agent.root.emit(streamFromEvents('a', [{ time: T, record: { k: 1 } }]))
     running!.agent.root.emit(streamFromEvents('b', [{ time: T, record: { k: 2 } }]))
     expect(sink.text).toBe('{"k":1}\n06:52:00 b: {"k":2}\n')
   })
 
   it('buffers when a <buffer> is written (tags kept per chunk)', async () => {
-    const sink = await run('<match **>\n  @type stdout\n  <format>\n    timezone +0000\n  </format>\n  <buffer time>\n    timekey 60\n    flush_mode immediate\n  </buffer>\n</match>\n')
+    const sink = await run(
+      '<match **>\n  @type stdout\n  <format>\n    timezone +0000\n  </format>\n  <buffer time>\n    timekey 60\n    flush_mode immediate\n  </buffer>\n</match>\n',
+    )
     running!.agent.root.emit(streamFromEvents('x', [{ time: T, record: { k: 1 } }]))
     running!.agent.root.emit(streamFromEvents('y', [{ time: T, record: { k: 2 } }]))
     await waitUntil(() => sink.text.split('\n').length === 3, 'two lines')
     expect(sink.text.split('\n').sort().slice(1)).toEqual([
-      '2026-11-21 06:52:00.123456789 +0000 x: {"k":1}', '2026-11-21 06:52:00.123456789 +0000 y: {"k":2}'])
+      '2026-11-21 06:52:00.123456789 +0000 x: {"k":1}',
+      '2026-11-21 06:52:00.123456789 +0000 y: {"k":2}',
+    ])
   })
 
   it('makes the emit wait for drain when the stream is saturated', async () => {

@@ -5,7 +5,7 @@
  */
 import { beforeAll, expect } from 'vitest'
 import { decode } from '@msgpack/msgpack'
-import { type FrameOutcome, type Framer, type Range, type WalkOutcome } from '../../../wasm/types.ts'
+import type { FrameOutcome, Framer, Range, WalkOutcome } from '../../../wasm/types.ts'
 import { referenceFramer } from '../../../wasm/reference/framer.ts'
 import { expectWellFormed, expectWellFormedWalk } from './invariants.ts'
 
@@ -54,8 +54,7 @@ export function useFramer(getFramer: () => Framer | Promise<Framer>): FramerUnde
 export const slice = (bytes: Uint8Array, r: Range): Uint8Array => bytes.subarray(r[0], r[1])
 
 /** The bytes of a range as text (tags, chunk ids). */
-export const text = (bytes: Uint8Array, r: Range | null): string | null =>
-  r === null ? null : new TextDecoder().decode(slice(bytes, r))
+export const text = (bytes: Uint8Array, r: Range | null): string | null => (r === null ? null : new TextDecoder().decode(slice(bytes, r)))
 
 /** The msgpack object in a range, decoded by @msgpack/msgpack (64-bit ints as bigint). */
 export const decodeAt = (bytes: Uint8Array, r: Range): unknown => decode(slice(bytes, r), { useBigInt64: true })

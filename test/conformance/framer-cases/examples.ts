@@ -20,15 +20,17 @@ export function exampleCases(fut: FramerUnderTest): void {
         consumed: 17,
         need: 0,
         errorOffset: -1,
-        messages: [{
-          start: 0,
-          end: 17,
-          mode: Mode.MESSAGE,
-          tag: [2, 7],
-          entries: [7, 17],
-          options: NO_OPTIONS,
-          events: [{ sec: T, nsec: 0, record: [12, 17], entry: [7, 17], flags: EntryFlag.TIME_INT }],
-        }],
+        messages: [
+          {
+            start: 0,
+            end: 17,
+            mode: Mode.MESSAGE,
+            tag: [2, 7],
+            entries: [7, 17],
+            options: NO_OPTIONS,
+            events: [{ sec: T, nsec: 0, record: [12, 17], entry: [7, 17], flags: EntryFlag.TIME_INT }],
+          },
+        ],
       })
     })
 
@@ -39,15 +41,17 @@ export function exampleCases(fut: FramerUnderTest): void {
         consumed: 22,
         need: 0,
         errorOffset: -1,
-        messages: [{
-          start: 0,
-          end: 22,
-          mode: Mode.MESSAGE,
-          tag: [2, 7],
-          entries: [7, 22],
-          options: NO_OPTIONS,
-          events: [{ sec: T, nsec: 123456789, record: [17, 22], entry: [7, 22], flags: 0 }],
-        }],
+        messages: [
+          {
+            start: 0,
+            end: 22,
+            mode: Mode.MESSAGE,
+            tag: [2, 7],
+            entries: [7, 22],
+            options: NO_OPTIONS,
+            events: [{ sec: T, nsec: 123456789, record: [17, 22], entry: [7, 22], flags: 0 }],
+          },
+        ],
       })
     })
 
@@ -58,15 +62,17 @@ export function exampleCases(fut: FramerUnderTest): void {
         consumed: 19,
         need: 0,
         errorOffset: -1,
-        messages: [{
-          start: 0,
-          end: 19,
-          mode: Mode.FORWARD,
-          tag: [2, 7],
-          entries: [8, 19],
-          options: NO_OPTIONS,
-          events: [{ sec: T, nsec: 0, record: [14, 19], entry: [8, 19], flags: EntryFlag.TIME_INT }],
-        }],
+        messages: [
+          {
+            start: 0,
+            end: 19,
+            mode: Mode.FORWARD,
+            tag: [2, 7],
+            entries: [8, 19],
+            options: NO_OPTIONS,
+            events: [{ sec: T, nsec: 0, record: [14, 19], entry: [8, 19], flags: EntryFlag.TIME_INT }],
+          },
+        ],
       })
     })
 
@@ -80,15 +86,17 @@ export function exampleCases(fut: FramerUnderTest): void {
         consumed: 49,
         need: 0,
         errorOffset: -1,
-        messages: [{
-          start: 0,
-          end: 49,
-          mode: Mode.MESSAGE,
-          tag: [2, 7],
-          entries: [7, 17],
-          options: { ...NO_OPTIONS, present: true, chunk: [24, 49] },
-          events: [{ sec: T, nsec: 0, record: [12, 17], entry: [7, 17], flags: EntryFlag.TIME_INT }],
-        }],
+        messages: [
+          {
+            start: 0,
+            end: 49,
+            mode: Mode.MESSAGE,
+            tag: [2, 7],
+            entries: [7, 17],
+            options: { ...NO_OPTIONS, present: true, chunk: [24, 49] },
+            events: [{ sec: T, nsec: 0, record: [12, 17], entry: [7, 17], flags: EntryFlag.TIME_INT }],
+          },
+        ],
       })
       const ack = cat(hex('81 a3 61 63 6b'), slice(bytes, outcome.messages[0].options.chunk!))
       expect(ack).toEqual(cat(hex('81 a3 61 63 6b b8'), chunk))

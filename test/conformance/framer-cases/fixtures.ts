@@ -33,7 +33,10 @@ interface Fixture {
   messages: ExpectedMessage[]
 }
 
-const fixtureNames = readdirSync(DIR).filter((f) => f.endsWith('.hex')).map((f) => f.slice(0, -4)).sort()
+const fixtureNames = readdirSync(DIR)
+  .filter((f) => f.endsWith('.hex'))
+  .map((f) => f.slice(0, -4))
+  .sort()
 
 const load = (name: string): { bytes: Uint8Array; expected: Fixture } => ({
   bytes: hex(readFileSync(new URL(`${name}.hex`, DIR), 'utf8')),

@@ -4,7 +4,15 @@
  * `errorOffset` rules of docs/core-abi.md §1, well-formed entry flags.
  */
 import { expect } from 'vitest'
-import { type EntryInfo, type FrameOutcome, FrameStatus, type MessageInfo, Mode, type Range, type WalkOutcome } from '../../../wasm/types.ts'
+import {
+  type EntryInfo,
+  type FrameOutcome,
+  FrameStatus,
+  type MessageInfo,
+  Mode,
+  type Range,
+  type WalkOutcome,
+} from '../../../wasm/types.ts'
 
 const U32_MAX = 0xffffffff
 
@@ -74,7 +82,8 @@ export function expectWellFormed(o: FrameOutcome, length: number): void {
   expect(o.consumed, 'consumed = end of the last message').toBe(at)
   if (o.status === FrameStatus.OK) expect(o.consumed).toBe(length)
   else expect(o.consumed < length, 'a stop leaves bytes').toBe(true)
-  if (o.status === FrameStatus.NEED_MORE) expect(o.need > length - o.consumed && o.need <= 0x7fffffff, 'available < need ≤ 2^31 − 1').toBe(true)
+  if (o.status === FrameStatus.NEED_MORE)
+    expect(o.need > length - o.consumed && o.need <= 0x7fffffff, 'available < need ≤ 2^31 − 1').toBe(true)
   else expect(o.need).toBe(0)
   if (o.status === FrameStatus.INVALID) expect(o.errorOffset >= o.consumed && o.errorOffset <= length, 'errorOffset').toBe(true)
   else expect(o.errorOffset).toBe(-1)

@@ -17,12 +17,30 @@ export const sampleMessages: ReadonlyArray<readonly [string, Uint8Array]> = [
   ['heartbeat', nil()],
   ['non-array map', encode({ a: [1, 2, { b: 'c' }] })],
   ['Message int time', message('test.a', uint(T), record({ k: 'v' }))],
-  ['Message EventTime ext8 + options', message('test.a', eventTime(T, 9, 8), record({ k: 'v', n: [1, 2.5] }), options({ chunk: 'abc', size: 1 }))],
+  [
+    'Message EventTime ext8 + options',
+    message('test.a', eventTime(T, 9, 8), record({ k: 'v', n: [1, 2.5] }), options({ chunk: 'abc', size: 1 })),
+  ],
   ['Message Timestamp 96 + nil option', message('test.a', timestamp(T, 1, 96), record({ k: null }), nil())],
   ['Message v1.5 time', message('test.a', array([eventTime(T), record({ m: 1 })]), record({}))],
-  ['Forward', forward('test.b', [entry(uint(T), record({ a: 1 })), entry(eventTime(T, 2), record({ a: bin('xyz') }))], options({ chunk: 'X', size: 2 }))],
+  [
+    'Forward',
+    forward(
+      'test.b',
+      [entry(uint(T), record({ a: 1 })), entry(eventTime(T, 2), record({ a: bin('xyz') }))],
+      options({ chunk: 'X', size: 2 }),
+    ),
+  ],
   ['Forward array16 with str32 tag', array([str('test.b', 32), array([entry(uint(T), map([[str('k', 16), float32(1.5)]], 16))], 16)])],
-  ['Packed str32', packed('test.c', entriesPayload([entry(eventTime(T, 1), record({ n: 1 })), entry(uint(T), record({ n: 2 }))]), 'str32', options({ compressed: 'text', size: 2 }))],
+  [
+    'Packed str32',
+    packed(
+      'test.c',
+      entriesPayload([entry(eventTime(T, 1), record({ n: 1 })), entry(uint(T), record({ n: 2 }))]),
+      'str32',
+      options({ compressed: 'text', size: 2 }),
+    ),
+  ],
   ['Packed bin32', packed('test.c', entry(uint(T), record({})), 'bin32')],
   ['Compressed', packed('test.d', gzipSync(entry(uint(T), record({ z: 1 }))), 'bin', options({ compressed: 'gzip' }))],
   ['ext32 record value', message('t', uint(1), map([[str('e'), ext(5, new Uint8Array(3), 32)]]))],
@@ -85,7 +103,13 @@ export function limitCases(fut: FramerUnderTest): void {
   describe('FRAME_TOO_LARGE (§1.1)', () => {
     it.each(sampleMessages)('%s: OK at maxFrame = its length, too large at one less', (_, bytes) => {
       expect(fut.frame(bytes, bytes.length).status).toBe(FrameStatus.OK)
-      if (bytes.length > 1) expect(fut.frame(bytes, bytes.length - 1)).toMatchObject({ status: FrameStatus.FRAME_TOO_LARGE, consumed: 0, need: 0, errorOffset: -1 })
+      if (bytes.length > 1)
+        expect(fut.frame(bytes, bytes.length - 1)).toMatchObject({
+          status: FrameStatus.FRAME_TOO_LARGE,
+          consumed: 0,
+          need: 0,
+          errorOffset: -1,
+        })
     })
 
     it('the messages before the too-large one are reported; maxFrame counts from each message', () => {

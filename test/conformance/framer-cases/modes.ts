@@ -154,7 +154,10 @@ export function modeCases(fut: FramerUnderTest): void {
       const bytes = forward('t', [e1, e2])
       const m = only(bytes)
       expect(m.entries).toEqual([4, bytes.length])
-      expect(m.events.map((e) => e.entry)).toEqual([[4, 4 + e1.length], [4 + e1.length, bytes.length]])
+      expect(m.events.map((e) => e.entry)).toEqual([
+        [4, 4 + e1.length],
+        [4 + e1.length, bytes.length],
+      ])
       expect(m.events.map((e) => decodeAt(bytes, e.record))).toEqual([{ a: 1 }, { a: 2 }])
       expect(m.events.map((e) => e.flags)).toEqual([EntryFlag.TIME_INT, 0])
     })
@@ -174,7 +177,10 @@ export function modeCases(fut: FramerUnderTest): void {
       const bytes = array([str('t'), array([e, e], 32)])
       const m = only(bytes)
       expect(m.entries).toEqual([8, bytes.length])
-      expect(m.events.map((x) => [x.sec, x.nsec, x.flags])).toEqual([[T, 1, 0], [T, 1, 0]])
+      expect(m.events.map((x) => [x.sec, x.nsec, x.flags])).toEqual([
+        [T, 1, 0],
+        [T, 1, 0],
+      ])
     })
 
     it('an empty Forward array gives no events', () => {

@@ -41,7 +41,14 @@ export function optionCases(fut: FramerUnderTest): void {
     })
 
     it('chunk: the range of the whole encoded value, whatever its type', () => {
-      for (const value of [str('X'), str('p8n9gmxTQVC8/nh2wlKKeQ==\n', 32), bin(Uint8Array.of(0, 0xff, 0xc1)), uint(7), nil(), encode({ id: [1, 2] })]) {
+      for (const value of [
+        str('X'),
+        str('p8n9gmxTQVC8/nh2wlKKeQ==\n', 32),
+        bin(Uint8Array.of(0, 0xff, 0xc1)),
+        uint(7),
+        nil(),
+        encode({ id: [1, 2] }),
+      ]) {
         const { bytes, at, options } = optionsOf(map([kv('chunk', value)]))
         expect(options).toEqual({ ...EMPTY, chunk: [at + 7, at + 7 + value.length] })
         expect(slice(bytes, options.chunk!)).toEqual(value)
@@ -63,13 +70,15 @@ export function optionCases(fut: FramerUnderTest): void {
     })
 
     it('only str keys are recognized (bin, int, nil keys and their values are skipped)', () => {
-      const { options } = optionsOf(map([
-        [bin('size'), uint(9)],
-        [uint(1), str('chunk')],
-        [nil(), uint(3)],
-        [bin('chunk'), str('X')],
-        [array([str('size')]), uint(4)],
-      ]))
+      const { options } = optionsOf(
+        map([
+          [bin('size'), uint(9)],
+          [uint(1), str('chunk')],
+          [nil(), uint(3)],
+          [bin('chunk'), str('X')],
+          [array([str('size')]), uint(4)],
+        ]),
+      )
       expect(options).toEqual(EMPTY)
     })
 

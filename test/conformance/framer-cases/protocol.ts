@@ -13,7 +13,8 @@ import { type FramerUnderTest, decodeAt, slice, text } from './context.ts'
 
 const T = 1441588984
 const invalid = (reason: number): number => EntryFlag.INVALID | (reason << 8)
-const ackOf = (bytes: Uint8Array, chunk: readonly [number, number] | null): unknown => decode(cat(hex('81 a3 61 63 6b'), slice(bytes, chunk!)))
+const ackOf = (bytes: Uint8Array, chunk: readonly [number, number] | null): unknown =>
+  decode(cat(hex('81 a3 61 63 6b'), slice(bytes, chunk!)))
 const times = (events: EntryInfo[]): Array<[number, number]> => events.map((e) => [e.sec, e.nsec])
 
 export function protocolCases(fut: FramerUnderTest): void {
@@ -59,11 +60,18 @@ export function protocolCases(fut: FramerUnderTest): void {
     })
 
     it('6. Forward mode with chunk X and size 2: two events in order, one ack', () => {
-      const bytes = forward('test.b', [entry(uint(T), record({ a: 1 })), entry(uint(T + 1), record({ a: 2 }))], options({ chunk: 'X', size: 2 }))
+      const bytes = forward(
+        'test.b',
+        [entry(uint(T), record({ a: 1 })), entry(uint(T + 1), record({ a: 2 }))],
+        options({ chunk: 'X', size: 2 }),
+      )
       const [m] = fut.frame(bytes).messages
       expect(m.mode).toBe(Mode.FORWARD)
       expect(text(bytes, m.tag)).toBe('test.b')
-      expect(times(m.events)).toEqual([[T, 0], [T + 1, 0]])
+      expect(times(m.events)).toEqual([
+        [T, 0],
+        [T + 1, 0],
+      ])
       expect(m.events.map((e) => decodeAt(bytes, e.record))).toEqual([{ a: 1 }, { a: 2 }])
       expect(m.options.size).toBe(2)
       expect(ackOf(bytes, m.options.chunk)).toEqual({ ack: 'X' })
@@ -78,7 +86,10 @@ export function protocolCases(fut: FramerUnderTest): void {
       expect(m.mode).toBe(Mode.PACKED)
       expect(m.options).toMatchObject({ size: 2, compressed: Compressed.TEXT })
       expect(slice(bytes, m.entries)).toEqual(twoEntries)
-      expect(times(m.events)).toEqual([[T, 1], [T, 2]])
+      expect(times(m.events)).toEqual([
+        [T, 1],
+        [T, 2],
+      ])
       expect(m.events.map((e) => decodeAt(bytes, e.record))).toEqual([{ n: 1 }, { n: 2 }])
     })
 
@@ -86,7 +97,10 @@ export function protocolCases(fut: FramerUnderTest): void {
       const bytes = packed('test.c', twoEntries, 'bin32', options({ size: 2 }))
       const [m] = fut.frame(bytes).messages
       expect(m.mode).toBe(Mode.PACKED)
-      expect(times(m.events)).toEqual([[T, 1], [T, 2]])
+      expect(times(m.events)).toEqual([
+        [T, 1],
+        [T, 2],
+      ])
       expect(m.events.map((e) => decodeAt(bytes, e.record))).toEqual([{ n: 1 }, { n: 2 }])
       expect(m.events.map((e) => e.record[0] - m.entries[0])).toEqual([11, 26])
     })
@@ -104,9 +118,15 @@ export function protocolCases(fut: FramerUnderTest): void {
       const inflated = new Uint8Array(gunzipSync(slice(bytes, m.entries)))
       const walk = fut.walk(inflated)
       expect(walk.status).toBe(FrameStatus.OK)
-      expect(times(walk.events)).toEqual([[T, 1], [T, 2]])
+      expect(times(walk.events)).toEqual([
+        [T, 1],
+        [T, 2],
+      ])
       expect(walk.events.map((e) => decodeAt(inflated, e.record))).toEqual([{ n: 1 }, { n: 2 }])
-      expect(walk.events.map((e) => e.entry)).toEqual([[0, e1.length], [e1.length, e1.length + e2.length]])
+      expect(walk.events.map((e) => e.entry)).toEqual([
+        [0, e1.length],
+        [e1.length, e1.length + e2.length],
+      ])
     })
 
     const threeMessages = cat(
@@ -121,7 +141,8 @@ export function protocolCases(fut: FramerUnderTest): void {
       expect(once.messages).toHaveLength(3)
       const { calls, ...fed } = feed(fut.framer, byteByByte(threeMessages))
       expect(fed).toEqual(once)
-      for (const c of calls) if (c.outcome.status === FrameStatus.NEED_MORE) expect(c.outcome.need).toBeGreaterThan(c.length - c.outcome.consumed)
+      for (const c of calls)
+        if (c.outcome.status === FrameStatus.NEED_MORE) expect(c.outcome.need).toBeGreaterThan(c.length - c.outcome.consumed)
     })
 
     it('11. …and at every 2-way split', () => {
@@ -149,18 +170,18 @@ export function protocolCases(fut: FramerUnderTest): void {
     })
 
     it('14. Invalid events in Forward: only the first is valid; reasons time and record; chunk Z', () => {
-      const bytes = forward('test.b', [
-        entry(uint(T), record({ ok: 1 })),
-        entry(str('str'), record({ bad: 'time' })),
-        entry(uint(T), str('notamap')),
-      ], options({ chunk: 'Z' }))
+      const bytes = forward(
+        'test.b',
+        [entry(uint(T), record({ ok: 1 })), entry(str('str'), record({ bad: 'time' })), entry(uint(T), str('notamap'))],
+        options({ chunk: 'Z' }),
+      )
       const [m] = fut.frame(bytes).messages
-      expect(m.events.map((e) => e.flags)).toEqual([
-        EntryFlag.TIME_INT,
-        invalid(InvalidReason.TIME),
-        invalid(InvalidReason.RECORD),
+      expect(m.events.map((e) => e.flags)).toEqual([EntryFlag.TIME_INT, invalid(InvalidReason.TIME), invalid(InvalidReason.RECORD)])
+      expect(times(m.events)).toEqual([
+        [T, 0],
+        [0, 0],
+        [0, 0],
       ])
-      expect(times(m.events)).toEqual([[T, 0], [0, 0], [0, 0]])
       expect(ackOf(bytes, m.options.chunk)).toEqual({ ack: 'Z' })
     })
 
@@ -181,10 +202,7 @@ export function protocolCases(fut: FramerUnderTest): void {
     })
 
     it('17. v1.5 metadata timestamps in Forward entries: [[t, {"k8s": "x"}], record] is accepted', () => {
-      const bytes = forward('test.b', [
-        entry(encodeMeta(eventTime(T, 7)), record({ a: 1 })),
-        entry(encodeMeta(uint(T)), record({ a: 2 })),
-      ])
+      const bytes = forward('test.b', [entry(encodeMeta(eventTime(T, 7)), record({ a: 1 })), entry(encodeMeta(uint(T)), record({ a: 2 }))])
       const [m] = fut.frame(bytes).messages
       expect(m.mode).toBe(Mode.FORWARD)
       expect(m.events.map((e) => [e.sec, e.nsec, e.flags])).toEqual([

@@ -5,9 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { EntryFlag, InvalidReason, Mode } from '../../../wasm/types.ts'
 import { entry, forward, message, record } from '../../helpers/forward-build.ts'
-import {
-  array, bool, be, cat, eventTime, ext, float32, float64, int, map, nil, str, timestamp, uint,
-} from '../../helpers/msgpack-build.ts'
+import { array, bool, be, cat, eventTime, ext, float32, float64, int, map, nil, str, timestamp, uint } from '../../helpers/msgpack-build.ts'
 import type { FramerUnderTest } from './context.ts'
 
 const T = 1441588984

@@ -36,10 +36,35 @@ export interface RunningLoad {
 }
 
 export function startLoad(o: LoadOptions): RunningLoad {
-  const args = [SLUICE_BIN, 'bench', '--port', String(o.port), '--duration', `${o.durationS}s`, '--rate', String(o.rate),
-    '--conns', String(o.conns ?? 2), '--batch', String(o.batch ?? 100), '--window', String(o.window ?? 8),
-    '--record-size', String(o.recordSize ?? 150), '--tag', o.tag ?? 'bench.seq', '--mode', o.mode ?? 'packed',
-    '--ack', '--seq', '--reconnect', '--ack-timeout', `${o.ackTimeoutS ?? 20}s`, '--json', '--no-progress']
+  const args = [
+    SLUICE_BIN,
+    'bench',
+    '--port',
+    String(o.port),
+    '--duration',
+    `${o.durationS}s`,
+    '--rate',
+    String(o.rate),
+    '--conns',
+    String(o.conns ?? 2),
+    '--batch',
+    String(o.batch ?? 100),
+    '--window',
+    String(o.window ?? 8),
+    '--record-size',
+    String(o.recordSize ?? 150),
+    '--tag',
+    o.tag ?? 'bench.seq',
+    '--mode',
+    o.mode ?? 'packed',
+    '--ack',
+    '--seq',
+    '--reconnect',
+    '--ack-timeout',
+    `${o.ackTimeoutS ?? 20}s`,
+    '--json',
+    '--no-progress',
+  ]
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
@@ -48,8 +73,12 @@ export function startLoad(o: LoadOptions): RunningLoad {
     const m = memory(child.pid!)
     if (m !== null && Number.isFinite(m.peak)) peakRss = Math.max(peakRss, m.peak)
   }, 200)
-  child.stdout.setEncoding('utf8').on('data', (t: string) => { out += t })
-  child.stderr.setEncoding('utf8').on('data', (t: string) => { err += t })
+  child.stdout.setEncoding('utf8').on('data', (t: string) => {
+    out += t
+  })
+  child.stderr.setEncoding('utf8').on('data', (t: string) => {
+    err += t
+  })
   const done = new Promise<LoadRun>((resolve, reject) => {
     child.on('close', (code) => {
       clearInterval(poll)

@@ -36,7 +36,7 @@ async function files(dir: string): Promise<string[]> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const path = join(dir, name)
     const info = await stat(path)
-    if (info.isDirectory()) out.push(...await files(path))
+    if (info.isDirectory()) out.push(...(await files(path)))
     else if (info.isFile()) out.push(path)
   }
   return out
@@ -102,7 +102,13 @@ export function tally(delivered: Delivered, acked: readonly (readonly [number, n
 }
 
 /** Polls the receiver's files until every acknowledged number arrived (or `timeoutMs` passes without progress). */
-export async function waitForDelivery(dir: string, first: number, next: number, acked: readonly (readonly [number, number])[], timeoutMs: number): Promise<Tally> {
+export async function waitForDelivery(
+  dir: string,
+  first: number,
+  next: number,
+  acked: readonly (readonly [number, number])[],
+  timeoutMs: number,
+): Promise<Tally> {
   let last = -1
   let lastChange = Date.now()
   for (;;) {

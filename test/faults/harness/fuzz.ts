@@ -33,8 +33,18 @@ const eventTime = (sec: number, nsec: number) => {
   return b
 }
 const raw = (...parts: (Uint8Array | number[])[]) => Buffer.concat(parts.map((p) => (Array.isArray(p) ? Buffer.from(p) : Buffer.from(p))))
-const str32 = (b: Uint8Array) => { const h = Buffer.alloc(5); h[0] = 0xdb; h.writeUInt32BE(b.length, 1); return raw(h, b) }
-const bin32 = (b: Uint8Array) => { const h = Buffer.alloc(5); h[0] = 0xc6; h.writeUInt32BE(b.length, 1); return raw(h, b) }
+const str32 = (b: Uint8Array) => {
+  const h = Buffer.alloc(5)
+  h[0] = 0xdb
+  h.writeUInt32BE(b.length, 1)
+  return raw(h, b)
+}
+const bin32 = (b: Uint8Array) => {
+  const h = Buffer.alloc(5)
+  h[0] = 0xc6
+  h.writeUInt32BE(b.length, 1)
+  return raw(h, b)
+}
 
 /** Valid messages of every shape the protocol allows. */
 export function seeds(): Buffer[] {
@@ -65,13 +75,36 @@ export function mutate(random: () => number, pool: readonly Buffer[]): Buffer {
   let b = Buffer.concat(Array.from({ length: 1 + int(4) }, () => pick(pool)))
   const kind = int(12)
   switch (kind) {
-    case 0: for (let k = 0; k < 1 + int(8); k++) b[int(b.length)] ^= 1 << int(8); break
-    case 1: for (let k = 0; k < 1 + int(4); k++) b[int(b.length)] = pick(SPECIAL); break
-    case 2: { const at = int(b.length); b = Buffer.concat([b.subarray(0, at), Buffer.from(Array.from({ length: 1 + int(16) }, () => int(256))), b.subarray(at)]); break }
-    case 3: { const at = int(b.length); b = Buffer.concat([b.subarray(0, at), b.subarray(Math.min(b.length, at + 1 + int(32)))]); break }
-    case 4: b = b.subarray(0, int(b.length)); break
-    case 5: { const at = int(b.length); const len = 1 + int(64); b = Buffer.concat([b.subarray(0, at + len), b.subarray(at)]); break }
-    case 6: { const other = pick(pool); b = Buffer.concat([b.subarray(0, int(b.length)), other.subarray(int(other.length))]); break }
+    case 0:
+      for (let k = 0; k < 1 + int(8); k++) b[int(b.length)] ^= 1 << int(8)
+      break
+    case 1:
+      for (let k = 0; k < 1 + int(4); k++) b[int(b.length)] = pick(SPECIAL)
+      break
+    case 2: {
+      const at = int(b.length)
+      b = Buffer.concat([b.subarray(0, at), Buffer.from(Array.from({ length: 1 + int(16) }, () => int(256))), b.subarray(at)])
+      break
+    }
+    case 3: {
+      const at = int(b.length)
+      b = Buffer.concat([b.subarray(0, at), b.subarray(Math.min(b.length, at + 1 + int(32)))])
+      break
+    }
+    case 4:
+      b = b.subarray(0, int(b.length))
+      break
+    case 5: {
+      const at = int(b.length)
+      const len = 1 + int(64)
+      b = Buffer.concat([b.subarray(0, at + len), b.subarray(at)])
+      break
+    }
+    case 6: {
+      const other = pick(pool)
+      b = Buffer.concat([b.subarray(0, int(b.length)), other.subarray(int(other.length))])
+      break
+    }
     case 7: {
       // A length field that announces far more than follows (str32 / array32 / map32 / bin32).
       const at = int(b.length)
@@ -79,10 +112,22 @@ export function mutate(random: () => number, pool: readonly Buffer[]): Buffer {
       b = Buffer.concat([b.subarray(0, at), head, b.subarray(at)])
       break
     }
-    case 8: b = Buffer.concat([Buffer.from([0x93]), encode('fuzz.gz'), bin32(Buffer.from(Array.from({ length: 40 }, () => int(256)).concat([0x1f, 0x8b]))), encode({ compressed: 'gzip' })]); break
-    case 9: b = Buffer.concat([Buffer.alloc(2000 + int(20000), 0x91), Buffer.from([0xc0])]); break
-    case 10: b = Buffer.from(Array.from({ length: 1 + int(4096) }, () => int(256))); break
-    default: b = Buffer.concat([b, Buffer.from(Array.from({ length: 1 + int(64) }, () => int(256)))])
+    case 8:
+      b = Buffer.concat([
+        Buffer.from([0x93]),
+        encode('fuzz.gz'),
+        bin32(Buffer.from(Array.from({ length: 40 }, () => int(256)).concat([0x1f, 0x8b]))),
+        encode({ compressed: 'gzip' }),
+      ])
+      break
+    case 9:
+      b = Buffer.concat([Buffer.alloc(2000 + int(20000), 0x91), Buffer.from([0xc0])])
+      break
+    case 10:
+      b = Buffer.from(Array.from({ length: 1 + int(4096) }, () => int(256)))
+      break
+    default:
+      b = Buffer.concat([b, Buffer.from(Array.from({ length: 1 + int(64) }, () => int(256)))])
   }
   return b
 }
@@ -124,7 +169,13 @@ async function worker(port: number, until: number, random: () => number, pool: r
           weClosed = true
         } else {
           socket.write(data)
-          timer = setTimeout(() => { weClosed = true; socket.destroy() }, mode === 1 ? 20 : 200)
+          timer = setTimeout(
+            () => {
+              weClosed = true
+              socket.destroy()
+            },
+            mode === 1 ? 20 : 200,
+          )
         }
       })
       socket.once('close', () => {

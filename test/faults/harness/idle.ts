@@ -43,21 +43,29 @@ export async function openIdle(port: number, n: number, batch = 250): Promise<Id
   let closedByServer = 0
   let closing = false
   for (let done = 0; done < n; done += batch) {
-    await Promise.all(Array.from({ length: Math.min(batch, n - done) }, () => new Promise<void>((resolve) => {
-      const s = connect({ host: '127.0.0.1', port })
-      s.on('error', () => undefined)
-      s.once('connect', () => {
-        opened++
-        sockets.add(s)
-        s.once('close', () => {
-          sockets.delete(s)
-          if (!closing) closedByServer++
-        })
-        resolve()
-      })
-      s.once('close', () => resolve())
-      s.once('error', () => { failed++ })
-    })))
+    await Promise.all(
+      Array.from(
+        { length: Math.min(batch, n - done) },
+        () =>
+          new Promise<void>((resolve) => {
+            const s = connect({ host: '127.0.0.1', port })
+            s.on('error', () => undefined)
+            s.once('connect', () => {
+              opened++
+              sockets.add(s)
+              s.once('close', () => {
+                sockets.delete(s)
+                if (!closing) closedByServer++
+              })
+              resolve()
+            })
+            s.once('close', () => resolve())
+            s.once('error', () => {
+              failed++
+            })
+          }),
+      ),
+    )
   }
   return {
     opened,
@@ -79,11 +87,19 @@ export interface SlowlorisStats {
 /** `n` senders trickling one byte every `intervalMs` until `until`. */
 export async function runSlowloris(port: number, n: number, intervalMs: number, until: number): Promise<SlowlorisStats> {
   const stats: SlowlorisStats = { connections: 0, bytes: 0, closedByServer: 0 }
-  const entries = Buffer.concat(Array.from({ length: 200 }, (_, i) => Buffer.from(encode([1_700_000_000, { slow: i, pad: 'y'.repeat(200) }]))))
+  const entries = Buffer.concat(
+    Array.from({ length: 200 }, (_, i) => Buffer.from(encode([1_700_000_000, { slow: i, pad: 'y'.repeat(200) }]))),
+  )
   const head = Buffer.alloc(5)
   head[0] = 0xc6
   head.writeUInt32BE(entries.length, 1)
-  const message = Buffer.concat([Buffer.from([0x93]), Buffer.from(encode('slow.loris')), head, entries, Buffer.from(encode({ chunk: 'slow' }))])
+  const message = Buffer.concat([
+    Buffer.from([0x93]),
+    Buffer.from(encode('slow.loris')),
+    head,
+    entries,
+    Buffer.from(encode({ chunk: 'slow' })),
+  ])
   const sender = async () => {
     while (Date.now() < until) {
       await new Promise<void>((resolve) => {

@@ -22,7 +22,12 @@ export class SluiceNode {
   private history = ''
   private expectingExit = false
 
-  constructor(readonly name: string, readonly confPath: string, config: string, private readonly args: string[] = []) {
+  constructor(
+    readonly name: string,
+    readonly confPath: string,
+    config: string,
+    private readonly args: string[] = [],
+  ) {
     writeFileSync(confPath, config)
   }
 

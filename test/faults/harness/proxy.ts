@@ -25,7 +25,10 @@ export class ThrottlingProxy {
   relayed = 0
   port = 0
 
-  constructor(private readonly targetPort: number, private readonly bytesPerSecond: number) {}
+  constructor(
+    private readonly targetPort: number,
+    private readonly bytesPerSecond: number,
+  ) {}
 
   async listen(port = 0): Promise<number> {
     const server = createServer((client) => this.accept(client))

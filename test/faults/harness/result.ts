@@ -36,7 +36,17 @@ const int = (n: number) => n.toLocaleString('en-US')
 
 /** The table of every run. */
 export function resultTable(results: readonly ScenarioResult[]): string {
-  const head = ['scenario', 'sent', 'acked', 'delivered', 'duplicated', 'lost acked', 'lost unacked', 'peak RSS bench / forwarder / receiver', 'duration']
+  const head = [
+    'scenario',
+    'sent',
+    'acked',
+    'delivered',
+    'duplicated',
+    'lost acked',
+    'lost unacked',
+    'peak RSS bench / forwarder / receiver',
+    'duration',
+  ]
   const rows = results.map((r) => [
     r.id,
     int(r.tally.sent),
@@ -49,8 +59,13 @@ export function resultTable(results: readonly ScenarioResult[]): string {
     `${r.durationS.toFixed(0)} s`,
   ])
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`
-  const out = [line(head), `|${widths.map((w, i) => (i === 0 || i === 7 ? ':' : '-') + '-'.repeat(w) + (i === 0 || i === 7 ? '-' : ':')).join('|')}|`, ...rows.map(line)]
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`
+  const out = [
+    line(head),
+    `|${widths.map((w, i) => (i === 0 || i === 7 ? ':' : '-') + '-'.repeat(w) + (i === 0 || i === 7 ? '-' : ':')).join('|')}|`,
+    ...rows.map(line),
+  ]
   const notes = results.flatMap((r) => r.notes.map((n) => `- ${r.id}: ${n}`))
   return out.join('\n') + '\n' + (notes.length ? `\n${notes.join('\n')}\n` : '')
 }

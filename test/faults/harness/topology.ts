@@ -47,9 +47,16 @@ export class Topology {
     const forwarderBuffer = o.forwarderBufferDir ?? join(o.dir, 'forwarder-buffer')
     for (const d of [outDir, receiverBuffer, forwarderBuffer]) mkdirSync(d, { recursive: true })
     const receiver = new SluiceNode('receiver', join(o.dir, 'receiver.conf'), receiverConfig(receiverPort, outDir, receiverBuffer))
-    const forwarder = new SluiceNode('forwarder', join(o.dir, 'forwarder.conf'), forwarderConfig({
-      port: forwarderPort, upstreamPort: o.upstreamPort ?? receiverPort, buffer: o.buffer(forwarderBuffer), source: o.source,
-    }))
+    const forwarder = new SluiceNode(
+      'forwarder',
+      join(o.dir, 'forwarder.conf'),
+      forwarderConfig({
+        port: forwarderPort,
+        upstreamPort: o.upstreamPort ?? receiverPort,
+        buffer: o.buffer(forwarderBuffer),
+        source: o.source,
+      }),
+    )
     return new Topology(receiver, forwarder, receiverPort, forwarderPort, o.dir)
   }
 

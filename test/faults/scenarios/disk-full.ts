@@ -28,7 +28,10 @@ export async function diskFullScenario(o: DiskFullOptions): Promise<ScenarioResu
   const bufferDir = join(mountPoint, 'buffer')
   const buffer = disk.mounted
     ? (dir: string) => fileBuffer(dir)
-    : (dir: string) => fileBuffer(dir).replace('total_limit_size 256m', `total_limit_size ${size}`).replace('overflow_action block', 'overflow_action throw_exception')
+    : (dir: string) =>
+        fileBuffer(dir)
+          .replace('total_limit_size 256m', `total_limit_size ${size}`)
+          .replace('overflow_action block', 'overflow_action throw_exception')
   const topo = await Topology.create({ dir: o.dir, buffer, forwarderBufferDir: bufferDir })
   try {
     await topo.start()
@@ -48,7 +51,9 @@ export async function diskFullScenario(o: DiskFullOptions): Promise<ScenarioResu
     const failures = topo.forwarder.count(/Emit failed and there is no @ERROR label/)
     return {
       id: '4-disk-full',
-      title: disk.mounted ? `the forwarder's buffer on a full ${size} tmpfs` : `a full buffer (${size} total_limit_size: tmpfs not mountable)`,
+      title: disk.mounted
+        ? `the forwarder's buffer on a full ${size} tmpfs`
+        : `a full buffer (${size} total_limit_size: tmpfs not mountable)`,
       tally,
       peakRss: { bench: run.peakRss, forwarder: topo.forwarder.peakRss, receiver: topo.receiver.peakRss },
       durationS: (Date.now() - started) / 1000,

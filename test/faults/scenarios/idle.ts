@@ -23,7 +23,11 @@ export interface IdleOptions extends ScenarioOptions {
 
 /** Does this build's in_forward have the parameter (the hardening work adds some)? */
 function inForwardHas(param: string): boolean {
-  return nodeRegistry().get('input', 'forward')?.schema.params.some((p) => p.name === param) === true
+  return (
+    nodeRegistry()
+      .get('input', 'forward')
+      ?.schema.params.some((p) => p.name === param) === true
+  )
 }
 
 export async function idleScenario(o: IdleOptions): Promise<ScenarioResult> {

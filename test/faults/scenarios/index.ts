@@ -21,27 +21,33 @@ export interface ScenarioSpec {
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
   {
-    id: '1', title: 'SIGKILL the forwarder every few seconds under load',
+    id: '1',
+    title: 'SIGKILL the forwarder every few seconds under load',
     run: (o, short) => killScenario({ ...o, killEveryS: short ? 2 : 3 }),
   },
   {
-    id: '2', title: 'the upstream down for 30 s, then flapping',
+    id: '2',
+    title: 'the upstream down for 30 s, then flapping',
     run: (o, short) => outageScenario({ ...o, downS: short ? 5 : 30, flaps: short ? 2 : 5, flapS: short ? 1 : 2 }),
   },
   {
-    id: '3', title: 'a slow upstream',
+    id: '3',
+    title: 'a slow upstream',
     run: (o, short) => slowScenario({ ...o, totalLimit: short ? '512k' : '4m' }),
   },
   {
-    id: '4', title: 'a full disk',
+    id: '4',
+    title: 'a full disk',
     run: (o, short) => diskFullScenario({ ...o, size: short ? '2m' : '8m' }),
   },
   {
-    id: '5', title: 'a fuzzer beside a well-behaved client',
+    id: '5',
+    title: 'a fuzzer beside a well-behaved client',
     run: (o, short) => fuzzScenario({ ...o, workers: short ? 4 : 8 }),
   },
   {
-    id: '6', title: '10,000 idle connections and slowloris senders',
+    id: '6',
+    title: '10,000 idle connections and slowloris senders',
     run: (o, short) => idleScenario({ ...o, idle: 10_000, slowloris: short ? 10 : 50 }),
   },
 ]

@@ -13,21 +13,52 @@ export { serverSchema }
 
 export const securitySchema = {
   params: [
-    { name: 'self_hostname', type: 'string', required: true, description: 'This sender\'s name in the handshake (must differ from the server\'s).' },
-    { name: 'shared_key', type: 'string', required: true, secret: true, description: 'The key shared with the receiver\'s <security>.' },
+    {
+      name: 'self_hostname',
+      type: 'string',
+      required: true,
+      description: "This sender's name in the handshake (must differ from the server's).",
+    },
+    { name: 'shared_key', type: 'string', required: true, secret: true, description: "The key shared with the receiver's <security>." },
   ],
 } as const satisfies PluginSchema
 
 export const outForwardSchema = {
   params: [
-    { name: 'require_ack_response', type: 'bool', default: true, description: 'Wait for {"ack": id} before the request is answered (edge default: true; false: a written socket counts).' },
-    { name: 'ack_response_timeout', type: 'time', default: 15, description: 'Give up waiting for the acks after this long (then the next server is tried).' },
+    {
+      name: 'require_ack_response',
+      type: 'bool',
+      default: true,
+      description: 'Wait for {"ack": id} before the request is answered (edge default: true; false: a written socket counts).',
+    },
+    {
+      name: 'ack_response_timeout',
+      type: 'time',
+      default: 15,
+      description: 'Give up waiting for the acks after this long (then the next server is tried).',
+    },
     { name: 'connect_timeout', type: 'time', default: 5, description: 'Give up connecting (and the handshake) after this long.' },
     { name: 'send_timeout', type: 'time', default: 15, description: 'Give up writing the events after this long.' },
     { name: 'compress', type: 'enum', values: ['text', 'gzip'], default: 'text', description: 'gzip: send CompressedPackedForward.' },
-    { name: 'time_as_integer', type: 'bool', default: false, description: 'Send integer seconds instead of EventTime (for Fluentd ≤ v0.12 receivers).' },
-    { name: 'transport', type: 'enum', values: ['tcp', 'tls'], default: 'tcp', description: 'tls: connect() with secureTransport on (the server needs a certificate the runtime trusts).' },
-    { name: 'chunk_limit_size', type: 'size', default: 1024 * 1024, description: 'Most entry bytes per PackedForward message; larger requests are sent as several messages, each acked.' },
+    {
+      name: 'time_as_integer',
+      type: 'bool',
+      default: false,
+      description: 'Send integer seconds instead of EventTime (for Fluentd ≤ v0.12 receivers).',
+    },
+    {
+      name: 'transport',
+      type: 'enum',
+      values: ['tcp', 'tls'],
+      default: 'tcp',
+      description: 'tls: connect() with secureTransport on (the server needs a certificate the runtime trusts).',
+    },
+    {
+      name: 'chunk_limit_size',
+      type: 'size',
+      default: 1024 * 1024,
+      description: 'Most entry bytes per PackedForward message; larger requests are sent as several messages, each acked.',
+    },
   ],
   sections: [
     { name: 'server', description: 'A receiver.', multi: true, required: true, schema: serverSchema },
@@ -76,8 +107,14 @@ export function settleForwardOptions(config: OutForwardConfig): ForwardOptions {
   const ms = (s: number) => Math.round(s * 1000)
   return {
     servers: config.server.map((s) => ({
-      host: s.host, port: s.port, name: s.name ?? `${s.host}:${s.port}`, weight: s.weight, standby: s.standby,
-      sharedKey: security === undefined ? null : (s.shared_key ?? security.shared_key), username: s.username, password: s.password,
+      host: s.host,
+      port: s.port,
+      name: s.name ?? `${s.host}:${s.port}`,
+      weight: s.weight,
+      standby: s.standby,
+      sharedKey: security === undefined ? null : (s.shared_key ?? security.shared_key),
+      username: s.username,
+      password: s.password,
     })),
     selfHostname: security?.self_hostname ?? '',
     requireAck: config.require_ack_response,

@@ -23,7 +23,10 @@ export class ForwardConnection {
   private readonly answers: AsyncGenerator<unknown, void, unknown>
   private closed = false
 
-  private constructor(private readonly socket: EdgeSocket, readonly server: ServerOptions) {
+  private constructor(
+    private readonly socket: EdgeSocket,
+    readonly server: ServerOptions,
+  ) {
     this.writer = socket.writable.getWriter()
     this.answers = decodeMultiStream<undefined>(socket.readable, { rawStrings: true })
   }
@@ -32,16 +35,30 @@ export class ForwardConnection {
   static async open(platform: EdgePlatform, server: ServerOptions, options: ConnectionOptions): Promise<ForwardConnection> {
     let socket: EdgeSocket
     try {
-      socket = platform.connect({ hostname: server.host, port: server.port }, { secureTransport: options.tls ? 'on' : 'off', allowHalfOpen: false })
+      socket = platform.connect(
+        { hostname: server.host, port: server.port },
+        { secureTransport: options.tls ? 'on' : 'off', allowHalfOpen: false },
+      )
     } catch (error) {
       throw new DeliveryError(`cannot connect to ${server.name}: ${messageOf(error)}`)
     }
     const connection = new ForwardConnection(socket, server)
     try {
-      await withTimeout(socket.opened.catch((error) => { throw new DeliveryError(`cannot connect to ${server.name}: ${messageOf(error)}`) }),
-        options.connectTimeoutMs, `connecting to ${server.name}`, () => connection.close())
+      await withTimeout(
+        socket.opened.catch((error) => {
+          throw new DeliveryError(`cannot connect to ${server.name}: ${messageOf(error)}`)
+        }),
+        options.connectTimeoutMs,
+        `connecting to ${server.name}`,
+        () => connection.close(),
+      )
       if (server.sharedKey !== null) {
-        await withTimeout(connection.handshake(server, options.selfHostname), options.connectTimeoutMs, `the handshake with ${server.name}`, () => connection.close())
+        await withTimeout(
+          connection.handshake(server, options.selfHostname),
+          options.connectTimeoutMs,
+          `the handshake with ${server.name}`,
+          () => connection.close(),
+        )
       }
     } catch (error) {
       connection.close()

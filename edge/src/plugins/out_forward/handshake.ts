@@ -87,10 +87,13 @@ export async function checkPong(value: unknown, helo: Helo, p: PingInput): Promi
   if (ok !== true) throw new DeliveryError(`handshake refused by the server: ${text(reason) || 'no reason given'}`)
   const serverHostname = text(hostnameBytes)
   if (serverHostname === p.selfHostname) {
-    throw new DeliveryError(`handshake: the server calls itself ${serverHostname}, as this sender does (same hostname between input and output: invalid configuration)`)
+    throw new DeliveryError(
+      `handshake: the server calls itself ${serverHostname}, as this sender does (same hostname between input and output: invalid configuration)`,
+    )
   }
   const expected = await sharedKeyDigest(p.salt, serverHostname, helo.nonce, p.sharedKey)
-  if (text(digestBytes) !== expected) throw new DeliveryError('handshake: the server\'s shared key digest does not match (wrong shared_key?)')
+  if (text(digestBytes) !== expected)
+    throw new DeliveryError("handshake: the server's shared key digest does not match (wrong shared_key?)")
   return serverHostname
 }
 
@@ -118,7 +121,9 @@ function isMap(value: unknown): value is Record<string, unknown> {
 
 function describe(value: unknown): string {
   try {
-    const s = JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? `<${v.length} bytes>` : typeof v === 'bigint' ? String(v) : v))
+    const s = JSON.stringify(value, (_k, v: unknown) =>
+      v instanceof Uint8Array ? `<${v.length} bytes>` : typeof v === 'bigint' ? String(v) : v,
+    )
     return s === undefined ? String(value) : s.length > 80 ? `${s.slice(0, 77)}...` : s
   } catch {
     return String(value)

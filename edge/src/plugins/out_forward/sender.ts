@@ -30,8 +30,14 @@ interface Outgoing {
 }
 
 export class ForwardSender {
-  constructor(private readonly core: Core, private readonly platform: EdgePlatform, private readonly options: ForwardOptions,
-    private readonly log: Logger, private readonly now: () => number, private readonly random: () => number = Math.random) {}
+  constructor(
+    private readonly core: Core,
+    private readonly platform: EdgePlatform,
+    private readonly options: ForwardOptions,
+    private readonly log: Logger,
+    private readonly now: () => number,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   /** Resolves once every event was acked (or written, without acks); DeliveryError when no server took them. */
   async send(stream: EventStream): Promise<void> {
@@ -60,24 +66,35 @@ export class ForwardSender {
 
   private async sendTo(server: ServerOptions, messages: Outgoing[]): Promise<void> {
     const o = this.options
-    const connection = await ForwardConnection.open(this.platform, server, { selfHostname: o.selfHostname, connectTimeoutMs: o.connectTimeoutMs, tls: o.tls })
+    const connection = await ForwardConnection.open(this.platform, server, {
+      selfHostname: o.selfHostname,
+      connectTimeoutMs: o.connectTimeoutMs,
+      tls: o.tls,
+    })
     try {
-      await withTimeout(connection.write(messages.flatMap((m) => m.parts)), o.sendTimeoutMs, `sending to ${server.name}`, () => connection.close())
+      await withTimeout(connection.write(messages.flatMap((m) => m.parts)), o.sendTimeoutMs, `sending to ${server.name}`, () =>
+        connection.close(),
+      )
       if (!o.requireAck) {
         for (const m of messages) m.done = true
         return
       }
       const waiting = new Map(messages.map((m) => [m.id!, m]))
-      await withTimeout((async () => {
-        while (waiting.size > 0) {
-          const answer = await connection.next('an ack')
-          const id = ackId(answer)
-          const message = id === null ? undefined : waiting.get(id)
-          if (message === undefined) throw new DeliveryError(`${server.name} answered ${describeAck(answer)}, not an ack of a chunk sent`)
-          message.done = true
-          waiting.delete(id!)
-        }
-      })(), o.ackTimeoutMs, `waiting for the acks of ${server.name}`, () => connection.close())
+      await withTimeout(
+        (async () => {
+          while (waiting.size > 0) {
+            const answer = await connection.next('an ack')
+            const id = ackId(answer)
+            const message = id === null ? undefined : waiting.get(id)
+            if (message === undefined) throw new DeliveryError(`${server.name} answered ${describeAck(answer)}, not an ack of a chunk sent`)
+            message.done = true
+            waiting.delete(id!)
+          }
+        })(),
+        o.ackTimeoutMs,
+        `waiting for the acks of ${server.name}`,
+        () => connection.close(),
+      )
     } finally {
       connection.close()
     }
@@ -89,14 +106,16 @@ export class ForwardSender {
     const packer = core.createPacker({ mode: 'packed', timeAsInteger: true, byteLimit: this.options.chunkLimit, entryLimit: 0xffffffff })
     try {
       core.aux(stream.entries)
-      if (core.exports.walkEntries(stream.entries.length) !== abi.STATUS_OK) throw new Error(`the events of ${stream.tag} are not a valid entries stream`)
+      if (core.exports.walkEntries(stream.entries.length) !== abi.STATUS_OK)
+        throw new Error(`the events of ${stream.tag} are not a valid entries stream`)
       const n = core.result(abi.R_AUX_ENTRY_COUNT)
       const nowMs = this.now()
       const pieces: Piece[] = []
-      for (let from = 0; from < n;) {
+      for (let from = 0; from < n; ) {
         const { consumed, stop } = packer.appendEntries(from, n - from, Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000, true)
         from += consumed
-        if (stop === 'too-large' && packer.count === 0) throw new Error(`an event of ${stream.tag} is larger than chunk_limit_size (${this.options.chunkLimit})`)
+        if (stop === 'too-large' && packer.count === 0)
+          throw new Error(`an event of ${stream.tag} is larger than chunk_limit_size (${this.options.chunkLimit})`)
         if (packer.count > 0 && (stop !== 'ok' || from >= n)) {
           pieces.push({ entries: packer.bodyView().slice(), count: packer.count })
           packer.reset()
@@ -111,8 +130,12 @@ export class ForwardSender {
 
 /** Regular servers in a weighted random order (Efraimidis–Spirakis), then standby ones likewise; weight 0 never. */
 export function serverOrder(servers: readonly ServerOptions[], random: () => number = Math.random): ServerOptions[] {
-  const keyed = servers.filter((s) => s.weight > 0).map((s) => ({ s, key: Math.pow(random(), 1 / s.weight) }))
-  const ordered = (standby: boolean) => keyed.filter((k) => k.s.standby === standby).sort((a, b) => b.key - a.key).map((k) => k.s)
+  const keyed = servers.filter((s) => s.weight > 0).map((s) => ({ s, key: random() ** (1 / s.weight) }))
+  const ordered = (standby: boolean) =>
+    keyed
+      .filter((k) => k.s.standby === standby)
+      .sort((a, b) => b.key - a.key)
+      .map((k) => k.s)
   return [...ordered(false), ...ordered(true)]
 }
 

@@ -18,7 +18,10 @@ export async function sendBody(doFetch: typeof fetch, body: Uint8Array, o: HttpO
     let retryAfterMs: number | null = null
     try {
       const response = await doFetch(o.endpoint, {
-        method: o.method, headers: o.headers, body: body as Uint8Array<ArrayBuffer>, signal: AbortSignal.timeout(o.readTimeoutMs),
+        method: o.method,
+        headers: o.headers,
+        body: body as Uint8Array<ArrayBuffer>,
+        signal: AbortSignal.timeout(o.readTimeoutMs),
       })
       const text = await response.text().catch(() => '')
       if (response.ok) return

@@ -13,16 +13,43 @@ export const outHttpSchema = {
   params: [
     { name: 'endpoint', type: 'string', required: true, description: 'The URL the records are sent to (http or https).' },
     { name: 'http_method', type: 'enum', values: ['post', 'put'], default: 'post', description: 'The request method.' },
-    { name: 'content_type', type: 'string', default: null, description: 'Content-Type of the body (default application/x-ndjson, or application/json with json_array).' },
+    {
+      name: 'content_type',
+      type: 'string',
+      default: null,
+      description: 'Content-Type of the body (default application/x-ndjson, or application/json with json_array).',
+    },
     { name: 'json_array', type: 'bool', default: false, description: 'Send one JSON array of the records instead of NDJSON.' },
     { name: 'headers', type: 'hash', default: {}, description: 'Extra request headers (e.g. {"Authorization":"Bearer x"}).' },
-    { name: 'compress', type: 'enum', values: ['text', 'gzip'], default: 'text', description: 'gzip: send the body gzip\'d with Content-Encoding: gzip.' },
-    { name: 'retryable_response_codes', type: 'integer', multi: true, default: [429, 500, 502, 503, 504], description: 'Answers that are retried (others than 2xx and these fail the emit at once).' },
+    {
+      name: 'compress',
+      type: 'enum',
+      values: ['text', 'gzip'],
+      default: 'text',
+      description: "gzip: send the body gzip'd with Content-Encoding: gzip.",
+    },
+    {
+      name: 'retryable_response_codes',
+      type: 'integer',
+      multi: true,
+      default: [429, 500, 502, 503, 504],
+      description: 'Answers that are retried (others than 2xx and these fail the emit at once).',
+    },
     { name: 'read_timeout', type: 'time', default: 10, description: 'Give up one attempt after this long.' },
     { name: 'retry_max_times', type: 'integer', default: 2, description: 'Retries after the first attempt.' },
     { name: 'retry_wait', type: 'time', default: 0.25, description: 'Wait before the first retry; doubled after each.' },
-    { name: 'retry_timeout', type: 'time', default: 10, description: 'The whole budget of one emit (attempts and waits); no retry starts past it.' },
-    { name: 'chunk_limit_size', type: 'size', default: 1024 * 1024, description: 'Most msgpack bytes of events per request body; more are sent as several requests.' },
+    {
+      name: 'retry_timeout',
+      type: 'time',
+      default: 10,
+      description: 'The whole budget of one emit (attempts and waits); no retry starts past it.',
+    },
+    {
+      name: 'chunk_limit_size',
+      type: 'size',
+      default: 1024 * 1024,
+      description: 'Most msgpack bytes of events per request body; more are sent as several requests.',
+    },
   ],
   sections: [
     {
@@ -43,7 +70,13 @@ export const outHttpSchema = {
         params: [
           { name: 'tag_key', type: 'string', default: null, description: 'Add the tag under this key.' },
           { name: 'time_key', type: 'string', default: null, description: 'Add the event time under this key.' },
-          { name: 'time_type', type: 'enum', values: ['float', 'unixtime', 'string'], default: 'float', description: 'float seconds, integer seconds, or an RFC 3339 UTC string with milliseconds.' },
+          {
+            name: 'time_type',
+            type: 'enum',
+            values: ['float', 'unixtime', 'string'],
+            default: 'float',
+            description: 'float seconds, integer seconds, or an RFC 3339 UTC string with milliseconds.',
+          },
         ],
       },
     },
@@ -74,7 +107,8 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
   } catch {
     throw new Error(`endpoint ${JSON.stringify(config.endpoint)} is not a URL`)
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`endpoint ${config.endpoint}: only http and https are supported`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`endpoint ${config.endpoint}: only http and https are supported`)
   const headers: Record<string, string> = {
     'Content-Type': config.content_type ?? (config.json_array ? 'application/json' : 'application/x-ndjson'),
   }
@@ -94,8 +128,9 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
     retryWaitMs: Math.round(config.retry_wait * 1000),
     retryTimeoutMs: Math.round(config.retry_timeout * 1000),
     chunkLimit: config.chunk_limit_size,
-    inject: inject === undefined || (inject.tag_key === null && inject.time_key === null)
-      ? null
-      : { tagKey: inject.tag_key, timeKey: inject.time_key, timeType: inject.time_type },
+    inject:
+      inject === undefined || (inject.tag_key === null && inject.time_key === null)
+        ? null
+        : { tagKey: inject.tag_key, timeKey: inject.time_key, timeType: inject.time_type },
   }
 }

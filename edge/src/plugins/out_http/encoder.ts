@@ -19,7 +19,9 @@ export function encodeBody(core: Core, tag: string, entries: Uint8Array, options
   const ok = walkEntryRanges(core, entries, (_s, _e, sec, nsec, start, end, mem) => {
     let json = msgpackToJson(mem, start, end)
     if (inject !== null) {
-      const fields = [tagText, inject.timeKey ? `${JSON.stringify(inject.timeKey)}:${timeText(sec, nsec, inject.timeType)}` : ''].filter((f) => f !== '').join(',')
+      const fields = [tagText, inject.timeKey ? `${JSON.stringify(inject.timeKey)}:${timeText(sec, nsec, inject.timeType)}` : '']
+        .filter((f) => f !== '')
+        .join(',')
       json = json.length > 2 ? `${json.slice(0, -1)},${fields}}` : `{${fields}}`
     }
     records.push(json)

@@ -29,9 +29,24 @@ export const deliverySection: SectionSpec = {
 
 export const outQueueSchema = {
   params: [
-    { name: 'binding', type: 'string', default: 'QUEUE', description: 'The Queue producer binding (wrangler.jsonc queues.producers[].binding).' },
-    { name: 'message_size_limit', type: 'size', default: 120 * 1024, description: 'Most bytes of events per Queue message (Cloudflare\'s limit is 128 KB with the envelope).' },
-    { name: 'retry_wait', type: 'time', default: 5, description: 'Delay of the first redelivery of a batch that could not be delivered; doubled per attempt.' },
+    {
+      name: 'binding',
+      type: 'string',
+      default: 'QUEUE',
+      description: 'The Queue producer binding (wrangler.jsonc queues.producers[].binding).',
+    },
+    {
+      name: 'message_size_limit',
+      type: 'size',
+      default: 120 * 1024,
+      description: "Most bytes of events per Queue message (Cloudflare's limit is 128 KB with the envelope).",
+    },
+    {
+      name: 'retry_wait',
+      type: 'time',
+      default: 5,
+      description: 'Delay of the first redelivery of a batch that could not be delivered; doubled per attempt.',
+    },
     { name: 'retry_max_interval', type: 'time', default: 300, description: 'Longest redelivery delay.' },
   ],
   sections: [deliverySection],
@@ -49,8 +64,16 @@ export interface QueueOptions {
 export function settleQueueOptions(config: OutQueueConfig): QueueOptions {
   const overhead = 1024
   if (config.message_size_limit < 1024 || config.message_size_limit > QUEUE_MESSAGE_LIMIT - overhead) {
-    throw new Error(`message_size_limit must be between 1 KiB and ${QUEUE_MESSAGE_LIMIT - overhead} bytes (a Queue message is at most 128 KB with its envelope)`)
+    throw new Error(
+      `message_size_limit must be between 1 KiB and ${QUEUE_MESSAGE_LIMIT - overhead} bytes (a Queue message is at most 128 KB with its envelope)`,
+    )
   }
-  if (config.retry_wait < 0 || config.retry_max_interval < config.retry_wait) throw new Error('retry_wait must be ≥ 0 and ≤ retry_max_interval')
-  return { binding: config.binding, messageLimit: config.message_size_limit, retryWaitSec: config.retry_wait, retryMaxIntervalSec: config.retry_max_interval }
+  if (config.retry_wait < 0 || config.retry_max_interval < config.retry_wait)
+    throw new Error('retry_wait must be ≥ 0 and ≤ retry_max_interval')
+  return {
+    binding: config.binding,
+    messageLimit: config.message_size_limit,
+    retryWaitSec: config.retry_wait,
+    retryMaxIntervalSec: config.retry_max_interval,
+  }
 }

@@ -40,7 +40,10 @@ export async function consumeBatch(batch: QueueBatch, outputs: readonly QueueOut
   const groups: { output: QueueOutput | null; tag: string; messages: QueueMessage[] }[] = []
   for (const message of batch.messages) {
     if (!isQueuedEvents(message.body)) {
-      log.error('queue message is not a sluice event batch; retrying it so it ends in the dead-letter queue', { queue: batch.queue, id: message.id })
+      log.error('queue message is not a sluice event batch; retrying it so it ends in the dead-letter queue', {
+        queue: batch.queue,
+        id: message.id,
+      })
       message.retry({ delaySeconds: ORPHAN_RETRY_SECONDS })
       result.retried++
       continue
@@ -54,7 +57,10 @@ export async function consumeBatch(batch: QueueBatch, outputs: readonly QueueOut
   for (const group of groups) {
     const bodies = group.messages.map((m) => m.body as QueuedEvents)
     if (group.output === null) {
-      log.error('no queue output with this @id in the config; retrying so the messages end in the dead-letter queue', { queue: batch.queue, output: bodies[0].output })
+      log.error('no queue output with this @id in the config; retrying so the messages end in the dead-letter queue', {
+        queue: batch.queue,
+        output: bodies[0].output,
+      })
       for (const m of group.messages) m.retry({ delaySeconds: ORPHAN_RETRY_SECONDS })
       result.retried += group.messages.length
       continue
@@ -66,7 +72,13 @@ export async function consumeBatch(batch: QueueBatch, outputs: readonly QueueOut
       result.delivered += group.messages.length
     } catch (error) {
       const delay = group.output.retryDelay(Math.max(...group.messages.map((m) => m.attempts)))
-      log.warn('queue delivery failed; the messages will be redelivered', { queue: batch.queue, tag: group.tag, events: stream.count, delay_s: delay, error: messageOf(error) })
+      log.warn('queue delivery failed; the messages will be redelivered', {
+        queue: batch.queue,
+        tag: group.tag,
+        events: stream.count,
+        delay_s: delay,
+        error: messageOf(error),
+      })
       for (const m of group.messages) m.retry({ delaySeconds: delay })
       result.retried += group.messages.length
     }

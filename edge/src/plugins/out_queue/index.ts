@@ -30,9 +30,14 @@ import { toBatches, toMessages } from './message.ts'
 type ContextWithOutputs = PluginContext & { createOutput?(element: ConfigElement): OutputPlugin | null }
 
 export class QueueOutput implements OutputPlugin {
-  constructor(readonly id: string, readonly options: QueueOptions, private readonly ctx: PluginContext, private readonly platform: EdgePlatform,
+  constructor(
+    readonly id: string,
+    readonly options: QueueOptions,
+    private readonly ctx: PluginContext,
+    private readonly platform: EdgePlatform,
     /** The output the consumer delivers with. */
-    readonly store: OutputPlugin) {}
+    readonly store: OutputPlugin,
+  ) {}
 
   async emit(stream: EventStream): Promise<void> {
     const m = this.ctx.metrics
@@ -74,7 +79,7 @@ export function queueOutput(platform: EdgePlatform): PluginSpec<'output', OutQue
   return {
     name: 'queue',
     kind: 'output',
-    description: 'Puts events in a Cloudflare Queue (202 once accepted); the Worker\'s queue consumer delivers them with <store>.',
+    description: "Puts events in a Cloudflare Queue (202 once accepted); the Worker's queue consumer delivers them with <store>.",
     schema: outQueueSchema,
     runtimes: ['workers'],
     create(ctx: ContextWithOutputs, config, element): QueueOutput {

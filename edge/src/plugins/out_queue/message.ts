@@ -27,7 +27,13 @@ const ENVELOPE_BYTES = 256
 export function isQueuedEvents(body: unknown): body is QueuedEvents {
   if (typeof body !== 'object' || body === null) return false
   const b = body as Record<string, unknown>
-  return b.sluice === 1 && typeof b.output === 'string' && typeof b.tag === 'string' && b.entries instanceof Uint8Array && typeof b.count === 'number'
+  return (
+    b.sluice === 1 &&
+    typeof b.output === 'string' &&
+    typeof b.tag === 'string' &&
+    b.entries instanceof Uint8Array &&
+    typeof b.count === 'number'
+  )
 }
 
 /** The stream as messages; throws when one event alone exceeds the limit. */
@@ -35,7 +41,9 @@ export function toMessages(core: Core, output: string, stream: EventStream, limi
   const budget = limit - stream.tag.length * 3
   return splitEntries(core, stream.entries, stream.count, budget).map((piece) => {
     if (piece.entries.length > budget) {
-      throw new Error(`an event of ${stream.tag} is ${piece.entries.length} bytes: more than a Queue message carries (message_size_limit ${limit}); lower record_size_limit`)
+      throw new Error(
+        `an event of ${stream.tag} is ${piece.entries.length} bytes: more than a Queue message carries (message_size_limit ${limit}); lower record_size_limit`,
+      )
     }
     // A copy of just this piece: the clone must not carry the whole request's buffer.
     return { sluice: 1, output, tag: stream.tag, entries: piece.entries.slice(), count: piece.count }

@@ -34,13 +34,25 @@ export interface ForwardSink {
 export async function startForwardSink(core: Core, port = 0): Promise<ForwardSink> {
   const sockets = new Set<Socket>()
   const sink: ForwardSink = {
-    port: 0, events: 0, messages: 0, acks: 0, tags: new Set(), recordSizes: new Set(), maxUnacked: 0, errors: [], ackDelayMs: 0, acking: true,
+    port: 0,
+    events: 0,
+    messages: 0,
+    acks: 0,
+    tags: new Set(),
+    recordSizes: new Set(),
+    maxUnacked: 0,
+    errors: [],
+    ackDelayMs: 0,
+    acking: true,
     connections: 0,
-    dropConnections: () => { for (const s of sockets) s.destroy() },
-    close: () => new Promise<void>((resolve) => {
+    dropConnections: () => {
       for (const s of sockets) s.destroy()
-      server.close(() => resolve())
-    }),
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      }),
   }
   const server: Server = createServer((socket) => {
     sink.connections++

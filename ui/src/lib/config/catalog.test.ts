@@ -29,7 +29,8 @@ describe('catalog', () => {
     // every plugin folder with a schema file is in the catalog
     for (const folder of readdirSync(join(ROOT, 'node-server', 'plugins'))) {
       const plugin = pluginOfFolder(folder)
-      if (plugin && existsSync(join(ROOT, 'node-server', 'plugins', folder, 'config.ts'))) expect(byKey.has(`${plugin.kind}:${plugin.name}`), folder).toBe(true)
+      if (plugin && existsSync(join(ROOT, 'node-server', 'plugins', folder, 'config.ts')))
+        expect(byKey.has(`${plugin.kind}:${plugin.name}`), folder).toBe(true)
     }
   })
 
@@ -38,9 +39,18 @@ describe('catalog', () => {
     expect(pluginOfFolder('out_http')).toEqual({ kind: 'output', name: 'http' })
     expect(pluginOfFolder('filter_grep')).toEqual({ kind: 'filter', name: 'grep' })
     expect(pluginOfFolder('registry.ts')).toBeNull()
-    const spec = { name: 'x', kind: 'output', description: 'real', schema: { params: [] }, runtimes: ['browser'], create: () => ({ emit() {} }) }
-    const entries = catalogFrom({ '/e/engine/plugins/out_x/index.ts': { outX: spec } },
-      { '/n/node-server/plugins/out_x/config.ts': { outXSchema: { params: [{ name: 'p', type: 'string', description: '' }] } } })
+    const spec = {
+      name: 'x',
+      kind: 'output',
+      description: 'real',
+      schema: { params: [] },
+      runtimes: ['browser'],
+      create: () => ({ emit() {} }),
+    }
+    const entries = catalogFrom(
+      { '/e/engine/plugins/out_x/index.ts': { outX: spec } },
+      { '/n/node-server/plugins/out_x/config.ts': { outXSchema: { params: [{ name: 'p', type: 'string', description: '' }] } } },
+    )
     expect(entries).toHaveLength(1)
     expect(entries[0].description).toBe('real')
   })
@@ -54,7 +64,8 @@ describe('catalog', () => {
       seen.add(file)
       const code = readFileSync(file, 'utf8')
       for (const [, spec] of code.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
-        if (/^(node:|fs$|path$|os$|net$|http$|zlib$)/.test(spec)) offenders.push(`${[...chain, file].map((f) => f.slice(ROOT.length + 1)).join(' → ')} imports ${spec}`)
+        if (/^(node:|fs$|path$|os$|net$|http$|zlib$)/.test(spec))
+          offenders.push(`${[...chain, file].map((f) => f.slice(ROOT.length + 1)).join(' → ')} imports ${spec}`)
         else if (spec.startsWith('.')) visit(resolve(dirname(file), spec), [...chain, file])
       }
     }
@@ -65,7 +76,8 @@ describe('catalog', () => {
     for (const folder of readdirSync(join(ROOT, 'engine', 'plugins'))) visit(join(ROOT, 'engine', 'plugins', folder, 'index.ts'), [])
     // The rule (schema files stay free of node:*) is the schema authors'; the designer still loads
     // what it can (Vite stubs Node modules in the browser), so this is reported, not failed.
-    if (offenders.length > 0) console.warn(`schema files that import Node modules (keep them out of config.ts):\n  ${offenders.join('\n  ')}`)
+    if (offenders.length > 0)
+      console.warn(`schema files that import Node modules (keep them out of config.ts):\n  ${offenders.join('\n  ')}`)
     expect(Array.isArray(offenders)).toBe(true)
   })
 })

@@ -34,13 +34,16 @@ const DESCRIPTIONS: Record<string, string> = {
  * Plugins the daemon has whose schema cannot be imported here (its module imports node:*): known by
  * name so configs using them are not "unknown", with free-form params (the daemon checks them).
  */
-const NOT_IMPORTABLE: CatalogEntry[] = [{
-  kind: 'input',
-  name: 'monitor_agent',
-  description: "Serves sluice's monitoring API (Fluentd's monitor_agent). Its schema lives in node-server/ops/api/monitor-agent.ts, which imports node:net, so the designer does not check its params.",
-  schema: { params: [], additionalParams: true },
-  origin: 'node-server/ops/api/monitor-agent.ts',
-}]
+const NOT_IMPORTABLE: CatalogEntry[] = [
+  {
+    kind: 'input',
+    name: 'monitor_agent',
+    description:
+      "Serves sluice's monitoring API (Fluentd's monitor_agent). Its schema lives in node-server/ops/api/monitor-agent.ts, which imports node:net, so the designer does not check its params.",
+    schema: { params: [], additionalParams: true },
+    origin: 'node-server/ops/api/monitor-agent.ts',
+  },
+]
 
 /** `in_forward` → input `forward`; `out_http` → output `http`; `filter_grep` → filter `grep`. */
 export function pluginOfFolder(folder: string): { kind: PluginKind; name: string } | null {
@@ -56,8 +59,14 @@ function folderOf(path: string): string {
 
 function isSpec(value: unknown): value is PluginSpec {
   const v = value as Partial<PluginSpec> | null
-  return typeof v === 'object' && v !== null && typeof v.name === 'string' && typeof v.create === 'function' &&
-    (v.kind === 'input' || v.kind === 'filter' || v.kind === 'output') && isSchema(v.schema)
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.name === 'string' &&
+    typeof v.create === 'function' &&
+    (v.kind === 'input' || v.kind === 'filter' || v.kind === 'output') &&
+    isSchema(v.schema)
+  )
 }
 
 function isSchema(value: unknown): value is PluginSchema {
@@ -74,13 +83,22 @@ function schemaExport(module: Record<string, unknown>, folder: string): PluginSc
 }
 
 /** Catalog entries of the modules found (exported for tests, which pass their own module maps). */
-export function catalogFrom(engine: Record<string, Record<string, unknown>>, node: Record<string, Record<string, unknown>>): CatalogEntry[] {
+export function catalogFrom(
+  engine: Record<string, Record<string, unknown>>,
+  node: Record<string, Record<string, unknown>>,
+): CatalogEntry[] {
   const runnable: CatalogEntry[] = []
   for (const [path, module] of Object.entries(engine)) {
     for (const value of Object.values(module)) {
       if (!isSpec(value)) continue
-      runnable.push({ kind: value.kind, name: value.name, description: value.description, schema: value.schema, spec: value,
-        origin: `engine/plugins/${folderOf(path)}` })
+      runnable.push({
+        kind: value.kind,
+        name: value.name,
+        description: value.description,
+        schema: value.schema,
+        spec: value,
+        origin: `engine/plugins/${folderOf(path)}`,
+      })
     }
   }
   const described: CatalogEntry[] = []
@@ -89,8 +107,12 @@ export function catalogFrom(engine: Record<string, Record<string, unknown>>, nod
     const plugin = pluginOfFolder(folder)
     const schema = schemaExport(module, folder)
     if (plugin === null || schema === null) continue
-    described.push({ ...plugin, schema, description: DESCRIPTIONS[`${plugin.kind}:${plugin.name}`] ?? `Fluentd's ${folder}.`,
-      origin: `node-server/plugins/${folder}` })
+    described.push({
+      ...plugin,
+      schema,
+      description: DESCRIPTIONS[`${plugin.kind}:${plugin.name}`] ?? `Fluentd's ${folder}.`,
+      origin: `node-server/plugins/${folder}`,
+    })
   }
   return mergeCatalogs(described, runnable)
 }
@@ -109,13 +131,15 @@ export function loadCatalog(): Promise<readonly CatalogEntry[]> {
     const failures: { module: string; error: string }[] = []
     const load = async (loaders: Record<string, () => Promise<Record<string, unknown>>>) => {
       const modules: Record<string, Record<string, unknown>> = {}
-      await Promise.all(Object.entries(loaders).map(async ([path, loader]) => {
-        try {
-          modules[path] = await loader()
-        } catch (error) {
-          failures.push({ module: path.replace(/^(\.\.\/)+/, ''), error: error instanceof Error ? error.message : String(error) })
-        }
-      }))
+      await Promise.all(
+        Object.entries(loaders).map(async ([path, loader]) => {
+          try {
+            modules[path] = await loader()
+          } catch (error) {
+            failures.push({ module: path.replace(/^(\.\.\/)+/, ''), error: error instanceof Error ? error.message : String(error) })
+          }
+        }),
+      )
       return modules
     }
     const [engine, node] = await Promise.all([load(enginePlugins), load(nodeSchemas)])

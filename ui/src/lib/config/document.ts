@@ -38,7 +38,8 @@ export function emptyDoc(): DesignDoc {
 export function printDesign(doc: DesignDoc): string {
   if (doc.disabled.size === 0) return printConfig(doc.model)
   const lines: string[] = []
-  for (const [key, value] of Object.entries(doc.model.root.params)) lines.push(value === '' ? formatKey(key, true) : `${formatKey(key, true)} ${formatValue(value)}`)
+  for (const [key, value] of Object.entries(doc.model.root.params))
+    lines.push(value === '' ? formatKey(key, true) : `${formatKey(key, true)} ${formatValue(value)}`)
   doc.model.root.elements.forEach((e, i) => {
     if (lines.length > 0) lines.push('')
     printDirective(e, String(i), 0, doc.disabled, lines)
@@ -58,7 +59,8 @@ function printDirective(e: ConfigElement, path: string, depth: number, disabled:
   }
   const pad = '  '.repeat(depth)
   lines.push(`${pad}<${e.name}${e.arg === '' ? '' : ' ' + formatArg(e.arg)}>`)
-  for (const [key, value] of Object.entries(e.params)) lines.push(`${pad}  ${formatKey(key)}${value === '' ? '' : ' ' + formatValue(value)}`)
+  for (const [key, value] of Object.entries(e.params))
+    lines.push(`${pad}  ${formatKey(key)}${value === '' ? '' : ' ' + formatValue(value)}`)
   e.elements.forEach((c, j) => {
     if (j > 0 || Object.keys(e.params).length > 0) lines.push('')
     printDirective(c, `${path}/${j}`, depth + 1, disabled, lines)

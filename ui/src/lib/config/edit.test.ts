@@ -6,7 +6,18 @@
 import { describe, expect, it } from 'vitest'
 import { getParam } from '../../../../engine/config/model.ts'
 import { elementAt, emptyDoc, parseDesign, printDesign } from './document.ts'
-import { addDirective, addSection, changeType, duplicateElement, moveElement, removeElement, renameParamAt, setArgAt, setParamAt, toggleDisabled } from './edit.ts'
+import {
+  addDirective,
+  addSection,
+  changeType,
+  duplicateElement,
+  moveElement,
+  removeElement,
+  renameParamAt,
+  setArgAt,
+  setParamAt,
+  toggleDisabled,
+} from './edit.ts'
 
 const names = (doc: ReturnType<typeof emptyDoc>) => doc.model.root.elements.map((e) => `${e.name}${e.arg ? ' ' + e.arg : ''}`)
 
@@ -23,11 +34,15 @@ describe('edits', () => {
     expect(added.path).toBe('3')
     const inLabel = addDirective(doc, '4', 'filter', { type: 'grep' })
     expect(inLabel.path).toBe('4/0')
-    expect(printDesign(inLabel.doc)).toContain('<label @OUT>\n  <filter **>\n    @type grep\n  </filter>\n\n  <match **>\n    @type stdout\n  </match>\n</label>')
+    expect(printDesign(inLabel.doc)).toContain(
+      '<label @OUT>\n  <filter **>\n    @type grep\n  </filter>\n\n  <match **>\n    @type stdout\n  </match>\n</label>',
+    )
   })
 
   it('moves, duplicates and removes; disabled flags follow their directive', () => {
-    let doc = parseDesign('<match a>\n  @type null\n  @id one\n</match>\n<match b>\n  @type null\n</match>\n<match c>\n  @type null\n</match>\n').doc
+    let doc = parseDesign(
+      '<match a>\n  @type null\n  @id one\n</match>\n<match b>\n  @type null\n</match>\n<match c>\n  @type null\n</match>\n',
+    ).doc
     doc = toggleDisabled(doc, '0')
     const moved = moveElement(doc, '0', '', 3)
     expect(moved.path).toBe('2')
@@ -47,7 +62,9 @@ describe('edits', () => {
     const doc = parseDesign('<filter x>\n  @type grep\n</filter>\n<label @L>\n  <match **>\n    @type null\n  </match>\n</label>\n').doc
     const moved = moveElement(doc, '0', '1', 0)
     expect(moved.path).toBe('0/0')
-    expect(printDesign(moved.doc)).toBe('<label @L>\n  <filter x>\n    @type grep\n  </filter>\n\n  <match **>\n    @type null\n  </match>\n</label>\n')
+    expect(printDesign(moved.doc)).toBe(
+      '<label @L>\n  <filter x>\n    @type grep\n  </filter>\n\n  <match **>\n    @type null\n  </match>\n</label>\n',
+    )
   })
 
   it('sets, renames and removes params, sets arguments, adds sections and changes types', () => {
@@ -56,7 +73,9 @@ describe('edits', () => {
     doc = renameParamAt(doc, '0/0', 'a', 'z')
     doc = setParamAt(doc, '0/0', 'b', null)
     doc = setArgAt(doc, '0', 'app.**')
-    expect(printDesign(doc)).toBe('<filter app.**>\n  @type record_transformer\n  @id rt\n  <record>\n    z 1\n    c 3\n  </record>\n</filter>\n')
+    expect(printDesign(doc)).toBe(
+      '<filter app.**>\n  @type record_transformer\n  @id rt\n  <record>\n    z 1\n    c 3\n  </record>\n</filter>\n',
+    )
     const section = addSection(doc, '0', 'record', { k: 'v' })
     expect(section.path).toBe('0/1')
     doc = changeType(section.doc, '0', 'grep')

@@ -65,13 +65,19 @@ export interface AddOptions {
  * after a match never see its events), a match after the router's last rule, a label at the end.
  * Returns the new document and the new element's path.
  */
-export function addDirective(doc: DesignDoc, parent: ElementPath, kind: DirectiveKind, options: AddOptions = {}): { doc: DesignDoc; path: ElementPath } {
+export function addDirective(
+  doc: DesignDoc,
+  parent: ElementPath,
+  kind: DirectiveKind,
+  options: AddOptions = {},
+): { doc: DesignDoc; path: ElementPath } {
   let path = ''
   const next = edit(doc, (root) => {
     const container = at(root, parent)
-    const element = kind === 'label'
-      ? createElement('label', options.arg ?? uniqueLabel(root), {}, [createElement('match', '**', { '@type': 'stdout' })])
-      : createElement(kind, kind === 'source' ? '' : options.arg ?? '**', options.type ? { '@type': options.type } : {})
+    const element =
+      kind === 'label'
+        ? createElement('label', options.arg ?? uniqueLabel(root), {}, [createElement('match', '**', { '@type': 'stdout' })])
+        : createElement(kind, kind === 'source' ? '' : (options.arg ?? '**'), options.type ? { '@type': options.type } : {})
     const list = container.elements
     const index = options.index ?? defaultIndex(list, kind)
     list.splice(index, 0, element)
@@ -120,7 +126,12 @@ export function duplicateElement(doc: DesignDoc, path: ElementPath): { doc: Desi
  * Moves an element to position `index` of `toParent` (the index among the parent's children as
  * they are before the move). Returns the new path.
  */
-export function moveElement(doc: DesignDoc, path: ElementPath, toParent: ElementPath, index: number): { doc: DesignDoc; path: ElementPath } {
+export function moveElement(
+  doc: DesignDoc,
+  path: ElementPath,
+  toParent: ElementPath,
+  index: number,
+): { doc: DesignDoc; path: ElementPath } {
   let newPath = path
   const next = edit(doc, (root) => {
     const fromParent = at(root, parentPath(path))
@@ -170,7 +181,12 @@ export function setArgAt(doc: DesignDoc, path: ElementPath, arg: string): Design
 }
 
 /** Appends a nested section (`<regexp>`, `<store>`, `<buffer>` …) to an element. */
-export function addSection(doc: DesignDoc, path: ElementPath, name: string, params: Record<string, string> = {}): { doc: DesignDoc; path: ElementPath } {
+export function addSection(
+  doc: DesignDoc,
+  path: ElementPath,
+  name: string,
+  params: Record<string, string> = {},
+): { doc: DesignDoc; path: ElementPath } {
   let newPath = ''
   const next = edit(doc, (root) => {
     const e = at(root, path)

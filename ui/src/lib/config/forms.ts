@@ -69,9 +69,10 @@ export function formOf(element: ConfigElement, path: ElementPath, schema: Plugin
     instances: element.elements.map((e, i) => ({ path: childPath(path, i), element: e })).filter(({ element: e }) => e.name === spec.name),
   }))
   const names = new Set((schema?.sections ?? []).map((s) => s.name))
-  const unknownSections = schema === null ? [] : element.elements
-    .map((e, i) => ({ path: childPath(path, i), name: e.name }))
-    .filter(({ name }) => !names.has(name))
+  const unknownSections =
+    schema === null
+      ? []
+      : element.elements.map((e, i) => ({ path: childPath(path, i), name: e.name })).filter(({ name }) => !names.has(name))
   return {
     fields,
     unknown,
@@ -88,12 +89,32 @@ function field(name: string, spec: ParamSpec | null, value: string | undefined, 
     spec,
     value,
     placeholder: spec ? defaultText(spec) : '',
-    error: spec === null ? (additional ? null : 'not a param of this plugin') : value === undefined ? (spec.required ? 'required' : null) : typeError(spec, value),
-    input: spec === null ? 'text' : spec.secret ? 'secret' : spec.type === 'bool' ? 'bool' : spec.type === 'enum' && !spec.multi ? 'enum' : 'text',
+    error:
+      spec === null
+        ? additional
+          ? null
+          : 'not a param of this plugin'
+        : value === undefined
+          ? spec.required
+            ? 'required'
+            : null
+          : typeError(spec, value),
+    input:
+      spec === null
+        ? 'text'
+        : spec.secret
+          ? 'secret'
+          : spec.type === 'bool'
+            ? 'bool'
+            : spec.type === 'enum' && !spec.multi
+              ? 'enum'
+              : 'text',
     options: spec?.values ?? [],
     required: spec?.required === true,
     deprecated: spec?.deprecated !== undefined,
-    help: spec ? `${spec.description}${spec.deprecated ? ` Deprecated: ${spec.deprecated}.` : ''} (${spec.multi ? `list of ${spec.type}` : spec.type})` : '',
+    help: spec
+      ? `${spec.description}${spec.deprecated ? ` Deprecated: ${spec.deprecated}.` : ''} (${spec.multi ? `list of ${spec.type}` : spec.type})`
+      : '',
   }
 }
 
@@ -101,7 +122,8 @@ function field(name: string, spec: ParamSpec | null, value: string | undefined, 
 export function defaultText(spec: ParamSpec): string {
   const d = spec.default
   if (d === undefined || d === null) return spec.required ? 'required' : ''
-  if (typeof d === 'object' && d !== null && 'source' in d && 'regexp' in d) return `/${(d as RegexpValue).source}/${(d as RegexpValue).flags}`
+  if (typeof d === 'object' && d !== null && 'source' in d && 'regexp' in d)
+    return `/${(d as RegexpValue).source}/${(d as RegexpValue).flags}`
   if (Array.isArray(d)) return d.join(',')
   if (typeof d === 'object') return JSON.stringify(d)
   if (typeof d === 'number' && spec.type === 'size') return sizeText(d)
@@ -109,7 +131,12 @@ export function defaultText(spec: ParamSpec): string {
 }
 
 function sizeText(n: number): string {
-  for (const [unit, size] of [['g', 1024 ** 3], ['m', 1024 ** 2], ['k', 1024]] as const) if (n >= size && n % size === 0) return `${n / size}${unit}`
+  for (const [unit, size] of [
+    ['g', 1024 ** 3],
+    ['m', 1024 ** 2],
+    ['k', 1024],
+  ] as const)
+    if (n >= size && n % size === 0) return `${n / size}${unit}`
   return String(n)
 }
 

@@ -79,7 +79,15 @@ const GAP = 12
 export function highlightOf(details: EventDetails | null, summary: PreviewSummary | null): Highlight | null {
   if (details === null || summary === null) return null
   const pathOf = (i: number) => summary.elements[i]?.path
-  const h: Highlight = { routers: new Set(), filters: new Set(), outputs: new Set(), dropped: null, unmatched: new Set(), stops: new Map(), source: null }
+  const h: Highlight = {
+    routers: new Set(),
+    filters: new Set(),
+    outputs: new Set(),
+    dropped: null,
+    unmatched: new Set(),
+    stops: new Map(),
+    source: null,
+  }
   if (summary.entry >= 0) h.source = pathOf(summary.entry) ?? null
   let router = '@ROOT'
   for (const step of details.steps) {
@@ -111,8 +119,12 @@ export function highlightOf(details: EventDetails | null, summary: PreviewSummar
  * const layout = layoutGraph(doc, summary, diagnostics, highlightOf(details, summary))
  * layout.nodes.filter((n) => n.hot) // the selected event's path
  */
-export function layoutGraph(doc: DesignDoc, summary: PreviewSummary | null, diagnostics: readonly Diagnostic[],
-  highlight: Highlight | null): GraphLayout {
+export function layoutGraph(
+  doc: DesignDoc,
+  summary: PreviewSummary | null,
+  diagnostics: readonly Diagnostic[],
+  highlight: Highlight | null,
+): GraphLayout {
   const counts = new Map<ElementPath, { events: number; passed: number; element: PreviewElement }>()
   for (const e of summary?.elements ?? []) {
     const c = summary!.counts[e.index]
@@ -128,7 +140,12 @@ export function layoutGraph(doc: DesignDoc, summary: PreviewSummary | null, diag
     return worst
   }
 
-  interface Lane { key: string; router: string; title: string; rules: { e: ConfigElement; path: ElementPath; disabled: boolean }[] }
+  interface Lane {
+    key: string
+    router: string
+    title: string
+    rules: { e: ConfigElement; path: ElementPath; disabled: boolean }[]
+  }
   const lanes: Lane[] = [{ key: '@ROOT', router: '@ROOT', title: 'Top-level routes', rules: [] }]
   const sources: { e: ConfigElement; path: ElementPath; disabled: boolean }[] = []
   const visit = (elements: readonly ConfigElement[], prefix: string, off: boolean): void => {
@@ -158,14 +175,29 @@ export function layoutGraph(doc: DesignDoc, summary: PreviewSummary | null, diag
   let top = 12
   let width = RULES_X
   for (const lane of lanes) {
-    const laneSources = sources.filter(({ e }) => (getParam(e, '@label') ?? '@ROOT') === lane.router ||
-      (lane.router === '@ROOT' && !lanes.some((l) => l.router === getParam(e, '@label'))))
+    const laneSources = sources.filter(
+      ({ e }) =>
+        (getParam(e, '@label') ?? '@ROOT') === lane.router ||
+        (lane.router === '@ROOT' && !lanes.some((l) => l.router === getParam(e, '@label'))),
+    )
     const busY = top + BUS_Y
     const hotRouter = highlight?.routers.has(lane.router) ?? false
     const routerNode: GraphNode = {
-      key: `router:${lane.key}`, path: null, kind: 'router', router: lane.router, x: ROUTER_X, y: busY - NODE_H / 2, w: 96, h: NODE_H,
-      title: lane.router === '@ROOT' ? '@ROOT' : lane.router, subtitle: routerSubtitle(summary, lane.router), badge: null,
-      disabled: false, severity: null, hot: hotRouter, tone: null,
+      key: `router:${lane.key}`,
+      path: null,
+      kind: 'router',
+      router: lane.router,
+      x: ROUTER_X,
+      y: busY - NODE_H / 2,
+      w: 96,
+      h: NODE_H,
+      title: lane.router === '@ROOT' ? '@ROOT' : lane.router,
+      subtitle: routerSubtitle(summary, lane.router),
+      badge: null,
+      disabled: false,
+      severity: null,
+      hot: hotRouter,
+      tone: null,
     }
     nodes.push(routerNode)
     routerNodes.set(lane.router, routerNode)
@@ -174,12 +206,32 @@ export function layoutGraph(doc: DesignDoc, summary: PreviewSummary | null, diag
       const y = top + 20 + k * (NODE_H + GAP)
       const hot = highlight?.source === path
       const node: GraphNode = {
-        key: `source:${path}`, path, kind: 'source', router: lane.router, x: SOURCE_X, y, w: NODE_W, h: NODE_H,
-        title: getParam(e, '@type') || '(no @type)', subtitle: summarize(e) || 'source', badge: null,
-        disabled, severity: severityOf(path), hot, tone: null,
+        key: `source:${path}`,
+        path,
+        kind: 'source',
+        router: lane.router,
+        x: SOURCE_X,
+        y,
+        w: NODE_W,
+        h: NODE_H,
+        title: getParam(e, '@type') || '(no @type)',
+        subtitle: summarize(e) || 'source',
+        badge: null,
+        disabled,
+        severity: severityOf(path),
+        hot,
+        tone: null,
       }
       nodes.push(node)
-      edges.push({ key: `e:${node.key}`, d: curve(SOURCE_X + NODE_W, y + NODE_H / 2, ROUTER_X, busY), hot, dashed: disabled, label: null, lx: 0, ly: 0 })
+      edges.push({
+        key: `e:${node.key}`,
+        d: curve(SOURCE_X + NODE_W, y + NODE_H / 2, ROUTER_X, busY),
+        hot,
+        dashed: disabled,
+        label: null,
+        lx: 0,
+        ly: 0,
+      })
       bottom = Math.max(bottom, y + NODE_H)
     })
     // The bus: events move right until a match takes them, a filter drops them, or the end.
@@ -196,10 +248,21 @@ export function layoutGraph(doc: DesignDoc, summary: PreviewSummary | null, diag
       if (e.name === 'filter') {
         const hot = highlight?.filters.has(path) ?? false
         nodes.push({
-          key: `filter:${path}`, path, kind: 'filter', router: lane.router, x, y: busY - NODE_H / 2, w: NODE_W, h: NODE_H,
-          title: `${getParam(e, '@type') || '(no @type)'}  ${e.arg || '**'}`, subtitle: summarize(e) || c?.element.note || 'filter',
+          key: `filter:${path}`,
+          path,
+          kind: 'filter',
+          router: lane.router,
+          x,
+          y: busY - NODE_H / 2,
+          w: NODE_W,
+          h: NODE_H,
+          title: `${getParam(e, '@type') || '(no @type)'}  ${e.arg || '**'}`,
+          subtitle: summarize(e) || c?.element.note || 'filter',
           badge: c ? (c.events === c.passed ? `${fmt(c.events)}` : `${fmt(c.events)} → ${fmt(c.passed)}`) : null,
-          disabled, severity: severityOf(path), hot, tone: highlight?.dropped === path ? 'drop' : null,
+          disabled,
+          severity: severityOf(path),
+          hot,
+          tone: highlight?.dropped === path ? 'drop' : null,
         })
         prevX = x + NODE_W
         return
@@ -207,16 +270,41 @@ export function layoutGraph(doc: DesignDoc, summary: PreviewSummary | null, diag
       // A match: a junction on the bus, its node below, its outputs below that.
       const jx = x + NODE_W / 2
       const hot = highlight?.outputs.has(path) ?? false
-      edges.push({ key: `bus2:${path}`, d: `M${x},${busY} L${x + NODE_W},${busY}`, hot: busHot && i < stopIndex, dashed: false, label: null, lx: 0, ly: 0 })
+      edges.push({
+        key: `bus2:${path}`,
+        d: `M${x},${busY} L${x + NODE_W},${busY}`,
+        hot: busHot && i < stopIndex,
+        dashed: false,
+        label: null,
+        lx: 0,
+        ly: 0,
+      })
       const my = busY + BRANCH
       edges.push({
-        key: `branch:${path}`, d: `M${jx},${busY} L${jx},${my}`, hot, dashed: disabled,
-        label: null, lx: 0, ly: 0,
+        key: `branch:${path}`,
+        d: `M${jx},${busY} L${jx},${my}`,
+        hot,
+        dashed: disabled,
+        label: null,
+        lx: 0,
+        ly: 0,
       })
       nodes.push({
-        key: `match:${path}`, path, kind: 'match', router: lane.router, x, y: my, w: NODE_W, h: NODE_H,
-        title: `<match ${e.arg || '**'}>`, subtitle: getParam(e, '@id') ? `@id ${getParam(e, '@id')}` : (c && c.events === 0 && summary ? 'no sample reached it' : ''),
-        badge: c ? fmt(c.events) : null, disabled, severity: severityOf(path), hot, tone: hot ? 'delivered' : null,
+        key: `match:${path}`,
+        path,
+        kind: 'match',
+        router: lane.router,
+        x,
+        y: my,
+        w: NODE_W,
+        h: NODE_H,
+        title: `<match ${e.arg || '**'}>`,
+        subtitle: getParam(e, '@id') ? `@id ${getParam(e, '@id')}` : c && c.events === 0 && summary ? 'no sample reached it' : '',
+        badge: c ? fmt(c.events) : null,
+        disabled,
+        severity: severityOf(path),
+        hot,
+        tone: hot ? 'delivered' : null,
       })
       const outputs = outputsOf(e, path)
       let oy = my + NODE_H + 16
@@ -224,9 +312,21 @@ export function layoutGraph(doc: DesignDoc, summary: PreviewSummary | null, diag
         const oc = counts.get(out.path)
         const ohot = highlight?.outputs.has(out.path) ?? false
         const node: GraphNode = {
-          key: `output:${out.path}`, path: out.path, kind: 'output', router: lane.router, x, y: oy, w: NODE_W, h: NODE_H,
-          title: out.type || '(no @type)', subtitle: out.summary, badge: out.path !== path && oc ? fmt(oc.events) : null,
-          disabled, severity: null, hot: ohot, tone: null,
+          key: `output:${out.path}`,
+          path: out.path,
+          kind: 'output',
+          router: lane.router,
+          x,
+          y: oy,
+          w: NODE_W,
+          h: NODE_H,
+          title: out.type || '(no @type)',
+          subtitle: out.summary,
+          badge: out.path !== path && oc ? fmt(oc.events) : null,
+          disabled,
+          severity: null,
+          hot: ohot,
+          tone: null,
         }
         nodes.push(node)
         edges.push({ key: `out:${out.path}`, d: `M${jx},${oy - 16} L${jx},${oy}`, hot: ohot, dashed: disabled, label: null, lx: 0, ly: 0 })
@@ -238,12 +338,32 @@ export function layoutGraph(doc: DesignDoc, summary: PreviewSummary | null, diag
     })
     const endX = RULES_X + lane.rules.length * COL
     const endHot = hotRouter && unmatched
-    edges.push({ key: `bus:end:${lane.key}`, d: `M${prevX},${busY} L${endX},${busY}`, hot: endHot, dashed: false, label: null, lx: 0, ly: 0 })
+    edges.push({
+      key: `bus:end:${lane.key}`,
+      d: `M${prevX},${busY} L${endX},${busY}`,
+      hot: endHot,
+      dashed: false,
+      label: null,
+      lx: 0,
+      ly: 0,
+    })
     const laneCount = summary?.routerCounts.find((r) => r.router === lane.router)
     nodes.push({
-      key: `nomatch:${lane.key}`, path: null, kind: 'nomatch', router: lane.router, x: endX, y: busY - 15, w: 92, h: 30,
-      title: 'no match', subtitle: '', badge: laneCount && laneCount.unmatched > 0 ? fmt(laneCount.unmatched) : null,
-      disabled: false, severity: null, hot: endHot, tone: endHot ? 'unmatched' : null,
+      key: `nomatch:${lane.key}`,
+      path: null,
+      kind: 'nomatch',
+      router: lane.router,
+      x: endX,
+      y: busY - 15,
+      w: 92,
+      h: 30,
+      title: 'no match',
+      subtitle: '',
+      badge: laneCount && laneCount.unmatched > 0 ? fmt(laneCount.unmatched) : null,
+      disabled: false,
+      severity: null,
+      hot: endHot,
+      tone: endHot ? 'unmatched' : null,
     })
     width = Math.max(width, endX + 110)
     const h = Math.max(bottom - top + 16, 96)
@@ -257,7 +377,15 @@ export function layoutGraph(doc: DesignDoc, summary: PreviewSummary | null, diag
     const y1 = r.from.y + r.from.h / 2
     const x2 = target.x + target.w / 2
     const y2 = target.y + (target.y > r.from.y ? 0 : target.h)
-    edges.push({ key: `relabel:${r.from.key}`, d: `M${x1},${y1} C${x1 - 80},${y1} ${x2},${(y1 + y2) / 2} ${x2},${y2}`, hot: r.hot, dashed: true, label: null, lx: 0, ly: 0 })
+    edges.push({
+      key: `relabel:${r.from.key}`,
+      d: `M${x1},${y1} C${x1 - 80},${y1} ${x2},${(y1 + y2) / 2} ${x2},${y2}`,
+      hot: r.hot,
+      dashed: true,
+      label: null,
+      lx: 0,
+      ly: 0,
+    })
   }
   return { nodes, edges, lanes: laneBoxes, width, height: top }
 }
@@ -267,11 +395,13 @@ function outputsOf(e: ConfigElement, path: ElementPath): { path: ElementPath; ty
   const stores = e.elements.map((s, j) => ({ s, p: childPath(path, j) })).filter(({ s }) => s.name === 'store')
   if (type === 'copy' && stores.length > 0) {
     return stores.map(({ s, p }) => ({
-      path: p, type: getParam(s, '@type') ?? '', summary: summarize(s),
-      relabel: getParam(s, '@type') === 'relabel' ? getParam(s, '@label') ?? null : null,
+      path: p,
+      type: getParam(s, '@type') ?? '',
+      summary: summarize(s),
+      relabel: getParam(s, '@type') === 'relabel' ? (getParam(s, '@label') ?? null) : null,
     }))
   }
-  return [{ path, type, summary: summarize(e), relabel: type === 'relabel' ? getParam(e, '@label') ?? null : null }]
+  return [{ path, type, summary: summarize(e), relabel: type === 'relabel' ? (getParam(e, '@label') ?? null) : null }]
 }
 
 function routerSubtitle(summary: PreviewSummary | null, router: string): string {

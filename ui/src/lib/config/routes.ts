@@ -58,8 +58,12 @@ const SUMMARY_KEYS: Record<string, string[]> = {
  * @example
  * routeGroups(doc, locs, diagnostics, summary)[1].rows.map((r) => r.pattern) // ['app.**', '**']
  */
-export function routeGroups(doc: DesignDoc, locs: ConfigLocs | undefined, diagnostics: readonly Diagnostic[],
-  summary: PreviewSummary | null): RouteGroup[] {
+export function routeGroups(
+  doc: DesignDoc,
+  locs: ConfigLocs | undefined,
+  diagnostics: readonly Diagnostic[],
+  summary: PreviewSummary | null,
+): RouteGroup[] {
   const byPath = new Map<ElementPath, PreviewElement>()
   for (const e of summary?.elements ?? []) byPath.set(e.path, e)
   const problems = new Map<ElementPath, Diagnostic[]>()
@@ -81,10 +85,17 @@ export function routeGroups(doc: DesignDoc, locs: ConfigLocs | undefined, diagno
     return { events: c ? c.events : null, passed: c && e?.kind === 'filter' ? c.passed : null, note: e?.note ?? null }
   }
   const row = (e: ConfigElement, path: ElementPath, kind: RowKind, position: number, disabled: boolean): RouteRow => {
-    const stores = kind === 'match' ? e.elements.map((s, j) => ({ s, p: childPath(path, j) })).filter(({ s }) => s.name === 'store')
-      .map(({ s, p }) => ({ path: p, type: getParam(s, '@type') ?? '', summary: summarize(s), events: count(p).events })) : []
+    const stores =
+      kind === 'match'
+        ? e.elements
+            .map((s, j) => ({ s, p: childPath(path, j) }))
+            .filter(({ s }) => s.name === 'store')
+            .map(({ s, p }) => ({ path: p, type: getParam(s, '@type') ?? '', summary: summarize(s), events: count(p).events }))
+        : []
     return {
-      path, kind, position,
+      path,
+      kind,
+      position,
       type: getParam(e, '@type') ?? '',
       pattern: e.arg,
       id: getParam(e, '@id') ?? null,
@@ -100,8 +111,13 @@ export function routeGroups(doc: DesignDoc, locs: ConfigLocs | undefined, diagno
   const sources: RouteGroup = { key: 'sources', title: 'Sources', container: '', kind: 'sources', rows: [], unmatched: null, events: null }
   const rootCount = summary?.routerCounts.find((r) => r.router === '@ROOT')
   const root: RouteGroup = {
-    key: '@ROOT', title: 'Top-level routes', container: '', kind: 'router', rows: [],
-    unmatched: rootCount ? rootCount.unmatched : null, events: rootCount ? rootCount.events : null,
+    key: '@ROOT',
+    title: 'Top-level routes',
+    container: '',
+    kind: 'router',
+    rows: [],
+    unmatched: rootCount ? rootCount.unmatched : null,
+    events: rootCount ? rootCount.events : null,
   }
   const labels: RouteGroup[] = []
   const visit = (elements: readonly ConfigElement[], prefix: ElementPath, parentDisabled: boolean): void => {
@@ -114,8 +130,13 @@ export function routeGroups(doc: DesignDoc, locs: ConfigLocs | undefined, diagno
       else if (e.name === 'label') {
         const c = summary?.routerCounts.find((r) => r.router === e.arg)
         const group: RouteGroup = {
-          key: `label:${path}`, title: `<label ${e.arg}>`, container: path, kind: 'router', rows: [],
-          unmatched: c ? c.unmatched : null, events: c ? c.events : null,
+          key: `label:${path}`,
+          title: `<label ${e.arg}>`,
+          container: path,
+          kind: 'router',
+          rows: [],
+          unmatched: c ? c.unmatched : null,
+          events: c ? c.events : null,
         }
         e.elements.forEach((c2, j) => {
           if (c2.name !== 'filter' && c2.name !== 'match') return
@@ -140,11 +161,14 @@ function isDirectivePath(doc: DesignDoc, path: ElementPath): boolean {
 export function summarize(e: ConfigElement): string {
   const type = getParam(e, '@type') ?? ''
   if (type === 'grep') {
-    const conds = (section: ConfigElement, neg: boolean): string[] => section.elements
-      .filter((c) => c.name === 'regexp' || c.name === 'exclude')
-      .map((c) => `${getParam(c, 'key') ?? '?'} ${(c.name === 'exclude') !== neg ? '!~' : '=~'} ${getParam(c, 'pattern') ?? '?'}`)
-    const parts = [...conds(e, false), ...e.elements.filter((c) => c.name === 'and' || c.name === 'or')
-      .map((g) => `${g.name}(${conds(g, false).join(', ')})`)]
+    const conds = (section: ConfigElement, neg: boolean): string[] =>
+      section.elements
+        .filter((c) => c.name === 'regexp' || c.name === 'exclude')
+        .map((c) => `${getParam(c, 'key') ?? '?'} ${(c.name === 'exclude') !== neg ? '!~' : '=~'} ${getParam(c, 'pattern') ?? '?'}`)
+    const parts = [
+      ...conds(e, false),
+      ...e.elements.filter((c) => c.name === 'and' || c.name === 'or').map((g) => `${g.name}(${conds(g, false).join(', ')})`),
+    ]
     return parts.join(' · ')
   }
   if (type === 'record_transformer') {
@@ -153,7 +177,9 @@ export function summarize(e: ConfigElement): string {
     return [...(record.length ? [`set ${record.join(', ')}`] : []), ...rest].join(' · ')
   }
   if (type === 'forward' && e.name !== 'source') {
-    const servers = e.elements.filter((c) => c.name === 'server').map((s) => `${getParam(s, 'host') ?? '?'}:${getParam(s, 'port') ?? '24224'}`)
+    const servers = e.elements
+      .filter((c) => c.name === 'server')
+      .map((s) => `${getParam(s, 'host') ?? '?'}:${getParam(s, 'port') ?? '24224'}`)
     if (servers.length) return `→ ${servers.join(', ')}`
   }
   if (type === 'relabel') return `→ ${getParam(e, '@label') ?? '(no @label)'}`
@@ -162,5 +188,8 @@ export function summarize(e: ConfigElement): string {
   const shown = keys.filter((k) => getParam(e, k) !== undefined).map((k) => `${k} ${getParam(e, k)}`)
   if (shown.length) return shown.join(' · ')
   const params = Object.entries(e.params).filter(([k]) => !k.startsWith('@'))
-  return params.slice(0, 3).map(([k, v]) => `${k} ${v}`).join(' · ')
+  return params
+    .slice(0, 3)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(' · ')
 }

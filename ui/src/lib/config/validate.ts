@@ -12,10 +12,18 @@ import { catalog } from './catalog.ts'
 import type { DesignDoc } from './document.ts'
 
 /** Every problem of the document, parse errors first, then by line. */
-export function validateDesign(doc: DesignDoc, locs: ConfigLocs, parseErrors: readonly ConfigError[],
-  parseWarnings: readonly ConfigError[] = []): Diagnostic[] {
+export function validateDesign(
+  doc: DesignDoc,
+  locs: ConfigLocs,
+  parseErrors: readonly ConfigError[],
+  parseWarnings: readonly ConfigError[] = [],
+): Diagnostic[] {
   const parse: Diagnostic[] = [...parseErrors, ...parseWarnings].map((e) => ({
-    severity: e.severity, code: 'syntax', message: e.reason, hint: e.hint, line: e.line,
+    severity: e.severity,
+    code: 'syntax',
+    message: e.reason,
+    hint: e.hint,
+    line: e.line,
   }))
   const rest = validateModel(doc.model, locs, catalog, doc.disabled)
   return [...parse, ...rest.sort((a, b) => (a.line ?? 1e9) - (b.line ?? 1e9))]

@@ -63,7 +63,10 @@ beforeAll(async () => {
   core = await loadCore()
   const { doc } = parseDesign(TEXT)
   const previewer = await createPreviewer(core, doc.model, { catalog, now: 1_700_000_000_000 })
-  const samples = parseSamples('{"tag":"app.db","record":{"level":"error"}}\n{"tag":"app.web","record":{"level":"info"}}\n{"tag":"app.web","record":{"level":"warn"}}', { now: 1 }).samples
+  const samples = parseSamples(
+    '{"tag":"app.db","record":{"level":"error"}}\n{"tag":"app.web","record":{"level":"info"}}\n{"tag":"app.web","record":{"level":"warn"}}',
+    { now: 1 },
+  ).samples
   summary = await previewer.run(samples)
   details = await Promise.all([0, 1, 2].map((i) => previewer.details(samples, i)))
   await previewer.dispose()
@@ -105,7 +108,9 @@ describe('layoutGraph', () => {
 
 describe('formOf', () => {
   it('generates fields from the schema, flags unknown params and lists section instances', () => {
-    const { doc } = parseDesign('<match **>\n  @type forward\n  require_ack_response maybe\n  bogus 1\n  <server>\n    host h\n  </server>\n</match>\n')
+    const { doc } = parseDesign(
+      '<match **>\n  @type forward\n  require_ack_response maybe\n  bogus 1\n  <server>\n    host h\n  </server>\n</match>\n',
+    )
     const element = elementAt(doc.model, '0')!
     const form = formOf(element, '0', findPlugin('output', 'forward')!.schema)
     const ack = form.fields.find((f) => f.name === 'require_ack_response')!

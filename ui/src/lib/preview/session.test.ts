@@ -19,8 +19,11 @@ describe('PreviewSession', () => {
   it('previews, pages rows, details one event, compares with the baseline and exports', async () => {
     await loadCatalog()
     const session = new PreviewSession(await loadCore(), catalog, 1_700_000_000_000)
-    expect(session.setSamples('{"level":"info","id":18446744073709551615}\n{"level":"debug"}\nnot json', 'auto', 'app.web'))
-      .toEqual({ count: 3, problems: [], problemCount: 0 })
+    expect(session.setSamples('{"level":"info","id":18446744073709551615}\n{"level":"debug"}\nnot json', 'auto', 'app.web')).toEqual({
+      count: 3,
+      problems: [],
+      problemCount: 0,
+    })
     const base = '<match app.**>\n  @type stdout\n</match>\n'
     session.setBaseline(config(base))
     const first = await session.preview(config(base), undefined)
@@ -39,7 +42,9 @@ describe('PreviewSession', () => {
     ])
     const d = await session.details(1)
     expect(d.steps.map((s) => s.kind)).toEqual(['router', 'filter'])
-    expect(session.exportNdjson('output')).toBe('{"tag":"app.web","time":1700000000,"record":{"level":"info","id":18446744073709551615}}\n' +
-      '{"tag":"app.web","time":1700000000,"record":{"message":"not json"}}\n')
+    expect(session.exportNdjson('output')).toBe(
+      '{"tag":"app.web","time":1700000000,"record":{"level":"info","id":18446744073709551615}}\n' +
+        '{"tag":"app.web","time":1700000000,"record":{"message":"not json"}}\n',
+    )
   })
 })

@@ -34,7 +34,11 @@ export class PreviewSession {
   /** Fixed at start: samples without a time get this one, so previews repeat exactly. */
   private readonly now: number
 
-  constructor(private readonly core: Core, private readonly catalog: readonly CatalogEntry[], now = Date.now()) {
+  constructor(
+    private readonly core: Core,
+    private readonly catalog: readonly CatalogEntry[],
+    now = Date.now(),
+  ) {
     this.now = now
   }
 

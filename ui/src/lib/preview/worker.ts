@@ -34,7 +34,15 @@ async function pump(): Promise<void> {
         dirty = false
         const { config, entry, seq, received } = pending
         const result = await session.preview(config, entry)
-        post({ type: 'result', run: result.run, seq, summary: result.summary, impact: result.impact, workerMs: performance.now() - received, sampleCount: result.sampleCount })
+        post({
+          type: 'result',
+          run: result.run,
+          seq,
+          summary: result.summary,
+          impact: result.impact,
+          workerMs: performance.now() - received,
+          sampleCount: result.sampleCount,
+        })
       } else dirty = false
     }
   } catch (error) {
@@ -78,4 +86,6 @@ Promise.all([loadCoreFromUrl(new URL(wasmUrl, self.location.href)), loadCatalog(
     post({ type: 'ready' })
     void pump()
   })
-  .catch((error: unknown) => post({ type: 'fatal', message: `cannot start the preview: ${error instanceof Error ? error.message : String(error)}` }))
+  .catch((error: unknown) =>
+    post({ type: 'fatal', message: `cannot start the preview: ${error instanceof Error ? error.message : String(error)}` }),
+  )

@@ -57,7 +57,9 @@ export async function fetchConfig(remote: Remote): Promise<string> {
 
 export async function validateRemote(remote: Remote, text: string): Promise<ValidateResult> {
   const response = await fetch(url(remote, '/api/config/validate'), {
-    method: 'POST', headers: headers(remote, { 'content-type': 'text/plain; charset=utf-8' }), body: text,
+    method: 'POST',
+    headers: headers(remote, { 'content-type': 'text/plain; charset=utf-8' }),
+    body: text,
   })
   if (!response.ok) throw new Error(await failure(response))
   return (await response.json()) as ValidateResult
@@ -65,7 +67,9 @@ export async function validateRemote(remote: Remote, text: string): Promise<Vali
 
 export async function applyRemote(remote: Remote, text: string): Promise<ApplyResult> {
   const response = await fetch(url(remote, '/api/config/apply'), {
-    method: 'POST', headers: headers(remote, { 'content-type': 'text/plain; charset=utf-8' }), body: text,
+    method: 'POST',
+    headers: headers(remote, { 'content-type': 'text/plain; charset=utf-8' }),
+    body: text,
   })
   if (response.status === 200 || response.status === 422) return (await response.json()) as ApplyResult
   throw new Error(await failure(response))
@@ -82,7 +86,10 @@ export interface TapEvent {
  * or `signal` aborts. Each event's data line is the event's JSON (64-bit integers as text).
  */
 export async function tap(remote: Remote, limit: number, onEvent: (line: string) => void, signal?: AbortSignal): Promise<number> {
-  const response = await fetch(url(remote, `/api/tap?limit=${limit}`), { headers: headers(remote, { accept: 'text/event-stream' }), signal })
+  const response = await fetch(url(remote, `/api/tap?limit=${limit}`), {
+    headers: headers(remote, { accept: 'text/event-stream' }),
+    signal,
+  })
   if (!response.ok || response.body === null) throw new Error(await failure(response))
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
   let buffer = ''
@@ -96,7 +103,11 @@ export async function tap(remote: Remote, limit: number, onEvent: (line: string)
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end)
         buffer = buffer.slice(end + 2)
-        const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n')
+        const data = block
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trimStart())
+          .join('\n')
         const event = /^event:\s*(.*)$/m.exec(block)?.[1] ?? 'message'
         if (event === 'tap' && data) {
           onEvent(data)

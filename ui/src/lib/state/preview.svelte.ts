@@ -78,7 +78,8 @@ export class PreviewStore {
   requestConfig(model: ConfigModel, disabled: ReadonlySet<ElementPath>, version: number, changedAt: number): void {
     clearTimeout(this.configTimer)
     this.sentAt.set(version, changedAt)
-    const send = () => this.post({ type: 'config', config: { model, disabled: [...disabled] }, entry: $state.snapshot(this.entry), seq: version })
+    const send = () =>
+      this.post({ type: 'config', config: { model, disabled: [...disabled] }, entry: $state.snapshot(this.entry), seq: version })
     this.configTimer = setTimeout(send, this.debounceMs)
   }
 
@@ -97,7 +98,8 @@ export class PreviewStore {
     clearTimeout(this.samplesTimer)
     const send = () => {
       this.post({ type: 'samples', text: this.samplesText, format: this.format, tag: this.tag })
-      if (this.samplesText.length <= PERSIST_LIMIT) writeStorage(SAMPLES_KEY, JSON.stringify({ text: this.samplesText, tag: this.tag, format: this.format }))
+      if (this.samplesText.length <= PERSIST_LIMIT)
+        writeStorage(SAMPLES_KEY, JSON.stringify({ text: this.samplesText, tag: this.tag, format: this.format }))
       else removeStorage(SAMPLES_KEY)
     }
     if (immediate) send()
@@ -151,7 +153,8 @@ export class PreviewStore {
         for (const key of this.sentAt.keys()) if (key <= message.seq) this.sentAt.delete(key)
         this.rows = new Map()
         this.post({ type: 'rows', run: message.run, start: this.wantedRows[0], end: this.wantedRows[1] })
-        if (this.selected !== null && this.selected < message.sampleCount) this.post({ type: 'details', run: message.run, index: this.selected })
+        if (this.selected !== null && this.selected < message.sampleCount)
+          this.post({ type: 'details', run: message.run, index: this.selected })
         else if (message.sampleCount > 0) this.select(0)
         else this.select(null)
         return

@@ -30,7 +30,13 @@ export function highlightLine(line: string): string {
   const c = /(\s#.*)$/.exec(value)
   const shown = c && !/^["'[{]/.test(value) ? value.slice(0, c.index) : value
   const tail = c && shown !== value ? value.slice(shown.length) : ''
-  return indent + span(kv[1].startsWith('@') ? 'at' : 'key', kv[1]) + kv[2] + span(/^["']/.test(shown) ? 'str' : 'val', shown) + (tail ? span('comment', tail) : '')
+  return (
+    indent +
+    span(kv[1].startsWith('@') ? 'at' : 'key', kv[1]) +
+    kv[2] +
+    span(/^["']/.test(shown) ? 'str' : 'val', shown) +
+    (tail ? span('comment', tail) : '')
+  )
 }
 
 function comment(text: string): string {

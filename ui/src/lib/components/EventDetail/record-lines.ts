@@ -26,8 +26,10 @@ const isMap = (v: unknown): v is Record<string, unknown> =>
  */
 export function recordLines(record: Record<string, unknown>, changes: readonly FieldChange[] = []): RecordLine[] {
   const byPath = new Map(changes.map((c) => [c.path.join('\u0000'), c]))
-  const removedUnder = (path: string[]) => changes.filter((c) => c.kind === 'removed' && c.path.length === path.length + 1 &&
-    c.path.slice(0, -1).join('\u0000') === path.join('\u0000'))
+  const removedUnder = (path: string[]) =>
+    changes.filter(
+      (c) => c.kind === 'removed' && c.path.length === path.length + 1 && c.path.slice(0, -1).join('\u0000') === path.join('\u0000'),
+    )
   const out: RecordLine[] = []
   const walk = (map: Record<string, unknown>, path: string[], inherited: RecordLine['mark']): void => {
     for (const [key, value] of Object.entries(map)) {
@@ -38,10 +40,17 @@ export function recordLines(record: Record<string, unknown>, changes: readonly F
         out.push({ depth: path.length, key, value: '', mark, open: true })
         walk(value, p, mark === 'added' ? 'added' : null)
       } else {
-        out.push({ depth: path.length, key, value: valueText(value, 300), mark, ...(change?.kind === 'changed' && !inherited ? { before: valueText(change.before, 120) } : {}) })
+        out.push({
+          depth: path.length,
+          key,
+          value: valueText(value, 300),
+          mark,
+          ...(change?.kind === 'changed' && !inherited ? { before: valueText(change.before, 120) } : {}),
+        })
       }
     }
-    for (const c of removedUnder(path)) out.push({ depth: path.length, key: c.path[c.path.length - 1], value: valueText(c.before, 300), mark: 'removed' })
+    for (const c of removedUnder(path))
+      out.push({ depth: path.length, key: c.path[c.path.length - 1], value: valueText(c.before, 300), mark: 'removed' })
   }
   walk(record, [], null)
   return out
