@@ -11,7 +11,7 @@ import { streamFromEvents } from '../event-stream.ts'
 import { EventTime } from '../event-time.ts'
 import { runEdgeIngestSuite } from './edge.cases.ts'
 import { EDGE_DEFAULTS, edgeOptionsFromParams } from './edge-schema.ts'
-import { EntriesWriter } from './entries-writer.ts'
+import { EntriesWriter } from '../records/entries-writer.ts'
 import { readItems } from './items.ts'
 import { appRequestTarget } from './ingest-cases/app-target.ts'
 

@@ -7,7 +7,7 @@
 import type { FilterPlugin, PluginSpec } from '../../plugin.ts'
 import { compileConditions, GrepMatcher } from './conditions.ts'
 import { grepSchema, type GrepConfig } from './config.ts'
-import { emitErrorEvents } from './error-events.ts'
+import { emitErrorEvents } from '../../error-events.ts'
 import { grepStream } from './grep.ts'
 
 export const filterGrep: PluginSpec<'filter', GrepConfig> = {

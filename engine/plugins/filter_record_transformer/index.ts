@@ -8,7 +8,7 @@
 import { decodeRecord, eachEntry, streamFromEvents, type Event } from '../../event-stream.ts'
 import { EventTime } from '../../event-time.ts'
 import type { FilterPlugin, PluginSpec } from '../../plugin.ts'
-import { emitErrorEvents } from '../filter_grep/error-events.ts'
+import { emitErrorEvents } from '../../error-events.ts'
 import { recordTransformerSchema, type RecordTransformerConfig } from './config.ts'
 import type { ExpandContext, Placeholder } from './placeholders.ts'
 import { compileTransformer } from './transform.ts'

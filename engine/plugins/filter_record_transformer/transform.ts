@@ -5,7 +5,7 @@
  */
 
 import { EventTime } from '../../event-time.ts'
-import { deletePath, parseRecordAccessor, type PathStep } from '../filter_grep/record-accessor.ts'
+import { deletePath, parseRecordAccessor, type PathStep } from '../../records/record-accessor.ts'
 import { compileTemplate, expand, type ExpandContext, type Template } from './placeholders.ts'
 import type { RecordTransformerConfig } from './config.ts'
 

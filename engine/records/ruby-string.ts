@@ -5,7 +5,7 @@
  * (Ruby ≥ 3.4 style `{"k" => 1}`, the Ruby of fluent-package 6).
  */
 
-import { EventTime } from '../../event-time.ts'
+import { EventTime } from '../event-time.ts'
 
 const utf8 = new TextDecoder()
 

@@ -4,8 +4,8 @@
  * what was dropped. The rest of the stream continues either way.
  */
 
-import type { EventStream } from '../../event-stream.ts'
-import type { PluginContext } from '../../plugin.ts'
+import type { EventStream } from './event-stream.ts'
+import type { PluginContext } from './plugin.ts'
 
 /** Routes failed events to @ERROR (or logs them); never throws. `sample` is shown in the log line. */
 export function emitErrorEvents(ctx: PluginContext, failed: EventStream, error: unknown, sample?: unknown): void {

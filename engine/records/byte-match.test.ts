@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest'
 import * as fc from 'fast-check'
-import { parseRegexp } from '../../config/types.ts'
+import { parseRegexp } from '../config/types.ts'
 import { compileByteTest } from './byte-match.ts'
 
 const regexp = (text: string) => {

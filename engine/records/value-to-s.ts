@@ -5,7 +5,7 @@
  */
 
 import { decode } from '@msgpack/msgpack'
-import { eventTimeCodec } from '../../event-time.ts'
+import { eventTimeCodec } from '../event-time.ts'
 import { skipObject, stringAt } from './field-scan.ts'
 import { rubyFloatToS, rubyToS } from './ruby-string.ts'
 

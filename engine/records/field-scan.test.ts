@@ -23,7 +23,7 @@ import {
   str,
   timestamp,
   uint,
-} from '../../../test/helpers/msgpack-build.ts'
+} from '../../test/helpers/msgpack-build.ts'
 import { decodeText, encodePath, findIndex, findKey, findPath, mapKeys, skipObject, stringAt } from './field-scan.ts'
 import { parseRecordAccessor } from './record-accessor.ts'
 import { valueToS } from './value-to-s.ts'
