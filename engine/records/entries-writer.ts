@@ -7,11 +7,12 @@
 
 import { Encoder } from '@msgpack/msgpack'
 import { eventTimeCodec, type EventTime } from '../event-time.ts'
+import type { EntrySink } from '../parser/types.ts'
 
 /** `92` + `d7 00` + 4 bytes of seconds + 4 bytes of nanoseconds. */
 export const ENTRY_HEAD_BYTES = 11
 
-export class EntriesWriter {
+export class EntriesWriter implements EntrySink {
   private buffer: Uint8Array
   private view: DataView
   private readonly encoder = new Encoder({ extensionCodec: eventTimeCodec, useBigInt64: true, ignoreUndefined: true })
@@ -37,6 +38,21 @@ export class EntriesWriter {
     this.length += ENTRY_HEAD_BYTES + encoded.length
     this.count++
     return encoded.length
+  }
+
+  /** Appends one entry whose record is already msgpack: `bytes[start, end)` (a map). */
+  appendEncoded(sec: number, nsec: number, bytes: Uint8Array, start: number, end: number): void {
+    const size = end - start
+    this.reserve(ENTRY_HEAD_BYTES + size)
+    const at = this.length
+    this.buffer[at] = 0x92
+    this.buffer[at + 1] = 0xd7
+    this.buffer[at + 2] = 0x00
+    this.view.setUint32(at + 3, sec)
+    this.view.setUint32(at + 7, nsec)
+    this.buffer.set(bytes.subarray(start, end), at + ENTRY_HEAD_BYTES)
+    this.length += ENTRY_HEAD_BYTES + size
+    this.count++
   }
 
   /** Drops what was appended after `length` / `count` (a refused entry). */

@@ -6,7 +6,7 @@
  */
 
 import { parseRegexp } from '../../config/types.ts'
-import { REGEXP_MAX_NUM, type ConditionConfig, type GrepConfig } from './config.ts'
+import { REGEXP_MAX_NUM, type ConditionConfig, type GrepConfig } from '../../schemas/filter_grep.ts'
 import { encodePath, findPath, type EncodedStep } from '../../records/field-scan.ts'
 import { parseRecordAccessor } from '../../records/record-accessor.ts'
 import { compileByteTest, type ByteTest } from '../../records/byte-match.ts'

@@ -5,9 +5,10 @@
  * file buffer with the `time` chunk key and a 1-day timekey.
  */
 
-import type { PluginSchema } from '../../../engine/config/schema.ts'
-import { bufferSection, secondarySection } from '../../../engine/output/buffer-schema.ts'
-import { formatSection, type FormatConfig } from '../../../engine/output/formatters.ts'
+import type { PluginDescriptor } from '../plugin.ts'
+import type { PluginSchema } from '../config/schema.ts'
+import { bufferSection, secondarySection } from '../output/buffer-schema.ts'
+import { formatSection, type FormatConfig } from '../output/formatters.ts'
 
 export const DEFAULT_TIMEKEY = 86400
 
@@ -52,4 +53,12 @@ export interface OutFileConfig {
   symlink_path: string | null
   buffer: Record<string, unknown>
   format: FormatConfig
+}
+
+export const outFileDescriptor: PluginDescriptor<'output'> = {
+  name: 'file',
+  kind: 'output',
+  description: 'Writes events to files (time-sliced, optionally gzipped).',
+  schema: outFileSchema,
+  runtimes: ['node'],
 }

@@ -4,8 +4,9 @@
  * when written.
  */
 
-import type { PluginSchema } from '../../config/schema.ts'
-import { bufferSection, secondarySection } from '../../output/buffer-schema.ts'
+import type { PluginDescriptor } from '../plugin.ts'
+import type { PluginSchema } from '../config/schema.ts'
+import { bufferSection, secondarySection } from '../output/buffer-schema.ts'
 
 export const bufferDefaults = { chunk_keys: ['tag'], flush_at_shutdown: true, chunk_limit_size: 10 * 1024 }
 
@@ -19,4 +20,12 @@ export const outNullSchema: PluginSchema = {
 export interface OutNullConfig {
   never_flush: boolean
   buffer: Record<string, unknown>
+}
+
+export const outNullDescriptor: PluginDescriptor<'output'> = {
+  name: 'null',
+  kind: 'output',
+  description: 'Drops every event (counts them).',
+  schema: outNullSchema,
+  runtimes: ['node', 'workers', 'browser'],
 }

@@ -3,8 +3,9 @@
  * `<and>` / `<or>` groups of those, and the deprecated `regexpN` / `excludeN` params (N = 1..20).
  */
 
-import type { ParamSpec, PluginSchema, SectionSpec } from '../../config/schema.ts'
-import type { RegexpValue } from '../../config/types.ts'
+import type { PluginDescriptor } from '../plugin.ts'
+import type { ParamSpec, PluginSchema, SectionSpec } from '../config/schema.ts'
+import type { RegexpValue } from '../config/types.ts'
 
 export const REGEXP_MAX_NUM = 20
 
@@ -87,4 +88,12 @@ export interface GrepConfig {
   and: GroupConfig[]
   or: GroupConfig[]
   [legacy: string]: unknown
+}
+
+export const filterGrepDescriptor: PluginDescriptor<'filter'> = {
+  name: 'grep',
+  kind: 'filter',
+  description: 'Keeps events whose fields match <regexp> conditions and drops those matching <exclude> ones.',
+  schema: grepSchema,
+  runtimes: ['node', 'workers', 'browser'],
 }

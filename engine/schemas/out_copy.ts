@@ -5,7 +5,8 @@
  * it is only described loosely, to a bounded depth, so the agent's validation lets it through.
  */
 
-import type { ConfigOf, PluginSchema, SectionSpec } from '../../config/schema.ts'
+import type { PluginDescriptor } from '../plugin.ts'
+import type { ConfigOf, PluginSchema, SectionSpec } from '../config/schema.ts'
 
 export const COPY_MODES = ['no_copy', 'shallow', 'deep', 'marshal'] as const
 
@@ -88,3 +89,11 @@ export const copySchema = {
 } as const satisfies PluginSchema
 
 export type CopyConfig = ConfigOf<typeof copySchema>
+
+export const outCopyDescriptor: PluginDescriptor<'output'> = {
+  name: 'copy',
+  kind: 'output',
+  description: 'Copies every event to each <store> output, in order.',
+  schema: copySchema,
+  runtimes: ['node', 'workers', 'browser'],
+}

@@ -4,7 +4,7 @@
  * reads it too).
  */
 
-import type { PluginSchema } from '../config/schema.ts'
+import type { PluginSchema } from '../../config/schema.ts'
 
 export const serverSchema = {
   params: [

@@ -3,7 +3,8 @@
  * renew_record, renew_time_key, enable_ruby, auto_typecast) and the free-form `<record>` section.
  */
 
-import type { ConfigOf, PluginSchema } from '../../config/schema.ts'
+import type { PluginDescriptor } from '../plugin.ts'
+import type { ConfigOf, PluginSchema } from '../config/schema.ts'
 
 export const recordTransformerSchema = {
   params: [
@@ -48,4 +49,12 @@ export const recordTransformerSchema = {
 
 export type RecordTransformerConfig = Omit<ConfigOf<typeof recordTransformerSchema>, 'record'> & {
   record: Record<string, string>[]
+}
+
+export const filterRecordTransformerDescriptor: PluginDescriptor<'filter'> = {
+  name: 'record_transformer',
+  kind: 'filter',
+  description: 'Adds, rewrites and removes record fields using ${tag}, ${time}, ${record["key"]} and other placeholders.',
+  schema: recordTransformerSchema,
+  runtimes: ['node', 'workers', 'browser'],
 }

@@ -3,8 +3,9 @@
  * plus the runtime-neutral ingest params shared with the edge (engine/ingest/schema.ts).
  */
 
-import type { PluginSchema } from '../../../engine/config/schema.ts'
-import { ingestParams, ingestParseSection, type IngestConfig } from '../../../engine/ingest/schema.ts'
+import type { PluginDescriptor } from '../plugin.ts'
+import type { PluginSchema } from '../config/schema.ts'
+import { ingestParams, ingestParseSection, type IngestConfig } from '../ingest/schema.ts'
 
 export const inHttpSchema = {
   params: [
@@ -29,4 +30,12 @@ export interface InHttpConfig extends IngestConfig {
   keepalive_timeout: number
   backlog: number | null
   blocking_timeout: number
+}
+
+export const inHttpDescriptor: PluginDescriptor<'input'> = {
+  name: 'http',
+  kind: 'input',
+  description: 'Receives events over HTTP: POST /<tag> with JSON, NDJSON or msgpack bodies (Fluentd in_http).',
+  schema: inHttpSchema,
+  runtimes: ['node'],
 }

@@ -4,7 +4,7 @@
  * rules are in security.ts.
  */
 
-import type { ConfigOf, PluginSchema } from '../../../engine/config/schema.ts'
+import type { ConfigOf, PluginSchema } from '../../config/schema.ts'
 
 export const securitySchema = {
   params: [

@@ -5,9 +5,10 @@
  * keys tag, 10 KiB chunks, flush at shutdown — Fluentd's defaults for stdout).
  */
 
-import type { PluginSchema } from '../../../engine/config/schema.ts'
-import { bufferSection, secondarySection } from '../../../engine/output/buffer-schema.ts'
-import { formatSection, type FormatConfig } from '../../../engine/output/formatters.ts'
+import type { PluginDescriptor } from '../plugin.ts'
+import type { PluginSchema } from '../config/schema.ts'
+import { bufferSection, secondarySection } from '../output/buffer-schema.ts'
+import { formatSection, type FormatConfig } from '../output/formatters.ts'
 
 export const bufferDefaults = { chunk_keys: ['tag'], flush_at_shutdown: true, chunk_limit_size: 10 * 1024 }
 
@@ -29,4 +30,12 @@ export interface OutStdoutConfig {
   output_type: string | null
   buffer: Record<string, unknown>
   format: FormatConfig
+}
+
+export const outStdoutDescriptor: PluginDescriptor<'output'> = {
+  name: 'stdout',
+  kind: 'output',
+  description: 'Writes events to standard output, one line each.',
+  schema: outStdoutSchema,
+  runtimes: ['node'],
 }

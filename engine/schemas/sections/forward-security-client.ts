@@ -4,8 +4,8 @@
  * shapes of a server's settled session. Settling is in session.ts and tls.ts.
  */
 
-import type { ConfigOf, PluginSchema } from '../../../engine/config/schema.ts'
-import { TLS_VERSIONS } from '../in_forward/tls-schema.ts'
+import type { ConfigOf, PluginSchema } from '../../config/schema.ts'
+import { TLS_VERSIONS } from './tls.ts'
 
 export const securitySchema = {
   params: [

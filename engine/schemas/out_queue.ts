@@ -8,8 +8,9 @@
  * Free of runtime imports: the designer reads it.
  */
 
-import type { ConfigOf, PluginSchema, SectionSpec } from '../../../../engine/config/schema.ts'
-import { storeSection } from '../../../../engine/plugins/out_copy/config.ts'
+import type { PluginDescriptor } from '../plugin.ts'
+import type { ConfigOf, PluginSchema, SectionSpec } from '../config/schema.ts'
+import { storeSection } from './out_copy.ts'
 
 /** Cloudflare Queues: 128 KB per message (about 100 B of it metadata). */
 export const QUEUE_MESSAGE_LIMIT = 128 * 1024
@@ -54,26 +55,10 @@ export const outQueueSchema = {
 
 export type OutQueueConfig = ConfigOf<typeof outQueueSchema> & { store: Record<string, unknown> }
 
-export interface QueueOptions {
-  binding: string
-  messageLimit: number
-  retryWaitSec: number
-  retryMaxIntervalSec: number
-}
-
-export function settleQueueOptions(config: OutQueueConfig): QueueOptions {
-  const overhead = 1024
-  if (config.message_size_limit < 1024 || config.message_size_limit > QUEUE_MESSAGE_LIMIT - overhead) {
-    throw new Error(
-      `message_size_limit must be between 1 KiB and ${QUEUE_MESSAGE_LIMIT - overhead} bytes (a Queue message is at most 128 KB with its envelope)`,
-    )
-  }
-  if (config.retry_wait < 0 || config.retry_max_interval < config.retry_wait)
-    throw new Error('retry_wait must be ≥ 0 and ≤ retry_max_interval')
-  return {
-    binding: config.binding,
-    messageLimit: config.message_size_limit,
-    retryWaitSec: config.retry_wait,
-    retryMaxIntervalSec: config.retry_max_interval,
-  }
+export const outQueueDescriptor: PluginDescriptor<'output'> = {
+  name: 'queue',
+  kind: 'output',
+  description: "Puts events in a Cloudflare Queue (202 once accepted); the Worker's queue consumer delivers them with <store>.",
+  schema: outQueueSchema,
+  runtimes: ['workers'],
 }
