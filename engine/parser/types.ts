@@ -28,8 +28,27 @@ export interface ParserPlugin {
   /** Why the last `parse` that returned 0 did not match (`pattern not matched`, the JSON error …). */
   readonly lastError: string
   /**
-   * Multiline parsers (`format_firstline`): true when the line starts a new event. in_tail buffers
-   * lines until the next first line (or `multiline_flush_interval`) and parses them joined with `\n`.
+   * Parsers that join several lines into one record (multiline with `format_firstline`/`formatN`,
+   * cri `P` partial lines, docker json-file lines split at 16 KiB) keep that state per source of
+   * lines: the caller makes one stream per file (in_tail) or connection (in_tcp) and feeds it lines
+   * instead of calling `parse`. Absent for line-at-a-time parsers.
    */
-  firstLine?(bytes: Uint8Array, start: number, end: number): boolean
+  newStream?(): ParserStream
 }
+
+/** Line-joining state for one source of lines (see `ParserPlugin.newStream`). */
+export interface ParserStream {
+  /**
+   * Feeds one line (without its newline). Appends the records it completes to `out` and returns
+   * how many; lines it cannot use (before any first line, or a joined text that does not parse) go
+   * to `unmatched` with the reason, for the caller's `emit_unmatched_lines` / warning.
+   */
+  push(bytes: Uint8Array, start: number, end: number, out: EntrySink, now: EventTime, unmatched: Unmatched): number
+  /** Ends what is held (end of input, `multiline_flush_interval`, shutdown): appends it and returns how many records. */
+  flush(out: EntrySink, now: EventTime, unmatched: Unmatched): number
+  /** True while lines are held back. */
+  readonly pending: boolean
+}
+
+/** Receives a line (or joined lines) a parser could not turn into a record, and why. */
+export type Unmatched = (text: Uint8Array, reason: string) => void
