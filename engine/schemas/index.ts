@@ -12,6 +12,7 @@ import { inForwardDescriptor } from './in_forward.ts'
 import { inHttpDescriptor } from './in_http.ts'
 import { inHttpEdgeDescriptor } from './in_http_edge.ts'
 import { inMonitorAgentDescriptor } from './in_monitor_agent.ts'
+import { inTailDescriptor } from './in_tail.ts'
 import { outCopyDescriptor } from './out_copy.ts'
 import { outFileDescriptor } from './out_file.ts'
 import { outForwardDescriptor } from './out_forward.ts'
@@ -29,6 +30,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inHttpDescriptor,
   inHttpEdgeDescriptor,
   inMonitorAgentDescriptor,
+  inTailDescriptor,
   filterGrepDescriptor,
   filterRecordTransformerDescriptor,
   outCopyDescriptor,
