@@ -8,6 +8,8 @@
 import { READ_CHUNK_BYTES } from './options.ts'
 
 const EMPTY = Buffer.alloc(0)
+/** Bytes kept to recognize the content before the read offset. */
+export const PRINT_BYTES = 32
 
 /** The one scratch buffer of a source (its files are read one at a time). */
 export class ScratchPool {
@@ -34,6 +36,9 @@ export class LineBuffer {
   end = 0
   /** File offset of buf[0]. */
   base = 0
+  /** The last bytes read (up to PRINT_BYTES, ending at readOffset): a truncation missed by stat shows as a change here. */
+  readonly print = Buffer.alloc(PRINT_BYTES)
+  printLength = 0
   private borrowed = false
 
   /** File offset of the first byte not consumed (the start of the partial line). */
@@ -59,6 +64,14 @@ export class LineBuffer {
     this.start = 0
     this.end = 0
     this.base = offset
+    this.printLength = 0
+  }
+
+  /** Remembers the last bytes read (call after appending a read). */
+  notePrint(): void {
+    const n = Math.min(PRINT_BYTES, this.end)
+    this.buf.copy(this.print, 0, this.end - n, this.end)
+    this.printLength = n
   }
 
   /** Drops the held bytes but keeps reading where it was (a too-long line being skipped). */

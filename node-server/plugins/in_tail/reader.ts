@@ -13,7 +13,8 @@ import { EventTime } from '../../../engine/event-time.ts'
 import type { Logger } from '../../../engine/log.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
 import type { ParserPlugin, Unmatched } from '../../../engine/parser/types.ts'
-import type { ScratchPool } from './line-buffer.ts'
+import type { FileHandle } from 'node:fs/promises'
+import { PRINT_BYTES, type ScratchPool } from './line-buffer.ts'
 import { READ_CHUNK_BYTES, type TailOptions } from './options.ts'
 import type { RecordSink } from './records.ts'
 import type { TailWatcher } from './watcher.ts'
@@ -45,6 +46,8 @@ export type ReadOutcome =
   | 'throttled'
   /** The file cannot be opened (missing, unreadable) or is another inode than expected. */
   | 'closed'
+  /** The bytes before the read offset changed: truncated and written again past the old size (a truncation stat missed). */
+  | 'rewritten'
 
 /** Bytes one file may read before the worker moves on to the next file. */
 export const SHARE_BYTES = 4 * 1024 * 1024
@@ -81,6 +84,8 @@ export async function readFile(w: TailWatcher, ctx: ReadContext, limits: ReadLim
   let readBytes = 0
   let allowance = w.group === null ? Number.POSITIVE_INFINITY : w.group.allowance(w.path, ctx.now())
   let outcome: ReadOutcome = 'eof'
+  // At the live end of a file, check before reading that it was not truncated and rewritten.
+  let atTail = !w.rotated
   try {
     for (;;) {
       // 1. Lines already in the buffer.
@@ -100,6 +105,10 @@ export async function readFile(w: TailWatcher, ctx: ReadContext, limits: ReadLim
         break
       }
       // 2. More bytes.
+      if (atTail && (await rewritten(w, handle))) {
+        outcome = 'rewritten'
+        break
+      }
       const lines = w.lines
       lines.reserve(READ_CHUNK_BYTES, pool)
       w.readingSinceMs ??= ctx.now()
@@ -110,6 +119,8 @@ export async function readFile(w: TailWatcher, ctx: ReadContext, limits: ReadLim
       }
       w.eof = false
       lines.end += bytesRead
+      lines.notePrint()
+      atTail = !w.rotated && bytesRead < READ_CHUNK_BYTES
       readBytes += bytesRead
       w.bytesRead += bytesRead
     }
@@ -119,6 +130,21 @@ export async function readFile(w: TailWatcher, ctx: ReadContext, limits: ReadLim
     w.lines.release(pool)
     if (options.openOnEveryUpdate) await w.close()
   }
+}
+
+const printCheck = Buffer.alloc(PRINT_BYTES)
+
+/**
+ * Are the bytes just before the read offset still those read there? Fluentd detects a truncation
+ * only by a smaller size at a stat; a file truncated and written again past its old size between
+ * two stats would be read from the middle of its new content. This check (one small pread) sees it.
+ */
+async function rewritten(w: TailWatcher, handle: FileHandle): Promise<boolean> {
+  const lines = w.lines
+  const n = lines.printLength
+  if (n === 0) return false
+  const { bytesRead } = await handle.read(printCheck, 0, n, lines.readOffset - n)
+  return bytesRead !== n || printCheck.compare(lines.print, 0, n, 0, n) !== 0
 }
 
 /** read_bytes_limit_per_second (Fluentd's limit_bytes_per_second_reached?): resets after a second. */

@@ -11,7 +11,7 @@
  * pending emit pauses all reading (memory stays bounded) instead of piling batches up.
  */
 
-import { stat } from 'node:fs/promises'
+import { type FileHandle, open, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Logger } from '../../../engine/log.ts'
 import { rateLimited } from '../../../engine/output/errors.ts'
@@ -137,9 +137,10 @@ export class TailInput implements InputPlugin {
   }
 
   /** The followed files (monitoring and tests). */
-  files(): { path: string; pos: number; read: number; ino: string; rotating: boolean }[] {
+  files(): { path: string; open: boolean; pos: number; read: number; ino: string; rotating: boolean }[] {
     const describe = (w: TailWatcher, rotating: boolean) => ({
       path: w.path,
+      open: w.handle !== null,
       pos: w.pe.pos,
       read: w.lines.readOffset,
       ino: String(w.pe.ino),
@@ -240,13 +241,17 @@ export class TailInput implements InputPlugin {
       this.parser.newStream?.() ?? null,
     )
     w.group = this.groups?.add(path) ?? null
-    if (this.options.enableStatWatcher) {
-      w.watchEvents(
-        () => this.enqueue(w),
-        (error) => this.log.debug('fs events stopped for a file; the watch timer still checks it', { path, error: String(error) }),
-      )
-    }
+    this.armEvents(w)
     return w
+  }
+
+  /** fs events for a watcher (not for a path with no file yet: armed again when one appears). */
+  private armEvents(w: TailWatcher): void {
+    if (!this.options.enableStatWatcher || w.watchingEvents || this.stopping) return
+    w.watchEvents(
+      () => this.enqueue(w),
+      (error) => this.log.debug('fs events stopped for a file; the watch timer still checks it', { path: w.path, error: String(error) }),
+    )
   }
 
   /** A file no longer matched by `path`: read until rotate_wait passes, then detached. */
@@ -326,7 +331,7 @@ export class TailInput implements InputPlugin {
       }
     }
     if (this.flushDue(w)) await flushStream(w, this.readCtx)
-    if (!w.started || w.missing) return
+    if (!w.started) return
     if (throttled(w, this.readCtx)) {
       this.stats.throttled++
       return
@@ -337,7 +342,16 @@ export class TailInput implements InputPlugin {
     })
     if (outcome === 'more') this.enqueue(w)
     else if (outcome === 'rejected') this.retryLater(w)
-    else if (outcome === 'throttled') this.stats.throttled++
+    else if (outcome === 'rewritten') {
+      this.stats.rotated++
+      this.log.info(`detected rotation of ${w.path}`)
+      w.pe.updatePos(0)
+      await w.close()
+      this.restartAt(w, 0)
+      // Sizes from now on are compared with the new content.
+      if (w.seen !== null) w.seen.size = 0
+      this.enqueue(w)
+    } else if (outcome === 'throttled') this.stats.throttled++
   }
 
   private flushDue(w: TailWatcher): boolean {
@@ -355,55 +369,83 @@ export class TailInput implements InputPlugin {
 
   /**
    * Fluentd's TailWatcher#on_rotate. Returns true when the watcher should read its descriptor to
-   * the end right away (it just became a rotated file).
+   * the end right away (it just became a rotated file). A file is opened as soon as it is seen, so
+   * a watcher holds the very inode it decided about even if the path is rotated again at once.
    */
   private async onRotate(w: TailWatcher, st: { ino: bigint; size: number } | null): Promise<boolean> {
-    const pe = w.pe
     if (!w.started) {
-      w.started = true
-      if (st === null) {
-        w.missing = true
-        return false
-      }
-      if (st.ino === pe.ino) {
-        // Same file as recorded: resume, unless it shrank meanwhile (truncated while stopped).
-        if (st.size < pe.pos) pe.update(st.ino, 0)
-      } else if (pe.ino !== 0n) {
-        // Another file than recorded (rotated while stopped): the new one from its head.
-        pe.update(st.ino, 0)
-      } else {
-        // Never seen: from the head for read_from_head and files found after startup, else the end.
-        pe.update(st.ino, w.readFromHead ? 0 : st.size)
-      }
-      w.lines.reset(pe.pos, this.pool)
-      this.stats.opened++
+      if (st !== null) await this.firstSight(w)
       return false
     }
+    const pe = w.pe
     this.stats.rotated++
-    if (st !== null) {
-      if (st.ino === pe.ino) {
-        this.log.info(`detected rotation of ${w.path}`)
-        pe.updatePos(0)
-        await w.close()
-        this.restartAt(w, 0)
-        return false
-      }
-      if (w.handle === null) {
-        // No file was open (missing until now, or open_on_every_update): follow the new one from its head.
-        this.log.info(`detected rotation of ${w.path}`)
-        pe.update(st.ino, 0)
-        this.restartAt(w, 0)
-        return false
-      }
-      this.updateWatcher(w, st.ino)
+    if (st === null) {
+      this.updateWatcher(w, null, null)
       return true
     }
-    this.updateWatcher(w, null)
+    if (st.ino === pe.ino) {
+      this.log.info(`detected rotation of ${w.path}`)
+      pe.updatePos(0)
+      await w.close()
+      this.restartAt(w, 0)
+      return false
+    }
+    if (w.handle === null) {
+      // No file was open (open_on_every_update, or it could not be opened): follow the new one from its head.
+      const opened = await this.open(w)
+      if (opened === null) return false
+      this.log.info(`detected rotation of ${w.path}`)
+      pe.update(opened.ino, 0)
+      this.restartAt(w, 0)
+      return false
+    }
+    const next = await openQuietly(w.path)
+    this.updateWatcher(w, next?.ino ?? st.ino, next?.handle ?? null)
     return true
   }
 
+  /** The first time the path has a file: decide where to start (Fluentd's first on_rotate). */
+  private async firstSight(w: TailWatcher): Promise<void> {
+    const opened = await this.open(w)
+    if (opened === null) {
+      w.seen = { ino: null, size: -1 }
+      return
+    }
+    const { ino, size } = opened
+    const pe = w.pe
+    if (ino === pe.ino) {
+      // Same file as recorded: resume, unless it shrank meanwhile (truncated while stopped).
+      if (size < pe.pos) pe.update(ino, 0)
+    } else if (pe.ino !== 0n) {
+      // Another file than recorded (rotated while stopped): the new one from its head.
+      pe.update(ino, 0)
+    } else {
+      // Never seen: from the head for read_from_head and files found after startup, else the end.
+      pe.update(ino, w.readFromHead ? 0 : size)
+    }
+    w.seen = { ino, size }
+    w.started = true
+    w.lines.reset(pe.pos, this.pool)
+    this.armEvents(w)
+    this.stats.opened++
+  }
+
+  /** Opens the watcher's path (unless it holds a descriptor) and returns the inode and size of what it holds. */
+  private async open(w: TailWatcher): Promise<{ ino: bigint; size: number } | null> {
+    try {
+      const handle = w.handle ?? (await w.open())
+      const st = await handle.stat({ bigint: true })
+      return { ino: st.ino, size: Number(st.size) }
+    } catch (error) {
+      await w.close()
+      const code = (error as NodeJS.ErrnoException).code
+      if (code !== 'ENOENT') this.log.warn(`cannot open ${w.path}`, { error: String(error) })
+      return null
+    }
+  }
+
   private restartAt(w: TailWatcher, offset: number): void {
-    w.missing = false
+    this.armEvents(w)
     w.skipping = false
     w.heldStart = -1
     w.eof = false
@@ -415,24 +457,27 @@ export class TailInput implements InputPlugin {
    * rotate_wait, and a new watcher follows the path — from the head of the new file, or, when the
    * path is empty, once a file appears there (Fluentd's update_watcher).
    */
-  private updateWatcher(old: TailWatcher, newIno: bigint | null): void {
+  private updateWatcher(old: TailWatcher, newIno: bigint | null, handle: FileHandle | null): void {
     old.gone = true
+    let next: TailWatcher | null = null
     if (this.options.followInodes && newIno === null) {
       if (this.watchers.get(old.path) === old) this.watchers.delete(old.path)
     } else {
-      this.handOver(old, newIno)
+      next = this.handOver(old, newIno)
     }
+    if (next !== null) next.handle = handle
+    else void handle?.close().catch(() => undefined)
     this.moveAside(old)
   }
 
-  private handOver(old: TailWatcher, newIno: bigint | null): void {
+  private handOver(old: TailWatcher, newIno: bigint | null): TailWatcher | null {
     this.log.info(`detected rotation of ${old.path}; waiting ${this.options.rotateWaitMs / 1000} seconds`)
     if (this.pf !== null && this.pf.peek({ path: old.path, ino: old.pe.ino }) !== old.pe) {
       this.log.warn('Skip update_watcher because watcher has been already updated by other inotify event', {
         path: old.path,
         inode: String(old.pe.ino),
       })
-      return
+      return null
     }
     let pe: TailWatcher['pe']
     if (this.options.followInodes) {
@@ -440,7 +485,7 @@ export class TailInput implements InputPlugin {
       if (entry.ino !== 0n) {
         // The new file already has its own entry (and watcher, or one at the next refresh).
         if (this.watchers.get(old.path) === old) this.watchers.delete(old.path)
-        return
+        return null
       }
       pe = entry
     } else {
@@ -451,6 +496,7 @@ export class TailInput implements InputPlugin {
     const next = this.setupWatcher(old.path, newIno, pe)
     this.watchers.set(old.path, next)
     this.enqueue(next)
+    return next
   }
 
   /** Final read, held record, close; the pos entry is marked unwatched when the file left `path`. */
@@ -460,7 +506,7 @@ export class TailInput implements InputPlugin {
     if (this.watchers.get(w.path) === w) this.watchers.delete(w.path)
     w.unwatchEvents()
     w.clearTimers()
-    if (w.started && !w.missing) {
+    if (w.started) {
       await readFile(w, this.readCtx, { shareBytes: Number.POSITIVE_INFINITY, deadlineMs: this.shutdownDeadline })
       if (!this.stopping) {
         // A file rotated away gets no more lines: its unterminated last line is complete.
@@ -509,6 +555,18 @@ export class TailInput implements InputPlugin {
     if (n === null) return
     const text = Buffer.from(line.buffer, line.byteOffset, Math.min(line.byteLength, 512)).toString('utf8')
     this.log.warn(`pattern not matched: ${JSON.stringify(text)}`, { path: w.path, reason, occurrences: n })
+  }
+}
+
+/** Opens `path` and returns the descriptor with its inode; null when it cannot be opened. */
+async function openQuietly(path: string): Promise<{ handle: FileHandle; ino: bigint } | null> {
+  let handle: FileHandle | null = null
+  try {
+    handle = await open(path, 'r')
+    return { handle, ino: (await handle.stat({ bigint: true })).ino }
+  } catch {
+    await handle?.close().catch(() => undefined)
+    return null
   }
 }
 

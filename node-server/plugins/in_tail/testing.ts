@@ -7,6 +7,7 @@
  * until an `F text` line, other lines do not match).
  */
 
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -180,4 +181,57 @@ export function numbered(prefix: string, n: number, from = 0): string {
   let text = ''
   for (let i = from; i < from + n; i++) text += `${prefix}-${i}\n`
   return text
+}
+
+export interface WriterOptions {
+  path: string
+  lines: number
+  rotateEvery?: number
+  mode?: 'none' | 'rename' | 'copytruncate'
+  lateLines?: number
+  burst?: number
+  pauseMs?: number
+  prefix?: string
+  pad?: number
+}
+
+const WRITER = new URL('./testing-writer.mjs', import.meta.url).pathname
+
+/** Runs testing-writer.mjs (a separate process appending numbered lines and rotating); resolves when it is done. */
+export function runWriter(options: WriterOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WRITER, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => {
+      out += d
+    })
+    child.stderr.on('data', (d) => {
+      err += d
+    })
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`writer exited with ${code}: ${err}`))))
+  })
+}
+
+/** The sequence number of a writer line (`seq 00000042 …` → 42). */
+export function seqOf(message: string): number {
+  return Number(message.split(' ')[1])
+}
+
+/** How many times each sequence number in `messages` occurs, and which of 0 … n-1 are missing. */
+export function tally(messages: readonly string[], n: number): { missing: number[]; duplicates: number; unknown: number } {
+  const seen = new Uint32Array(n)
+  let unknown = 0
+  for (const m of messages) {
+    const seq = seqOf(m)
+    if (Number.isInteger(seq) && seq >= 0 && seq < n) seen[seq]++
+    else unknown++
+  }
+  const missing: number[] = []
+  let duplicates = 0
+  for (let i = 0; i < n; i++) {
+    if (seen[i] === 0) missing.push(i)
+    else duplicates += seen[i] - 1
+  }
+  return { missing, duplicates, unknown }
 }

@@ -25,8 +25,6 @@ export class TailWatcher {
   handle: FileHandle | null = null
   /** False until the file was first seen (Fluentd's `@io_handler.nil?`). */
   started = false
-  /** The path had no file when it was first checked (Fluentd's NullIOHandler): nothing to read. */
-  missing = false
   /** Its file left the path (renamed or deleted): no writer will end its last line. */
   gone = false
   /** The bytes read and not yet consumed as lines. */
@@ -95,6 +93,10 @@ export class TailWatcher {
       const code = (error as NodeJS.ErrnoException).code
       if (code !== 'ENOENT') onError(error as Error)
     }
+  }
+
+  get watchingEvents(): boolean {
+    return this.fsWatcher !== null
   }
 
   unwatchEvents(): void {
