@@ -120,13 +120,11 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-const join = (base: string, name: string): string => (base === '' ? name : base.endsWith('/') ? base + name : `${base}/${name}`)
-
-/** Every directory under `base` (itself included) for `**`, not following symlinks or dot directories. */
+/** Every directory under `base` (itself included; each ends with `/`) for `**`, not following symlinks or dot directories. */
 async function descend(base: string, out: string[]): Promise<void> {
   out.push(base)
   for (const entry of await list(base)) {
-    if (entry.isDirectory() && !entry.name.startsWith('.')) await descend(join(base, entry.name), out)
+    if (entry.isDirectory() && !entry.name.startsWith('.')) await descend(`${base}${entry.name}/`, out)
   }
 }
 
@@ -147,23 +145,24 @@ export async function glob(pattern: string): Promise<string[]> {
 async function globOne(pattern: string): Promise<string[]> {
   const absolute = pattern.startsWith('/')
   const segments = (absolute ? pattern.slice(1) : pattern).split('/')
+  // Each base is a directory prefix as written, ending with '/' (or '' for the working directory).
   let bases = [absolute ? '/' : '']
   for (let s = 0; s < segments.length; s++) {
     const segment = segments[s]
-    const last = s === segments.length - 1
+    const slash = s === segments.length - 1 ? '' : '/'
     const next: string[] = []
-    if (segment === '**' && !last) {
+    if (segment === '**' && slash !== '') {
       for (const base of bases) await descend(base, next)
-    } else if (segment === '' && !last) {
-      // `a//b`: keep the doubled slash as written.
-      for (const base of bases) next.push(base === '/' || base === '' ? base : `${base}/`)
+    } else if (segment === '' && slash !== '') {
+      // `a//b`: the doubled slash is kept as written (Ruby does).
+      for (const base of bases) next.push(`${base}/`)
     } else if (!isMagic(segment) && segment !== '**') {
       const name = literal(segment)
-      for (const base of bases) next.push(join(base, name))
+      for (const base of bases) next.push(base + name + slash)
     } else {
       const re = segmentRegExp(segment === '**' ? '*' : segment)
       for (const base of bases) {
-        for (const entry of await list(base)) if (re.test(entry.name)) next.push(join(base, entry.name))
+        for (const entry of await list(base)) if (re.test(entry.name)) next.push(base + entry.name + slash)
       }
     }
     bases = next

@@ -178,8 +178,10 @@ async function consumeLines(
   const { options } = ctx
   const lines = w.lines
   const end = lines.end
-  // A view that ends at `end`: indexOf never finds a stale newline past it.
+  // A view that ends at `end`: indexOf never finds a stale newline past it. Parsers get a plain
+  // Uint8Array over the same bytes (its slice() copies, unlike a Buffer's); valid during the call only.
   const view = lines.buf.subarray(0, end)
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, end)
   let s = lines.start
   let batchLines = batchLinesIn
   let count = 0
@@ -209,7 +211,7 @@ async function consumeLines(
     }
     // Ruby's chomp: the newline and one carriage return before it.
     const e = nl > s && view[nl - 1] === 13 ? nl - 1 : nl
-    feedLine(w, ctx, unmatched, view, s, e, lines.base + s, now)
+    feedLine(w, ctx, unmatched, bytes, s, e, lines.base + s, now)
     s = nl + 1
     count++
     batchLines++
@@ -344,7 +346,7 @@ export async function emitPartialLine(w: TailWatcher, ctx: ReadContext): Promise
   if (w.skipping || lines.pending === 0) return true
   const s = lines.start
   const end = lines.end
-  const view = lines.buf.subarray(0, end)
+  const view = new Uint8Array(lines.buf.buffer, lines.buf.byteOffset, end)
   const e = view[end - 1] === 13 ? end - 1 : end
   ctx.sink.setPath(w.path)
   feedLine(w, ctx, unmatchedFor(ctx, w), view, s, e, lines.base + s, EventTime.now(ctx.now))

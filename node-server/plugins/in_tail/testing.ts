@@ -137,10 +137,11 @@ export async function runTail(
     .trim()
     .split('\n')
     .map((l) => `  ${l.trim()}`)
-    .join('\n')}\n</source>\n<match **>\n  @type capture\n  @id out\n</match>\n${options.extra ?? ''}`
+    .join('\n')}\n</source>\n${options.match ?? '<match **>\n  @type capture\n  @id out\n</match>'}\n${options.extra ?? ''}`
+  captures.delete('out')
   const agent = await startAgent(conf, [inTail, testLinesParser, testPartialsParser, ...(options.plugins ?? [])], { now: options.now })
   const input = agent.agent.plugins.find((p) => p.id === 'tail')!.plugin as TailInput
-  const out = captures.get('out')!
+  const out = captures.get('out') ?? (null as unknown as Capture)
   return {
     agent,
     input,
