@@ -131,7 +131,7 @@ export interface TailRun {
  */
 export async function runTail(
   source: string,
-  options: { extra?: string; plugins?: PluginSpec[]; now?: () => number } = {},
+  options: { extra?: string; match?: string; plugins?: PluginSpec[]; now?: () => number } = {},
 ): Promise<TailRun> {
   const conf = `<source>\n  @type tail\n  @id tail\n${source
     .trim()
