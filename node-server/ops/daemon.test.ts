@@ -94,10 +94,13 @@ describe('sluice daemon', () => {
       ['sink', 'output', 'test_sink', true],
     ])
     expect(plugins[0].emit_records).toBe(10)
+    // An input counts what it passed on (emitted successfully) as events_out.
+    expect(plugins[0].events_out).toBe(10)
     expect(plugins[1]).toMatchObject({ emit_records: 10, emit_count: 1, retry_count: 0, buffer_queue_length: 1 })
     expect((plugins[1].config as Record<string, string>).password).toBe('xxxxxx')
     const metrics = await (await api(p, '/metrics')).text()
     expect(metrics).toContain('sluice_events_in_total{plugin_id="in",type="forward",kind="input"} 10')
+    expect(metrics).toContain('sluice_events_out_total{plugin_id="in",type="forward",kind="input"} 10')
     expect(metrics).toContain('sluice_output_buffer_queue_length{plugin_id="sink",type="test_sink"} 1')
     expect(metrics).toContain('sluice_up 1')
     expect((await api(p, '/nope')).status).toBe(404)
