@@ -21,6 +21,7 @@ import { StartFailure } from '../ops/start-agent.ts'
 import { FileWriter, LogSink, stderrWriter } from '../log/sink.ts'
 import { nodeRegistry } from '../plugins/registry.ts'
 import { planApi, type ApiPlan } from './api-plan.ts'
+import { artifactFailure } from './artifact-errors.ts'
 import { listOption, parseArgs, stringOption, UsageError } from './args.ts'
 import { checkCommand, processIo, type Io } from './check.ts'
 import { defaultConfigSource, parseDefaultPorts } from './default-config.ts'
@@ -156,7 +157,7 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     } else if (error instanceof StartFailure) {
       io.err(error.message + '\n')
     } else {
-      io.err(`sluice: start failed: ${error instanceof Error ? error.stack : String(error)}\n`)
+      io.err(`${artifactFailure(error) ?? `sluice: start failed: ${error instanceof Error ? error.stack : String(error)}`}\n`)
     }
     await api?.close()
     return 1
