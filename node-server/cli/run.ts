@@ -16,6 +16,7 @@ import { ConfigFailure, Daemon } from '../ops/daemon.ts'
 import { ListenerPool } from '../ops/listener-pool.ts'
 import { describeSource, type ConfigSource } from '../ops/prepare.ts'
 import { installFaultHandlers } from '../ops/faults.ts'
+import { startedByNpm, watchParent } from '../ops/parent-watch.ts'
 import { installSignals } from '../ops/signals.ts'
 import { StartFailure } from '../ops/start-agent.ts'
 import { FileWriter, LogSink, stderrWriter } from '../log/sink.ts'
@@ -143,7 +144,13 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     onAgent = () => warnApiChange(daemon, apiPlan)
   }
 
-  installSignals(daemon, { exit, hardDeadlineMs: shutdownTimeoutMs + HARD_EXIT_GRACE_MS })
+  const signals = installSignals(daemon, { exit, hardDeadlineMs: shutdownTimeoutMs + HARD_EXIT_GRACE_MS })
+  if (startedByNpm()) {
+    watchParent((parent) => {
+      daemon.log.warn('the process that started sluice (npm) exited; stopping', { parent_pid: parent })
+      signals.stop('parent exited')
+    })
+  }
   installFaultHandlers(daemon, exit)
 
   try {
