@@ -145,6 +145,12 @@ describe('sluice usage', () => {
     expect(h.code).toBe(0)
     for (const word of ['sluice check', 'sluice convert', 'sluice bench', '--shutdown-timeout', '--api-port', 'SIGHUP'])
       expect(h.stdout).toContain(word)
+    expect(h.stdout).toMatch(/-c, --config FILE +fluent\.conf to run /)
+    // check's help words -c for check, not for run.
+    const c = await runSluice(['check', '--help'])
+    expect(c.code).toBe(0)
+    expect(c.stdout).toMatch(/-c, --config FILE +fluent\.conf to check \(without it: the embedded default config\)/)
+    expect(c.stdout).not.toContain('to run')
   })
 })
 
