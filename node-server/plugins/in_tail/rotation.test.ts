@@ -11,6 +11,7 @@
 import { appendFileSync, existsSync, readFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { UNWATCHED } from './position-file.ts'
 import { numbered, readPosFile, runTail, runWriter, seqOf, tally, tempDir, type TailRun, until } from './testing.ts'
 
 let tmp: ReturnType<typeof tempDir>
@@ -115,7 +116,7 @@ describe('in_tail rotation', () => {
     await run.out.waitFor(3)
     // Gone from the glob: detached after rotate_wait, its pos entry marked unwatched.
     await until(() => run!.input.files().length === 0, 'the watcher detached')
-    await until(() => readPosFile(pos).every((e) => e.pos === 0xffffffffffffffff), 'the entry unwatched')
+    await until(() => readPosFile(pos).every((e) => e.pos === Number(UNWATCHED)), 'the entry unwatched')
     writeFileSync(path, numbered('second', 2))
     await run.out.waitFor(5)
     expect(run.messages()).toEqual(['first-0', 'first-1', 'first-2', 'second-0', 'second-1'])
