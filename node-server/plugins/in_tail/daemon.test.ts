@@ -99,7 +99,9 @@ describe('in_tail in the sluice daemon', () => {
     expect(final.unknown).toBe(0)
     // SIGKILL: duplicates are lines emitted (in the file buffer) but not yet in the pos_file, at most
     // a batch (read_lines_limit 1000), plus a chunk written by out_file and not yet purged.
-    console.log(`in_tail after SIGKILL: ${atKill.missing.length} lines not yet delivered at the kill, ${final.duplicates} duplicates in all`)
+    console.log(
+      `in_tail after SIGKILL: ${atKill.missing.length} lines not yet delivered at the kill, ${final.duplicates} duplicates in all`,
+    )
     expect(final.duplicates).toBeLessThanOrEqual(20_000)
     // SIGTERM: the restart added none.
     expect(final.duplicates).toBe(beforeTerm)

@@ -1,11 +1,14 @@
 /**
  * @module A file's bytes read but not yet consumed as lines: `buf[start, end)`, with `base` the file
- * offset of `buf[0]`. While a file is read it borrows one shared scratch buffer (64 KiB plus the
- * partial line, grown geometrically for a long line); when it goes idle it gives the scratch back
- * and keeps only its partial line, so thousands of idle files hold a few bytes each.
+ * offset of `buf[0]`. While a file is read it borrows one shared scratch buffer (a read of 64 KiB
+ * to 1 MiB plus the partial line, grown geometrically for a long line); when it goes idle it gives
+ * the scratch back and keeps only its partial line, so thousands of idle files hold a few bytes each.
  */
 
-import { READ_CHUNK_BYTES } from './options.ts'
+import { MAX_READ_BYTES, READ_CHUNK_BYTES } from './options.ts'
+
+/** The largest scratch the pool keeps (a full read plus a usual partial line). */
+const POOL_MAX = 2 * MAX_READ_BYTES
 
 const EMPTY = Buffer.alloc(0)
 /** Bytes kept to recognize the content before the read offset. */
@@ -21,12 +24,12 @@ export class ScratchPool {
       this.spare = null
       return spare
     }
-    return Buffer.allocUnsafe(Math.max(min, 2 * READ_CHUNK_BYTES))
+    return Buffer.allocUnsafe(Math.min(POOL_MAX, Math.max(min, 2 * READ_CHUNK_BYTES, 2 * (spare?.length ?? 0))))
   }
 
   give(buffer: Buffer): void {
     // Keep the scratch of a usual size; a buffer grown for a huge line is let go.
-    if (buffer.length <= 4 * READ_CHUNK_BYTES && (this.spare === null || this.spare.length < buffer.length)) this.spare = buffer
+    if (buffer.length <= POOL_MAX && (this.spare === null || this.spare.length < buffer.length)) this.spare = buffer
   }
 }
 
@@ -88,7 +91,7 @@ export class LineBuffer {
     if (held + n <= this.buf.length && this.borrowed) {
       this.buf.copyWithin(0, this.start, this.end)
     } else {
-      const next = held + n <= 2 * READ_CHUNK_BYTES ? pool.take(held + n) : Buffer.allocUnsafe(Math.max(held + n, 2 * this.buf.length))
+      const next = held + n <= POOL_MAX ? pool.take(held + n) : Buffer.allocUnsafe(Math.max(held + n, 2 * this.buf.length))
       this.buf.copy(next, 0, this.start, this.end)
       if (this.borrowed) pool.give(this.buf)
       this.borrowed = true

@@ -16,8 +16,10 @@ import { tagFunction, type TagOf } from './tag.ts'
 
 /** Fluentd's IOHandler::BYTES_TO_READ floor for read_bytes_limit_per_second. */
 export const MIN_BYTES_PER_SECOND = 8192
-/** Bytes asked of one read (Fluentd master reads 64 KiB too). */
+/** Bytes asked of the first read of a turn (Fluentd master reads 64 KiB too). */
 export const READ_CHUNK_BYTES = 64 * 1024
+/** With a backlog (reads that fill their buffer), reads grow up to this size: fewer round trips to the thread pool. */
+export const MAX_READ_BYTES = 1024 * 1024
 /** The longest line kept when max_line_size is unset (sluice's limit; Fluentd has none). */
 export const DEFAULT_MAX_LINE_SIZE = 16 * 1024 * 1024
 

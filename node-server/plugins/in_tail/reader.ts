@@ -15,7 +15,7 @@ import type { PluginMetrics } from '../../../engine/metrics.ts'
 import type { ParserPlugin, Unmatched } from '../../../engine/parser/types.ts'
 import type { FileHandle } from 'node:fs/promises'
 import { PRINT_BYTES, type ScratchPool } from './line-buffer.ts'
-import { READ_CHUNK_BYTES, type TailOptions } from './options.ts'
+import { MAX_READ_BYTES, READ_CHUNK_BYTES, type TailOptions } from './options.ts'
 import type { RecordSink } from './records.ts'
 import type { TailWatcher } from './watcher.ts'
 
@@ -86,6 +86,7 @@ export async function readFile(w: TailWatcher, ctx: ReadContext, limits: ReadLim
   let outcome: ReadOutcome = 'eof'
   // At the live end of a file, check before reading that it was not truncated and rewritten.
   let atTail = !w.rotated
+  let readSize = READ_CHUNK_BYTES
   try {
     for (;;) {
       // 1. Lines already in the buffer.
@@ -110,9 +111,9 @@ export async function readFile(w: TailWatcher, ctx: ReadContext, limits: ReadLim
         break
       }
       const lines = w.lines
-      lines.reserve(READ_CHUNK_BYTES, pool)
+      lines.reserve(readSize, pool)
       w.readingSinceMs ??= ctx.now()
-      const { bytesRead } = await handle.read(lines.buf, lines.end, READ_CHUNK_BYTES, lines.readOffset)
+      const { bytesRead } = await handle.read(lines.buf, lines.end, readSize, lines.readOffset)
       if (bytesRead === 0) {
         w.eof = true
         break
@@ -120,7 +121,8 @@ export async function readFile(w: TailWatcher, ctx: ReadContext, limits: ReadLim
       w.eof = false
       lines.end += bytesRead
       lines.notePrint()
-      atTail = !w.rotated && bytesRead < READ_CHUNK_BYTES
+      atTail = !w.rotated && bytesRead < readSize
+      if (bytesRead === readSize && readSize < MAX_READ_BYTES) readSize *= 2
       readBytes += bytesRead
       w.bytesRead += bytesRead
     }
