@@ -111,9 +111,11 @@ export async function readFile(w: TailWatcher, ctx: ReadContext, limits: ReadLim
         break
       }
       const lines = w.lines
-      lines.reserve(readSize, pool)
+      // read_bytes_limit_per_second: never read past this second's allowance.
+      const ask = options.readBytesLimitPerSecond > 0 ? Math.min(readSize, options.readBytesLimitPerSecond - w.bytesRead) : readSize
+      lines.reserve(ask, pool)
       w.readingSinceMs ??= ctx.now()
-      const { bytesRead } = await handle.read(lines.buf, lines.end, readSize, lines.readOffset)
+      const { bytesRead } = await handle.read(lines.buf, lines.end, ask, lines.readOffset)
       if (bytesRead === 0) {
         w.eof = true
         break
@@ -121,7 +123,7 @@ export async function readFile(w: TailWatcher, ctx: ReadContext, limits: ReadLim
       w.eof = false
       lines.end += bytesRead
       lines.notePrint()
-      atTail = !w.rotated && bytesRead < readSize
+      atTail = !w.rotated && bytesRead < ask
       if (bytesRead === readSize && readSize < MAX_READ_BYTES) readSize *= 2
       readBytes += bytesRead
       w.bytesRead += bytesRead
