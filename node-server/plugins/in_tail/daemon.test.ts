@@ -55,11 +55,13 @@ function config(dir: string): string {
 `
 }
 
-function start(): SluiceProcess {
+/** Starts the daemon; resolves once it runs (its signal handlers are in place). */
+async function start(): Promise<SluiceProcess> {
   const conf = join(tmp.dir, 'fluent.conf')
   writeFileSync(conf, config(tmp.dir))
   const p = startSluice(['-c', conf, '--no-api'])
   procs.push(p)
+  await p.waitForLine(/\[info\] started/)
   return p
 }
 
@@ -83,7 +85,7 @@ describe('in_tail in the sluice daemon', () => {
     async () => {
       const path = join(tmp.dir, 'app.log')
       writeFileSync(path, '')
-      let sluice = start()
+      let sluice = await start()
       // Following the file: its pos_file entry carries the inode.
       await until(() => existsSync(join(tmp.dir, 'app.pos')) && readPosFile(join(tmp.dir, 'app.pos'))[0]?.ino > 0n, 'the pos entry')
       const n = 120_000
@@ -92,12 +94,12 @@ describe('in_tail in the sluice daemon', () => {
       sluice.child.kill('SIGKILL')
       expect((await sluice.exited).signal).toBe('SIGKILL')
       const atKill = tally(delivered(), n)
-      sluice = start()
+      sluice = await start()
       await until(() => delivered().length >= 60_000, '60,000 lines delivered', 60_000)
       const beforeTerm = tally(delivered(), n).duplicates
       sluice.signal('SIGTERM')
       expect(await sluice.exited).toEqual({ code: 0, signal: null })
-      sluice = start()
+      sluice = await start()
       await writer
       await until(() => tally(delivered(), n).missing.length === 0, 'every line delivered', 60_000)
       const final = tally(delivered(), n)

@@ -22,6 +22,11 @@ import type { TailWatcher } from './watcher.ts'
 export interface ReadContext {
   options: TailOptions
   parser: ParserPlugin
+  /**
+   * The parser's streams hold at most one record at a time (Fluentd's multiline mode: its `@type`
+   * contains "multiline"), so a line that ends a held record starts whatever is held next.
+   */
+  singleRecordStream: boolean
   sink: RecordSink
   pool: ScratchPool
   log: Logger
@@ -32,6 +37,8 @@ export interface ReadContext {
   emit(w: TailWatcher): Promise<boolean>
   /** Logs a line the parser could not use (rate-limited by the caller). */
   unmatchedLine(w: TailWatcher, line: Uint8Array, reason: string): void
+  /** Logs a line the parser found invalid (a value it cannot use; never emitted as unmatched). */
+  invalidLine(w: TailWatcher, line: Uint8Array, reason: string): void
 }
 
 /** How a read of one file ended. */
@@ -241,6 +248,24 @@ async function consumeLines(
   return { batchLines, lines: count }
 }
 
+/** A parser's optional report of its last parse (engine/parser/types.ts: `lastFailure`, `lastUnmatched`). */
+interface FailureReport {
+  readonly lastFailure?: 'unmatched' | 'invalid' | null
+  readonly lastUnmatched?: number
+}
+
+/**
+ * What failed in the last parse that appended `appended` records: 'unmatched' (the line does not
+ * have the parser's shape: Fluentd's nil record — emit_unmatched_lines, "pattern not matched"),
+ * 'invalid' (a value cannot be used: Fluentd raises — "invalid line found"), or null.
+ */
+function failureOf(parser: ParserPlugin, appended: number): { kind: 'unmatched' | 'invalid'; count: number; reason: string } | null {
+  const report = parser as ParserPlugin & FailureReport
+  const kind = report.lastFailure === undefined ? (appended === 0 ? 'unmatched' : null) : report.lastFailure
+  if (kind === null) return null
+  return { kind, count: report.lastUnmatched ?? 1, reason: parser.lastError || 'pattern not matched' }
+}
+
 /** Receives what a parser could not use; `seen` tells feedLine that the last push had one. */
 class UnmatchedHandler {
   watcher: TailWatcher | null = null
@@ -291,7 +316,12 @@ function feedLine(
   try {
     const stream = w.stream
     if (stream === null) {
-      if (ctx.parser.parse(bytes, from, to, ctx.sink, now) === 0) unmatched.callback(bytes.subarray(from, to), ctx.parser.lastError)
+      const appended = ctx.parser.parse(bytes, from, to, ctx.sink, now)
+      const failure = failureOf(ctx.parser, appended)
+      if (failure === null) return
+      const line = bytes.subarray(from, to)
+      if (failure.kind === 'invalid') ctx.invalidLine(w, line, failure.reason)
+      else for (let i = 0; i < failure.count; i++) unmatched.callback(line, failure.reason)
       return
     }
     unmatched.seen = false
@@ -299,7 +329,11 @@ function feedLine(
     const records = stream.push(bytes, from, to, ctx.sink, now, unmatched.callback)
     w.lastLineMs = ctx.now()
     if (!stream.pending) w.heldStart = -1
-    else if (records > 0 || unmatched.seen || !wasPending || w.heldStart < 0) w.heldStart = offset
+    else if (!wasPending || w.heldStart < 0) w.heldStart = offset
+    // A multiline stream holds one record: one that ended during this push was replaced by this line.
+    // Other streams (cri, docker) may hold one per output stream, so an ended record says nothing
+    // about the others: the position stays at the first held line until nothing is held.
+    else if (ctx.singleRecordStream && (records > 0 || unmatched.seen)) w.heldStart = offset
   } catch (error) {
     ctx.log.warn('invalid line found', { path: w.path, error: String(error) })
   }

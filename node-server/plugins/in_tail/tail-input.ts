@@ -76,6 +76,7 @@ export class TailInput implements InputPlugin {
     this.readCtx = {
       options: this.options,
       parser: this.parser,
+      singleRecordStream: config.parse['@type'].includes('multiline'),
       sink: this.sink,
       pool: this.pool,
       log: ctx.log,
@@ -83,6 +84,7 @@ export class TailInput implements InputPlugin {
       now: ctx.now,
       emit: (w) => this.emit(w),
       unmatchedLine: (w, line, reason) => this.unmatchedLine(w, line, reason),
+      invalidLine: (w, line, reason) => this.invalidLine(w, line, reason),
     }
   }
 
@@ -425,6 +427,7 @@ export class TailInput implements InputPlugin {
     }
     w.seen = { ino, size }
     w.started = true
+    this.log.info(`following tail of ${w.path}`)
     w.lines.reset(pe.pos, this.pool)
     this.armEvents(w)
     this.stats.opened++
@@ -553,9 +556,20 @@ export class TailInput implements InputPlugin {
   private unmatchedLine(w: TailWatcher, line: Uint8Array, reason: string): void {
     const n = this.unmatchedWarnings()
     if (n === null) return
-    const text = Buffer.from(line.buffer, line.byteOffset, Math.min(line.byteLength, 512)).toString('utf8')
-    this.log.warn(`pattern not matched: ${JSON.stringify(text)}`, { path: w.path, reason, occurrences: n })
+    this.log.warn(`pattern not matched: ${JSON.stringify(lineText(line))}`, { path: w.path, reason, occurrences: n })
   }
+
+  private invalidLine(w: TailWatcher, line: Uint8Array, reason: string): void {
+    this.ctx.metrics.dropped++
+    const n = this.unmatchedWarnings()
+    if (n === null) return
+    this.log.warn('invalid line found', { file: w.path, line: lineText(line), error: reason, occurrences: n })
+  }
+}
+
+/** The start of a line for a log message (at most 512 bytes). */
+function lineText(line: Uint8Array): string {
+  return Buffer.from(line.buffer, line.byteOffset, Math.min(line.byteLength, 512)).toString('utf8')
 }
 
 /** Opens `path` and returns the descriptor with its inode; null when it cannot be opened. */

@@ -16,6 +16,7 @@ import { type Capture, captures } from '../../../test/helpers/capture-output.ts'
 import type { EventTime } from '../../../engine/event-time.ts'
 import type { EntrySink, ParserStream, Unmatched } from '../../../engine/parser/types.ts'
 import type { ParserPlugin, PluginSpec } from '../../../engine/plugin.ts'
+import { NODE_PLUGINS } from '../registry.ts'
 import { inTail, type TailInput } from './index.ts'
 
 const encoder = new TextEncoder()
@@ -139,7 +140,11 @@ export async function runTail(
     .map((l) => `  ${l.trim()}`)
     .join('\n')}\n</source>\n${options.match ?? '<match **>\n  @type capture\n  @id out\n</match>'}\n${options.extra ?? ''}`
   captures.delete('out')
-  const agent = await startAgent(conf, [inTail, testLinesParser, testPartialsParser, ...(options.plugins ?? [])], { now: options.now })
+  // The parsers sluice ships, and the two test ones.
+  const parsers = NODE_PLUGINS.filter((spec) => spec.kind === 'parser')
+  const agent = await startAgent(conf, [inTail, ...parsers, testLinesParser, testPartialsParser, ...(options.plugins ?? [])], {
+    now: options.now,
+  })
   const input = agent.agent.plugins.find((p) => p.id === 'tail')!.plugin as TailInput
   const out = captures.get('out') ?? (null as unknown as Capture)
   return {
