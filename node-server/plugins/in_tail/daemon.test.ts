@@ -3,10 +3,10 @@
  * tails them (parser_none) into out_file with a file buffer. It is killed with SIGKILL in the
  * middle and started again: it resumes from its pos_file and not one line is lost (at-least-once:
  * the duplicates, lines emitted but not yet recorded in the pos_file when it died, are counted);
- * then a graceful stop (SIGTERM) and restart adds no duplicate.
+ * then a graceful stop (SIGTERM) and restart adds no duplicate, nor does a reload (SIGHUP).
  */
 
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type SluiceProcess, startSluice } from '../../cli/testing/sluice-process.ts'
@@ -81,7 +81,7 @@ const hasNone = nodeRegistry().get('parser', 'none') !== undefined
 
 describe('in_tail in the sluice daemon', () => {
   it.skipIf(!hasNone)(
-    'resumes from its pos_file after SIGKILL with no line lost, and after SIGTERM with no duplicate',
+    'resumes from its pos_file after SIGKILL with no line lost, and after SIGTERM and SIGHUP with no duplicate',
     async () => {
       const path = join(tmp.dir, 'app.log')
       writeFileSync(path, '')
@@ -113,6 +113,15 @@ describe('in_tail in the sluice daemon', () => {
       expect(final.duplicates).toBeLessThanOrEqual(20_000)
       // SIGTERM: the restart added none.
       expect(final.duplicates).toBe(beforeTerm)
+      // SIGHUP: the reloaded agent takes the pos_file over and goes on from it.
+      const from = sluice.stderr.length
+      sluice.signal('SIGHUP')
+      await sluice.waitForLine(/\[info\] reloaded/, from)
+      let more = ''
+      for (let i = n; i < n + 1_000; i++) more += `seq ${String(i).padStart(8, '0')}\n`
+      appendFileSync(path, more)
+      await until(() => tally(delivered(), n + 1_000).missing.length === 0, 'the lines written after the reload', 30_000)
+      expect(tally(delivered(), n + 1_000).duplicates).toBe(beforeTerm)
       sluice.signal('SIGTERM')
       expect(await sluice.exited).toEqual({ code: 0, signal: null })
     },
