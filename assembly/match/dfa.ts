@@ -23,7 +23,7 @@
  *   the NFA instead.
  */
 
-import { alloc, free, grow } from '../util/alloc'
+import { alloc, capacityOf, free, grow } from '../util/alloc'
 import { equalBytes, hashBytes } from '../util/bytes'
 import { OP_ANY, OP_ASSERT_DOT_OR_END, OP_ASSERT_START, OP_CHAR, OP_JMP, OP_MATCH, OP_NODOT, OP_SPLIT } from './program'
 
@@ -31,10 +31,14 @@ import { OP_ANY, OP_ASSERT_DOT_OR_END, OP_ASSERT_START, OP_CHAR, OP_JMP, OP_MATC
 export const DFA_DEFAULT_STATES: u32 = 4096
 /** The smallest limit that always makes progress (start, the state being made, one spare). */
 export const DFA_MIN_STATES: u32 = 4
-/** The transition table never exceeds this many words (1 MiB): the limit shrinks for many classes. */
-const TRANS_BUDGET_WORDS: u32 = 256 * 1024
-/** The thread-list arena never exceeds this many words (1 MiB), unless one state needs more. */
-const ARENA_BUDGET_WORDS: u32 = 256 * 1024
+/**
+ * The transition rows fit one 1 MiB block (the allocator's blocks are powers of two with an 8-byte
+ * header): the state limit shrinks for tables with many byte classes.
+ */
+const TRANS_BUDGET_BYTES: u32 = (1 << 20) - 8
+/** The thread-list arena fits one 1 MiB block, unless one state alone needs more. */
+const ARENA_BUDGET_WORDS: u32 = (1 << 18) - 2
+const ARENA_INITIAL_WORDS: u32 = (1 << 10) - 2
 const INITIAL_STATES: u32 = 16
 
 const LOOK_UNKNOWN: i32 = -1
@@ -248,7 +252,8 @@ export function setLimit(d: usize, states: u32): u32 {
   let limit = states
   if (limit != 0) {
     if (limit < DFA_MIN_STATES) limit = DFA_MIN_STATES
-    const byBudget = TRANS_BUDGET_WORDS / get(d, D_CLASSES)
+    // Rows for ids 0..limit (row 0 is never used) within the budget.
+    const byBudget = TRANS_BUDGET_BYTES / get(d, D_ROW_BYTES) - 1
     if (limit > byBudget) limit = byBudget < DFA_MIN_STATES ? DFA_MIN_STATES : byBudget
   }
   set(d, D_LIMIT, limit)
@@ -258,19 +263,18 @@ export function setLimit(d: usize, states: u32): u32 {
 
 export function dfaEnabled(d: usize): bool { return d != 0 && get(d, D_LIMIT) != 0 }
 
-/** Statistics: 0 states, 1 resets, 2 byte classes, 3 limit, 4 bytes held by states. */
+/** Statistics: 0 states, 1 resets, 2 byte classes, 3 limit, 4 bytes of the blocks holding the states. */
 export function dfaStat(d: usize, which: i32): i32 {
   if (d == 0) return 0
   if (which == 0) return <i32>get(d, D_STATE_COUNT)
   if (which == 1) return <i32>get(d, D_RESETS)
   if (which == 2) return <i32>get(d, D_CLASSES)
   if (which == 3) return <i32>get(d, D_LIMIT)
-  if (which == 4) {
-    const cap = <usize>get(d, D_STATE_CAP)
-    return <i32>(cap * <usize>(STATE_WORDS * 4) + cap * <usize>get(d, D_ROW_BYTES) + <usize>get(d, D_ARENA_CAP) * 4 + (<usize>get(d, D_INDEX_MASK) + (get(d, D_INDEX) != 0 ? 1 : 0)) * 4)
-  }
+  if (which == 4) return <i32>(blockBytes(get(d, D_STATES)) + blockBytes(get(d, D_TRANS)) + blockBytes(get(d, D_ARENA)) + blockBytes(get(d, D_INDEX)))
   return -1
 }
+
+@inline function blockBytes(p: u32): usize { return p == 0 ? 0 : capacityOf(<usize>p) + 8 }
 
 // ---- The closure and the transitions ----------------------------------------------------------
 
@@ -447,9 +451,12 @@ function ensureRoom(d: usize, need: u32, words: u32): bool {
   }
   const used = get(d, D_ARENA_USED)
   if (used + words > get(d, D_ARENA_CAP)) {
-    let nextCap = get(d, D_ARENA_CAP) * 2
-    if (nextCap < 1024) nextCap = 1024
-    while (nextCap < used + words) nextCap *= 2
+    // Sizes of 2^k - 2 words fill a 2^(k+2)-byte block exactly; never past the arena's limit.
+    const cap = get(d, D_ARENA_CAP)
+    let nextCap = cap == 0 ? ARENA_INITIAL_WORDS : cap * 2 + 2
+    while (nextCap < used + words) nextCap = nextCap * 2 + 2
+    const limit = arenaLimit(d)
+    if (nextCap > limit) nextCap = limit
     const arena = grow(<usize>get(d, D_ARENA), <usize>nextCap * 4, <usize>used * 4)
     if (arena == 0) return false
     set(d, D_ARENA, <u32>arena)
