@@ -10,7 +10,7 @@ import { request as httpRequest, Agent } from 'node:http'
 import { startAgent, type TestAgent } from '../../../test/helpers/agent.ts'
 import { captures } from '../../../test/helpers/capture-output.ts'
 import { runIngestSuite } from '../../../engine/ingest/ingest.cases.ts'
-import { paramsToConf } from '../../../engine/ingest/ingest-params.ts'
+import { paramsToConf } from '../../../engine/ingest/ingest-cases/params.ts'
 import type { OutputPlugin, PluginSpec } from '../../../engine/plugin.ts'
 import { inHttp, type InHttpPlugin } from './index.ts'
 
