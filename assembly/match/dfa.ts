@@ -23,12 +23,11 @@
  *   the NFA instead.
  */
 
+import { DFA_DEFAULT_STATES } from '../abi'
 import { alloc, capacityOf, free, grow } from '../util/alloc'
 import { equalBytes, hashBytes } from '../util/bytes'
 import { OP_ANY, OP_ASSERT_DOT_OR_END, OP_ASSERT_START, OP_CHAR, OP_JMP, OP_MATCH, OP_NODOT, OP_SPLIT } from './program'
 
-/** States a table's DFA may hold unless told otherwise (routesSetDfaLimit). */
-export const DFA_DEFAULT_STATES: u32 = 4096
 /** The smallest limit that always makes progress (start, the state being made, one spare). */
 export const DFA_MIN_STATES: u32 = 4
 /**
@@ -139,7 +138,7 @@ export function dfaCreate(rules: u32, codeWords: u32, entryCount: u32): usize {
   set(d, D_RULE_WORDS, ruleWords)
   set(d, D_ALWAYS, <u32>always)
   set(d, D_CLASS_MAP, <u32>map)
-  set(d, D_LIMIT, DFA_DEFAULT_STATES)
+  set(d, D_LIMIT, <u32>DFA_DEFAULT_STATES)
   set(d, D_DEAD_ROW, 0xffff_ffff)
   return d
 }
@@ -216,7 +215,7 @@ export function dfaFinish(d: usize): void {
   }
   set(d, D_CLASSES, classes)
   set(d, D_ROW_BYTES, classes * 4)
-  setLimit(d, DFA_DEFAULT_STATES)
+  setLimit(d, <u32>DFA_DEFAULT_STATES)
 }
 
 export function dfaFree(d: usize): void {
