@@ -14,7 +14,7 @@ import { createLogger } from '../../engine/log.ts'
 import { prepareAgent } from '../../node-server/ops/prepare.ts'
 import { nodeRegistry } from '../../node-server/plugins/registry.ts'
 import { startForwardSink } from './baselines/forward-sink.ts'
-import { skip } from './baselines/msgpack-walk.ts'
+import { skip, skipFrom, W } from './baselines/msgpack-walk.ts'
 import { startNaiveHttp } from './baselines/naive-http.ts'
 import { runForwardLoad } from './forward-load.ts'
 import { EVENTS_PER_REQUEST, httpBody } from './http-load.ts'
@@ -76,6 +76,31 @@ describe('bench:compare', () => {
     )
   })
 
+  it('skipFrom() resumes a walk where the bytes ran out and finds the same end', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 40 }), (value, steps) => {
+        const bytes = Buffer.from(encode([value, { k: [1, 2, 'x'] }]))
+        let pos = 0
+        let pending = 1
+        let have = 0
+        for (const step of [...steps, bytes.length]) {
+          have = Math.min(bytes.length, have + step)
+          const r = skipFrom(bytes.subarray(0, have), pos, pending, have)
+          if (r >= 0) {
+            expect(r).toBe(bytes.length)
+            return
+          }
+          expect(-r).toBeGreaterThan(have)
+          expect(-r).toBeLessThanOrEqual(bytes.length)
+          pos = W.pos
+          pending = W.pending
+        }
+        throw new Error('never complete')
+      }),
+      { numRuns: 300 },
+    )
+  })
+
   it('the JS sink counts and acks PackedForward, with a window, and closes after FIN without acks', async () => {
     const s = await sink({})
     const acked = await load(s.port, { messages: 12, ack: true, window: 4 })
@@ -124,6 +149,24 @@ describe('bench:compare', () => {
     })
     expect(replies).toEqual(Buffer.concat([encode({ ack: 'abc' }), encode({ ack: 'def' })]))
     expect(s.counts).toMatchObject({ events: 4, kept: 3, messages: 2 })
+  })
+
+  it("the JS sink reads Fluent Bit's shapes: map32 options, array32 entries, [time, meta] times", async () => {
+    const s = await sink({})
+    const time = [1_700_000_000, {}]
+    // 93 a1 't' dd <3> entries… df <1> a5 'chunk' a2 'id'
+    const entries = Buffer.concat([Buffer.from([0xdd, 0, 0, 0, 3]), ...[1, 2, 3].map((i) => Buffer.from(encode([time, { i }])))])
+    const options = Buffer.concat([Buffer.from([0xdf, 0, 0, 0, 1]), Buffer.from(encode('chunk')), Buffer.from(encode('id'))])
+    const message = Buffer.concat([Buffer.from([0x93]), Buffer.from(encode('t')), entries, options])
+    const replies = await new Promise<Buffer>((resolve, reject) => {
+      const c = connect({ port: s.port, host: '127.0.0.1' }, () => c.end(message))
+      const got: Buffer[] = []
+      c.on('data', (d) => got.push(d))
+      c.on('close', () => resolve(Buffer.concat(got)))
+      c.on('error', reject)
+    })
+    expect(replies).toEqual(Buffer.from(encode({ ack: 'id' })))
+    expect(s.counts.events).toBe(3)
   })
 
   it('the naive HTTP server parses the array, encodes every record and answers 200; bad JSON gets 400', async () => {

@@ -14,7 +14,7 @@
 
 import { createServer, type Socket } from 'node:net'
 import { gunzipSync } from 'node:zlib'
-import { H, head, skip, strEquals } from './msgpack-walk.ts'
+import { H, head, isArray, isMap, isRaw, skip, skipFrom, strEquals, W } from './msgpack-walk.ts'
 
 export interface SinkOptions {
   port: number
@@ -53,7 +53,7 @@ function countEntry(b: Buffer, p: number, end: number, exclude: SinkOptions['exc
   const time = p + H.size
   const record = skip(b, time, end)
   if (record < 0 || !head(b, record, end)) return
-  if ((b[record] & 0xf0) !== 0x80 && b[record] !== 0xde && b[record] !== 0xdf) return
+  if (!isMap(b[record])) return
   let q = record + H.size
   const pairs = H.children / 2
   for (let i = 0; i < pairs; i++) {
@@ -71,7 +71,7 @@ function onMessage(sock: Socket, b: Buffer, p: number, end: number, o: SinkOptio
   if (counts.firstAt === 0) counts.firstAt = performance.now()
   counts.messages++
   head(b, p, end)
-  if ((b[p] & 0xf0) !== 0x90 && b[p] !== 0xdc && b[p] !== 0xdd) return // heartbeat or junk: nothing to count
+  if (!isArray(b[p])) return // heartbeat or junk: nothing to count
   const elements = H.children
   if (elements < 2) return
   const tag = p + H.size
@@ -82,16 +82,15 @@ function onMessage(sock: Socket, b: Buffer, p: number, end: number, o: SinkOptio
   const secondHead = H.size
   const secondPayload = H.payload
   const secondChildren = H.children
-  const t = b[second]
-  const isArray = (t & 0xf0) === 0x90 || t === 0xdc || t === 0xdd
-  const isRaw = (t >= 0xa0 && t <= 0xbf) || t === 0xd9 || t === 0xda || t === 0xdb || t === 0xc4 || t === 0xc5 || t === 0xc6
+  const forwardMode = isArray(b[second])
+  const packed = isRaw(b[second])
   let options = -1
-  if (isArray || isRaw) {
+  if (forwardMode || packed) {
     if (elements >= 3) options = afterSecond
   } else if (elements >= 4) options = skip(b, afterSecond, end) // Message mode [tag, time, record, options]
   let chunk: [number, number] | null = null
   let gzip = false
-  if (options >= 0 && options < end && head(b, options, end) && ((b[options] & 0xf0) === 0x80 || b[options] === 0xde)) {
+  if (options >= 0 && options < end && head(b, options, end) && isMap(b[options])) {
     let q = options + H.size
     const pairs = H.children / 2
     for (let i = 0; i < pairs; i++) {
@@ -102,14 +101,14 @@ function onMessage(sock: Socket, b: Buffer, p: number, end: number, o: SinkOptio
       q = next
     }
   }
-  if (isArray) {
+  if (forwardMode) {
     let q = second + secondHead
     for (let i = 0; i < secondChildren; i++) {
       const next = skip(b, q, end)
       countEntry(b, q, next, o.exclude, counts)
       q = next
     }
-  } else if (isRaw) {
+  } else if (packed) {
     const payload = second + secondHead
     if (gzip) {
       const inflated = gunzipSync(b.subarray(payload, payload + secondPayload))
@@ -123,11 +122,17 @@ function onMessage(sock: Socket, b: Buffer, p: number, end: number, o: SinkOptio
   if (chunk !== null) sock.write(Buffer.concat([ACK_PREFIX, b.subarray(chunk[0], chunk[1])]))
 }
 
-/** Serves one connection: buffers chunks until the next message is complete, then walks it. */
+/**
+ * Serves one connection: buffers reads until the next message is complete (walking it once, from
+ * where the last read left off), then handles it.
+ */
 function serve(sock: Socket, o: SinkOptions, counts: SinkCounts, onCount: () => void): void {
   let chunks: Buffer[] = []
   let buffered = 0
   let need = 1
+  // The walk of the message at the buffer's start: resume at `resumeAt` owing `owed` objects.
+  let resumeAt = 0
+  let owed = 1
   sock.on('data', (data: Buffer) => {
     chunks.push(data)
     buffered += data.length
@@ -138,15 +143,21 @@ function serve(sock: Socket, o: SinkOptions, counts: SinkCounts, onCount: () => 
       for (;;) {
         if (p >= b.length) {
           need = 1
+          resumeAt = 0
+          owed = 1
           break
         }
-        const end = skip(b, p, b.length)
+        const end = p === 0 ? skipFrom(b, resumeAt, owed, b.length) : skip(b, p, b.length)
         if (end < 0) {
           need = -end - p
+          resumeAt = W.pos - p
+          owed = W.pending
           break
         }
         onMessage(sock, b, p, end, o, counts)
         p = end
+        resumeAt = 0
+        owed = 1
       }
     } catch (e) {
       process.stderr.write(`forward-sink: closing a connection: ${(e as Error).message}\n`)

@@ -133,23 +133,50 @@ export function head(b: Buffer, p: number, end: number): boolean {
   throw new Error(`invalid msgpack byte 0x${t.toString(16)} at ${p}`)
 }
 
+/** Where skipFrom stopped when the bytes ran out: the incomplete object's start and the objects still owed. */
+export const W = { pos: 0, pending: 0 }
+
 /**
  * The end of the object at `p` when it is complete before `end`; otherwise `-need`, where `need`
  * is a lower bound of the object's end (at least `end + 1`).
  */
 export function skip(b: Buffer, p: number, end: number): number {
-  let pending = 1
+  return skipFrom(b, p, 1, end)
+}
+
+/**
+ * Like skip, from a walk that stopped earlier: `pending` objects are owed from `p` on. When the
+ * bytes run out again, W says where to resume (so a large message is walked once, not once per
+ * read).
+ */
+export function skipFrom(b: Buffer, p: number, pending: number, end: number): number {
   while (pending > 0) {
-    if (p >= end) return -(p + pending)
-    if (!head(b, p, end)) return -(end + 1)
-    pending--
+    if (p >= end || !head(b, p, end)) {
+      W.pos = p
+      W.pending = pending
+      return p >= end ? -(p + pending) : -(end + 1)
+    }
     const next = p + H.size + H.payload
-    if (next > end) return -(next + pending + H.children)
+    if (next > end) {
+      W.pos = p
+      W.pending = pending
+      return -(next + pending - 1 + H.children)
+    }
+    pending += H.children - 1
     p = next
-    pending += H.children
   }
   return p
 }
+
+/** Map headers: fixmap, map16, map32 (Fluent Bit writes its options as map32). */
+export const isMap = (t: number): boolean => (t & 0xf0) === 0x80 || t === 0xde || t === 0xdf
+
+/** Array headers: fixarray, array16, array32. */
+export const isArray = (t: number): boolean => (t & 0xf0) === 0x90 || t === 0xdc || t === 0xdd
+
+/** str (fixstr, str8/16/32) or bin (8/16/32) headers: a packed payload. */
+export const isRaw = (t: number): boolean =>
+  (t >= 0xa0 && t <= 0xbf) || t === 0xd9 || t === 0xda || t === 0xdb || t === 0xc4 || t === 0xc5 || t === 0xc6
 
 /** True when the str at `p` (header included) equals `text` (ASCII). */
 export function strEquals(b: Buffer, p: number, end: number, text: string): boolean {
