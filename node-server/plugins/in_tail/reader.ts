@@ -89,7 +89,7 @@ export async function readFile(w: TailWatcher, ctx: ReadContext, limits: ReadLim
   ctx.sink.setPath(w.path)
   let batchLines = 0
   let readBytes = 0
-  let allowance = w.group === null ? Number.POSITIVE_INFINITY : w.group.allowance(w.path, ctx.now())
+  let allowance = groupAllowance(w, ctx.now())
   let outcome: ReadOutcome = 'eof'
   // At the live end of a file, check before reading that it was not truncated and rewritten.
   let atTail = !w.rotated
@@ -170,10 +170,19 @@ function bytesLimitReached(w: TailWatcher, ctx: ReadContext): boolean {
   return false
 }
 
+/**
+ * Lines the file's `<group>` lets it read now. A file that left its group (no longer matched by
+ * `path`) is drained without a limit until it is closed (in Fluentd it would wait forever).
+ */
+function groupAllowance(w: TailWatcher, nowMs: number): number {
+  if (w.group === null || (w.rotated && !w.group.files.has(w.path))) return Number.POSITIVE_INFINITY
+  return w.group.allowance(w.path, nowMs)
+}
+
 /** Is read_bytes_limit_per_second (or the file's group) holding this file back right now? */
 export function throttled(w: TailWatcher, ctx: ReadContext): boolean {
   if (bytesLimitReached(w, ctx)) return true
-  return w.group !== null && w.group.allowance(w.path, ctx.now()) <= 0
+  return groupAllowance(w, ctx.now()) <= 0
 }
 
 /**
