@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, statfsSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { nodeRegistry } from '../../node-server/plugins/registry.ts'
 import { writeApacheFile, writeBigFile, writeJsonFile } from './data.ts'
 
 interface Run {
@@ -117,7 +118,13 @@ try {
       })
     }
   }
+  const registry = nodeRegistry()
   for (const c of cases) {
+    const type = /@type (\S+)/.exec(c.parse)![1]
+    if (registry.get('parser', type) === undefined) {
+      results.push({ case: c.name, skipped: `this build has no parser_${type}` })
+      continue
+    }
     const sluiceRuns: Run[] = []
     const baseRuns: Run[] = []
     for (let r = 0; r < reps; r++) {
@@ -153,7 +160,9 @@ try {
   if (only.has('rss')) {
     const free = statfsSync(scratch)
     const available = free.bavail * free.bsize
-    if (available < bigBytes * 1.2) {
+    if (registry.get('parser', 'json') === undefined) {
+      results.push({ case: 'rss', skipped: 'this build has no parser_json' })
+    } else if (available < bigBytes * 1.2) {
       results.push({
         case: 'rss',
         skipped: `needs ${((bigBytes * 1.2) / 2 ** 30).toFixed(1)} GiB free in ${tmpdir()}, has ${(available / 2 ** 30).toFixed(1)} GiB`,
@@ -185,6 +194,10 @@ if (asJson) {
   console.log(`\nin_tail → null, read_from_head, one file (node ${process.version})`)
   console.log('case          side       lines/s   CPU%  peak RSS   ratio  target')
   for (const r of results) {
+    if (r.skipped && r.case !== 'rss') {
+      console.log(`${String(r.case).padEnd(13)} skipped: ${r.skipped}`)
+      continue
+    }
     if (r.case === 'rss') {
       if (r.skipped) console.log(`rss           skipped: ${r.skipped}`)
       else {

@@ -29,7 +29,7 @@ let maxRss = 0
 const sampler = setInterval(() => {
   const rss = process.memoryUsage.rss()
   if (rss > maxRss) maxRss = rss
-}, 10)
+}, 50)
 const rl = createInterface({ input: createReadStream(file, { highWaterMark: 64 * 1024 }), crlfDelay: Number.POSITIVE_INFINITY })
 for await (const line of rl) {
   let record: unknown

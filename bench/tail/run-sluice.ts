@@ -65,12 +65,12 @@ await new Promise<void>((resolve) => {
   const timer = setInterval(() => {
     const rss = process.memoryUsage.rss()
     if (rss > maxRss) maxRss = rss
-    if (++ticks % 50 === 0) samples.push(rss)
+    if (++ticks % 10 === 0) samples.push(rss)
     if (input.metrics.eventsIn >= lines) {
       clearInterval(timer)
       resolve()
     }
-  }, 10)
+  }, 50)
 })
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9
 const cpu = process.cpuUsage(cpu0)
