@@ -442,7 +442,9 @@ export class TailInput implements InputPlugin {
     } catch (error) {
       await w.close()
       const code = (error as NodeJS.ErrnoException).code
-      if (code !== 'ENOENT') this.log.warn(`cannot open ${w.path}`, { error: String(error) })
+      // Tried again at every check: warned once per file.
+      if (code !== 'ENOENT' && !w.openWarned) this.log.warn(`cannot open ${w.path}`, { error: String(error) })
+      w.openWarned = true
       return null
     }
   }

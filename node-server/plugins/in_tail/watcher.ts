@@ -57,6 +57,8 @@ export class TailWatcher {
   timer: ReturnType<typeof setTimeout> | null = null
   retryTimer: ReturnType<typeof setTimeout> | null = null
   group: GroupWatcher | null = null
+  /** A failure to open it was logged already. */
+  openWarned = false
   private fsWatcher: FSWatcher | null = null
 
   constructor(
