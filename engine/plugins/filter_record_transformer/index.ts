@@ -62,6 +62,7 @@ export const filterRecordTransformer: PluginSpec<'filter', RecordTransformerConf
           try {
             record = decodeRecord(bytes.subarray(start, end))
             expandCtx.time = timeString(sec)
+            expandCtx.eventTime = time
             expandCtx.record = record
             out.push(transformer.apply(time, record, expandCtx))
           } catch (error) {
