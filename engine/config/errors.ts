@@ -10,7 +10,8 @@ export interface SourcePosition {
   column?: number
 }
 
-export type ConfigSeverity = 'error' | 'warning'
+/** `info`: something sluice ignores and says so (never fails a config, not even with --strict). */
+export type ConfigSeverity = 'error' | 'warning' | 'info'
 
 export interface ConfigErrorInit extends SourcePosition {
   /** What is wrong, without location or hint, e.g. `unmatched </match> (the open section is <filter>)`. */
@@ -83,7 +84,7 @@ export function formatConfigError(init: ConfigErrorInit): string {
   const chain = init.includedFrom?.length
     ? ` (included from ${[...init.includedFrom].reverse().map(formatPosition).join(', included from ')})`
     : ''
-  const level = init.severity === 'warning' ? 'warning: ' : ''
+  const level = init.severity === 'warning' ? 'warning: ' : init.severity === 'info' ? 'info: ' : ''
   return `${formatPosition(init)}: ${level}${init.reason}${chain}; hint: ${init.hint}`
 }
 
@@ -96,4 +97,17 @@ export class ConfigErrors extends Error {
     this.name = 'ConfigErrors'
     this.errors = errors
   }
+}
+
+/** The same problem as an error (a warning under `--strict`). */
+export function asError(problem: ConfigError): ConfigError {
+  if (problem.severity === 'error') return problem
+  return new ConfigError({
+    file: problem.file,
+    line: problem.line,
+    column: problem.column,
+    reason: problem.reason,
+    hint: `${problem.hint} (an error because of --strict)`,
+    includedFrom: problem.includedFrom,
+  })
 }

@@ -40,7 +40,8 @@ export const CHECK_HELP = `Usage: sluice check -c FILE [options]
 
 Parses the config with its @include files, checks its structure and every plugin's params,
 prints the normalized config on stdout and each problem on stderr as file:line: message; hint: ...
-Exit code 0 when valid, 1 when there are errors.
+Like Fluentd, unknown params, v0.12 forms and values read leniently are warnings: exit code 0
+when there is no error, 1 when there are errors (--strict: warnings count as errors).
 
 ${formatOptions(CHECK_OPTIONS)}
 `

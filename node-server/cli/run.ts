@@ -64,7 +64,12 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   const plugins = listOption(options, 'plugin')
   if (options['dry-run']) {
     return checkCommand(
-      [...(configPath ? ['-c', configPath] : []), ...(inline ? ['-i', inline] : []), ...plugins.flatMap((p) => ['-p', p])],
+      [
+        ...(configPath ? ['-c', configPath] : []),
+        ...(inline ? ['-i', inline] : []),
+        ...plugins.flatMap((p) => ['-p', p]),
+        ...(options.strict ? ['--strict'] : []),
+      ],
       io,
     )
   }
@@ -100,6 +105,7 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     levelOverride,
     formatOverride,
     shutdownTimeoutMs,
+    strict: options.strict === true,
     listenHint:
       source.kind === 'text' ? 'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP' : undefined,
     onFatal: () => exit(1),
@@ -188,7 +194,7 @@ function monitorAgentSource(source: ConfigSource): string | undefined {
   const parsed = parseSource(source)
   const find = (elements: readonly ConfigElement[]): ConfigElement | undefined => {
     for (const e of elements) {
-      if (e.name === 'source' && e.params['@type'] === 'monitor_agent') return e
+      if (e.name === 'source' && (e.params['@type'] ?? e.params.type) === 'monitor_agent') return e
       if (e.name === 'worker') {
         const inner = find(e.elements)
         if (inner) return inner
