@@ -243,7 +243,7 @@ export function convertCompatParams(element: ConfigElement, schema: PluginSchema
 
   for (const helper of spec.convert) {
     const table = TABLES[helper]
-    const keys = Object.keys(table.params).filter((k) => hasParam(element, k))
+    const keys = Object.keys(element.params).filter((k) => Object.hasOwn(table.params, k)) // in written order
     if (keys.length === 0) continue
     const present = element.elements.some((e) => e.name === table.section) || added.some((e) => e.name === table.section)
     if (present) {
