@@ -104,6 +104,7 @@ export const KNOWN_PLUGINS: readonly KnownPlugin[] = [
   ...gem('fluent-plugin-geoip', 'filter', 'not-implemented', 'geoip'),
   ...gem('fluent-plugin-docker_metadata_filter', 'filter', 'not-implemented', 'docker_metadata'),
   ...gem('fluent-plugin-windows-eventlog', 'input', 'not-implemented', 'windows_eventlog2'),
+  ...gem('fluent-plugin-td', 'output', 'not-implemented', 'tdlog', "Treasure Data's output (the default td-agent.conf)"),
 ]
 
 export interface FluentBitPlugin {
@@ -132,7 +133,7 @@ export const FLUENT_BIT_PLUGINS: readonly FluentBitPlugin[] = [
   ),
   ...fb(
     'output',
-    'forward=forward http=http stdout=stdout file=file null=null es=elasticsearch opensearch=opensearch s3=s3 kafka=kafka2 loki=loki cloudwatch_logs=cloudwatch_logs kinesis_firehose=kinesis_firehose kinesis_streams=kinesis_streams datadog=datadog splunk=splunk_hec stackdriver=google_cloud bigquery=bigquery_insert gelf=gelf influxdb=influxdb syslog=remote_syslog prometheus_exporter=prometheus prometheus_remote_write opentelemetry=opentelemetry nrlogs=newrelic azure=azure-loganalytics azure_blob tcp counter flowcounter=flowcounter nats pgsql websocket slack=slack td',
+    'forward=forward http=http stdout=stdout file=file null=null es=elasticsearch opensearch=opensearch s3=s3 kafka=kafka2 loki=loki cloudwatch_logs=cloudwatch_logs kinesis_firehose=kinesis_firehose kinesis_streams=kinesis_streams datadog=datadog splunk=splunk_hec stackdriver=google_cloud bigquery=bigquery_insert gelf=gelf influxdb=influxdb syslog=remote_syslog prometheus_exporter=prometheus prometheus_remote_write opentelemetry=opentelemetry nrlogs=newrelic azure=azure-loganalytics azure_blob tcp counter flowcounter=flowcounter nats pgsql websocket slack=slack td=tdlog',
   ),
 ]
 

@@ -212,7 +212,7 @@ export function normalizeReservedNames(model: ConfigModel, locs?: ConfigLocs): {
 
 /** Writes a section as one line for messages: `<buffer time> @type file, path /x </buffer>`. */
 function describeSection(section: ConfigElement): string {
-  const params = Object.entries(section.params).map(([k, v]) => `${k} ${v}`)
+  const params = Object.entries(section.params).map(([k, v]) => (v === '' ? k : `${k} ${v}`))
   return `<${section.name}${section.arg ? ` ${section.arg}` : ''}> ${params.join(', ')} </${section.name}>`
 }
 

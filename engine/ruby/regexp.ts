@@ -1,10 +1,10 @@
 /**
  * @module Ruby regexps as JavaScript RegExps: Ruby's `^`/`$` are line anchors (JS flag m, always),
  * Ruby's `m` is JS's `s`, `x` (extended) drops unescaped whitespace and `#` comments, and `\A`,
- * `\z`, `\Z`, `\h` are translated. Other Ruby-only syntax is left to the JS compiler to refuse.
+ * `\z`, `\Z`, `\h`, `\e` are translated. Other Ruby-only syntax is left to the JS compiler to refuse.
  */
 
-/** Rewrites Ruby-only escapes outside character classes: \A, \z, \Z, \h (and \h inside them). */
+/** Rewrites Ruby-only escapes: \A, \z, \Z outside character classes, \h and \e anywhere. */
 export function translateRubyRegexp(source: string): string {
   let out = ''
   let inClass = false
@@ -17,6 +17,7 @@ export function translateRubyRegexp(source: string): string {
       else if (!inClass && n === 'z') out += '(?![\\s\\S])'
       else if (!inClass && n === 'Z') out += '(?=\\n?(?![\\s\\S]))'
       else if (n === 'h') out += inClass ? '0-9a-fA-F' : '[0-9a-fA-F]'
+      else if (n === 'e') out += '\\x1b'
       else out += c + n
       continue
     }
