@@ -27,8 +27,10 @@ import type {
   OutputPlugin,
   Plugin,
   PluginContext,
+  PluginInstances,
   PluginKind,
   PluginRegistry,
+  PluginSectionConfig,
   PluginServices,
   Runtime,
 } from './plugin.ts'
@@ -110,6 +112,27 @@ export class Agent {
   }
 }
 
+/** Plugins made by a directive (`<source>`, `<filter>`, `<match>`, `<store>`); parsers and formatters are made by plugins. */
+type DirectiveKind = 'input' | 'filter' | 'output'
+
+/** Builds the parser / formatter of a validated `<parse>` / `<format>` section for the plugin whose context this is. */
+function sectionPlugin<K extends 'parser' | 'formatter'>(
+  registry: PluginRegistry,
+  runtime: Runtime,
+  kind: K,
+  ctx: PluginContext,
+  config: PluginSectionConfig,
+  element: ConfigElement | undefined,
+): PluginInstances[K] {
+  const type = config['@type']
+  const spec = registry.get(kind, type)
+  if (spec === undefined) throw new Error(`unknown ${kind} plugin '${type}' (available: ${registry.names(kind).join(', ')})`)
+  if (!spec.runtimes.includes(runtime)) throw new Error(`${kind} plugin '${type}' does not run on ${runtime}`)
+  // A view of the owner's context (getters such as errorRouter stay live) with its own log fields.
+  const sectionCtx: PluginContext = Object.create(ctx, { log: { value: ctx.log.child({ [kind]: type }) } })
+  return spec.create(sectionCtx, config, element ?? { name: kind === 'parser' ? 'parse' : 'format', arg: '', params: {}, elements: [] })
+}
+
 /** Builds an agent from a parsed model. Returns the errors instead when anything is wrong. */
 export function buildAgent(model: ConfigModel, locs: ConfigLocs | undefined, options: AgentOptions): BuildResult {
   const normalized = normalizeReservedNames(model, locs)
@@ -184,7 +207,7 @@ class Builder {
 
   /** Validates the plugins of a skipped `<worker>` without creating them (nested <store>/<secondary> too). */
   private checkSkipped(elements: readonly ConfigElement[]): void {
-    const check = (kind: PluginKind, element: ConfigElement): void => {
+    const check = (kind: DirectiveKind, element: ConfigElement): void => {
       const type = getParam(element, '@type')
       if (type === undefined || type === '') return // reported by checkStructure (or the parent's schema)
       const spec = this.lookup(kind, type, element)
@@ -192,7 +215,10 @@ class Builder {
       const converted = convertCompatParams(element, spec.schema, this.locs)
       this.errors.push(...converted.errors)
       this.warnings.push(...converted.warnings)
-      const validated = validateElement(converted.element, spec.schema, this.locs, { strictValues: this.options.strictValues })
+      const validated = validateElement(converted.element, spec.schema, this.locs, {
+        plugins: this.options.registry,
+        strictValues: this.options.strictValues,
+      })
       this.errors.push(...validated.errors)
       this.warnings.push(...validated.warnings)
       if (kind === 'output')
@@ -207,7 +233,7 @@ class Builder {
   }
 
   /** The registered spec, or null after reporting why there is none for this runtime. */
-  private lookup(kind: PluginKind, type: string, element: ConfigElement) {
+  private lookup(kind: DirectiveKind, type: string, element: ConfigElement) {
     const spec = this.options.registry.get(kind, type)
     if (spec === undefined) {
       const known = this.options.registry.names(kind)
@@ -252,7 +278,7 @@ class Builder {
   }
 
   /** Creates a plugin instance (inputs, filters, outputs, and nested outputs such as <store>). */
-  createPlugin(kind: PluginKind, element: ConfigElement, label: string, labelNames: Set<string>): PluginEntry | null {
+  createPlugin(kind: DirectiveKind, element: ConfigElement, label: string, labelNames: Set<string>): PluginEntry | null {
     const type = getParam(element, '@type')
     if (type === undefined || type === '') return null // reported by checkStructure
     const spec = this.lookup(kind, type, element)
@@ -274,7 +300,10 @@ class Builder {
     this.warnings.push(...converted.warnings)
     if (converted.errors.length > 0) return null
     element = converted.element
-    const validated = validateElement(element, spec.schema, this.locs, { strictValues: this.options.strictValues })
+    const validated = validateElement(element, spec.schema, this.locs, {
+      plugins: this.options.registry,
+      strictValues: this.options.strictValues,
+    })
     this.errors.push(...validated.errors)
     this.warnings.push(...validated.warnings)
     if (validated.errors.length > 0) return null
@@ -306,6 +335,8 @@ class Builder {
     level: LogLevel | undefined,
     metrics: PluginMetrics,
   ): PluginContext & { createOutput(element: ConfigElement): OutputPlugin | null } {
+    const registry = this.options.registry
+    const runtime = this.options.runtime
     const routers = this.agent.routers
     const target = (name: string): EmitTarget => ({
       emit: (stream: EventStream) => {
@@ -314,7 +345,7 @@ class Builder {
         return router.emit(stream)
       },
     })
-    return {
+    const ctx: PluginContext & { createOutput(element: ConfigElement): OutputPlugin | null } = {
       core: this.options.core,
       id,
       log: this.options.log.child({ plugin_id: id, type }, level),
@@ -331,7 +362,10 @@ class Builder {
       hostname: this.options.hostname ?? 'localhost',
       services: this.options.services,
       createOutput: (element: ConfigElement) => this.createPlugin('output', element, label, labelNames)?.plugin as OutputPlugin | null,
+      createParser: (config, element) => sectionPlugin(registry, runtime, 'parser', ctx, config, element),
+      createFormatter: (config, element) => sectionPlugin(registry, runtime, 'formatter', ctx, config, element),
     }
+    return ctx
   }
 
   private error(element: ConfigElement, reason: string, hint: string, param?: string): void {

@@ -3,7 +3,7 @@
  * Run after changing a plugin's status or registering a plugin: `npx tsx scripts/plugins-doc.ts`.
  */
 import { writeFileSync } from 'node:fs'
-import { pluginsDocText } from '../test/docs/plugins-doc.ts'
+import { pluginsDocText } from './plugins-doc-text.ts'
 
 const path = new URL('../docs/plugins.md', import.meta.url)
 writeFileSync(path, pluginsDocText())

@@ -1,15 +1,18 @@
 /**
  * @module Guards the architecture rule that engine/ imports nothing runtime-specific: no node:*,
  * no cloudflare:*, no Node globals (process, Buffer, require), no DOM, in the config layer's code
- * and in the Ruby subset it evaluates (engine/ruby), which may import only each other (and the
- * EventTime type).
+ * and in the Ruby subset it evaluates (engine/ruby), which may import only each other, the
+ * plugin-status table, EventTime and Ruby's to_s (engine/records/ruby-string.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 
 const dirs = {
-  'engine/config': { url: new URL('./', import.meta.url), imports: /^(\.\/[\w-]+\.ts|\.\.\/ruby\/[\w-]+\.ts)$/ },
-  'engine/ruby': { url: new URL('../ruby/', import.meta.url), imports: /^(\.\/[\w-]+\.ts|\.\.\/event-time\.ts)$/ },
+  'engine/config': { url: new URL('./', import.meta.url), imports: /^(\.\/[\w-]+\.ts|\.\.\/ruby\/[\w-]+\.ts|\.\.\/plugin-status\.ts)$/ },
+  'engine/ruby': {
+    url: new URL('../ruby/', import.meta.url),
+    imports: /^(\.\/[\w-]+\.ts|\.\.\/event-time\.ts|\.\.\/records\/ruby-string\.ts)$/,
+  },
 }
 
 describe.each(Object.entries(dirs))('%s', (_name, { url, imports }) => {

@@ -6,7 +6,7 @@
  */
 
 import { EventTime } from '../event-time.ts'
-import { rubyFloatToS, rubyInspect, rubyToS } from './string.ts'
+import { rubyFloatToS, rubyInspect, rubyToS } from '../records/ruby-string.ts'
 
 /** A Ruby Float (a JS number that must print as a float: `1.0`). */
 export class RFloat {

@@ -29,7 +29,20 @@ describe('<system>', () => {
       workers: 1,
       rootDir: undefined,
       strictConfigValue: true,
+      httpServer: false,
+      httpBind: '127.0.0.1',
+      httpPort: 24220,
     })
+  })
+
+  it('reads http_server, http_bind and http_port (the HTTP API, off by default)', () => {
+    const r = read('<system>\n  http_server true\n  http_bind 0.0.0.0\n  http_port 2020\n</system>\n')
+    expect(r.errors).toEqual([])
+    expect(r.warnings).toEqual([])
+    expect(r.system).toMatchObject({ httpServer: true, httpBind: '0.0.0.0', httpPort: 2020 })
+    expect(read('<system>\n  http_port 70000\n</system>\n').errors.map((e) => e.message)).toEqual([
+      'fluent.conf:2: http_port 70000 is not a port; hint: use 0 to 65535 (0 picks a free one)',
+    ])
   })
 
   it('accepts every Fluentd system param, listing the ones with no effect in one info line', () => {

@@ -3,7 +3,9 @@
  * system_config.rb, typed as Fluentd types them). What sluice applies: `log_level`, `<log>
  * format`, `without_source`, `process_name`, `root_dir` (file buffers and chunk backups),
  * `workers` (one worker runs: worker 0), `strict_config_value`, `suppress_config_dump` (sluice
- * never dumps). The other Fluentd params are accepted and reported in ONE info line; keys Fluentd
+ * never dumps), and sluice's own `http_server` / `http_bind` / `http_port` (the daemon's HTTP API,
+ * off unless asked for, like Fluent Bit's `HTTP_Server`). The other Fluentd params are accepted and
+ * reported in ONE info line; keys Fluentd
  * does not know either (e.g. Fluent Bit's `Log_Level`) are ignored like Fluentd ignores them, each
  * with an info line (and a "did you mean").
  */
@@ -18,7 +20,22 @@ import type { LogFormat } from '../log/sink.ts'
 const LEVELS = LOG_LEVELS as readonly string[]
 
 /** Params sluice applies. */
-const APPLIED = ['log_level', 'without_source', 'process_name', 'workers', 'suppress_config_dump', 'root_dir', 'strict_config_value']
+const APPLIED = [
+  'log_level',
+  'without_source',
+  'process_name',
+  'workers',
+  'suppress_config_dump',
+  'root_dir',
+  'strict_config_value',
+  'http_server',
+  'http_bind',
+  'http_port',
+]
+
+/** Where the HTTP API listens when `http_server` is on and nothing else says. */
+export const DEFAULT_HTTP_BIND = '127.0.0.1'
+export const DEFAULT_HTTP_PORT = 24220
 
 const noEffect = 'Fluentd system param; no effect in sluice.'
 
@@ -67,6 +84,20 @@ export const systemSchema = {
       name: 'root_dir',
       type: 'string',
       description: 'Where file buffers without a path and chunk backups go (<root_dir>/backup/<plugin_id>/…).',
+    },
+    {
+      name: 'http_server',
+      type: 'bool',
+      default: false,
+      description:
+        "Serve the daemon's HTTP API (/api/plugins.json, /metrics, /healthz, the route designer) on http_bind:http_port (sluice's; Fluent Bit's HTTP_Server).",
+    },
+    { name: 'http_bind', type: 'string', default: DEFAULT_HTTP_BIND, description: 'Address of the HTTP API (with http_server).' },
+    {
+      name: 'http_port',
+      type: 'integer',
+      default: DEFAULT_HTTP_PORT,
+      description: 'Port of the HTTP API (with http_server; 0 picks a free one).',
     },
     ...IGNORED_PARAMS.map((p) => ({ ...p, description: noEffect })),
   ],
@@ -119,6 +150,10 @@ export interface SystemConfig {
   rootDir: string | undefined
   /** Fluentd's strict_config_value. */
   strictConfigValue: boolean
+  /** `http_server`: the daemon serves its HTTP API on `httpBind:httpPort`. */
+  httpServer: boolean
+  httpBind: string
+  httpPort: number
 }
 
 export interface SystemResult {
@@ -140,6 +175,9 @@ export function readSystem(model: ConfigModel, locs: ConfigLocs | undefined): Sy
     workers: 1,
     rootDir: undefined,
     strictConfigValue: false,
+    httpServer: false,
+    httpBind: DEFAULT_HTTP_BIND,
+    httpPort: DEFAULT_HTTP_PORT,
   }
   const errors: ConfigError[] = []
   const warnings: ConfigError[] = []
@@ -162,6 +200,13 @@ export function readSystem(model: ConfigModel, locs: ConfigLocs | undefined): Sy
   system.workers = config.workers
   system.rootDir = config.root_dir
   system.strictConfigValue = config.strict_config_value
+  system.httpServer = config.http_server
+  system.httpBind = config.http_bind
+  system.httpPort = config.http_port
+  if (config.http_port < 0 || config.http_port > 65535)
+    errors.push(
+      problem(locs, element, 'error', `http_port ${config.http_port} is not a port`, 'use 0 to 65535 (0 picks a free one)', 'http_port'),
+    )
   if (config.workers > 1) {
     warnings.push(
       problem(

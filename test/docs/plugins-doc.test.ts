@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { bufferSection } from '../../engine/output/buffer-schema.ts'
 import { FORMAT_TYPES } from '../../engine/output/formatters.ts'
 import { FLUENT_BIT_PLUGINS, KNOWN_PLUGINS, knownPlugin } from '../../engine/plugin-status.ts'
-import { pluginsDocText, shippedRegistries } from './plugins-doc.ts'
+import { pluginsDocText, shippedRegistries } from '../../scripts/plugins-doc-text.ts'
 
 describe('engine/plugin-status.ts', () => {
   const registered = shippedRegistries().flatMap((r) => r.all().map((spec) => `${spec.kind}:${spec.name}`))

@@ -22,7 +22,7 @@ import {
   type RubyNode,
   type RValue,
 } from '../../ruby/index.ts'
-import { rubyToS } from '../../ruby/string.ts'
+import { rubyToS } from '../../records/ruby-string.ts'
 
 export type Ref =
   | { kind: 'tag' | 'hostname' | 'time' }
