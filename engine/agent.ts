@@ -11,7 +11,7 @@
 
 import type { Core } from '../wasm/core.ts'
 import { convertCompatParams, normalizeReservedNames } from './config/compat.ts'
-import { asError, ConfigError } from './config/errors.ts'
+import { asError, ConfigError, ParamError } from './config/errors.ts'
 import { getParam, type ConfigElement, type ConfigLocs, type ConfigModel } from './config/model.ts'
 import { validateElement } from './config/schema.ts'
 import { checkStructure } from './config/structure.ts'
@@ -315,6 +315,11 @@ class Builder {
     try {
       plugin = spec.create(ctx, validated.config, element)
     } catch (err) {
+      if (err instanceof ParamError) {
+        // A problem in one param (of the directive or a nested section): reported at that param's line.
+        this.error(err.element as ConfigElement, `cannot configure ${kind} plugin '${type}': ${err.reason}`, err.hint, err.key)
+        return null
+      }
       this.error(
         element,
         `cannot configure ${kind} plugin '${type}': ${err instanceof Error ? err.message : String(err)}`,

@@ -111,3 +111,20 @@ export function asError(problem: ConfigError): ConfigError {
     includedFrom: problem.includedFrom,
   })
 }
+
+/**
+ * Thrown by a plugin's `create` for a problem in one param of one of its sections, so the agent can
+ * report it at that param's line (e.g. record_transformer's `<record>` value with unsupported Ruby).
+ */
+export class ParamError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly hint: string,
+    /** The element (the plugin's or a nested section) the param is written in. */
+    readonly element: { name: string; params: Record<string, string> },
+    readonly key?: string,
+  ) {
+    super(`${reason}; ${hint}`)
+    this.name = 'ParamError'
+  }
+}

@@ -64,7 +64,18 @@ const SINGLE = /^(\$\{[^}]+\}|__[A-Z_]+__)$/
 const INDEXED = /^(tag_parts|tag_prefix|tag_suffix)\[(-?\d+)\]$/
 const RECORD_CHAIN = /^record((?:\[(?:"[^"]*"|'[^']*')\])+)$/
 
-/** Compiles a string; with `enableRuby`, throws for an expression outside sluice's Ruby subset. */
+/** A `<record>` key or value that cannot be compiled (with `enable_ruby`: Ruby outside sluice's subset). */
+export class TemplateError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly hint: string,
+  ) {
+    super(`${reason}; ${hint}`)
+    this.name = 'TemplateError'
+  }
+}
+
+/** Compiles a string; with `enableRuby`, throws a TemplateError for an expression outside sluice's Ruby subset. */
 export function compileTemplate(text: string, options: { autoTypecast: boolean; forceStringify?: boolean; enableRuby: boolean }): Template {
   if (options.enableRuby) return compileRubyTemplate(text, options.autoTypecast && !options.forceStringify)
   const placeholders = text.match(PLACEHOLDER)
@@ -106,11 +117,11 @@ function compileRubyTemplate(text: string, single: boolean): Template {
   let last = 0
   for (let at = text.indexOf('${'); at >= 0; at = text.indexOf('${', last)) {
     const end = matchingBrace(text, at + 2)
-    if (end < 0) throw new Error(`unterminated \${ in ${JSON.stringify(text)} (enable_ruby): close it with }`)
+    if (end < 0) throw new TemplateError(`unterminated \${ in ${JSON.stringify(text)} (enable_ruby)`, 'close it with }')
     if (at > last) parts.push(text.slice(last, at))
     const code = text.slice(at + 2, end)
     const compiled = compileRuby(code, RECORD_DIALECT)
-    if (!compiled.ok) throw new Error(`unsupported enable_ruby expression \${${code}}: ${compiled.reason}; ${compiled.hint}`)
+    if (!compiled.ok) throw new TemplateError(`unsupported enable_ruby expression \${${code}}: ${compiled.reason}`, compiled.hint)
     parts.push({ text: text.slice(at, end + 1), ref: { kind: 'ruby', node: compiled.node } })
     last = end + 1
   }

@@ -270,14 +270,18 @@ describe('record_transformer errors', () => {
     [
       'Ruby outside the subset',
       'enable_ruby yes\n<record>\nm ${File.read("/etc/passwd")}\n</record>',
-      'unsupported enable_ruby expression ${File.read("/etc/passwd")}: the constant File is not supported; sluice evaluates a Ruby subset',
+      'test.conf:5: cannot configure filter plugin \'record_transformer\': unsupported enable_ruby expression ${File.read("/etc/passwd")}: the constant File is not supported; hint: sluice evaluates a Ruby subset',
     ],
     [
       'Ruby with a block',
       'enable_ruby yes\n<record>\nfoo ${record.map{|k,v|v}}\n</record>',
-      'unsupported enable_ruby expression ${record.map{|k,v|v}}: blocks and hash literals are not supported (column 11)',
+      "test.conf:5: cannot configure filter plugin 'record_transformer': unsupported enable_ruby expression ${record.map{|k,v|v}}: blocks and hash literals are not supported (column 11)",
     ],
-    ['an unknown method', 'enable_ruby yes\n<record>\nfoo ${record.each_pair}\n</record>', 'the method .each_pair is not supported'],
+    [
+      'an unknown method',
+      'enable_ruby yes\n<record>\nfoo ${record.each_pair}\n</record>',
+      "test.conf:5: cannot configure filter plugin 'record_transformer': unsupported enable_ruby expression ${record.each_pair}: the method .each_pair is not supported",
+    ],
     ['a bad remove_keys accessor', 'remove_keys $.a[0', "'[' found but ']' not found"],
   ])('refuses %s at config time', async (_name, conf, message) => {
     await expect(
