@@ -191,10 +191,11 @@ describe('convertCompatParams: buffer', () => {
         timekey: '86400',
       },
     })
-    // retry_wait is not mapped by Fluentd either: it stays, to be reported as not used.
-    expect(r.element.params).toEqual({ '@type': 'file', path: '/var/log/app', retry_wait: '5s' })
+    // retry_wait is not mapped by Fluentd either: reported as not used, with where it belongs.
+    expect(r.element.params).toEqual({ '@type': 'file', path: '/var/log/app' })
     expect(r.warnings.map((w) => `${w.line}: ${w.reason}`)).toEqual([
       '4: v0.12 flat buffer parameters in <match app.**> (buffer_type, buffer_path, flush_interval, num_threads, try_flush_interval, queued_chunk_flush_interval, disable_retry_limit, retry_limit, max_retry_wait, buffer_chunk_limit, buffer_queue_limit, buffer_queue_full_action, flush_at_shutdown, time_slice_wait, timezone) are deprecated: read as <buffer time> @type file, path /var/log/td-agent/buffer/app, flush_thread_count 4, flush_interval 10s, flush_thread_interval 1, flush_thread_burst_interval 0.5, retry_forever false, retry_max_times 17, retry_max_interval 1h, chunk_limit_size 8m, queue_limit_length 64, overflow_action throw_exception, flush_at_shutdown true, timekey_wait 10m, timekey_zone +0900, timekey 86400 </buffer>',
+      "19: parameter 'retry_wait' in <match app.**> is not used",
     ])
     // The new section and its params point at the flat params they came from.
     const buffer = r.section('buffer')!

@@ -274,6 +274,17 @@ export function convertCompatParams(element: ConfigElement, schema: PluginSchema
       ),
     )
   }
+  // Fluentd's buffer conversion leaves retry_wait out: say where it belongs instead of listing every param.
+  if (spec.convert.includes('buffer') && hasParam(element, 'retry_wait') && !own.has('retry_wait')) {
+    warnings.push(
+      warning(
+        at(locs, element, 'retry_wait'),
+        `parameter 'retry_wait' in ${tag} is not used`,
+        "Fluentd's v0.12 compatibility does not map retry_wait (neither does sluice): write it inside <buffer>",
+      ),
+    )
+    consumed.add('retry_wait')
+  }
   if (added.length === 0 && consumed.size === 0) return { element, warnings, errors }
   const params: Record<string, string> = {}
   for (const [key, value] of Object.entries(element.params)) if (own.has(key) || !consumed.has(key)) params[key] = value
