@@ -12,9 +12,21 @@ import type { PluginSectionConfig, PluginDescriptor } from '../plugin.ts'
 const K8S_CONTAINER_PATH =
   '^\\/var\\/log\\/containers\\/(?<podname>[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\/[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)_(?<namespace>[^_]+)_(?<container>.+)-(?<docker_id>[a-z0-9]{64})\\.log$'
 
+/** Fluentd's MultilineParser::FORMAT_MAX_NUM. */
+export const FORMAT_MAX_NUM = 20
+
+/** `format1` … `format20` written in `<source>` (v0.12 style): in_tail copies them into `<parse>`. */
+const FLAT_FORMATS = Array.from({ length: FORMAT_MAX_NUM }, (_, i) => ({
+  name: `format${i + 1}`,
+  type: 'string' as const,
+  default: null,
+  description: `v0.12 style: copied into <parse> as format${i + 1} (multiline).`,
+}))
+
 const defaultGroupPattern: RegexpValue = { source: K8S_CONTAINER_PATH, flags: '', regexp: new RegExp(K8S_CONTAINER_PATH, 'm') }
 
-export const inTailSchema = {
+/** The params and sections with exact types (the config type is derived from it). */
+const typedSchema = {
   params: [
     {
       name: 'path',
@@ -208,9 +220,15 @@ export const inTailSchema = {
       },
     },
   ],
+  // v0.12: flat format, time_format, keep_time_key … become <parse> (compat_parameters_convert(conf, :parser)).
+  compat: { convert: ['parser'] },
 } as const satisfies PluginSchema
 
-export type InTailConfig = Omit<ConfigOf<typeof inTailSchema>, 'parse'> & { parse: PluginSectionConfig }
+export const inTailSchema: PluginSchema = { ...typedSchema, params: [...typedSchema.params, ...FLAT_FORMATS] }
+
+export type InTailConfig = Omit<ConfigOf<typeof typedSchema>, 'parse'> & {
+  parse: PluginSectionConfig
+} & Partial<Record<`format${number}`, string | null>>
 
 export const inTailDescriptor: PluginDescriptor<'input'> = {
   name: 'tail',

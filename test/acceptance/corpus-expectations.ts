@@ -14,17 +14,6 @@ export interface CorpusExpectation {
 
 /** Planned plugin (`kind:type` as plugin-status.ts lists it) → the corpus configs that wait for it. */
 export const WAITING_FOR: Readonly<Record<string, readonly string[]>> = {
-  'input:tail': [
-    'k8s-daemonset-elasticsearch.conf',
-    'k8s-daemonset-forward.conf',
-    'k8s-daemonset-loki.conf',
-    'k8s-daemonset-s3.conf',
-    'k8s-cloudwatch-multiline.conf',
-    'multi-format-tail.conf',
-    'tail-apache.conf',
-    'v012-tail-format.conf',
-    'workers-unimplemented.conf',
-  ],
   'input:syslog': ['syslog-input.conf'],
   'input:sample': ['sample-stdout.conf'],
   'filter:stdout': ['sample-stdout.conf'],
@@ -37,8 +26,12 @@ export const WAITING_FOR: Readonly<Record<string, readonly string[]>> = {
   'input:prometheus_monitor': ['prometheus-monitoring.conf'],
   'input:prometheus_output_monitor': ['prometheus-monitoring.conf'],
   'filter:prometheus': ['prometheus-monitoring.conf'],
-  // in_http refuses <parse> other than in_http until the parser plugins land
-  'parser:json': ['v012-in-http-format.conf'],
+  // in_http refuses <parse> other than in_http until the parser plugins land; in_tail's <parse> needs them
+  'parser:json': ['v012-in-http-format.conf', 'k8s-daemonset-elasticsearch.conf', 'k8s-daemonset-s3.conf', 'k8s-cloudwatch-multiline.conf'],
+  'parser:regexp': ['k8s-daemonset-loki.conf', 'v012-tail-format.conf'],
+  'parser:apache2': ['tail-apache.conf'],
+  'parser:nginx': ['tail-apache.conf'],
+  'parser:none': ['workers-unimplemented.conf'],
   // out_file's <format> knows out_file/json/stdout/single_value until the formatter plugins land
   'formatter:ltsv': ['td-agent-v012-copy.conf'],
 }
@@ -96,7 +89,7 @@ export const CORPUS: Readonly<Record<string, CorpusExpectation>> = {
   'include-conf-d.conf': {},
   'k8s-cloudwatch-multiline.conf': {
     errors: [
-      "3: sluice does not implement input plugin 'tail' (a Fluentd core plugin)",
+      "8: sluice does not implement parser plugin 'json' (a Fluentd core plugin) in <parse>",
       "14: sluice does not implement filter plugin 'concat' (fluent-plugin-concat)",
       "28: sluice does not implement output plugin 'detect_exceptions' (fluent-plugin-detect-exceptions)",
       "35: sluice does not implement output plugin 'cloudwatch_logs' (fluent-plugin-cloudwatch-logs)",
@@ -104,7 +97,7 @@ export const CORPUS: Readonly<Record<string, CorpusExpectation>> = {
   },
   'k8s-daemonset-elasticsearch.conf': {
     errors: [
-      "8: sluice does not implement input plugin 'tail' (a Fluentd core plugin)",
+      "15: sluice does not implement parser plugin 'json' (a Fluentd core plugin) in <parse>",
       "22: sluice does not implement filter plugin 'kubernetes_metadata' (fluent-plugin-kubernetes_metadata_filter)",
       "32: sluice does not implement output plugin 'elasticsearch' (fluent-plugin-elasticsearch)",
     ],
@@ -115,20 +108,20 @@ export const CORPUS: Readonly<Record<string, CorpusExpectation>> = {
   },
   'k8s-daemonset-forward.conf': {
     errors: [
-      "4: sluice does not implement input plugin 'tail' (a Fluentd core plugin)",
+      "9: sluice does not implement parser plugin 'cri' (fluent-plugin-parser-cri) in <parse>",
       "15: sluice does not implement filter plugin 'kubernetes_metadata' (fluent-plugin-kubernetes_metadata_filter)",
     ],
   },
   'k8s-daemonset-loki.conf': {
     errors: [
-      "3: sluice does not implement input plugin 'tail' (a Fluentd core plugin)",
+      "7: sluice does not implement parser plugin 'regexp' (a Fluentd core plugin) in <parse>",
       "15: sluice does not implement filter plugin 'kubernetes_metadata' (fluent-plugin-kubernetes_metadata_filter)",
       "20: sluice does not implement output plugin 'loki' (fluent-plugin-grafana-loki)",
     ],
   },
   'k8s-daemonset-s3.conf': {
     errors: [
-      "3: sluice does not implement input plugin 'tail' (a Fluentd core plugin)",
+      "7: sluice does not implement parser plugin 'json' (a Fluentd core plugin) in <parse>",
       "15: sluice does not implement output plugin 's3' (fluent-plugin-s3)",
     ],
   },
@@ -154,7 +147,8 @@ export const CORPUS: Readonly<Record<string, CorpusExpectation>> = {
   },
   'monitor-agent.conf': {},
   'multi-format-tail.conf': {
-    errors: ["3: sluice does not implement input plugin 'tail' (a Fluentd core plugin)"],
+    errors: ["7: sluice does not implement parser plugin 'multi_format' (fluent-plugin-multi-format-parser) in <parse>"],
+    warnings: ['9: section <pattern> is not used in <parse>', '12: section <pattern> is not used in <parse>'],
   },
   'opensearch-data-stream.conf': {
     errors: ["15: sluice does not implement output plugin 'opensearch_data_stream' (fluent-plugin-opensearch)"],
@@ -212,8 +206,8 @@ export const CORPUS: Readonly<Record<string, CorpusExpectation>> = {
   },
   'tail-apache.conf': {
     errors: [
-      "3: sluice does not implement input plugin 'tail' (a Fluentd core plugin)",
-      "13: sluice does not implement input plugin 'tail' (a Fluentd core plugin)",
+      "7: sluice does not implement parser plugin 'apache2' (a Fluentd core plugin) in <parse>",
+      "17: sluice does not implement parser plugin 'nginx' (a Fluentd core plugin) in <parse>",
     ],
   },
   'tcp-udp-inputs.conf': {
@@ -304,9 +298,10 @@ export const CORPUS: Readonly<Record<string, CorpusExpectation>> = {
     ],
   },
   'v012-tail-format.conf': {
-    errors: ["3: sluice does not implement input plugin 'tail' (a Fluentd core plugin)"],
+    errors: ["7: sluice does not implement parser plugin 'regexp' (a Fluentd core plugin) in <parse>"],
     warnings: [
       "3: 'type' is deprecated parameter name. use '@type' instead.",
+      '7: v0.12 flat parser parameters in <source> (format, time_format, keep_time_key) are deprecated: read as <parse> @type regexp, expression ^(?<time>[^ ]* [^ ]*) \\[(?<level>[^\\]]*)\\] (?<message>.*)$, time_format %Y-%m-%d %H:%M:%S, keep_time_key true </parse>',
       "13: 'type' is deprecated parameter name. use '@type' instead.",
     ],
   },
@@ -314,7 +309,7 @@ export const CORPUS: Readonly<Record<string, CorpusExpectation>> = {
     warnings: ['4: workers 4: sluice runs a single worker', '14: <worker 1-3> is skipped: sluice runs a single worker (worker 0)'],
   },
   'workers-unimplemented.conf': {
-    errors: ["13: sluice does not implement input plugin 'tail' (a Fluentd core plugin)"],
+    errors: ["17: sluice does not implement parser plugin 'none' (a Fluentd core plugin) in <parse>"],
     warnings: ['4: workers 2: sluice runs a single worker', '11: <worker 1> is skipped: sluice runs a single worker (worker 0)'],
   },
 }

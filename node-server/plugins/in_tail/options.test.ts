@@ -42,6 +42,18 @@ describe('in_tail configuration', () => {
     expect(await configError(`path /x.log\ntag t\npath_timezone Nowhere/City\n${parse}`)).toMatch(/invalid path_timezone/)
   })
 
+  it('reads v0.12 flat parser params (format …) as <parse>', async () => {
+    const { tempDir } = await import('./testing.ts')
+    const { writeFileSync } = await import('node:fs')
+    const tmp = tempDir()
+    writeFileSync(`${tmp.dir}/a.log`, 'line\n')
+    const run = await runTail(`path ${tmp.dir}/a.log\ntag t\nread_from_head true\nformat tail_test_lines`)
+    await run.out.waitFor(1)
+    expect(run.messages()).toEqual(['line'])
+    await run.stop()
+    tmp.remove()
+  })
+
   it('warns without pos_file, raises read_bytes_limit_per_second to 8192, and splits path on the delimiter', () => {
     const logs: LogRecord[] = []
     const log = createLogger((r) => logs.push(r), 'debug')

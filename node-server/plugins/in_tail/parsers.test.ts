@@ -79,6 +79,17 @@ describe('in_tail with the shipped parsers', () => {
     },
   )
 
+  it.skipIf(!has('multiline'))('v0.12 style: flat format multiline, format_firstline and format1 in <source>', async () => {
+    const path = join(tmp.dir, 'java.log')
+    writeFileSync(path, '2026-01-01 00:00:00 ERROR boom\n  at x\n2026-01-01 00:00:01 INFO next\n')
+    run = await runTail(
+      `path ${path}\ntag t\nread_from_head true\nformat multiline\nformat_firstline /^\\d{4}-/\nformat1 /^(?<ts>\\S+ \\S+) (?<level>\\w+) (?<message>.*)/`,
+    )
+    const events = await run.out.waitFor(1)
+    expect(events[0].record).toMatchObject({ level: 'ERROR', message: 'boom\n  at x' })
+    expect(run.agent.logs.some((l) => /v0\.12 flat parser parameters/.test(l.message))).toBe(false)
+  })
+
   it.skipIf(!has('cri'))('cri: partial lines joined per stream, interleaved, across a restart', async () => {
     const path = join(tmp.dir, 'c.log')
     const pos = join(tmp.dir, 'pos')

@@ -16,7 +16,7 @@ import { resolve } from 'node:path'
 import type { Logger } from '../../../engine/log.ts'
 import { rateLimited } from '../../../engine/output/errors.ts'
 import type { InputPlugin, ParserPlugin, PluginContext } from '../../../engine/plugin.ts'
-import type { InTailConfig } from '../../../engine/schemas/in_tail.ts'
+import { FORMAT_MAX_NUM, type InTailConfig } from '../../../engine/schemas/in_tail.ts'
 import { Groups } from './group.ts'
 import { ScratchPool } from './line-buffer.ts'
 import { settleOptions, type TailOptions } from './options.ts'
@@ -69,7 +69,7 @@ export class TailInput implements InputPlugin {
   ) {
     this.log = ctx.log
     this.options = settleOptions(config, ctx.log)
-    this.parser = ctx.createParser(config.parse)
+    this.parser = ctx.createParser(withFlatFormats(config))
     this.expander = new PathExpander(this.options, ctx.log)
     this.groups = this.options.group === null ? null : new Groups(this.options.group, ctx.log)
     this.sink = new RecordSink(this.options.pathKey)
@@ -584,6 +584,19 @@ async function openQuietly(path: string): Promise<{ handle: FileHandle; ino: big
     await handle?.close().catch(() => undefined)
     return null
   }
+}
+
+/**
+ * The `<parse>` config as Fluentd's in_tail hands it over: the `format1` … `format20` written in
+ * `<source>` copied in, and `unmatched_lines` set from emit_unmatched_lines (parser_multiline reads it).
+ */
+function withFlatFormats(config: InTailConfig): InTailConfig['parse'] {
+  const parse: InTailConfig['parse'] = { ...config.parse, unmatched_lines: config.emit_unmatched_lines }
+  for (let n = 1; n <= FORMAT_MAX_NUM; n++) {
+    const value = config[`format${n}`]
+    if (value !== null && value !== undefined) parse[`format${n}`] = value
+  }
+  return parse
 }
 
 /** Fails a config where two in_tail sources share a pos_file (checked within one configuration). */
