@@ -8,7 +8,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { EventTime } from '../../engine/event-time.ts'
 import type { ServerOptions } from '../src/plugins/out_forward/options.ts'
-import { envelopeHead, envelopeOptions } from '../src/plugins/out_forward/envelope.ts'
 import { buildPing, checkPong, passwordDigest, readHelo, sharedKeyDigest } from '../src/plugins/out_forward/handshake.ts'
 import { serverOrder } from '../src/plugins/out_forward/sender.ts'
 import { encode, decode } from '@msgpack/msgpack'
@@ -75,15 +74,6 @@ describe('handshake (reference §1.6 vectors)', () => {
       'alice',
       '175443d1726b2836999b8b7b54c1fcf0a2ec1071f20fbec9f6e0a7594cf70f208e7ed315db82d7e4f45981d04990e9b9b46ea8f69444a5cf5e25601d72aa83e5',
     ])
-  })
-})
-
-describe('the PackedForward envelope', () => {
-  it('is [tag, bin, {size, chunk, compressed}] in the smallest forms', () => {
-    expect([...envelopeHead('tag.a', 3)]).toEqual([0x93, 0xa5, ...new TextEncoder().encode('tag.a'), 0xc4, 3])
-    expect([...envelopeHead('t', 300)].slice(-3)).toEqual([0xc5, 1, 44])
-    expect(decode(envelopeOptions(2, 'X', false))).toEqual({ size: 2, chunk: 'X' })
-    expect(decode(envelopeOptions(70000, null, true))).toEqual({ size: 70000, compressed: 'gzip' })
   })
 })
 

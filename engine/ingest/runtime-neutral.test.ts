@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 
 const engine = new URL('../', import.meta.url)
 const folders = [
+  'forward',
   'ingest',
   'ingest/ingest-cases',
   'plugins/filter_grep',

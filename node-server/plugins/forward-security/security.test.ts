@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { digestMatches, newSalt, passwordDigest, sharedKeyDigest } from './digest.ts'
 import { encodeHelo, encodePing, encodePongFailure, encodePongOk, readHelo, readPing, readPong } from './messages.ts'
-import { encode, Raw, readObject, type Value } from './msgpack.ts'
+import { encode, Raw, readObject, type Value } from '../../../engine/forward/msgpack.ts'
 
 const nonce = Uint8Array.from({ length: 16 }, (_, i) => i)
 const authSalt = Uint8Array.from({ length: 16 }, (_, i) => 0x10 + i)
@@ -103,59 +103,5 @@ describe('handshake messages', () => {
     expect(ok.ok).toBe(true)
     expect(Buffer.from(ok.hostname).toString()).toBe('server.local')
     expect(readPong(read(encode(['PONG', true, '', 'x'])))).toBeNull()
-  })
-})
-
-describe('readObject', () => {
-  const msg = encodePing({ hostname: 'h', salt, digest: 'd'.repeat(128), username: 'u', passwordDigest: 'p'.repeat(128) })
-
-  it('asks for more at every split point, then reads the object and where it ends', () => {
-    for (let cut = 0; cut < msg.length; cut++) expect(readObject(msg.subarray(0, cut), 0, 4096).status).toBe('more')
-    const withTail = Buffer.concat([msg, Buffer.from([0x93, 0x01])])
-    const r = readObject(withTail, 0, 4096)
-    expect(r).toMatchObject({ status: 'ok', end: msg.length })
-  })
-
-  it('reads from an offset', () => {
-    const r = readObject(Buffer.concat([Buffer.from([0xc0]), msg]), 1, 4096)
-    expect(r).toMatchObject({ status: 'ok', end: msg.length + 1 })
-  })
-
-  it('is invalid on a never-used byte, too deep nesting, or more than the cap (even announced)', () => {
-    expect(readObject(Uint8Array.of(0x92, 0xc1), 0, 100)).toMatchObject({ status: 'invalid' })
-    expect(readObject(Uint8Array.of(0x91, 0x91, 0x91, 0x91, 0x91, 0x91, 0x01), 0, 100)).toMatchObject({
-      status: 'invalid',
-      reason: expect.stringContaining('deep'),
-    })
-    expect(readObject(msg, 0, 100)).toMatchObject({ status: 'invalid', reason: expect.stringContaining('100 bytes') })
-    expect(readObject(Uint8Array.of(0xdb, 0x7f, 0xff, 0xff, 0xff), 0, 4096)).toMatchObject({ status: 'invalid' })
-    expect(readObject(Uint8Array.of(0xdd, 0x7f, 0xff, 0xff, 0xff), 0, 4096)).toMatchObject({ status: 'invalid' })
-  })
-
-  it('never throws on arbitrary bytes, and gives the same answer however the bytes are split', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), (bytes, cut) => {
-        const whole = readObject(bytes, 0, 128)
-        const at = bytes.length === 0 ? 0 : cut % bytes.length
-        const head = readObject(bytes.subarray(0, at), 0, 128)
-        if (whole.status === 'ok') expect(head.status === 'more' || (head.status === 'ok' && head.end === whole.end)).toBe(true)
-        if (whole.status === 'more') expect(head.status).toBe('more')
-      }),
-      { numRuns: 2000, seed: 7 },
-    )
-  })
-
-  it('decodes every scalar form and keeps strings as raw bytes', () => {
-    const bytes = Buffer.from(
-      '9ec0c2c3cc80cdffffce01020304d0ffd1fffed2fffffffecac0000000cb3ff0000000000000a2c3a8c402ff00d7000000000100000000',
-      'hex',
-    )
-    const v = read(bytes) as Value[]
-    expect(v.slice(0, 9)).toEqual([null, false, true, 128, 65535, 0x01020304, -1, -2, -2])
-    expect(v[9]).toBeCloseTo(-2.0)
-    expect(v[10]).toBe(1)
-    expect((v[11] as Raw).bytes).toEqual(Uint8Array.of(0xc3, 0xa8))
-    expect((v[12] as Raw).kind).toBe('bin')
-    expect(v[13]).toEqual({ ext: 0 })
   })
 })

@@ -13,7 +13,7 @@ import type { Logger } from '../../../engine/log.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
 import { digestMatches, newNonce, passwordDigest, sharedKeyDigest } from '../forward-security/digest.ts'
 import { encodeHelo, encodePongFailure, encodePongOk, readPing, type Ping } from '../forward-security/messages.ts'
-import { headBase64, readObject } from '../forward-security/msgpack.ts'
+import { headBase64, readObject } from '../../../engine/forward/msgpack.ts'
 import { candidateUsers, displayAddress, matchClient, type ClientRule, type SecuritySettings } from './security.ts'
 import { peerName, type Peer } from './work.ts'
 

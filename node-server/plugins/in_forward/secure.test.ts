@@ -11,7 +11,7 @@ import { message, options, record } from '../../../test/helpers/forward-build.ts
 import { cat, hex, str, uint } from '../../../test/helpers/msgpack-build.ts'
 import { passwordDigest, sharedKeyDigest } from '../forward-security/digest.ts'
 import { encodePing, encodePongFailure, encodePongOk, readHelo, type Helo } from '../forward-security/messages.ts'
-import { encode, readObject } from '../forward-security/msgpack.ts'
+import { encode, readObject } from '../../../engine/forward/msgpack.ts'
 import { matchClient, parseNetwork, resolveClients } from './security.ts'
 import { startForward, waitUntil, type ForwardHarness, type RawClient } from './testing.ts'
 

@@ -12,7 +12,7 @@ import { message, options, record } from '../../../test/helpers/forward-build.ts
 import { cat, hex, str, uint } from '../../../test/helpers/msgpack-build.ts'
 import { sharedKeyDigest } from '../forward-security/digest.ts'
 import { encodePing, encodePongFailure, readHelo } from '../forward-security/messages.ts'
-import { readObject } from '../forward-security/msgpack.ts'
+import { readObject } from '../../../engine/forward/msgpack.ts'
 import { makeCertificates, type TestCertificates } from '../forward-security/testing.ts'
 import { startForward, waitUntil, type ForwardHarness } from './testing.ts'
 

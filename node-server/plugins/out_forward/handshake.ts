@@ -10,7 +10,7 @@
 import type { Socket } from 'node:net'
 import { digestMatches, newSalt, passwordDigest, sharedKeyDigest } from '../forward-security/digest.ts'
 import { encodePing, readHelo, readPong, type Helo } from '../forward-security/messages.ts'
-import { readObject } from '../forward-security/msgpack.ts'
+import { readObject } from '../../../engine/forward/msgpack.ts'
 import type { ClientSecurity } from '../../../engine/schemas/sections/forward-security-client.ts'
 
 /** A HELO or PONG is well under this; more without a complete object is not one. */

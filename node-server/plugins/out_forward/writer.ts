@@ -15,11 +15,11 @@ import { gzip as gzipCallback } from 'node:zlib'
 import * as abi from '../../../wasm/abi.ts'
 import type { Core, Packer } from '../../../wasm/core.ts'
 import type { Logger } from '../../../engine/log.ts'
-import { chunkIdBase64, chunkIdHex, type Chunk, type ChunkWriter, type WriteContext } from '../../../engine/output/chunk.ts'
+import { chunkIdHex, type Chunk, type ChunkWriter, type WriteContext } from '../../../engine/output/chunk.ts'
 import { RollbackError } from '../../../engine/output/errors.ts'
 import { LoadBalancer } from './balancer.ts'
 import type { ForwardOutputOptions } from './options.ts'
-import { envelopeHeader, envelopeOptions } from './envelope.ts'
+import { envelopeHeader, envelopeOptions, forwardChunkId } from '../../../engine/forward/envelope.ts'
 import { HeartbeatLoop } from './heartbeat.ts'
 import { ForwardNode, SendError, type Payload } from './node.ts'
 
@@ -147,7 +147,7 @@ export class ForwardWriter implements ChunkWriter {
     let events = chunk.count
     if (this.options.timeAsInteger) ({ entries, count: events } = this.withIntegerTimes(entries))
     if (this.options.compress) entries = await gzip(entries)
-    const chunkId = this.options.requireAckResponse ? chunkIdBase64(chunk.id) : null
+    const chunkId = this.options.requireAckResponse ? forwardChunkId(chunk.id) : null
     return {
       header: envelopeHeader(chunk.tag, entries.length),
       entries,

@@ -10,14 +10,14 @@ import type { Core } from '../../../../wasm/core.ts'
 import * as abi from '../../../../wasm/abi.ts'
 import type { EventStream } from '../../../../engine/event-stream.ts'
 import type { Logger } from '../../../../engine/log.ts'
-import { chunkIdBase64, newChunkId } from '../../../../engine/output/chunk.ts'
+import { newChunkId } from '../../../../engine/output/chunk.ts'
 import { DeliveryError, messageOf, withTimeout } from '../../errors.ts'
 import { gzip } from '../../gzip.ts'
 import type { EdgePlatform } from '../../platform.ts'
 import { splitEntries, type Piece } from '../../split.ts'
 import type { ForwardOptions, ServerOptions } from './options.ts'
 import { ForwardConnection } from './connection.ts'
-import { envelope } from './envelope.ts'
+import { envelope, forwardChunkId } from '../../../../engine/forward/envelope.ts'
 
 const textDecoder = new TextDecoder()
 
@@ -46,7 +46,7 @@ export class ForwardSender {
     const outgoing: Outgoing[] = []
     for (const piece of pieces) {
       const payload = o.gzip ? await gzip(piece.entries) : piece.entries
-      const id = o.requireAck ? chunkIdBase64(newChunkId(this.now())) : null
+      const id = o.requireAck ? forwardChunkId(newChunkId(this.now())) : null
       outgoing.push({ parts: envelope(stream.tag, payload, piece.count, id, o.gzip), id, count: piece.count, done: false })
     }
     const failures: string[] = []
