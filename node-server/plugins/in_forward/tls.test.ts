@@ -10,10 +10,10 @@ import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { message, options, record } from '../../../test/helpers/forward-build.ts'
 import { cat, hex, str, uint } from '../../../test/helpers/msgpack-build.ts'
-import { sharedKeyDigest } from '../forward-security/digest.ts'
-import { encodePing, encodePongFailure, readHelo } from '../forward-security/messages.ts'
+import { sharedKeyDigest } from '../../forward/testing.ts'
+import { encodePing, encodePongFailure, readHelo } from '../../../engine/forward/messages.ts'
 import { readObject } from '../../../engine/forward/msgpack.ts'
-import { makeCertificates, type TestCertificates } from '../forward-security/testing.ts'
+import { makeCertificates, type TestCertificates } from '../../tls/testing.ts'
 import { startForward, waitUntil, type ForwardHarness } from './testing.ts'
 
 const T = 1441588984

@@ -17,7 +17,9 @@ import type { EdgePlatform } from '../../platform.ts'
 import { splitEntries, type Piece } from '../../split.ts'
 import type { ForwardOptions, ServerOptions } from './options.ts'
 import { ForwardConnection } from './connection.ts'
+import { ackChunk } from '../../../../engine/forward/ack.ts'
 import { envelope, forwardChunkId } from '../../../../engine/forward/envelope.ts'
+import { describeValue } from '../../../../engine/forward/msgpack.ts'
 
 const textDecoder = new TextDecoder()
 
@@ -84,9 +86,11 @@ export class ForwardSender {
         (async () => {
           while (waiting.size > 0) {
             const answer = await connection.next('an ack')
-            const id = ackId(answer)
+            const chunk = ackChunk(answer)
+            const id = chunk === null ? null : textDecoder.decode(chunk)
             const message = id === null ? undefined : waiting.get(id)
-            if (message === undefined) throw new DeliveryError(`${server.name} answered ${describeAck(answer)}, not an ack of a chunk sent`)
+            if (message === undefined)
+              throw new DeliveryError(`${server.name} answered ${describeValue(answer)}, not an ack of a chunk sent`)
             message.done = true
             waiting.delete(id!)
           }
@@ -137,19 +141,4 @@ export function serverOrder(servers: readonly ServerOptions[], random: () => num
       .sort((a, b) => b.key - a.key)
       .map((k) => k.s)
   return [...ordered(false), ...ordered(true)]
-}
-
-function ackId(answer: unknown): string | null {
-  if (typeof answer !== 'object' || answer === null || Array.isArray(answer) || answer instanceof Uint8Array) return null
-  const ack = (answer as Record<string, unknown>).ack
-  if (ack instanceof Uint8Array) return textDecoder.decode(ack)
-  return typeof ack === 'string' ? ack : null
-}
-
-function describeAck(answer: unknown): string {
-  try {
-    return JSON.stringify(answer, (_k, v: unknown) => (v instanceof Uint8Array ? textDecoder.decode(v) : v)) ?? String(answer)
-  } catch {
-    return String(answer)
-  }
 }

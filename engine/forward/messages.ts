@@ -6,7 +6,7 @@
  * are expected (Fluent Bit sends its nonce as str) and return null when the shape is wrong.
  */
 
-import { encode, Raw, type Value } from '../../../engine/forward/msgpack.ts'
+import { encode, Raw, type Value } from './msgpack.ts'
 
 export interface Helo {
   nonce: Uint8Array
