@@ -12,6 +12,7 @@ const engine = new URL('../', import.meta.url)
 const folders = [
   'forward',
   'ingest',
+  'output/http',
   'ingest/ingest-cases',
   'plugins/filter_grep',
   'plugins/filter_record_transformer',
