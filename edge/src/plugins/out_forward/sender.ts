@@ -7,7 +7,6 @@
  */
 
 import type { Core } from '../../../../wasm/core.ts'
-import * as abi from '../../../../wasm/abi.ts'
 import type { EventStream } from '../../../../engine/event-stream.ts'
 import type { Logger } from '../../../../engine/log.ts'
 import { newChunkId } from '../../../../engine/output/chunk.ts'
@@ -19,6 +18,7 @@ import type { ForwardOptions, ServerOptions } from './options.ts'
 import { ForwardConnection } from './connection.ts'
 import { ackChunk } from '../../../../engine/forward/ack.ts'
 import { envelope, forwardChunkId } from '../../../../engine/forward/envelope.ts'
+import { withIntegerTimes } from '../../../../engine/forward/integer-times.ts'
 import { describeValue } from '../../../../engine/forward/msgpack.ts'
 
 const textDecoder = new TextDecoder()
@@ -106,26 +106,10 @@ export class ForwardSender {
 
   /** time_as_integer: the core's packer rewrites the entries with integer times, in pieces of chunk_limit_size. */
   private repack(stream: EventStream): Piece[] {
-    const core = this.core
-    const packer = core.createPacker({ mode: 'packed', timeAsInteger: true, byteLimit: this.options.chunkLimit, entryLimit: 0xffffffff })
+    const limit = this.options.chunkLimit
+    const packer = this.core.createPacker({ mode: 'packed', timeAsInteger: true, byteLimit: limit, entryLimit: 0xffffffff })
     try {
-      core.aux(stream.entries)
-      if (core.exports.walkEntries(stream.entries.length) !== abi.STATUS_OK)
-        throw new Error(`the events of ${stream.tag} are not a valid entries stream`)
-      const n = core.result(abi.R_AUX_ENTRY_COUNT)
-      const nowMs = this.now()
-      const pieces: Piece[] = []
-      for (let from = 0; from < n; ) {
-        const { consumed, stop } = packer.appendEntries(from, n - from, Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000, true)
-        from += consumed
-        if (stop === 'too-large' && packer.count === 0)
-          throw new Error(`an event of ${stream.tag} is larger than chunk_limit_size (${this.options.chunkLimit})`)
-        if (packer.count > 0 && (stop !== 'ok' || from >= n)) {
-          pieces.push({ entries: packer.bodyView().slice(), count: packer.count })
-          packer.reset()
-        }
-      }
-      return pieces
+      return withIntegerTimes(this.core, packer, stream.entries, this.now(), `the events of ${stream.tag}`, `chunk_limit_size (${limit})`)
     } finally {
       packer.free()
     }
