@@ -49,7 +49,7 @@ export type AckOutcome = 'more' | 'ok' | 'mismatch'
 export class AckReader {
   private readonly stream = new ObjectStream(ACK_MAX_BYTES)
   private readonly expected: Uint8Array
-  /** What the server answered, for log lines. */
+  /** What the server answered, for log lines (set when the answer is not our ack). */
   answered = ''
 
   constructor(chunkId: string) {
@@ -58,6 +58,11 @@ export class AckReader {
 
   push(data: Uint8Array): AckOutcome {
     this.stream.push(data)
+    const bytes = this.stream.rest()
+    const fast = canonicalAck(bytes)
+    if (fast === 'more') return 'more'
+    if (fast !== null && fast.end === bytes.length && sameBytes(bytes, fast.idStart, fast.idEnd, this.expected)) return 'ok'
+    // Not the usual form, or not our ack: the general reader decides, and says what it was.
     const read = this.stream.next()
     if (read.status === 'more') return 'more'
     if (read.status === 'invalid') {
@@ -70,7 +75,7 @@ export class AckReader {
       return 'mismatch'
     }
     const id = ackChunk(read.value)
-    return id !== null && sameBytes(id, this.expected) ? 'ok' : 'mismatch'
+    return id !== null && sameBytes(id, 0, id.length, this.expected) ? 'ok' : 'mismatch'
   }
 }
 
@@ -86,6 +91,15 @@ export class AckStream {
     this.stream.push(data)
     const ids: string[] = []
     for (;;) {
+      const bytes = this.stream.rest()
+      if (bytes.length === 0) return ids
+      const fast = canonicalAck(bytes)
+      if (fast === 'more') return ids
+      if (fast !== null) {
+        ids.push(textDecoder.decode(bytes.subarray(fast.idStart, fast.idEnd)))
+        this.stream.skip(fast.end)
+        continue
+      }
       const read = this.stream.next()
       if (read.status === 'more') return ids
       if (read.status === 'invalid') throw new Error(`answered bytes that are not an ack (${read.reason})`)
@@ -96,8 +110,39 @@ export class AckStream {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+/**
+ * The usual ack, `81 a3 "ack"` + a str (or bin) of at most ACK_MAX_BYTES, read without decoding:
+ * where its id is and where it ends; `more` when its start arrived and the rest has not; null when
+ * the bytes take another form (the general reader then decides: both agree on every ack).
+ */
+function canonicalAck(bytes: Uint8Array): { idStart: number; idEnd: number; end: number } | 'more' | null {
+  const prefix = ACK_PREFIX.length
+  for (let i = 0; i < prefix; i++) {
+    if (i >= bytes.length) return 'more'
+    if (bytes[i] !== ACK_PREFIX[i]) return null
+  }
+  if (bytes.length <= prefix) return 'more'
+  const h = bytes[prefix]
+  let headerLength: number
+  let n: number
+  if ((h & 0xe0) === 0xa0) {
+    headerLength = 1
+    n = h & 0x1f
+  } else {
+    headerLength = h === 0xd9 || h === 0xc4 ? 2 : h === 0xda || h === 0xc5 ? 3 : h === 0xdb || h === 0xc6 ? 5 : 0
+    if (headerLength === 0) return null
+    if (bytes.length < prefix + headerLength) return 'more'
+    n = 0
+    for (let i = 1; i < headerLength; i++) n = n * 256 + bytes[prefix + i]
+  }
+  const idStart = prefix + headerLength
+  if (idStart + n > ACK_MAX_BYTES) return null
+  if (bytes.length < idStart + n) return 'more'
+  return { idStart, idEnd: idStart + n, end: idStart + n }
+}
+
+function sameBytes(a: Uint8Array, start: number, end: number, b: Uint8Array): boolean {
+  if (end - start !== b.length) return false
+  for (let i = 0; i < b.length; i++) if (a[start + i] !== b[i]) return false
   return true
 }

@@ -320,6 +320,11 @@ export class ObjectStream {
     return r
   }
 
+  /** Consumes `n` bytes read by the caller from `rest()`. */
+  skip(n: number): void {
+    this.start = Math.min(this.end, this.start + n)
+  }
+
   /** The bytes received and not read yet (a view). */
   rest(): Uint8Array {
     return this.bytes.subarray(this.start, this.end)
