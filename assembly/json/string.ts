@@ -117,6 +117,17 @@ export function writeString(p: usize, end: usize, o: usize): usize {
   let q = scanPlain(from, end)
   if (q < end && load<u8>(q) == 0x22) {
     const n = q - from
+    // Short strings (most keys and values) move as four 8-byte words when the bytes are there.
+    if (n < 32 && from + 32 <= end && o + 40 <= outLimit) {
+      store<u8>(o, <u8>(0xa0 | n))
+      store<u64>(o, load<u64>(from), 1)
+      store<u64>(o, load<u64>(from, 8), 9)
+      store<u64>(o, load<u64>(from, 16), 17)
+      store<u64>(o, load<u64>(from, 24), 25)
+      strEnd = q + 1
+      strLen = n
+      return o + 1 + n
+    }
     if (o + n + 5 > outLimit) {
       o = outGrow(o, n + 5)
       if (o == 0) return 0
