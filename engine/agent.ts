@@ -23,8 +23,10 @@ import type {
   OutputPlugin,
   Plugin,
   PluginContext,
+  PluginInstances,
   PluginKind,
   PluginRegistry,
+  PluginSectionConfig,
   PluginServices,
   Runtime,
 } from './plugin.ts'
@@ -100,6 +102,27 @@ export class Agent {
     if (outcome === 'timeout') this.log.warn('shutdown deadline passed; some plugins did not finish', { deadlineMs })
     for (const router of this.routers.values()) router.free()
   }
+}
+
+/** Plugins made by a directive (`<source>`, `<filter>`, `<match>`, `<store>`); parsers and formatters are made by plugins. */
+type DirectiveKind = 'input' | 'filter' | 'output'
+
+/** Builds the parser / formatter of a validated `<parse>` / `<format>` section for the plugin whose context this is. */
+function sectionPlugin<K extends 'parser' | 'formatter'>(
+  registry: PluginRegistry,
+  runtime: Runtime,
+  kind: K,
+  ctx: PluginContext,
+  config: PluginSectionConfig,
+  element: ConfigElement | undefined,
+): PluginInstances[K] {
+  const type = config['@type']
+  const spec = registry.get(kind, type)
+  if (spec === undefined) throw new Error(`unknown ${kind} plugin '${type}' (available: ${registry.names(kind).join(', ')})`)
+  if (!spec.runtimes.includes(runtime)) throw new Error(`${kind} plugin '${type}' does not run on ${runtime}`)
+  // A view of the owner's context (getters such as errorRouter stay live) with its own log fields.
+  const sectionCtx: PluginContext = Object.create(ctx, { log: { value: ctx.log.child({ [kind]: type }) } })
+  return spec.create(sectionCtx, config, element ?? { name: kind === 'parser' ? 'parse' : 'format', arg: '', params: {}, elements: [] })
 }
 
 /** Builds an agent from a parsed model. Returns the errors instead when anything is wrong. */
@@ -181,7 +204,7 @@ class Builder {
   }
 
   /** Creates a plugin instance (inputs, filters, outputs, and nested outputs such as <store>). */
-  createPlugin(kind: PluginKind, element: ConfigElement, label: string, labelNames: Set<string>): PluginEntry | null {
+  createPlugin(kind: DirectiveKind, element: ConfigElement, label: string, labelNames: Set<string>): PluginEntry | null {
     const type = getParam(element, '@type')
     if (type === undefined || type === '') return null // reported by checkStructure
     const spec = this.options.registry.get(kind, type)
@@ -217,7 +240,7 @@ class Builder {
     }
     const id = written ?? `object:${(this.nextObjectId++).toString(16)}`
     this.ids.add(id)
-    const validated = validateElement(element, spec.schema, this.locs)
+    const validated = validateElement(element, spec.schema, this.locs, { plugins: this.options.registry })
     this.errors.push(...validated.errors)
     this.warnings.push(...validated.warnings)
     if (validated.errors.length > 0) return null
@@ -249,6 +272,8 @@ class Builder {
     level: LogLevel | undefined,
     metrics: PluginMetrics,
   ): PluginContext & { createOutput(element: ConfigElement): OutputPlugin | null } {
+    const registry = this.options.registry
+    const runtime = this.options.runtime
     const routers = this.agent.routers
     const target = (name: string): EmitTarget => ({
       emit: (stream: EventStream) => {
@@ -257,7 +282,7 @@ class Builder {
         return router.emit(stream)
       },
     })
-    return {
+    const ctx: PluginContext & { createOutput(element: ConfigElement): OutputPlugin | null } = {
       core: this.options.core,
       id,
       log: this.options.log.child({ plugin_id: id, type }, level),
@@ -274,7 +299,10 @@ class Builder {
       hostname: this.options.hostname ?? 'localhost',
       services: this.options.services,
       createOutput: (element: ConfigElement) => this.createPlugin('output', element, label, labelNames)?.plugin as OutputPlugin | null,
+      createParser: (config, element) => sectionPlugin(registry, runtime, 'parser', ctx, config, element),
+      createFormatter: (config, element) => sectionPlugin(registry, runtime, 'formatter', ctx, config, element),
     }
+    return ctx
   }
 
   private error(element: ConfigElement, reason: string, hint: string, param?: string): void {

@@ -9,11 +9,18 @@ import type { Core } from '../wasm/core.ts'
 import type { ConfigElement } from './config/model.ts'
 import type { PluginSchema } from './config/schema.ts'
 import type { EventStream } from './event-stream.ts'
+import type { FormatterPlugin } from './formatter/types.ts'
 import type { Logger } from './log.ts'
 import type { PluginMetrics } from './metrics.ts'
 import type { BufferServices } from './output/store.ts'
+import type { ParserPlugin } from './parser/types.ts'
 
-export type PluginKind = 'input' | 'filter' | 'output'
+export type { FormatterPlugin } from './formatter/types.ts'
+export type { ParserPlugin } from './parser/types.ts'
+
+/** Fluentd's plugin kinds. Parsers and formatters are built by other plugins from `<parse>` / `<format>`. */
+export type PluginKind = 'input' | 'filter' | 'output' | 'parser' | 'formatter'
+export const PLUGIN_KINDS: readonly PluginKind[] = ['input', 'filter', 'output', 'parser', 'formatter']
 export type Runtime = 'node' | 'workers' | 'browser'
 
 /**
@@ -47,7 +54,17 @@ export interface PluginContext {
   hostname: string
   /** Runtime services (file buffer stores, chunk backups), when the runtime offers them. */
   services?: PluginServices
+  /**
+   * Builds the parser of a validated `<parse>` section (its config holds `@type`), or the formatter of
+   * a `<format>` section, from the plugins the runtime registered. Throws for an unknown `@type`
+   * (validation reports that first, with file:line).
+   */
+  createParser(config: PluginSectionConfig, element?: ConfigElement): ParserPlugin
+  createFormatter(config: PluginSectionConfig, element?: ConfigElement): FormatterPlugin
 }
+
+/** The validated config of a `<parse>` / `<format>` section: the chosen `@type` and its params. */
+export type PluginSectionConfig = { '@type': string } & Record<string, unknown>
 
 /** What a runtime injects for plugins (through AgentOptions.services). */
 export interface PluginServices extends BufferServices {}
@@ -76,29 +93,51 @@ export interface PluginInstances {
   input: InputPlugin
   filter: FilterPlugin
   output: OutputPlugin
+  parser: ParserPlugin
+  formatter: FormatterPlugin
 }
 
-/** A plugin descriptor. `name` is Fluentd's `@type` (`forward`, `stdout`, `grep` …). */
-export interface PluginSpec<K extends PluginKind = PluginKind, C = any> {
+/**
+ * What is known of a plugin without running it: Fluentd's `@type` (`forward`, `stdout`, `grep`,
+ * `json` …), its kind, what it does, its config schema and the runtimes that run it. Every
+ * descriptor lives in engine/schemas/ (the one home the daemon, the edge and the designer read).
+ */
+export interface PluginDescriptor<K extends PluginKind = PluginKind> {
   name: string
   kind: K
   description: string
   schema: PluginSchema
   runtimes: readonly Runtime[]
+  /** Other `@type` names for the same plugin (in_sample is also `dummy`). */
+  aliases?: readonly string[]
+}
+
+/** A runnable plugin: its descriptor plus the factory of one runtime. */
+export interface PluginSpec<K extends PluginKind = PluginKind, C = any> extends PluginDescriptor<K> {
   create(ctx: PluginContext, config: C, element: ConfigElement): PluginInstances[K]
 }
 
 /** The plugins a runtime offers, by kind and `@type`. */
 export class PluginRegistry {
   private readonly specs = new Map<string, PluginSpec>()
+  private readonly aliases = new Map<string, PluginSpec>()
 
   register(...specs: PluginSpec[]): this {
-    for (const spec of specs) this.specs.set(`${spec.kind}:${spec.name}`, spec)
+    for (const spec of specs) {
+      this.specs.set(`${spec.kind}:${spec.name}`, spec)
+      for (const alias of spec.aliases ?? []) this.aliases.set(`${spec.kind}:${alias}`, spec)
+    }
     return this
   }
 
   get<K extends PluginKind>(kind: K, name: string): PluginSpec<K> | undefined {
-    return this.specs.get(`${kind}:${name}`) as PluginSpec<K> | undefined
+    const key = `${kind}:${name}`
+    return (this.specs.get(key) ?? this.aliases.get(key)) as PluginSpec<K> | undefined
+  }
+
+  /** The schema of a registered plugin (parsers and formatters are validated through this). */
+  schema(kind: PluginKind, name: string): PluginSchema | undefined {
+    return this.get(kind, name)?.schema
   }
 
   names(kind: PluginKind): string[] {

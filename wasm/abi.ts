@@ -14,6 +14,26 @@ export const STATUS_NO_MEMORY = 5
 export const STATUS_TOO_DEEP = 6
 export const STATUS_BAD_ARGUMENT = 7
 
+/** Carrier modes (`M_MODE`), as wasm/types.ts `Mode` names them. */
+export const MODE_MESSAGE = 0
+export const MODE_FORWARD = 1
+export const MODE_PACKED = 2
+export const MODE_COMPRESSED = 3
+export const MODE_HEARTBEAT = 4
+export const MODE_NOT_ARRAY = 5
+
+/** The `compressed` option (`M_COMPRESSED`), as wasm/types.ts `Compressed` names them. */
+export const COMPRESSED_ABSENT = 0
+export const COMPRESSED_TEXT = 1
+export const COMPRESSED_GZIP = 2
+export const COMPRESSED_ZSTD = 3
+export const COMPRESSED_OTHER = 4
+
+/** Why an entry is invalid (entry flag bits 8..15). */
+export const REASON_TIME = 1
+export const REASON_RECORD = 2
+export const REASON_SHAPE = 3
+
 export const MSG_TAG_VALID = 1
 export const MSG_HAS_OPTIONS = 2
 export const MSG_OPTIONS_INVALID = 4
@@ -71,6 +91,8 @@ export const R_AUX_INVALID_COUNT = 12
 export const R_ITEMS_PTR = 13
 export const R_ITEM_COUNT = 14
 export const R_JSON_ENTRY_COUNT = 15
+/** Words in the result area (`resultPtr()`). */
+export const RESULT_WORDS = 16
 
 export const PACK_PACKED = 0
 export const PACK_FORWARD = 1

@@ -7,7 +7,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest'
 import { EventTime } from '../../engine/event-time.ts'
-import type { ServerOptions } from '../src/plugins/out_forward/config.ts'
+import type { ServerOptions } from '../src/plugins/out_forward/options.ts'
 import { envelopeHead, envelopeOptions } from '../src/plugins/out_forward/envelope.ts'
 import { buildPing, checkPong, passwordDigest, readHelo, sharedKeyDigest } from '../src/plugins/out_forward/handshake.ts'
 import { serverOrder } from '../src/plugins/out_forward/sender.ts'

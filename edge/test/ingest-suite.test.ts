@@ -8,7 +8,7 @@
 import { captures } from '../../test/helpers/capture-output.ts'
 import { runEdgeIngestSuite } from '../../engine/ingest/edge.cases.ts'
 import { runIngestSuite, type IngestTarget, type IngestParams } from '../../engine/ingest/ingest.cases.ts'
-import { optionsFromParams, paramsToConf } from '../../engine/ingest/ingest-params.ts'
+import { optionsFromParams, paramsToConf } from '../../engine/ingest/ingest-cases/params.ts'
 import { core, runtime } from './support.ts'
 import { appRequestTarget } from '../../engine/ingest/ingest-cases/app-target.ts'
 

@@ -36,7 +36,24 @@ export interface SectionSpec {
   required?: boolean
   /** When absent, still produce its config from defaults (Fluentd's `init: true`). */
   init?: boolean
+  /**
+   * The section configures a plugin of this kind (`<parse>`: parser, `<format>`: formatter), chosen by
+   * its `@type` (or `defaultType` when none is written): it is validated against `schema` plus that
+   * plugin's schema, found through `ValidateOptions.plugins`. `defaultType: null` makes `@type` required.
+   */
+  plugin?: { kind: 'parser' | 'formatter'; defaultType: string | null }
   schema: PluginSchema
+}
+
+/** Finds plugin schemas for sections that configure a plugin (`<parse>`, `<format>`). */
+export interface PluginSchemas {
+  schema(kind: 'parser' | 'formatter', type: string): PluginSchema | undefined
+  names(kind: 'parser' | 'formatter'): string[]
+}
+
+export interface ValidateOptions {
+  /** Required to validate `<parse>` / `<format>` by their `@type`; without it their own params are not checked. */
+  plugins?: PluginSchemas
 }
 
 /** What an element may contain. The same shape serves plugins and their nested sections. */
@@ -110,11 +127,52 @@ export function validateElement<S extends PluginSchema>(
   element: ConfigElement,
   schema: S,
   locs?: ConfigLocs,
+  options: ValidateOptions = {},
 ): ValidationResult<ConfigOf<S>> {
   const errors: ConfigError[] = []
   const warnings: ConfigError[] = []
-  const config = validateInto(element, schema, locs, errors, warnings)
+  const config = validateInto(element, schema, locs, errors, warnings, options)
   return { config: config as ConfigOf<S>, errors, warnings }
+}
+
+/**
+ * The schema a section is checked against: its own, plus the chosen plugin's for `<parse>` / `<format>`.
+ * Returns the type it chose (written or default), or an error message when the type is unknown.
+ */
+function sectionSchema(
+  spec: SectionSpec,
+  child: ConfigElement,
+  options: ValidateOptions,
+): { schema: PluginSchema; type?: string; problem?: { reason: string; hint: string } } {
+  if (spec.plugin === undefined) return { schema: spec.schema }
+  const { kind, defaultType } = spec.plugin
+  const type = getParam(child, '@type') ?? defaultType ?? undefined
+  if (type === undefined) {
+    return { schema: spec.schema, problem: { reason: `<${child.name}> needs @type`, hint: `write @type inside <${child.name}>` } }
+  }
+  if (options.plugins === undefined) return { schema: { ...spec.schema, additionalParams: true }, type }
+  const plugin = options.plugins.schema(kind, type)
+  if (plugin === undefined) {
+    const known = options.plugins.names(kind)
+    const near = closest(type, known)
+    return {
+      schema: { ...spec.schema, additionalParams: true },
+      type,
+      problem: {
+        reason: `unknown ${kind} plugin '${type}' in <${child.name}>`,
+        hint: `${near ? `did you mean '${near}'? ` : ''}available: ${known.join(', ')}`,
+      },
+    }
+  }
+  return {
+    schema: {
+      params: [...spec.schema.params, ...plugin.params],
+      sections: [...(spec.schema.sections ?? []), ...(plugin.sections ?? [])],
+      argument: plugin.argument ?? spec.schema.argument,
+      additionalParams: plugin.additionalParams ?? spec.schema.additionalParams,
+    },
+    type,
+  }
 }
 
 function validateInto(
@@ -123,6 +181,7 @@ function validateInto(
   locs: ConfigLocs | undefined,
   errors: ConfigError[],
   warnings: ConfigError[],
+  options: ValidateOptions,
 ): Record<string, unknown> {
   const config: Record<string, unknown> = {}
   const tag = `<${element.name}>`
@@ -207,7 +266,10 @@ function validateInto(
       report(errors, childAt, `unknown section <${child.name}> in ${tag}`, hint)
       continue
     }
-    const childConfig = validateInto(child, spec.schema, locs, errors, warnings)
+    const chosen = sectionSchema(spec, child, options)
+    if (chosen.problem) report(errors, childAt, chosen.problem.reason, chosen.problem.hint)
+    const childConfig = validateInto(child, chosen.schema, locs, errors, warnings, options)
+    if (chosen.type !== undefined) childConfig['@type'] = chosen.type
     if (spec.multi) {
       ;((config[spec.name] ??= []) as unknown[]).push(childConfig)
     } else if (seen.has(spec.name)) {
@@ -229,7 +291,12 @@ function validateInto(
       report(errors, at(), `missing required section <${spec.name}> in ${tag}`, `add <${spec.name}> ... </${spec.name}>`)
     } else if (spec.multi) config[spec.name] = []
     else if (spec.init) {
-      config[spec.name] = validateInto({ name: spec.name, arg: '', params: {}, elements: [] }, spec.schema, undefined, errors, warnings)
+      const empty = { name: spec.name, arg: '', params: {}, elements: [] }
+      const chosen = sectionSchema(spec, empty, options)
+      if (chosen.problem) report(errors, at(), chosen.problem.reason, chosen.problem.hint)
+      const sectionConfig = validateInto(empty, chosen.schema, undefined, errors, warnings, options)
+      if (chosen.type !== undefined) sectionConfig['@type'] = chosen.type
+      config[spec.name] = sectionConfig
     }
   }
   return config

@@ -9,7 +9,7 @@ import { tagFromPath } from './app.ts'
 import { originAllowed } from './cors.ts'
 import { multipartBoundary, parseMultipart, parseUrlEncoded } from './form.ts'
 import { runIngestSuite } from './ingest.cases.ts'
-import { optionsFromParams } from './ingest-params.ts'
+import { optionsFromParams } from './ingest-cases/params.ts'
 import { resolveIngestOptions } from './options.ts'
 import { appRequestTarget } from './ingest-cases/app-target.ts'
 

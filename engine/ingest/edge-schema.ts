@@ -5,10 +5,9 @@
  * designer and the node tests can read it.
  */
 
-import { validateElement, type ParamSpec, type PluginSchema } from '../config/schema.ts'
-import { paramsToConf } from './ingest-params.ts'
+import type { ParamSpec } from '../config/schema.ts'
 import type { IngestOptions } from './options.ts'
-import { ingestOptionsFromConfig, ingestParams, ingestParseSection, type IngestConfig } from './schema.ts'
+import { ingestOptionsFromConfig, ingestParams, type IngestConfig } from './schema.ts'
 
 /** The edge's defaults where they differ from in_http's. */
 export const EDGE_DEFAULTS = {
@@ -61,12 +60,4 @@ export function edgeIngestOptionsFromConfig(config: EdgeIngestConfig): Omit<Inge
     maxEventsPerRequest: config.max_events_per_request,
     recordSizeLimit: config.record_size_limit,
   }
-}
-
-/** Params as written in a .conf (lists as JSON) → validated options; for suite runners. */
-export function edgeOptionsFromParams(params: Record<string, string | number | boolean | readonly string[]>): Omit<IngestOptions, 'emit'> {
-  const schema: PluginSchema = { params: edgeIngestParams, sections: [ingestParseSection] }
-  const { config, errors } = validateElement({ name: 'source', arg: '', params: paramsToConf(params), elements: [] }, schema)
-  if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('\n'))
-  return edgeIngestOptionsFromConfig(config as unknown as EdgeIngestConfig)
 }

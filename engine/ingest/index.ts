@@ -18,7 +18,6 @@ export {
   EDGE_DEFAULTS,
   edgeIngestOptionsFromConfig,
   edgeIngestParams,
-  edgeOptionsFromParams,
   type EdgeIngestConfig,
 } from './edge-schema.ts'
 export { REJECTED_LISTED, type Rejected } from './edge-responses.ts'

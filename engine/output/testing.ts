@@ -39,6 +39,12 @@ export function testContext(
     now,
     hostname: 'test-host',
     services: options.services,
+    createParser: () => {
+      throw new Error('no parsers in output tests')
+    },
+    createFormatter: () => {
+      throw new Error('no formatters in output tests')
+    },
   }
   return {
     ctx,

@@ -37,6 +37,7 @@ export function previewRegistry(catalog: readonly CatalogEntry[], tracer: Tracer
     if (spec.kind === 'filter') registry.register(tracedFilter(spec as PluginSpec<'filter'>, tracer))
     else if (spec.kind === 'output' && ROUTING_OUTPUTS.includes(spec.name))
       registry.register(tracedOutput(spec as PluginSpec<'output'>, tracer))
+    else if (spec.kind === 'parser' || spec.kind === 'formatter') registry.register(spec)
   }
   return registry
 }

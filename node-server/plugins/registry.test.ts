@@ -1,39 +1,27 @@
 /**
- * @module The Node registry: every shipped plugin runs on Node, has a valid schema, and is
- * registered under its Fluentd `@type`; `-p` specs replace shipped ones of the same name.
+ * @module The Node registry: it registers exactly the plugins engine/schemas describes for Node
+ * (the same schema objects), each with a valid schema, under its Fluentd `@type`; `-p` specs replace shipped ones of the same name.
  */
 
 import { describe, expect, it } from 'vitest'
 import { checkSchema } from '../../engine/config/schema.ts'
 import type { PluginSpec } from '../../engine/plugin.ts'
+import { descriptorsFor } from '../../engine/schemas/index.ts'
 import { NODE_PLUGINS, nodeRegistry } from './registry.ts'
 
-/** Fluentd's `@type` for each plugin we ship. */
-const FLUENTD_TYPES = new Set([
-  'input:forward',
-  'input:http',
-  'input:monitor_agent',
-  'filter:grep',
-  'filter:record_transformer',
-  'output:forward',
-  'output:http',
-  'output:file',
-  'output:stdout',
-  'output:null',
-  'output:copy',
-  'output:relabel',
-])
-
 describe('nodeRegistry', () => {
-  it('registers each shipped plugin once, under its Fluentd @type, with a valid schema', () => {
+  it('registers exactly the plugins engine/schemas describes for Node, each with its descriptor and a valid schema', () => {
     const keys = NODE_PLUGINS.map((s) => `${s.kind}:${s.name}`)
     expect(new Set(keys).size).toBe(keys.length)
+    const described = descriptorsFor('node')
+    expect(keys.sort()).toEqual(described.map((d) => `${d.kind}:${d.name}`).sort())
     for (const spec of NODE_PLUGINS) {
-      expect(FLUENTD_TYPES.has(`${spec.kind}:${spec.name}`), `${spec.kind}:${spec.name}`).toBe(true)
+      const descriptor = described.find((d) => d.kind === spec.kind && d.name === spec.name)
+      expect(spec.schema, spec.name).toBe(descriptor?.schema)
+      expect(spec.description, spec.name).toBe(descriptor?.description)
       expect(spec.runtimes).toContain('node')
       expect(checkSchema(spec.schema, spec.name)).toEqual([])
     }
-    expect(keys.sort()).toEqual([...FLUENTD_TYPES].sort())
   })
 
   it('lets a -p plugin replace a shipped one of the same kind and name', () => {

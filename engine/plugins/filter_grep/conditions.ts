@@ -6,12 +6,12 @@
  */
 
 import { parseRegexp } from '../../config/types.ts'
-import { REGEXP_MAX_NUM, type ConditionConfig, type GrepConfig } from './config.ts'
-import { encodePath, findPath, type EncodedStep } from './field-scan.ts'
-import { parseRecordAccessor } from './record-accessor.ts'
-import { compileByteTest, type ByteTest } from './byte-match.ts'
-import { StringCache } from './string-cache.ts'
-import { valueToS } from './value-to-s.ts'
+import { REGEXP_MAX_NUM, type ConditionConfig, type GrepConfig } from '../../schemas/filter_grep.ts'
+import { encodePath, findPath, type EncodedStep } from '../../records/field-scan.ts'
+import { parseRecordAccessor } from '../../records/record-accessor.ts'
+import { compileByteTest, type ByteTest } from '../../records/byte-match.ts'
+import { StringCache } from '../../records/string-cache.ts'
+import { valueToS } from '../../records/value-to-s.ts'
 
 export interface Expression {
   key: string

@@ -6,16 +6,12 @@
 
 import type { FilterPlugin, PluginSpec } from '../../plugin.ts'
 import { compileConditions, GrepMatcher } from './conditions.ts'
-import { grepSchema, type GrepConfig } from './config.ts'
-import { emitErrorEvents } from './error-events.ts'
+import { filterGrepDescriptor, type GrepConfig } from '../../schemas/filter_grep.ts'
+import { emitErrorEvents } from '../../error-events.ts'
 import { grepStream } from './grep.ts'
 
 export const filterGrep: PluginSpec<'filter', GrepConfig> = {
-  name: 'grep',
-  kind: 'filter',
-  description: 'Keeps events whose fields match <regexp> conditions and drops those matching <exclude> ones.',
-  schema: grepSchema,
-  runtimes: ['node', 'workers', 'browser'],
+  ...filterGrepDescriptor,
   create(ctx, config): FilterPlugin {
     const conditions = compileConditions(config)
     if (config.regexp.length > 1) ctx.log.info("top level multiple <regexp> is interpreted as 'and' condition")

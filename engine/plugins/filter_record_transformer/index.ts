@@ -8,17 +8,13 @@
 import { decodeRecord, eachEntry, streamFromEvents, type Event } from '../../event-stream.ts'
 import { EventTime } from '../../event-time.ts'
 import type { FilterPlugin, PluginSpec } from '../../plugin.ts'
-import { emitErrorEvents } from '../filter_grep/error-events.ts'
-import { recordTransformerSchema, type RecordTransformerConfig } from './config.ts'
+import { emitErrorEvents } from '../../error-events.ts'
+import { filterRecordTransformerDescriptor, type RecordTransformerConfig } from '../../schemas/filter_record_transformer.ts'
 import type { ExpandContext, Placeholder } from './placeholders.ts'
 import { compileTransformer } from './transform.ts'
 
 export const filterRecordTransformer: PluginSpec<'filter', RecordTransformerConfig> = {
-  name: 'record_transformer',
-  kind: 'filter',
-  description: 'Adds, rewrites and removes record fields using ${tag}, ${time}, ${record["key"]} and other placeholders.',
-  schema: recordTransformerSchema,
-  runtimes: ['node', 'workers', 'browser'],
+  ...filterRecordTransformerDescriptor,
   create(ctx, config): FilterPlugin {
     const transformer = compileTransformer(config, (message) => ctx.log.warn(message))
     const warned = new Set<string>()

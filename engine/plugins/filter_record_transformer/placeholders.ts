@@ -7,7 +7,7 @@
  * config error (sluice runs no Ruby).
  */
 
-import { rubyToS } from '../filter_grep/ruby-string.ts'
+import { rubyToS } from '../../records/ruby-string.ts'
 
 export type Ref =
   | { kind: 'tag' | 'hostname' | 'time' }

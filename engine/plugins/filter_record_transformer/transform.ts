@@ -5,9 +5,9 @@
  */
 
 import { EventTime } from '../../event-time.ts'
-import { deletePath, parseRecordAccessor, type PathStep } from '../filter_grep/record-accessor.ts'
+import { deletePath, parseRecordAccessor, type PathStep } from '../../records/record-accessor.ts'
 import { compileTemplate, expand, type ExpandContext, type Template } from './placeholders.ts'
-import type { RecordTransformerConfig } from './config.ts'
+import type { RecordTransformerConfig } from '../../schemas/filter_record_transformer.ts'
 
 /** A `<record>` value compiled: a template, or JSON containers whose strings are templates. */
 type Compiled =

@@ -11,7 +11,7 @@
 import { getParam, type ConfigElement } from '../../config/model.ts'
 import type { EventStream } from '../../event-stream.ts'
 import type { EmitResult, OutputPlugin, PluginContext, PluginSpec } from '../../plugin.ts'
-import { copySchema, type CopyConfig } from './config.ts'
+import { outCopyDescriptor, type CopyConfig } from '../../schemas/out_copy.ts'
 
 interface Store {
   output: OutputPlugin
@@ -23,11 +23,7 @@ interface Store {
 type ContextWithOutputs = PluginContext & { createOutput?(element: ConfigElement): OutputPlugin | null }
 
 export const outCopy: PluginSpec<'output', CopyConfig> = {
-  name: 'copy',
-  kind: 'output',
-  description: 'Copies every event to each <store> output, in order.',
-  schema: copySchema,
-  runtimes: ['node', 'workers', 'browser'],
+  ...outCopyDescriptor,
   create(ctx: ContextWithOutputs, _config, element): OutputPlugin {
     if (ctx.createOutput === undefined) throw new Error('this runtime cannot create nested outputs for <store>')
     const stores: Store[] = []

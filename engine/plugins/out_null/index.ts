@@ -10,14 +10,10 @@ import type { OutputPlugin, PluginSpec } from '../../plugin.ts'
 import { hasSection, resolveBufferConfig } from '../../output/buffer-schema.ts'
 import { createBufferedOutput } from '../../output/buffered-output.ts'
 import { createSecondary } from '../../output/secondary.ts'
-import { bufferDefaults, outNullSchema, type OutNullConfig } from './config.ts'
+import { outNullDescriptor, bufferDefaults, type OutNullConfig } from '../../schemas/out_null.ts'
 
 export const outNull: PluginSpec<'output', OutNullConfig> = {
-  name: 'null',
-  kind: 'output',
-  description: 'Drops every event (counts them).',
-  schema: outNullSchema,
-  runtimes: ['node', 'workers', 'browser'],
+  ...outNullDescriptor,
   create(ctx, config, element): OutputPlugin {
     const m = ctx.metrics
     if (hasSection(element, 'buffer')) {

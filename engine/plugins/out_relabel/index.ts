@@ -7,13 +7,10 @@
  */
 
 import type { OutputPlugin, PluginSpec } from '../../plugin.ts'
+import { outRelabelDescriptor } from '../../schemas/out_relabel.ts'
 
 export const outRelabel: PluginSpec<'output', Record<string, unknown>> = {
-  name: 'relabel',
-  kind: 'output',
-  description: 'Sends events unchanged to the <label> named by @label.',
-  schema: { params: [] },
-  runtimes: ['node', 'workers', 'browser'],
+  ...outRelabelDescriptor,
   create(ctx, config): OutputPlugin {
     const name = config['@label']
     if (typeof name !== 'string' || name === '') {

@@ -4,14 +4,15 @@
  * its own `bind`/`port` (Fluentd's defaults 0.0.0.0:24220) and, with `tag`, emits one event per
  * plugin every `emit_interval` like Fluentd's. The daemon registers what the API reads with
  * `setApiSource`; without a daemon (tests, tools) the API lists nothing and reports `running`.
- * When a config has this source, `sluice run` does not start its own API unless --api-port or
- * --api-bind is given (both would want port 24220).
+ * The daemon's own API (cli/api-plan.ts) is off unless asked for, so this source alone opens the
+ * port; asking for both needs two ports (both default to 24220).
  */
 
 import type { AddressInfo } from 'node:net'
 import { EventTime } from '../../../engine/event-time.ts'
 import { streamFromEvents } from '../../../engine/event-stream.ts'
 import { PluginRegistry, type InputPlugin, type PluginContext, type PluginSpec } from '../../../engine/plugin.ts'
+import { inMonitorAgentDescriptor, type MonitorAgentConfig } from '../../../engine/schemas/in_monitor_agent.ts'
 import { createApiApp, type ApiSource } from './app.ts'
 import { pluginInfo } from './plugins-json.ts'
 import { listenApi, type ApiServer } from './server.ts'
@@ -39,15 +40,6 @@ const STANDALONE: ApiSource = {
 }
 
 const source = (): ApiSource => current ?? STANDALONE
-
-interface MonitorAgentConfig {
-  bind: string
-  port: number
-  tag: string | null
-  emit_interval: number
-  include_config: boolean
-  include_retry: boolean
-}
 
 class MonitorAgent implements InputPlugin {
   private server: ApiServer | null = null
@@ -106,26 +98,7 @@ class MonitorAgent implements InputPlugin {
 }
 
 export const monitorAgent: PluginSpec<'input', MonitorAgentConfig> = {
-  name: 'monitor_agent',
-  kind: 'input',
-  description:
-    'Serves the monitoring API (Fluentd monitor_agent: /api/plugins.json; also /metrics and /healthz); with tag, emits plugin metrics as events.',
-  schema: {
-    params: [
-      { name: 'bind', type: 'string', default: '0.0.0.0', description: 'Address to listen on.' },
-      { name: 'port', type: 'integer', default: 24220, description: 'HTTP port.' },
-      {
-        name: 'tag',
-        type: 'string',
-        default: null,
-        description: 'When set, emit one event per plugin under this tag every emit_interval.',
-      },
-      { name: 'emit_interval', type: 'time', default: 60, description: 'Seconds between emits (with tag).' },
-      { name: 'include_config', type: 'bool', default: true, description: "Include each plugin's config in the emitted events." },
-      { name: 'include_retry', type: 'bool', default: true, description: 'Include the retry state in the emitted events.' },
-    ],
-  },
-  runtimes: ['node'],
+  ...inMonitorAgentDescriptor,
   create(ctx, config) {
     return new MonitorAgent(ctx, config)
   },

@@ -12,7 +12,7 @@ import type { Core, Packer } from '../../../wasm/core.ts'
 import { decodeRecord, eachEntry, encodeRecord, type EventStream } from '../../../engine/event-stream.ts'
 import type { Logger } from '../../../engine/log.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
-import { rewriteTag, type ForwardOptions } from './config.ts'
+import { rewriteTag, type ForwardOptions } from './options.ts'
 import { peerName, type Peer } from './work.ts'
 
 const REASONS = ['', 'time', 'record', 'shape'] as const

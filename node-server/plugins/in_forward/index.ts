@@ -15,7 +15,8 @@
 import type { AddressInfo, Socket } from 'node:net'
 import type { InputPlugin, PluginContext, PluginSpec } from '../../../engine/plugin.ts'
 import { Admission } from './admission.ts'
-import { inForwardSchema, settleOptions, type ForwardOptions, type InForwardConfig } from './config.ts'
+import { inForwardDescriptor, type InForwardConfig } from '../../../engine/schemas/in_forward.ts'
+import { settleOptions, type ForwardOptions } from './options.ts'
 import { ForwardConnection, type ConnectionInfo } from './connection.ts'
 import { EventBuilder } from './events.ts'
 import { MessageReader } from './message.ts'
@@ -112,11 +113,7 @@ export class ForwardInput implements InputPlugin {
 }
 
 export const inForward: PluginSpec<'input', InForwardConfig> = {
-  name: 'forward',
-  kind: 'input',
-  description: 'Receives events over the Fluentd Forward protocol (TCP, with acks; UDP heartbeat).',
-  schema: inForwardSchema,
-  runtimes: ['node'],
+  ...inForwardDescriptor,
   create(ctx: PluginContext, config: InForwardConfig): ForwardInput {
     return new ForwardInput(ctx, config)
   },

@@ -12,7 +12,7 @@ import { Compressed, Mode } from '../../../wasm/types.ts'
 import type { Logger } from '../../../engine/log.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
 import { msgpackAck } from './ack.ts'
-import type { ForwardOptions } from './config.ts'
+import type { ForwardOptions } from './options.ts'
 import type { EventBuilder } from './events.ts'
 import { headBase64, peerName, type Peer, type Work } from './work.ts'
 

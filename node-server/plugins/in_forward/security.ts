@@ -9,7 +9,7 @@
 
 import { promises as dns } from 'node:dns'
 import { BlockList, isIP } from 'node:net'
-import type { SecurityConfig } from './security-schema.ts'
+import type { SecurityConfig } from '../../../engine/schemas/sections/forward-security-server.ts'
 
 export interface User {
   username: string

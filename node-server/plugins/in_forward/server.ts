@@ -10,7 +10,7 @@ import { promises as dns } from 'node:dns'
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import type { Logger } from '../../../engine/log.ts'
 import type { Admission } from './admission.ts'
-import type { ForwardOptions } from './config.ts'
+import type { ForwardOptions } from './options.ts'
 import { HeartbeatResponder } from './heartbeat.ts'
 import type { Peer } from './work.ts'
 import { listenOn } from '../listen.ts'
@@ -54,8 +54,8 @@ export class ForwardServer<I = unknown> {
         if (this.options.port === 0 && attempt < PORT_ZERO_TRIES) continue
         throw new Error(`cannot listen for UDP heartbeats on ${this.options.bind}:${port}: ${(err as Error).message}`)
       }
+      // The daemon logs `listening … port=N` for every listener (ops/start-agent.ts): one line, not two.
       this.server = server
-      this.log.info('Listening.', { bind: this.options.bind, port })
       return
     }
   }

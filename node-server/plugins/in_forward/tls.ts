@@ -12,7 +12,8 @@ import { getFips } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createServer, type Server as TlsServer, type TlsOptions } from 'node:tls'
 import { certificatePair } from '../forward-security/certificate.ts'
-import { versionRange, type NodeTlsVersion, type TlsTransportConfig } from './tls-schema.ts'
+import { readPem } from '../forward-security/pem.ts'
+import { versionRange, type NodeTlsVersion, type TlsTransportConfig } from '../../../engine/schemas/sections/tls.ts'
 
 /** The settled TLS transport: options for `tls.createServer` and what to say about it at start. */
 export interface TlsServerSettings {
@@ -22,15 +23,6 @@ export interface TlsServerSettings {
   maxVersion: NodeTlsVersion
   /** Set when the certificate was generated (insecure or ca_cert_path): logged at start. */
   generated: string | null
-}
-
-/** Reads a file for a TLS param; the error names the param. */
-export function readPem(param: string, path: string): Buffer {
-  try {
-    return readFileSync(path)
-  } catch (err) {
-    throw new Error(`${param}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
-  }
 }
 
 /** Checks `<transport tls>` and builds its options; throws with the reason (a config error). */

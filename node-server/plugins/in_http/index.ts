@@ -11,7 +11,7 @@ import { createIngestApp } from '../../../engine/ingest/app.ts'
 import { withoutBlocking } from '../../../engine/output/backpressure.ts'
 import { ingestOptionsFromConfig } from '../../../engine/ingest/schema.ts'
 import type { InputPlugin, PluginSpec } from '../../../engine/plugin.ts'
-import { inHttpSchema, type InHttpConfig } from './config.ts'
+import { inHttpDescriptor, type InHttpConfig } from '../../../engine/schemas/in_http.ts'
 import { HttpListener } from './server.ts'
 
 export interface InHttpPlugin extends InputPlugin {
@@ -20,11 +20,7 @@ export interface InHttpPlugin extends InputPlugin {
 }
 
 export const inHttp: PluginSpec<'input', InHttpConfig> = {
-  name: 'http',
-  kind: 'input',
-  description: 'Receives events over HTTP: POST /<tag> with JSON, NDJSON or msgpack bodies (Fluentd in_http).',
-  schema: inHttpSchema,
-  runtimes: ['node'],
+  ...inHttpDescriptor,
   create(ctx, config): InHttpPlugin {
     const app = createIngestApp({
       ...ingestOptionsFromConfig(config),

@@ -15,16 +15,12 @@ import { createSecondary } from '../../../engine/output/secondary.ts'
 import { bufferZone } from '../../../engine/output/time-format.ts'
 import type { OutputPlugin, PluginSpec } from '../../../engine/plugin.ts'
 import { nodeBufferServices } from '../../buffer/services.ts'
-import { bufferDefaults, outFileSchema, type OutFileConfig } from './config.ts'
+import { outFileDescriptor, bufferDefaults, type OutFileConfig } from '../../../engine/schemas/out_file.ts'
 import { defaultBufferPath, pathTemplate } from './path.ts'
 import { createFileWriter } from './writer.ts'
 
 export const outFile: PluginSpec<'output', OutFileConfig> = {
-  name: 'file',
-  kind: 'output',
-  description: 'Writes events to files (time-sliced, optionally gzipped).',
-  schema: outFileSchema,
-  runtimes: ['node'],
+  ...outFileDescriptor,
   create(ctx, config, element): OutputPlugin {
     if (config.symlink_path !== null) throw new PlaceholderConfigError('symlink_path is not supported by sluice')
     const bufferElement = element.elements.find((e) => e.name === 'buffer')

@@ -21,7 +21,7 @@ import { outForward, type ForwardOutput } from './index.ts'
 import { HostResolver } from './resolver.ts'
 import { FakeReceiver, server, T, testChunk, writerOptions } from './testing.ts'
 import { ForwardWriter } from './writer.ts'
-import type { ForwardOutputOptions } from './config.ts'
+import type { ForwardOutputOptions } from './options.ts'
 
 let core: Core
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import type { Socket } from 'node:net'
 import { digestMatches, newSalt, passwordDigest, sharedKeyDigest } from '../forward-security/digest.ts'
 import { encodePing, readHelo, readPong, type Helo } from '../forward-security/messages.ts'
 import { readObject } from '../forward-security/msgpack.ts'
-import type { ClientSecurity } from './security-schema.ts'
+import type { ClientSecurity } from '../../../engine/schemas/sections/forward-security-client.ts'
 
 /** A HELO or PONG is well under this; more without a complete object is not one. */
 const ANSWER_MAX_BYTES = 16 * 1024

@@ -10,7 +10,7 @@ import { createLogger, type LogRecord } from '../../../engine/log.ts'
 import type { Core } from '../../../wasm/core.ts'
 import { loadCore } from '../../../wasm/load-node.ts'
 import { startForward, waitUntil, type ForwardHarness } from '../in_forward/testing.ts'
-import type { ForwardOutputOptions } from './config.ts'
+import type { ForwardOutputOptions } from './options.ts'
 import { FakeReceiver, server, writerOptions } from './testing.ts'
 import { ForwardWriter } from './writer.ts'
 

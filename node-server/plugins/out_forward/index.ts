@@ -27,11 +27,10 @@ import { createBufferedOutput, type BufferedOutput } from '../../../engine/outpu
 import { createSecondary } from '../../../engine/output/secondary.ts'
 import type { PluginContext, PluginSpec } from '../../../engine/plugin.ts'
 import { nodeBufferServices } from '../../buffer/services.ts'
-import { bufferDefaults, outForwardSchema, settleOutputOptions, type OutForwardConfig } from './config.ts'
+import { outForwardDescriptor, bufferDefaults, type OutForwardConfig } from '../../../engine/schemas/out_forward.ts'
+import { settleOutputOptions } from './options.ts'
 import { withSessions } from './session.ts'
 import { ForwardWriter } from './writer.ts'
-
-export { outForwardSchema, type OutForwardConfig }
 
 /** The buffered output plus the writer (its servers' state) for status, tools and tests. */
 export interface ForwardOutput extends BufferedOutput {
@@ -39,11 +38,7 @@ export interface ForwardOutput extends BufferedOutput {
 }
 
 export const outForward: PluginSpec<'output', OutForwardConfig> = {
-  name: 'forward',
-  kind: 'output',
-  description: 'Sends events to Fluentd / Fluent Bit / sluice servers over the Forward protocol (acks, load balancing, failover).',
-  schema: outForwardSchema,
-  runtimes: ['node'],
+  ...outForwardDescriptor,
   create(ctx: PluginContext, config: OutForwardConfig, element): ForwardOutput {
     let options = withSessions(settleOutputOptions(config), config)
     if (config.transport === 'tls' && config.tls_insecure_mode)

@@ -15,7 +15,7 @@
 import { connect, type Socket } from 'node:net'
 import type { Logger } from '../../../engine/log.ts'
 import { AckReader } from './ack.ts'
-import type { ForwardOutputOptions, ServerOptions } from './config.ts'
+import type { ForwardOutputOptions, ServerOptions } from './options.ts'
 import { FailureDetector } from './phi.ts'
 import { SocketPool } from './pool.ts'
 import { HostResolver } from './resolver.ts'

@@ -8,9 +8,9 @@
  */
 
 import type { Socket } from 'node:net'
-import type { ForwardOutputOptions } from './config.ts'
+import type { ForwardOutputOptions } from './options.ts'
 import { clientHandshake } from './handshake.ts'
-import type { SecurityConfig, ServerSession, TlsClientConfig } from './security-schema.ts'
+import type { SecurityConfig, ServerSession, TlsClientConfig } from '../../../engine/schemas/sections/forward-security-client.ts'
 import { settleTlsClient, startTls, tlsServername } from './tls.ts'
 
 interface ServerCredentials {

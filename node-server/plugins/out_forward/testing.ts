@@ -10,7 +10,7 @@ import { referenceFramer } from '../../../wasm/reference/framer.ts'
 import { eventTimeCodec, EventTime } from '../../../engine/event-time.ts'
 import { streamFromEvents } from '../../../engine/event-stream.ts'
 import { newChunkId, type Chunk } from '../../../engine/output/chunk.ts'
-import type { ForwardOutputOptions, ServerOptions } from './config.ts'
+import type { ForwardOutputOptions, ServerOptions } from './options.ts'
 
 export type Answer = 'ack' | 'wrong-ack' | 'close' | 'silent'
 

@@ -11,9 +11,9 @@
 
 import { isIP, type Socket } from 'node:net'
 import { checkServerIdentity, connect, rootCertificates, type ConnectionOptions, type TLSSocket } from 'node:tls'
-import { readPem } from '../in_forward/tls.ts'
-import { versionRange } from '../in_forward/tls-schema.ts'
-import type { TlsClientConfig, TlsClientSettings } from './security-schema.ts'
+import { readPem } from '../forward-security/pem.ts'
+import { versionRange } from '../../../engine/schemas/sections/tls.ts'
+import type { TlsClientConfig, TlsClientSettings } from '../../../engine/schemas/sections/forward-security-client.ts'
 
 const SELF_SIGNED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN'])
 

@@ -15,7 +15,7 @@ import { loadCore } from '../../../wasm/load-node.ts'
 import { startForward, waitUntil, type ForwardHarness } from '../in_forward/testing.ts'
 import { FakeReceiver, server, T, testChunk, writerOptions } from './testing.ts'
 import { ForwardWriter } from './writer.ts'
-import type { ForwardOutputOptions } from './config.ts'
+import type { ForwardOutputOptions } from './options.ts'
 
 let core: Core
 beforeAll(async () => {

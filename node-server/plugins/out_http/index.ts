@@ -24,10 +24,9 @@ import { compileTemplate } from '../../../engine/output/placeholders.ts'
 import { createSecondary } from '../../../engine/output/secondary.ts'
 import { bufferZone } from '../../../engine/output/time-format.ts'
 import type { PluginContext, PluginSpec } from '../../../engine/plugin.ts'
-import { outHttpSchema, settleHttpOptions, type OutHttpConfig } from './config.ts'
+import { outHttpDescriptor, type OutHttpConfig } from '../../../engine/schemas/out_http.ts'
+import { settleHttpOptions } from './options.ts'
 import { HttpWriter } from './writer.ts'
-
-export { outHttpSchema, type OutHttpConfig }
 
 /** The buffered output plus its writer (for tools and tests). */
 export interface HttpOutput extends BufferedOutput {
@@ -35,11 +34,7 @@ export interface HttpOutput extends BufferedOutput {
 }
 
 export const outHttp: PluginSpec<'output', OutHttpConfig> = {
-  name: 'http',
-  kind: 'output',
-  description: 'Sends events to an HTTP endpoint, one request per buffer chunk (NDJSON, JSON array or msgpack).',
-  schema: outHttpSchema,
-  runtimes: ['node'],
+  ...outHttpDescriptor,
   create(ctx: PluginContext, config: OutHttpConfig, element): HttpOutput {
     const options = settleHttpOptions(config)
     const read = (path: string | null, what: string) => {

@@ -9,8 +9,8 @@
 
 import { decode } from '@msgpack/msgpack'
 import { eventTimeCodec } from '../../../engine/event-time.ts'
-import { skipObject } from '../../../engine/plugins/filter_grep/field-scan.ts'
-import { rubyFloatToS, rubyToS } from '../../../engine/plugins/filter_grep/ruby-string.ts'
+import { skipObject } from '../../../engine/records/field-scan.ts'
+import { rubyFloatToS, rubyToS } from '../../../engine/records/ruby-string.ts'
 
 const textDecoder = new TextDecoder()
 const textEncoder = new TextEncoder()

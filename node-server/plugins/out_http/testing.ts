@@ -11,7 +11,8 @@ import { createPluginMetrics } from '../../../engine/metrics.ts'
 import { parseChunkKeys, compileTemplate } from '../../../engine/output/placeholders.ts'
 import { UTC } from '../../../engine/output/time-format.ts'
 import { loadCore } from '../../../wasm/load-node.ts'
-import { outHttpSchema, settleHttpOptions, type OutHttpConfig } from './config.ts'
+import { outHttpSchema, type OutHttpConfig } from '../../../engine/schemas/out_http.ts'
+import { settleHttpOptions } from './options.ts'
 import { HttpWriter } from './writer.ts'
 
 export interface Received {

@@ -17,7 +17,7 @@ import { chunkIdHex } from '../../../engine/output/chunk.ts'
 import { UnrecoverableError } from '../../../engine/output/errors.ts'
 import type { PlaceholderSource } from '../../../engine/output/placeholders.ts'
 import { HttpClient } from './client.ts'
-import type { HttpOptions } from './config.ts'
+import type { HttpOptions } from './options.ts'
 import { encodeBody } from './encoder.ts'
 
 const gzip = promisify(gzipCallback)

@@ -14,7 +14,7 @@ import { createFormatter, formatEntries } from '../../../engine/output/formatter
 import { createSecondary } from '../../../engine/output/secondary.ts'
 import type { OutputPlugin, PluginSpec } from '../../../engine/plugin.ts'
 import { nodeBufferServices } from '../../buffer/services.ts'
-import { bufferDefaults, outStdoutSchema, type OutStdoutConfig } from './config.ts'
+import { outStdoutDescriptor, bufferDefaults, type OutStdoutConfig } from '../../../engine/schemas/out_stdout.ts'
 
 export interface OutStdoutOptions {
   /** Where lines go (default process.stdout, looked up when the plugin is created). */
@@ -28,11 +28,7 @@ function writeText(out: Writable, text: string): Promise<void> {
 
 export function createOutStdout(options: OutStdoutOptions = {}): PluginSpec<'output', OutStdoutConfig> {
   return {
-    name: 'stdout',
-    kind: 'output',
-    description: 'Writes events to standard output, one line each.',
-    schema: outStdoutSchema,
-    runtimes: ['node'],
+    ...outStdoutDescriptor,
     create(ctx, config, element): OutputPlugin {
       const out = options.stream ?? process.stdout
       const format = createFormatter(config.output_type !== null ? { ...config.format, output_type: config.output_type } : config.format)

@@ -11,7 +11,7 @@ import { edgeIngestOptionsFromConfig } from '../../../../engine/ingest/edge-sche
 import type { IngestOptions } from '../../../../engine/ingest/options.ts'
 import type { InputPlugin, PluginSpec } from '../../../../engine/plugin.ts'
 import { isRetryable } from '../../errors.ts'
-import { inHttpEdgeSchema, type InHttpEdgeConfig } from './config.ts'
+import { inHttpEdgeDescriptor, type InHttpEdgeConfig } from '../../../../engine/schemas/in_http_edge.ts'
 
 export interface EdgeHttpSource extends InputPlugin {
   readonly app: Hono
@@ -19,11 +19,7 @@ export interface EdgeHttpSource extends InputPlugin {
 }
 
 export const inHttpEdge: PluginSpec<'input', InHttpEdgeConfig> = {
-  name: 'http',
-  kind: 'input',
-  description: 'The edge ingest: POST /<tag> with JSON, NDJSON, msgpack, forms or sendBeacon bodies (the Worker is the listener).',
-  schema: inHttpEdgeSchema,
-  runtimes: ['workers'],
+  ...inHttpEdgeDescriptor,
   create(ctx, config): EdgeHttpSource {
     const options = edgeIngestOptionsFromConfig(config)
     const app = createIngestApp({

@@ -9,7 +9,7 @@
 import { decodeMultiStream } from '@msgpack/msgpack'
 import { DeliveryError, messageOf, withTimeout } from '../../errors.ts'
 import type { EdgePlatform, EdgeSocket } from '../../platform.ts'
-import type { ServerOptions } from './config.ts'
+import type { ServerOptions } from './options.ts'
 import { buildPing, checkPong, newSalt, readHelo } from './handshake.ts'
 
 export interface ConnectionOptions {

@@ -18,16 +18,13 @@
 
 import type { OutputPlugin, PluginSpec } from '../../../../engine/plugin.ts'
 import type { EdgePlatform } from '../../platform.ts'
-import { outForwardSchema, settleForwardOptions, type OutForwardConfig } from './config.ts'
+import { outForwardEdgeDescriptor, type OutForwardConfig } from '../../../../engine/schemas/out_forward_edge.ts'
+import { settleForwardOptions } from './options.ts'
 import { ForwardSender } from './sender.ts'
 
 export function forwardOutput(platform: EdgePlatform): PluginSpec<'output', OutForwardConfig> {
   return {
-    name: 'forward',
-    kind: 'output',
-    description: 'Sends events to a Fluentd / sluice in_forward over TCP (PackedForward, acks, shared-key handshake) within the request.',
-    schema: outForwardSchema,
-    runtimes: ['workers'],
+    ...outForwardEdgeDescriptor,
     create(ctx, config): OutputPlugin {
       const sender = new ForwardSender(ctx.core, platform, settleForwardOptions(config), ctx.log, ctx.now)
       const m = ctx.metrics

@@ -15,7 +15,7 @@ import { DeliveryError, messageOf, withTimeout } from '../../errors.ts'
 import { gzip } from '../../gzip.ts'
 import type { EdgePlatform } from '../../platform.ts'
 import { splitEntries, type Piece } from '../../split.ts'
-import type { ForwardOptions, ServerOptions } from './config.ts'
+import type { ForwardOptions, ServerOptions } from './options.ts'
 import { ForwardConnection } from './connection.ts'
 import { envelope } from './envelope.ts'
 

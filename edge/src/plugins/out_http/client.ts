@@ -8,7 +8,7 @@
 
 import type { Logger } from '../../../../engine/log.ts'
 import { DeliveryError, messageOf } from '../../errors.ts'
-import type { HttpOptions } from './config.ts'
+import type { HttpOptions } from './options.ts'
 
 export async function sendBody(doFetch: typeof fetch, body: Uint8Array, o: HttpOptions, log: Logger, sleep = defaultSleep): Promise<void> {
   const started = Date.now()

@@ -8,7 +8,7 @@
 import type { Core } from '../../../../wasm/core.ts'
 import { walkEntryRanges } from '../../../../engine/output/entries.ts'
 import { msgpackToJson } from '../../../../engine/output/msgpack-json.ts'
-import type { HttpOptions } from './config.ts'
+import type { HttpOptions } from './options.ts'
 
 const textEncoder = new TextEncoder()
 

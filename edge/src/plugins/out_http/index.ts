@@ -17,16 +17,13 @@ import { gzip } from '../../gzip.ts'
 import type { EdgePlatform } from '../../platform.ts'
 import { splitEntries } from '../../split.ts'
 import { sendBody } from './client.ts'
-import { outHttpSchema, settleHttpOptions, type OutHttpConfig } from './config.ts'
+import { outHttpEdgeDescriptor, type OutHttpConfig } from '../../../../engine/schemas/out_http_edge.ts'
+import { settleHttpOptions } from './options.ts'
 import { encodeBody } from './encoder.ts'
 
 export function httpOutput(platform: EdgePlatform): PluginSpec<'output', OutHttpConfig> {
   return {
-    name: 'http',
-    kind: 'output',
-    description: 'POSTs records as NDJSON or a JSON array to an HTTP endpoint within the request (429/5xx retried).',
-    schema: outHttpSchema,
-    runtimes: ['workers'],
+    ...outHttpEdgeDescriptor,
     create(ctx, config): OutputPlugin {
       const o = settleHttpOptions(config)
       const m = ctx.metrics

@@ -24,7 +24,8 @@ import type { EventStream } from '../../../../engine/event-stream.ts'
 import type { OutputPlugin, PluginContext, PluginSpec } from '../../../../engine/plugin.ts'
 import { DeliveryError, messageOf } from '../../errors.ts'
 import type { EdgePlatform } from '../../platform.ts'
-import { outQueueSchema, settleQueueOptions, type OutQueueConfig, type QueueOptions } from './config.ts'
+import { outQueueDescriptor, type OutQueueConfig } from '../../../../engine/schemas/out_queue.ts'
+import { settleQueueOptions, type QueueOptions } from './options.ts'
 import { toBatches, toMessages } from './message.ts'
 
 type ContextWithOutputs = PluginContext & { createOutput?(element: ConfigElement): OutputPlugin | null }
@@ -77,11 +78,7 @@ export class QueueOutput implements OutputPlugin {
 
 export function queueOutput(platform: EdgePlatform): PluginSpec<'output', OutQueueConfig> {
   return {
-    name: 'queue',
-    kind: 'output',
-    description: "Puts events in a Cloudflare Queue (202 once accepted); the Worker's queue consumer delivers them with <store>.",
-    schema: outQueueSchema,
-    runtimes: ['workers'],
+    ...outQueueDescriptor,
     create(ctx: ContextWithOutputs, config, element): QueueOutput {
       const options = settleQueueOptions(config)
       if (ctx.createOutput === undefined) throw new Error('this runtime cannot create the <store> output')

@@ -10,7 +10,7 @@ import type { Core } from '../../../../wasm/core.ts'
 import type { EventStream } from '../../../../engine/event-stream.ts'
 import { splitEntries } from '../../split.ts'
 import type { QueueSendRequest } from '../../platform.ts'
-import { SEND_BATCH_BYTES, SEND_BATCH_MESSAGES } from './config.ts'
+import { SEND_BATCH_BYTES, SEND_BATCH_MESSAGES } from '../../../../engine/schemas/out_queue.ts'
 
 export interface QueuedEvents {
   sluice: 1

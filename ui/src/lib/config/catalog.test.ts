@@ -1,13 +1,14 @@
 /**
- * @module The designer's catalog: the runtime-neutral plugins (runnable in the preview) and the node
- * plugins' schemas, found by import.meta.glob; and the rule that schema files stay free of node:*
- * (checked on the files and what they import, so the browser bundle never pulls Node modules).
+ * @module The designer's catalog: every descriptor of the schema home (engine/schemas), the
+ * runtime-neutral plugins runnable in the preview, and the rule that nothing the catalog loads pulls a
+ * Node module into the browser bundle.
  */
 
-import { readFileSync, readdirSync, existsSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { catalog, catalogFailures, catalogFrom, loadCatalog, pluginOfFolder } from './catalog.ts'
+import { DESCRIPTORS } from '../../../../engine/schemas/index.ts'
+import { catalog, catalogFailures, catalogFrom, loadCatalog } from './catalog.ts'
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..', '..')
 
@@ -16,46 +17,37 @@ beforeAll(async () => {
 })
 
 describe('catalog', () => {
-  it('lists the engine plugins as runnable and the node plugins by schema', () => {
+  it('lists every plugin the daemon runs, the runtime-neutral ones runnable', () => {
     const byKey = new Map(catalog.map((e) => [`${e.kind}:${e.name}`, e]))
     for (const key of ['filter:grep', 'filter:record_transformer', 'output:copy', 'output:relabel']) {
       expect(byKey.get(key)?.spec, key).toBeDefined()
     }
-    for (const key of ['input:forward', 'output:forward']) {
+    for (const key of ['input:forward', 'output:forward', 'input:monitor_agent']) {
       expect(byKey.get(key)?.spec, key).toBeUndefined()
-      expect(byKey.get(key)?.schema.params.length, key).toBeGreaterThan(3)
-      expect(byKey.get(key)?.origin, key).toMatch(/^node-server\/plugins\//)
+      expect(byKey.get(key)?.origin, key).toBe('engine/schemas')
     }
-    // every plugin folder with a schema file is in the catalog
-    for (const folder of readdirSync(join(ROOT, 'node-server', 'plugins'))) {
-      const plugin = pluginOfFolder(folder)
-      if (plugin && existsSync(join(ROOT, 'node-server', 'plugins', folder, 'config.ts')))
-        expect(byKey.has(`${plugin.kind}:${plugin.name}`), folder).toBe(true)
-    }
+    expect(byKey.get('input:forward')?.schema.params.length).toBeGreaterThan(3)
+    for (const d of DESCRIPTORS.filter((x) => x.runtimes.includes('node'))) expect(byKey.has(`${d.kind}:${d.name}`), d.name).toBe(true)
+    // the edge-only outputs are known too
+    expect(byKey.get('output:queue')?.origin).toMatch(/edge only/)
   })
 
-  it('names plugins after their folders and prefers the runnable spec', () => {
-    expect(pluginOfFolder('in_forward')).toEqual({ kind: 'input', name: 'forward' })
-    expect(pluginOfFolder('out_http')).toEqual({ kind: 'output', name: 'http' })
-    expect(pluginOfFolder('filter_grep')).toEqual({ kind: 'filter', name: 'grep' })
-    expect(pluginOfFolder('registry.ts')).toBeNull()
+  it('prefers the runnable spec over the descriptor of the same plugin', () => {
     const spec = {
-      name: 'x',
-      kind: 'output',
-      description: 'real',
+      name: 'grep',
+      kind: 'filter',
+      description: 'runnable',
       schema: { params: [] },
       runtimes: ['browser'],
-      create: () => ({ emit() {} }),
+      create: () => ({ filter: (s: unknown) => s }),
     }
-    const entries = catalogFrom(
-      { '/e/engine/plugins/out_x/index.ts': { outX: spec } },
-      { '/n/node-server/plugins/out_x/config.ts': { outXSchema: { params: [{ name: 'p', type: 'string', description: '' }] } } },
-    )
-    expect(entries).toHaveLength(1)
-    expect(entries[0].description).toBe('real')
+    const entries = catalogFrom({ '/e/engine/plugins/filter_grep/index.ts': { filterGrep: spec } })
+    const grep = entries.filter((e) => e.kind === 'filter' && e.name === 'grep')
+    expect(grep).toHaveLength(1)
+    expect(grep[0].description).toBe('runnable')
   })
 
-  it('loads every plugin module, and reports schema files that pull node:* into the browser bundle', () => {
+  it('loads every plugin module, none of which pulls a Node module into the browser bundle', () => {
     expect(catalogFailures).toEqual([])
     const seen = new Set<string>()
     const offenders: string[] = []
@@ -69,22 +61,8 @@ describe('catalog', () => {
         else if (spec.startsWith('.')) visit(resolve(dirname(file), spec), [...chain, file])
       }
     }
-    for (const folder of readdirSync(join(ROOT, 'node-server', 'plugins'))) {
-      const file = join(ROOT, 'node-server', 'plugins', folder, 'config.ts')
-      if (existsSync(file)) visit(file, [])
-    }
-    for (const folder of readdirSync(join(ROOT, 'engine', 'plugins'))) visit(join(ROOT, 'engine', 'plugins', folder, 'index.ts'), [])
-    // The rule (schema files stay free of node:*) is the schema authors'; the designer still loads
-    // what it can (Vite stubs Node modules in the browser), so this is reported, not failed.
-    if (offenders.length > 0)
-      console.warn(`schema files that import Node modules (keep them out of config.ts):\n  ${offenders.join('\n  ')}`)
-    expect(Array.isArray(offenders)).toBe(true)
-  })
-})
-
-describe('plugins whose schema cannot be imported', () => {
-  it('knows monitor_agent by name, with free-form params', () => {
-    const entry = catalog.find((e) => e.kind === 'input' && e.name === 'monitor_agent')
-    expect(entry?.schema.additionalParams).toBe(true)
+    visit(join(ROOT, 'engine', 'schemas', 'index.ts'), [])
+    visit(join(ROOT, 'ui', 'src', 'lib', 'config', 'catalog.ts'), [])
+    expect(offenders).toEqual([])
   })
 })

@@ -1,0 +1,55 @@
+/**
+ * @module The edge out_http's settled options.
+ */
+
+import type { OutHttpConfig } from '../../../../engine/schemas/out_http_edge.ts'
+
+export interface HttpOptions {
+  endpoint: string
+  method: 'POST' | 'PUT'
+  headers: Record<string, string>
+  jsonArray: boolean
+  gzip: boolean
+  retryable: ReadonlySet<number>
+  readTimeoutMs: number
+  retryMaxTimes: number
+  retryWaitMs: number
+  retryTimeoutMs: number
+  chunkLimit: number
+  inject: { tagKey: string | null; timeKey: string | null; timeType: 'float' | 'unixtime' | 'string' } | null
+}
+
+export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
+  let url: URL
+  try {
+    url = new URL(config.endpoint)
+  } catch {
+    throw new Error(`endpoint ${JSON.stringify(config.endpoint)} is not a URL`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`endpoint ${config.endpoint}: only http and https are supported`)
+  const headers: Record<string, string> = {
+    'Content-Type': config.content_type ?? (config.json_array ? 'application/json' : 'application/x-ndjson'),
+  }
+  for (const [k, v] of Object.entries(config.headers)) headers[k] = String(v)
+  if (config.compress === 'gzip') headers['Content-Encoding'] = 'gzip'
+  if (config.auth !== undefined) headers.Authorization = `Basic ${btoa(`${config.auth.username}:${config.auth.password}`)}`
+  const inject = config.inject
+  return {
+    endpoint: config.endpoint,
+    method: config.http_method === 'put' ? 'PUT' : 'POST',
+    headers,
+    jsonArray: config.json_array,
+    gzip: config.compress === 'gzip',
+    retryable: new Set(config.retryable_response_codes),
+    readTimeoutMs: Math.round(config.read_timeout * 1000),
+    retryMaxTimes: Math.max(0, config.retry_max_times),
+    retryWaitMs: Math.round(config.retry_wait * 1000),
+    retryTimeoutMs: Math.round(config.retry_timeout * 1000),
+    chunkLimit: config.chunk_limit_size,
+    inject:
+      inject === undefined || (inject.tag_key === null && inject.time_key === null)
+        ? null
+        : { tagKey: inject.tag_key, timeKey: inject.time_key, timeType: inject.time_type },
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * @module The formatter plugin kind (Fluentd's `<format>`): writes one event — its tag, its time and
+ * its record as msgpack bytes — as the bytes an output sends or stores (a line of JSON, LTSV, CSV,
+ * out_file's `time<TAB>tag<TAB>json`, msgpack …). Output is bytes, not text: a record's raw bytes
+ * (bin, invalid UTF-8) are written as they are, as Fluentd 1.18 does.
+ */
+
+/** A growing byte buffer a formatter appends to (engine/records/byte-writer.ts). */
+export interface ByteSink {
+  writeByte(b: number): void
+  writeBytes(bytes: Uint8Array, start?: number, end?: number): void
+  /** Appends the UTF-8 bytes of `text`. */
+  writeText(text: string): void
+}
+
+/** A formatter instance, built from one `<format>` section. */
+export interface FormatterPlugin {
+  /** Appends one event to `out`: tag, time (seconds + nanoseconds) and the record at `record[start, end)`. */
+  format(tag: string, sec: number, nsec: number, record: Uint8Array, start: number, end: number, out: ByteSink): void
+}

@@ -1,0 +1,54 @@
+/**
+ * @module Every plugin sluice has, as data: the one list the daemon's registry, the edge's registry
+ * and the designer's catalog are checked against (a test asserts each runtime registers exactly the
+ * descriptors that name it). A plugin whose schema differs per runtime (in_http, out_forward,
+ * out_http) has one descriptor per runtime with the same kind and name.
+ */
+
+import type { PluginDescriptor, PluginKind, Runtime } from '../plugin.ts'
+import { filterGrepDescriptor } from './filter_grep.ts'
+import { filterRecordTransformerDescriptor } from './filter_record_transformer.ts'
+import { inForwardDescriptor } from './in_forward.ts'
+import { inHttpDescriptor } from './in_http.ts'
+import { inHttpEdgeDescriptor } from './in_http_edge.ts'
+import { inMonitorAgentDescriptor } from './in_monitor_agent.ts'
+import { outCopyDescriptor } from './out_copy.ts'
+import { outFileDescriptor } from './out_file.ts'
+import { outForwardDescriptor } from './out_forward.ts'
+import { outForwardEdgeDescriptor } from './out_forward_edge.ts'
+import { outHttpDescriptor } from './out_http.ts'
+import { outHttpEdgeDescriptor } from './out_http_edge.ts'
+import { outNullDescriptor } from './out_null.ts'
+import { outQueueDescriptor } from './out_queue.ts'
+import { outRelabelDescriptor } from './out_relabel.ts'
+import { outStdoutDescriptor } from './out_stdout.ts'
+
+/** Every descriptor, grouped by kind (inputs, filters, outputs, parsers, formatters). */
+export const DESCRIPTORS: readonly PluginDescriptor[] = [
+  inForwardDescriptor,
+  inHttpDescriptor,
+  inHttpEdgeDescriptor,
+  inMonitorAgentDescriptor,
+  filterGrepDescriptor,
+  filterRecordTransformerDescriptor,
+  outCopyDescriptor,
+  outFileDescriptor,
+  outForwardDescriptor,
+  outForwardEdgeDescriptor,
+  outHttpDescriptor,
+  outHttpEdgeDescriptor,
+  outNullDescriptor,
+  outQueueDescriptor,
+  outRelabelDescriptor,
+  outStdoutDescriptor,
+]
+
+/** The descriptors of the plugins a runtime runs. */
+export function descriptorsFor(runtime: Runtime): PluginDescriptor[] {
+  return DESCRIPTORS.filter((d) => d.runtimes.includes(runtime))
+}
+
+/** The descriptor of `kind`/`name` (or an alias) for a runtime. */
+export function findDescriptor(kind: PluginKind, name: string, runtime: Runtime): PluginDescriptor | undefined {
+  return DESCRIPTORS.find((d) => d.kind === kind && (d.name === name || d.aliases?.includes(name)) && d.runtimes.includes(runtime))
+}
