@@ -14,7 +14,7 @@
 
 import { decode } from '@msgpack/msgpack'
 import { EventTime } from '../engine/event-time.ts'
-import { EntriesWriter } from '../engine/ingest/entries-writer.ts'
+import { EntriesWriter } from '../engine/records/entries-writer.ts'
 import type { Core } from '../wasm/core.ts'
 import type { JsonParser } from '../wasm/json.ts'
 import type { BenchCase, Check } from './harness.ts'
