@@ -24,6 +24,7 @@ export const inHttp: PluginSpec<'input', InHttpConfig> = {
   create(ctx, config): InHttpPlugin {
     const app = createIngestApp({
       ...ingestOptionsFromConfig(config),
+      core: ctx.core,
       // A full buffer with overflow_action block answers 503 + Retry-After at once (no held request).
       emit: (stream) => withoutBlocking(() => ctx.router.emit(stream)),
       now: ctx.now,
