@@ -104,6 +104,11 @@ export class Core {
     return this.i32()[this.resultWord + word]
   }
 
+  /** The index of a result word in `i32()` (for loops that keep one view). */
+  resultWordIndex(word: number): number {
+    return this.resultWord + word
+  }
+
   // ---- input --------------------------------------------------------------------------------
 
   /** Copies `bytes` into the input region (at offset 0); returns its address. */

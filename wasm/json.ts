@@ -128,6 +128,16 @@ export class JsonParser {
     return this.core.result(abi.R_JSON_ENTRY_COUNT)
   }
 
+  /**
+   * The item table of the last run for loops over many items: item `i`'s word `field` is
+   * `words[base + i * abi.ITEM_WORDS + field]` (an i32: read unsigned fields with `>>> 0`). Valid
+   * until the next core call.
+   */
+  itemTable(): { words: Int32Array; base: number } {
+    const words = this.core.i32()
+    return { words, base: words[this.core.resultWordIndex(abi.R_ITEMS_PTR)] >> 2 }
+  }
+
   /** Word `field` (abi.I_*) of item `i` of the last run. */
   item(i: number, field: number): number {
     const w = this.core.i32()[(this.core.result(abi.R_ITEMS_PTR) >> 2) + i * abi.ITEM_WORDS + field]

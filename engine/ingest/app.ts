@@ -12,7 +12,7 @@
  */
 
 import { Hono, type Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
+import { readBodyWithin } from './body.ts'
 import { corsResponseHeaders, originAllowed, preflight } from './cors.ts'
 import { ingestEdge } from './edge.ts'
 import { edgeErrorAnswer } from './edge-responses.ts'
@@ -82,39 +82,52 @@ export function createIngest(options: IngestOptions): Ingest {
       }
       await next()
     },
-    bodyLimit({
-      maxSize: o.bodySizeLimit,
-      onError: (c) => {
+    async (c) => {
+      // body_size_limit: 413 with Connection: close — the rest of an oversized body is not worth reading.
+      const body = await readBodyWithin(c.req.raw, o.bodySizeLimit)
+      if (body === null) {
         o.metrics && o.metrics.errors++
         o.log?.warn('request body exceeds body_size_limit', { path: new URL(c.req.url).pathname, limit: o.bodySizeLimit })
-        // Connection: close — the rest of an oversized body is not worth reading to keep the connection.
         const headers = { ...cors(c, o), Connection: 'close' }
         const message = `body exceeds body_size_limit (${o.bodySizeLimit} bytes)`
         return toResponse(o.responses === 'edge' ? edgeErrorAnswer(413, message, headers) : tooLarge(message, headers))
-      },
-    }),
-    async (c) => toResponse(await handle(honoRequest(c, o))),
+      }
+      return toResponse(await handle(honoRequest(c, o, body)))
+    },
   )
 
-  app.onError((error, c) => toResponse(failure(error, honoRequest(c, o))))
+  app.onError((error, c) => toResponse(failure(error, honoRequest(c, o, new Uint8Array(0)))))
   return { app, options: o, handle, failure }
 }
 
-/** The IngestRequest of a Hono context. */
-function honoRequest(c: Context, o: ResolvedIngestOptions): IngestRequest {
+/** The IngestRequest of a Hono context whose body was read. */
+function honoRequest(c: Context, o: ResolvedIngestOptions, body: Uint8Array): IngestRequest {
   const url = c.req.url
   const q = url.indexOf('?')
   const hash = q < 0 ? -1 : url.indexOf('#', q)
   return {
     method: c.req.method,
-    path: new URL(url).pathname,
+    path: pathOf(url, q),
     // The query string exactly as sent (percent escapes undecoded).
     query: q < 0 ? '' : url.slice(q + 1, hash < 0 ? undefined : hash),
     header: (name) => c.req.header(name),
     headers: () => c.req.raw.headers,
-    body: async () => new Uint8Array(await c.req.arrayBuffer()),
+    body: async () => body,
     peerAddress: () => o.remoteAddr?.(c) ?? null,
   }
+}
+
+/**
+ * `new URL(url).pathname`, without the URL object when nothing in the path could change: the
+ * runtimes hand over serialized URLs, except that a `%2e` segment (or a dot segment, a backslash)
+ * may still be raw, which the URL parser resolves.
+ */
+function pathOf(url: string, query: number): string {
+  const at = url.indexOf('/', url.indexOf('//') + 2)
+  const end = query >= 0 ? query : url.indexOf('#') >= 0 ? url.indexOf('#') : url.length
+  if (at < 0 || at > end) return new URL(url).pathname
+  const path = url.slice(at, end)
+  return /%2e|\/\.|\\/i.test(path) ? new URL(url).pathname : path
 }
 
 function cors(c: Context, o: ResolvedIngestOptions): Record<string, string> {

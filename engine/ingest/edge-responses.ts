@@ -33,6 +33,7 @@ export function edgeError(status: number, error: string, headers: Headers = {}, 
 
 /** The rejected items as listed in an answer (`index` only for array elements). */
 export function rejectedList(items: readonly Rejected[]): Rejected[] {
+  if (items.length === 0) return []
   return items
     .slice(0, REJECTED_LISTED)
     .map((item) =>

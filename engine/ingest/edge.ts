@@ -25,7 +25,7 @@ import { edgeErrorAnswer as edgeError, jsonAnswer as json, type Rejected, reject
 import { emitRequest } from './emit.ts'
 import { multipartBoundary, parseMultipart, parseUrlEncoded, type Params } from './form.ts'
 import { readMsgpackItems } from './items.ts'
-import { extrasOf, itemProblem, type JsonBodies, timeProblem } from './json-body.ts'
+import { extrasOf, itemProblem, itemsToCheck, type JsonBodies, timeProblem } from './json-body.ts'
 import type { ResolvedIngestOptions } from './options.ts'
 import { PayloadError } from './payload.ts'
 import { buildEvents, headerFields, queryFields, timeFromParam } from './records.ts'
@@ -154,7 +154,7 @@ function jsonOutcome(
   const rejected: Rejected[] = []
   let tooLarge = 0
   let refusedOk = false
-  for (let i = 0; i < n; i++) {
+  for (const i of itemsToCheck(parser, fixed === null)) {
     const status = parser.item(i, abi.I_STATUS)
     let error: string | null
     if (status === abi.ITEM_OK) {

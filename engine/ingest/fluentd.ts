@@ -18,7 +18,7 @@ import { BodyError, decodeContentEncoding } from './body.ts'
 import { corsResponseHeaders } from './cors.ts'
 import { emitRequest } from './emit.ts'
 import { multipartBoundary, parseMultipart, parseUrlEncoded, type Params } from './form.ts'
-import { extrasOf, itemProblem, type JsonBodies, timeProblem } from './json-body.ts'
+import { extrasOf, itemProblem, itemsToCheck, type JsonBodies, timeProblem } from './json-body.ts'
 import type { ResolvedIngestOptions } from './options.ts'
 import { PARAM_REQUIRED, parseMsgpackPayload, PayloadError } from './payload.ts'
 import { buildEvents, headerFields, queryFields, timeFromParam } from './records.ts'
@@ -84,19 +84,22 @@ export async function ingestFluentd(req: IngestRequest, o: ResolvedIngestOptions
       const now = fixed ?? EventTime.now(o.now)
       const parser = bodies.parser(fixed === null, extrasOf(headerPairs, queryPairs, remoteAddr))
       parser.runBytes(text, json !== undefined ? 'value' : 'lines', now.sec, now.nsec)
-      let records = 0
+      // The `time` param sets every event's time and leaves the field alone.
+      const check = itemsToCheck(parser, fixed === null)
       let dropped = 0
       let reason: string | null = null
-      for (let i = 0, n = parser.itemCount; i < n; i++) {
+      for (const i of check) {
         if (parser.item(i, abi.I_STATUS) !== abi.ITEM_OK) {
           dropped++
           reason = itemProblem(parser, i, text)
           continue
         }
-        // The `time` param sets every event's time and leaves the field alone.
-        const problem = fixed === null ? timeProblem(parser, i, text, o.timeKey) : null
-        if (problem !== null) throw new PayloadError(`record ${records}: ${problem}`)
-        records++
+        const problem = timeProblem(parser, i, text, o.timeKey)
+        if (problem === null) continue
+        // Fluentd numbers the request's records (objects), from 0.
+        let records = 0
+        for (let k = 0; k < i; k++) if (parser.item(k, abi.I_STATUS) === abi.ITEM_OK) records++
+        throw new PayloadError(`record ${records}: ${problem}`)
       }
       skipped(o, path, dropped, reason)
       stream = { tag, entries: parser.entries(), count: parser.entryCount }

@@ -21,6 +21,8 @@ const textDecoder = new TextDecoder()
 export class JsonBodies {
   private timed: JsonParser | null = null
   private untimed: JsonParser | null = null
+  /** Whether each parser holds extras now (setting none again is skipped). */
+  private readonly hasExtras = new Map<JsonParser, boolean>()
 
   constructor(
     private readonly core: Core,
@@ -40,7 +42,10 @@ export class JsonBodies {
       if (withTimeKey) this.timed = p
       else this.untimed = p
     }
-    p.setExtras(extras)
+    if (extras !== null || this.hasExtras.get(p) !== false) {
+      p.setExtras(extras)
+      this.hasExtras.set(p, extras !== null)
+    }
     return p
   }
 }
@@ -63,6 +68,32 @@ export function extrasOf(
     at += p.length
   }
   return out
+}
+
+const NONE: readonly number[] = []
+
+/**
+ * The items of the parser's last run that need a look: not OK, or (with `checkTimes`) a time value
+ * that did not set the entry's time and is not absent, null or false. Usually none: one pass over
+ * the item table, nothing allocated.
+ */
+export function itemsToCheck(parser: JsonParser, checkTimes: boolean): readonly number[] {
+  const { words, base } = parser.itemTable()
+  let out: number[] | null = null
+  for (let i = 0, n = parser.itemCount, w = base; i < n; i++, w += abi.ITEM_WORDS) {
+    let check = words[w + abi.I_STATUS] !== abi.ITEM_OK
+    if (!check && checkTimes) {
+      const time = words[w + abi.I_TIME]
+      const kind = time & 0xff
+      check =
+        (time & abi.TIME_APPLIED) === 0 && kind !== abi.TIME_KIND_ABSENT && kind !== abi.TIME_KIND_NULL && kind !== abi.TIME_KIND_FALSE
+    }
+    if (check) {
+      out ??= []
+      out.push(i)
+    }
+  }
+  return out ?? NONE
 }
 
 /** The text of item `i`'s word pair (src or time), from the body. */
