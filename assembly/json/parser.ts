@@ -6,7 +6,7 @@
  */
 
 import { alloc, free, grow } from '../util/alloc'
-import { hashBytes } from '../util/bytes'
+import { keyHash } from '../util/bytes'
 import { K_STR } from '../msgpack/format'
 import * as reader from '../msgpack/reader'
 import { EXTRA, X_KEY, X_LEN, X_HASH, X_PAIR, X_VAL, X_END } from './value'
@@ -102,7 +102,7 @@ export function setExtras(h: usize, ptr: usize, len: u32): i32 {
     const keyLen = keyEnd - keyPayload
     store<u32>(x + X_KEY, <u32>keyPayload)
     store<u32>(x + X_LEN, <u32>keyLen)
-    store<u32>(x + X_HASH, hashBytes(keyPayload, keyLen))
+    store<u32>(x + X_HASH, keyHash(keyPayload, keyLen))
     store<u32>(x + X_PAIR, <u32>p)
     store<u32>(x + X_VAL, <u32>keyEnd)
     store<u32>(x + X_END, <u32>valueEnd)

@@ -20,7 +20,7 @@
  *   before the map closes, with the same last-wins rule.
  */
 
-import { hashBytes, equalBytes } from '../util/bytes'
+import { keyHash, equalBytes } from '../util/bytes'
 import { grow } from '../util/alloc'
 import { FAIL_SYNTAX, FAIL_DEPTH, FAIL_MEMORY, fail, outBase, outGrow, outLimit, scratch } from './output'
 import { writeString, strEnd, strLen } from './string'
@@ -269,7 +269,7 @@ export function parseValue(p: usize, end: usize, o: usize, depthBase: i32, recor
       if (o == 0) return reset(keyFloor)
       p = strEnd
       const len = strLen
-      const hash = hashBytes(o - len, len)
+      const hash = keyHash(o - len, len)
       store<u32>(f + F_CURKEY, <u32>(keyAt - outBase))
       store<u32>(f + F_CURLEN, <u32>len)
       store<u32>(f + F_CURHASH, hash)
