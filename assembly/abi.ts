@@ -158,3 +158,11 @@ export const TIME_KIND_OBJECT: u32 = 7
 export const TIME_KIND_ARRAY: u32 = 8
 export const TIME_APPLIED: u32 = 0x100
 export const TIME_OUT_OF_RANGE: u32 = 0x200
+// Route-table DFA: the state limit a table starts with (routesSetDfaLimit changes it) and the
+// statistics routesDfaStat reports.
+export const DFA_DEFAULT_STATES: i32 = 4096
+export const DFA_STAT_STATES: i32 = 0
+export const DFA_STAT_RESETS: i32 = 1
+export const DFA_STAT_CLASSES: i32 = 2
+export const DFA_STAT_LIMIT: i32 = 3
+export const DFA_STAT_BYTES: i32 = 4
