@@ -27,6 +27,44 @@ describe('JsonParser (hot path)', () => {
     p.free()
   })
 
+  it('gives a line parser what it needs: ranges of many lines in one call, records as views, string times to patch', async () => {
+    const core = await loadCore()
+    const p = core.createJsonParser({ timeKey: 'time', timeMode: 'float' })
+    const text = enc('{"time":"2020-01-01T00:00:00Z","a":1}\nnot json\n[{"b":2},7]\n{"time":1441588984.5,"c":3}')
+    const lines: [number, number][] = []
+    for (let at = 0; at <= text.length; ) {
+      let end = text.indexOf(0x0a, at)
+      if (end < 0) end = text.length
+      lines.push([at, end])
+      at = end + 1
+    }
+    expect(p.runRanges(text, lines, 9, 0)).toBe(abi.STATUS_OK)
+    const got = []
+    for (let i = 0; i < p.itemCount; i++) {
+      const status = p.item(i, abi.I_STATUS)
+      const line = p.item(i, abi.I_LINE)
+      if (status !== abi.ITEM_OK) {
+        got.push([line, status])
+        continue
+      }
+      // a string time is parsed by the host (here: Date.parse) and patched in place
+      if ((p.item(i, abi.I_TIME) & 0xff) === abi.TIME_KIND_STRING) {
+        const raw = JSON.parse(new TextDecoder().decode(text.subarray(p.item(i, abi.I_TIME_START), p.item(i, abi.I_TIME_END))))
+        p.setTime(i, Date.parse(raw) / 1000, 0)
+      }
+      got.push([line, decode(p.recordView(i)), p.item(i, abi.I_SEC), p.item(i, abi.I_NSEC)])
+    }
+    expect(got).toEqual([
+      [1, { a: 1 }, 1577836800, 0],
+      [2, abi.ITEM_INVALID],
+      [3, { b: 2 }, 9, 0],
+      [3, abi.ITEM_NOT_OBJECT],
+      [4, { c: 3 }, 1441588984, 500_000_000],
+    ])
+    expect(new DataView(p.entriesView().buffer, p.entriesView().byteOffset).getUint32(3)).toBe(1577836800)
+    p.free()
+  })
+
   it('lets the host refuse items and patch times, then compacts the entries in place', async () => {
     const core = await loadCore()
     const p = core.createJsonParser({ timeKey: 't' })

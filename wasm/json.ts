@@ -154,12 +154,24 @@ export class JsonParser {
     return this.core.exports.jsonCompact()
   }
 
-  /** Rewrites the EventTime of OK item `i` in place (e.g. a string time the host parsed). */
+  /** Rewrites the EventTime of OK item `i` in place (e.g. a string time the host parsed), and its I_SEC / I_NSEC. */
   setTime(i: number, sec: number, nsec: number): void {
     const at = this.core.result(abi.R_OUT_PTR) + this.item(i, abi.I_ENTRY_START)
     const view = new DataView(this.core.exports.memory.buffer)
     view.setUint32(at + 3, sec >>> 0)
     view.setUint32(at + 7, nsec >>> 0)
+    const { words, base } = this.itemTable()
+    words[base + i * abi.ITEM_WORDS + abi.I_SEC] = sec | 0
+    words[base + i * abi.ITEM_WORDS + abi.I_NSEC] = nsec | 0
+  }
+
+  /**
+   * The msgpack map of OK item `i` (a view of WASM memory, valid until the next core call): what a
+   * parser hands to an EntrySink's `appendEncoded` with `item(i, I_SEC)` / `item(i, I_NSEC)`.
+   */
+  recordView(i: number): Uint8Array {
+    const out = this.core.result(abi.R_OUT_PTR)
+    return this.core.u8().subarray(out + this.item(i, abi.I_ENTRY_START) + 11, out + this.item(i, abi.I_ENTRY_END))
   }
 
   /** The entries stream of the last run (a view of WASM memory, valid until the next core call). */
