@@ -12,6 +12,8 @@ import { inForwardDescriptor } from './in_forward.ts'
 import { inHttpDescriptor } from './in_http.ts'
 import { inHttpEdgeDescriptor } from './in_http_edge.ts'
 import { inMonitorAgentDescriptor } from './in_monitor_agent.ts'
+import { inTcpDescriptor } from './in_tcp.ts'
+import { inUdpDescriptor } from './in_udp.ts'
 import { outCopyDescriptor } from './out_copy.ts'
 import { outFileDescriptor } from './out_file.ts'
 import { outForwardDescriptor } from './out_forward.ts'
@@ -29,6 +31,8 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inHttpDescriptor,
   inHttpEdgeDescriptor,
   inMonitorAgentDescriptor,
+  inTcpDescriptor,
+  inUdpDescriptor,
   filterGrepDescriptor,
   filterRecordTransformerDescriptor,
   outCopyDescriptor,

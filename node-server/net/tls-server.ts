@@ -11,7 +11,6 @@
  */
 
 import { getFips } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { createServer, type Server as TlsServer, type TlsOptions } from 'node:tls'
 import { certificatePair } from '../plugins/forward-security/certificate.ts'
 import { readPem } from '../plugins/forward-security/pem.ts'

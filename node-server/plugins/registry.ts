@@ -12,6 +12,8 @@ import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
 import { monitorAgent } from '../ops/api/monitor-agent.ts'
 import { inForward } from './in_forward/index.ts'
 import { inHttp } from './in_http/index.ts'
+import { inTcp } from './in_tcp/index.ts'
+import { inUdp } from './in_udp/index.ts'
 import { outFile } from './out_file/index.ts'
 import { outForward } from './out_forward/index.ts'
 import { outHttp } from './out_http/index.ts'
@@ -22,6 +24,8 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   // inputs
   inForward,
   inHttp,
+  inTcp,
+  inUdp,
   monitorAgent,
   // filters
   filterGrep,
