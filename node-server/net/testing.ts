@@ -131,7 +131,7 @@ export function rawClient(port: number, host = '127.0.0.1'): Promise<RawClient> 
       socket,
       closed: false,
       write: (data) => new Promise((ok, fail) => socket.write(data, (err) => (err ? fail(err) : ok()))),
-      end: (data) => socket.end(data),
+      end: (data) => (data === undefined ? socket.end() : socket.end(data)),
       waitForClose: (timeoutMs = 10_000) => waitUntil(() => c.closed, 'the connection to close', timeoutMs),
     }
     socket.on('close', () => {

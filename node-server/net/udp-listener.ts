@@ -125,3 +125,10 @@ export class UdpListener {
     }
   }
 }
+
+/** Ruby's `chomp`: the end of `bytes` without one trailing "\n", "\r\n" or "\r". */
+export function chompEnd(bytes: Uint8Array, end: number): number {
+  if (end > 0 && bytes[end - 1] === 0x0a) return end > 1 && bytes[end - 2] === 0x0d ? end - 2 : end - 1
+  if (end > 0 && bytes[end - 1] === 0x0d) return end - 1
+  return end
+}

@@ -13,7 +13,7 @@ import type { PluginSpec } from '../../../engine/plugin.ts'
 import { blockingRefused } from '../../../engine/output/backpressure.ts'
 import { BufferOverflowError } from '../../../engine/output/errors.ts'
 import { TEST_PARSERS, waitUntil } from '../../net/testing.ts'
-import { chompEnd } from './options.ts'
+import { chompEnd } from '../../net/udp-listener.ts'
 import { inUdp, type UdpInput } from './index.ts'
 
 let running: TestAgent | null = null

@@ -18,8 +18,8 @@ import type { InputPlugin, PluginContext, PluginSpec } from '../../../engine/plu
 import { inUdpDescriptor, type InUdpConfig } from '../../../engine/schemas/in_udp.ts'
 import { TaggedBatch } from '../../net/batch.ts'
 import { LineRecords } from '../../net/line-records.ts'
-import { UdpListener } from '../../net/udp-listener.ts'
-import { chompEnd, settleUdpOptions, type UdpOptions } from './options.ts'
+import { chompEnd, UdpListener } from '../../net/udp-listener.ts'
+import { settleUdpOptions, type UdpOptions } from './options.ts'
 
 export class UdpInput implements InputPlugin {
   readonly options: UdpOptions
