@@ -33,6 +33,39 @@ export function encodeString(text: string): Uint8Array {
   return out
 }
 
+/** The msgpack bytes of an integer (smallest form; safe integers). */
+export function encodeInteger(n: number): Uint8Array {
+  if (n >= 0 && n <= 0x7f) return Uint8Array.of(n)
+  if (n < 0 && n >= -32) return Uint8Array.of(n & 0xff)
+  const out = new DataView(new ArrayBuffer(9))
+  if (n >= 0) {
+    if (n <= 0xff) return Uint8Array.of(0xcc, n)
+    if (n <= 0xffff) return Uint8Array.of(0xcd, n >> 8, n & 0xff)
+    if (n <= 0xffffffff) {
+      out.setUint8(0, 0xce)
+      out.setUint32(1, n)
+      return new Uint8Array(out.buffer, 0, 5)
+    }
+    out.setUint8(0, 0xcf)
+    out.setBigUint64(1, BigInt(n))
+    return new Uint8Array(out.buffer)
+  }
+  if (n >= -0x80) return Uint8Array.of(0xd0, n & 0xff)
+  if (n >= -0x8000) {
+    out.setUint8(0, 0xd1)
+    out.setInt16(1, n)
+    return new Uint8Array(out.buffer, 0, 3)
+  }
+  if (n >= -0x80000000) {
+    out.setUint8(0, 0xd2)
+    out.setInt32(1, n)
+    return new Uint8Array(out.buffer, 0, 5)
+  }
+  out.setUint8(0, 0xd3)
+  out.setBigInt64(1, BigInt(n))
+  return new Uint8Array(out.buffer)
+}
+
 /** The integer at `p` (any msgpack int form within 2^53), or null when the object is not an integer. */
 export function integerAt(b: Uint8Array, p: number): number | null {
   const h = b[p]

@@ -12,6 +12,7 @@ import { inForwardDescriptor } from './in_forward.ts'
 import { inHttpDescriptor } from './in_http.ts'
 import { inHttpEdgeDescriptor } from './in_http_edge.ts'
 import { inMonitorAgentDescriptor } from './in_monitor_agent.ts'
+import { inSampleDescriptor } from './in_sample.ts'
 import { inSyslogDescriptor } from './in_syslog.ts'
 import { inTcpDescriptor } from './in_tcp.ts'
 import { inUdpDescriptor } from './in_udp.ts'
@@ -32,6 +33,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inHttpDescriptor,
   inHttpEdgeDescriptor,
   inMonitorAgentDescriptor,
+  inSampleDescriptor,
   inSyslogDescriptor,
   inTcpDescriptor,
   inUdpDescriptor,

@@ -12,6 +12,7 @@ import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
 import { monitorAgent } from '../ops/api/monitor-agent.ts'
 import { inForward } from './in_forward/index.ts'
 import { inHttp } from './in_http/index.ts'
+import { inSample } from './in_sample/index.ts'
 import { inSyslog } from './in_syslog/index.ts'
 import { inTcp } from './in_tcp/index.ts'
 import { inUdp } from './in_udp/index.ts'
@@ -25,6 +26,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   // inputs
   inForward,
   inHttp,
+  inSample,
   inSyslog,
   inTcp,
   inUdp,
