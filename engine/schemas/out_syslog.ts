@@ -70,7 +70,7 @@ export const outSyslogParams = [
     name: 'syslog_sd_key',
     type: 'string',
     multi: true,
-    default: [],
+    default: null,
     description:
       'Record keys whose map values become STRUCTURED-DATA elements [KEY name="value" …] (a list: sd1,sd2; Fluent Bit repeats the key).',
   },

@@ -20,6 +20,7 @@ import { outFile } from './out_file/index.ts'
 import { outForward } from './out_forward/index.ts'
 import { outHttp } from './out_http/index.ts'
 import { outStdout } from './out_stdout/index.ts'
+import { outSyslog } from './out_syslog/index.ts'
 
 /** The specs registered by `nodeRegistry()`. */
 export const NODE_PLUGINS: readonly PluginSpec[] = [
@@ -39,6 +40,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   outHttp,
   outFile,
   outStdout,
+  outSyslog,
   outNull,
   outCopy,
   outRelabel,

@@ -20,7 +20,7 @@
 import type { AddressInfo, Socket } from 'node:net'
 import type { ConfigElement } from '../../../engine/config/model.ts'
 import { rateLimited } from '../../../engine/output/errors.ts'
-import type { InputPlugin, PluginContext, PluginSpec } from '../../../engine/plugin.ts'
+import type { InputPlugin, PluginContext, PluginSectionConfig, PluginSpec } from '../../../engine/plugin.ts'
 import { inSyslogDescriptor, type InSyslogConfig } from '../../../engine/schemas/in_syslog.ts'
 import { TaggedBatch } from '../../net/batch.ts'
 import { Framer } from '../../net/framing.ts'
@@ -46,7 +46,13 @@ export class SyslogInput implements InputPlugin {
     const { options } = this
     this.log = ctx.log
     for (const w of options.warnings) ctx.log.warn(w)
-    const messages = new SyslogMessages(ctx.createParser(config.parse), options.records, ctx.log, ctx.metrics, ctx.now)
+    const messages = new SyslogMessages(
+      ctx.createParser(config.parse as PluginSectionConfig),
+      options.records,
+      ctx.log,
+      ctx.metrics,
+      ctx.now,
+    )
     if (options.protocol === 'udp') {
       const batch = new TaggedBatch()
       this.udp = new UdpListener(options.udp, ctx.log, ctx.metrics, ctx.router, (bytes, peer) => {

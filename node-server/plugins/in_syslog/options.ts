@@ -88,7 +88,7 @@ export function settleSyslogOptions(config: InSyslogConfig, priorityKeyWritten: 
     },
     records: {
       tag: config.tag,
-      parserReadsPri: parserReadsPri(config.parse),
+      parserReadsPri: parserReadsPri(config.parse as PluginSectionConfig),
       severityKey: config.severity_key,
       facilityKey: config.facility_key,
       sourceAddressKey,

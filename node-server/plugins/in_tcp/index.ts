@@ -17,7 +17,7 @@
 
 import type { AddressInfo, Socket } from 'node:net'
 import { rateLimited } from '../../../engine/output/errors.ts'
-import type { InputPlugin, PluginContext, PluginSpec } from '../../../engine/plugin.ts'
+import type { InputPlugin, PluginContext, PluginSectionConfig, PluginSpec } from '../../../engine/plugin.ts'
 import { inTcpDescriptor, type InTcpConfig } from '../../../engine/schemas/in_tcp.ts'
 import { Framer } from '../../net/framing.ts'
 import { LineRecords } from '../../net/line-records.ts'
@@ -42,7 +42,7 @@ export class TcpInput implements InputPlugin {
         `<extract> time_key ${options.extractTimeKey} has no effect in in_tcp: the parser always gives the time (as in Fluentd, where it is never reached).`,
       )
     }
-    const records = new LineRecords(ctx.createParser(config.parse), options.records, ctx.log, ctx.metrics, ctx.now)
+    const records = new LineRecords(ctx.createParser(config.parse as PluginSectionConfig), options.records, ctx.log, ctx.metrics, ctx.now)
     const oversize = rateLimited()
     this.listener = new StreamListener(options.listener, ctx.log, ctx.metrics, (socket: Socket, peer: Peer) => {
       const source = records.source(peer)

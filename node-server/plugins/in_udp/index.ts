@@ -14,7 +14,7 @@
  * </source>
  */
 
-import type { InputPlugin, PluginContext, PluginSpec } from '../../../engine/plugin.ts'
+import type { InputPlugin, PluginContext, PluginSectionConfig, PluginSpec } from '../../../engine/plugin.ts'
 import { inUdpDescriptor, type InUdpConfig } from '../../../engine/schemas/in_udp.ts'
 import { TaggedBatch } from '../../net/batch.ts'
 import { LineRecords } from '../../net/line-records.ts'
@@ -34,7 +34,7 @@ export class UdpInput implements InputPlugin {
         `<extract> time_key ${options.extractTimeKey} has no effect in in_udp: the parser always gives the time (as in Fluentd, where it is never reached).`,
       )
     }
-    const records = new LineRecords(ctx.createParser(config.parse), options.records, ctx.log, ctx.metrics, ctx.now)
+    const records = new LineRecords(ctx.createParser(config.parse as PluginSectionConfig), options.records, ctx.log, ctx.metrics, ctx.now)
     // One source for every datagram: a parser that joins lines cannot tell senders apart over UDP,
     // so each datagram is parsed on its own (`parse`, not a stream).
     const source = records.source(null, false)
