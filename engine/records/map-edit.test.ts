@@ -15,7 +15,14 @@ const enc = new TextEncoder()
 function edit(record: Record<string, unknown>, drop: string[], set: Record<string, string>) {
   const editor = new MapEditor()
   const bytes = encode(record)
-  expect(editor.edit(bytes, 0, drop.map((k) => enc.encode(k)), Object.entries(set).map(([k, v]) => ({ key: enc.encode(k), value: encodeString(v) })))).toBe(true)
+  expect(
+    editor.edit(
+      bytes,
+      0,
+      drop.map((k) => enc.encode(k)),
+      Object.entries(set).map(([k, v]) => ({ key: enc.encode(k), value: encodeString(v) })),
+    ),
+  ).toBe(true)
   return decode(editor.bytes.subarray(editor.start, editor.end)) as Record<string, unknown>
 }
 
@@ -60,7 +67,28 @@ describe('MapEditor', () => {
 
 describe('integers', () => {
   it('encodes the smallest form and reads every form back', () => {
-    for (const n of [0, 1, 127, 128, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1, -1, -32, -33, -128, -129, -32768, -32769, -(2 ** 31), -(2 ** 31) - 1]) {
+    for (const n of [
+      0,
+      1,
+      127,
+      128,
+      255,
+      256,
+      65535,
+      65536,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 53 - 1,
+      -1,
+      -32,
+      -33,
+      -128,
+      -129,
+      -32768,
+      -32769,
+      -(2 ** 31),
+      -(2 ** 31) - 1,
+    ]) {
       const bytes = encodeInteger(n)
       expect(bytes).toEqual(encode(n))
       expect(integerAt(bytes, 0)).toBe(n)
