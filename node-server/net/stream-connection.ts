@@ -121,7 +121,18 @@ export class StreamConnection implements Accepted, FrameHandler {
 
   // FrameHandler: the framer calls these during push().
   message(bytes: Uint8Array, start: number, end: number): void {
-    this.deps.handler.message(bytes, start, end, this.batch)
+    try {
+      this.deps.handler.message(bytes, start, end, this.batch)
+    } catch (err) {
+      // A parser must not throw on bad input; if one does, that message is lost, nothing else.
+      this.deps.metrics.errors++
+      this.deps.metrics.dropped++
+      this.deps.log.error('Cannot process a message; dropped it.', {
+        peer: peerName(this.peer),
+        error: err instanceof Error ? err.message : String(err),
+        head: headBase64(bytes.subarray(start, end)),
+      })
+    }
   }
 
   oversize(size: number, head: Uint8Array, action: 'dropped' | 'truncated'): void {

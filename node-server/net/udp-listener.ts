@@ -49,9 +49,12 @@ export class UdpListener {
   async listen(): Promise<void> {
     const socket = createSocket({ type: isIP(this.options.bind) === 6 ? 'udp6' : 'udp4' })
     await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject)
+      socket.once('error', (err) => {
+        socket.close()
+        reject(new Error(`cannot listen on UDP ${this.options.bind}:${this.options.port}: ${err.message}`))
+      })
       socket.bind(this.options.port, this.options.bind, () => {
-        socket.off('error', reject)
+        socket.removeAllListeners('error')
         resolve()
       })
     })
@@ -88,7 +91,20 @@ export class UdpListener {
   }
 
   private handle(bytes: Buffer, peer: Peer): void {
-    for (const stream of this.datagram(bytes, peer)) this.emit(stream, peer)
+    let streams: EventStream[]
+    try {
+      streams = this.datagram(bytes, peer)
+    } catch (err) {
+      // A parser must not throw on bad input; if one does, that datagram is lost, nothing else.
+      this.metrics.errors++
+      this.metrics.dropped++
+      this.log.error('Cannot process a datagram; dropped it.', {
+        peer: `${peer.address}:${peer.port}`,
+        error: err instanceof Error ? err.message : String(err),
+      })
+      return
+    }
+    for (const stream of streams) this.emit(stream, peer)
   }
 
   private emit(stream: EventStream, peer: Peer): void {

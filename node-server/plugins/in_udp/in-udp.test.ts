@@ -97,6 +97,18 @@ describe('in_udp', () => {
     expect(running!.logs.filter((l) => /Emit failed; dropped/.test(l.message)).map((l) => l.fields.count)).toEqual([1, 2])
   })
 
+  it('fails to start with the address in the message when the port is taken', async () => {
+    const port = await start('  tag t\n  <parse>\n    @type test_none\n  </parse>\n')
+    const first = running
+    await expect(
+      startAgent(
+        `<source>\n  @type udp\n  port ${port}\n  bind 127.0.0.1\n  tag t\n  <parse>\n    @type test_none\n  </parse>\n</source>\n`,
+        [inUdp, ...TEST_PARSERS],
+      ),
+    ).rejects.toThrow(`cannot listen on UDP 127.0.0.1:${port}: bind EADDRINUSE`)
+    expect(running).toBe(first)
+  })
+
   it("chomps as Ruby's chomp does", () => {
     const end = (s: string) => s.slice(0, chompEnd(Buffer.from(s), s.length))
     expect(['a\n', 'a\r\n', 'a\r', 'a\n\n', 'a', '', '\n'].map(end)).toEqual(['a', 'a', 'a', 'a\n', 'a', '', ''])
