@@ -93,10 +93,13 @@ export class SyslogInput implements InputPlugin {
   }
 
   async start(): Promise<void> {
-    if (this.udp !== null) await this.udp.listen()
-    else await this.tcp!.listen()
-    const { address, port } = this.address()
-    this.log.info(`listening syslog socket on ${address}:${port} with ${this.options.protocol}`)
+    if (this.udp === null) {
+      await this.tcp!.listen() // the daemon logs TCP listeners (ops/start-agent.ts)
+      return
+    }
+    await this.udp.listen()
+    const { address, port } = this.udp.address()
+    this.log.info('listening', { address, port, transport: 'udp' })
   }
 
   async stop(): Promise<void> {

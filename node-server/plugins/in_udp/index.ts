@@ -49,8 +49,9 @@ export class UdpInput implements InputPlugin {
 
   async start(): Promise<void> {
     await this.listener.listen()
+    // The daemon logs TCP listeners itself (ops/start-agent.ts); UDP sockets are logged here, alike.
     const { address, port } = this.listener.address()
-    this.log.info('listening udp socket', { bind: address, port })
+    this.log.info('listening', { address, port, transport: 'udp' })
   }
 
   async stop(): Promise<void> {
