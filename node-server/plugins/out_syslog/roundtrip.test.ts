@@ -113,3 +113,23 @@ describe('out_syslog → in_syslog', () => {
     await waitUntil(() => (output.plugin as SyslogOutput).status().buffer_queue_length === 0, 'the chunk to leave the buffer')
   })
 })
+
+describe('out_syslog over UDP to a port where nothing listens', () => {
+  it('logs that the datagrams were refused (rate-limited) and fails no chunk for it', async () => {
+    const { port, agent } = await receiver('')
+    await agent.stop()
+    agents.splice(agents.indexOf(agent), 1)
+    const out = await sender(`  port ${port}\n`)
+    const emit = () => out.agent.root.emit(streamFromEvents('app.x', [{ time, record: records[0] }]))
+    await waitUntil(
+      async () => {
+        await emit()
+        return out.logs.some((l) => /refuses UDP datagrams/.test(l.message))
+      },
+      'the refusal in the log',
+      10_000,
+    )
+    // UDP has no delivery guarantee: no chunk is held back for it (resending would not help).
+    expect(out.logs.filter((l) => /Failed to flush/.test(l.message))).toEqual([])
+  })
+})

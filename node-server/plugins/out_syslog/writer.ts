@@ -41,6 +41,7 @@ export class SyslogWriter implements ChunkWriter {
   private connecting: Promise<Socket> | null = null
   private udp: Promise<UdpSocket> | null = null
   private closed = false
+  private readonly refusals = rateLimited()
 
   constructor(
     private readonly options: SyslogOutputOptions,
@@ -168,7 +169,7 @@ export class SyslogWriter implements ChunkWriter {
       const { host, port } = this.options
       const address = isIP(host) !== 0 ? host : (await dns.lookup(host)).address
       const socket = createSocket(isIP(address) === 6 ? 'udp6' : 'udp4')
-      socket.on('error', (err) => this.deps.log.debug('syslog UDP socket error', { server: `${host}:${port}`, error: err.message }))
+      socket.on('error', (err) => this.refused(err))
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject)
         socket.connect(port, address, () => {
@@ -184,6 +185,22 @@ export class SyslogWriter implements ChunkWriter {
     return this.udp
   }
 
+  /**
+   * An ICMP port-unreachable for an earlier datagram (nothing listens at the server): Node reports
+   * it on the socket or in the callback of a later send. The datagrams it stands for are lost and
+   * no retry can tell which; resending the chunk at hand would not bring them back. Logged
+   * (rate-limited), not failed.
+   */
+  private refused(err: Error): void {
+    const n = this.refusals()
+    if (n === null) return
+    this.deps.log.warn('The syslog server refuses UDP datagrams (nothing listens there?); datagrams sent meanwhile are lost.', {
+      server: `${this.options.host}:${this.options.port}`,
+      error: err.message,
+      count: n,
+    })
+  }
+
   /** One datagram per message; resolves once every one was sent. */
   private async sendDatagrams(formatted: Formatted): Promise<void> {
     const socket = await this.udpSocket()
@@ -195,9 +212,14 @@ export class SyslogWriter implements ChunkWriter {
       start = end
       sends.push(
         new Promise((resolve, reject) =>
-          socket.send(datagram, (err) =>
-            err == null ? resolve() : reject(new Error(`sending to ${host}:${port} (udp) failed: ${err.message}`)),
-          ),
+          socket.send(datagram, (err) => {
+            if (err == null) return resolve()
+            if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+              this.refused(err)
+              return resolve()
+            }
+            reject(new Error(`sending to ${host}:${port} (udp) failed: ${err.message}`))
+          }),
         ),
       )
     }
