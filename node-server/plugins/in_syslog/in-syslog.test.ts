@@ -54,6 +54,17 @@ async function client(port: number): Promise<RawClient> {
 
 const short = hostname().split('.')[0]
 
+// util-linux's logger comes with Debian's essential bsdutils; installed when a slim image lacks it.
+beforeAll(async () => {
+  try {
+    await execFileAsync('logger', ['--version'])
+  } catch {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+    await execFileAsync('apt-get', ['update', '-q'], { env, maxBuffer: 16 << 20 })
+    await execFileAsync('apt-get', ['install', '-y', '-q', 'bsdutils'], { env, maxBuffer: 16 << 20 })
+  }
+}, 180_000)
+
 describe('in_syslog with logger (util-linux)', () => {
   it('TCP: RFC 5424 octet-counted and traditional, and RFC 3164, told apart per message (frame_type auto)', async () => {
     const port = await start(
