@@ -121,6 +121,7 @@ export const inSyslogSchema = {
       },
     },
   ],
+  compat: { convert: ['parser'] },
 } as const satisfies PluginSchema
 
 export type InSyslogConfig = ConfigOf<typeof inSyslogSchema>

@@ -73,6 +73,7 @@ export const inTcpSchema = {
     clientAllowSection,
     extractSection,
   ],
+  compat: { convert: ['parser'] },
 } as const satisfies PluginSchema
 
 export type InTcpConfig = ConfigOf<typeof inTcpSchema>

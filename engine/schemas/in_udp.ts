@@ -74,6 +74,7 @@ export const inUdpSchema = {
     },
     extractSection,
   ],
+  compat: { convert: ['parser'] },
 } as const satisfies PluginSchema
 
 export type InUdpConfig = ConfigOf<typeof inUdpSchema>

@@ -154,6 +154,17 @@ describe('in_syslog PRI handling', () => {
   })
 })
 
+describe('in_syslog v0.12 configs', () => {
+  it('reads flat parser params (message_format) as <parse> and protocol_type as the transport, as Fluentd does', async () => {
+    const port = await start('  protocol_type tcp\n  message_format rfc5424\n')
+    const c = await client(port)
+    await c.write('<13>1 2024-01-01T00:00:00Z host app 1 - - flat\n')
+    const [event] = await out().waitFor(1)
+    expect([event.tag, event.record.ident, event.record.message]).toEqual(['sys.user.notice', 'app', 'flat'])
+    expect(event.time.sec).toBe(1704067200)
+  })
+})
+
 describe('in_syslog framing limits', () => {
   it('frame_type octet_count: a stream that is not octet counted closes that connection with one log line', async () => {
     const port = await start('  frame_type octet_count\n  <transport tcp>\n  </transport>\n  <parse>\n    @type test_none\n  </parse>\n')

@@ -208,3 +208,13 @@ describe('in_tcp over TLS', () => {
     secure.destroy()
   })
 })
+
+describe('in_tcp v0.12 configs', () => {
+  it('reads a flat format (and delimiter) as <parse>, as Fluentd does', async () => {
+    const { port } = await start('  tag t\n  format test_none\n  delimiter "\\r\\n"\n')
+    const c = await client(port)
+    await c.write('a\r\nb\r\n')
+    await out().waitFor(2)
+    expect(out().events.map((e) => e.record)).toEqual([{ message: 'a' }, { message: 'b' }])
+  })
+})
