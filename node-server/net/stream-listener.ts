@@ -16,7 +16,7 @@ import { addressIn, clientMatcher, parseNetwork } from './networks.ts'
 import { peerOf, type Peer } from './peer.ts'
 import { reverseLookup } from './reverse-dns.ts'
 import { TlsAdmission } from './tls-admission.ts'
-import type { TlsServerSettings } from './tls-server.ts'
+import type { TlsServerSettings } from '../tls/server.ts'
 
 export interface StreamListenerOptions {
   port: number

@@ -11,7 +11,7 @@ import type { Server as TlsServer, TLSSocket } from 'node:tls'
 import type { Logger } from '../../engine/log.ts'
 import type { PluginMetrics } from '../../engine/metrics.ts'
 import { headBase64, peerName, type Peer } from './peer.ts'
-import { injectionServer, type TlsServerSettings } from './tls-server.ts'
+import { injectionServer, type TlsServerSettings } from '../tls/server.ts'
 
 interface Pending {
   onSecure: (socket: TLSSocket) => void

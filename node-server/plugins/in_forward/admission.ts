@@ -11,10 +11,10 @@ import type { Socket } from 'node:net'
 import type { Server as TlsServer, TLSSocket } from 'node:tls'
 import type { Logger } from '../../../engine/log.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
-import { headBase64 } from '../forward-security/msgpack.ts'
+import { headBase64 } from '../../../engine/forward/msgpack.ts'
 import { serverHandshake, type HandshakeProgress } from './handshake.ts'
 import { resolveClients, type ClientRule, type SecuritySettings } from './security.ts'
-import { injectionServer, type TlsServerSettings } from '../../net/tls-server.ts'
+import { injectionServer, type TlsServerSettings } from '../../tls/server.ts'
 import { peerName, type Peer } from './work.ts'
 
 export interface AdmissionOptions {

@@ -11,7 +11,7 @@ import type { InSyslogConfig } from '../../../engine/schemas/in_syslog.ts'
 import type { FrameType } from '../../net/framing.ts'
 import type { StreamConnectionOptions } from '../../net/stream-connection.ts'
 import type { StreamListenerOptions } from '../../net/stream-listener.ts'
-import { settleTlsServer } from '../../net/tls-server.ts'
+import { settleTlsServer } from '../../tls/server.ts'
 import type { UdpListenerOptions } from '../../net/udp-listener.ts'
 import type { SyslogRecordOptions } from './messages.ts'
 

@@ -11,7 +11,7 @@ import { connect as tlsConnect } from 'node:tls'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { captures } from '../../../test/helpers/capture-output.ts'
 import { startAgent, type TestAgent } from '../../../test/helpers/agent.ts'
-import { makeCertificates, type TestCertificates } from '../forward-security/testing.ts'
+import { makeCertificates, type TestCertificates } from '../../tls/testing.ts'
 import { gateOutput, gates, rawClient, TEST_PARSERS, waitUntil, type RawClient } from '../../net/testing.ts'
 import { inTcp, type TcpInput } from './index.ts'
 

@@ -7,7 +7,7 @@ import { IN_TCP_DEFAULT_LENGTH_LIMIT, type InTcpConfig } from '../../../engine/s
 import type { LineRecordOptions } from '../../net/line-records.ts'
 import type { StreamConnectionOptions } from '../../net/stream-connection.ts'
 import type { StreamListenerOptions } from '../../net/stream-listener.ts'
-import { settleTlsServer } from '../../net/tls-server.ts'
+import { settleTlsServer } from '../../tls/server.ts'
 
 export interface TcpOptions {
   listener: StreamListenerOptions

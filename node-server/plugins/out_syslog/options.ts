@@ -6,7 +6,7 @@
 
 import type { TlsClientSettings } from '../../../engine/schemas/sections/forward-security-client.ts'
 import type { OutSyslogConfig } from '../../../engine/schemas/out_syslog.ts'
-import { settleTlsClient } from '../../net/tls-client.ts'
+import { settleTlsClient } from '../../tls/client.ts'
 
 /** The largest UDP payload over IPv4. */
 export const MAX_DATAGRAM = 65_507

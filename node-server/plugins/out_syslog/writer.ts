@@ -18,7 +18,7 @@ import type { PluginMetrics } from '../../../engine/metrics.ts'
 import { type Chunk, type ChunkWriter, chunkIdHex, type WriteContext } from '../../../engine/output/chunk.ts'
 import { walkEntryRanges } from '../../../engine/output/entries.ts'
 import { rateLimited, UnrecoverableError } from '../../../engine/output/errors.ts'
-import { startTls, tlsServername } from '../../net/tls-client.ts'
+import { startTls, tlsServername } from '../../tls/client.ts'
 import { Bytes, SyslogFormatter } from './format.ts'
 import type { SyslogOutputOptions } from './options.ts'
 

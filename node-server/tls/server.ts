@@ -7,13 +7,13 @@
  * `min_version` / `max_version`, `ciphers`, `insecure`. Settled at config time (files are read
  * and the context built then, so a wrong path or passphrase is a config error); the TLS server it
  * makes never listens: the input's own listener hands it accepted sockets (in_forward's
- * admission.ts, tls-admission.ts here).
+ * admission.ts, node-server/net/tls-admission.ts).
  */
 
 import { getFips } from 'node:crypto'
 import { createServer, type Server as TlsServer, type TlsOptions } from 'node:tls'
-import { certificatePair } from '../plugins/forward-security/certificate.ts'
-import { readPem } from '../plugins/forward-security/pem.ts'
+import { certificatePair } from './certificate.ts'
+import { readPem } from './pem.ts'
 import { versionRange, type NodeTlsVersion, type TlsTransportConfig } from '../../engine/schemas/sections/tls.ts'
 
 /** The settled TLS transport: options for `tls.createServer` and what to say about it at start. */
