@@ -12,6 +12,10 @@ import { inForwardDescriptor } from './in_forward.ts'
 import { inHttpDescriptor } from './in_http.ts'
 import { inHttpEdgeDescriptor } from './in_http_edge.ts'
 import { inMonitorAgentDescriptor } from './in_monitor_agent.ts'
+import { inSampleDescriptor } from './in_sample.ts'
+import { inSyslogDescriptor } from './in_syslog.ts'
+import { inTcpDescriptor } from './in_tcp.ts'
+import { inUdpDescriptor } from './in_udp.ts'
 import { outCopyDescriptor } from './out_copy.ts'
 import { outFileDescriptor } from './out_file.ts'
 import { outForwardDescriptor } from './out_forward.ts'
@@ -22,6 +26,7 @@ import { outNullDescriptor } from './out_null.ts'
 import { outQueueDescriptor } from './out_queue.ts'
 import { outRelabelDescriptor } from './out_relabel.ts'
 import { outStdoutDescriptor } from './out_stdout.ts'
+import { outSyslogDescriptor } from './out_syslog.ts'
 
 /** Every descriptor, grouped by kind (inputs, filters, outputs, parsers, formatters). */
 export const DESCRIPTORS: readonly PluginDescriptor[] = [
@@ -29,6 +34,10 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inHttpDescriptor,
   inHttpEdgeDescriptor,
   inMonitorAgentDescriptor,
+  inSampleDescriptor,
+  inSyslogDescriptor,
+  inTcpDescriptor,
+  inUdpDescriptor,
   filterGrepDescriptor,
   filterRecordTransformerDescriptor,
   outCopyDescriptor,
@@ -41,6 +50,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   outQueueDescriptor,
   outRelabelDescriptor,
   outStdoutDescriptor,
+  outSyslogDescriptor,
 ]
 
 /** The descriptors of the plugins a runtime runs. */

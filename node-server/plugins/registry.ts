@@ -12,16 +12,25 @@ import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
 import { monitorAgent } from '../ops/api/monitor-agent.ts'
 import { inForward } from './in_forward/index.ts'
 import { inHttp } from './in_http/index.ts'
+import { inSample } from './in_sample/index.ts'
+import { inSyslog } from './in_syslog/index.ts'
+import { inTcp } from './in_tcp/index.ts'
+import { inUdp } from './in_udp/index.ts'
 import { outFile } from './out_file/index.ts'
 import { outForward } from './out_forward/index.ts'
 import { outHttp } from './out_http/index.ts'
 import { outStdout } from './out_stdout/index.ts'
+import { outSyslog } from './out_syslog/index.ts'
 
 /** The specs registered by `nodeRegistry()`. */
 export const NODE_PLUGINS: readonly PluginSpec[] = [
   // inputs
   inForward,
   inHttp,
+  inSample,
+  inSyslog,
+  inTcp,
+  inUdp,
   monitorAgent,
   // filters
   filterGrep,
@@ -31,6 +40,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   outHttp,
   outFile,
   outStdout,
+  outSyslog,
   outNull,
   outCopy,
   outRelabel,
