@@ -104,22 +104,29 @@ export function fieldsToInstant(f: TimeFields, now: number, zone: Zone): Instant
   const nowCivil = daysToCivil(nowDays)
   const nowSecOfDay = nowWall - nowDays * 86400
   // Ruby: take leading parts from now until the first part that was given.
-  fill: {
-    if (year !== undefined) break fill
-    year = nowCivil.year
-    if (mon !== undefined || f.yday !== undefined) break fill
-    mon = nowCivil.month
-    if (mday !== undefined) break fill
-    mday = nowCivil.day
-    if (hour !== undefined) break fill
-    hour = Math.floor(nowSecOfDay / 3600)
-    if (min !== undefined) break fill
-    min = Math.floor((nowSecOfDay % 3600) / 60)
-    if (sec !== undefined) break fill
-    sec = nowSecOfDay % 60
-    if (nsec !== undefined) break fill
-    nsec = 0
+  const parts = [year, mon ?? f.yday, mday, hour, min, sec, nsec]
+  const fromNow = [
+    nowCivil.year,
+    nowCivil.month,
+    nowCivil.day,
+    Math.floor(nowSecOfDay / 3600),
+    Math.floor((nowSecOfDay % 3600) / 60),
+    nowSecOfDay % 60,
+    0,
+  ]
+  const firstGiven = parts.findIndex((p) => p !== undefined)
+  if (firstGiven > 0) {
+    ;[year, mon, mday, hour, min, sec, nsec] = [
+      year ?? fromNow[0],
+      firstGiven > 1 ? (mon ?? fromNow[1]) : mon,
+      firstGiven > 2 ? (mday ?? fromNow[2]) : mday,
+      firstGiven > 3 ? (hour ?? fromNow[3]) : hour,
+      firstGiven > 4 ? (min ?? fromNow[4]) : min,
+      firstGiven > 5 ? (sec ?? fromNow[5]) : sec,
+      nsec,
+    ]
   }
+  year ??= nowCivil.year
   let days: number
   if (f.yday !== undefined && (mon === undefined || mday === undefined)) {
     if (f.yday < 1 || f.yday > 366) throw new TimeFieldsError(`yday ${f.yday} out of range`)
