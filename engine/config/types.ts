@@ -189,9 +189,8 @@ export function parseRegexp(text: string): TypeResult<RegexpValue> {
       return fail('regexp', text, `unknown flags ${JSON.stringify(flags)}: the flags are i (ignore case) and m (. matches newlines)`)
     }
   }
-  const jsFlags = 'm' + (flags.includes('i') ? 'i' : '') + (flags.includes('m') ? 's' : '')
   try {
-    return ok({ source, flags, regexp: new RegExp(translateRubyRegexp(source), jsFlags) })
+    return ok({ source, flags, regexp: compileRubyRegexp(source, flags) })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     return {
@@ -202,8 +201,19 @@ export function parseRegexp(text: string): TypeResult<RegexpValue> {
   }
 }
 
-/** Rewrites Ruby-only escapes outside character classes: \A, \z, \Z, \h. */
-function translateRubyRegexp(source: string): string {
+/**
+ * Compiles a Ruby regexp's source and flags (`i`, `m`) as a JavaScript RegExp. With `exactLines`,
+ * lines end only at `\n` as in Ruby (`^`, `$` and `.` are rewritten; JavaScript also ends them at
+ * `\r`, U+2028 and U+2029): parsers use it, so a `\r` in a line is captured as Fluentd captures it.
+ * Throws the compiler's SyntaxError.
+ */
+export function compileRubyRegexp(source: string, flags: string, exactLines = false): RegExp {
+  const jsFlags = 'm' + (flags.includes('i') ? 'i' : '') + (flags.includes('m') ? 's' : '')
+  return new RegExp(translateRubyRegexp(source, exactLines && !flags.includes('m'), exactLines), jsFlags)
+}
+
+/** Rewrites Ruby-only escapes outside character classes: \A, \z, \Z, \h (and `.`, `^`, `$` for exact lines). */
+function translateRubyRegexp(source: string, exactDot = false, exactAnchors = false): string {
   let out = ''
   let inClass = false
   for (let i = 0; i < source.length; i++) {
@@ -220,6 +230,16 @@ function translateRubyRegexp(source: string): string {
     }
     if (c === '[' && !inClass) inClass = true
     else if (c === ']' && inClass) inClass = false
+    else if (!inClass && exactDot && c === '.') {
+      out += '[^\\n]'
+      continue
+    } else if (!inClass && exactAnchors && c === '^') {
+      out += '(?<![^\\n])'
+      continue
+    } else if (!inClass && exactAnchors && c === '$') {
+      out += '(?![^\\n])'
+      continue
+    }
     out += c
   }
   return out

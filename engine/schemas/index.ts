@@ -22,6 +22,21 @@ import { outNullDescriptor } from './out_null.ts'
 import { outQueueDescriptor } from './out_queue.ts'
 import { outRelabelDescriptor } from './out_relabel.ts'
 import { outStdoutDescriptor } from './out_stdout.ts'
+import { parserApacheDescriptor } from './parser_apache.ts'
+import { parserApache2Descriptor } from './parser_apache2.ts'
+import { parserApacheErrorDescriptor } from './parser_apache_error.ts'
+import { parserCriDescriptor } from './parser_cri.ts'
+import { parserCsvDescriptor } from './parser_csv.ts'
+import { parserDockerDescriptor } from './parser_docker.ts'
+import { parserJsonDescriptor } from './parser_json.ts'
+import { parserLtsvDescriptor } from './parser_ltsv.ts'
+import { parserMsgpackDescriptor } from './parser_msgpack.ts'
+import { parserMultilineDescriptor } from './parser_multiline.ts'
+import { parserNginxDescriptor } from './parser_nginx.ts'
+import { parserNoneDescriptor } from './parser_none.ts'
+import { parserRegexpDescriptor } from './parser_regexp.ts'
+import { parserSyslogDescriptor } from './parser_syslog.ts'
+import { parserTsvDescriptor } from './parser_tsv.ts'
 
 /** Every descriptor, grouped by kind (inputs, filters, outputs, parsers, formatters). */
 export const DESCRIPTORS: readonly PluginDescriptor[] = [
@@ -41,6 +56,21 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   outQueueDescriptor,
   outRelabelDescriptor,
   outStdoutDescriptor,
+  parserApacheDescriptor,
+  parserApache2Descriptor,
+  parserApacheErrorDescriptor,
+  parserCriDescriptor,
+  parserCsvDescriptor,
+  parserDockerDescriptor,
+  parserJsonDescriptor,
+  parserLtsvDescriptor,
+  parserMsgpackDescriptor,
+  parserMultilineDescriptor,
+  parserNginxDescriptor,
+  parserNoneDescriptor,
+  parserRegexpDescriptor,
+  parserSyslogDescriptor,
+  parserTsvDescriptor,
 ]
 
 /** The descriptors of the plugins a runtime runs. */
