@@ -36,7 +36,7 @@ export function parseCsvLine(text: string, colSep: string): (string | null)[] | 
         break
       }
       fields.push(value)
-      if (pos >= text.length || text.startsWith(rowSep, pos)) return fields
+      if (pos >= text.length || (rowSep !== '' && text.startsWith(rowSep, pos))) return fields
       if (!text.startsWith(colSep, pos)) throw new MalformedCsvError("Any value after quoted field isn't allowed in line 1.")
       pos += colSep.length
       continue
