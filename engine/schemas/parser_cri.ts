@@ -17,7 +17,7 @@ export const MAX_JOINED_SIZE: ParamSpec = {
 
 export const parserCriSchema: PluginSchema = {
   params: [
-    ...parseParams({ time_key: 'time', time_format: '%Y-%m-%dT%H:%M:%S.%L%z', keep_time_key: true }),
+    ...parseParams({ time_key: 'time', time_format: '%iso8601', keep_time_key: true }),
     { name: 'merge_cri_fields', type: 'bool', default: true, description: 'With a nested <parse>: add stream and logtag to its record.' },
     MAX_JOINED_SIZE,
   ],

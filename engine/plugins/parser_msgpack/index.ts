@@ -91,14 +91,13 @@ class MsgpackParser extends BaseParser {
   private record(b: Uint8Array, p: number, e: number): void {
     const finisher = this.finisher
     let timeAt = -1
-    const drop: number[][] = []
-    if (this.timeKey !== null) {
-      for (const entry of mapEntries(b, p, e)) {
-        const key = strRange(b, entry[0])
-        if (key !== null && sameBytes(b, key[0], key[1], this.timeKey)) {
-          timeAt = entry[1]
-          drop.push(entry)
-        }
+    const entries = this.timeKey === null ? [] : mapEntries(b, p, e)
+    const drop = new Set<number[]>()
+    for (const entry of entries) {
+      const key = strRange(b, entry[0])
+      if (key !== null && sameBytes(b, key[0], key[1], this.timeKey!)) {
+        timeAt = entry[1]
+        drop.add(entry)
       }
     }
     const time: EventTime | null = timeAt >= 0 ? finisher.parseTime(readValue(b, timeAt)[0], this.now) : null
@@ -108,15 +107,15 @@ class MsgpackParser extends BaseParser {
       finisher.convert(record, this.now)
       return this.emitAt(time, record)
     }
-    if (drop.length === 0 || finisher.keepTimeKey) return this.appendBytes(time, b, p, e)
+    if (drop.size === 0 || finisher.keepTimeKey) return this.appendBytes(time, b, p, e)
     // The record without its time field, at the byte level.
-    const entries = mapEntries(b, p, e).filter((entry) => !drop.includes(entry))
+    const kept = entries.filter((entry) => !drop.has(entry))
     let size = 5
-    for (const [k, , v] of entries) size += v - k
+    for (const [k, , v] of kept) size += v - k
     if (this.scratch.length < size) this.scratch = new Uint8Array(size * 2)
     const out = this.scratch
     let at = 0
-    const n = entries.length
+    const n = kept.length
     if (n < 16) out[at++] = 0x80 | n
     else if (n < 65536) {
       out[at++] = 0xde
@@ -127,7 +126,7 @@ class MsgpackParser extends BaseParser {
       new DataView(out.buffer).setUint32(at, n)
       at += 4
     }
-    for (const [k, , v] of entries) {
+    for (const [k, , v] of kept) {
       out.set(b.subarray(k, v), at)
       at += v - k
     }
