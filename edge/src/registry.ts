@@ -6,6 +6,7 @@
 
 import { PluginRegistry } from '../../engine/plugin.ts'
 import { filterGrep } from '../../engine/plugins/filter_grep/index.ts'
+import { filterParser } from '../../engine/plugins/filter_parser/index.ts'
 import { filterRecordTransformer } from '../../engine/plugins/filter_record_transformer/index.ts'
 import { outCopy } from '../../engine/plugins/out_copy/index.ts'
 import { outNull } from '../../engine/plugins/out_null/index.ts'
@@ -35,6 +36,7 @@ export function edgeRegistry(platform: EdgePlatform): PluginRegistry {
   return new PluginRegistry().register(
     inHttpEdge,
     filterGrep,
+    filterParser,
     filterRecordTransformer,
     outCopy,
     outRelabel,

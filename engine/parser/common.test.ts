@@ -90,11 +90,15 @@ describe('types (build_type_converters)', () => {
   })
 
   it('array: to_s split at "," or the given delimiter', () => {
-    expect(['""', '"0"', '0', '"0,1"', '"0|1,2"', 'true'].map((v) => convert('a1', v))).toEqual([[], ['0'], ['0'], ['0', '1'], ['0|1', '2'], ['true']])
-    expect(['"0|1,2"', '"0,1"'].map((v) => convert('a2', v))).toEqual([
-      ['0', '1,2'],
-      ['0,1'],
+    expect(['""', '"0"', '0', '"0,1"', '"0|1,2"', 'true'].map((v) => convert('a1', v))).toEqual([
+      [],
+      ['0'],
+      ['0'],
+      ['0', '1'],
+      ['0|1', '2'],
+      ['true'],
     ])
+    expect(['"0|1,2"', '"0,1"'].map((v) => convert('a2', v))).toEqual([['0', '1,2'], ['0,1']])
   })
 
   it('accepts the k:v,k:v form and rejects unknown types at configure time', () => {
@@ -114,7 +118,8 @@ describe('null_empty_string and null_value_pattern', () => {
   })
 
   it('turn matching strings into null before the types apply (test_parser.rb "fully configured")', () => {
-    const conf = '@type json\ntime_key t1\ntime_type float\nnull_empty_string yes\nnull_value_pattern NULL|null\ntypes k1:string, k2:integer, k3:float, k4:bool'
+    const conf =
+      '@type json\ntime_key t1\ntime_type float\nnull_empty_string yes\nnull_value_pattern NULL|null\ntypes k1:string, k2:integer, k3:float, k4:bool'
     const out = parseWith(conf, json)
     expect(out.records[0].time).toEqual(new EventTime(1477023720, 101_000_000))
     expect(out.records[0].record).toEqual({ s1: null, s2: null, s3: null, k1: '1', k2: 13, k3: new FloatValue(1), k4: true })
@@ -129,15 +134,27 @@ describe('time zones (TimeMixin)', () => {
 
   it('reads a time without an offset in UTC (utc / localtime false) or a given zone', () => {
     expect(parseWith(`@type json\n${format}\nutc true`, text).records[0].time).toEqual(new EventTime(utc(2016, 9, 2, 18, 42, 31), 12345678))
-    expect(parseWith(`@type json\n${format}\nlocaltime false`, text).records[0].time).toEqual(new EventTime(utc(2016, 9, 2, 18, 42, 31), 12345678))
-    expect(parseWith(`@type json\n${format}\ntimezone -01:00`, text).records[0].time).toEqual(new EventTime(utc(2016, 9, 2, 19, 42, 31), 12345678))
-    expect(parseWith(`@type json\n${format}\ntimezone +09`, text).records[0].time).toEqual(new EventTime(utc(2016, 9, 2, 9, 42, 31), 12345678))
-    const zurich = parseWith('@type json\ntime_format %Y-%m-%d %H:%M:%S.%N\ntimezone Europe/Zurich', '{"time":"2016-12-02 18:42:31.123456789"}')
+    expect(parseWith(`@type json\n${format}\nlocaltime false`, text).records[0].time).toEqual(
+      new EventTime(utc(2016, 9, 2, 18, 42, 31), 12345678),
+    )
+    expect(parseWith(`@type json\n${format}\ntimezone -01:00`, text).records[0].time).toEqual(
+      new EventTime(utc(2016, 9, 2, 19, 42, 31), 12345678),
+    )
+    expect(parseWith(`@type json\n${format}\ntimezone +09`, text).records[0].time).toEqual(
+      new EventTime(utc(2016, 9, 2, 9, 42, 31), 12345678),
+    )
+    const zurich = parseWith(
+      '@type json\ntime_format %Y-%m-%d %H:%M:%S.%N\ntimezone Europe/Zurich',
+      '{"time":"2016-12-02 18:42:31.123456789"}',
+    )
     expect(zurich.records[0].time).toEqual(new EventTime(utc(2016, 12, 2, 17, 42, 31), 123456789))
   })
 
   it('takes the offset from the value when the format has %z (the zone settings do not apply)', () => {
-    const out = parseWith('@type json\ntime_format %Y-%m-%d %H:%M:%S.%N %z\ntimezone +09:00', '{"time":"2016-09-05 17:59:38.987654321 -03:00"}')
+    const out = parseWith(
+      '@type json\ntime_format %Y-%m-%d %H:%M:%S.%N %z\ntimezone +09:00',
+      '{"time":"2016-09-05 17:59:38.987654321 -03:00"}',
+    )
     expect(out.records[0].time).toEqual(new EventTime(utc(2016, 9, 5, 20, 59, 38), 987654321))
   })
 
@@ -147,13 +164,17 @@ describe('time zones (TimeMixin)', () => {
     expect(() => buildParser('@type regexp\nexpression /(?<a>.)/\ntimezone -0700')).toThrow('specifying timezone requires time format')
     expect(() => buildParser('@type json\ntime_format %H\nutc true\nlocaltime true')).toThrow('both of utc and localtime are specified')
     expect(() => buildParser('@type json\ntime_format %H\ntimezone Mars/Olympus')).toThrow("Unsupported timezone 'Mars/Olympus'")
-    expect(() => buildParser('@type json\ntime_type mixed')).toThrow('time_type is :mixed but time_format and time_format_fallbacks is empty.')
+    expect(() => buildParser('@type json\ntime_type mixed')).toThrow(
+      'time_type is :mixed but time_format and time_format_fallbacks is empty.',
+    )
   })
 
   it('reads unixtime and float types (test_time_parser.rb)', () => {
     expect(parseWith('@type json\ntime_type unixtime', '{"time":"1475521710"}').records[0].time).toEqual(new EventTime(1475521710))
     expect(parseWith('@type json\ntime_type unixtime', '{"time":1475521710.9}').records[0].time).toEqual(new EventTime(1475521710))
-    expect(parseWith('@type json\ntime_type float', '{"time":"1475521710.123456789"}').records[0].time).toEqual(new EventTime(1475521710, 123456789))
+    expect(parseWith('@type json\ntime_type float', '{"time":"1475521710.123456789"}').records[0].time).toEqual(
+      new EventTime(1475521710, 123456789),
+    )
   })
 })
 

@@ -7,6 +7,7 @@
 
 import type { PluginDescriptor, PluginKind, Runtime } from '../plugin.ts'
 import { filterGrepDescriptor } from './filter_grep.ts'
+import { filterParserDescriptor } from './filter_parser.ts'
 import { filterRecordTransformerDescriptor } from './filter_record_transformer.ts'
 import { inForwardDescriptor } from './in_forward.ts'
 import { inHttpDescriptor } from './in_http.ts'
@@ -45,6 +46,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inHttpEdgeDescriptor,
   inMonitorAgentDescriptor,
   filterGrepDescriptor,
+  filterParserDescriptor,
   filterRecordTransformerDescriptor,
   outCopyDescriptor,
   outFileDescriptor,

@@ -5,6 +5,7 @@
 
 import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
 import { filterGrep } from '../../engine/plugins/filter_grep/index.ts'
+import { filterParser } from '../../engine/plugins/filter_parser/index.ts'
 import { filterRecordTransformer } from '../../engine/plugins/filter_record_transformer/index.ts'
 import { outCopy } from '../../engine/plugins/out_copy/index.ts'
 import { outNull } from '../../engine/plugins/out_null/index.ts'
@@ -40,6 +41,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   monitorAgent,
   // filters
   filterGrep,
+  filterParser,
   filterRecordTransformer,
   // outputs
   outForward,

@@ -20,7 +20,9 @@ describe('parser_apache2', () => {
   })
 
   it('reads a request without HTTP version and escaped quotes', () => {
-    expect(parseWith('@type apache2', '192.168.0.1 - - [28/Feb/2013:12:00:00 +0900] "GET /" 200 777 "-" "Opera/12.0"').records[0].record).toEqual(expected)
+    expect(
+      parseWith('@type apache2', '192.168.0.1 - - [28/Feb/2013:12:00:00 +0900] "GET /" 200 777 "-" "Opera/12.0"').records[0].record,
+    ).toEqual(expected)
     const r = parseWith(
       '@type apache2',
       String.raw`192.168.0.1 - - [28/Feb/2013:12:00:00 +0900] "GET /\" HTTP/1.1" 200 777 "referer \\\ \"" "user agent \\\ \""`,
@@ -31,8 +33,19 @@ describe('parser_apache2', () => {
   it('makes "-" size and 0 code null, keeps the time with keep_time_key, and marks a bad time invalid', () => {
     const r = parseWith('@type apache2\nkeep_time_key true', '::1 - frank [28/Feb/2013:12:00:00 +0900] "POST /x HTTP/1.0" - - ').records
     expect(r).toEqual([])
-    const ok = parseWith('@type apache2\nkeep_time_key true', '::1 - frank [28/Feb/2013:12:00:00 +0900] "POST /x HTTP/1.0" - -').records[0].record
-    expect(ok).toEqual({ host: '::1', user: 'frank', method: 'POST', path: '/x', code: null, size: null, referer: null, agent: null, time: '28/Feb/2013:12:00:00 +0900' })
+    const ok = parseWith('@type apache2\nkeep_time_key true', '::1 - frank [28/Feb/2013:12:00:00 +0900] "POST /x HTTP/1.0" - -').records[0]
+      .record
+    expect(ok).toEqual({
+      host: '::1',
+      user: 'frank',
+      method: 'POST',
+      path: '/x',
+      code: null,
+      size: null,
+      referer: null,
+      agent: null,
+      time: '28/Feb/2013:12:00:00 +0900',
+    })
     expect(parseWith('@type apache2', '::1 - - [yesterday] "GET / HTTP/1.0" 200 1').lastFailure).toBe('invalid')
   })
 })
@@ -42,21 +55,50 @@ describe('parser_apache_error', () => {
     const a = parseWith('@type apache_error', '[Wed Oct 11 14:32:52 2000] [error] [client 127.0.0.1] client denied by server configuration')
     expect(a.records[0].time).toEqual(new EventTime(utc(2000, 10, 11, 14, 32, 52)))
     expect(a.records[0].record).toEqual({ level: 'error', client: '127.0.0.1', message: 'client denied by server configuration' })
-    const b = parseWith('@type apache_error', '[Wed Oct 11 14:32:52 2000] [error] [pid 1000] [client 127.0.0.1] client denied by server configuration')
-    expect(b.records[0].record).toEqual({ level: 'error', pid: '1000', client: '127.0.0.1', message: 'client denied by server configuration' })
-    const c = parseWith('@type apache_error', '[Wed Oct 11 14:32:52 2000] [notice] Apache/2.2.15 (Unix) DAV/2 configured -- resuming normal operations')
+    const b = parseWith(
+      '@type apache_error',
+      '[Wed Oct 11 14:32:52 2000] [error] [pid 1000] [client 127.0.0.1] client denied by server configuration',
+    )
+    expect(b.records[0].record).toEqual({
+      level: 'error',
+      pid: '1000',
+      client: '127.0.0.1',
+      message: 'client denied by server configuration',
+    })
+    const c = parseWith(
+      '@type apache_error',
+      '[Wed Oct 11 14:32:52 2000] [notice] Apache/2.2.15 (Unix) DAV/2 configured -- resuming normal operations',
+    )
     expect(c.records[0].record).toEqual({ level: 'notice', message: 'Apache/2.2.15 (Unix) DAV/2 configured -- resuming normal operations' })
   })
 
   it('reads Apache 2.4 lines (microseconds, module:level, pid:tid)', () => {
-    const out = parseWith('@type apache_error', '[Wed Oct 11 14:32:52.123456 2000] [core:error] [pid 35708:tid 4328636416] [client 72.15.99.187] File does not exist')
+    const out = parseWith(
+      '@type apache_error',
+      '[Wed Oct 11 14:32:52.123456 2000] [core:error] [pid 35708:tid 4328636416] [client 72.15.99.187] File does not exist',
+    )
     expect(out.records[0].time).toEqual(new EventTime(utc(2000, 10, 11, 14, 32, 52), 123456000))
-    expect(out.records[0].record).toEqual({ level: 'core:error', pid: '35708:tid 4328636416', client: '72.15.99.187', message: 'File does not exist' })
+    expect(out.records[0].record).toEqual({
+      level: 'core:error',
+      pid: '35708:tid 4328636416',
+      client: '72.15.99.187',
+      message: 'File does not exist',
+    })
   })
 })
 
 describe('parser_nginx', () => {
-  const expected = { remote: '127.0.0.1', host: '192.168.0.1', user: '-', method: 'GET', path: '/', code: '200', size: '777', referer: '-', agent: 'Opera/12.0' }
+  const expected = {
+    remote: '127.0.0.1',
+    host: '192.168.0.1',
+    user: '-',
+    method: 'GET',
+    path: '/',
+    code: '200',
+    size: '777',
+    referer: '-',
+    agent: 'Opera/12.0',
+  }
   const line = '127.0.0.1 192.168.0.1 - [28/Feb/2013:12:00:00 +0900] "GET / HTTP/1.1" 200 777 "-" "Opera/12.0"'
 
   it('reads every field as a string', () => {
@@ -69,13 +111,19 @@ describe('parser_nginx', () => {
 
   it('reads X-Forwarded-For when present', () => {
     expect(parseWith('@type nginx', `${line} -`).records[0].record).toEqual({ ...expected, http_x_forwarded_for: '-' })
-    expect(parseWith('@type nginx', `${line} "127.0.0.1, 192.168.0.1"`).records[0].record).toEqual({ ...expected, http_x_forwarded_for: '127.0.0.1, 192.168.0.1' })
+    expect(parseWith('@type nginx', `${line} "127.0.0.1, 192.168.0.1"`).records[0].record).toEqual({
+      ...expected,
+      http_x_forwarded_for: '127.0.0.1, 192.168.0.1',
+    })
   })
 })
 
 describe('parser_apache', () => {
   it('reads the common log format as strings', () => {
     const out = parseWith('@type apache', '192.168.0.1 - - [28/Feb/2013:12:00:00 +0900] "GET / HTTP/1.1" 200 777')
-    expect(out.records[0]).toMatchObject({ time: T, record: { user: '-', method: 'GET', code: '200', size: '777', host: '192.168.0.1', path: '/' } })
+    expect(out.records[0]).toMatchObject({
+      time: T,
+      record: { user: '-', method: 'GET', code: '200', size: '777', host: '192.168.0.1', path: '/' },
+    })
   })
 })

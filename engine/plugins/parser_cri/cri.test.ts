@@ -14,7 +14,12 @@ describe('parser_cri', () => {
   it('reads time, stream, logtag and message (time kept by default)', () => {
     const out = parseWith('@type cri', '2020-10-10T00:10:00.333333333Z stdout F Hello Fluentd')
     expect(out.records[0].time).toEqual(T)
-    expect(out.records[0].record).toEqual({ stream: 'stdout', logtag: 'F', message: 'Hello Fluentd', time: '2020-10-10T00:10:00.333333333Z' })
+    expect(out.records[0].record).toEqual({
+      stream: 'stdout',
+      logtag: 'F',
+      message: 'Hello Fluentd',
+      time: '2020-10-10T00:10:00.333333333Z',
+    })
     expect(parseWith('@type cri\nkeep_time_key false', '2020-10-10T00:10:00.333333333Z stderr P part').records[0].record).toEqual({
       stream: 'stderr',
       logtag: 'P',
@@ -38,7 +43,10 @@ describe('parser_cri', () => {
     const out = parseWith(conf, '2020-10-10T00:10:00.333333333Z stdout F {"foo":"bar","num":100,"time":"2020-11-11T00:11:00.111111111Z"}')
     expect(out.records[0].time).toEqual(new EventTime(utc(2020, 11, 11, 0, 11, 0), 111111111))
     expect(out.records[0].record).toEqual({ foo: 'bar', num: 100, stream: 'stdout', logtag: 'F' })
-    expect(parseWith(conf.replace('@type cri', '@type cri\nmerge_cri_fields false'), '2020-10-10T00:10:00.333333333Z stdout F {"foo":"bar"}').records[0].record).toEqual({ foo: 'bar' })
+    expect(
+      parseWith(conf.replace('@type cri', '@type cri\nmerge_cri_fields false'), '2020-10-10T00:10:00.333333333Z stdout F {"foo":"bar"}')
+        .records[0].record,
+    ).toEqual({ foo: 'bar' })
     expect(parseWith(conf, '2020-10-10T00:10:00.333333333Z stdout F not json')).toMatchObject({ returned: 0, lastFailure: 'unmatched' })
   })
 

@@ -7,9 +7,16 @@ import { buildParser, feed, parseWith, utc } from '../../parser/testing.ts'
 describe('parser_docker', () => {
   it('reads log and stream, the time with its nanoseconds (with or without a fraction)', () => {
     const out = parseWith('@type docker', '{"log":"hello\\n","stream":"stdout","time":"2019-03-25T09:48:31.123456789Z"}')
-    expect(out.records[0]).toMatchObject({ time: new EventTime(utc(2019, 3, 25, 9, 48, 31), 123456789), record: { log: 'hello\n', stream: 'stdout' } })
-    expect(parseWith('@type docker', '{"log":"x\\n","stream":"stderr","time":"2019-03-25T09:48:31Z"}').records[0].time).toEqual(new EventTime(utc(2019, 3, 25, 9, 48, 31)))
-    expect(parseWith('@type docker\nkeep_time_key true', '{"log":"x\\n","stream":"stderr","time":"2019-03-25T09:48:31Z"}').records[0].record).toEqual({
+    expect(out.records[0]).toMatchObject({
+      time: new EventTime(utc(2019, 3, 25, 9, 48, 31), 123456789),
+      record: { log: 'hello\n', stream: 'stdout' },
+    })
+    expect(parseWith('@type docker', '{"log":"x\\n","stream":"stderr","time":"2019-03-25T09:48:31Z"}').records[0].time).toEqual(
+      new EventTime(utc(2019, 3, 25, 9, 48, 31)),
+    )
+    expect(
+      parseWith('@type docker\nkeep_time_key true', '{"log":"x\\n","stream":"stderr","time":"2019-03-25T09:48:31Z"}').records[0].record,
+    ).toEqual({
       log: 'x\n',
       stream: 'stderr',
       time: '2019-03-25T09:48:31Z',

@@ -8,13 +8,18 @@ describe('parser_ltsv', () => {
   it('reads pairs and the time field (guessed without time_format)', () => {
     const out = parseWith('@type ltsv\nutc false', 'time:2013/02/28 12:00:00\thost:192.168.0.1\treq_id:111')
     expect(out.records[0].record).toEqual({ host: '192.168.0.1', req_id: '111' })
-    expect(out.records[0].time).toEqual(new EventTime(utc(2013, 2, 28, 12) + new Date(utc(2013, 2, 28, 12) * 1000).getTimezoneOffset() * 60))
+    expect(out.records[0].time).toEqual(
+      new EventTime(utc(2013, 2, 28, 12) + new Date(utc(2013, 2, 28, 12) * 1000).getTimezoneOffset() * 60),
+    )
   })
 
   it('takes custom delimiters, time key and format', () => {
     const a = parseWith('@type ltsv\ndelimiter ,\nlabel_delimiter =', 'time=2013/02/28 12:00:00,host=192.168.0.1,req_id=111')
     expect(a.records[0].record).toEqual({ host: '192.168.0.1', req_id: '111' })
-    const b = parseWith('@type ltsv\ntime_key mytime\ntime_format %d/%b/%Y:%H:%M:%S %z', 'mytime:28/Feb/2013:12:00:00 +0900\thost:192.168.0.1\treq_id:111')
+    const b = parseWith(
+      '@type ltsv\ntime_key mytime\ntime_format %d/%b/%Y:%H:%M:%S %z',
+      'mytime:28/Feb/2013:12:00:00 +0900\thost:192.168.0.1\treq_id:111',
+    )
     expect(b.records[0]).toMatchObject({ time: new EventTime(utc(2013, 2, 28, 3)), record: { host: '192.168.0.1', req_id: '111' } })
   })
 
@@ -26,7 +31,10 @@ describe('parser_ltsv', () => {
   })
 
   it('skips pairs without a label delimiter (a single-space delimiter splits on runs of spaces)', () => {
-    const out = parseWith('@type ltsv\ndelimiter " "\nlabel_delimiter =', 'A leading portion that is not LTSV    :  foo=bar baz=derp and a trailing portion')
+    const out = parseWith(
+      '@type ltsv\ndelimiter " "\nlabel_delimiter =',
+      'A leading portion that is not LTSV    :  foo=bar baz=derp and a trailing portion',
+    )
     expect(out.records[0].record).toEqual({ foo: 'bar', baz: 'derp' })
   })
 

@@ -37,8 +37,14 @@ describe('parser_msgpack', () => {
   })
 
   it('applies null_empty_string to every record (fluentd#4100)', () => {
-    expect(parseWith('@type msgpack\nnull_empty_string', bytes('\x82\xA7message\xA3foo\xA5empty\xA0')).records[0].record).toEqual({ message: 'foo', empty: null })
-    const two = parseWith('@type msgpack\nnull_empty_string', bytes('\x92\x82\xA7message\xA3foo\xA5empty\xA0\x82\xA7message\xA3bar\xA5empty\xA0'))
+    expect(parseWith('@type msgpack\nnull_empty_string', bytes('\x82\xA7message\xA3foo\xA5empty\xA0')).records[0].record).toEqual({
+      message: 'foo',
+      empty: null,
+    })
+    const two = parseWith(
+      '@type msgpack\nnull_empty_string',
+      bytes('\x92\x82\xA7message\xA3foo\xA5empty\xA0\x82\xA7message\xA3bar\xA5empty\xA0'),
+    )
     expect(two.records.map((r) => r.record)).toEqual([
       { message: 'foo', empty: null },
       { message: 'bar', empty: null },
@@ -48,7 +54,11 @@ describe('parser_msgpack', () => {
   it('reads several objects in one input; truncated and malformed input never throws', () => {
     const two = new Uint8Array([...encode({ a: 1 }), ...encode({ b: 2 })])
     expect(parseWith('@type msgpack', two).records.map((r) => r.record)).toEqual([{ a: 1 }, { b: 2 }])
-    expect(parseWith('@type msgpack', two.subarray(0, two.length - 1))).toMatchObject({ returned: 1, lastFailure: 'unmatched', lastError: 'the input ends inside a msgpack object' })
+    expect(parseWith('@type msgpack', two.subarray(0, two.length - 1))).toMatchObject({
+      returned: 1,
+      lastFailure: 'unmatched',
+      lastError: 'the input ends inside a msgpack object',
+    })
     expect(parseWith('@type msgpack', new Uint8Array([0x81, 0xa1, 0x61, 0xc1]))).toMatchObject({ returned: 0, lastFailure: 'invalid' })
     const deep = new Uint8Array(100_000).fill(0x91)
     expect(parseWith('@type msgpack', deep)).toMatchObject({ returned: 0, lastFailure: 'invalid' }) // nested deeper than 512

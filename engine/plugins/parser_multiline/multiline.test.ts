@@ -21,7 +21,10 @@ const JAVA = '/^(?<time>\\d{4}-\\d{1,2}-\\d{1,2} \\d{1,2}:\\d{1,2}:\\d{1,2}) \\[
 
 describe('parser_multiline', () => {
   it('reads a record over several lines (. matches newlines)', () => {
-    const out = parseWith(`@type multiline\nformat1 ${JAVA}`, '2013-3-03 14:27:33 [main] ERROR Main - Exception\njavax.management.RuntimeErrorException: null\n\tat Main.main(Main.java:16) ~[bin/:na]')
+    const out = parseWith(
+      `@type multiline\nformat1 ${JAVA}`,
+      '2013-3-03 14:27:33 [main] ERROR Main - Exception\njavax.management.RuntimeErrorException: null\n\tat Main.main(Main.java:16) ~[bin/:na]',
+    )
     expect(out.records[0].time).toEqual(new EventTime(utc(2013, 3, 3, 14, 27, 33)))
     expect(out.records[0].record).toEqual({
       thread: 'main',
@@ -67,7 +70,10 @@ describe('parser_multiline', () => {
   })
 
   it('keeps the time key, and gives several records for one text', () => {
-    const kept = parseWith('@type multiline\nformat1 /^(?<time>\\d{4}-\\d{1,2}-\\d{1,2} \\d{1,2}:\\d{1,2}:\\d{1,2})/\nkeep_time_key true', '2013-3-03 14:27:33')
+    const kept = parseWith(
+      '@type multiline\nformat1 /^(?<time>\\d{4}-\\d{1,2}-\\d{1,2} \\d{1,2}:\\d{1,2}:\\d{1,2})/\nkeep_time_key true',
+      '2013-3-03 14:27:33',
+    )
     expect(kept.records[0].record).toEqual({ time: '2013-3-03 14:27:33' })
     const two = parseWith('@type multiline\nformat1 /^message (?<id>\\d)/', 'message 1\nmessage 2')
     expect(two.records.map((r) => r.record)).toEqual([{ id: '1' }, { id: '2' }])
@@ -82,7 +88,9 @@ describe('parser_multiline', () => {
 
   it('refuses bad formats as Fluentd does', () => {
     expect(() => buildParser('@type multiline\nformat100 /(?<msg>.*)/')).toThrow(/unknown param format100/)
-    expect(() => buildParser('@type multiline\nformat1 /(?<msg>.*)/\nformat3 /(?<msg>.*)/')).toThrow('Jump of format index found. format2 is missing.')
+    expect(() => buildParser('@type multiline\nformat1 /(?<msg>.*)/\nformat3 /(?<msg>.*)/')).toThrow(
+      'Jump of format index found. format2 is missing.',
+    )
     expect(() => buildParser('@type multiline\nformat1 /(?<msg>.*)')).toThrow("format should be Regexp, need //, in format1: '/(?<msg>.*)'")
     expect(() => buildParser('@type multiline\nformat1 /.*/')).toThrow(/No named captures/)
     expect(() => buildParser('@type multiline\nformat1 /(?<a>.)/\nformat_firstline ^x')).toThrow(/format_firstline/)
@@ -94,7 +102,13 @@ describe('parser_multiline stream (in_tail)', () => {
 
   it('with format_firstline: a first line ends the record before it; flush ends the last', () => {
     const stream = buildParser(conf).newStream!()
-    const { records, unmatched } = feed(stream, ['orphan before any first line', '2024-01-02 03:04:05 first', '  at a', '  at b', '2024-01-02 03:04:06 second'])
+    const { records, unmatched } = feed(stream, [
+      'orphan before any first line',
+      '2024-01-02 03:04:05 first',
+      '  at a',
+      '  at b',
+      '2024-01-02 03:04:06 second',
+    ])
     expect(records.map((r) => r.record)).toEqual([{ message: 'first\n  at a\n  at b' }, { message: 'second' }])
     expect(records[0].time).toEqual(new EventTime(utc(2024, 1, 2, 3, 4, 5)))
     expect(unmatched).toEqual([['orphan before any first line', 'got incomplete line before first line']])

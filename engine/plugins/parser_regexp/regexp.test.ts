@@ -29,7 +29,10 @@ describe('parser_regexp', () => {
     }
     for (const conf of [
       TYPED,
-      TYPED.replace(/types .*/, 'types {"user":"string","date":"time:%d/%b/%Y:%H:%M:%S %z","flag":"bool","path":"array","code":"float","size":"integer"}'),
+      TYPED.replace(
+        /types .*/,
+        'types {"user":"string","date":"time:%d/%b/%Y:%H:%M:%S %z","flag":"bool","path":"array","code":"float","size":"integer"}',
+      ),
     ]) {
       const out = parseWith(conf, text)
       expect(out.records[0].time).toEqual(new EventTime(utc(2013, 2, 28, 3)))
@@ -38,7 +41,10 @@ describe('parser_regexp', () => {
   })
 
   it('reads the time from time_key', () => {
-    const out = parseWith('@type regexp\nexpression /(?<logtime>[^\\]]*)/\ntime_format %Y-%m-%d %H:%M:%S %z\ntime_key logtime', '2013-02-28 12:00:00 +0900')
+    const out = parseWith(
+      '@type regexp\nexpression /(?<logtime>[^\\]]*)/\ntime_format %Y-%m-%d %H:%M:%S %z\ntime_key logtime',
+      '2013-02-28 12:00:00 +0900',
+    )
     expect(out.records[0]).toMatchObject({ time: new EventTime(utc(2013, 2, 28, 3)), record: {} })
   })
 
@@ -79,7 +85,11 @@ describe('parser_regexp', () => {
   })
 
   it('reports a line that does not match as unmatched', () => {
-    expect(parseWith('@type regexp\nexpression /^(?<a>\\d+)$/', 'abc')).toMatchObject({ returned: 0, lastFailure: 'unmatched', lastError: 'pattern not matched' })
+    expect(parseWith('@type regexp\nexpression /^(?<a>\\d+)$/', 'abc')).toMatchObject({
+      returned: 0,
+      lastFailure: 'unmatched',
+      lastError: 'pattern not matched',
+    })
   })
 
   it('refuses an expression without named captures, or one JavaScript cannot compile', () => {

@@ -7,14 +7,20 @@ import { NOW, parseWith, utc } from '../../parser/testing.ts'
 describe('parser_tsv', () => {
   it('zips values with keys and reads the time key', () => {
     for (const keys of ['["time","a","b"]', 'time,a,b']) {
-      const out = parseWith(`@type tsv\nkeys ${keys}\ntime_key time\ntime_format %Y/%m/%d %H:%M:%S\nutc true`, '2013/02/28 12:00:00\t192.168.0.1\t111')
+      const out = parseWith(
+        `@type tsv\nkeys ${keys}\ntime_key time\ntime_format %Y/%m/%d %H:%M:%S\nutc true`,
+        '2013/02/28 12:00:00\t192.168.0.1\t111',
+      )
       expect(out.records[0]).toMatchObject({ time: new EventTime(utc(2013, 2, 28, 12)), record: { a: '192.168.0.1', b: '111' } })
     }
     expect(parseWith('@type tsv\nkeys a,b\ndelimiter ,', 'x,y').records[0].record).toEqual({ a: 'x', b: 'y' })
   })
 
   it('uses now without a time', () => {
-    expect(parseWith('@type tsv\nkeys a,b', '192.168.0.1\t111').records[0]).toMatchObject({ time: NOW, record: { a: '192.168.0.1', b: '111' } })
+    expect(parseWith('@type tsv\nkeys a,b', '192.168.0.1\t111').records[0]).toMatchObject({
+      time: NOW,
+      record: { a: '192.168.0.1', b: '111' },
+    })
     expect(parseWith('@type tsv\nkeys a,b\ntime_key time\nestimate_current_event no', '192.168.0.1\t111').returned).toBe(0)
   })
 
@@ -32,7 +38,10 @@ describe('parser_tsv', () => {
   })
 
   it('keeps the time key and applies the null patterns', () => {
-    const kept = parseWith('@type tsv\nkeys time\ntime_key time\ntime_format %d/%b/%Y:%H:%M:%S %z\nkeep_time_key true', '28/Feb/2013:12:00:00 +0900')
+    const kept = parseWith(
+      '@type tsv\nkeys time\ntime_key time\ntime_format %d/%b/%Y:%H:%M:%S %z\nkeep_time_key true',
+      '28/Feb/2013:12:00:00 +0900',
+    )
     expect(kept.records[0].record).toEqual({ time: '28/Feb/2013:12:00:00 +0900' })
     const nulls = parseWith('@type tsv\nkeys a,b,c,d,e,f\nnull_value_pattern ^(-|null|NULL)$', '-\tnull\tNULL\t\t--\tnuLL')
     expect(nulls.records[0].record).toEqual({ a: null, b: null, c: null, d: '', e: '--', f: 'nuLL' })
