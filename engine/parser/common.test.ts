@@ -7,7 +7,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EventTime } from '../event-time.ts'
-import { buildParser, NOW, parseWith, utc } from './testing.ts'
+import type { PluginSectionConfig } from '../plugin.ts'
+import { CaptureSink } from './capture-sink.ts'
+import { buildParser, NOW, parserContext, parseWith, utc } from './testing.ts'
 import { FloatValue } from './values.ts'
 
 const TYPES = JSON.stringify({
@@ -215,5 +217,34 @@ describe('invalid times', () => {
 
   it('refuses an unknown strptime conversion at configure time', () => {
     expect(() => buildParser('@type json\ntime_format %Y-%q')).toThrow(/invalid strptime format/)
+  })
+})
+
+describe('parsers built from configs written in code', () => {
+  it('fill in the schema defaults (ctx.createParser({ "@type": … }))', () => {
+    const ctx = parserContext()
+    const minimal: PluginSectionConfig[] = [
+      { '@type': 'json' },
+      { '@type': 'none' },
+      { '@type': 'syslog' },
+      { '@type': 'apache2' },
+      { '@type': 'nginx' },
+      { '@type': 'msgpack' },
+      { '@type': 'cri' },
+      { '@type': 'docker' },
+      { '@type': 'ltsv' },
+      { '@type': 'csv', keys: ['a', 'b'] },
+      { '@type': 'tsv', keys: ['a'] },
+    ]
+    for (const config of minimal) {
+      const parser = ctx.createParser(config)
+      const bytes = new TextEncoder().encode('{"a":1}')
+      expect(() => parser.parse(bytes, 0, bytes.length, new CaptureSink(), NOW), config['@type']).not.toThrow()
+    }
+    const json = ctx.createParser({ '@type': 'json' })
+    const sink = new CaptureSink()
+    const bytes = new TextEncoder().encode('{"time":1500000000,"a":1}')
+    expect(json.parse(bytes, 0, bytes.length, sink, NOW)).toBe(1)
+    expect(sink.records[0].sec).toBe(1500000000)
   })
 })

@@ -8,6 +8,7 @@
  * `parseBytes` or `parseText` and calls `emit` / `unmatched`; it never throws out of `parse`.
  */
 
+import type { PluginSchema } from '../config/schema.ts'
 import { EventTime } from '../event-time.ts'
 import type { Logger } from '../log.ts'
 import { parseZone, UTC, type Zone } from '../time/zone.ts'
@@ -260,18 +261,21 @@ export abstract class BaseParser implements ParserPlugin {
   }
 
   parse(bytes: Uint8Array, start: number, end: number, out: EntrySink, now: EventTime, original?: EventTime): number {
-    return this.run(
-      out,
-      now,
-      original,
-      () => this.parseBytes(bytes, start, end),
-      () => bytes.subarray(start, Math.min(end, start + 1024)),
-    )
+    this.begin(out, now, original)
+    const began = this.timeoutMs === null ? 0 : this.env.now()
+    try {
+      this.parseBytes(bytes, start, end)
+    } catch (error) {
+      this.invalid(error instanceof Error ? error.message : String(error))
+    }
+    if (this.timeoutMs !== null) this.checkTimeout(began, bytes.subarray(start, Math.min(end, start + 1024)))
+    this.out = null
+    return this.appended
   }
 
   /**
-   * Runs one parse: resets the outcome, runs `body` (its exceptions become an 'invalid' outcome),
-   * warns when it took longer than `timeout`. Returns the records appended. Streams use it too.
+   * Runs one parse for a stream: resets the outcome, runs `body` (its exceptions become an
+   * 'invalid' outcome), warns when it took longer than `timeout`. Returns the records appended.
    */
   protected run(
     out: EntrySink,
@@ -280,6 +284,19 @@ export abstract class BaseParser implements ParserPlugin {
     body: () => void,
     text: () => Uint8Array | string,
   ): number {
+    this.begin(out, now, original)
+    const began = this.timeoutMs === null ? 0 : this.env.now()
+    try {
+      body()
+    } catch (error) {
+      this.invalid(error instanceof Error ? error.message : String(error))
+    }
+    if (this.timeoutMs !== null) this.checkTimeout(began, text())
+    this.out = null
+    return this.appended
+  }
+
+  private begin(out: EntrySink, now: EventTime, original: EventTime | undefined): void {
     this.lastError = ''
     this.lastFailure = null
     this.lastUnmatched = 0
@@ -287,25 +304,16 @@ export abstract class BaseParser implements ParserPlugin {
     this.now = now
     this.original = original
     this.appended = 0
-    const began = this.timeoutMs === null ? 0 : this.env.now()
-    try {
-      body()
-    } catch (error) {
-      this.invalid(error instanceof Error ? error.message : String(error))
-    }
-    if (this.timeoutMs !== null) {
-      const took = this.env.now() - began
-      if (took > this.timeoutMs) {
-        const sample = text()
-        this.env.log.warn(`parsing took longer than timeout with parser_${this.type}`, {
-          seconds: took / 1000,
-          timeout: this.timeoutMs / 1000,
-          text: typeof sample === 'string' ? sample.slice(0, 1024) : new TextDecoder().decode(sample),
-        })
-      }
-    }
-    this.out = null
-    return this.appended
+  }
+
+  private checkTimeout(began: number, sample: Uint8Array | string): void {
+    const took = this.env.now() - began
+    if (took <= this.timeoutMs!) return
+    this.env.log.warn(`parsing took longer than timeout with parser_${this.type}`, {
+      seconds: took / 1000,
+      timeout: this.timeoutMs! / 1000,
+      text: typeof sample === 'string' ? sample.slice(0, 1024) : new TextDecoder().decode(sample),
+    })
   }
 
   protected abstract parseBytes(bytes: Uint8Array, start: number, end: number): void
@@ -374,4 +382,15 @@ export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): st
 /** The ParserEnv of a plugin context. */
 export function parserEnv(ctx: { log: Logger; now(): number }): ParserEnv {
   return { log: ctx.log, now: () => ctx.now() }
+}
+
+/**
+ * A parser's config with the schema's defaults filled in for params it does not have: parsers may
+ * be built from configs written in code (`ctx.createParser({ '@type': 'json' })`), not only from
+ * validated `<parse>` sections.
+ */
+export function withDefaults<C>(schema: PluginSchema, config: C): C {
+  const out = { ...(config as Record<string, unknown>) }
+  for (const p of schema.params) if (out[p.name] === undefined && p.default !== undefined) out[p.name] = p.default
+  return out as C
 }

@@ -89,7 +89,8 @@ const utf8 = new TextEncoder()
 
 function checkOutcome(records: CaptureSink, returned: number, parser: { lastFailure?: unknown; lastError: string }): void {
   expect(returned).toBe(records.records.length)
-  if (returned === 0) expect(parser.lastFailure === 'unmatched' || parser.lastFailure === 'invalid' || parser.lastFailure === null).toBe(true)
+  if (returned === 0)
+    expect(parser.lastFailure === 'unmatched' || parser.lastFailure === 'invalid' || parser.lastFailure === null).toBe(true)
   if (parser.lastFailure !== null) expect(parser.lastError).not.toBe('')
   for (const r of records.records) {
     expect(isMap(r.bytes, 0)).toBe(true)
@@ -104,27 +105,43 @@ describe('no parser throws', () => {
 
   it.each(parsers)('%s: random bytes, text and format-shaped text', (_name, parser) => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.string({ maxLength: 200 }).map((s) => utf8.encode(s)), shaped.map((s) => utf8.encode(s))), (bytes) => {
-        const sink = new CaptureSink()
-        const returned = parser.parse(bytes, 0, bytes.length, sink, NOW)
-        checkOutcome(sink, returned, parser)
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.string({ maxLength: 200 }).map((s) => utf8.encode(s)),
+          shaped.map((s) => utf8.encode(s)),
+        ),
+        (bytes) => {
+          const sink = new CaptureSink()
+          const returned = parser.parse(bytes, 0, bytes.length, sink, NOW)
+          checkOutcome(sink, returned, parser)
+        },
+      ),
       { numRuns: 300 },
     )
   })
 
   it.each(parsers.filter(([, p]) => p.newStream !== undefined))('%s: a stream takes any lines and flushes', (_name, parser) => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.uint8Array({ maxLength: 60 }), shaped.map((s) => utf8.encode(s))), { maxLength: 12 }), (lines) => {
-        const stream = parser.newStream!()
-        const sink = new CaptureSink()
-        let returned = 0
-        const unmatched = () => {}
-        for (const line of lines) returned += stream.push(line, 0, line.length, sink, NOW, unmatched)
-        returned += stream.flush(sink, NOW, unmatched)
-        expect(stream.pending).toBe(false)
-        expect(returned).toBe(sink.records.length)
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 60 }),
+            shaped.map((s) => utf8.encode(s)),
+          ),
+          { maxLength: 12 },
+        ),
+        (lines) => {
+          const stream = parser.newStream!()
+          const sink = new CaptureSink()
+          let returned = 0
+          const unmatched = () => {}
+          for (const line of lines) returned += stream.push(line, 0, line.length, sink, NOW, unmatched)
+          returned += stream.flush(sink, NOW, unmatched)
+          expect(stream.pending).toBe(false)
+          expect(returned).toBe(sink.records.length)
+        },
+      ),
       { numRuns: 150 },
     )
   })

@@ -27,11 +27,66 @@ export class JsonSyntaxError extends Error {
 const LONG_INTEGER = /(?:^|[^\w."])-?\d{10,}(?![\d.eE])/
 
 /**
- * What `JSON.parse` would not keep exactly for a record: integers of 16+ digits (may be unsafe),
- * floats written with an exponent or a zero fraction (integral values), integer-like keys.
- * A false positive only costs the slower reader.
+ * Does the text hold what `JSON.parse` would not keep exactly for a record: an integer of 16+
+ * digits (it may be unsafe), a float written with an exponent, a zero fraction or 16+ fraction
+ * digits (its value may be integral), an integer-like key (a plain object moves it first)? One pass:
+ * string contents are skipped with `indexOf`, numbers outside strings are looked at. Malformed text
+ * answers true (the lossless reader reports the error with its offset).
  */
-const RECORD_RISK = /\d{16}|\d[eE]|\.0+(?!\d)|"(?:0|[1-9]\d{0,9})"\s*:/
+function needsLosslessReader(text: string): boolean {
+  const n = text.length
+  let i = 0
+  while (i < n) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) {
+      let close = i
+      for (;;) {
+        close = text.indexOf('"', close + 1)
+        if (close < 0) return true
+        let slashes = 0
+        for (let k = close - 1; text.charCodeAt(k) === 0x5c; k--) slashes++
+        if (slashes % 2 === 0) break
+      }
+      const len = close - i - 1
+      if (len > 0 && len <= 10 && (len === 1 || text.charCodeAt(i + 1) !== 0x30) && digitsUntil(text, i + 1) === close) {
+        let k = close + 1
+        while (k < n && isSpace(text.charCodeAt(k))) k++
+        if (text.charCodeAt(k) === 0x3a) return true
+      }
+      i = close + 1
+      continue
+    }
+    if (c >= 0x30 && c <= 0x39) {
+      let j = digitsUntil(text, i)
+      if (j - i >= 16) return true
+      let next = text.charCodeAt(j)
+      if (next === 0x2e) {
+        const end = digitsUntil(text, j + 1)
+        if (end - j - 1 >= 16) return true
+        let zeros = true
+        for (let k = j + 1; k < end; k++) if (text.charCodeAt(k) !== 0x30) zeros = false
+        if (zeros) return true
+        j = end
+        next = text.charCodeAt(j)
+      }
+      if (next === 0x65 || next === 0x45) return true
+      i = j
+      continue
+    }
+    i++
+  }
+  return false
+}
+
+function digitsUntil(text: string, from: number): number {
+  let j = from
+  for (let c = text.charCodeAt(j); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++j));
+  return j
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
+}
 
 const INT64_MIN = -(2n ** 63n)
 const UINT64_MAX = 2n ** 64n - 1n
@@ -72,7 +127,7 @@ export function parseJsonLossless(text: string): unknown {
  * floats as `FloatValue`, unsafe integers as bigint. Throws JsonSyntaxError (or SyntaxError).
  */
 export function parseJsonRecord(text: string): unknown {
-  if (!RECORD_RISK.test(text)) {
+  if (!needsLosslessReader(text)) {
     const value = JSON.parse(text)
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) return new Map(Object.entries(value))
     if (Array.isArray(value))

@@ -98,35 +98,28 @@ export function fieldsToInstant(f: TimeFields, now: number, zone: Zone): Instant
       mday = civil.day
     }
   }
-  const local = zoneForNow(f, zone)
-  const nowWall = now + local.offsetAt(now)
-  const nowDays = Math.floor(nowWall / 86400)
-  const nowCivil = daysToCivil(nowDays)
-  const nowSecOfDay = nowWall - nowDays * 86400
-  // Ruby: take leading parts from now until the first part that was given.
-  const parts = [year, mon ?? f.yday, mday, hour, min, sec, nsec]
-  const fromNow = [
-    nowCivil.year,
-    nowCivil.month,
-    nowCivil.day,
-    Math.floor(nowSecOfDay / 3600),
-    Math.floor((nowSecOfDay % 3600) / 60),
-    nowSecOfDay % 60,
-    0,
-  ]
-  const firstGiven = parts.findIndex((p) => p !== undefined)
-  if (firstGiven > 0) {
-    ;[year, mon, mday, hour, min, sec, nsec] = [
-      year ?? fromNow[0],
-      firstGiven > 1 ? (mon ?? fromNow[1]) : mon,
-      firstGiven > 2 ? (mday ?? fromNow[2]) : mday,
-      firstGiven > 3 ? (hour ?? fromNow[3]) : hour,
-      firstGiven > 4 ? (min ?? fromNow[4]) : min,
-      firstGiven > 5 ? (sec ?? fromNow[5]) : sec,
-      nsec,
-    ]
+  // Ruby: take the leading parts that are missing from now, until the first part that was given.
+  if (year === undefined) {
+    const local = f.offset === undefined ? zone.offsetAt(now) : f.offset
+    const nowWall = now + local
+    const nowDays = Math.floor(nowWall / 86400)
+    const nowCivil = daysToCivil(nowDays)
+    const secOfDay = nowWall - nowDays * 86400
+    year = nowCivil.year
+    if (mon === undefined && f.yday === undefined) {
+      mon = nowCivil.month
+      if (mday === undefined) {
+        mday = nowCivil.day
+        if (hour === undefined) {
+          hour = Math.floor(secOfDay / 3600)
+          if (min === undefined) {
+            min = Math.floor((secOfDay % 3600) / 60)
+            if (sec === undefined) sec = secOfDay % 60
+          }
+        }
+      }
+    }
   }
-  year ??= nowCivil.year
   let days: number
   if (f.yday !== undefined && (mon === undefined || mday === undefined)) {
     if (f.yday < 1 || f.yday > 366) throw new TimeFieldsError(`yday ${f.yday} out of range`)
@@ -145,12 +138,6 @@ export function fieldsToInstant(f: TimeFields, now: number, zone: Zone): Instant
   const wall = days * 86400 + hour * 3600 + min * 60 + sec
   const epoch = f.offset !== undefined ? wall - f.offset : wallToEpoch(wall, zone)
   return { sec: epoch, nsec }
-}
-
-function zoneForNow(f: TimeFields, zone: Zone): Zone {
-  if (f.offset === undefined) return zone
-  const offset = f.offset
-  return { name: 'fixed', offsetAt: () => offset }
 }
 
 /** The day (days since the epoch) a week-based date names, or null when none was given. */

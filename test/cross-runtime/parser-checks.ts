@@ -33,7 +33,9 @@ const CHECKS: ParserCheck[] = [
     name: 'syslog: RFC 3164 in Asia/Tokyo (IANA zone through Intl)',
     conf: '@type syslog\ntimezone Asia/Tokyo',
     input: 'Feb 28 12:00:00 host app[7]: hello',
-    expected: [`1677553200.000000000 ${toHex(hex('84 a4 686f7374 a4 686f7374 a5 6964656e74 a3 617070 a3 706964 a1 37 a7 6d657373616765 a5 68656c6c6f'))}`],
+    expected: [
+      `1677553200.000000000 ${toHex(hex('84 a4 686f7374 a4 686f7374 a5 6964656e74 a3 617070 a3 706964 a1 37 a7 6d657373616765 a5 68656c6c6f'))}`,
+    ],
   },
   {
     name: 'regexp: America/New_York summer and winter offsets',
@@ -93,4 +95,3 @@ export function runParserChecks(): CheckResult[] {
 }
 
 export const PARSER_CHECK_NAMES = CHECKS.map((c) => c.name)
-

@@ -97,7 +97,9 @@ describe(`loghub samples (${full ? 'full files from ../shared/data/loghub' : 'th
     const regexp = parseAll('@type syslog', text).outcomes
     const string = parseAll('@type syslog\nparser_engine string', text)
     expect(string.failed).toEqual([])
-    const differ = text.flatMap((line, i) => (JSON.stringify(regexp[i].records[0].record) === JSON.stringify(string.outcomes[i].records[0].record) ? [] : [line]))
+    const differ = text.flatMap((line, i) =>
+      JSON.stringify(regexp[i].records[0].record) === JSON.stringify(string.outcomes[i].records[0].record) ? [] : [line],
+    )
     // The string engine keeps what follows the first space after the ident ("1.4.1: restart."), a
     // second space after "kernel:", and a line whose host is followed by two spaces.
     const known = /^\w{3} [ \d]\d [\d:]{8} combo (syslogd 1\.4\.1: restart\.|kernel: {2,}\S.*| -- root\[\d+\]: .*)\r?$/
@@ -116,7 +118,12 @@ describe(`loghub samples (${full ? 'full files from ../shared/data/loghub' : 'th
     // line 6: Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2
     expect(regexp.outcomes[5].records[0]).toMatchObject({
       time: new EventTime(utc(2023, 12, 10, 6, 55, 48)),
-      record: { host: 'LabSZ', ident: 'sshd', pid: '24200', message: 'Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2' },
+      record: {
+        host: 'LabSZ',
+        ident: 'sshd',
+        pid: '24200',
+        message: 'Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2',
+      },
     })
   })
 
@@ -132,7 +139,12 @@ describe(`loghub samples (${full ? 'full files from ../shared/data/loghub' : 'th
     // line 1: 081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating
     expect(outcomes[0].records[0]).toMatchObject({
       time: new EventTime(utc(2008, 11, 9, 20, 36, 15)),
-      record: { pid: 148, level: 'INFO', component: 'dfs.DataNode$PacketResponder', message: 'PacketResponder 1 for block blk_38865049064139660 terminating\r' },
+      record: {
+        pid: 148,
+        level: 'INFO',
+        component: 'dfs.DataNode$PacketResponder',
+        message: 'PacketResponder 1 for block blk_38865049064139660 terminating\r',
+      },
     })
   })
 
@@ -147,7 +159,11 @@ describe(`loghub samples (${full ? 'full files from ../shared/data/loghub' : 'th
     // line 1: 2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774] - Notification time out: 3200
     expect(outcomes[0].records[0]).toMatchObject({
       time: new EventTime(utc(2015, 7, 29, 17, 41, 44), 747_000_000),
-      record: { level: 'INFO', node: 'QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774', message: 'Notification time out: 3200\r' },
+      record: {
+        level: 'INFO',
+        node: 'QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774',
+        message: 'Notification time out: 3200\r',
+      },
     })
   })
 })

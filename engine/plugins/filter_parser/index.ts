@@ -18,7 +18,7 @@ import { emitErrorEvents } from '../../error-events.ts'
 import { decodeRecord, entryRanges } from '../../event-stream.ts'
 import { EventTime } from '../../event-time.ts'
 import { CaptureSink } from '../../parser/capture-sink.ts'
-import { INVALID_UTF8 } from '../../parser/common.ts'
+import { INVALID_UTF8, withDefaults } from '../../parser/common.ts'
 import { bytesRange, readValue } from '../../parser/record-reader.ts'
 import { rubyClassName } from '../../parser/ruby.ts'
 import { failureOf } from '../../parser/types.ts'
@@ -34,6 +34,7 @@ const text = new TextDecoder()
 export const filterParser: PluginSpec<'filter', FilterParserConfig> = {
   ...filterParserDescriptor,
   create(ctx, config): FilterPlugin {
+    config = withDefaults(filterParserDescriptor.schema, config)
     const accessor = parseRecordAccessor(config.key_name)
     const path = encodePath(accessor.path)
     const parser = ctx.createParser(config.parse)

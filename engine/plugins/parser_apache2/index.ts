@@ -6,7 +6,7 @@
  */
 
 import type { EventTime } from '../../event-time.ts'
-import { parserEnv, RecordFinisher, TextParser, timeParserFor, type ParserEnv } from '../../parser/common.ts'
+import { parserEnv, RecordFinisher, TextParser, timeParserFor, type ParserEnv, withDefaults } from '../../parser/common.ts'
 import { APACHE_TIME_FORMAT, APACHE2_REGEXP } from '../../parser/patterns.ts'
 import { stringToI } from '../../parser/ruby.ts'
 import type { TimeParser } from '../../parser/time-parser.ts'
@@ -51,6 +51,7 @@ class Apache2Parser extends TextParser {
 export const parserApache2: PluginSpec<'parser', ParserApache2Config> = {
   ...parserApache2Descriptor,
   create(ctx, config): ParserPlugin {
+    config = withDefaults(parserApache2Descriptor.schema, config)
     return new Apache2Parser(config, parserEnv(ctx))
   },
 }

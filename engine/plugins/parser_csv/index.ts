@@ -4,7 +4,7 @@
  * `fast` is Fluentd's quick splitter. An empty line is unmatched (Fluentd 1.19; 1.18 raised).
  */
 
-import { parserEnv, RecordFinisher, TextParser } from '../../parser/common.ts'
+import { parserEnv, RecordFinisher, TextParser, withDefaults } from '../../parser/common.ts'
 import type { ParsedRecord } from '../../parser/values.ts'
 import type { ParserPlugin, PluginSpec } from '../../plugin.ts'
 import { type ParserCsvConfig, parserCsvDescriptor } from '../../schemas/parser_csv.ts'
@@ -35,6 +35,7 @@ class CsvParser extends TextParser {
 export const parserCsv: PluginSpec<'parser', ParserCsvConfig> = {
   ...parserCsvDescriptor,
   create(ctx, config): ParserPlugin {
+    config = withDefaults(parserCsvDescriptor.schema, config)
     return new CsvParser(config, parserEnv(ctx))
   },
 }

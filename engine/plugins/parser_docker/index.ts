@@ -3,7 +3,7 @@
  * 16 KiB splits by `newStream()` (stream.ts).
  */
 
-import { parserEnv } from '../../parser/common.ts'
+import { parserEnv, withDefaults } from '../../parser/common.ts'
 import type { ParserPlugin, PluginSpec } from '../../plugin.ts'
 import { type ParserDockerConfig, parserDockerDescriptor } from '../../schemas/parser_docker.ts'
 import { DockerParser } from './docker.ts'
@@ -11,6 +11,7 @@ import { DockerParser } from './docker.ts'
 export const parserDocker: PluginSpec<'parser', ParserDockerConfig> = {
   ...parserDockerDescriptor,
   create(ctx, config): ParserPlugin {
+    config = withDefaults(parserDockerDescriptor.schema, config)
     return new DockerParser(config, parserEnv(ctx))
   },
 }

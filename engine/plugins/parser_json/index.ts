@@ -5,7 +5,7 @@
  * that a date string is read as a date instead of Fluentd's 1970 (warned once; see the README).
  */
 
-import { BaseParser, type ParserEnv, parserEnv, RecordFinisher } from '../../parser/common.ts'
+import { BaseParser, type ParserEnv, parserEnv, RecordFinisher, withDefaults } from '../../parser/common.ts'
 import { jsonDefaultTimeParser } from '../../parser/time-parser.ts'
 import type { ParsedRecord } from '../../parser/values.ts'
 import type { ParserPlugin, PluginSpec } from '../../plugin.ts'
@@ -51,6 +51,7 @@ function createJsonParser(config: ParserJsonConfig, env: ParserEnv): JsonParser 
 export const parserJson: PluginSpec<'parser', ParserJsonConfig> = {
   ...parserJsonDescriptor,
   create(ctx, config): ParserPlugin {
+    config = withDefaults(parserJsonDescriptor.schema, config)
     return createJsonParser(config, parserEnv(ctx))
   },
 }

@@ -3,7 +3,7 @@
  * pair split at its first `label_delimiter`; pairs without one are skipped. Values are strings.
  */
 
-import { parserEnv, RecordFinisher, TextParser } from '../../parser/common.ts'
+import { parserEnv, RecordFinisher, TextParser, withDefaults } from '../../parser/common.ts'
 import { rubyRegexp } from '../../parser/patterns.ts'
 import { rubySplit } from '../../parser/ruby.ts'
 import type { ParsedRecord } from '../../parser/values.ts'
@@ -35,6 +35,7 @@ class LtsvParser extends TextParser {
 export const parserLtsv: PluginSpec<'parser', ParserLtsvConfig> = {
   ...parserLtsvDescriptor,
   create(ctx, config): ParserPlugin {
+    config = withDefaults(parserLtsvDescriptor.schema, config)
     return new LtsvParser(config, parserEnv(ctx))
   },
 }

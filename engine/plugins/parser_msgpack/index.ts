@@ -7,7 +7,7 @@
  */
 
 import type { EventTime } from '../../event-time.ts'
-import { BaseParser, type ParserEnv, parserEnv, RecordFinisher } from '../../parser/common.ts'
+import { BaseParser, type ParserEnv, parserEnv, RecordFinisher, withDefaults } from '../../parser/common.ts'
 import {
   container,
   INVALID,
@@ -185,6 +185,7 @@ class MsgpackStream implements ParserStream {
 export const parserMsgpack: PluginSpec<'parser', ParserMsgpackConfig> = {
   ...parserMsgpackDescriptor,
   create(ctx, config): ParserPlugin {
+    config = withDefaults(parserMsgpackDescriptor.schema, config)
     return new MsgpackParser(config, parserEnv(ctx), config.max_joined_size)
   },
 }

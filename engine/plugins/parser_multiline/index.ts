@@ -3,7 +3,7 @@
  * records; `newStream()` (stream.ts) joins lines into those texts for in_tail and in_tcp.
  */
 
-import { parserEnv } from '../../parser/common.ts'
+import { parserEnv, withDefaults } from '../../parser/common.ts'
 import type { ParserPlugin, PluginSpec } from '../../plugin.ts'
 import { type ParserMultilineConfig, parserMultilineDescriptor } from '../../schemas/parser_multiline.ts'
 import { MultilineParser } from './multiline.ts'
@@ -11,6 +11,7 @@ import { MultilineParser } from './multiline.ts'
 export const parserMultiline: PluginSpec<'parser', ParserMultilineConfig> = {
   ...parserMultilineDescriptor,
   create(ctx, config): ParserPlugin {
+    config = withDefaults(parserMultilineDescriptor.schema, config)
     return new MultilineParser(config, parserEnv(ctx))
   },
 }

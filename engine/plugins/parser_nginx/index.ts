@@ -2,7 +2,7 @@
  * @module parser_nginx (`@type nginx`): Fluentd's RegexpParser with the nginx expression and defaults of its descriptor (engine/parser/regexp-parser.ts).
  */
 
-import { parserEnv } from '../../parser/common.ts'
+import { parserEnv, withDefaults } from '../../parser/common.ts'
 import { RegexpParser } from '../../parser/regexp-parser.ts'
 import type { ParserPlugin, PluginSpec } from '../../plugin.ts'
 import { type ParserNginxConfig, parserNginxDescriptor } from '../../schemas/parser_nginx.ts'
@@ -10,6 +10,7 @@ import { type ParserNginxConfig, parserNginxDescriptor } from '../../schemas/par
 export const parserNginx: PluginSpec<'parser', ParserNginxConfig> = {
   ...parserNginxDescriptor,
   create(ctx, config): ParserPlugin {
+    config = withDefaults(parserNginxDescriptor.schema, config)
     return new RegexpParser(config, parserEnv(ctx), 'nginx')
   },
 }

@@ -3,7 +3,7 @@
  * (or none with `estimate_current_event false`). No conversions apply, as in Fluentd.
  */
 
-import { BaseParser, parserEnv, RecordFinisher } from '../../parser/common.ts'
+import { BaseParser, parserEnv, RecordFinisher, withDefaults } from '../../parser/common.ts'
 import { RawString } from '../../parser/values.ts'
 import type { ParserPlugin, PluginSpec } from '../../plugin.ts'
 import { type ParserNoneConfig, parserNoneDescriptor } from '../../schemas/parser_none.ts'
@@ -26,6 +26,7 @@ class NoneParser extends BaseParser {
 export const parserNone: PluginSpec<'parser', ParserNoneConfig> = {
   ...parserNoneDescriptor,
   create(ctx, config): ParserPlugin {
+    config = withDefaults(parserNoneDescriptor.schema, config)
     return new NoneParser(config, parserEnv(ctx), config.message_key)
   },
 }

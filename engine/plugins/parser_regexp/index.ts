@@ -2,7 +2,7 @@
  * @module parser_regexp (`@type regexp`): Fluentd's RegexpParser (engine/parser/regexp-parser.ts).
  */
 
-import { parserEnv } from '../../parser/common.ts'
+import { parserEnv, withDefaults } from '../../parser/common.ts'
 import { RegexpParser } from '../../parser/regexp-parser.ts'
 import type { ParserPlugin, PluginSpec } from '../../plugin.ts'
 import { type ParserRegexpConfig, parserRegexpDescriptor } from '../../schemas/parser_regexp.ts'
@@ -10,6 +10,7 @@ import { type ParserRegexpConfig, parserRegexpDescriptor } from '../../schemas/p
 export const parserRegexp: PluginSpec<'parser', ParserRegexpConfig> = {
   ...parserRegexpDescriptor,
   create(ctx, config): ParserPlugin {
+    config = withDefaults(parserRegexpDescriptor.schema, config)
     return new RegexpParser(config, parserEnv(ctx), 'regexp')
   },
 }

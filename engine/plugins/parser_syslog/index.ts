@@ -10,7 +10,7 @@
  */
 
 import type { EventTime } from '../../event-time.ts'
-import { parserEnv, RecordFinisher, TextParser, timeParserFor, type ParserEnv } from '../../parser/common.ts'
+import { parserEnv, RecordFinisher, TextParser, timeParserFor, type ParserEnv, withDefaults } from '../../parser/common.ts'
 import { DETECT_RFC5424 } from '../../parser/patterns.ts'
 import type { TimeParser } from '../../parser/time-parser.ts'
 import type { ParsedRecord } from '../../parser/values.ts'
@@ -100,6 +100,7 @@ class SyslogParser extends TextParser {
 export const parserSyslog: PluginSpec<'parser', ParserSyslogConfig> = {
   ...parserSyslogDescriptor,
   create(ctx, config): ParserPlugin {
+    config = withDefaults(parserSyslogDescriptor.schema, config)
     return new SyslogParser(config, parserEnv(ctx))
   },
 }

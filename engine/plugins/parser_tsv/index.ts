@@ -4,7 +4,7 @@
  * values are null.
  */
 
-import { parserEnv, RecordFinisher, TextParser } from '../../parser/common.ts'
+import { parserEnv, RecordFinisher, TextParser, withDefaults } from '../../parser/common.ts'
 import { rubySplit } from '../../parser/ruby.ts'
 import type { ParsedRecord } from '../../parser/values.ts'
 import type { ParserPlugin, PluginSpec } from '../../plugin.ts'
@@ -31,6 +31,7 @@ class TsvParser extends TextParser {
 export const parserTsv: PluginSpec<'parser', ParserTsvConfig> = {
   ...parserTsvDescriptor,
   create(ctx, config): ParserPlugin {
+    config = withDefaults(parserTsvDescriptor.schema, config)
     return new TsvParser(config, parserEnv(ctx), config.keys, config.delimiter)
   },
 }
