@@ -129,16 +129,14 @@ const filterCase = (name: string, conf: string): Case => {
     params: {},
     elements: [],
   })
-  const records = linux
-    .slice(0, 1000)
-    .map((l, i) => ({
-      time: NOW,
-      record: {
-        log: JSON.stringify({ level: 'info', msg: l.slice(16), n: i }),
-        stream: 'stdout',
-        kubernetes: { pod_name: `web-${i % 10}`, namespace_name: 'default', labels: { app: 'web' } },
-      },
-    }))
+  const records = linux.slice(0, 1000).map((l, i) => ({
+    time: NOW,
+    record: {
+      log: JSON.stringify({ level: 'info', msg: l.slice(16), n: i }),
+      stream: 'stdout',
+      kubernetes: { pod_name: `web-${i % 10}`, namespace_name: 'default', labels: { app: 'web' } },
+    },
+  }))
   const stream = streamFromEvents('kube.web', records)
   return {
     name,
