@@ -3,6 +3,8 @@
  * time, array, hash, regexp) parsed from the written string, each with a precise error.
  */
 
+import { translateRubyRegexp } from '../ruby/regexp.ts'
+
 export type ParamType = 'string' | 'integer' | 'float' | 'bool' | 'enum' | 'size' | 'time' | 'array' | 'hash' | 'regexp'
 
 /** A parsed `regexp` value: the source and flags as written, and the compiled JavaScript RegExp. */
@@ -189,8 +191,9 @@ export function parseRegexp(text: string): TypeResult<RegexpValue> {
       return fail('regexp', text, `unknown flags ${JSON.stringify(flags)}: the flags are i (ignore case) and m (. matches newlines)`)
     }
   }
+  const jsFlags = 'm' + (flags.includes('i') ? 'i' : '') + (flags.includes('m') ? 's' : '')
   try {
-    return ok({ source, flags, regexp: compileRubyRegexp(source, flags) })
+    return ok({ source, flags, regexp: new RegExp(translateRubyRegexp(source), jsFlags) })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     return {
@@ -199,50 +202,6 @@ export function parseRegexp(text: string): TypeResult<RegexpValue> {
       hint: 'sluice compiles Ruby regexps as JavaScript ones; ' + 'avoid Ruby-only syntax such as possessive quantifiers or (?i) groups',
     }
   }
-}
-
-/**
- * Compiles a Ruby regexp's source and flags (`i`, `m`) as a JavaScript RegExp. With `exactLines`,
- * lines end only at `\n` as in Ruby (`^`, `$` and `.` are rewritten; JavaScript also ends them at
- * `\r`, U+2028 and U+2029): parsers use it, so a `\r` in a line is captured as Fluentd captures it.
- * Throws the compiler's SyntaxError.
- */
-export function compileRubyRegexp(source: string, flags: string, exactLines = false): RegExp {
-  const jsFlags = 'm' + (flags.includes('i') ? 'i' : '') + (flags.includes('m') ? 's' : '')
-  return new RegExp(translateRubyRegexp(source, exactLines && !flags.includes('m'), exactLines), jsFlags)
-}
-
-/** Rewrites Ruby-only escapes outside character classes: \A, \z, \Z, \h (and `.`, `^`, `$` for exact lines). */
-function translateRubyRegexp(source: string, exactDot = false, exactAnchors = false): string {
-  let out = ''
-  let inClass = false
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]
-    if (c === '\\' && i + 1 < source.length) {
-      const n = source[i + 1]
-      i++
-      if (!inClass && n === 'A') out += '(?<![\\s\\S])'
-      else if (!inClass && n === 'z') out += '(?![\\s\\S])'
-      else if (!inClass && n === 'Z') out += '(?=\\n?(?![\\s\\S]))'
-      else if (n === 'h') out += inClass ? '0-9a-fA-F' : '[0-9a-fA-F]'
-      else out += c + n
-      continue
-    }
-    if (c === '[' && !inClass) inClass = true
-    else if (c === ']' && inClass) inClass = false
-    else if (!inClass && exactDot && c === '.') {
-      out += '[^\\n]'
-      continue
-    } else if (!inClass && exactAnchors && c === '^') {
-      out += '(?<![^\\n])'
-      continue
-    } else if (!inClass && exactAnchors && c === '$') {
-      out += '(?![^\\n])'
-      continue
-    }
-    out += c
-  }
-  return out
 }
 
 /** Parses `text` as `type`; enums need their `values`. */

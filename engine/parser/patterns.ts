@@ -5,7 +5,8 @@
  * descriptors (defaults) and the implementations share.
  */
 
-import { compileRubyRegexp, parseRegexp, type RegexpValue } from '../config/types.ts'
+import { parseRegexp, type RegexpValue } from '../config/types.ts'
+import { compileRubyRegexp } from '../ruby/regexp.ts'
 
 /** A `/source/flags` constant as a RegexpValue (throws on a bad constant: a bug, caught by the tests). */
 function constant(text: string): RegexpValue {
@@ -16,7 +17,7 @@ function constant(text: string): RegexpValue {
 
 /** A regexp param compiled for parsing: lines end only at \n, as in Ruby. */
 export function rubyRegexp(value: RegexpValue): RegExp {
-  return compileRubyRegexp(value.source, value.flags, true)
+  return compileRubyRegexp(value.source, value.flags, '', true)
 }
 
 export const APACHE_ERROR_EXPRESSION = constant(

@@ -6,7 +6,7 @@
  */
 
 import { ParserConfigError, type ParserEnv, RecordFinisher, TextParser } from '../../parser/common.ts'
-import { compileRubyRegexp } from '../../config/types.ts'
+import { compileRubyRegexp } from '../../ruby/regexp.ts'
 import { capturesOf } from '../../parser/regexp-parser.ts'
 import { groupNames } from '../../parser/patterns.ts'
 import type { EntrySink, ParserStream } from '../../parser/types.ts'
@@ -24,7 +24,7 @@ function slashed(value: string, key: string): string {
 
 function compile(source: string, flags: string, key: string): RegExp {
   try {
-    return compileRubyRegexp(source, flags, true)
+    return compileRubyRegexp(source, flags, '', true)
   } catch (error) {
     throw new ParserConfigError(`Invalid regexp in ${key}: ${error instanceof Error ? error.message : String(error)}`)
   }
