@@ -51,6 +51,9 @@ export const filterParserSchema: PluginSchema = {
       schema: { params: [] },
     },
   ],
+  // v0.12's flat form (`format json`, `time_format …`, `keys …`) becomes a <parse> section, as
+  // Fluentd's compat_parameters_convert(conf, :parser) does.
+  compat: { convert: ['parser'] },
 }
 
 export interface FilterParserConfig {
