@@ -97,6 +97,7 @@ export class RecordWriter {
 
   private string(s: string): void {
     const n = s.length
+    if (n < 32 && this.ascii(s, n)) return
     // Write the bytes after room for the largest header they could need, then close any gap.
     const maxBytes = n * 3
     const room = maxBytes < 32 ? 1 : maxBytes < 256 ? 2 : maxBytes < 65536 ? 3 : 5
@@ -117,6 +118,21 @@ export class RecordWriter {
       this.view.setUint32(at + 1, written)
     }
     this.pos += head + written
+  }
+
+  /** Short ASCII strings (most keys and many values) as a fixstr, written byte by byte; false when not ASCII. */
+  private ascii(s: string, n: number): boolean {
+    this.reserve(1 + n)
+    const b = this.buf
+    const at = this.pos + 1
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i)
+      if (c >= 0x80) return false
+      b[at + i] = c
+    }
+    b[this.pos] = 0xa0 | n
+    this.pos = at + n
+    return true
   }
 
   /** A str (fix: `fixBase`, else from `base8`: 8/16/32) or bin (`fixBase` -1) with these bytes. */

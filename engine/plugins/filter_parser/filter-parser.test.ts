@@ -281,10 +281,18 @@ describe('filter_parser', () => {
   })
 
   it("reads v0.12's flat form (format json, keep_time_key, keys …) as a <parse> section", async () => {
-    const csv = await filter('key_name data\nformat csv\nkeys key1,key2,key3', [{ data: 'value1,"value2","value""ThreeYes!"', xxx: 'x' }], NOW)
+    const csv = await filter(
+      'key_name data\nformat csv\nkeys key1,key2,key3',
+      [{ data: 'value1,"value2","value""ThreeYes!"', xxx: 'x' }],
+      NOW,
+    )
     expect(csv.events[0].record).toEqual({ key1: 'value1', key2: 'value2', key3: 'value"ThreeYes!' })
     const t = new EventTime(utc(2020, 1, 1))
-    const json = await filter('key_name data\nreserve_time true\nformat json\nkeep_time_key true', [{ data: '{"time":1383190430, "f1":"v1"}' }], t)
+    const json = await filter(
+      'key_name data\nreserve_time true\nformat json\nkeep_time_key true',
+      [{ data: '{"time":1383190430, "f1":"v1"}' }],
+      t,
+    )
     expect(json.events).toEqual([{ time: t, record: { time: 1383190430, f1: 'v1' } }])
     const regexp = await filter('key_name data\nformat /^(?<x>.)(?<y>.) (?<t>.+)$/', [{ data: '12 20120402182059' }], t)
     expect(regexp.events[0].record).toEqual({ x: '1', y: '2', t: '20120402182059' })
