@@ -30,15 +30,12 @@ export const WAITING_FOR: Readonly<Record<string, readonly string[]>> = {
   'filter:stdout': ['sample-stdout.conf'],
   'input:tcp': ['tcp-udp-inputs.conf'],
   'input:udp': ['tcp-udp-inputs.conf'],
-  'filter:parser': ['filter-parser-docker-json.conf'],
   'output:rewrite_tag_filter': ['rewrite-tag-filter.conf'],
   'output:label_router': ['label-router.conf'],
   'input:prometheus': ['prometheus-monitoring.conf'],
   'input:prometheus_monitor': ['prometheus-monitoring.conf'],
   'input:prometheus_output_monitor': ['prometheus-monitoring.conf'],
   'filter:prometheus': ['prometheus-monitoring.conf'],
-  // in_http refuses <parse> other than in_http until the parser plugins land
-  'parser:json': ['v012-in-http-format.conf'],
   // out_file's <format> knows out_file/json/stdout/single_value until the formatter plugins land
   'formatter:ltsv': ['td-agent-v012-copy.conf'],
 }
@@ -70,9 +67,7 @@ export const CORPUS: Readonly<Record<string, CorpusExpectation>> = {
       "10: cannot configure filter plugin 'record_transformer': unsupported enable_ruby expression ${record.map { |k, v| [k.upcase, v] }.to_h}: blocks and hash literals are not supported (column 12)",
     ],
   },
-  'filter-parser-docker-json.conf': {
-    errors: ["7: sluice does not implement filter plugin 'parser' (a Fluentd core plugin)"],
-  },
+  'filter-parser-docker-json.conf': {},
   'fluent-bit-names.conf': {
     errors: ["7: unknown output plugin 'es': that is Fluent Bit's name"],
   },
