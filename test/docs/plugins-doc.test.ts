@@ -28,7 +28,8 @@ describe('engine/plugin-status.ts', () => {
     const formatters = new Set<string>(FORMAT_TYPES)
     const buffers = new Set(bufferSection().schema.params.find((p) => p.name === '@type')?.values ?? [])
     const wrong = KNOWN_PLUGINS.filter((p) => p.status === 'implemented').filter((p) => {
-      if (p.kind === 'input' || p.kind === 'filter' || p.kind === 'output') return !registered.includes(`${p.kind}:${p.name}`)
+      if (p.kind === 'input' || p.kind === 'filter' || p.kind === 'output' || p.kind === 'parser')
+        return !registered.includes(`${p.kind}:${p.name}`)
       if (p.kind === 'formatter') return !formatters.has(p.name)
       if (p.kind === 'buffer') return !buffers.has(p.name)
       return true
