@@ -7,7 +7,7 @@
 
 import type { Logger } from '../../../engine/log.ts'
 import { parseRegexp } from '../../../engine/config/types.ts'
-import { LOCAL, parseZone, type Zone } from '../../../engine/output/time-format.ts'
+import { LOCAL, parseZone, type Zone } from '../../../engine/time/zone.ts'
 import type { InTailConfig } from '../../../engine/schemas/in_tail.ts'
 import { lineTranscoder, type LineTranscoder } from './encoding.ts'
 import type { GroupOptions } from './group.ts'

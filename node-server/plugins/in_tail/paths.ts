@@ -10,7 +10,8 @@
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import type { Logger } from '../../../engine/log.ts'
-import { strftime, type Zone } from '../../../engine/output/time-format.ts'
+import { strftime } from '../../../engine/output/time-format.ts'
+import type { Zone } from '../../../engine/time/zone.ts'
 import { glob } from './glob.ts'
 import type { TargetInfo } from './position-file.ts'
 

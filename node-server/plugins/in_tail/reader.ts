@@ -12,7 +12,7 @@
 import { EventTime } from '../../../engine/event-time.ts'
 import type { Logger } from '../../../engine/log.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
-import type { ParserPlugin, Unmatched } from '../../../engine/parser/types.ts'
+import { failureOf, type ParserPlugin, type Unmatched } from '../../../engine/parser/types.ts'
 import type { FileHandle } from 'node:fs/promises'
 import { PRINT_BYTES, type ScratchPool } from './line-buffer.ts'
 import { MAX_READ_BYTES, READ_CHUNK_BYTES, type TailOptions } from './options.ts'
@@ -255,24 +255,6 @@ async function consumeLines(
     lines.dropPending()
   }
   return { batchLines, lines: count }
-}
-
-/** A parser's optional report of its last parse (engine/parser/types.ts: `lastFailure`, `lastUnmatched`). */
-interface FailureReport {
-  readonly lastFailure?: 'unmatched' | 'invalid' | null
-  readonly lastUnmatched?: number
-}
-
-/**
- * What failed in the last parse that appended `appended` records: 'unmatched' (the line does not
- * have the parser's shape: Fluentd's nil record — emit_unmatched_lines, "pattern not matched"),
- * 'invalid' (a value cannot be used: Fluentd raises — "invalid line found"), or null.
- */
-function failureOf(parser: ParserPlugin, appended: number): { kind: 'unmatched' | 'invalid'; count: number; reason: string } | null {
-  const report = parser as ParserPlugin & FailureReport
-  const kind = report.lastFailure === undefined ? (appended === 0 ? 'unmatched' : null) : report.lastFailure
-  if (kind === null) return null
-  return { kind, count: report.lastUnmatched ?? 1, reason: parser.lastError || 'pattern not matched' }
 }
 
 /** Receives what a parser could not use; `seen` tells feedLine that the last push had one. */
