@@ -12,7 +12,7 @@ import { appendFileSync, existsSync, readFileSync, renameSync, truncateSync, unl
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { UNWATCHED } from './position-file.ts'
-import { numbered, readPosFile, runTail, runWriter, seqOf, tally, tempDir, type TailRun, until } from './testing.ts'
+import { numbered, openGates, readPosFile, runTail, runWriter, seqOf, tally, tempDir, type TailRun, until } from './testing.ts'
 
 let tmp: ReturnType<typeof tempDir>
 let run: TailRun | null = null
@@ -37,7 +37,13 @@ describe('in_tail rotation', () => {
     run = await runTail(`path ${path}\ntag t\npos_file ${pos}\nrotate_wait 1\n${parse}`)
     await until(() => run!.input.files()[0]?.open === true, 'the file open')
     const n = 20_000
-    await runWriter({ path, lines: n, rotateEvery: 3_000, mode: 'rename', lateLines: 20, burst: 40 })
+    // Each rotation waits (the writer going on) until the file of the previous one is followed:
+    // a file renamed away before any check saw it is lost to every tailer that follows names.
+    const gate = join(tmp.dir, 'gate')
+    const stopGates = openGates(run, path, gate)
+    const out = await runWriter({ path, lines: n, rotateEvery: 3_000, mode: 'rename', lateLines: 20, burst: 40, gate })
+    stopGates()
+    expect(out).toContain('rotations 6')
     await until(() => run!.out.events.length >= n, `${n} lines`, 20_000).catch(() => undefined)
     const t = tally(run.messages(), n)
     expect({ missing: t.missing.slice(0, 10), duplicates: t.duplicates, unknown: t.unknown }).toEqual({

@@ -142,7 +142,8 @@ export class TailInput implements InputPlugin {
   files(): { path: string; open: boolean; pos: number; read: number; ino: string; rotating: boolean }[] {
     const describe = (w: TailWatcher, rotating: boolean) => ({
       path: w.path,
-      open: w.handle !== null,
+      // Open and positioned (its start offset decided): lines appended from now on are read.
+      open: w.started && w.handle !== null,
       pos: w.pe.pos,
       read: w.lines.readOffset,
       ino: String(w.pe.ino),

@@ -8,7 +8,7 @@
  */
 
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startAgent, type TestAgent } from '../../../test/helpers/agent.ts'
@@ -189,6 +189,26 @@ export function numbered(prefix: string, n: number, from = 0): string {
   return text
 }
 
+/**
+ * For a writer with `gate`: once the tailer follows the file the writer's latest rename rotation
+ * created (an open, active watcher on its inode), lets the writer rotate again. Returns a stop function.
+ */
+export function openGates(run: TailRun, path: string, gate: string): () => void {
+  const timer = setInterval(() => {
+    let k = 0
+    while (existsSync(`${path}.${k + 1}`)) k++
+    if (k === 0 || existsSync(`${gate}.${k}`)) return
+    let ino: string
+    try {
+      ino = String(statSync(path, { bigint: true }).ino)
+    } catch {
+      return
+    }
+    if (run.input.files().some((f) => !f.rotating && f.open && f.ino === ino)) writeFileSync(`${gate}.${k}`, '')
+  }, 5)
+  return () => clearInterval(timer)
+}
+
 export interface WriterOptions {
   path: string
   lines: number
@@ -199,6 +219,8 @@ export interface WriterOptions {
   pauseMs?: number
   prefix?: string
   pad?: number
+  /** See testing-writer.mjs and openGates. */
+  gate?: string
 }
 
 const WRITER = new URL('./testing-writer.mjs', import.meta.url).pathname
