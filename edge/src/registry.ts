@@ -7,6 +7,15 @@
 import { PluginRegistry } from '../../engine/plugin.ts'
 import { filterGrep } from '../../engine/plugins/filter_grep/index.ts'
 import { filterRecordTransformer } from '../../engine/plugins/filter_record_transformer/index.ts'
+import { formatterJson } from '../../engine/plugins/formatter_json/index.ts'
+import { formatterLtsv } from '../../engine/plugins/formatter_ltsv/index.ts'
+import { formatterCsv } from '../../engine/plugins/formatter_csv/index.ts'
+import { formatterTsv } from '../../engine/plugins/formatter_tsv/index.ts'
+import { formatterSingleValue } from '../../engine/plugins/formatter_single_value/index.ts'
+import { formatterMsgpack } from '../../engine/plugins/formatter_msgpack/index.ts'
+import { formatterHash } from '../../engine/plugins/formatter_hash/index.ts'
+import { formatterOutFile } from '../../engine/plugins/formatter_out_file/index.ts'
+import { formatterStdout } from '../../engine/plugins/formatter_stdout/index.ts'
 import { outCopy } from '../../engine/plugins/out_copy/index.ts'
 import { outNull } from '../../engine/plugins/out_null/index.ts'
 import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
@@ -27,5 +36,14 @@ export function edgeRegistry(platform: EdgePlatform): PluginRegistry {
     forwardOutput(platform),
     httpOutput(platform),
     queueOutput(platform),
+    formatterJson,
+    formatterLtsv,
+    formatterCsv,
+    formatterTsv,
+    formatterSingleValue,
+    formatterMsgpack,
+    formatterHash,
+    formatterOutFile,
+    formatterStdout,
   )
 }

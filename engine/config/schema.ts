@@ -64,6 +64,11 @@ export interface PluginSchema {
   argument?: ParamSpec
   /** Accept params not listed (e.g. record_transformer's `<record>`); they stay strings. */
   additionalParams?: boolean
+  /**
+   * A plugin that wraps another one named by a param (the stdout formatter's `output_type json`):
+   * its section is also validated against that plugin's params, which it passes on.
+   */
+  delegate?: { param: string; kind: 'parser' | 'formatter'; defaultType: string }
 }
 
 export interface ValidationResult<C> {
@@ -164,9 +169,28 @@ function sectionSchema(
       },
     }
   }
+  const params = [...spec.schema.params, ...plugin.params]
+  const delegate = plugin.delegate
+  if (delegate !== undefined) {
+    const inner = getParam(child, delegate.param) ?? delegate.defaultType
+    const innerSchema = inner === type ? undefined : options.plugins.schema(delegate.kind, inner)
+    if (innerSchema === undefined) {
+      const known = options.plugins.names(delegate.kind).filter((n) => n !== type)
+      const near = closest(inner, known)
+      return {
+        schema: { ...spec.schema, params, additionalParams: true },
+        type,
+        problem: {
+          reason: `${delegate.param} ${inner} in <${child.name}> is not a ${delegate.kind} plugin sluice has`,
+          hint: `${near ? `did you mean '${near}'? ` : ''}available: ${known.join(', ')}`,
+        },
+      }
+    }
+    for (const p of innerSchema.params) if (!params.some((q) => q.name === p.name)) params.push(p)
+  }
   return {
     schema: {
-      params: [...spec.schema.params, ...plugin.params],
+      params,
       sections: [...(spec.schema.sections ?? []), ...(plugin.sections ?? [])],
       argument: plugin.argument ?? spec.schema.argument,
       additionalParams: plugin.additionalParams ?? spec.schema.additionalParams,

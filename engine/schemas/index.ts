@@ -7,6 +7,15 @@
 
 import type { PluginDescriptor, PluginKind, Runtime } from '../plugin.ts'
 import { filterGrepDescriptor } from './filter_grep.ts'
+import { formatterJsonDescriptor } from './formatter_json.ts'
+import { formatterLtsvDescriptor } from './formatter_ltsv.ts'
+import { formatterCsvDescriptor } from './formatter_csv.ts'
+import { formatterTsvDescriptor } from './formatter_tsv.ts'
+import { formatterSingleValueDescriptor } from './formatter_single_value.ts'
+import { formatterMsgpackDescriptor } from './formatter_msgpack.ts'
+import { formatterHashDescriptor } from './formatter_hash.ts'
+import { formatterOutFileDescriptor } from './formatter_out_file.ts'
+import { formatterStdoutDescriptor } from './formatter_stdout.ts'
 import { filterRecordTransformerDescriptor } from './filter_record_transformer.ts'
 import { inForwardDescriptor } from './in_forward.ts'
 import { inHttpDescriptor } from './in_http.ts'
@@ -41,6 +50,15 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   outQueueDescriptor,
   outRelabelDescriptor,
   outStdoutDescriptor,
+  formatterJsonDescriptor,
+  formatterLtsvDescriptor,
+  formatterCsvDescriptor,
+  formatterTsvDescriptor,
+  formatterSingleValueDescriptor,
+  formatterMsgpackDescriptor,
+  formatterHashDescriptor,
+  formatterOutFileDescriptor,
+  formatterStdoutDescriptor,
 ]
 
 /** The descriptors of the plugins a runtime runs. */

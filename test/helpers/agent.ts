@@ -1,6 +1,7 @@
 /**
  * @module Builds and starts an agent from fluent.conf text for tests, with a log that is kept in
- * memory, and stops it afterwards. Pass the plugins the test needs in `registry`.
+ * memory, and stops it afterwards. Pass the plugins the test needs in `registry`; every formatter
+ * is registered (outputs build theirs through ctx.createFormatter).
  */
 
 import { loadCore } from '../../wasm/load-node.ts'
@@ -9,6 +10,7 @@ import { buildAgent, type Agent } from '../../engine/agent.ts'
 import { createLogger, type LogRecord } from '../../engine/log.ts'
 import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
 import { captureOutput } from './capture-output.ts'
+import { FORMATTERS } from './formatters.ts'
 import { nodeBufferServices } from '../../node-server/buffer/services.ts'
 
 export interface TestAgent {
@@ -24,7 +26,7 @@ export async function startAgent(
   options: { now?: () => number; rootDir?: string } = {},
 ): Promise<TestAgent> {
   const core = await loadCore()
-  const registry = new PluginRegistry().register(captureOutput, ...plugins)
+  const registry = new PluginRegistry().register(captureOutput, ...FORMATTERS, ...plugins)
   const parsed = parseConfig(conf, 'test.conf', { env: {}, hostname: 'test-host', workerId: 0 })
   if (parsed.errors.length > 0) throw new Error(parsed.errors.map((e) => e.message).join('\n'))
   const logs: LogRecord[] = []

@@ -1,15 +1,16 @@
 /**
- * @module out_http's settled options: the config checked as Fluentd's configure does.
+ * @module out_http's settled options: the config checked as Fluentd's configure does (the
+ * Content-Type follows the formatter, as Fluentd's setup_content_type).
  */
 
 import { DEFAULT_RETRYABLE_CODES, type OutHttpConfig } from '../../../engine/schemas/out_http.ts'
-import type { BodyFormat } from './encoder.ts'
 
 /** What the writer needs, checked. */
 export interface HttpOptions {
   endpoint: string
   method: 'POST' | 'PUT'
-  format: BodyFormat
+  /** Send one JSON array per chunk (json formatter only). */
+  jsonArray: boolean
   contentType: string
   headers: Record<string, string>
   headersFromPlaceholders: Record<string, string>
@@ -33,6 +34,27 @@ export interface HttpOptions {
   authorization: string | null
 }
 
+/** Fluentd's setup_content_type: the Content-Type a formatter's body gets when content_type is not set. */
+export function contentTypeOf(formatType: string, jsonArray: boolean): string {
+  switch (formatType) {
+    case 'json':
+      return jsonArray ? 'application/json' : 'application/x-ndjson'
+    case 'csv':
+      return 'text/csv'
+    case 'tsv':
+    case 'ltsv':
+      return 'text/tab-separated-values'
+    case 'msgpack':
+      return 'application/x-msgpack'
+    case 'out_file':
+    case 'single_value':
+    case 'stdout':
+    case 'hash':
+      return 'text/plain'
+  }
+  throw new Error("can't determine Content-Type from formatter type. Set content_type parameter explicitly")
+}
+
 /** Checks the config as Fluentd's configure does; throws with its messages. */
 export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
   if (config.proxy !== null)
@@ -45,14 +67,9 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new Error(`Invalid endpoint URI: ${config.endpoint} (http or https only)`)
-  const formatType = config.format['@type'] ?? 'json'
-  if (formatType !== 'json' && formatType !== 'msgpack') {
-    throw new Error(
-      `<format> @type ${formatType} is not supported by out_http yet (json or msgpack); set content_type and use json or msgpack`,
-    )
-  }
+  const formatType = config.format['@type']
   if (config.json_array && formatType !== 'json') throw new Error('json_array option could be used with json formatter only')
-  const format: BodyFormat = formatType === 'msgpack' ? 'msgpack' : config.json_array ? 'json_array' : 'ndjson'
+  const contentType = config.content_type ?? contentTypeOf(formatType, config.json_array)
   const auth = config.auth
   if (auth !== undefined && auth.method === 'aws_sigv4')
     throw new Error('<auth> method aws_sigv4 is not supported yet by sluice out_http (use basic, or headers)')
@@ -70,10 +87,8 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
   return {
     endpoint: config.endpoint,
     method: config.http_method === 'put' ? 'PUT' : 'POST',
-    format,
-    contentType:
-      config.content_type ??
-      (format === 'msgpack' ? 'application/x-msgpack' : format === 'json_array' ? 'application/json' : 'application/x-ndjson'),
+    jsonArray: config.json_array,
+    contentType,
     headers: strings(config.headers),
     headersFromPlaceholders: strings(config.headers_from_placeholders),
     gzip: config.compress === 'gzip',

@@ -19,6 +19,8 @@ import type { PlaceholderSource } from '../../../engine/output/placeholders.ts'
 import { HttpClient } from './client.ts'
 import type { HttpOptions } from './options.ts'
 import { encodeBody } from './encoder.ts'
+import type { FormatterPlugin } from '../../../engine/formatter/types.ts'
+import type { FormatFailures } from '../../../engine/formatter/format-stream.ts'
 
 const gzip = promisify(gzipCallback)
 
@@ -26,6 +28,10 @@ export interface WriterDeps {
   core: Core
   log: Logger
   metrics: PluginMetrics
+  /** The `<format>` formatter (with `<inject>` applied). */
+  formatter: FormatterPlugin
+  /** Records the formatter refused, reported once the request succeeded (→ @ERROR). */
+  failed(failures: FormatFailures): void
   /** Expands chunk placeholders (identity when the template has none). */
   expand(template: string, chunk: PlaceholderSource): string
 }
@@ -51,8 +57,15 @@ export class HttpWriter implements ChunkWriter {
     const o = this.options
     const url = this.url(chunk)
     let body: Uint8Array
+    let failures: FormatFailures | null
     try {
-      body = encodeBody(this.deps.core, chunk.tag, chunk.entries, o.format)
+      const encoded = encodeBody(this.deps.core, chunk.tag, chunk.entries, this.deps.formatter, o.jsonArray)
+      failures = encoded.failures
+      if (failures !== null && failures.stream.count === chunk.count) {
+        this.deps.failed(failures)
+        return
+      }
+      body = encoded.bytes
       if (o.gzip) body = await gzip(body)
     } catch (error) {
       // Like Fluentd's EncodingError / GeneratorError: retrying cannot help.
@@ -65,7 +78,10 @@ export class HttpWriter implements ChunkWriter {
     if (o.authorization !== null) headers.Authorization = o.authorization
     this.deps.log.debug(`${o.method} data to ${url.href} with chunk(${chunkIdHex(chunk.id)})`, { bytes: body.length, events: chunk.count })
     const res = await this.client.send(url, o.method, headers, body)
-    if (res.status >= 200 && res.status < 300) return
+    if (res.status >= 200 && res.status < 300) {
+      if (failures !== null) this.deps.failed(failures)
+      return
+    }
     const message = `${res.status} ${res.statusText.trimEnd()} ${res.body.trimStart()}`.trimEnd()
     if (o.retryableResponseCodes.includes(res.status)) throw new Error(message)
     if (o.errorResponseAsUnrecoverable) throw new UnrecoverableError(message)

@@ -1,37 +1,49 @@
 /**
  * @module A request body from an entries stream, without a JS object per event: the core walks
- * the entries and each record goes from msgpack bytes to JSON text (engine/output/msgpack-json:
- * 64-bit integers exact). NDJSON (one record per line) or one JSON array; `<inject>` keys are
- * appended to each record's object (so they win over a field of the same name).
+ * the entries, `<inject>` sets its keys on the record's msgpack bytes (engine/inject), and the record
+ * goes to JSON bytes with the one writer of engine/formatter (Oj's compat bytes, as Fluentd's
+ * out_http json formatter writes them: 64-bit integers exact, raw bytes kept). NDJSON (one record
+ * per line) or one JSON array. Records JSON cannot hold (NaN) are left out and handed back.
  */
 
 import type { Core } from '../../../../wasm/core.ts'
-import { walkEntryRanges } from '../../../../engine/output/entries.ts'
-import { msgpackToJson } from '../../../../engine/output/msgpack-json.ts'
-import type { HttpOptions } from './options.ts'
+import { ByteBuffer } from '../../../../engine/formatter/byte-buffer.ts'
+import { formatEntries, type FormatFailures } from '../../../../engine/formatter/format-stream.ts'
+import { writeJson } from '../../../../engine/formatter/json.ts'
+import type { FormatterPlugin } from '../../../../engine/formatter/types.ts'
+import { type Injector, withInject } from '../../../../engine/inject/injector.ts'
 
-const textEncoder = new TextEncoder()
-
-export function encodeBody(core: Core, tag: string, entries: Uint8Array, options: Pick<HttpOptions, 'jsonArray' | 'inject'>): Uint8Array {
-  const records: string[] = []
-  const inject = options.inject
-  const tagText = inject?.tagKey ? `${JSON.stringify(inject.tagKey)}:${JSON.stringify(tag)}` : ''
-  const ok = walkEntryRanges(core, entries, (_s, _e, sec, nsec, start, end, mem) => {
-    let json = msgpackToJson(mem, start, end)
-    if (inject !== null) {
-      const fields = [tagText, inject.timeKey ? `${JSON.stringify(inject.timeKey)}:${timeText(sec, nsec, inject.timeType)}` : '']
-        .filter((f) => f !== '')
-        .join(',')
-      json = json.length > 2 ? `${json.slice(0, -1)},${fields}}` : `{${fields}}`
-    }
-    records.push(json)
-  })
-  if (!ok) throw new Error(`the events of ${tag} are not a valid entries stream`)
-  return textEncoder.encode(options.jsonArray ? `[${records.join(',')}]` : records.length === 0 ? '' : `${records.join('\n')}\n`)
+const record: FormatterPlugin = {
+  format(_tag, _sec, _nsec, b, start, _end, out) {
+    writeJson(out, b, start, 'oj')
+  },
 }
 
-function timeText(sec: number, nsec: number, type: 'float' | 'unixtime' | 'string'): string {
-  if (type === 'unixtime') return String(sec)
-  if (type === 'float') return `${sec}.${String(nsec).padStart(9, '0')}`
-  return JSON.stringify(new Date(sec * 1000 + Math.floor(nsec / 1_000_000)).toISOString())
+/** The body's formatter: each record as JSON then `\n` (NDJSON) or `,` (array items). */
+export function bodyFormatter(injector: Injector | null, jsonArray: boolean): FormatterPlugin {
+  const json = withInject(record, injector)
+  const separator = jsonArray ? 0x2c : 0x0a
+  return {
+    format(tag, sec, nsec, b, start, end, out) {
+      json.format(tag, sec, nsec, b, start, end, out)
+      out.writeByte(separator)
+    },
+  }
+}
+
+export function encodeBody(
+  core: Core,
+  tag: string,
+  entries: Uint8Array,
+  formatter: FormatterPlugin,
+  jsonArray: boolean,
+): { bytes: Uint8Array; failures: FormatFailures | null } {
+  const out = new ByteBuffer(Math.max(1024, Math.ceil(entries.length * 1.5)))
+  if (jsonArray) out.writeByte(0x5b)
+  const failures = formatEntries(core, formatter, tag, entries, out)
+  if (jsonArray) {
+    if (out.length > 1) out.truncate(out.length - 1)
+    out.writeByte(0x5d)
+  }
+  return { bytes: out.view(), failures }
 }

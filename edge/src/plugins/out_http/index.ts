@@ -19,13 +19,16 @@ import { splitEntries } from '../../split.ts'
 import { sendBody } from './client.ts'
 import { outHttpEdgeDescriptor, type OutHttpConfig } from '../../../../engine/schemas/out_http_edge.ts'
 import { settleHttpOptions } from './options.ts'
-import { encodeBody } from './encoder.ts'
+import { bodyFormatter, encodeBody } from './encoder.ts'
+import { createInjector } from '../../../../engine/inject/injector.ts'
+import { reportFormatFailures } from '../../../../engine/formatter/format-stream.ts'
 
 export function httpOutput(platform: EdgePlatform): PluginSpec<'output', OutHttpConfig> {
   return {
     ...outHttpEdgeDescriptor,
     create(ctx, config): OutputPlugin {
       const o = settleHttpOptions(config)
+      const formatter = bodyFormatter(createInjector(config.inject, ctx), o.jsonArray)
       const m = ctx.metrics
       return {
         async emit(stream) {
@@ -34,8 +37,11 @@ export function httpOutput(platform: EdgePlatform): PluginSpec<'output', OutHttp
           m.bytesIn += stream.entries.length
           try {
             for (const piece of splitEntries(ctx.core, stream.entries, stream.count, o.chunkLimit)) {
-              const body = encodeBody(ctx.core, stream.tag, piece.entries, o)
-              await sendBody(platform.fetch, o.gzip ? await gzip(body) : body, o, ctx.log)
+              const { bytes, failures } = encodeBody(ctx.core, stream.tag, piece.entries, formatter, o.jsonArray)
+              if (failures === null || failures.stream.count < piece.count) {
+                await sendBody(platform.fetch, o.gzip ? await gzip(bytes) : bytes, o, ctx.log)
+              }
+              reportFormatFailures(ctx, failures)
               m.writes++
             }
           } catch (error) {

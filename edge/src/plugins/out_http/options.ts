@@ -16,7 +16,6 @@ export interface HttpOptions {
   retryWaitMs: number
   retryTimeoutMs: number
   chunkLimit: number
-  inject: { tagKey: string | null; timeKey: string | null; timeType: 'float' | 'unixtime' | 'string' } | null
 }
 
 export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
@@ -34,7 +33,6 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
   for (const [k, v] of Object.entries(config.headers)) headers[k] = String(v)
   if (config.compress === 'gzip') headers['Content-Encoding'] = 'gzip'
   if (config.auth !== undefined) headers.Authorization = `Basic ${btoa(`${config.auth.username}:${config.auth.password}`)}`
-  const inject = config.inject
   return {
     endpoint: config.endpoint,
     method: config.http_method === 'put' ? 'PUT' : 'POST',
@@ -47,9 +45,5 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
     retryWaitMs: Math.round(config.retry_wait * 1000),
     retryTimeoutMs: Math.round(config.retry_timeout * 1000),
     chunkLimit: config.chunk_limit_size,
-    inject:
-      inject === undefined || (inject.tag_key === null && inject.time_key === null)
-        ? null
-        : { tagKey: inject.tag_key, timeKey: inject.time_key, timeType: inject.time_type },
   }
 }
