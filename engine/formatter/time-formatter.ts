@@ -36,7 +36,8 @@ export function timeZoneOf(c: TimeConfig, element?: ConfigElement): Zone {
   }
   const localtime = wroteLocal ? c.localtime : wroteUtc ? !c.utc : c.localtime && !c.utc
   if (c.timezone !== null) {
-    const zone = parseZone(c.timezone)
+    // Fluentd accepts [+-]HH, [+-]HHMM, [+-]HH:MM and Region/Zone names (not UTC, not JST).
+    const zone = /^[+-]\d\d(:?\d\d)?$/.test(c.timezone) || /^[^/]+\/[^/]+(\/[^/]+)?$/.test(c.timezone) ? parseZone(c.timezone) : null
     if (zone === null) throw new Error(`Unsupported timezone '${c.timezone}'`)
     // A zone given by name or offset prints its offset, even +00:00 (Ruby's Time#localtime(offset)).
     return { name: zone.name, offsetAt: zone.offsetAt }

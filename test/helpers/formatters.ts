@@ -4,6 +4,10 @@
  * builds nested formatters, as the stdout formatter's `output_type` needs).
  */
 
+import { validateElement } from '../../engine/config/schema.ts'
+import { encodeRecord } from '../../engine/event-stream.ts'
+import { ByteBuffer } from '../../engine/formatter/byte-buffer.ts'
+import { formatSection } from '../../engine/schemas/sections/format.ts'
 import { createLogger } from '../../engine/log.ts'
 import { createPluginMetrics } from '../../engine/metrics.ts'
 import type { ConfigElement } from '../../engine/config/model.ts'
@@ -44,4 +48,33 @@ export function testFormatter(config: PluginSectionConfig, element?: ConfigEleme
     createFormatter: (c: PluginSectionConfig, e?: ConfigElement) => testFormatter(c, e, hostname),
   } as unknown as PluginContext
   return spec.create(ctx, config, element ?? { name: 'format', arg: '', params: {}, elements: [] }) as FormatterPlugin
+}
+
+/**
+ * A formatter from `<format>` params as written in a .conf (`{ '@type': 'csv', fields: 'a,b' }`),
+ * validated against the formatter's schema like the agent does; throws the config errors.
+ */
+export function formatterFrom(params: Record<string, string>): FormatterPlugin {
+  const format = { name: 'format', arg: '', params, elements: [] }
+  const { config, errors } = validateElement(
+    { name: 'match', arg: '**', params: {}, elements: [format] },
+    { params: [], sections: [formatSection('json')] },
+    undefined,
+    { plugins: formatterRegistry },
+  )
+  if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('\n'))
+  return testFormatter(config.format as PluginSectionConfig, format)
+}
+
+/** Formats one record (an object, or msgpack bytes) and returns the output read as UTF-8 text. */
+export function formatOnce(
+  formatter: FormatterPlugin,
+  record: Record<string, unknown> | Uint8Array,
+  tag = 'tag',
+  time: { sec: number; nsec: number } = { sec: 1441588984, nsec: 0 },
+): string {
+  const bytes = record instanceof Uint8Array ? record : encodeRecord(record)
+  const out = new ByteBuffer()
+  formatter.format(tag, time.sec, time.nsec, bytes, 0, bytes.length, out)
+  return new TextDecoder().decode(out.view())
 }
