@@ -87,7 +87,7 @@ describe('msgpack → JSON', () => {
       '[0.0,10000000000000000.0,1500000000000000.0,9200000000000000000.0,9.223372036854776e+18,0.5]',
     )
     expect(text(str('\u001b'), 'oj')).toBe('"\\u001b"')
-    expect(ojFloatText(-9223372036854775808)).toBe('-9223372036854775808.0')
+    expect(ojFloatText(-(2 ** 63))).toBe('-9223372036854775808.0')
   })
 
   it('refuses NaN and Infinity with Yajl’s message, in both libraries', () => {
