@@ -6,12 +6,15 @@
 //
 // Stale means: some file under assembly/, or asconfig.json, or package-lock.json is newer than the
 // target's outFile. Prints one line saying what it did and the .wasm size; exits 1 with a clear
-// message when asc fails.
+// message when asc fails. The release target is written to temporary files and renamed into
+// place, so a process that reads the core while another builds it (two first runs of `sluice`,
+// see node-server/bin/artifacts.mjs) never reads half a module.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { wasmInputsMtime } from '../node-server/bin/artifacts.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const rel = (p) => relative(root, p) || '.'
@@ -35,15 +38,6 @@ function parseArgs(argv) {
   return opts
 }
 
-function newestMtime(path) {
-  if (!existsSync(path)) return 0
-  const st = statSync(path)
-  if (!st.isDirectory()) return st.mtimeMs
-  let newest = st.mtimeMs // a deleted file only shows as a newer directory mtime
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)))
-  return newest
-}
-
 const opts = parseArgs(process.argv.slice(2))
 
 const asconfigPath = join(root, 'asconfig.json')
@@ -62,9 +56,8 @@ for (const entry of asconfig.entries ?? []) {
 }
 
 const outFile = join(root, target.outFile)
-const inputs = [join(root, 'assembly'), asconfigPath, join(root, 'package-lock.json')]
 const outMtime = existsSync(outFile) ? statSync(outFile).mtimeMs : 0
-const inMtime = Math.max(...inputs.map(newestMtime))
+const inMtime = wasmInputsMtime(root)
 
 const size = () => statSync(outFile).size.toLocaleString('en-US')
 
@@ -82,20 +75,45 @@ try {
   if (!existsSync(ascBin)) fail('assemblyscript is not installed (run npm ci)')
 }
 
-mkdirSync(dirname(outFile), { recursive: true })
+try {
+  mkdirSync(dirname(outFile), { recursive: true })
+} catch (e) {
+  fail(`cannot create ${rel(dirname(outFile))}: ${e.message}`)
+}
 const started = Date.now()
+// A target with a source map names its file inside the module: those are written in place.
+const atomic = !target.sourceMap
+const temp = (path) => `${path}.${process.pid}.tmp`
+const outputs = [outFile, ...(target.textFile ? [join(root, target.textFile)] : [])]
+const overrides = atomic ? ['--outFile', temp(outFile), ...(target.textFile ? ['--textFile', temp(join(root, target.textFile))] : [])] : []
 // The entries come from asconfig.json; asc reads it from the working directory.
-const r = spawnSync(process.execPath, [ascBin, '--config', 'asconfig.json', '--target', opts.target], {
+const r = spawnSync(process.execPath, [ascBin, '--config', 'asconfig.json', '--target', opts.target, ...overrides], {
   cwd: root,
   encoding: 'utf8',
   stdio: ['ignore', 'pipe', 'pipe'],
 })
 const ms = Date.now() - started
-if (r.error) fail(`could not start asc: ${r.error.message}`)
+const dropTemps = () => {
+  for (const path of outputs) rmSync(temp(path), { force: true })
+}
+if (r.error) {
+  dropTemps()
+  fail(`could not start asc: ${r.error.message}`)
+}
 if (r.status !== 0) {
+  dropTemps()
   if (r.stdout) process.stderr.write(r.stdout)
   if (r.stderr) process.stderr.write(r.stderr)
   fail(`asc exited with ${r.status ?? r.signal} building the ${opts.target} target (${reason}); its output is above`)
+}
+if (atomic) {
+  try {
+    for (const path of outputs.slice(1)) renameSync(temp(path), path)
+    renameSync(temp(outFile), outFile)
+  } catch (e) {
+    dropTemps()
+    fail(`asc succeeded but its output could not be moved into place: ${e.message}`)
+  }
 }
 if (!existsSync(outFile) || statSync(outFile).mtimeMs < started - 1000) {
   fail(`asc succeeded but did not write ${rel(outFile)}`)

@@ -1,7 +1,8 @@
 /**
- * @module The edge's Hono app: `GET /healthz`, then the guard (auth, scope, rate limit), then the
- * shared ingest app of the `<source @type http>` (engine/ingest: the same app node-server's
- * in_http serves). The `access_token` query parameter is removed before the ingest sees the URL,
+ * @module The edge's Hono app: `GET /healthz` (200 `ok`; 503 `no_tokens` when auth is on and no
+ * token can match, so monitors see a Worker that refuses everything), then the guard (auth,
+ * scope, rate limit), then the shared ingest app of the `<source @type http>` (engine/ingest: the
+ * same app node-server's in_http serves). The `access_token` query parameter is removed before the ingest sees the URL,
  * so it never reaches a record (add_query_params) or a log line.
  *
  * @example
@@ -27,6 +28,8 @@ export interface EdgeAppOptions {
   log: Logger
   /** Extra fields of the /healthz answer. */
   health(): Record<string, unknown>
+  /** Why no request can be accepted (no tokens), or null: /healthz answers 503 `no_tokens` with it. */
+  unusable?: string | null
 }
 
 export function createEdgeApp(o: EdgeAppOptions): Hono {
@@ -36,7 +39,9 @@ export function createEdgeApp(o: EdgeAppOptions): Hono {
   const allowed = s.corsAllowOrigins ?? null
   const credentials = s.corsAllowCredentials ?? false
 
-  app.get('/healthz', (c) => c.json({ status: 'ok', ...o.health() }))
+  app.get('/healthz', (c) =>
+    o.unusable ? c.json({ status: 'no_tokens', warning: o.unusable, ...o.health() }, 503) : c.json({ status: 'ok', ...o.health() }),
+  )
 
   app.use(
     '*',

@@ -3,7 +3,8 @@
  * edge registry (routes, filters and outputs evaluated by the core, as node-server does), its
  * `<source @type http>` (added with defaults when the config has none) serving the ingest app
  * behind the guard, and the queue consumer. A config that does not build gives a runtime whose
- * every answer names the errors (500; /healthz 503), so a bad deploy is visible, not silent.
+ * every answer names the errors (500; /healthz 503), so a bad deploy is visible, not silent; so
+ * does auth with no token to match (/healthz 503 `no_tokens`, every POST 401).
  */
 
 import { Hono } from 'hono'
@@ -52,10 +53,15 @@ export async function buildEdgeRuntime(
   options: RuntimeOptions = {},
 ): Promise<EdgeRuntime> {
   let tokens: TokenStore | null = null
+  let listed = 0
   let model: ConfigModel
   let locs: ConfigLocs | undefined
   try {
-    if (settings.auth) tokens = new TokenStore(core, settings.tokens === undefined ? [] : parseTokens(settings.tokens), settings.kv)
+    if (settings.auth) {
+      const records = settings.tokens === undefined ? [] : parseTokens(settings.tokens)
+      listed = records.length
+      tokens = new TokenStore(core, records, settings.kv)
+    }
     ;({ model, locs } = readConfig(settings))
   } catch (error) {
     return failed([messageOf(error)], log)
@@ -84,9 +90,10 @@ export async function buildEdgeRuntime(
   await agent.start()
   const source = agent.plugins.find((p) => p.kind === 'input')!.plugin as EdgeHttpSource
   const queueOutputs = agent.plugins.filter((p) => p.kind === 'output' && p.type === 'queue').map((p) => p.plugin as QueueOutput)
+  // Auth on, no listed token and no KV to look tokens up in: nothing can be accepted.
+  const noTokens = settings.auth && listed === 0 && settings.kv === null ? NO_TOKENS : null
   if (!settings.auth) log.warn('SLUICE_AUTH is off: anyone can send events (local development only)')
-  else if (settings.tokens === undefined && settings.kv === null)
-    log.error('no tokens: set SLUICE_TOKENS (or SLUICE_KV token:<sha256> keys); every request is refused with 401')
+  else if (noTokens !== null) log.error(noTokens)
 
   const app = createEdgeApp({
     source,
@@ -94,10 +101,13 @@ export async function buildEdgeRuntime(
     limiter: new RateLimiter(),
     defaultRate: parseRate(settings.rateLimit),
     log,
+    unusable: noTokens,
     health: () => ({
       config: settings.configSource,
       core_abi: abi.ABI_VERSION,
       auth: settings.auth,
+      tokens: listed,
+      token_kv: settings.kv !== null,
       outputs: agent.plugins.filter((p) => p.kind === 'output').map((p) => p.type),
     }),
   })
@@ -112,6 +122,10 @@ export async function buildEdgeRuntime(
     },
   }
 }
+
+/** What /healthz and the log say when auth is on and no token can match. */
+export const NO_TOKENS =
+  'no tokens: every request will be refused (401); set SLUICE_TOKENS (`npm run -s edge:token` makes one) or bind SLUICE_KV with token:<sha256> keys, or SLUICE_AUTH off for local development'
 
 /** The config model from its text: JSON (the canonical model) when it starts with `{`, else Fluentd .conf. */
 function readConfig(settings: EdgeSettings): { model: ConfigModel; locs?: ConfigLocs } {

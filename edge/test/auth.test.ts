@@ -11,6 +11,7 @@ import { RateLimiter, parseRate } from '../src/auth/rate-limit.ts'
 import { equalBytes, parseTokens, tokenHash, type KvReader } from '../src/auth/tokens.ts'
 import { captures } from '../../test/helpers/capture-output.ts'
 import { runtime, stopRuntimes } from './support.ts'
+import { NO_TOKENS } from '../src/runtime.ts'
 
 afterEach(stopRuntimes)
 
@@ -167,6 +168,24 @@ describe('token list', () => {
     b[31] ^= 1
     expect(equalBytes(a, b)).toBe(false)
     expect(equalBytes(a, a.subarray(1))).toBe(false)
+  })
+
+  it('/healthz answers 503 no_tokens when auth is on and no token can match (every POST is refused)', async () => {
+    for (const tokens of [undefined, '[]']) {
+      const t = await runtime('<match **>\n  @type null\n</match>', { auth: true, tokens })
+      const health = await t.runtime.app.request('/healthz')
+      expect(health.status).toBe(503)
+      expect(await health.json()).toMatchObject({ status: 'no_tokens', warning: NO_TOKENS, auth: true, tokens: 0, token_kv: false })
+      expect(NO_TOKENS).toMatch(/^no tokens: every request will be refused/)
+      expect((await t.post('/app', '{}')).status).toBe(401)
+      expect(t.logs.some((l) => l.level === 'error' && l.message === NO_TOKENS)).toBe(true)
+    }
+    const listed = await guarded([{ name: 'x', sha256: await tokenHash('x'), tags: '**' }])
+    const ok = await listed.runtime.app.request('/healthz')
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toMatchObject({ status: 'ok', tokens: 1, token_kv: false })
+    const kv = await guarded([], { kv: { get: async () => null } })
+    expect(await (await kv.runtime.app.request('/healthz')).json()).toMatchObject({ status: 'ok', tokens: 0, token_kv: true })
   })
 
   it('a bad token list makes the config invalid (every answer says so)', async () => {

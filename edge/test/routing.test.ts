@@ -95,7 +95,15 @@ describe('routes', () => {
     expect((await t.post('/a', '{"a":1}')).status).toBe(202)
     expect(events('nosource')).toEqual([['a', { a: 1 }]])
     const health = await t.runtime.app.request('/healthz')
-    expect(await health.json()).toEqual({ status: 'ok', config: 'SLUICE_CONFIG', core_abi: 1, auth: false, outputs: ['capture'] })
+    expect(await health.json()).toEqual({
+      status: 'ok',
+      config: 'SLUICE_CONFIG',
+      core_abi: 1,
+      auth: false,
+      tokens: 0,
+      token_kv: false,
+      outputs: ['capture'],
+    })
   })
 
   it("sends an output's failures to @ERROR", async () => {

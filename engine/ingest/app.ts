@@ -40,6 +40,11 @@ export function createIngestApp(options: IngestOptions): Hono {
 
   app.options('*', (c) => {
     const answer = preflight(c.req.raw.headers, o.corsAllowOrigins, o.corsAllowCredentials)
+    // A refusal: Fluentd answers an empty 403 (kept for `responses fluentd`); the edge says why.
+    if (answer.status === 403 && o.responses === 'edge') {
+      const { reason, setting } = answer.refusal
+      return edgeError(403, reason, answer.headers, setting === undefined ? {} : { setting })
+    }
     return text(answer.status, '', answer.headers)
   })
 

@@ -253,5 +253,31 @@ function limitCases(ctx: SuiteContext): void {
       expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example')
       expect(t.events().map((e) => e.record.a)).toEqual([2])
     })
+
+    it('CORS: a refused preflight answers 403 in JSON with the reason and the setting to change', async () => {
+      const preflight = (origin: string, method = 'POST') =>
+        new Request(`${URL_BASE}/c`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method } })
+      const none = await ctx.target()
+      const off = await none.fetch(preflight('https://app.example'))
+      expect(off.status).toBe(403)
+      expect(await answer(off)).toEqual({
+        error:
+          "CORS preflight refused: cross-origin requests are not enabled; add the page's origin (https://app.example) to cors_allow_origins of the <source @type http>",
+        setting: 'cors_allow_origins',
+      })
+      const t = await ctx.target({ cors_allow_origins: ['https://app.example'] })
+      const other = await t.fetch(preflight('https://evil.example'))
+      expect(other.status).toBe(403)
+      expect(await answer(other)).toEqual({
+        error: 'CORS preflight refused: origin https://evil.example is not in cors_allow_origins; add it there to allow this page',
+        setting: 'cors_allow_origins',
+      })
+      const put = await t.fetch(preflight('https://app.example', 'PUT'))
+      expect(put.status).toBe(403)
+      expect(await answer(put)).toEqual({ error: 'CORS preflight refused: Access-Control-Request-Method is PUT; only POST is accepted' })
+      const ok = await t.fetch(preflight('https://app.example'))
+      expect(ok.status).toBe(200)
+      expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example')
+    })
   })
 }

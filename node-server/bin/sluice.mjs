@@ -1,17 +1,33 @@
 #!/usr/bin/env node
 /**
- * @module The `sluice` executable: runs the bundled daemon (dist/sluice.mjs, see bundle.mjs) when it
- * is fresh, otherwise registers tsx's ESM loader so Node 20 runs the TypeScript sources as they
- * are; both hand over to node-server/cli/main.ts.
+ * @module The `sluice` executable. First builds what is missing (artifacts.mjs: the WebAssembly
+ * core, and the bundle when esbuild is installed), so `npm install && npx sluice` works on a fresh
+ * clone; a core that cannot be built ends here with one line. Then runs the bundled daemon
+ * (dist/sluice.mjs, see bundle.mjs) when it is fresh, otherwise registers tsx's ESM loader so
+ * Node 20 runs the TypeScript sources as they are; both hand over to node-server/cli/main.ts.
  */
 
 import { pathToFileURL } from 'node:url'
-import { BUNDLE, freshBundle } from './bundle.mjs'
+import { ArtifactError, ensureBundle, ensureCore } from './artifacts.mjs'
+import { BUNDLE } from './bundle.mjs'
 
-if (freshBundle()) {
-  // The bundled daemon (npm start builds it): no TypeScript loader in the process.
+const argv = process.argv.slice(2)
+// Help and version need nothing built.
+const informational = argv.length > 0 && argv.every((a) => ['--help', '-h', 'help', '--version', 'version'].includes(a))
+if (!informational) {
+  try {
+    ensureCore()
+  } catch (error) {
+    if (!(error instanceof ArtifactError)) throw error
+    process.stderr.write(`${error.message}\n`)
+    process.exit(1)
+  }
+}
+
+if (ensureBundle()) {
+  // The bundled daemon: no TypeScript loader in the process.
   const { main } = await import(pathToFileURL(BUNDLE).href)
-  await main(process.argv.slice(2))
+  await main(argv)
 } else {
   let register
   try {
@@ -26,5 +42,5 @@ if (freshBundle()) {
   register()
   globalThis[Symbol.for('sluice.typescriptLoader')] = true
   const { main } = await import('../cli/main.ts')
-  await main(process.argv.slice(2))
+  await main(argv)
 }

@@ -50,8 +50,10 @@ describe('option readers', () => {
   })
 
   it('reads --default-ports', () => {
-    expect(parseDefaultPorts('0')).toEqual({ forward: 0, http: 0 })
-    expect(parseDefaultPorts('24225,9881')).toEqual({ forward: 24225, http: 9881 })
+    expect(parseDefaultPorts('0')).toEqual({ forward: 0, http: 0, api: 0 })
+    expect(parseDefaultPorts('24225,9881')).toEqual({ forward: 24225, http: 9881, api: 24220 })
+    expect(parseDefaultPorts('24225,9881,24221')).toEqual({ forward: 24225, http: 9881, api: 24221 })
+    expect(parseDefaultPorts('1,2,3,4')).toBeNull()
     expect(parseDefaultPorts('70000')).toBeNull()
     expect(parseDefaultPorts('a,b')).toBeNull()
   })

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ForwardClient } from '../ops/testing/forward-client.ts'
-import { runSluice, startSluice, type SluiceProcess } from './testing/sluice-process.ts'
+import { runSluice, startSluice, waitUntil, type SluiceProcess } from './testing/sluice-process.ts'
 
 const PLUGINS = new URL('../ops/testing/plugins.ts', import.meta.url).pathname
 
@@ -145,17 +145,27 @@ describe('sluice usage', () => {
     expect(h.code).toBe(0)
     for (const word of ['sluice check', 'sluice convert', 'sluice bench', '--shutdown-timeout', '--api-port', 'SIGHUP'])
       expect(h.stdout).toContain(word)
+    expect(h.stdout).toMatch(/-c, --config FILE +fluent\.conf to run /)
+    // check's help words -c for check, not for run.
+    const c = await runSluice(['check', '--help'])
+    expect(c.code).toBe(0)
+    expect(c.stdout).toMatch(/-c, --config FILE +fluent\.conf to check \(without it: the embedded default config\)/)
+    expect(c.stdout).not.toContain('to run')
   })
 })
 
 describe('sluice with the embedded default config', () => {
-  it('listens for forward and http on the ports given by --default-ports and prints events on stdout', async () => {
-    const p = startSluice(['--default-ports', '0', '--api-port', '0'])
+  it('listens for forward, http and the API on the ports given by --default-ports and prints events on stdout', async () => {
+    const p = startSluice(['--default-ports', '0'])
     procs.push(p)
     const forward = await p.port('in_forward')
     const http = await p.port('in_http')
     expect(forward).toBeGreaterThan(0)
     expect(http).toBeGreaterThan(0)
+    // What `npm start` runs asks for the API in its <system> (http_server true): it is there.
+    const api = await p.port('api')
+    await p.waitForLine(/\[info\] started /)
+    expect((await fetch(`http://127.0.0.1:${api}/healthz`)).status).toBe(200)
     const c = await ForwardClient.connect(forward)
     await c.send('default.test', 1)
     const res = await fetch(`http://127.0.0.1:${http}/default.http`, {
@@ -165,9 +175,21 @@ describe('sluice with the embedded default config', () => {
     })
     expect(res.status).toBe(200)
     await p.waitFor(() => p.stdout.includes('default.test: ') && p.stdout.includes('default.http: {"k":"v"}'), 'events on stdout')
+    // `sluice bench`'s default tag goes to null: counted, not printed.
+    await c.send('bench.sluice', 3)
+    const nullOut = async () => {
+      const { plugins } = (await (await fetch(`http://127.0.0.1:${api}/api/plugins.json?@id=out_null_bench`)).json()) as {
+        plugins: { emit_records: number }[]
+      }
+      return plugins[0].emit_records
+    }
+    await waitUntil(async () => (await nullOut()) === 3, 'bench events counted by out_null_bench')
+    expect(p.stdout).not.toContain('bench.sluice')
     c.destroy()
     p.signal('SIGTERM')
     expect((await p.exited).code).toBe(0)
+    // One `listening` line per listener (the daemon's), not a second one from the plugin.
+    expect(p.stderr.match(/listening/gi)).toHaveLength(3)
   })
 
   it('names the port in use and how to change the embedded ports', async () => {
@@ -177,9 +199,67 @@ describe('sluice with the embedded default config', () => {
       const r = await runSluice(['--default-ports', `${port},0`, '--no-api'])
       expect(r.code).toBe(1)
       expect(r.stderr.split('\n').filter(Boolean)).toEqual([
-        `sluice: port ${port} is in use (in_forward 'port' in <source> at (embedded default config):6); set another port; ` +
-          'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP',
+        `sluice: port ${port} is in use (in_forward 'port' in <source> at (embedded default config):14); set another port; ` +
+          'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP,API',
       ])
+      const api = await runSluice(['--default-ports', `0,0,${port}`])
+      expect(api.code).toBe(1)
+      expect(api.stderr).toBe(
+        `sluice: port ${port} is in use (the HTTP API, http_port of the embedded default config: --default-ports FORWARD,HTTP,API or --api-port); set another port, or --no-api\n`,
+      )
+    } finally {
+      taken.close()
+    }
+  })
+})
+
+describe('the HTTP API is opened only when asked for', () => {
+  const forwardOnly = (extra = '') =>
+    `${extra}<source>\n  @type forward\n  @id in\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type null\n</match>\n`
+
+  it('two daemons with different configs run side by side: neither opens an API port', async () => {
+    const a = startSluice(['-c', file('a.conf', forwardOnly())])
+    const b = startSluice(['-c', file('b.conf', forwardOnly())])
+    procs.push(a, b)
+    for (const p of [a, b]) {
+      await p.port('in')
+      await p.waitForLine(/\[info\] started /)
+      expect(p.stderr).not.toMatch(/plugin_id=api/)
+    }
+    a.signal('SIGTERM')
+    b.signal('SIGTERM')
+    expect((await a.exited).code).toBe(0)
+    expect((await b.exited).code).toBe(0)
+  })
+
+  it('<system> http_server true opens it on http_bind:http_port; --no-api wins; --api and --api-port ask for it', async () => {
+    const system = '<system>\n  http_server true\n  http_port 0\n</system>\n'
+    const withSystem = startSluice(['-c', file('system.conf', forwardOnly(system))])
+    const flag = startSluice(['-c', file('flag.conf', forwardOnly()), '--api-port', '0'])
+    const off = startSluice(['-c', file('off.conf', forwardOnly(system)), '--no-api'])
+    procs.push(withSystem, flag, off)
+    for (const p of [withSystem, flag]) {
+      const api = await p.port('api')
+      await p.waitForLine(/\[info\] started /)
+      expect(await (await fetch(`http://127.0.0.1:${api}/healthz`)).json()).toMatchObject({ status: 'running' })
+    }
+    await off.waitForLine(/\[info\] started /)
+    expect(off.stderr).not.toMatch(/plugin_id=api/)
+    const both = await runSluice(['-c', file('both.conf', forwardOnly()), '--no-api', '--api-port', '0'])
+    expect(both.code).toBe(2)
+    expect(both.stderr).toMatch(/^sluice: --no-api contradicts --api-port: drop one of them\n/)
+  })
+
+  it('names <system> http_port when its port is in use', async () => {
+    const taken = createServer()
+    const port = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as AddressInfo).port)))
+    try {
+      const path = file('busy.conf', forwardOnly(`<system>\n  http_server true\n  http_port ${port}\n</system>\n`))
+      const r = await runSluice(['-c', path])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toBe(
+        `sluice: port ${port} is in use (the HTTP API, http_port in <system> at ${path}:3); set another port, or --no-api\n`,
+      )
     } finally {
       taken.close()
     }

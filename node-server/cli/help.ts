@@ -21,7 +21,8 @@ export const MAIN_HELP = `sluice ${version()} — a Fluentd-compatible log route
 
 Usage:
   sluice [run] [-c FILE] [options]     run the daemon (no -c: the embedded default config:
-                                       forward on 127.0.0.1:24224, http on 127.0.0.1:9880, all to stdout)
+                                       forward on 127.0.0.1:24224, http on 127.0.0.1:9880, events to
+                                       stdout except bench.** (dropped), the HTTP API on 127.0.0.1:24220)
   sluice check -c FILE [--json]        validate a config, print it normalized and every error
   sluice convert FILE [--to json|conf] convert a config between fluent.conf and the JSON model
   sluice bench [options]               load a Forward-protocol server (see sluice bench --help)
@@ -33,7 +34,9 @@ ${formatOptions(RUN_OPTIONS)}
 
 Signals: SIGTERM/SIGINT stop gracefully (a second one exits at once), SIGHUP/SIGUSR2 reload
 the config, SIGUSR1 flushes buffers and reopens the log file.
-HTTP API (127.0.0.1:24220): /api/plugins.json, /api/config.json, /metrics, /healthz.
+HTTP API (/api/plugins.json, /api/config.json, /metrics, /healthz, the designer at /ui/): off
+unless asked for by --api (or --api-port, --api-bind …) or by the config's <system> http_server true
+(http_bind, default 127.0.0.1; http_port, default 24220); <source @type monitor_agent> serves it too.
 `
 
 export const CHECK_HELP = `Usage: sluice check -c FILE [options]

@@ -1,9 +1,11 @@
 /**
  * @module The `sluice` command line: dispatches to run (the default), check, convert, bench and replay.
- * Usage mistakes exit with code 2 and one line; config problems with code 1 (see each command).
+ * Usage mistakes exit with code 2 and one line; config problems with code 1 (see each command); a
+ * missing or broken WebAssembly core with code 1 and one line (artifact-errors.ts).
  */
 
 import { closest } from '../../engine/config/suggest.ts'
+import { artifactFailure } from './artifact-errors.ts'
 import { UsageError } from './args.ts'
 import { benchCommand } from './bench/command.ts'
 import { checkCommand } from './check.ts'
@@ -33,9 +35,15 @@ export async function main(argv: readonly string[]): Promise<void> {
       throw new UsageError(`unknown command ${JSON.stringify(first)}${near ? `; did you mean ${near}?` : ''}`)
     } else code = await runCommand(argv)
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    process.stderr.write(`sluice: ${error.message}\nRun sluice --help for the commands and options.\n`)
-    code = 2
+    const artifact = artifactFailure(error)
+    if (artifact !== null) {
+      process.stderr.write(`${artifact}\n`)
+      code = 1
+    } else {
+      if (!(error instanceof UsageError)) throw error
+      process.stderr.write(`sluice: ${error.message}\nRun sluice --help for the commands and options.\n`)
+      code = 2
+    }
   }
   if (code === null) return
   const exitCode = code

@@ -8,24 +8,27 @@ import { LOG_LEVELS, type LogLevel } from '../../engine/log.ts'
 import { LOG_FORMATS, type LogFormat } from '../log/sink.ts'
 import { integerOption, stringOption, UsageError, type OptionSpec, type ParsedOptions } from './args.ts'
 
-export const CONFIG_OPTIONS: readonly OptionSpec[] = [
-  {
-    name: 'config',
-    short: 'c',
-    type: 'string',
-    value: 'FILE',
-    description: 'fluent.conf to run (without it: the embedded default config)',
-  },
-  { name: 'inline-config', short: 'i', type: 'string', value: 'TEXT', description: "config text appended to the file (Fluentd's -i)" },
-  {
-    name: 'plugin',
-    short: 'p',
-    type: 'string',
-    value: 'PATH',
-    repeat: true,
-    description: 'extra plugin module or directory of modules (repeatable)',
-  },
-]
+/** `-c`, `-i`, `-p`, worded for the command that reads the config (`run`, `check`). */
+function configOptions(verb: string): readonly OptionSpec[] {
+  return [
+    {
+      name: 'config',
+      short: 'c',
+      type: 'string',
+      value: 'FILE',
+      description: `fluent.conf to ${verb} (without it: the embedded default config)`,
+    },
+    { name: 'inline-config', short: 'i', type: 'string', value: 'TEXT', description: "config text appended to the file (Fluentd's -i)" },
+    {
+      name: 'plugin',
+      short: 'p',
+      type: 'string',
+      value: 'PATH',
+      repeat: true,
+      description: 'extra plugin module or directory of modules (repeatable)',
+    },
+  ]
+}
 
 export const LOG_OPTIONS: readonly OptionSpec[] = [
   { name: 'log-level', type: 'string', value: 'LEVEL', description: `${LOG_LEVELS.join('|')} (beats <system> log_level; default info)` },
@@ -42,7 +45,7 @@ export const LOG_OPTIONS: readonly OptionSpec[] = [
 ]
 
 export const RUN_OPTIONS: readonly OptionSpec[] = [
-  ...CONFIG_OPTIONS,
+  ...configOptions('run'),
   ...LOG_OPTIONS,
   {
     name: 'shutdown-timeout',
@@ -50,22 +53,31 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     value: 'TIME',
     description: 'longest graceful stop (and reload swap), e.g. 30s, 2m (default 30s)',
   },
-  { name: 'api-bind', type: 'string', value: 'HOST', description: 'HTTP API address (default 127.0.0.1)' },
-  { name: 'api-port', type: 'string', value: 'PORT', description: 'HTTP API port (default 24220; 0 picks a free one)' },
-  { name: 'api', type: 'flag', description: 'serve the HTTP API (default on; --no-api turns it off)' },
+  {
+    name: 'api',
+    type: 'flag',
+    description: 'serve the HTTP API (off unless asked for here or by <system> http_server; --no-api: never)',
+  },
+  { name: 'api-bind', type: 'string', value: 'HOST', description: 'HTTP API address (implies --api; default 127.0.0.1)' },
+  { name: 'api-port', type: 'string', value: 'PORT', description: 'HTTP API port (implies --api; default 24220; 0 picks a free one)' },
   {
     name: 'api-token',
     type: 'string',
     value: 'TOKEN',
-    description: 'Bearer token that allows the designer to read and apply the config (or env SLUICE_API_TOKEN)',
+    description: 'Bearer token that allows the designer to read and apply the config (or env SLUICE_API_TOKEN); implies --api',
   },
-  { name: 'api-tap', type: 'flag', description: 'let the designer tap live events (GET /api/tap)' },
-  { name: 'ui-dist', type: 'string', value: 'DIR', description: 'the built designer served under /ui/ (default ui/dist of this repo)' },
+  { name: 'api-tap', type: 'flag', description: 'let the designer tap live events (GET /api/tap); implies --api' },
+  {
+    name: 'ui-dist',
+    type: 'string',
+    value: 'DIR',
+    description: 'the built designer served under /ui/ (default ui/dist of this repo); implies --api',
+  },
   {
     name: 'default-ports',
     type: 'string',
     value: 'PORTS',
-    description: 'ports of the embedded default config: N for both, or FORWARD,HTTP',
+    description: 'ports of the embedded default config: 0 for free ones, or FORWARD,HTTP[,API]',
   },
   { name: 'dry-run', type: 'flag', description: 'check the config and exit (same as sluice check)' },
   { name: 'help', short: 'h', type: 'flag', description: 'this help' },
@@ -73,7 +85,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
 ]
 
 export const CHECK_OPTIONS: readonly OptionSpec[] = [
-  ...CONFIG_OPTIONS,
+  ...configOptions('check'),
   { name: 'json', type: 'flag', description: 'print {ok, errors, warnings, config} as JSON' },
   { name: 'quiet', short: 'q', type: 'count', description: 'print only the problems, not the normalized config' },
   { name: 'help', short: 'h', type: 'flag', description: 'this help' },
@@ -85,8 +97,6 @@ export const CONVERT_OPTIONS: readonly OptionSpec[] = [
 ]
 
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000
-export const DEFAULT_API_PORT = 24220
-export const DEFAULT_API_BIND = '127.0.0.1'
 
 /** `--log-level`, else `-v`/`-q`, else undefined (the config decides). */
 export function logLevelOption(options: ParsedOptions): LogLevel | undefined {

@@ -1,6 +1,6 @@
 /**
  * @module `sluice [run]`: the daemon. Reads the options, opens the log sink, starts the HTTP API
- * (so /healthz answers 503 while the agent starts), validates and starts the agent, and installs
+ * when asked for (api-plan.ts; before the agent, so /healthz answers 503 while it starts), validates and starts the agent, and installs
  * the signal handlers. Config errors print as `file:line: message; hint: …`; a port in use prints
  * one line naming the option to change. Returns the exit code, or null while the daemon runs.
  */
@@ -8,33 +8,26 @@
 import { resolve } from 'node:path'
 import type { Agent } from '../../engine/agent.ts'
 import { loadCore } from '../../wasm/load-node.ts'
-import type { ConfigElement } from '../../engine/config/model.ts'
 import { createApiApp, type ApiSource } from '../ops/api/app.ts'
 import { mountDesigner } from '../ops/api/designer.ts'
 import { setApiSource } from '../ops/api/monitor-agent.ts'
 import { listenApi, type ApiServer } from '../ops/api/server.ts'
 import { ConfigFailure, Daemon } from '../ops/daemon.ts'
 import { ListenerPool } from '../ops/listener-pool.ts'
-import { describeSource, parseSource, type ConfigSource } from '../ops/prepare.ts'
+import { describeSource, type ConfigSource } from '../ops/prepare.ts'
 import { installFaultHandlers } from '../ops/faults.ts'
+import { startedByNpm, watchParent } from '../ops/parent-watch.ts'
 import { installSignals } from '../ops/signals.ts'
 import { StartFailure } from '../ops/start-agent.ts'
 import { FileWriter, LogSink, stderrWriter } from '../log/sink.ts'
 import { nodeRegistry } from '../plugins/registry.ts'
+import { planApi, type ApiPlan } from './api-plan.ts'
+import { artifactFailure } from './artifact-errors.ts'
 import { listOption, parseArgs, stringOption, UsageError } from './args.ts'
 import { checkCommand, processIo, type Io } from './check.ts'
 import { defaultConfigSource, parseDefaultPorts } from './default-config.ts'
 import { MAIN_HELP, version } from './help.ts'
-import {
-  DEFAULT_API_BIND,
-  DEFAULT_API_PORT,
-  DEFAULT_SHUTDOWN_TIMEOUT_MS,
-  logFormatOption,
-  logLevelOption,
-  portOption,
-  RUN_OPTIONS,
-  timeOptionMs,
-} from './options.ts'
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, logFormatOption, logLevelOption, RUN_OPTIONS, timeOptionMs } from './options.ts'
 import { loadPluginModules } from './plugin-modules.ts'
 import { repoPath } from '../paths.ts'
 
@@ -71,10 +64,8 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   const levelOverride = logLevelOption(options)
   const formatOverride = logFormatOption(options)
   const shutdownTimeoutMs = timeOptionMs(options, 'shutdown-timeout', DEFAULT_SHUTDOWN_TIMEOUT_MS)
-  const apiEnabled = options.api !== false
-  const apiBind = stringOption(options, 'api-bind') ?? DEFAULT_API_BIND
-  const apiPort = portOption(options, 'api-port', DEFAULT_API_PORT)
   const source = configSource(configPath, inline, stringOption(options, 'default-ports'))
+  const apiPlan = planApi(options, source)
   const logPath = stringOption(options, 'log')
   const sink = new LogSink({ format: formatOverride ?? 'text', writer: logPath ? new FileWriter(logPath) : stderrWriter })
   const registry = nodeRegistry(await loadPluginModules(plugins))
@@ -101,7 +92,9 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     formatOverride,
     shutdownTimeoutMs,
     listenHint:
-      source.kind === 'text' ? 'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP' : undefined,
+      source.kind === 'text'
+        ? 'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP,API'
+        : undefined,
     onFatal: () => exit(1),
     startedFields: { version: version(), pid: process.pid, node: process.version },
     onAgentStarted: (agent) => onAgent(agent),
@@ -124,12 +117,10 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     }),
   }
   setApiSource(apiSource)
-  // A config with <source @type monitor_agent> serves the API itself (Fluentd's port 24220 too).
-  const explicitApi = stringOption(options, 'api-port') !== undefined || stringOption(options, 'api-bind') !== undefined
-  const monitor = explicitApi ? undefined : monitorAgentSource(source)
-  if (monitor) daemon.log.info('the HTTP API is served by <source @type monitor_agent>', { at: monitor })
+  daemon.log.debug(apiPlan.serve ? 'serving the HTTP API' : 'no HTTP API', { reason: apiPlan.reason })
+  if (apiPlan.monitorAgent) daemon.log.info('the HTTP API is served by <source @type monitor_agent>', { at: apiPlan.monitorAgent })
 
-  if (apiEnabled && monitor === undefined) {
+  if (apiPlan.serve) {
     const app = createApiApp(apiSource)
     const designer = mountDesigner(app, {
       daemon,
@@ -138,17 +129,28 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
       tapCore: options['api-tap'] ? await loadCore() : null,
       uiDist: stringOption(options, 'ui-dist') ?? UI_DIST,
     })
-    onAgent = (agent) => designer.attach(agent)
+    onAgent = (agent) => {
+      designer.attach(agent)
+      warnApiChange(daemon, apiPlan)
+    }
     try {
-      api = await listenApi(app, apiBind, apiPort)
+      api = await listenApi(app, apiPlan.bind, apiPlan.port)
     } catch (error) {
-      io.err(apiListenMessage(error as NodeJS.ErrnoException, apiBind, apiPort) + '\n')
+      io.err(apiListenMessage(error as NodeJS.ErrnoException, apiPlan) + '\n')
       return 1
     }
     daemon.log.info('listening', { plugin_id: 'api', type: 'http_api', address: api.address.address, port: api.address.port })
+  } else {
+    onAgent = () => warnApiChange(daemon, apiPlan)
   }
 
-  installSignals(daemon, { exit, hardDeadlineMs: shutdownTimeoutMs + HARD_EXIT_GRACE_MS })
+  const signals = installSignals(daemon, { exit, hardDeadlineMs: shutdownTimeoutMs + HARD_EXIT_GRACE_MS })
+  if (startedByNpm()) {
+    watchParent((parent) => {
+      daemon.log.warn('the process that started sluice (npm) exited; stopping', { parent_pid: parent })
+      signals.stop('parent exited')
+    })
+  }
   installFaultHandlers(daemon, exit)
 
   try {
@@ -162,7 +164,7 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     } else if (error instanceof StartFailure) {
       io.err(error.message + '\n')
     } else {
-      io.err(`sluice: start failed: ${error instanceof Error ? error.stack : String(error)}\n`)
+      io.err(`${artifactFailure(error) ?? `sluice: start failed: ${error instanceof Error ? error.stack : String(error)}`}\n`)
     }
     await api?.close()
     return 1
@@ -179,33 +181,32 @@ function configSource(path: string | undefined, inline: string | undefined, defa
   if (inline !== undefined) throw new UsageError('-i appends to a config file: give one with -c')
   if (defaultPorts === undefined) return defaultConfigSource()
   const ports = parseDefaultPorts(defaultPorts)
-  if (ports === null) throw new UsageError(`--default-ports must be PORT or FORWARD,HTTP (0 to 65535), got ${JSON.stringify(defaultPorts)}`)
+  if (ports === null)
+    throw new UsageError(`--default-ports must be 0 or FORWARD,HTTP[,API] (0 to 65535), got ${JSON.stringify(defaultPorts)}`)
   return defaultConfigSource(ports)
 }
 
-/** Where the config declares a monitor_agent source (`file:line`), if it does. */
-function monitorAgentSource(source: ConfigSource): string | undefined {
-  const parsed = parseSource(source)
-  const find = (elements: readonly ConfigElement[]): ConfigElement | undefined => {
-    for (const e of elements) {
-      if (e.name === 'source' && e.params['@type'] === 'monitor_agent') return e
-      if (e.name === 'worker') {
-        const inner = find(e.elements)
-        if (inner) return inner
-      }
-    }
-    return undefined
-  }
-  const element = find(parsed.config.root.elements)
-  if (element === undefined) return undefined
-  const loc = parsed.locs.get(element)
-  return loc ? `${loc.file}:${loc.line}` : describeSource(source)
+/** A reload that changes `<system> http_*` says that the API stays as it started. */
+function warnApiChange(daemon: Daemon, plan: ApiPlan): void {
+  const system = daemon.current?.system
+  if (system === undefined || daemon.generation === 1) return
+  if (plan.reason.startsWith('--')) return
+  const wanted = system.httpServer ? `${system.httpBind}:${system.httpPort}` : 'off'
+  const running = plan.serve ? `${plan.bind}:${plan.port}` : 'off'
+  if (wanted !== running)
+    daemon.log.warn('<system> http_server/http_bind/http_port changed: the HTTP API stays as it started until sluice restarts', {
+      running,
+      config: wanted,
+    })
 }
 
-function apiListenMessage(error: NodeJS.ErrnoException, bind: string, port: number): string {
-  if (error.code === 'EADDRINUSE') return `sluice: port ${port} is in use (the HTTP API, --api-port); set another port, or --no-api`
-  if (error.code === 'EACCES') return `sluice: no permission to listen on port ${port} (the HTTP API, --api-port); set another port`
+function apiListenMessage(error: NodeJS.ErrnoException, plan: ApiPlan): string {
+  const { bind, port } = plan
+  if (error.code === 'EADDRINUSE')
+    return `sluice: port ${port} is in use (the HTTP API, ${plan.portSetting}); set another port, or --no-api`
+  if (error.code === 'EACCES')
+    return `sluice: no permission to listen on port ${port} (the HTTP API, ${plan.portSetting}); set another port`
   if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
-    return `sluice: cannot listen on ${bind} (the HTTP API, --api-bind); set another address`
-  return `sluice: the HTTP API cannot listen on ${bind}:${port}: ${error.message} (--api-bind, --api-port)`
+    return `sluice: cannot listen on ${bind} (the HTTP API, ${plan.bindSetting}); set another address`
+  return `sluice: the HTTP API cannot listen on ${bind}:${port}: ${error.message} (${plan.bindSetting}; ${plan.portSetting})`
 }

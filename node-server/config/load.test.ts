@@ -2,15 +2,27 @@
  * @module Tests of the Node config host: real files, relative and glob @include on disk,
  * process-like env, and a missing main file reported as a config error.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { printConfig } from '../../engine/config/print.ts'
 import { globFiles, loadConfigFile } from './load.ts'
 
 const fixtures = fileURLToPath(new URL('../../test/fixtures/config/', import.meta.url))
+
+/** Temporary directories of the running test, removed after it. */
+const made: string[] = []
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+function temporaryDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  made.push(dir)
+  return dir
+}
 
 describe('loadConfigFile', () => {
   it('loads a fixture with nested, glob and in-section includes from disk', () => {
@@ -41,7 +53,7 @@ describe('loadConfigFile', () => {
   })
 
   it('reports a missing included file with a relative path as written', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-config-'))
+    const dir = temporaryDir('sluice-config-')
     writeFileSync(join(dir, 'fluent.conf'), '@include missing.conf\n')
     const [error] = loadConfigFile(join(dir, 'fluent.conf'), { env: {} }).errors
     expect(error.message).toMatch(/fluent\.conf:1: cannot read @include file missing\.conf \(resolved to .*\/missing\.conf\): ENOENT/)
@@ -50,7 +62,7 @@ describe('loadConfigFile', () => {
 
 describe('globFiles', () => {
   it('matches *, ? and [..] in the last segment, skips dotfiles and directories, sorts', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-glob-'))
+    const dir = temporaryDir('sluice-glob-')
     for (const name of ['b.conf', 'a.conf', 'a1.conf', '.hidden.conf', 'x.txt']) writeFileSync(join(dir, name), '')
     mkdirSync(join(dir, 'd.conf'))
     expect(globFiles(`${dir}/*.conf`).map((f) => f.slice(dir.length + 1))).toEqual(['a.conf', 'a1.conf', 'b.conf'])

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runSluice, startSluice, waitUntil, type SluiceProcess } from '../cli/testing/sluice-process.ts'
+import { REPEATED_SIGNAL_WINDOW_MS } from './signals.ts'
 import { ForwardClient } from './testing/forward-client.ts'
 
 const PLUGINS = new URL('./testing/plugins.ts', import.meta.url).pathname
@@ -94,10 +95,13 @@ describe('sluice daemon', () => {
       ['sink', 'output', 'test_sink', true],
     ])
     expect(plugins[0].emit_records).toBe(10)
+    // An input counts what it passed on (emitted successfully) as events_out.
+    expect(plugins[0].events_out).toBe(10)
     expect(plugins[1]).toMatchObject({ emit_records: 10, emit_count: 1, retry_count: 0, buffer_queue_length: 1 })
     expect((plugins[1].config as Record<string, string>).password).toBe('xxxxxx')
     const metrics = await (await api(p, '/metrics')).text()
     expect(metrics).toContain('sluice_events_in_total{plugin_id="in",type="forward",kind="input"} 10')
+    expect(metrics).toContain('sluice_events_out_total{plugin_id="in",type="forward",kind="input"} 10')
     expect(metrics).toContain('sluice_output_buffer_queue_length{plugin_id="sink",type="test_sink"} 1')
     expect(metrics).toContain('sluice_up 1')
     expect((await api(p, '/nope')).status).toBe(404)
@@ -118,11 +122,17 @@ describe('sluice daemon', () => {
   it('answers /healthz 503 while stopping, and exits at once on a second signal', async () => {
     const p = start(config({ out: join(dir, 'out.txt'), shutdownDelay: 60 }))
     await p.port('in')
+    const stopAt = Date.now()
     p.signal('SIGTERM')
     await p.waitForLine(/stopping reason=SIGTERM/)
     const health = await api(p, '/healthz')
     expect(health.status).toBe(503)
     expect(await health.json()).toMatchObject({ status: 'stopping' })
+    // The same signal again at once is the same request (a terminal and npm both send Ctrl-C)…
+    p.signal('SIGTERM')
+    // …a second one after that window is the operator insisting.
+    await waitUntil(() => Date.now() - stopAt > REPEATED_SIGNAL_WINDOW_MS, 'the repeated-signal window to pass')
+    expect(p.running).toBe(true)
     const t0 = Date.now()
     p.signal('SIGINT')
     expect((await p.exited).code).toBe(1)

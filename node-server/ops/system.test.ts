@@ -26,7 +26,20 @@ describe('<system>', () => {
       processName: 'sluice-test',
       workers: 1,
       rootDir: undefined,
+      httpServer: false,
+      httpBind: '127.0.0.1',
+      httpPort: 24220,
     })
+  })
+
+  it('reads http_server, http_bind and http_port (the HTTP API, off by default)', () => {
+    const r = read('<system>\n  http_server true\n  http_bind 0.0.0.0\n  http_port 2020\n</system>\n')
+    expect(r.errors).toEqual([])
+    expect(r.warnings).toEqual([])
+    expect(r.system).toMatchObject({ httpServer: true, httpBind: '0.0.0.0', httpPort: 2020 })
+    expect(read('<system>\n  http_port 70000\n</system>\n').errors.map((e) => e.message)).toEqual([
+      'fluent.conf:2: http_port 70000 is not a port; hint: use 0 to 65535 (0 picks a free one)',
+    ])
   })
 
   it('accepts other Fluentd params with one warning each', () => {

@@ -2,7 +2,8 @@
  * @module The `<system>` directive: Fluentd's process-wide settings, validated like a plugin's
  * params (file:line errors, unknown names with a suggestion). What sluice applies: `log_level`,
  * `<log> format`, `without_source`, `process_name`, `root_dir` (file buffers and chunk backups),
- * `workers` (one worker only). Every other
+ * `workers` (one worker only), and sluice's own `http_server` / `http_bind` / `http_port` (the
+ * daemon's HTTP API, off unless asked for, like Fluent Bit's `HTTP_Server`). Every other
  * Fluentd system param is accepted so existing configs load, with one warning saying it has no
  * effect in sluice.
  */
@@ -16,7 +17,21 @@ import type { LogFormat } from '../log/sink.ts'
 const LEVELS = LOG_LEVELS as readonly string[]
 
 /** Params sluice applies. */
-const APPLIED = ['log_level', 'without_source', 'process_name', 'workers', 'suppress_config_dump', 'root_dir']
+const APPLIED = [
+  'log_level',
+  'without_source',
+  'process_name',
+  'workers',
+  'suppress_config_dump',
+  'root_dir',
+  'http_server',
+  'http_bind',
+  'http_port',
+]
+
+/** Where the HTTP API listens when `http_server` is on and nothing else says. */
+export const DEFAULT_HTTP_BIND = '127.0.0.1'
+export const DEFAULT_HTTP_PORT = 24220
 
 /** Fluentd system params accepted for compatibility, with no effect in sluice. */
 const IGNORED = [
@@ -52,6 +67,20 @@ export const systemSchema = {
       name: 'root_dir',
       type: 'string',
       description: 'Where file buffers without a path and chunk backups go (<root_dir>/backup/<plugin_id>/…).',
+    },
+    {
+      name: 'http_server',
+      type: 'bool',
+      default: false,
+      description:
+        "Serve the daemon's HTTP API (/api/plugins.json, /metrics, /healthz, the route designer) on http_bind:http_port (sluice's; Fluent Bit's HTTP_Server).",
+    },
+    { name: 'http_bind', type: 'string', default: DEFAULT_HTTP_BIND, description: 'Address of the HTTP API (with http_server).' },
+    {
+      name: 'http_port',
+      type: 'integer',
+      default: DEFAULT_HTTP_PORT,
+      description: 'Port of the HTTP API (with http_server; 0 picks a free one).',
     },
     ...IGNORED.map((name) => ({ name, type: 'string' as const, description: 'Fluentd system param; no effect in sluice.' })),
   ],
@@ -97,6 +126,10 @@ export interface SystemConfig {
   processName: string | undefined
   workers: number
   rootDir: string | undefined
+  /** `http_server`: the daemon serves its HTTP API on `httpBind:httpPort`. */
+  httpServer: boolean
+  httpBind: string
+  httpPort: number
 }
 
 export interface SystemResult {
@@ -115,6 +148,9 @@ export function readSystem(model: ConfigModel, locs: ConfigLocs | undefined): Sy
     processName: undefined,
     workers: 1,
     rootDir: undefined,
+    httpServer: false,
+    httpBind: DEFAULT_HTTP_BIND,
+    httpPort: DEFAULT_HTTP_PORT,
   }
   const errors: ConfigError[] = []
   const warnings: ConfigError[] = []
@@ -134,6 +170,13 @@ export function readSystem(model: ConfigModel, locs: ConfigLocs | undefined): Sy
   system.processName = config.process_name
   system.workers = config.workers
   system.rootDir = config.root_dir
+  system.httpServer = config.http_server
+  system.httpBind = config.http_bind
+  system.httpPort = config.http_port
+  if (config.http_port < 0 || config.http_port > 65535)
+    errors.push(
+      problem(locs, element, 'error', `http_port ${config.http_port} is not a port`, 'use 0 to 65535 (0 picks a free one)', 'http_port'),
+    )
   if (config.workers > 1) {
     warnings.push(
       problem(

@@ -5,6 +5,10 @@
  * the ack reader and the latency histogram on their own.
  */
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { decode } from '@msgpack/msgpack'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { loadCore } from '../../../wasm/load-node.ts'
 import type { Core } from '../../../wasm/core.ts'
@@ -166,6 +170,28 @@ describe('bench records', () => {
     }
     expect(loghub.meanBytes).toBe(150)
     expect(generated.meanBytes).toBe(120)
+  })
+
+  it("keeps each line's bytes: CRLF ends are not part of the message, tabs and UTF-8 stay as they are", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-records-'))
+    try {
+      const lines = ['081109 203615 INFO dfs.DataNode: served\tblock_1', 'Zürich → 東京 ok']
+      writeFileSync(join(dir, 'Sample_2k.log'), lines.map((l) => `${l}\r\n`).join(''))
+      const wide = buildRecordPool(200, dir, 2)
+      expect(wide.records.map((r) => (decode(r) as { message: string }).message.trimEnd())).toEqual(lines)
+      expect(wide.records.map((r) => r.length)).toEqual([200, 200])
+      // Cut to a size that falls inside a multi-byte character: whole characters, padded to the size.
+      for (let size = 50; size <= 72; size++) {
+        const narrow = buildRecordPool(size, dir, 2)
+        for (const [i, r] of narrow.records.entries()) {
+          expect(r.length).toBe(size)
+          const message = (decode(r) as { message: string }).message.trimEnd()
+          expect(lines[i].startsWith(message)).toBe(true)
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -1,7 +1,8 @@
 /**
  * @module The records `sluice bench` sends: each line of the loghub samples (read in place from
- * ../shared/data/loghub, see its LICENSE) becomes `{host, ident, pid, message}`, trimmed or padded
- * (the message) so its msgpack encoding is exactly the requested size. Without the samples, the
+ * ../shared/data/loghub, see its LICENSE; UTF-8, LF or CRLF line ends) becomes
+ * `{host, ident, pid, message}`, the message being the line's text as it is, trimmed or padded
+ * so the record's msgpack encoding is exactly the requested size. Without the samples, the
  * message is generated text, and the result says so.
  */
 
@@ -32,9 +33,9 @@ function loghubLines(dir: string): { lines: string[]; files: string[] } {
     .sort()
   const lines: string[] = []
   for (const f of files) {
-    for (const line of readFileSync(join(dir, f), 'latin1').split('\n')) {
-      // ASCII only, so that one character is one byte when sizing the message.
-      if (line.length > 0) lines.push(line.replace(/[^\x20-\x7e]/g, '?'))
+    // The samples end their lines with CRLF: the CR is the line end, not part of the message.
+    for (const line of readFileSync(join(dir, f), 'utf8').split(/\r?\n/)) {
+      if (line.length > 0) lines.push(line)
     }
   }
   return { lines, files }
@@ -83,20 +84,32 @@ function generatedLine(i: number): string {
 }
 
 /**
- * Encodes a record whose msgpack size is `size` bytes when possible: the message is cut or padded
- * with spaces (recomputed once more when the str header changes width).
+ * Encodes a record whose msgpack size is `size` bytes when possible: the message (the line's text
+ * as it is, UTF-8) is cut or padded with spaces, counting bytes; a cut never splits a character
+ * (the bytes it frees are padded back), and the str header changing width is measured again.
  */
 export function sizedRecord(fields: { host: string; ident: string; pid: number }, text: string, size: number): Uint8Array {
   let message = text
-  for (let attempt = 0; attempt < 4; attempt++) {
+  for (let attempt = 0; attempt < 8; attempt++) {
     const bytes = encode({ ...fields, message })
     const diff = size - bytes.length
     if (diff === 0) return bytes
     if (diff > 0) message = message + ' '.repeat(diff)
     else if (message.length === 0) return bytes
-    else message = message.slice(0, Math.max(0, message.length + diff))
+    else message = cutBytes(message, -diff)
   }
   return encode({ ...fields, message })
+}
+
+const utf8 = new TextEncoder()
+
+/** `text` without its last characters, at least `bytes` UTF-8 bytes shorter (whole characters only). */
+function cutBytes(text: string, bytes: number): string {
+  const encoded = utf8.encode(text)
+  let end = Math.max(0, encoded.length - bytes)
+  // Back up to the start of a character (continuation bytes are 10xxxxxx).
+  while (end > 0 && (encoded[end] & 0xc0) === 0x80) end--
+  return new TextDecoder().decode(encoded.subarray(0, end))
 }
 
 /**

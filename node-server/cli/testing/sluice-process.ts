@@ -13,6 +13,15 @@ export const SLUICE_BIN = fileURLToPath(new URL('../../bin/sluice.mjs', import.m
 /** `… [info] listening plugin_id=in_forward type=forward address=127.0.0.1 port=41234` (or the same as a JSON line) */
 const LISTENING = /\[info\] listening plugin_id=(\S+) type=(\S+) address=(\S+) port=(\d+)/
 
+export interface ProcessOptions {
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+  /** Run this executable with the args instead of `node bin/sluice.mjs` (e.g. `npm` for `npm start`). */
+  command?: string
+  /** In its own process group (signal the group with `signalGroup`, as a terminal's Ctrl-C does). */
+  detached?: boolean
+}
+
 export interface Exit {
   code: number | null
   signal: NodeJS.Signals | null
@@ -25,11 +34,13 @@ export class SluiceProcess {
   readonly exited: Promise<Exit>
   private waiters: (() => void)[] = []
 
-  constructor(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
-    this.child = spawn(process.execPath, [SLUICE_BIN, ...args], {
+  constructor(args: readonly string[], options: ProcessOptions = {}) {
+    const [file, argv] = options.command === undefined ? [process.execPath, [SLUICE_BIN, ...args]] : [options.command, [...args]]
+    this.child = spawn(file, argv, {
       cwd: options.cwd ?? REPO_ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.detached ?? false,
     })
     this.child.stdout!.setEncoding('utf8').on('data', (t: string) => {
       this.stdout += t
@@ -105,6 +116,11 @@ export class SluiceProcess {
     this.child.kill(signal)
   }
 
+  /** Signals the whole process group (started with `detached`), as a terminal does on Ctrl-C. */
+  signalGroup(signal: NodeJS.Signals): void {
+    process.kill(-this.pid, signal)
+  }
+
   /** Kills the process if it still runs (test cleanup). */
   async kill(): Promise<Exit> {
     if (this.running) this.child.kill('SIGKILL')
@@ -112,7 +128,7 @@ export class SluiceProcess {
   }
 }
 
-export function startSluice(args: readonly string[], options?: { env?: NodeJS.ProcessEnv; cwd?: string }): SluiceProcess {
+export function startSluice(args: readonly string[], options?: ProcessOptions): SluiceProcess {
   return new SluiceProcess(args, options)
 }
 

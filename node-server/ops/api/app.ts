@@ -1,8 +1,9 @@
 /**
- * @module The daemon's HTTP API as a Hono app (served on 127.0.0.1:24220 by default, like
- * Fluentd's monitor_agent): GET /api/plugins.json and /api/plugins (monitor_agent), GET
- * /api/config.json (process facts), GET /metrics (Prometheus), GET /healthz (200 while running or
- * reloading, 503 while starting or stopping). Read-only: nothing here changes the daemon.
+ * @module The daemon's HTTP API as a Hono app (when asked for: --api or <system> http_server, on
+ * 127.0.0.1:24220 by default, like Fluentd's monitor_agent): GET /api/plugins.json and
+ * /api/plugins (monitor_agent), GET /api/config.json (process facts), GET /metrics
+ * (Prometheus), GET /healthz (200 while running or reloading, 503 while starting or stopping).
+ * Read-only: nothing here changes the daemon.
  */
 
 import { Hono } from 'hono'

@@ -4,8 +4,8 @@
  * its own `bind`/`port` (Fluentd's defaults 0.0.0.0:24220) and, with `tag`, emits one event per
  * plugin every `emit_interval` like Fluentd's. The daemon registers what the API reads with
  * `setApiSource`; without a daemon (tests, tools) the API lists nothing and reports `running`.
- * When a config has this source, `sluice run` does not start its own API unless --api-port or
- * --api-bind is given (both would want port 24220).
+ * The daemon's own API (cli/api-plan.ts) is off unless asked for, so this source alone opens the
+ * port; asking for both needs two ports (both default to 24220).
  */
 
 import type { AddressInfo } from 'node:net'

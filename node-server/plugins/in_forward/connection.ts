@@ -13,6 +13,7 @@
 import type { Socket } from 'node:net'
 import * as abi from '../../../wasm/abi.ts'
 import type { Core } from '../../../wasm/core.ts'
+import type { EventStream } from '../../../engine/event-stream.ts'
 import type { Logger } from '../../../engine/log.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
 import type { EmitResult, EmitTarget } from '../../../engine/plugin.ts'
@@ -331,14 +332,15 @@ export class ForwardConnection {
       } catch (err) {
         return this.emitFailed(work.stream.tag, err)
       }
+      const stream = work.stream
       if (result instanceof Promise) {
         this.waiting = true
         this.socket.pause()
         this.frameTimer.stop()
-        const tag = work.stream.tag
         result.then(
           () => {
             this.waiting = false
+            emitted(metrics, stream)
             if (this.closing) return
             this.done(work.ack)
             if (!this.draining && !this.closing) {
@@ -349,11 +351,12 @@ export class ForwardConnection {
           },
           (err: unknown) => {
             this.waiting = false
-            this.emitFailed(tag, err)
+            this.emitFailed(stream.tag, err)
           },
         )
         return
       }
+      emitted(metrics, stream)
       this.done(work.ack)
     }
     if (this.draining && !this.waiting && !this.closing && this.queue.length === 0) this.close()
@@ -395,4 +398,10 @@ export class ForwardConnection {
     timer.unref()
     socket.once('close', () => clearTimeout(timer))
   }
+}
+
+/** The router accepted `stream`: the input passed its events on (`events_out` in the API). */
+function emitted(metrics: PluginMetrics, stream: EventStream): void {
+  metrics.eventsOut += stream.count
+  metrics.bytesOut += stream.entries.length
 }

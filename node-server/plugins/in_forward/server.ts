@@ -54,8 +54,8 @@ export class ForwardServer<I = unknown> {
         if (this.options.port === 0 && attempt < PORT_ZERO_TRIES) continue
         throw new Error(`cannot listen for UDP heartbeats on ${this.options.bind}:${port}: ${(err as Error).message}`)
       }
+      // The daemon logs `listening … port=N` for every listener (ops/start-agent.ts): one line, not two.
       this.server = server
-      this.log.info('Listening.', { bind: this.options.bind, port })
       return
     }
   }

@@ -38,8 +38,8 @@ export class HttpListener {
     server.headersTimeout = Math.max(server.headersTimeout, this.options.keepaliveTimeoutMs + 1000)
     await listenOn(server, this.options)
     server.on('error', (error) => this.log.error('Listener error.', { error: error.message }))
+    // The daemon logs `listening … port=N` for every listener (ops/start-agent.ts): one line, not two.
     this.server = server
-    this.log.info('Listening.', { bind: this.options.bind, port: (server.address() as AddressInfo).port })
   }
 
   /** The bound address (tests listen on port 0 and read the port here). */
