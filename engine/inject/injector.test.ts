@@ -70,7 +70,7 @@ describe('<inject>', () => {
     ['unixtime_micros', 1466464211320101],
     ['unixtime_nanos', 1466464211320101224n],
   ])('injects time_type %s', (timeType, value) => {
-    const params = timeType === 'float' ? { time_key: 'timedata' } : { time_key: 'timedata', time_type: timeType }
+    const params: Record<string, string> = timeType === 'float' ? { time_key: 'timedata' } : { time_key: 'timedata', time_type: timeType }
     const got = run(params).timedata
     // uint64 forms decode as bigint: compare values
     expect(typeof value === 'bigint' ? BigInt(got as number | bigint) : Number(got)).toBe(value)
