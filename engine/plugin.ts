@@ -67,7 +67,13 @@ export interface PluginContext {
 export type PluginSectionConfig = { '@type': string } & Record<string, unknown>
 
 /** What a runtime injects for plugins (through AgentOptions.services). */
-export interface PluginServices extends BufferServices {}
+export interface PluginServices extends BufferServices {
+  /**
+   * The process's standard output, where Node writes what Fluentd writes to its own log stream
+   * (filter_stdout's lines). Absent on Workers and in the browser: those lines go to the logger.
+   */
+  stdout?: (bytes: Uint8Array) => void
+}
 
 export interface Plugin {
   start?(): Promise<void> | void

@@ -7,6 +7,7 @@
 import { PluginRegistry } from '../../engine/plugin.ts'
 import { filterGrep } from '../../engine/plugins/filter_grep/index.ts'
 import { filterRecordTransformer } from '../../engine/plugins/filter_record_transformer/index.ts'
+import { filterStdout } from '../../engine/plugins/filter_stdout/index.ts'
 import { formatterJson } from '../../engine/plugins/formatter_json/index.ts'
 import { formatterLtsv } from '../../engine/plugins/formatter_ltsv/index.ts'
 import { formatterCsv } from '../../engine/plugins/formatter_csv/index.ts'
@@ -30,6 +31,7 @@ export function edgeRegistry(platform: EdgePlatform): PluginRegistry {
     inHttpEdge,
     filterGrep,
     filterRecordTransformer,
+    filterStdout,
     outCopy,
     outRelabel,
     outNull,

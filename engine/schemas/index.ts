@@ -17,6 +17,7 @@ import { formatterHashDescriptor } from './formatter_hash.ts'
 import { formatterOutFileDescriptor } from './formatter_out_file.ts'
 import { formatterStdoutDescriptor } from './formatter_stdout.ts'
 import { filterRecordTransformerDescriptor } from './filter_record_transformer.ts'
+import { filterStdoutDescriptor } from './filter_stdout.ts'
 import { inForwardDescriptor } from './in_forward.ts'
 import { inHttpDescriptor } from './in_http.ts'
 import { inHttpEdgeDescriptor } from './in_http_edge.ts'
@@ -40,6 +41,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inMonitorAgentDescriptor,
   filterGrepDescriptor,
   filterRecordTransformerDescriptor,
+  filterStdoutDescriptor,
   outCopyDescriptor,
   outFileDescriptor,
   outForwardDescriptor,

@@ -6,6 +6,7 @@
 import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
 import { filterGrep } from '../../engine/plugins/filter_grep/index.ts'
 import { filterRecordTransformer } from '../../engine/plugins/filter_record_transformer/index.ts'
+import { filterStdout } from '../../engine/plugins/filter_stdout/index.ts'
 import { formatterJson } from '../../engine/plugins/formatter_json/index.ts'
 import { formatterLtsv } from '../../engine/plugins/formatter_ltsv/index.ts'
 import { formatterCsv } from '../../engine/plugins/formatter_csv/index.ts'
@@ -35,6 +36,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   // filters
   filterGrep,
   filterRecordTransformer,
+  filterStdout,
   // outputs
   outForward,
   outHttp,

@@ -8,7 +8,7 @@ import { loadCore } from '../../wasm/load-node.ts'
 import { parseConfig } from '../../engine/config/parse.ts'
 import { buildAgent, type Agent } from '../../engine/agent.ts'
 import { createLogger, type LogRecord } from '../../engine/log.ts'
-import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
+import { PluginRegistry, type PluginServices, type PluginSpec } from '../../engine/plugin.ts'
 import { captureOutput } from './capture-output.ts'
 import { FORMATTERS } from './formatters.ts'
 import { nodeBufferServices } from '../../node-server/buffer/services.ts'
@@ -23,7 +23,7 @@ export interface TestAgent {
 export async function startAgent(
   conf: string,
   plugins: readonly PluginSpec[],
-  options: { now?: () => number; rootDir?: string } = {},
+  options: { now?: () => number; rootDir?: string; services?: PluginServices } = {},
 ): Promise<TestAgent> {
   const core = await loadCore()
   const registry = new PluginRegistry().register(captureOutput, ...FORMATTERS, ...plugins)
@@ -38,7 +38,7 @@ export async function startAgent(
     runtime: 'node',
     hostname: 'test-host',
     now: options.now,
-    services: nodeBufferServices({ rootDir: options.rootDir }),
+    services: { ...nodeBufferServices({ rootDir: options.rootDir }), ...options.services },
   })
   if (built.agent === null) throw new Error(built.errors.map((e) => e.message).join('\n'))
   await built.agent.start()
