@@ -20,6 +20,7 @@ import { formatterStdout } from '../../engine/plugins/formatter_stdout/index.ts'
 import { outCopy } from '../../engine/plugins/out_copy/index.ts'
 import { outNull } from '../../engine/plugins/out_null/index.ts'
 import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
+import { outRewriteTagFilter } from '../../engine/plugins/out_rewrite_tag_filter/index.ts'
 import type { EdgePlatform } from './platform.ts'
 import { inHttpEdge } from './plugins/in_http/index.ts'
 import { forwardOutput } from './plugins/out_forward/index.ts'
@@ -34,6 +35,7 @@ export function edgeRegistry(platform: EdgePlatform): PluginRegistry {
     filterStdout,
     outCopy,
     outRelabel,
+    outRewriteTagFilter,
     outNull,
     forwardOutput(platform),
     httpOutput(platform),

@@ -32,6 +32,7 @@ import { outNullDescriptor } from './out_null.ts'
 import { outQueueDescriptor } from './out_queue.ts'
 import { outRelabelDescriptor } from './out_relabel.ts'
 import { outStdoutDescriptor } from './out_stdout.ts'
+import { outRewriteTagFilterDescriptor } from './out_rewrite_tag_filter.ts'
 
 /** Every descriptor, grouped by kind (inputs, filters, outputs, parsers, formatters). */
 export const DESCRIPTORS: readonly PluginDescriptor[] = [
@@ -52,6 +53,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   outQueueDescriptor,
   outRelabelDescriptor,
   outStdoutDescriptor,
+  outRewriteTagFilterDescriptor,
   formatterJsonDescriptor,
   formatterLtsvDescriptor,
   formatterCsvDescriptor,

@@ -19,6 +19,7 @@ import { formatterStdout } from '../../engine/plugins/formatter_stdout/index.ts'
 import { outCopy } from '../../engine/plugins/out_copy/index.ts'
 import { outNull } from '../../engine/plugins/out_null/index.ts'
 import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
+import { outRewriteTagFilter } from '../../engine/plugins/out_rewrite_tag_filter/index.ts'
 import { monitorAgent } from '../ops/api/monitor-agent.ts'
 import { inForward } from './in_forward/index.ts'
 import { inHttp } from './in_http/index.ts'
@@ -45,6 +46,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   outNull,
   outCopy,
   outRelabel,
+  outRewriteTagFilter,
   // formatters
   formatterJson,
   formatterLtsv,
