@@ -21,6 +21,7 @@ import { outCopy } from '../../engine/plugins/out_copy/index.ts'
 import { outNull } from '../../engine/plugins/out_null/index.ts'
 import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
 import { outRewriteTagFilter } from '../../engine/plugins/out_rewrite_tag_filter/index.ts'
+import { outLabelRouter } from '../../engine/plugins/out_label_router/index.ts'
 import type { EdgePlatform } from './platform.ts'
 import { inHttpEdge } from './plugins/in_http/index.ts'
 import { forwardOutput } from './plugins/out_forward/index.ts'
@@ -36,6 +37,7 @@ export function edgeRegistry(platform: EdgePlatform): PluginRegistry {
     outCopy,
     outRelabel,
     outRewriteTagFilter,
+    outLabelRouter,
     outNull,
     forwardOutput(platform),
     httpOutput(platform),

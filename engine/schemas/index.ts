@@ -33,6 +33,7 @@ import { outQueueDescriptor } from './out_queue.ts'
 import { outRelabelDescriptor } from './out_relabel.ts'
 import { outStdoutDescriptor } from './out_stdout.ts'
 import { outRewriteTagFilterDescriptor } from './out_rewrite_tag_filter.ts'
+import { outLabelRouterDescriptor } from './out_label_router.ts'
 
 /** Every descriptor, grouped by kind (inputs, filters, outputs, parsers, formatters). */
 export const DESCRIPTORS: readonly PluginDescriptor[] = [
@@ -54,6 +55,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   outRelabelDescriptor,
   outStdoutDescriptor,
   outRewriteTagFilterDescriptor,
+  outLabelRouterDescriptor,
   formatterJsonDescriptor,
   formatterLtsvDescriptor,
   formatterCsvDescriptor,

@@ -20,6 +20,7 @@ import { outCopy } from '../../engine/plugins/out_copy/index.ts'
 import { outNull } from '../../engine/plugins/out_null/index.ts'
 import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
 import { outRewriteTagFilter } from '../../engine/plugins/out_rewrite_tag_filter/index.ts'
+import { outLabelRouter } from '../../engine/plugins/out_label_router/index.ts'
 import { monitorAgent } from '../ops/api/monitor-agent.ts'
 import { inForward } from './in_forward/index.ts'
 import { inHttp } from './in_http/index.ts'
@@ -47,6 +48,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   outCopy,
   outRelabel,
   outRewriteTagFilter,
+  outLabelRouter,
   // formatters
   formatterJson,
   formatterLtsv,
