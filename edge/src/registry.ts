@@ -22,6 +22,8 @@ import { outNull } from '../../engine/plugins/out_null/index.ts'
 import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
 import { outRewriteTagFilter } from '../../engine/plugins/out_rewrite_tag_filter/index.ts'
 import { outLabelRouter } from '../../engine/plugins/out_label_router/index.ts'
+import { outPrometheus } from '../../engine/plugins/out_prometheus/index.ts'
+import { filterPrometheus } from '../../engine/plugins/filter_prometheus/index.ts'
 import type { EdgePlatform } from './platform.ts'
 import { inHttpEdge } from './plugins/in_http/index.ts'
 import { forwardOutput } from './plugins/out_forward/index.ts'
@@ -38,6 +40,8 @@ export function edgeRegistry(platform: EdgePlatform): PluginRegistry {
     outRelabel,
     outRewriteTagFilter,
     outLabelRouter,
+    outPrometheus,
+    filterPrometheus,
     outNull,
     forwardOutput(platform),
     httpOutput(platform),

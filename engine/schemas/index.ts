@@ -34,6 +34,8 @@ import { outRelabelDescriptor } from './out_relabel.ts'
 import { outStdoutDescriptor } from './out_stdout.ts'
 import { outRewriteTagFilterDescriptor } from './out_rewrite_tag_filter.ts'
 import { outLabelRouterDescriptor } from './out_label_router.ts'
+import { outPrometheusDescriptor } from './out_prometheus.ts'
+import { filterPrometheusDescriptor } from './filter_prometheus.ts'
 
 /** Every descriptor, grouped by kind (inputs, filters, outputs, parsers, formatters). */
 export const DESCRIPTORS: readonly PluginDescriptor[] = [
@@ -56,6 +58,8 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   outStdoutDescriptor,
   outRewriteTagFilterDescriptor,
   outLabelRouterDescriptor,
+  outPrometheusDescriptor,
+  filterPrometheusDescriptor,
   formatterJsonDescriptor,
   formatterLtsvDescriptor,
   formatterCsvDescriptor,

@@ -21,6 +21,8 @@ import { outNull } from '../../engine/plugins/out_null/index.ts'
 import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
 import { outRewriteTagFilter } from '../../engine/plugins/out_rewrite_tag_filter/index.ts'
 import { outLabelRouter } from '../../engine/plugins/out_label_router/index.ts'
+import { outPrometheus } from '../../engine/plugins/out_prometheus/index.ts'
+import { filterPrometheus } from '../../engine/plugins/filter_prometheus/index.ts'
 import { monitorAgent } from '../ops/api/monitor-agent.ts'
 import { inForward } from './in_forward/index.ts'
 import { inHttp } from './in_http/index.ts'
@@ -49,6 +51,8 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   outRelabel,
   outRewriteTagFilter,
   outLabelRouter,
+  outPrometheus,
+  filterPrometheus,
   // formatters
   formatterJson,
   formatterLtsv,
