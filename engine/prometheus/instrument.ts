@@ -74,7 +74,7 @@ export class InstrumentedMetric {
     readonly config: MetricConfig,
     pluginLabels: Record<string, unknown> | undefined,
     registry: PrometheusRegistry,
-    private readonly log: Logger,
+    log: Logger,
     hostname: string,
     workerId: number,
   ) {

@@ -22,6 +22,8 @@ import { inForwardDescriptor } from './in_forward.ts'
 import { inHttpDescriptor } from './in_http.ts'
 import { inHttpEdgeDescriptor } from './in_http_edge.ts'
 import { inMonitorAgentDescriptor } from './in_monitor_agent.ts'
+import { inPrometheusDescriptor } from './in_prometheus.ts'
+import { inPrometheusMonitorDescriptor, inPrometheusOutputMonitorDescriptor } from './in_prometheus_monitor.ts'
 import { outCopyDescriptor } from './out_copy.ts'
 import { outFileDescriptor } from './out_file.ts'
 import { outForwardDescriptor } from './out_forward.ts'
@@ -43,6 +45,9 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inHttpDescriptor,
   inHttpEdgeDescriptor,
   inMonitorAgentDescriptor,
+  inPrometheusDescriptor,
+  inPrometheusMonitorDescriptor,
+  inPrometheusOutputMonitorDescriptor,
   filterGrepDescriptor,
   filterRecordTransformerDescriptor,
   filterStdoutDescriptor,

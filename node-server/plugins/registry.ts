@@ -26,6 +26,9 @@ import { filterPrometheus } from '../../engine/plugins/filter_prometheus/index.t
 import { monitorAgent } from '../ops/api/monitor-agent.ts'
 import { inForward } from './in_forward/index.ts'
 import { inHttp } from './in_http/index.ts'
+import { inPrometheus } from './in_prometheus/index.ts'
+import { inPrometheusMonitor } from './in_prometheus_monitor/index.ts'
+import { inPrometheusOutputMonitor } from './in_prometheus_output_monitor/index.ts'
 import { outFile } from './out_file/index.ts'
 import { outForward } from './out_forward/index.ts'
 import { outHttp } from './out_http/index.ts'
@@ -37,6 +40,9 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   inForward,
   inHttp,
   monitorAgent,
+  inPrometheus,
+  inPrometheusMonitor,
+  inPrometheusOutputMonitor,
   // filters
   filterGrep,
   filterRecordTransformer,
