@@ -25,7 +25,8 @@ import { LabelTemplate, tagPlaceholders } from './placeholders.ts'
 import type { Metric, PrometheusRegistry } from './registry.ts'
 
 const encoder = new TextEncoder()
-const decoder = new TextDecoder()
+// ignoreBOM: a leading U+FEFF is text here, kept as Ruby keeps it.
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
 
 export interface MetricConfig {
   name: string

@@ -16,7 +16,8 @@ import { findIndex, findKey } from '../records/field-scan.ts'
 export const PLACEHOLDER = /\$\{[^[}]+(\[[^\]]+\])?\}/g
 
 const encoder = new TextEncoder()
-const decoder = new TextDecoder()
+// ignoreBOM: a leading U+FEFF is text here, kept as Ruby keeps it.
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
 
 /** The tag's placeholders (`${tag}`, parts, prefixes, suffixes) plus hostname and worker id. */
 export function tagPlaceholders(tag: string | null, hostname: string, workerId: number): Map<string, string> {

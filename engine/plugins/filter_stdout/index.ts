@@ -15,7 +15,8 @@ import type { EventStream } from '../../event-stream.ts'
 import type { FilterPlugin, PluginSpec } from '../../plugin.ts'
 import { filterStdoutDescriptor, type FilterStdoutConfig } from '../../schemas/filter_stdout.ts'
 
-const decoder = new TextDecoder()
+// ignoreBOM: a leading U+FEFF is text here, kept as Ruby keeps it.
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
 
 /** Remembers where each event's bytes end (to log one line per event). */
 function marking(formatter: FormatterPlugin, ends: number[]): FormatterPlugin {

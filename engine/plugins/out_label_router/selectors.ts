@@ -13,7 +13,8 @@ import { writeRubyToS } from '../../formatter/ruby-text.ts'
 import { encodePath, type EncodedStep, findKey, findPath } from '../../records/field-scan.ts'
 
 const encoder = new TextEncoder()
-const decoder = new TextDecoder()
+// ignoreBOM: a leading U+FEFF is text here, kept as Ruby keeps it.
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
 
 export interface MatchConfig {
   labels: Record<string, unknown>

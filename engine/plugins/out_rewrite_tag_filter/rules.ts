@@ -24,8 +24,8 @@ export interface Rule {
   label: string | null
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-const lenient = new TextDecoder()
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+const lenient = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
 
 /** Checks the rules as the plugin's configure does; throws its messages. */
 export function compileRules(config: OutRewriteTagFilterConfig): Rule[] {
