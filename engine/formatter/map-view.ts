@@ -83,8 +83,15 @@ function scan(b: Uint8Array, body: number, count: number): { end: number; duplic
   if (count <= 12) {
     for (let i = 0; i < count; i++) {
       firstOf[i] = i
+      const ki = keyPos[i]
+      const hi = b[ki]
+      const fixI = hi >= 0xa0 && hi <= 0xbf
       for (let j = 0; j < i; j++) {
-        if (firstOf[j] === j && sameKey(b, keyPos[j], keyPos[i])) {
+        if (firstOf[j] !== j) continue
+        const kj = keyPos[j]
+        // Two fixstr keys of other lengths or first bytes differ: the common case, decided here.
+        if (fixI && b[kj] >= 0xa0 && b[kj] <= 0xbf && (b[kj] !== hi || b[kj + 1] !== b[ki + 1])) continue
+        if (sameKey(b, kj, ki)) {
           firstOf[i] = j
           duplicates = true
           break

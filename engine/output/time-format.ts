@@ -313,6 +313,9 @@ export function strftime(template: string, sec: number, nsec: number, zone: Zone
 
 /** ISO 8601 seconds, as Ruby's `Time#iso8601`: `2026-11-21T06:52:00+09:00`, `Z` for UTC. */
 export function iso8601(sec: number, zone: Zone): string {
-  const text = strftime('%Y-%m-%dT%H:%M:%S', sec, 0, zone)
-  return zone === UTC ? text + 'Z' : text + zoneText(zone.offsetAt(sec), 1, 6, '0')
+  const offset = zone.offsetAt(sec)
+  const d = new Date((sec + offset) * 1000)
+  const year = d.getUTCFullYear()
+  const text = `${year < 1000 ? String(year).padStart(4, '0') : year}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
+  return zone === UTC ? `${text}Z` : text + zoneText(offset, 1, 6, '0')
 }

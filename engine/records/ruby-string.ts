@@ -20,6 +20,11 @@ export function rubyFloatToS(x: number): string {
   if (x === Infinity) return 'Infinity'
   if (x === -Infinity) return '-Infinity'
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0'
+  const abs = Math.abs(x)
+  if (abs >= 1e-4 && abs < 1e15) {
+    // Fast path: here JS and Ruby both print the shortest digits in fixed notation.
+    return Number.isInteger(x) ? `${x}.0` : String(x)
+  }
   const sign = x < 0 ? '-' : ''
   const [mantissa, exp] = Math.abs(x).toExponential().split('e')
   const digits = mantissa.replace('.', '')
