@@ -102,3 +102,12 @@ export const PACK_NO_MEMORY: i32 = -2
 export const ROUTE_NEED_REGEX: i32 = -2
 export const ROUTE_BAD_TABLE: i32 = -3
 export const ROUTE_NO_MEMORY: i32 = -4
+
+// Route-table DFA: the state limit a table starts with (routesSetDfaLimit changes it) and the
+// statistics routesDfaStat reports.
+export const DFA_DEFAULT_STATES: i32 = 4096
+export const DFA_STAT_STATES: i32 = 0
+export const DFA_STAT_RESETS: i32 = 1
+export const DFA_STAT_CLASSES: i32 = 2
+export const DFA_STAT_LIMIT: i32 = 3
+export const DFA_STAT_BYTES: i32 = 4

@@ -28,7 +28,7 @@ import * as packer from './batch/packer'
 import * as routes from './match/route-table'
 
 /** Bumped whenever the ABI changes; the host checks it. */
-export const ABI_VERSION: i32 = 1
+export const ABI_VERSION: i32 = 2
 
 export function abiVersion(): i32 {
   return ABI_VERSION
@@ -178,6 +178,10 @@ export function routesLookup(t: usize, tag: usize, len: u32): i32 { return route
 export function routesLookupWithRegex(t: usize, tag: usize, len: u32, bits: usize): i32 {
   return routes.routesLookupWithRegex(t, tag, len, bits)
 }
+/** The most states the table's DFA may hold; 0 turns it off (misses run the NFA). Returns the limit in force. */
+export function routesSetDfaLimit(t: usize, states: u32): i32 { return routes.routesSetDfaLimit(t, states) }
+/** A DFA statistic: DFA_STAT_STATES, _RESETS, _CLASSES, _LIMIT, _BYTES (assembly/abi.ts). */
+export function routesDfaStat(t: usize, which: i32): i32 { return routes.routesDfaStat(t, which) }
 export function routeMatch(t: usize, id: u32): i32 { return routes.routeMatch(t, id) }
 export function routeFilterCount(t: usize, id: u32): i32 { return routes.routeFilterCount(t, id) }
 export function routeFilter(t: usize, id: u32, i: u32): i32 { return routes.routeFilter(t, id, i) }

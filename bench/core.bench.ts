@@ -71,7 +71,13 @@ const implName = (results: Map<string, Result>, id: string): string => {
  * fastest round (the least disturbed by other load, so the parts are comparable), `median` the
  * median round.
  */
-function breakdown(results: Map<string, Result>, packed: StreamInput, message: StreamInput, which: 'best' | 'median') {
+function breakdown(
+  results: Map<string, Result>,
+  packed: StreamInput,
+  message: StreamInput,
+  which: 'best' | 'median',
+  missTagBytes: number,
+) {
   /** Milliseconds per operation of a measured case (NaN when it was filtered out). */
   const msPerOp = (id: string): number => {
     const r = results.get(id)
@@ -94,6 +100,9 @@ function breakdown(results: Map<string, Result>, packed: StreamInput, message: S
   const oneTag = results.get('matcher.diag.one-tag')
   const callFloor = results.get('matcher.diag.call-floor')
   const uniq = results.get('matcher.core.unique')
+  const missDfa = results.get('matcher.core.miss-heavy')
+  const missNfa = results.get('matcher.nfa.miss-heavy')
+  const missNaive = results.get('matcher.naive.miss-heavy')
   const n = packed.entries
   const b = packed.stream.length
   return {
@@ -127,6 +136,13 @@ function breakdown(results: Map<string, Result>, packed: StreamInput, message: S
       nsPerLookupOneHotTag: 1e9 / perSec(oneTag),
       nsPerEmptyExportCall: 1e9 / perSec(callFloor),
       nsPerUncachedLookup: 1e9 / perSec(uniq),
+      missHeavy: {
+        nsPerLookupDfa: 1e9 / perSec(missDfa),
+        nsPerLookupNfa: 1e9 / perSec(missNfa),
+        nsPerLookupNaive: 1e9 / perSec(missNaive),
+        nsPerTagByteDfa: 1e9 / perSec(missDfa) / missTagBytes,
+        avgTagBytes: missTagBytes,
+      },
     },
   }
 }
@@ -145,6 +161,9 @@ function breakdownLines(bd: ReturnType<typeof breakdown>): string[] {
     `  compressed: gunzipSync is ${Number.isFinite(bd.compressed.gunzipShare) ? (100 * bd.compressed.gunzipShare).toFixed(0) + '%' : 'n/a'} of the sluice compressed case`,
     `  matcher, ns per lookup: lookupAt on the tag mix ${fmt(bd.matcher.nsPerLookup, 1)}; raw routesLookup export ${fmt(bd.matcher.nsPerLookupRawExport, 1)}; ` +
       `one hot tag ${fmt(bd.matcher.nsPerLookupOneHotTag, 1)}; empty export call ${fmt(bd.matcher.nsPerEmptyExportCall, 1)}; cache miss (50 rules evaluated) ${fmt(bd.matcher.nsPerUncachedLookup, 0)}`,
+    `  matcher, miss-heavy (100k distinct tags, avg ${fmt(bd.matcher.missHeavy.avgTagBytes, 1)} B), ns per lookup: DFA ${fmt(bd.matcher.missHeavy.nsPerLookupDfa, 0)} ` +
+      `(${fmt(bd.matcher.missHeavy.nsPerTagByteDfa, 2)} ns per tag byte, cache probe and insert included); NFA (DFA off) ${fmt(bd.matcher.missHeavy.nsPerLookupNfa, 0)}; ` +
+      `naive 50 RegExps ${fmt(bd.matcher.missHeavy.nsPerLookupNaive, 0)}`,
   ]
 }
 
@@ -238,8 +257,9 @@ async function main(): Promise<void> {
       ])
     }
   }
-  const bd = breakdown(results, inputs.packed, inputs.message, 'best')
-  const bdMedian = breakdown(results, inputs.packed, inputs.message, 'median')
+  const missTagBytes = Number(matcher.info.missHeavyAvgTagBytes)
+  const bd = breakdown(results, inputs.packed, inputs.message, 'best', missTagBytes)
+  const bdMedian = breakdown(results, inputs.packed, inputs.message, 'median', missTagBytes)
   const pass = outcomes.filter((o) => o.pass).length
   const miss = outcomes.length - pass
 

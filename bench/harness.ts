@@ -94,7 +94,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
 }
 
 /** What the implementation under test is. */
-export type Impl = 'sluice' | '@msgpack/msgpack' | 'msgpackr' | 'naive-regex' | 'diagnostic'
+export type Impl = 'sluice' | 'sluice-nfa' | '@msgpack/msgpack' | 'msgpackr' | 'naive-regex' | 'diagnostic'
 
 /** A speed target from the issue (printed PASS/MISS, never asserted). */
 export interface Target {

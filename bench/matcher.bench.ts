@@ -5,7 +5,9 @@
  * (the hot path, cache on), against a naive matcher that tests the tag against 50 RegExps (each
  * pattern turned into an anchored regex the way Fluentd's match.rb does) in order on every lookup.
  * Also: the core on unique tags (every lookup misses the cache) and the raw export without the
- * bridge.
+ * bridge, and the miss-heavy case: 100,000 distinct tags in a cycle (the 2,048-entry cache is
+ * useless) through the table's DFA (the default), through the same table with the DFA off (the
+ * Pike NFA: every rule's program run per miss) and through the naive matcher, in the same run.
  */
 
 import { CoreRouteTable, type Core } from '../wasm/core.ts'
@@ -272,6 +274,22 @@ const sameRoute = (a: Route, b: Route) =>
 
 export const SEQUENCE_LENGTH = 65_536
 export const UNIQUE_TAGS = 32_768
+export const MISS_HEAVY_TAGS = 100_000
+
+/**
+ * `count` distinct tags for the miss-heavy case: the base tags with one or two unique parts
+ * (request ids, pod hashes, hosts), so most families keep their route and none repeats.
+ */
+export function missHeavyTags(base: readonly string[], count: number): string[] {
+  const random = prng(0x5eed)
+  const tags: string[] = []
+  for (let i = 0; i < count; i++) {
+    const b = base[i % base.length]
+    const id = Math.floor(random() * 2 ** 32).toString(36)
+    tags.push(random() < 0.5 ? `${b}.${id}` : `${b}-${i.toString(36)}.${id}`)
+  }
+  return tags
+}
 
 export function matcherCases(core: Core): { cases: BenchCase[]; checks: Check[]; info: Record<string, number | string> } {
   const tags = buildTags()
@@ -283,6 +301,12 @@ export function matcherCases(core: Core): { cases: BenchCase[]; checks: Check[];
   // larger than the 2,048-entry cache, so every lookup evaluates the rules.
   const unique = Array.from({ length: UNIQUE_TAGS }, (_, i) => `${tags[i % tags.length]}-${i.toString(36)}`)
   const placedUnique = placeTags(core, unique)
+  // Miss-heavy: 100,000 distinct tags; the same table with the DFA off is the old NFA path.
+  const missTags = missHeavyTags(tags, MISS_HEAVY_TAGS)
+  const placedMiss = placeTags(core, missTags)
+  const nfaTable = new CoreRouteTable(core, RULES)
+  nfaTable.setDfaLimit(0)
+  const missBytes = missTags.reduce((a, t) => a + t.length, 0)
 
   // The raw export, without the bridge (same blob as CoreRouteTable loads).
   const compiled = compileRoutes(RULES)
@@ -307,13 +331,18 @@ export function matcherCases(core: Core): { cases: BenchCase[]; checks: Check[];
   check(tags, placed)
   const tagMisses = misses
   check(unique, placedUnique)
+  check(missTags, placedMiss)
+  let nfaMismatches = 0
+  missTags.forEach((tag, i) => {
+    if (!sameRoute(nfaTable.route(nfaTable.lookupAt(placedMiss.ptrs[i], placedMiss.lens[i])), naive.route(tag))) nfaMismatches++
+  })
   checks.push({
     id: 'matcher: core route == naive regex route',
-    ok: mismatches.length === 0,
+    ok: mismatches.length === 0 && nfaMismatches === 0,
     detail:
-      mismatches.length === 0
-        ? `${tags.length} tags (${tagMisses} without a match) + ${unique.length} unique tags agree`
-        : mismatches.join('; '),
+      mismatches.length === 0 && nfaMismatches === 0
+        ? `${tags.length} tags (${tagMisses} without a match) + ${unique.length} unique tags + ${missTags.length} miss-heavy tags agree (DFA and NFA paths)`
+        : [...mismatches, `${nfaMismatches} NFA-path mismatches`].join('; '),
   })
   let seqMisses = 0
   for (let k = 0; k < seq.length; k++) if (naive.lookup(tags[seq[k]]) === -1) seqMisses++
@@ -321,6 +350,8 @@ export function matcherCases(core: Core): { cases: BenchCase[]; checks: Check[];
   const { ptrs, lens } = placed
   const uPtrs = placedUnique.ptrs
   const uLens = placedUnique.lens
+  const mPtrs = placedMiss.ptrs
+  const mLens = placedMiss.lens
   const ex = core.exports
   const base = { group: 'matcher' as const, bytesPerOp: 0, unit: 'lookups' }
 
@@ -434,7 +465,53 @@ export function matcherCases(core: Core): { cases: BenchCase[]; checks: Check[];
         return s
       },
     },
+    {
+      ...base,
+      id: 'matcher.core.miss-heavy',
+      input: `${MISS_HEAVY_TAGS} distinct tags`,
+      label: 'matcher: sluice lookupAt, 100k distinct tags (DFA)',
+      impl: 'sluice',
+      description: `${MISS_HEAVY_TAGS} distinct tags (avg ${(missBytes / MISS_HEAVY_TAGS).toFixed(1)} B) in a cycle: every lookup misses the cache and walks the table's DFA (the default)`,
+      entriesPerOp: MISS_HEAVY_TAGS,
+      run: () => {
+        let s = 0
+        for (let i = 0; i < mPtrs.length; i++) s += table.lookupAt(mPtrs[i], mLens[i])
+        return s
+      },
+      compareTo: ['matcher.nfa.miss-heavy', 'matcher.naive.miss-heavy'],
+    },
+    {
+      ...base,
+      id: 'matcher.nfa.miss-heavy',
+      input: `${MISS_HEAVY_TAGS} distinct tags`,
+      label: 'matcher: sluice lookupAt, 100k distinct tags, DFA off (NFA)',
+      impl: 'sluice-nfa',
+      description:
+        'the same lookups on the same table with setDfaLimit(0): every miss runs each rule program on the Pike NFA (the path before the DFA)',
+      entriesPerOp: MISS_HEAVY_TAGS,
+      run: () => {
+        let s = 0
+        for (let i = 0; i < mPtrs.length; i++) s += nfaTable.lookupAt(mPtrs[i], mLens[i])
+        return s
+      },
+      compareTo: ['matcher.naive.miss-heavy'],
+    },
+    {
+      ...base,
+      id: 'matcher.naive.miss-heavy',
+      input: `${MISS_HEAVY_TAGS} distinct tags`,
+      label: 'matcher: naive 50 RegExps, 100k distinct tags',
+      impl: 'naive-regex',
+      description: 'the naive matcher on the same 100,000 distinct tags',
+      entriesPerOp: MISS_HEAVY_TAGS,
+      run: () => {
+        let s = 0
+        for (let i = 0; i < missTags.length; i++) s += naive.lookup(missTags[i]) + naive.filterCount
+        return s
+      },
+    },
   ]
+  const dfa = table.dfaStats()
   return {
     cases,
     checks,
@@ -446,6 +523,12 @@ export function matcherCases(core: Core): { cases: BenchCase[]; checks: Check[];
       sequenceLength: SEQUENCE_LENGTH,
       sequenceWithoutMatch: seqMisses,
       uniqueTags: UNIQUE_TAGS,
+      missHeavyTags: MISS_HEAVY_TAGS,
+      missHeavyAvgTagBytes: Number((missBytes / MISS_HEAVY_TAGS).toFixed(1)),
+      dfaStates: dfa.states,
+      dfaClasses: dfa.classes,
+      dfaBytes: dfa.bytes,
+      dfaResets: dfa.resets,
     },
   }
 }

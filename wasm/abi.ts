@@ -3,7 +3,7 @@
  * table layouts. Keep the two files in step; `ABI_VERSION` guards against a stale build.
  */
 
-export const ABI_VERSION = 1
+export const ABI_VERSION = 2
 
 export const STATUS_OK = 0
 export const STATUS_NEED_MORE = 1
@@ -102,6 +102,14 @@ export const ROUTE_NEED_REGEX = -2
 export const ROUTE_BAD_TABLE = -3
 export const ROUTE_NO_MEMORY = -4
 
+/** Route-table DFA: the default state limit (assembly/match/dfa.ts) and routesDfaStat's selectors. */
+export const DFA_DEFAULT_STATES = 4096
+export const DFA_STAT_STATES = 0
+export const DFA_STAT_RESETS = 1
+export const DFA_STAT_CLASSES = 2
+export const DFA_STAT_LIMIT = 3
+export const DFA_STAT_BYTES = 4
+
 /** The module's exports, as typed numbers. */
 export interface CoreExports {
   memory: WebAssembly.Memory
@@ -127,6 +135,8 @@ export interface CoreExports {
   routesFree(t: number): void
   routesLookup(t: number, tag: number, len: number): number
   routesLookupWithRegex(t: number, tag: number, len: number, bits: number): number
+  routesSetDfaLimit(t: number, states: number): number
+  routesDfaStat(t: number, which: number): number
   routeMatch(t: number, id: number): number
   routeFilterCount(t: number, id: number): number
   routeFilter(t: number, id: number, i: number): number

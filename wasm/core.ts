@@ -437,6 +437,26 @@ export class CoreRouteTable implements RouteTable {
     return this.checked(this.core.exports.routesLookupWithRegex(this.handle, ptr, len, this.bits))
   }
 
+  /**
+   * The most states this table's DFA may hold (default abi.DFA_DEFAULT_STATES); 0 turns the DFA
+   * off so every cache miss runs the NFA. Empties the DFA; returns the limit in force.
+   */
+  setDfaLimit(states: number): number {
+    return this.core.exports.routesSetDfaLimit(this.handle, states)
+  }
+
+  /** The DFA's size: states held, resets so far, byte classes, state limit, bytes held by states. */
+  dfaStats(): { states: number; resets: number; classes: number; limit: number; bytes: number } {
+    const stat = (which: number) => this.core.exports.routesDfaStat(this.handle, which)
+    return {
+      states: stat(abi.DFA_STAT_STATES),
+      resets: stat(abi.DFA_STAT_RESETS),
+      classes: stat(abi.DFA_STAT_CLASSES),
+      limit: stat(abi.DFA_STAT_LIMIT),
+      bytes: stat(abi.DFA_STAT_BYTES),
+    }
+  }
+
   /** The route behind an id (memoized: ids are stable for the table's life). */
   route(id: number): Route {
     let route = this.routes[id]

@@ -8,13 +8,23 @@
  *
  * Blob: [MAGIC, ruleCount, regexCount, then per rule: kind (0 filter, 1 match), altCount, then per
  * alternative: 0 (all) | 1 progWords prog… | 2 regexIndex].
- * `/regex/` alternatives are evaluated by the host: a lookup on an uncached tag of a table with
- * regexes returns ROUTE_NEED_REGEX, and the host calls lookupWithRegex with one byte per regex.
+ * `/regex/` alternatives are evaluated by the host: a lookup on an uncached tag whose route
+ * depends on a regex returns ROUTE_NEED_REGEX, and the host calls lookupWithRegex with one byte
+ * per regex.
+ *
+ * A cache miss runs the table's lazily built DFA (assembly/match/dfa.ts: all rules at once, one
+ * table load per tag byte, bounded, reset when full); its end state gives the rules whose globs
+ * match, cached per state as a route. With the DFA off (routesSetDfaLimit(t, 0)) every miss
+ * runs each rule's program on the Pike NFA (assembly/match/program.ts), as before the DFA.
  */
 
 import { ROUTE_NEED_REGEX, ROUTE_BAD_TABLE, ROUTE_NO_MEMORY } from '../abi'
 import { alloc, free, grow } from '../util/alloc'
 import { runProgram, reserveProgramScratch } from './program'
+import {
+  dfaAddAlways, dfaAddProgram, dfaCreate, dfaEnabled, dfaEndBits, dfaEndRoute, dfaFinish, dfaFree, dfaRun,
+  dfaSetEndRoute, dfaStat, setLimit, END_BITS_ONLY, END_UNKNOWN,
+} from './dfa'
 import { bytesEqual } from '../forward/options'
 import { equalBytes, hashBytes } from '../util/bytes'
 
@@ -42,7 +52,9 @@ const T_ROUTE_INDEX: usize = 28 // word offset of each route in the arena
 const T_ROUTE_COUNT: usize = 32
 const T_ROUTE_INDEX_CAP: usize = 36
 const T_ROUTES_CAP: usize = 40  // words
-const TABLE_SIZE: usize = 48
+const T_DFA: usize = 44         // the DFA descriptor (assembly/match/dfa.ts)
+const T_RULE_REGEX: usize = 48  // one byte per rule: 1 when it has a `/regex/` alternative
+const TABLE_SIZE: usize = 64
 
 // Scratch for one evaluation.
 let filterScratch: usize = 0
@@ -66,6 +78,8 @@ export function routesLoad(ptr: usize, words: u32): i32 {
   if (offsets == 0) return ROUTE_NO_MEMORY
   let i: u32 = 3
   let maxProg: u32 = 1
+  let codeWords: u32 = 0
+  let globs: u32 = 0
   for (let r: u32 = 0; r < rules; r++) {
     store<u32>(offsets + (<usize>r << 2), i)
     if (i + 2 > words) { free(offsets); return ROUTE_BAD_TABLE }
@@ -87,14 +101,18 @@ export function routesLoad(ptr: usize, words: u32): i32 {
       const n = <u32>word(ptr, i + 1)
       if (n > words || i + 2 + n > words || !programValid(ptr + (<usize>(i + 2) << 2), n)) { free(offsets); return ROUTE_BAD_TABLE }
       if (n > maxProg) maxProg = n
+      codeWords += n
+      globs++
       i += 2 + n
     }
   }
   if (i != words) { free(offsets); return ROUTE_BAD_TABLE }
   const blob = alloc(<usize>words * 4)
   const t = alloc(TABLE_SIZE)
-  if (blob == 0 || t == 0 || !reserveProgramScratch(maxProg) || !reserveFilters(rules)) {
-    free(blob); free(t); free(offsets)
+  const ruleRegex = alloc(<usize>(rules == 0 ? 1 : rules))
+  const dfa = dfaCreate(rules, codeWords, globs)
+  if (blob == 0 || t == 0 || ruleRegex == 0 || dfa == 0 || !reserveProgramScratch(maxProg) || !reserveFilters(rules)) {
+    free(blob); free(t); free(offsets); free(ruleRegex); dfaFree(dfa)
     return ROUTE_NO_MEMORY
   }
   memory.copy(blob, ptr, <usize>words * 4)
@@ -103,7 +121,39 @@ export function routesLoad(ptr: usize, words: u32): i32 {
   set(t, T_RULES, rules)
   set(t, T_REGEXES, regexes)
   set(t, T_RULE_OFFSETS, <u32>offsets)
+  set(t, T_DFA, <u32>dfa)
+  set(t, T_RULE_REGEX, <u32>ruleRegex)
+  // Hand every glob program (and every `**` rule) to the DFA; note the rules with a regex.
+  for (let r: u32 = 0; r < rules; r++) {
+    let k = load<u32>(offsets + (<usize>r << 2))
+    const alts = <u32>word(blob, k + 1)
+    let hasRegex: u8 = 0
+    k += 2
+    for (let a: u32 = 0; a < alts; a++) {
+      const altKind = word(blob, k)
+      if (altKind == ALT_ALL) { dfaAddAlways(dfa, r); k += 1; continue }
+      if (altKind == ALT_REGEX) { hasRegex = 1; k += 2; continue }
+      const n = <u32>word(blob, k + 1)
+      dfaAddProgram(dfa, r, blob + (<usize>(k + 2) << 2), n)
+      k += 2 + n
+    }
+    store<u8>(ruleRegex + r, hasRegex)
+  }
+  dfaFinish(dfa)
   return <i32>t
+}
+
+/**
+ * Sets the most states the table's DFA may hold (0: no DFA, every cache miss runs the NFA) and
+ * empties it. Returns the limit in force (clamped to [DFA_MIN_STATES, the transition budget]).
+ */
+export function routesSetDfaLimit(t: usize, states: u32): i32 {
+  return <i32>setLimit(<usize>get(t, T_DFA), states)
+}
+
+/** One of the DFA's statistics (docs/core-abi.md §3.2). */
+export function routesDfaStat(t: usize, which: i32): i32 {
+  return dfaStat(<usize>get(t, T_DFA), which)
 }
 
 /** Every jump target inside the program, every op known. */
@@ -154,6 +204,8 @@ export function routesFree(t: usize): void {
   free(<usize>get(t, T_CACHE))
   free(<usize>get(t, T_ROUTES))
   free(<usize>get(t, T_ROUTE_INDEX))
+  free(<usize>get(t, T_RULE_REGEX))
+  dfaFree(<usize>get(t, T_DFA))
   free(t)
 }
 
@@ -296,17 +348,96 @@ export function routesLookup(t: usize, tag: usize, tagLen: usize): i32 {
     const hit = cacheFind(t, tag, tagLen, h)
     if (hit >= 0) return hit
   }
-  if (get(t, T_REGEXES) > 0) return ROUTE_NEED_REGEX
-  const route = evaluate(t, tag, tagLen, 0)
+  const dfa = <usize>get(t, T_DFA)
+  let route: i32
+  if (dfaEnabled(dfa)) {
+    route = dfaRoute(t, dfa, tag, tagLen)
+  } else {
+    if (get(t, T_REGEXES) > 0) return ROUTE_NEED_REGEX
+    route = evaluate(t, tag, tagLen, 0)
+  }
   if (cacheable && route >= 0) cacheInsert(t, tag, tagLen, h, route)
   return route
 }
 
 /** Like routesLookup, with the host's answers for the regex alternatives (one byte each). */
 export function routesLookupWithRegex(t: usize, tag: usize, tagLen: usize, regexBits: usize): i32 {
-  const route = evaluate(t, tag, tagLen, regexBits)
+  const dfa = <usize>get(t, T_DFA)
+  let route: i32 = -1
+  let done = false
+  if (dfaEnabled(dfa)) {
+    const id = dfaRun(dfa, tag, tagLen)
+    if (id != 0) {
+      route = routeFromBits(t, dfaEndBits(dfa, id), regexBits)
+      done = true
+    }
+  }
+  if (!done) route = evaluate(t, tag, tagLen, regexBits)
   if (tagLen <= MAX_CACHED_TAG && route >= 0 && ensureCache(t)) cacheInsert(t, tag, tagLen, hashBytes(tag, tagLen), route)
   return route
+}
+
+/**
+ * The route of a tag by the DFA: its end state's route, computed once per state. ROUTE_NEED_REGEX
+ * only when a rule that no glob of it matched has a regex and comes before the first matching
+ * match. Falls back to the NFA when the DFA cannot get memory.
+ */
+function dfaRoute(t: usize, dfa: usize, tag: usize, tagLen: usize): i32 {
+  const id = dfaRun(dfa, tag, tagLen)
+  if (id == 0) return get(t, T_REGEXES) > 0 ? ROUTE_NEED_REGEX : evaluate(t, tag, tagLen, 0)
+  const cached = dfaEndRoute(dfa, id)
+  if (cached != END_UNKNOWN && cached != END_BITS_ONLY) return cached
+  const route = routeFromBits(t, dfaEndBits(dfa, id), 0)
+  if (route >= 0 || route == ROUTE_NEED_REGEX) dfaSetEndRoute(dfa, id, route)
+  return route
+}
+
+/**
+ * The route from the rules whose globs match (`bits`, one bit per rule) and, when `regexBits` is
+ * not 0, the host's regex answers. Without them, a rule whose answer would be needed gives
+ * ROUTE_NEED_REGEX.
+ */
+function routeFromBits(t: usize, bits: usize, regexBits: usize): i32 {
+  const rules = get(t, T_RULES)
+  const blob = <usize>get(t, T_BLOB)
+  const offsets = <usize>get(t, T_RULE_OFFSETS)
+  const ruleRegex = <usize>get(t, T_RULE_REGEX)
+  let filters: u32 = 0
+  let match: i32 = -1
+  for (let r: u32 = 0; r < rules; r++) {
+    let hit = (load<u32>(bits + (<usize>(r >> 5) << 2)) & (<u32>1 << (r & 31))) != 0
+    if (!hit && load<u8>(ruleRegex + r) != 0) {
+      if (regexBits == 0) return ROUTE_NEED_REGEX
+      hit = regexAltMatches(blob, load<u32>(offsets + (<usize>r << 2)), regexBits)
+    }
+    if (!hit) continue
+    if (word(blob, load<u32>(offsets + (<usize>r << 2))) == 0) {
+      store<u32>(filterScratch + (<usize>filters << 2), r)
+      filters++
+    } else {
+      match = <i32>r
+      break
+    }
+  }
+  return internRoute(t, match, filters)
+}
+
+/** True when one of the rule's `/regex/` alternatives matched, by the host's answers. */
+function regexAltMatches(blob: usize, offset: u32, regexBits: usize): bool {
+  let i = offset
+  const alts = <u32>word(blob, i + 1)
+  i += 2
+  for (let a: u32 = 0; a < alts; a++) {
+    const altKind = word(blob, i)
+    if (altKind == ALT_ALL) { i += 1; continue }
+    if (altKind == ALT_REGEX) {
+      if (load<u8>(regexBits + <usize>word(blob, i + 1)) != 0) return true
+      i += 2
+      continue
+    }
+    i += 2 + <u32>word(blob, i + 1)
+  }
+  return false
 }
 
 function routeAt(t: usize, id: u32): usize {

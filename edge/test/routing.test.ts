@@ -132,7 +132,12 @@ describe('config errors', () => {
       '<source>\n  @type forward\n</source>\n<match **>\n  @type null\n</match>',
       /unknown input plugin 'forward'/,
     ],
-    ['an unknown parameter', '<match **>\n  @type http\n  endpoint https://x.example\n  endpoit y\n</match>', /endpoit/],
+    ['a misspelt required parameter', '<match **>\n  @type http\n  endpoit https://x.example\n</match>', /missing required param endpoint/],
+    [
+      'a plugin sluice does not implement',
+      '<match **>\n  @type elasticsearch\n</match>',
+      /sluice does not implement output plugin 'elasticsearch' \(fluent-plugin-elasticsearch\)/,
+    ],
     [
       'a JSON model with a bad field',
       '{"version":1,"root":{"name":"ROOT","arg":"","params":{},"elements":[],"extra":1}}',

@@ -122,6 +122,7 @@ export const outForwardSchema: PluginSchema = {
     bufferSection(bufferDefaults),
     secondarySection,
   ],
+  compat: { convert: ['buffer'], defaultChunkKey: 'tag' },
 }
 
 export type ServerConfig = ConfigOf<typeof serverSchema>

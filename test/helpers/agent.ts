@@ -19,11 +19,11 @@ export interface TestAgent {
   stop(): Promise<void>
 }
 
-/** Parses, validates, builds and starts; throws with every config error when invalid. */
+/** Parses, validates, builds and starts; throws with every config error when invalid (`strict`: warnings too). */
 export async function startAgent(
   conf: string,
   plugins: readonly PluginSpec[],
-  options: { now?: () => number; rootDir?: string; services?: PluginServices } = {},
+  options: { now?: () => number; rootDir?: string; services?: PluginServices; strict?: boolean } = {},
 ): Promise<TestAgent> {
   const core = await loadCore()
   const registry = new PluginRegistry().register(captureOutput, ...FORMATTERS, ...plugins)
@@ -39,6 +39,7 @@ export async function startAgent(
     hostname: 'test-host',
     now: options.now,
     services: { ...nodeBufferServices({ rootDir: options.rootDir }), ...options.services },
+    strict: options.strict,
   })
   if (built.agent === null) throw new Error(built.errors.map((e) => e.message).join('\n'))
   await built.agent.start()

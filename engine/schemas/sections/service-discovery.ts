@@ -7,6 +7,9 @@
 
 import type { SectionSpec } from '../../config/schema.ts'
 
+/** The `<service_discovery> @type`s sluice has (Fluentd's sd_srv is not one of them yet). */
+export const SERVICE_DISCOVERY_TYPES = ['static', 'file'] as const
+
 /** sd_file's default path (Fluentd reads DEFAULT_SD_FILE_PATH from the environment first). */
 export const DEFAULT_SD_FILE_PATH = '/etc/fluent/sd.yaml'
 
