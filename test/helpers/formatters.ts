@@ -52,17 +52,23 @@ export function testFormatter(config: PluginSectionConfig, element?: ConfigEleme
 
 /**
  * A formatter from `<format>` params as written in a .conf (`{ '@type': 'csv', fields: 'a,b' }`),
- * validated against the formatter's schema like the agent does; throws the config errors.
+ * validated against the formatter's schema like the agent does; throws the config errors and adds
+ * the warnings (params not used …) to `warnings`.
  */
-export function formatterFrom(params: Record<string, string>): FormatterPlugin {
+export function formatterFrom(params: Record<string, string>, warnings: string[] = []): FormatterPlugin {
   const format = { name: 'format', arg: '', params, elements: [] }
-  const { config, errors } = validateElement(
+  const {
+    config,
+    errors,
+    warnings: found,
+  } = validateElement(
     { name: 'match', arg: '**', params: {}, elements: [format] },
     { params: [], sections: [formatSection('json')] },
     undefined,
     { plugins: formatterRegistry },
   )
   if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('\n'))
+  warnings.push(...found.map((w) => w.message))
   return testFormatter(config.format as PluginSectionConfig, format)
 }
 

@@ -38,7 +38,11 @@ describe('formatter_stdout', () => {
       /output_type xml in <format> is not a formatter plugin sluice has/,
     )
     expect(() => formatterFrom({ '@type': 'stdout', output_type: 'csv' })).toThrow(/missing required param fields/)
-    expect(() => formatterFrom({ '@type': 'stdout', output_type: 'json', fields: 'a' })).toThrow(/unknown param fields/)
+    const warnings: string[] = []
+    formatterFrom({ '@type': 'stdout', output_type: 'json', fields: 'a' }, warnings)
+    expect(warnings.join()).toMatch(/parameter 'fields' in <format> is not used/)
+    formatterFrom({ '@type': 'stdout', output_type: 'csv', fields: 'a' }, ((warnings.length = 0), warnings))
+    expect(warnings).toEqual([])
   })
 
   it('honours a written time_format, utc or timezone', () => {

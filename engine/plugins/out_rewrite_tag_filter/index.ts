@@ -16,7 +16,10 @@ import { compileRules, placeholders, RuleSet, tagPrefixRegexp } from './rules.ts
 
 export const outRewriteTagFilter: PluginSpec<'output', OutRewriteTagFilterConfig> = {
   ...outRewriteTagFilterDescriptor,
-  create(ctx, config): OutputPlugin {
+  create(ctx, config, element): OutputPlugin {
+    if (Object.keys(element.params).some((k) => k.startsWith('rewriterule'))) {
+      throw new Error('"rewriterule<num>" support has been dropped. Use <rule> section instead.')
+    }
     const rules = compileRules(config)
     for (const r of config.rule) {
       ctx.log.info(

@@ -48,6 +48,14 @@ describe('out_rewrite_tag_filter configuration', () => {
     await expect(startAgent(`<match **>\n  @type rewrite_tag_filter\n${body}</match>\n`, [outRewriteTagFilter])).rejects.toThrow()
   })
 
+  it('refuses the dropped rewriteruleN lines even next to a <rule>', async () => {
+    await expect(
+      startAgent(`<match **>\n  @type rewrite_tag_filter\n  rewriterule1 foo ^foo$ new_tag\n${rule('a', '.+', 'b')}</match>\n`, [
+        outRewriteTagFilter,
+      ]),
+    ).rejects.toThrow('"rewriterule<num>" support has been dropped. Use <rule> section instead.')
+  })
+
   it('refuses a rule whose label does not exist', async () => {
     await expect(
       startAgent(`<match **>\n  @type rewrite_tag_filter\n${rule('a', '.+', 'b', '    label @nowhere\n')}</match>\n`, [
