@@ -1,7 +1,8 @@
 /**
- * @module The plugins the edge runs: the source (`http`), the runtime-neutral filters and routing
- * outputs of engine/plugins (grep, record_transformer, copy, relabel, null), and the edge outputs
- * (forward, http, queue) bound to the platform (sockets, fetch, Queues).
+ * @module The plugins the edge runs: the source (`http`), the runtime-neutral filters, formatters and
+ * routing outputs of engine/plugins (grep, record_transformer, stdout, copy, relabel, null,
+ * rewrite_tag_filter, label_router; the prometheus filter/output stay on Node, where the metrics are
+ * served), and the edge outputs (forward, http, queue) bound to the platform (sockets, fetch, Queues).
  */
 
 import { PluginRegistry } from '../../engine/plugin.ts'
@@ -22,8 +23,6 @@ import { outNull } from '../../engine/plugins/out_null/index.ts'
 import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
 import { outRewriteTagFilter } from '../../engine/plugins/out_rewrite_tag_filter/index.ts'
 import { outLabelRouter } from '../../engine/plugins/out_label_router/index.ts'
-import { outPrometheus } from '../../engine/plugins/out_prometheus/index.ts'
-import { filterPrometheus } from '../../engine/plugins/filter_prometheus/index.ts'
 import type { EdgePlatform } from './platform.ts'
 import { inHttpEdge } from './plugins/in_http/index.ts'
 import { forwardOutput } from './plugins/out_forward/index.ts'
@@ -40,8 +39,6 @@ export function edgeRegistry(platform: EdgePlatform): PluginRegistry {
     outRelabel,
     outRewriteTagFilter,
     outLabelRouter,
-    outPrometheus,
-    filterPrometheus,
     outNull,
     forwardOutput(platform),
     httpOutput(platform),

@@ -11,5 +11,6 @@ export const filterPrometheusDescriptor: PluginDescriptor<'filter'> = {
   kind: 'filter',
   description: 'Counts or measures records into Prometheus metrics (served by <source @type prometheus>) and passes them on.',
   schema: filterPrometheusSchema,
-  runtimes: ['node', 'workers', 'browser'],
+  // Not the edge: nothing serves the metrics there.
+  runtimes: ['node', 'browser'],
 }

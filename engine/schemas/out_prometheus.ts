@@ -11,5 +11,6 @@ export const outPrometheusDescriptor: PluginDescriptor<'output'> = {
   kind: 'output',
   description: 'Counts or measures records into Prometheus metrics (served by <source @type prometheus>); the records end here.',
   schema: outPrometheusSchema,
-  runtimes: ['node', 'workers', 'browser'],
+  // Not the edge: nothing serves the metrics there.
+  runtimes: ['node', 'browser'],
 }
