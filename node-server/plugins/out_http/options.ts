@@ -3,7 +3,10 @@
  * Content-Type follows the formatter, as Fluentd's setup_content_type).
  */
 
-import { DEFAULT_RETRYABLE_CODES, type OutHttpConfig } from '../../../engine/schemas/out_http.ts'
+import { contentTypeOf } from '../../../engine/output/http/body.ts'
+import { basicAuthorization } from '../../../engine/output/http/request.ts'
+import { DEFAULT_RETRYABLE_CODES } from '../../../engine/output/http/retry.ts'
+import type { OutHttpConfig } from '../../../engine/schemas/out_http.ts'
 
 /** What the writer needs, checked. */
 export interface HttpOptions {
@@ -32,27 +35,6 @@ export interface HttpOptions {
   errorResponseAsUnrecoverable: boolean
   retryableResponseCodes: number[]
   authorization: string | null
-}
-
-/** Fluentd's setup_content_type: the Content-Type a formatter's body gets when content_type is not set. */
-export function contentTypeOf(formatType: string, jsonArray: boolean): string {
-  switch (formatType) {
-    case 'json':
-      return jsonArray ? 'application/json' : 'application/x-ndjson'
-    case 'csv':
-      return 'text/csv'
-    case 'tsv':
-    case 'ltsv':
-      return 'text/tab-separated-values'
-    case 'msgpack':
-      return 'application/x-msgpack'
-    case 'out_file':
-    case 'single_value':
-    case 'stdout':
-    case 'hash':
-      return 'text/plain'
-  }
-  throw new Error("can't determine Content-Type from formatter type. Set content_type parameter explicitly")
 }
 
 /** Checks the config as Fluentd's configure does; throws with its messages. */
@@ -105,6 +87,6 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
     tlsFiles: { ca: config.tls_ca_cert_path, cert: config.tls_client_cert_path, key: config.tls_private_key_path },
     errorResponseAsUnrecoverable: config.error_response_as_unrecoverable,
     retryableResponseCodes: codes,
-    authorization: auth === undefined ? null : `Basic ${Buffer.from(`${auth.username ?? ''}:${auth.password ?? ''}`).toString('base64')}`,
+    authorization: auth === undefined ? null : basicAuthorization(auth.username ?? '', auth.password ?? ''),
   }
 }

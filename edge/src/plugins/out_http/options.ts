@@ -2,13 +2,15 @@
  * @module The edge out_http's settled options.
  */
 
+import { contentTypeOf } from '../../../../engine/output/http/body.ts'
+import { basicAuthorization, requestHeaders } from '../../../../engine/output/http/request.ts'
 import type { OutHttpConfig } from '../../../../engine/schemas/out_http_edge.ts'
 
 export interface HttpOptions {
   endpoint: string
   method: 'POST' | 'PUT'
+  /** Every request's headers (engine/output/http/request.ts). */
   headers: Record<string, string>
-  jsonArray: boolean
   gzip: boolean
   retryable: ReadonlySet<number>
   readTimeoutMs: number
@@ -16,6 +18,8 @@ export interface HttpOptions {
   retryWaitMs: number
   retryTimeoutMs: number
   chunkLimit: number
+  /** One JSON array per request instead of NDJSON. */
+  jsonArray: boolean
 }
 
 export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
@@ -27,12 +31,12 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new Error(`endpoint ${config.endpoint}: only http and https are supported`)
-  const headers: Record<string, string> = {
-    'Content-Type': config.content_type ?? (config.json_array ? 'application/json' : 'application/x-ndjson'),
-  }
-  for (const [k, v] of Object.entries(config.headers)) headers[k] = String(v)
-  if (config.compress === 'gzip') headers['Content-Encoding'] = 'gzip'
-  if (config.auth !== undefined) headers.Authorization = `Basic ${btoa(`${config.auth.username}:${config.auth.password}`)}`
+  const headers = requestHeaders({
+    headers: Object.fromEntries(Object.entries(config.headers).map(([k, v]) => [k, String(v)])),
+    contentType: config.content_type ?? contentTypeOf('json', config.json_array),
+    gzip: config.compress === 'gzip',
+    authorization: config.auth === undefined ? null : basicAuthorization(config.auth.username, config.auth.password),
+  })
   return {
     endpoint: config.endpoint,
     method: config.http_method === 'put' ? 'PUT' : 'POST',
