@@ -79,7 +79,9 @@ describe('encodeBody', () => {
   })
 
   it('refuses bytes that are not an entries stream', () => {
-    expect(() => encodeBody(core, 'bad', Uint8Array.of(0x92, 0xc1), json, false)).toThrow('the events of bad are not a valid entries stream')
+    expect(() => encodeBody(core, 'bad', Uint8Array.of(0x92, 0xc1), json, false)).toThrow(
+      'the events of bad are not a valid entries stream',
+    )
   })
 
   it('names the Content-Type of each formatter as Fluentd does', () => {
@@ -93,7 +95,9 @@ describe('encodeBody', () => {
         ['hash', false],
       ].map(([f, a]) => contentTypeOf(f as string, a as boolean)),
     ).toEqual(['application/x-ndjson', 'application/json', 'application/x-msgpack', 'text/csv', 'text/tab-separated-values', 'text/plain'])
-    expect(() => contentTypeOf('xml', false)).toThrow("can't determine Content-Type from formatter type. Set content_type parameter explicitly")
+    expect(() => contentTypeOf('xml', false)).toThrow(
+      "can't determine Content-Type from formatter type. Set content_type parameter explicitly",
+    )
   })
 })
 
