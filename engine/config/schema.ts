@@ -195,7 +195,18 @@ function sectionSchema(
           },
     }
   }
-  const params = [...spec.schema.params, ...plugin.params]
+  // A param both declare is the plugin's, with the section's default: the owner's section overrides
+  // the plugin's defaults (Fluentd's `overwrite_defaults`: in_syslog's `<parse>` makes the syslog
+  // parser's with_priority default true).
+  const owned = new Map(spec.schema.params.map((p) => [p.name, p]))
+  const merged = plugin.params.map((p) => {
+    const own = owned.get(p.name)
+    if (own === undefined) return p
+    owned.delete(p.name)
+    return own.default === undefined ? p : { ...p, default: own.default }
+  })
+  const params = [...owned.values(), ...merged]
+  // A plugin that wraps another (the stdout formatter's output_type) also takes that one's params.
   const delegate = plugin.delegate
   if (delegate !== undefined) {
     const inner = getParam(child, delegate.param) ?? delegate.defaultType

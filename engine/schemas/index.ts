@@ -16,6 +16,7 @@ import { formatterMsgpackDescriptor } from './formatter_msgpack.ts'
 import { formatterHashDescriptor } from './formatter_hash.ts'
 import { formatterOutFileDescriptor } from './formatter_out_file.ts'
 import { formatterStdoutDescriptor } from './formatter_stdout.ts'
+import { filterParserDescriptor } from './filter_parser.ts'
 import { filterRecordTransformerDescriptor } from './filter_record_transformer.ts'
 import { filterStdoutDescriptor } from './filter_stdout.ts'
 import { inForwardDescriptor } from './in_forward.ts'
@@ -24,6 +25,10 @@ import { inHttpEdgeDescriptor } from './in_http_edge.ts'
 import { inMonitorAgentDescriptor } from './in_monitor_agent.ts'
 import { inPrometheusDescriptor } from './in_prometheus.ts'
 import { inPrometheusMonitorDescriptor, inPrometheusOutputMonitorDescriptor } from './in_prometheus_monitor.ts'
+import { inSampleDescriptor } from './in_sample.ts'
+import { inSyslogDescriptor } from './in_syslog.ts'
+import { inTcpDescriptor } from './in_tcp.ts'
+import { inUdpDescriptor } from './in_udp.ts'
 import { outCopyDescriptor } from './out_copy.ts'
 import { outFileDescriptor } from './out_file.ts'
 import { outForwardDescriptor } from './out_forward.ts'
@@ -38,6 +43,22 @@ import { outRewriteTagFilterDescriptor } from './out_rewrite_tag_filter.ts'
 import { outLabelRouterDescriptor } from './out_label_router.ts'
 import { outPrometheusDescriptor } from './out_prometheus.ts'
 import { filterPrometheusDescriptor } from './filter_prometheus.ts'
+import { outSyslogDescriptor } from './out_syslog.ts'
+import { parserApacheDescriptor } from './parser_apache.ts'
+import { parserApache2Descriptor } from './parser_apache2.ts'
+import { parserApacheErrorDescriptor } from './parser_apache_error.ts'
+import { parserCriDescriptor } from './parser_cri.ts'
+import { parserCsvDescriptor } from './parser_csv.ts'
+import { parserDockerDescriptor } from './parser_docker.ts'
+import { parserJsonDescriptor } from './parser_json.ts'
+import { parserLtsvDescriptor } from './parser_ltsv.ts'
+import { parserMsgpackDescriptor } from './parser_msgpack.ts'
+import { parserMultilineDescriptor } from './parser_multiline.ts'
+import { parserNginxDescriptor } from './parser_nginx.ts'
+import { parserNoneDescriptor } from './parser_none.ts'
+import { parserRegexpDescriptor } from './parser_regexp.ts'
+import { parserSyslogDescriptor } from './parser_syslog.ts'
+import { parserTsvDescriptor } from './parser_tsv.ts'
 
 /** Every descriptor, grouped by kind (inputs, filters, outputs, parsers, formatters). */
 export const DESCRIPTORS: readonly PluginDescriptor[] = [
@@ -48,7 +69,12 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inPrometheusDescriptor,
   inPrometheusMonitorDescriptor,
   inPrometheusOutputMonitorDescriptor,
+  inSampleDescriptor,
+  inSyslogDescriptor,
+  inTcpDescriptor,
+  inUdpDescriptor,
   filterGrepDescriptor,
+  filterParserDescriptor,
   filterRecordTransformerDescriptor,
   filterStdoutDescriptor,
   outCopyDescriptor,
@@ -74,6 +100,22 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   formatterHashDescriptor,
   formatterOutFileDescriptor,
   formatterStdoutDescriptor,
+  outSyslogDescriptor,
+  parserApacheDescriptor,
+  parserApache2Descriptor,
+  parserApacheErrorDescriptor,
+  parserCriDescriptor,
+  parserCsvDescriptor,
+  parserDockerDescriptor,
+  parserJsonDescriptor,
+  parserLtsvDescriptor,
+  parserMsgpackDescriptor,
+  parserMultilineDescriptor,
+  parserNginxDescriptor,
+  parserNoneDescriptor,
+  parserRegexpDescriptor,
+  parserSyslogDescriptor,
+  parserTsvDescriptor,
 ]
 
 /** The descriptors of the plugins a runtime runs. */

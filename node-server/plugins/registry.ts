@@ -5,6 +5,7 @@
 
 import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
 import { filterGrep } from '../../engine/plugins/filter_grep/index.ts'
+import { filterParser } from '../../engine/plugins/filter_parser/index.ts'
 import { filterRecordTransformer } from '../../engine/plugins/filter_record_transformer/index.ts'
 import { filterStdout } from '../../engine/plugins/filter_stdout/index.ts'
 import { formatterJson } from '../../engine/plugins/formatter_json/index.ts'
@@ -29,22 +30,47 @@ import { inHttp } from './in_http/index.ts'
 import { inPrometheus } from './in_prometheus/index.ts'
 import { inPrometheusMonitor } from './in_prometheus_monitor/index.ts'
 import { inPrometheusOutputMonitor } from './in_prometheus_output_monitor/index.ts'
+import { parserApache } from '../../engine/plugins/parser_apache/index.ts'
+import { parserApache2 } from '../../engine/plugins/parser_apache2/index.ts'
+import { parserApacheError } from '../../engine/plugins/parser_apache_error/index.ts'
+import { parserCri } from '../../engine/plugins/parser_cri/index.ts'
+import { parserCsv } from '../../engine/plugins/parser_csv/index.ts'
+import { parserDocker } from '../../engine/plugins/parser_docker/index.ts'
+import { parserJson } from '../../engine/plugins/parser_json/index.ts'
+import { parserLtsv } from '../../engine/plugins/parser_ltsv/index.ts'
+import { parserMsgpack } from '../../engine/plugins/parser_msgpack/index.ts'
+import { parserMultiline } from '../../engine/plugins/parser_multiline/index.ts'
+import { parserNginx } from '../../engine/plugins/parser_nginx/index.ts'
+import { parserNone } from '../../engine/plugins/parser_none/index.ts'
+import { parserRegexp } from '../../engine/plugins/parser_regexp/index.ts'
+import { parserSyslog } from '../../engine/plugins/parser_syslog/index.ts'
+import { parserTsv } from '../../engine/plugins/parser_tsv/index.ts'
+import { inSample } from './in_sample/index.ts'
+import { inSyslog } from './in_syslog/index.ts'
+import { inTcp } from './in_tcp/index.ts'
+import { inUdp } from './in_udp/index.ts'
 import { outFile } from './out_file/index.ts'
 import { outForward } from './out_forward/index.ts'
 import { outHttp } from './out_http/index.ts'
 import { outStdout } from './out_stdout/index.ts'
+import { outSyslog } from './out_syslog/index.ts'
 
 /** The specs registered by `nodeRegistry()`. */
 export const NODE_PLUGINS: readonly PluginSpec[] = [
   // inputs
   inForward,
   inHttp,
+  inSample,
+  inSyslog,
+  inTcp,
+  inUdp,
   monitorAgent,
   inPrometheus,
   inPrometheusMonitor,
   inPrometheusOutputMonitor,
   // filters
   filterGrep,
+  filterParser,
   filterRecordTransformer,
   filterStdout,
   // outputs
@@ -52,6 +78,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   outHttp,
   outFile,
   outStdout,
+  outSyslog,
   outNull,
   outCopy,
   outRelabel,
@@ -69,6 +96,22 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   formatterHash,
   formatterOutFile,
   formatterStdout,
+  // parsers (built from <parse> sections)
+  parserApache,
+  parserApache2,
+  parserApacheError,
+  parserCri,
+  parserCsv,
+  parserDocker,
+  parserJson,
+  parserLtsv,
+  parserMsgpack,
+  parserMultiline,
+  parserNginx,
+  parserNone,
+  parserRegexp,
+  parserSyslog,
+  parserTsv,
 ]
 
 /**
