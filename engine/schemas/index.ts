@@ -12,12 +12,14 @@ import { inForwardDescriptor } from './in_forward.ts'
 import { inHttpDescriptor } from './in_http.ts'
 import { inHttpEdgeDescriptor } from './in_http_edge.ts'
 import { inMonitorAgentDescriptor } from './in_monitor_agent.ts'
+import { inNatsDescriptor } from './in_nats.ts'
 import { outCopyDescriptor } from './out_copy.ts'
 import { outFileDescriptor } from './out_file.ts'
 import { outForwardDescriptor } from './out_forward.ts'
 import { outForwardEdgeDescriptor } from './out_forward_edge.ts'
 import { outHttpDescriptor } from './out_http.ts'
 import { outHttpEdgeDescriptor } from './out_http_edge.ts'
+import { outNatsDescriptor } from './out_nats.ts'
 import { outNullDescriptor } from './out_null.ts'
 import { outQueueDescriptor } from './out_queue.ts'
 import { outRelabelDescriptor } from './out_relabel.ts'
@@ -29,6 +31,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inHttpDescriptor,
   inHttpEdgeDescriptor,
   inMonitorAgentDescriptor,
+  inNatsDescriptor,
   filterGrepDescriptor,
   filterRecordTransformerDescriptor,
   outCopyDescriptor,
@@ -37,6 +40,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   outForwardEdgeDescriptor,
   outHttpDescriptor,
   outHttpEdgeDescriptor,
+  outNatsDescriptor,
   outNullDescriptor,
   outQueueDescriptor,
   outRelabelDescriptor,

@@ -12,9 +12,11 @@ import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
 import { monitorAgent } from '../ops/api/monitor-agent.ts'
 import { inForward } from './in_forward/index.ts'
 import { inHttp } from './in_http/index.ts'
+import { inNats } from './in_nats/index.ts'
 import { outFile } from './out_file/index.ts'
 import { outForward } from './out_forward/index.ts'
 import { outHttp } from './out_http/index.ts'
+import { outNats } from './out_nats/index.ts'
 import { outStdout } from './out_stdout/index.ts'
 
 /** The specs registered by `nodeRegistry()`. */
@@ -22,6 +24,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   // inputs
   inForward,
   inHttp,
+  inNats,
   monitorAgent,
   // filters
   filterGrep,
@@ -29,6 +32,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   // outputs
   outForward,
   outHttp,
+  outNats,
   outFile,
   outStdout,
   outNull,
@@ -42,7 +46,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
  *
  * @example
  * const registry = nodeRegistry()
- * registry.names('output') // ['copy', 'file', 'forward', 'http', 'null', 'relabel', 'stdout']
+ * registry.names('output') // ['copy', 'file', 'forward', 'http', 'nats', 'null', 'relabel', 'stdout']
  */
 export function nodeRegistry(extra: readonly PluginSpec[] = []): PluginRegistry {
   return new PluginRegistry().register(...NODE_PLUGINS, ...extra)
