@@ -135,7 +135,8 @@ export class NatsReader {
     }
     if (!decoded.ok) {
       this.deadLetters.undecodable(origin, m.data, decoded.reason)
-      m.term(decoded.reason.slice(0, 200))
+      // No reason text: servers before 2.10.4 do not take "+TERM <reason>" as a term.
+      m.term()
       return
     }
     ctx.metrics.bytesIn += m.data.length
@@ -192,7 +193,7 @@ export class NatsReader {
         const message = String((error as Error)?.message ?? error)
         if (maxDeliver > 0 && m.info.deliveryCount >= maxDeliver) {
           this.deadLetters.exhausted(origin, stream, message)
-          m.term('max_deliver reached')
+          m.term()
           return false
         }
         this.counters.naked++
