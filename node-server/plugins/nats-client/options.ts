@@ -64,7 +64,6 @@ export function settleNatsClient(config: NatsConnectionConfig, defaultName: stri
     reconnect: true,
     maxReconnectAttempts: config.max_reconnect_attempts,
     reconnectTimeWait: Math.round(config.reconnect_wait * 1000),
-    waitOnFirstConnect: true,
     pingInterval: Math.round(config.ping_interval * 1000),
     maxPingOut: config.max_pings_out,
     // Errors come back to the writer and the reader with their own context.
