@@ -3,12 +3,15 @@
  * RootAgent). Top-level `<filter>`/`<match>` make the root router, each `<label @NAME>` its own
  * router, `@ERROR` catches failed emits, `<source>`s emit into the root or their `@label`.
  * Every problem is a ConfigError with file:line and a hint; nothing starts unless all is valid.
+ * Like Fluentd, unknown params are warnings (errors with `strict`), v0.12 names and flat params
+ * are converted first (engine/config/compat.ts), and a plugin sluice lacks is named plainly.
  * Lifecycle: start outputs, then filters, then inputs; stop inputs first, then shut the outputs down
  * (they flush) within a deadline.
  */
 
 import type { Core } from '../wasm/core.ts'
-import { ConfigError } from './config/errors.ts'
+import { convertCompatParams, normalizeReservedNames } from './config/compat.ts'
+import { asError, ConfigError, ParamError } from './config/errors.ts'
 import { getParam, type ConfigElement, type ConfigLocs, type ConfigModel } from './config/model.ts'
 import { validateElement } from './config/schema.ts'
 import { checkStructure } from './config/structure.ts'
@@ -17,6 +20,7 @@ import type { EventStream } from './event-stream.ts'
 import type { Logger, LogLevel } from './log.ts'
 import { LOG_LEVELS } from './log.ts'
 import { createPluginMetrics, type PluginMetrics } from './metrics.ts'
+import { missingPlugin } from './plugin-status.ts'
 import type {
   EmitTarget,
   FilterPlugin,
@@ -41,6 +45,10 @@ export interface AgentOptions {
   hostname?: string
   /** Runtime services handed to every plugin (node-server: the file buffer store and chunk backups). */
   services?: PluginServices
+  /** Every warning (unknown params, deprecated names, lenient values…) is an error (`sluice --strict`). */
+  strict?: boolean
+  /** Fluentd's `strict_config_value`: integers, floats and bools that do not parse are errors. */
+  strictValues?: boolean
 }
 
 /** One configured plugin, as the monitor API lists it. */
@@ -127,8 +135,12 @@ function sectionPlugin<K extends 'parser' | 'formatter'>(
 
 /** Builds an agent from a parsed model. Returns the errors instead when anything is wrong. */
 export function buildAgent(model: ConfigModel, locs: ConfigLocs | undefined, options: AgentOptions): BuildResult {
-  const builder = new Builder(model, locs, options)
-  return builder.build()
+  const normalized = normalizeReservedNames(model, locs)
+  const builder = new Builder(normalized.model, locs, options)
+  const result = builder.build(normalized.warnings)
+  if (!options.strict || result.warnings.length === 0) return result
+  for (const router of result.agent?.routers.values() ?? []) router.free()
+  return { agent: null, errors: [...result.errors, ...result.warnings.map(asError)], warnings: [] }
 }
 
 class Builder {
@@ -147,7 +159,8 @@ class Builder {
     this.agent = new Agent(options.log)
   }
 
-  build(): BuildResult {
+  build(compatWarnings: readonly ConfigError[] = []): BuildResult {
+    this.warnings.push(...compatWarnings)
     // Structure problems (labels, @type, <worker>) are reported once here; building goes on so the
     // plugin errors of the same config are reported in the same run.
     this.errors.push(...checkStructure(this.model, this.locs))
@@ -176,17 +189,78 @@ class Builder {
         const lo = m ? Number(m[1]) : NaN
         const hi = m?.[2] !== undefined ? Number(m[2]) : lo
         if (lo <= 0 && 0 <= hi) out.push(...this.directives(e.elements))
-        else
+        else {
           this.warning(
             e,
             `<worker ${e.arg}> is skipped: sluice runs a single worker (worker 0)`,
             'move the directives out of <worker> to run them',
           )
+          // Fluentd would run it in another worker: its plugins must exist and be valid all the same.
+          this.checkSkipped(e.elements)
+        }
         continue
       }
       out.push(e)
     }
     return out
+  }
+
+  /** Validates the plugins of a skipped `<worker>` without creating them (nested <store>/<secondary> too). */
+  private checkSkipped(elements: readonly ConfigElement[]): void {
+    const check = (kind: DirectiveKind, element: ConfigElement): void => {
+      const type = getParam(element, '@type')
+      if (type === undefined || type === '') return // reported by checkStructure (or the parent's schema)
+      const spec = this.lookup(kind, type, element)
+      if (spec === null) return
+      const converted = convertCompatParams(element, spec.schema, this.locs)
+      this.errors.push(...converted.errors)
+      this.warnings.push(...converted.warnings)
+      const validated = validateElement(converted.element, spec.schema, this.locs, {
+        plugins: this.options.registry,
+        strictValues: this.options.strictValues,
+      })
+      this.errors.push(...validated.errors)
+      this.warnings.push(...validated.warnings)
+      if (kind === 'output')
+        for (const child of element.elements) if (child.name === 'store' || child.name === 'secondary') check('output', child)
+    }
+    for (const e of elements) {
+      if (e.name === 'source') check('input', e)
+      else if (e.name === 'filter') check('filter', e)
+      else if (e.name === 'match') check('output', e)
+      else if (e.name === 'label') this.checkSkipped(e.elements)
+    }
+  }
+
+  /** The registered spec, or null after reporting why there is none for this runtime. */
+  private lookup(kind: DirectiveKind, type: string, element: ConfigElement) {
+    const spec = this.options.registry.get(kind, type)
+    if (spec === undefined) {
+      const known = this.options.registry.names(kind)
+      const missing = missingPlugin(kind, type)
+      if (missing !== undefined) {
+        this.error(element, missing.reason, missing.hint, '@type')
+        return null
+      }
+      const near = closest(type, known)
+      this.error(
+        element,
+        `unknown ${kind} plugin '${type}'`,
+        `${near ? `did you mean '${near}'? ` : ''}available: ${known.join(', ')}`,
+        '@type',
+      )
+      return null
+    }
+    if (!spec.runtimes.includes(this.options.runtime)) {
+      this.error(
+        element,
+        `${kind} plugin '${type}' does not run on ${this.options.runtime}`,
+        `it runs on: ${spec.runtimes.join(', ')}`,
+        '@type',
+      )
+      return null
+    }
+    return spec
   }
 
   private buildRouter(name: string, elements: readonly ConfigElement[], labelNames: Set<string>): void {
@@ -207,27 +281,8 @@ class Builder {
   createPlugin(kind: DirectiveKind, element: ConfigElement, label: string, labelNames: Set<string>): PluginEntry | null {
     const type = getParam(element, '@type')
     if (type === undefined || type === '') return null // reported by checkStructure
-    const spec = this.options.registry.get(kind, type)
-    if (spec === undefined) {
-      const known = this.options.registry.names(kind)
-      const near = closest(type, known)
-      this.error(
-        element,
-        `unknown ${kind} plugin '${type}'`,
-        `${near ? `did you mean '${near}'? ` : ''}available: ${known.join(', ')}`,
-        '@type',
-      )
-      return null
-    }
-    if (!spec.runtimes.includes(this.options.runtime)) {
-      this.error(
-        element,
-        `${kind} plugin '${type}' does not run on ${this.options.runtime}`,
-        `it runs on: ${spec.runtimes.join(', ')}`,
-        '@type',
-      )
-      return null
-    }
+    const spec = this.lookup(kind, type, element)
+    if (spec === null) return null
     const logLevel = getParam(element, '@log_level')
     if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
       this.error(element, `unknown @log_level '${logLevel}'`, `use one of ${LOG_LEVELS.join(', ')}`, '@log_level')
@@ -240,7 +295,15 @@ class Builder {
     }
     const id = written ?? `object:${(this.nextObjectId++).toString(16)}`
     this.ids.add(id)
-    const validated = validateElement(element, spec.schema, this.locs, { plugins: this.options.registry })
+    const converted = convertCompatParams(element, spec.schema, this.locs)
+    this.errors.push(...converted.errors)
+    this.warnings.push(...converted.warnings)
+    if (converted.errors.length > 0) return null
+    element = converted.element
+    const validated = validateElement(element, spec.schema, this.locs, {
+      plugins: this.options.registry,
+      strictValues: this.options.strictValues,
+    })
     this.errors.push(...validated.errors)
     this.warnings.push(...validated.warnings)
     if (validated.errors.length > 0) return null
@@ -252,6 +315,11 @@ class Builder {
     try {
       plugin = spec.create(ctx, validated.config, element)
     } catch (err) {
+      if (err instanceof ParamError) {
+        // A problem in one param (of the directive or a nested section): reported at that param's line.
+        this.error(err.element as ConfigElement, `cannot configure ${kind} plugin '${type}': ${err.reason}`, err.hint, err.key)
+        return null
+      }
       this.error(
         element,
         `cannot configure ${kind} plugin '${type}': ${err instanceof Error ? err.message : String(err)}`,

@@ -10,6 +10,7 @@ import { parseConfig } from '../../engine/config/parse.ts'
 import { toJson } from '../../engine/config/model.ts'
 import { captures } from '../../test/helpers/capture-output.ts'
 import { runtime, stopRuntimes } from './support.ts'
+import { ABI_VERSION } from '../../wasm/abi.ts'
 
 afterEach(stopRuntimes)
 
@@ -98,7 +99,7 @@ describe('routes', () => {
     expect(await health.json()).toEqual({
       status: 'ok',
       config: 'SLUICE_CONFIG',
-      core_abi: 1,
+      core_abi: ABI_VERSION,
       auth: false,
       tokens: 0,
       token_kv: false,
@@ -132,7 +133,12 @@ describe('config errors', () => {
       '<source>\n  @type forward\n</source>\n<match **>\n  @type null\n</match>',
       /unknown input plugin 'forward'/,
     ],
-    ['an unknown parameter', '<match **>\n  @type http\n  endpoint https://x.example\n  endpoit y\n</match>', /endpoit/],
+    ['a misspelt required parameter', '<match **>\n  @type http\n  endpoit https://x.example\n</match>', /missing required param endpoint/],
+    [
+      'a plugin sluice does not implement',
+      '<match **>\n  @type elasticsearch\n</match>',
+      /sluice does not implement output plugin 'elasticsearch' \(fluent-plugin-elasticsearch\)/,
+    ],
     [
       'a JSON model with a bad field',
       '{"version":1,"root":{"name":"ROOT","arg":"","params":{},"elements":[],"extra":1}}',

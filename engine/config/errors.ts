@@ -10,7 +10,8 @@ export interface SourcePosition {
   column?: number
 }
 
-export type ConfigSeverity = 'error' | 'warning'
+/** `info`: something sluice ignores and says so (never fails a config, not even with --strict). */
+export type ConfigSeverity = 'error' | 'warning' | 'info'
 
 export interface ConfigErrorInit extends SourcePosition {
   /** What is wrong, without location or hint, e.g. `unmatched </match> (the open section is <filter>)`. */
@@ -83,7 +84,7 @@ export function formatConfigError(init: ConfigErrorInit): string {
   const chain = init.includedFrom?.length
     ? ` (included from ${[...init.includedFrom].reverse().map(formatPosition).join(', included from ')})`
     : ''
-  const level = init.severity === 'warning' ? 'warning: ' : ''
+  const level = init.severity === 'warning' ? 'warning: ' : init.severity === 'info' ? 'info: ' : ''
   return `${formatPosition(init)}: ${level}${init.reason}${chain}; hint: ${init.hint}`
 }
 
@@ -95,5 +96,35 @@ export class ConfigErrors extends Error {
     super(`${errors.length} config error${errors.length === 1 ? '' : 's'}:\n` + errors.map((e) => `  ${e.message}`).join('\n'))
     this.name = 'ConfigErrors'
     this.errors = errors
+  }
+}
+
+/** The same problem as an error (a warning under `--strict`). */
+export function asError(problem: ConfigError): ConfigError {
+  if (problem.severity === 'error') return problem
+  return new ConfigError({
+    file: problem.file,
+    line: problem.line,
+    column: problem.column,
+    reason: problem.reason,
+    hint: `${problem.hint} (an error because of --strict)`,
+    includedFrom: problem.includedFrom,
+  })
+}
+
+/**
+ * Thrown by a plugin's `create` for a problem in one param of one of its sections, so the agent can
+ * report it at that param's line (e.g. record_transformer's `<record>` value with unsupported Ruby).
+ */
+export class ParamError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly hint: string,
+    /** The element (the plugin's or a nested section) the param is written in. */
+    readonly element: { name: string; params: Record<string, string> },
+    readonly key?: string,
+  ) {
+    super(`${reason}; ${hint}`)
+    this.name = 'ParamError'
   }
 }

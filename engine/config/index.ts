@@ -1,8 +1,8 @@
 /**
  * @module The config layer's public API: parse and print Fluentd .conf, the canonical JSON model,
- * typed values, plugin schemas and their validation, directive structure checks.
+ * typed values, plugin schemas and their validation, directive structure checks, v0.12 compatibility.
  */
-export { ConfigError, ConfigErrors, formatConfigError, formatPosition } from './errors.ts'
+export { asError, ConfigError, ConfigErrors, formatConfigError, formatPosition, ParamError } from './errors.ts'
 export type { ConfigErrorInit, ConfigSeverity, SourcePosition } from './errors.ts'
 export {
   CONFIG_MODEL_VERSION,
@@ -41,7 +41,9 @@ export {
   TYPE_EXAMPLES,
 } from './types.ts'
 export type { ParamType, RegexpValue, TypedValue, TypeResult } from './types.ts'
-export { checkSchema, validateElement } from './schema.ts'
-export type { ConfigOf, ParamSpec, PluginSchema, SectionSpec, ValidationResult } from './schema.ts'
+export { checkSchema, sectionTag, validateElement } from './schema.ts'
+export type { ConfigOf, ParamSpec, PluginSchema, SectionSpec, ValidateOptions, ValidationResult } from './schema.ts'
+export { compatKeys, convertCompatParams, normalizeReservedNames } from './compat.ts'
+export type { CompatHelper, CompatResult, CompatSpec } from './compat.ts'
 export { checkStructure } from './structure.ts'
 export { closest, editDistance } from './suggest.ts'

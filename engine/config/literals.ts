@@ -143,8 +143,8 @@ function scanEmbedded(ctx: LiteralContext): EmbeddedValue | undefined {
     ctx.diagnostics.warnings.push(
       c.diagnostic(
         start,
-        `environment variable ${name} is not set, so #{${code.trim()}} is nil and the value is left unset`,
-        `set ${name}, or give a fallback: #{ENV['${name}'] || 'default'}`,
+        `environment variable ${name} is not set, so #{${code.trim()}} is nil and gives "" (as in Fluentd)`,
+        `set ${name}, or give a fallback: #{ENV['${name}'] || 'default'} (or || use_default to keep the param's default); "" reads as true for a bool param`,
         { severity: 'warning' },
       ),
     )

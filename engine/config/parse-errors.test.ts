@@ -88,17 +88,27 @@ describe('parseConfig errors', () => {
   })
 
   it('reports an unsupported #{...} expression and says what is supported', () => {
-    expect(errors('host "#{`hostname -f`}"\ncmd "#{File.read(\'/etc/x\')}"\n')).toEqual([
-      "fluent.conf:1:7: unsupported embedded Ruby #{`hostname -f`}; hint: sluice evaluates only ENV['NAME'], ENV[\"NAME\"], ENV.fetch('NAME', 'default'), hostname, Socket.gethostname, worker_id, 'string' and integer literals, a || b, use_nil, use_default; compute anything else outside the config",
-      "fluent.conf:2:6: unsupported embedded Ruby #{File.read('/etc/x')}; hint: sluice evaluates only ENV['NAME'], ENV[\"NAME\"], ENV.fetch('NAME', 'default'), hostname, Socket.gethostname, worker_id, 'string' and integer literals, a || b, use_nil, use_default; compute anything else outside the config",
+    const found = parseConfig(
+      'host "#{`hostname -f`}"\ncmd "#{File.read(\'/etc/x\')}"\nx "#{ENV[\'A\'].each { |c| c }}"\n',
+      'fluent.conf',
+    ).errors
+    expect(found.map((e) => `${e.file}:${e.line}:${e.column}: ${e.reason}`)).toEqual([
+      'fluent.conf:1:7: unsupported embedded Ruby #{`hostname -f`}: shell commands are not supported (column 1)',
+      "fluent.conf:2:6: unsupported embedded Ruby #{File.read('/etc/x')}: File.read is not supported",
+      "fluent.conf:3:4: unsupported embedded Ruby #{ENV['A'].each { |c| c }}: blocks and hash literals are not supported (column 15)",
     ])
+    for (const e of found)
+      expect(e.hint).toMatch(
+        /^sluice evaluates a Ruby subset and runs no Ruby: hostname, worker_id, .*ENV\['X'\], ENV\.fetch, .*File\.join/,
+      )
   })
 
   it('reports ENV.fetch of an unset variable, an unterminated #{ and an unknown hostname', () => {
-    expect(errors('a "#{ENV.fetch(\'KEY\')}"\nb "#{ENV[\'X\']"\nc "#{hostname}"\n')).toEqual([
-      "fluent.conf:1:4: ENV.fetch('KEY') failed: the environment variable is not set; hint: set it, or give a default: ENV.fetch('NAME', 'default')",
+    expect(errors('a "#{ENV.fetch(\'KEY\')}"\nb "#{ENV[\'X\']"\nc "#{hostname}"\nd "#{\'x\' + ENV[\'NOPE\']}"\n')).toEqual([
+      "fluent.conf:1:4: #{ENV.fetch('KEY')} failed: the environment variable KEY is not set (KeyError); hint: set KEY, or give a default: ENV.fetch('KEY', 'default') or ENV['KEY'] || 'default'",
       'fluent.conf:2:4: unterminated #{...} in a double-quoted string; hint: close the embedded code with } on the same line',
-      'fluent.conf:3:4: hostname is not known in this runtime; hint: the host must pass hostname in the parse options',
+      'fluent.conf:3:4: #{hostname}: the hostname is not known in this runtime; hint: the host must pass it in the parse options',
+      "fluent.conf:4:4: #{'x' + ENV['NOPE']} failed: no implicit conversion of nil into String (TypeError); hint: Fluentd stops loading the config on this error too; give a fallback with || or rescue",
     ])
   })
 
@@ -177,7 +187,7 @@ describe('parseConfig errors', () => {
       '10: unknown escape \\q in a double-quoted string',
       '11: unclosed section <format> (the end tag </match> at line 13 closes an outer section)',
       '15: invalid section name <filter-app>',
-      '21: unsupported embedded Ruby #{`hostname -f`}',
+      '21: unsupported embedded Ruby #{`hostname -f`}: shell commands are not supported (column 1)',
       '22: invalid JSON array in the value of servers',
       '23: unexpected text after the quoted value of tag',
       '26: end tag </filter> without a start tag',

@@ -141,12 +141,49 @@ describe('parseConfig', () => {
       expect(value(line, host)).toBe(expected)
     })
 
-    it('leaves the param unset for nil (unset ENV, use_nil) and use_default, with a warning for ENV', () => {
-      const result = parseConfig('a "#{ENV[\'NOPE\']}"\nb "#{ENV[\'NOPE\'] || use_default}"\nc "x#{use_nil}"\nd 1\n', 'f.conf')
-      expect(result.config.root.params).toEqual({ d: '1' })
-      expect(result.warnings.map(String)).toEqual([
-        "f.conf:1:4: warning: environment variable NOPE is not set, so #{ENV['NOPE']} is nil and the value is left unset; hint: set NOPE, or give a fallback: #{ENV['NOPE'] || 'default'}",
+    it('interpolates nil as "" like Fluentd (warning for an unset ENV); use_nil and use_default unset the param', () => {
+      const result = parseConfig(
+        'a "#{ENV[\'NOPE\']}"\nb "#{ENV[\'NOPE\'] || use_default}"\nc "x#{use_nil}"\nd 1\ne "#{ENV[\'NOPE\'] || nil}/x"\n',
+        'f.conf',
+      )
+      expect(result.config.root.params).toEqual({ a: '', d: '1', e: '/x' })
+      expect(result.warnings.map((w) => w.reason)).toEqual([
+        'environment variable NOPE is not set, so #{ENV[\'NOPE\']} is nil and gives "" (as in Fluentd)',
+        'environment variable NOPE is not set, so #{ENV[\'NOPE\'] || nil} is nil and gives "" (as in Fluentd)',
       ])
+    })
+
+    const rich: ConfigHost = {
+      env: { H6: 'fd00::1', H4: '10.96.0.1', HN: 'kubernetes.default.svc', P: '443', D: 'sub', EMPTY: '', VERIFY: 'false' },
+      hostname: 'node-1',
+      workerId: 0,
+      cwd: '/srv/app',
+      home: '/home/fluent',
+    }
+    it.each([
+      ["k \"#{File.join('/var/log/', ENV.fetch('NOPE', ''), 'a.pos')}\"", '/var/log/a.pos'],
+      ["k \"#{File.join('/var/log', ENV['D'], 'a.pos')}\"", '/var/log/sub/a.pos'],
+      ["k \"#{ENV['NOPE'] || 'https://' + ENV.fetch('H4') + ':' + ENV.fetch('P') + '/api'}\"", 'https://10.96.0.1:443/api'],
+      ["k \"#{IPAddr.new(ENV['H6']).ipv6? ? '[' + ENV['H6'] + ']' : ENV['H6'] rescue ENV['H6']}\"", '[fd00::1]'],
+      ["k \"#{IPAddr.new(ENV['H4']).ipv6? ? '[' + ENV['H4'] + ']' : ENV['H4'] rescue ENV['H4']}\"", '10.96.0.1'],
+      ["k \"#{IPAddr.new(ENV['HN']).ipv6? ? '[' + ENV['HN'] + ']' : ENV['HN'] rescue ENV['HN']}\"", 'kubernetes.default.svc'],
+      ['k "#{ENV[\'NOPE\'] || true}"', 'true'],
+      ['k "#{ENV[\'NOPE\'] || -1}"', '-1'],
+      ["k \"#{ENV['VERIFY'] == 'false' ? false : true}\"", 'false'],
+      ["k \"#{ENV['NOPE'].nil? ? 'unset' : 'set'}\"", 'unset'],
+      ["k \"#{ENV['EMPTY'].empty? ? 'blank' : ENV['EMPTY']}\"", 'blank'],
+      ['k "#{ENV.fetch(\'P\').to_i + 1}"', '444'],
+      ['k "#{ENV[\'D\'].upcase}-#{hostname.downcase}"', 'SUB-node-1'],
+      ['k "#{File.expand_path \'./buf\'}"', '/srv/app/buf'],
+      ["k \"#{File.expand_path('../x', '/a/b')}\"", '/a/x'],
+      ['k "#{Dir.pwd}/x"', '/srv/app/x'],
+      ['k "#{Dir.home}/.sluice"', '/home/fluent/.sluice'],
+      ['k "#{"inner #{ENV[\'D\']}"}"', 'inner sub'],
+      ["k \"#{ENV['D'] != 'sub' ? 1 : 2}\"", '2'],
+    ])('evaluates %s', (line, expected) => {
+      const result = parseConfig(line, 'f.conf', rich)
+      expect(result.errors.map(String)).toEqual([])
+      expect(result.config.root.params.k).toBe(expected)
     })
 
     it('evaluates embedded code in section arguments', () => {

@@ -25,6 +25,10 @@ export interface ConfigHost extends IncludeHost {
   hostname?: string
   /** The worker this process is (`#{worker_id}`); 0 when not multi-worker. */
   workerId?: number
+  /** The working directory (`#{Dir.pwd}`, relative `#{File.expand_path ...}`). */
+  cwd?: string
+  /** The home directory (`#{Dir.home}`). */
+  home?: string
 }
 
 export interface ParseResult {
@@ -100,7 +104,7 @@ export class Parser {
   private readonly activeFiles: string[] = []
 
   constructor(readonly host: ConfigHost) {
-    this.embedded = { env: host.env ?? {}, hostname: host.hostname, workerId: host.workerId ?? 0 }
+    this.embedded = { env: host.env ?? {}, hostname: host.hostname, workerId: host.workerId ?? 0, cwd: host.cwd, home: host.home }
   }
 
   /**

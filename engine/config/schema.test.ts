@@ -56,10 +56,10 @@ const outForwardSchema = {
   ],
 } as const satisfies PluginSchema
 
-function validate(text: string) {
+function validate(text: string, options: { strictValues?: boolean } = {}) {
   const result = parseConfig(text, 'fluent.conf')
   expect(result.errors).toEqual([])
-  const { errors, config, warnings } = validateElement(result.config.root.elements[0], outForwardSchema, result.locs)
+  const { errors, config, warnings } = validateElement(result.config.root.elements[0], outForwardSchema, result.locs, options)
   return { config, errors: errors.map(String), warnings: warnings.map(String) }
 }
 
@@ -136,10 +136,10 @@ describe('validateElement', () => {
     expect(config.security).toBeUndefined()
   })
 
-  it('reports unknown params and sections with the closest known name', () => {
-    const { errors } = validate(
+  it('warns about unknown params and sections like Fluentd (not used), with the closest known name', () => {
+    const { errors, warnings } = validate(
       [
-        '<match a>',
+        '<match a.**>',
         '  require_ack_respons true',
         '  <server>',
         '    host h',
@@ -155,19 +155,20 @@ describe('validateElement', () => {
         '</match>',
       ].join('\n'),
     )
-    expect(errors).toEqual([
-      'fluent.conf:2: unknown param require_ack_respons in <match>; hint: did you mean require_ack_response?',
-      'fluent.conf:5: unknown param prot in <server>; hint: did you mean port?',
-      'fluent.conf:8: unknown param flush_intervall in <buffer>; hint: did you mean flush_interval?',
-      'fluent.conf:10: unknown section <secruity> in <match>; hint: did you mean <security>?',
-      'fluent.conf:12: unknown section <zzz> in <match>; hint: known sections: <server>, <security>, <buffer>',
+    expect(errors).toEqual([])
+    expect(warnings).toEqual([
+      "fluent.conf:2: warning: parameter 'require_ack_respons' in <match a.**> is not used; hint: did you mean require_ack_response?",
+      "fluent.conf:5: warning: parameter 'prot' in <server> is not used; hint: did you mean port?",
+      "fluent.conf:8: warning: parameter 'flush_intervall' in <buffer> is not used; hint: did you mean flush_interval?",
+      'fluent.conf:10: warning: section <secruity> is not used in <match a.**>; hint: did you mean <security>?',
+      'fluent.conf:12: warning: section <zzz> is not used in <match a.**>; hint: known sections: <server>, <security>, <buffer>',
     ])
   })
 
   it('lists the known params when nothing is close', () => {
-    const { errors } = validate('<match a>\n  <server>\n    host h\n    completely_different 1\n  </server>\n</match>\n')
-    expect(errors).toEqual([
-      'fluent.conf:4: unknown param completely_different in <server>; hint: known params: host, port, standby, weight',
+    const { warnings } = validate('<match a>\n  <server>\n    host h\n    completely_different 1\n  </server>\n</match>\n')
+    expect(warnings).toEqual([
+      "fluent.conf:4: warning: parameter 'completely_different' in <server> is not used; hint: known params: host, port, standby, weight",
     ])
   })
 
@@ -178,26 +179,25 @@ describe('validateElement', () => {
     ])
   })
 
-  it('reports type errors naming the type and an example', () => {
-    const { errors } = validate(
-      [
-        '<match a>',
-        '  send_timeout 60 seconds',
-        '  compress zstd',
-        '  phi_threshold high',
-        '  <server>',
-        '    host h',
-        '    port 24224/tcp',
-        '  </server>',
-        '  <buffer>',
-        '    chunk_limit_size lots',
-        '    retry_forever maybe',
-        '    @type s3',
-        '  </buffer>',
-        '</match>',
-      ].join('\n'),
-    )
-    expect(errors).toEqual([
+  const typeMistakes = [
+    '<match a>',
+    '  send_timeout 60 seconds',
+    '  compress zstd',
+    '  phi_threshold high',
+    '  <server>',
+    '    host h',
+    '    port 24224/tcp',
+    '  </server>',
+    '  <buffer>',
+    '    chunk_limit_size lots',
+    '    retry_forever maybe',
+    '    @type s3',
+    '  </buffer>',
+    '</match>',
+  ].join('\n')
+
+  it('reports type errors naming the type and an example (strict_config_value)', () => {
+    expect(validate(typeMistakes, { strictValues: true }).errors).toEqual([
       'fluent.conf:2: send_timeout: invalid time "60 seconds"; hint: e.g. 30s (units s, m, h, d; plain = seconds, e.g. 0.5)',
       'fluent.conf:3: compress: invalid value "zstd"; hint: valid options are text, gzip',
       'fluent.conf:4: phi_threshold: invalid integer "high"; hint: e.g. 24224',
@@ -206,6 +206,23 @@ describe('validateElement', () => {
       'fluent.conf:10: chunk_limit_size: invalid size "lots"; hint: e.g. 8m (powers of 1024: k, m, g, t; plain = bytes)',
       'fluent.conf:11: retry_forever: invalid bool "maybe"; hint: write true, false, yes or no (lowercase)',
     ])
+  })
+
+  it("reads integers, bools and digit-less sizes the way Fluentd's non-strict mode does, with a warning", () => {
+    const { errors, warnings, config } = validate(typeMistakes)
+    expect(errors).toEqual([
+      'fluent.conf:2: send_timeout: invalid time "60 seconds"; hint: e.g. 30s (units s, m, h, d; plain = seconds, e.g. 0.5)',
+      'fluent.conf:3: compress: invalid value "zstd"; hint: valid options are text, gzip',
+      'fluent.conf:12: @type: invalid value "s3"; hint: valid options are memory, file',
+    ])
+    expect(warnings).toEqual([
+      'fluent.conf:4: warning: phi_threshold: invalid integer "high"; read as 0 like Fluentd (String#to_i); hint: e.g. 24224; <system> strict_config_value true (or --strict) makes this an error',
+      'fluent.conf:7: warning: port: invalid integer "24224/tcp"; read as 24224 like Fluentd (String#to_i); hint: e.g. 24224; <system> strict_config_value true (or --strict) makes this an error',
+      'fluent.conf:10: warning: chunk_limit_size: invalid size "lots"; read as 0 like Fluentd (to_i of text without digits); hint: e.g. 8m (powers of 1024: k, m, g, t; plain = bytes); <system> strict_config_value true (or --strict) makes this an error',
+      'fluent.conf:11: warning: retry_forever: invalid bool "maybe"; read as false like Fluentd (an unknown bool is nil, which is false); hint: write true, false, yes or no (lowercase); <system> strict_config_value true (or --strict) makes this an error',
+    ])
+    expect(config.server[0].port).toBe(24224)
+    expect(config.buffer?.retry_forever).toBe(false)
   })
 
   it('reports a repeated single section', () => {
@@ -226,10 +243,10 @@ describe('validateElement', () => {
 
   it('validates a model without locations (from JSON) with a placeholder position', () => {
     const element = { name: 'server', arg: '', params: { prot: '1' }, elements: [] }
-    const { errors } = validateElement(element, outForwardSchema.sections[0].schema)
-    expect(errors.map(String)).toEqual([
+    const { errors, warnings } = validateElement(element, outForwardSchema.sections[0].schema)
+    expect([...errors, ...warnings].map(String)).toEqual([
       '(model):0: missing required param host in <server>; hint: add a line: host VALUE',
-      '(model):0: unknown param prot in <server>; hint: did you mean port?',
+      "(model):0: warning: parameter 'prot' in <server> is not used; hint: did you mean port?",
     ])
   })
 })

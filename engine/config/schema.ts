@@ -2,8 +2,11 @@
  * @module Plugin config schemas as plain data (params, nested sections such as <buffer>,
  * <server>, <store>), and `validateElement`, which turns a model element into a typed config.
  */
+import type { CompatSpec } from './compat.ts'
 import { ConfigError, type SourcePosition } from './errors.ts'
+import { stringToF, stringToI } from '../ruby/methods.ts'
 import { getParam, hasParam, paramLoc, RESERVED_PARAMS, type ConfigElement, type ConfigLocs } from './model.ts'
+import { missingPlugin } from '../plugin-status.ts'
 import { closest } from './suggest.ts'
 import { parseArray, parseTyped, TYPE_EXAMPLES, type ParamType, type RegexpValue, type TypedValue } from './types.ts'
 
@@ -54,6 +57,11 @@ export interface PluginSchemas {
 export interface ValidateOptions {
   /** Required to validate `<parse>` / `<format>` by their `@type`; without it their own params are not checked. */
   plugins?: PluginSchemas
+  /**
+   * Fluentd's `strict_config_value`: an integer, float or bool that does not parse is an error.
+   * Without it (Fluentd's default) it is read the way Fluentd does (`to_i`, `to_f`, nil) with a warning.
+   */
+  strictValues?: boolean
 }
 
 /** What an element may contain. The same shape serves plugins and their nested sections. */
@@ -64,6 +72,14 @@ export interface PluginSchema {
   argument?: ParamSpec
   /** Accept params not listed (e.g. record_transformer's `<record>`); they stay strings. */
   additionalParams?: boolean
+  /** Sections that are errors here, not just "not used" (Fluentd raises for them), with the reason. */
+  forbiddenSections?: readonly { name: string; reason: string }[]
+  /**
+   * Fluentd's v0.12 flat-parameter conversions this plugin makes (compat_parameters_convert):
+   * which helpers, in order, and the buffer's default chunk key. Applied by the agent before
+   * validation (engine/config/compat.ts). Only on a plugin's top-level schema.
+   */
+  compat?: CompatSpec
 }
 
 export interface ValidationResult<C> {
@@ -116,12 +132,14 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {}
 const UNKNOWN_AT: SourcePosition = { file: '(model)', line: 0 }
 
 /**
- * Checks an element against a schema and returns its typed config plus every problem found:
- * unknown params and sections (with the closest known name), missing required ones, type errors
- * (naming the type and an example), repeated single sections.
+ * Checks an element against a schema and returns its typed config plus every problem found.
+ * As in Fluentd, params and sections the schema does not know are warnings (`parameter 'KEY' in
+ * <match x> is not used`, with the closest known name); missing required params, type errors
+ * (naming the type and an example) and repeated single sections are errors. Integers, floats and
+ * bools that do not parse are read as Fluentd does, with a warning, unless `strictValues`.
  *
  * @example
- * const { config, errors } = validateElement(matchElement, outForwardSchema, locs)
+ * const { config, errors, warnings } = validateElement(matchElement, outForwardSchema, locs)
  */
 export function validateElement<S extends PluginSchema>(
   element: ConfigElement,
@@ -133,6 +151,11 @@ export function validateElement<S extends PluginSchema>(
   const warnings: ConfigError[] = []
   const config = validateInto(element, schema, locs, errors, warnings, options)
   return { config: config as ConfigOf<S>, errors, warnings }
+}
+
+/** `<name arg>` as messages show a section. */
+export function sectionTag(element: ConfigElement): string {
+  return `<${element.name}${element.arg ? ` ${element.arg}` : ''}>`
 }
 
 /**
@@ -155,13 +178,16 @@ function sectionSchema(
   if (plugin === undefined) {
     const known = options.plugins.names(kind)
     const near = closest(type, known)
+    const missing = missingPlugin(kind, type)
     return {
       schema: { ...spec.schema, additionalParams: true },
       type,
-      problem: {
-        reason: `unknown ${kind} plugin '${type}' in <${child.name}>`,
-        hint: `${near ? `did you mean '${near}'? ` : ''}available: ${known.join(', ')}`,
-      },
+      problem: missing
+        ? { reason: `${missing.reason} in <${child.name}>`, hint: missing.hint }
+        : {
+            reason: `unknown ${kind} plugin '${type}' in <${child.name}>`,
+            hint: `${near ? `did you mean '${near}'? ` : ''}available: ${known.join(', ')}`,
+          },
     }
   }
   return {
@@ -185,6 +211,7 @@ function validateInto(
 ): Record<string, unknown> {
   const config: Record<string, unknown> = {}
   const tag = `<${element.name}>`
+  const fullTag = sectionTag(element)
   const at = (key?: string): SourcePosition & { includedFrom?: readonly SourcePosition[] } =>
     (key === undefined ? locs?.get(element) : paramLoc(locs, element, key)) ?? UNKNOWN_AT
   const report = (list: ConfigError[], pos: SourcePosition, reason: string, hint: string) =>
@@ -211,9 +238,22 @@ function validateInto(
       continue
     }
     if (spec.deprecated) report(warnings, at(key), `${key} in ${tag} is deprecated`, spec.deprecated)
-    const result = typedValue(spec, getParam(element, key)!)
+    const written = getParam(element, key)!
+    const result = typedValue(spec, written)
     if (result.ok) config[spec.name] = result.value
-    else report(errors, at(key), `${key}: ${result.reason}`, result.hint)
+    else {
+      const lenient = options.strictValues ? undefined : lenientValue(spec, written)
+      if (lenient === undefined) report(errors, at(key), `${key}: ${result.reason}`, result.hint)
+      else {
+        config[spec.name] = lenient.value
+        report(
+          warnings,
+          at(key),
+          `${key}: ${result.reason}; read as ${JSON.stringify(lenient.value)} like Fluentd (${lenient.how})`,
+          `${result.hint}; <system> strict_config_value true (or --strict) makes this an error`,
+        )
+      }
+    }
   }
 
   if (schema.argument) {
@@ -245,7 +285,7 @@ function validateInto(
       : known.size === 0
         ? `${tag} takes no params`
         : `known params: ${[...known].sort().join(', ')}`
-    report(errors, at(key), `unknown param ${key} in ${tag}`, hint)
+    report(warnings, at(key), `parameter '${key}' in ${fullTag} is not used`, hint)
   }
 
   const sections = schema.sections ?? []
@@ -253,6 +293,11 @@ function validateInto(
   for (const child of element.elements) {
     const spec = sections.find((s) => s.name === child.name)
     const childAt = locs?.get(child) ?? UNKNOWN_AT
+    const forbidden = schema.forbiddenSections?.find((f) => f.name === child.name)
+    if (forbidden) {
+      report(errors, childAt, forbidden.reason, `remove <${child.name}> from ${fullTag}`)
+      continue
+    }
     if (!spec) {
       const suggestion = closest(
         child.name,
@@ -263,7 +308,7 @@ function validateInto(
         : sections.length === 0
           ? `${tag} takes no sections`
           : `known sections: ${sections.map((s) => `<${s.name}>`).join(', ')}`
-      report(errors, childAt, `unknown section <${child.name}> in ${tag}`, hint)
+      report(warnings, childAt, `section <${child.name}> is not used in ${fullTag}`, hint)
       continue
     }
     const chosen = sectionSchema(spec, child, options)
@@ -318,6 +363,31 @@ function typedValue(spec: ParamSpec, text: string) {
     out.push(result.value)
   }
   return { ok: true as const, value: out }
+}
+
+/**
+ * Fluentd's non-strict reading of a value its type does not parse (Config::INTEGER_TYPE etc.
+ * without `strict`): integers `to_i`, floats `to_f`, bools nil (which reads as false). Sizes and
+ * times only when they have no digit at all (Fluentd: 0); sluice keeps refusing `500ms` or `1.5k`
+ * kinds of values, whose Fluentd reading (500 minutes, 5 KiB) is never what was meant.
+ */
+function lenientValue(spec: ParamSpec, text: string): { value: TypedValue; how: string } | undefined {
+  if (spec.multi) return undefined
+  switch (spec.type) {
+    case 'integer': {
+      const n = stringToI(text)
+      return { value: Number(n), how: 'String#to_i' }
+    }
+    case 'float':
+      return { value: stringToF(text), how: 'String#to_f' }
+    case 'bool':
+      return { value: false, how: 'an unknown bool is nil, which is false' }
+    case 'size':
+    case 'time':
+      return /\d/.test(text) ? undefined : { value: 0, how: 'to_i of text without digits' }
+    default:
+      return undefined
+  }
 }
 
 const EXAMPLE_VALUES: Record<ParamType, string> = {

@@ -3,6 +3,8 @@
  * time, array, hash, regexp) parsed from the written string, each with a precise error.
  */
 
+import { translateRubyRegexp } from '../ruby/regexp.ts'
+
 export type ParamType = 'string' | 'integer' | 'float' | 'bool' | 'enum' | 'size' | 'time' | 'array' | 'hash' | 'regexp'
 
 /** A parsed `regexp` value: the source and flags as written, and the compiled JavaScript RegExp. */
@@ -200,29 +202,6 @@ export function parseRegexp(text: string): TypeResult<RegexpValue> {
       hint: 'sluice compiles Ruby regexps as JavaScript ones; ' + 'avoid Ruby-only syntax such as possessive quantifiers or (?i) groups',
     }
   }
-}
-
-/** Rewrites Ruby-only escapes outside character classes: \A, \z, \Z, \h. */
-function translateRubyRegexp(source: string): string {
-  let out = ''
-  let inClass = false
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]
-    if (c === '\\' && i + 1 < source.length) {
-      const n = source[i + 1]
-      i++
-      if (!inClass && n === 'A') out += '(?<![\\s\\S])'
-      else if (!inClass && n === 'z') out += '(?![\\s\\S])'
-      else if (!inClass && n === 'Z') out += '(?=\\n?(?![\\s\\S]))'
-      else if (n === 'h') out += inClass ? '0-9a-fA-F' : '[0-9a-fA-F]'
-      else out += c + n
-      continue
-    }
-    if (c === '[' && !inClass) inClass = true
-    else if (c === ']' && inClass) inClass = false
-    out += c
-  }
-  return out
 }
 
 /** Parses `text` as `type`; enums need their `values`. */

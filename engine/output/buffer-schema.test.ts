@@ -113,6 +113,6 @@ describe('§9 case 30 through the agent', () => {
     const found = await errors(
       '<match x>\n  @type pathy\n  path /x\n  <secondary>\n    @type pathy\n    <buffer>\n    </buffer>\n  </secondary>\n</match>\n',
     )
-    expect(found[0]).toMatch(/^fluent\.conf:6: unknown section <buffer> in <secondary>/)
+    expect(found[0]).toMatch(/^fluent\.conf:6: <secondary> section cannot have <buffer> section/)
   })
 })

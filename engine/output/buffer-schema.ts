@@ -204,6 +204,10 @@ export const secondarySection: SectionSpec = {
       looseSection('auth'),
       looseSection('service_discovery'),
     ],
+    forbiddenSections: [
+      { name: 'buffer', reason: '<secondary> section cannot have <buffer> section' },
+      { name: 'secondary', reason: '<secondary> section cannot have <secondary> section' },
+    ],
   },
 }
 

@@ -89,8 +89,10 @@ describe('<parse> sections', () => {
     expect(unknown.map((e) => `${e.line}: ${e.reason}; ${e.hint}`)).toEqual([
       "3: unknown parser plugin 'pair' in <parse>; did you mean 'pairs'? available: pairs",
     ])
-    const param = validate('<source>\n  tag t\n  <parse>\n    @type pairs\n    seperator :\n  </parse>\n</source>\n').errors
-    expect(param.map((e) => `${e.line}: ${e.reason}`)).toEqual(['5: unknown param seperator in <parse>'])
+    const param = validate('<source>\n  tag t\n  <parse>\n    @type pairs\n    seperator :\n  </parse>\n</source>\n').warnings
+    expect(param.map((e) => `${e.line}: ${e.reason}; ${e.hint}`)).toEqual([
+      "5: parameter 'seperator' in <parse> is not used; did you mean separator?",
+    ])
   })
 })
 

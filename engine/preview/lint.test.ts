@@ -112,7 +112,7 @@ describe('validateModel', () => {
     )
     expect(out).toEqual([
       'error structure 2 line 8: missing @type in <match **>',
-      'error unknown-param 0 line 3: unknown param prot in <source>',
+      "warning unknown-param 0 line 3: parameter 'prot' in <source> is not used",
       "error unknown-plugin 1 line 6: unknown filter plugin 'grpe'",
       'warning unreachable-match 3 line 10: <match x> never matches: <match **> (line 8) above catches every tag it would (first match wins)',
     ])

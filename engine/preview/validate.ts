@@ -5,12 +5,14 @@
  * of lint.ts. Every diagnostic carries the element path it is about (and its line, with locs).
  */
 
+import { convertCompatParams, normalizeReservedNames } from '../config/compat.ts'
 import type { ConfigError } from '../config/errors.ts'
 import { getParam, type ConfigElement, type ConfigLocs, type ConfigModel } from '../config/model.ts'
 import { validateElement } from '../config/schema.ts'
 import { checkStructure } from '../config/structure.ts'
 import { closest } from '../config/suggest.ts'
 import { LOG_LEVELS } from '../log.ts'
+import { missingPlugin } from '../plugin-status.ts'
 import { lintModel } from './lint.ts'
 import type { CatalogEntry, Diagnostic, ElementPath } from './types.ts'
 
@@ -66,7 +68,18 @@ export function validateModel(
       ...(where !== undefined && where !== '' ? { path: where } : {}),
     }
   }
-  for (const error of checkStructure(effective, locs)) out.push(fromError(error, 'structure'))
+  // v0.12 `type`/`id`/`log_level` read as `@type`… (as the agent does); renamed elements map back to their paths.
+  const normalized = normalizeReservedNames(effective, locs)
+  if (normalized.model !== effective) {
+    const index2 = (a: ConfigElement, b: ConfigElement): void => {
+      if (a !== b && paths.has(a)) paths.set(b, paths.get(a)!)
+      a.elements.forEach((c, i) => index2(c, b.elements[i]))
+    }
+    index2(effective.root, normalized.model.root)
+  }
+  for (const w of normalized.warnings) out.push(fromError(w, 'deprecated'))
+  const model2 = normalized.model
+  for (const error of checkStructure(model2, locs)) out.push(fromError(error, 'structure'))
 
   const specs = new Map(catalog.map((e) => [`${e.kind}:${e.name}`, e]))
   const ids = new Map<string, ConfigElement>()
@@ -109,18 +122,27 @@ export function validateModel(
     if (entry === undefined) {
       const known = catalog.filter((c) => c.kind === kind).map((c) => c.name)
       const near = closest(type, known)
+      const missing = missingPlugin(kind, type)
       add({
         severity: 'error',
         code: 'unknown-plugin',
-        message: `unknown ${kind} plugin '${type}'`,
-        hint: `${near ? `did you mean '${near}'? ` : ''}known: ${known.sort().join(', ')}`,
+        message: missing?.reason ?? `unknown ${kind} plugin '${type}'`,
+        hint: missing?.hint ?? `${near ? `did you mean '${near}'? ` : ''}known: ${known.sort().join(', ')}`,
         line: at('@type'),
       })
       return
     }
-    const result = validateElement(e, entry.schema, locs)
+    const converted = convertCompatParams(e, entry.schema, locs)
+    for (const problem of [...converted.errors, ...converted.warnings]) out.push(fromError(problem, 'deprecated', path))
+    const result = validateElement(converted.element, entry.schema, locs)
     for (const error of [...result.errors, ...result.warnings]) {
-      out.push(fromError(error, /^unknown (param|section)/.test(error.reason) ? 'unknown-param' : 'param', path))
+      out.push(
+        fromError(
+          error,
+          /^parameter '.*' in .* is not used$|^section <.*> is not used in /.test(error.reason) ? 'unknown-param' : 'param',
+          path,
+        ),
+      )
     }
     if (e.name === 'match') for (const store of e.elements) if (store.name === 'store') plugin(store)
   }
@@ -130,7 +152,7 @@ export function validateModel(
       else if (e.name === 'label' || e.name === 'worker') directives(e.elements)
     }
   }
-  directives(effective.root.elements)
+  directives(model2.root.elements)
   out.push(...lintModel(model, synthetic ? undefined : locs, disabled))
   return out
 }

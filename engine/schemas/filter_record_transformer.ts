@@ -27,7 +27,7 @@ export const recordTransformerSchema = {
       type: 'bool',
       default: false,
       description:
-        'Fluentd evaluates ${...} as Ruby; sluice accepts it only when every ${...} is a plain placeholder (no Ruby expressions).',
+        'Each ${...} is a Ruby expression: sluice evaluates its Ruby subset (record["a"]["b"], record.dig, tag_parts[-1], time.strftime, gsub, split, ?:, || …; docs/ruby-subset.md); anything else is a config error.',
     },
     {
       name: 'auto_typecast',

@@ -22,6 +22,7 @@ export const inHttpSchema = {
     ...ingestParams,
   ],
   sections: [ingestParseSection],
+  compat: { convert: ['parser'] },
 } as const satisfies PluginSchema
 
 export interface InHttpConfig extends IngestConfig {

@@ -13,6 +13,7 @@ import { ingestParseSection } from '../ingest/schema.ts'
 export const inHttpEdgeSchema: PluginSchema = {
   params: edgeIngestParams,
   sections: [ingestParseSection],
+  compat: { convert: ['parser'] },
 }
 
 export type InHttpEdgeConfig = EdgeIngestConfig

@@ -41,6 +41,7 @@ export const outFileSchema: PluginSchema = {
     { name: 'symlink_path', type: 'string', default: null, description: 'Not supported by sluice.' },
   ],
   sections: [bufferSection(bufferDefaults), formatSection('out_file'), secondarySection],
+  compat: { convert: ['formatter', 'buffer', 'inject'], defaultChunkKey: 'time' },
 }
 
 export interface OutFileConfig {

@@ -112,6 +112,7 @@ export const bufferDefaults = { chunk_keys: ['tag'] }
 export const outForwardSchema: PluginSchema = {
   params: outForwardParams,
   sections: [serverSection, securitySection, bufferSection(bufferDefaults), secondarySection],
+  compat: { convert: ['buffer'], defaultChunkKey: 'tag' },
 }
 
 export type ServerConfig = ConfigOf<typeof serverSchema>

@@ -23,6 +23,7 @@ export const outStdoutSchema: PluginSchema = {
     { name: 'output_type', type: 'string', default: null, description: 'Old form of <format> output_type (json).' },
   ],
   sections: [bufferSection(bufferDefaults), formatSection('stdout'), secondarySection],
+  compat: { convert: ['inject', 'formatter'] },
 }
 
 export interface OutStdoutConfig {

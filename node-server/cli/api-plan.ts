@@ -75,7 +75,7 @@ function at(element: ConfigElement | undefined, locs: ConfigLocs | undefined, pa
 /** Where the config declares a monitor_agent source (`file:line`), if it does. */
 function monitorAgentAt(elements: readonly ConfigElement[], locs: ConfigLocs | undefined, name: string): string | undefined {
   for (const e of elements) {
-    if (e.name === 'source' && e.params['@type'] === 'monitor_agent') {
+    if (e.name === 'source' && (e.params['@type'] ?? e.params.type) === 'monitor_agent') {
       const loc = locs?.get(e)
       return loc ? `${loc.file}:${loc.line}` : name
     }

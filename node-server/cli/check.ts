@@ -2,7 +2,8 @@
  * @module `sluice check`: validates a config the way `sluice run` would (parse with @include,
  * `<system>`, structure, every plugin built against its schema, nothing started), prints the
  * normalized config on stdout (secrets masked) and every problem on stderr as
- * `file:line: message; hint: …`. Exit code 1 when there is any error.
+ * `file:line: message; hint: …` (info lines, then warnings, then errors). Exit code 1 when there
+ * is any error; warnings (as in Fluentd: unknown params, v0.12 forms) exit 0 unless `--strict`.
  */
 
 import { toJson } from '../../engine/config/model.ts'
@@ -44,8 +45,8 @@ export async function checkCommand(argv: readonly string[], io: Io = processIo):
   const source: ConfigSource = path === undefined ? defaultConfigSource() : { kind: 'file', path, inline }
   const registry = nodeRegistry(await loadPluginModules(listOption(options, 'plugin')))
   const silent = createLogger(() => {}, 'fatal')
-  const prepared = await prepareAgent(source, { registry, logger: () => silent })
-  const { errors, warnings, parsed } = prepared
+  const prepared = await prepareAgent(source, { registry, logger: () => silent, strict: options.strict === true })
+  const { errors, warnings, notes, parsed } = prepared
   const config = maskSecrets(parsed.config, registry)
   const name = describeSource(source)
   if (options.json) {
@@ -57,6 +58,7 @@ export async function checkCommand(argv: readonly string[], io: Io = processIo):
           files: parsed.files,
           errors: errors.map((e) => e.toJSON()),
           warnings: warnings.map((e) => e.toJSON()),
+          notes: notes.map((e) => e.toJSON()),
           config: toJson(config),
         },
         null,
@@ -67,6 +69,7 @@ export async function checkCommand(argv: readonly string[], io: Io = processIo):
   }
   // A model cut short by a syntax error would print misleadingly: print it only when it parsed.
   if (!options.quiet && parsed.errors.length === 0) io.out(printConfig(config))
+  if (!options.quiet) for (const n of notes) io.err(n.message + '\n')
   for (const w of warnings) io.err(w.message + '\n')
   for (const e of errors) io.err(e.message + '\n')
   if (errors.length === 0) {

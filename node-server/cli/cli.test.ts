@@ -72,7 +72,7 @@ describe('sluice check', () => {
     expect(r.stderr).toBe(`sluice check: ${path} is valid (2 plugins)\n`)
   })
 
-  it('prints every error as file:line: message; hint and exits 1', async () => {
+  it('prints warnings then errors as file:line: message; hint and exits 1 on errors (--strict: warnings too)', async () => {
     file('outputs.conf', '<match app.**>\n  @type test_sink\n  pth /x\n</match>\n')
     const path = file(
       'fluent.conf',
@@ -81,15 +81,32 @@ describe('sluice check', () => {
     const r = await runSluice(['check', '-c', path, '-p', PLUGINS])
     expect(r.code).toBe(1)
     const lines = r.stderr.trim().split('\n')
-    expect(lines[0]).toMatch(new RegExp(`^${path}:3: port: .+; hint: .+`))
-    expect(lines[1]).toMatch(new RegExp(`^${path}:7: log_level: .+; hint: .+`))
-    expect(lines[2]).toBe(
+    expect(lines[0]).toMatch(new RegExp(`^${path}:3: warning: port: invalid integer "nope"; read as 0 like Fluentd .+; hint: .+`))
+    expect(lines[1]).toBe(
+      `${join(dir, 'outputs.conf')}:3: warning: parameter 'pth' in <match app.**> is not used (included from ${path}:5); hint: did you mean path?`,
+    )
+    expect(lines[2]).toMatch(new RegExp(`^${path}:7: log_level: .+; hint: .+`))
+    expect(lines[3]).toBe(
       `${join(dir, 'outputs.conf')}:1: missing required param path in <match> (included from ${path}:5); hint: add a line: path VALUE`,
     )
-    expect(lines[3]).toBe(
-      `${join(dir, 'outputs.conf')}:3: unknown param pth in <match> (included from ${path}:5); hint: did you mean path?`,
-    )
-    expect(lines.at(-1)).toBe(`sluice check: 4 errors in ${path}`)
+    expect(lines.at(-1)).toBe(`sluice check: 2 errors, 2 warnings in ${path}`)
+
+    const strict = await runSluice(['check', '-q', '--strict', '-c', path, '-p', PLUGINS])
+    expect(strict.code).toBe(1)
+    expect(strict.stderr.trim().split('\n').at(-1)).toBe(`sluice check: 4 errors in ${path}`)
+    expect(strict.stderr).toContain("parameter 'pth' in <match app.**> is not used (included from")
+    expect(strict.stderr).toContain('(an error because of --strict)')
+  })
+
+  it('exits 0 when there are only warnings, like Fluentd starts with them', async () => {
+    const path = file('fluent.conf', '<source>\n  type forward\n  port 0\n  bogus 1\n</source>\n<match **>\n  @type null\n</match>\n')
+    const r = await runSluice(['check', '-q', '-c', path])
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `${path}:2: warning: 'type' is deprecated parameter name. use '@type' instead.; hint: write @type forward (v0.12 style; sluice reads it as @type, like Fluentd)`,
+      `${path}:4: warning: parameter 'bogus' in <source> is not used; hint: known params: ${r.stderr.split('known params: ')[1]?.split('\n')[0]}`,
+      `sluice check: ${path} is valid (2 plugins, 2 warnings)`,
+    ])
+    expect(r.code).toBe(0)
   })
 
   it('gives the result as JSON with --json', async () => {

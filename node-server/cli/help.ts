@@ -23,7 +23,7 @@ Usage:
   sluice [run] [-c FILE] [options]     run the daemon (no -c: the embedded default config:
                                        forward on 127.0.0.1:24224, http on 127.0.0.1:9880, events to
                                        stdout except bench.** (dropped), the HTTP API on 127.0.0.1:24220)
-  sluice check -c FILE [--json]        validate a config, print it normalized and every error
+  sluice check -c FILE [--strict]      validate a config, print it normalized, its warnings and errors
   sluice convert FILE [--to json|conf] convert a config between fluent.conf and the JSON model
   sluice bench [options]               load a Forward-protocol server (see sluice bench --help)
   sluice replay DIR [--host H --port P] send backup / buffer chunk files again, with acks
@@ -43,7 +43,8 @@ export const CHECK_HELP = `Usage: sluice check -c FILE [options]
 
 Parses the config with its @include files, checks its structure and every plugin's params,
 prints the normalized config on stdout and each problem on stderr as file:line: message; hint: ...
-Exit code 0 when valid, 1 when there are errors.
+Like Fluentd, unknown params, v0.12 forms and values read leniently are warnings: exit code 0
+when there is no error, 1 when there are errors (--strict: warnings count as errors).
 
 ${formatOptions(CHECK_OPTIONS)}
 `

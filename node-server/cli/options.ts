@@ -79,6 +79,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     value: 'PORTS',
     description: 'ports of the embedded default config: 0 for free ones, or FORWARD,HTTP[,API]',
   },
+  { name: 'strict', type: 'flag', description: 'treat config warnings (unknown params, v0.12 forms…) as errors, also on reload' },
   { name: 'dry-run', type: 'flag', description: 'check the config and exit (same as sluice check)' },
   { name: 'help', short: 'h', type: 'flag', description: 'this help' },
   { name: 'version', type: 'flag', description: 'print the version' },
@@ -86,7 +87,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
 
 export const CHECK_OPTIONS: readonly OptionSpec[] = [
   ...configOptions('check'),
-  { name: 'json', type: 'flag', description: 'print {ok, errors, warnings, config} as JSON' },
+  { name: 'json', type: 'flag', description: 'print {ok, errors, warnings, notes, config} as JSON' },
+  { name: 'strict', type: 'flag', description: 'treat warnings (unknown params, v0.12 forms, lenient values…) as errors' },
   { name: 'quiet', short: 'q', type: 'count', description: 'print only the problems, not the normalized config' },
   { name: 'help', short: 'h', type: 'flag', description: 'this help' },
 ]

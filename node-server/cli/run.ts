@@ -57,7 +57,12 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   const plugins = listOption(options, 'plugin')
   if (options['dry-run']) {
     return checkCommand(
-      [...(configPath ? ['-c', configPath] : []), ...(inline ? ['-i', inline] : []), ...plugins.flatMap((p) => ['-p', p])],
+      [
+        ...(configPath ? ['-c', configPath] : []),
+        ...(inline ? ['-i', inline] : []),
+        ...plugins.flatMap((p) => ['-p', p]),
+        ...(options.strict ? ['--strict'] : []),
+      ],
       io,
     )
   }
@@ -91,6 +96,7 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     levelOverride,
     formatOverride,
     shutdownTimeoutMs,
+    strict: options.strict === true,
     listenHint:
       source.kind === 'text'
         ? 'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP,API'

@@ -3,13 +3,15 @@
  * expands simple globs, and supplies process.env, the hostname and the worker id.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { hostname } from 'node:os'
+import { homedir, hostname } from 'node:os'
 import { parseConfigFile, type ConfigHost, type ParseResult } from '../../engine/config/parse.ts'
 
 export interface LoadOptions {
   env?: Readonly<Record<string, string | undefined>>
   hostname?: string
   workerId?: number
+  cwd?: string
+  home?: string
 }
 
 /**
@@ -31,6 +33,8 @@ export function nodeConfigHost(options: LoadOptions = {}): ConfigHost {
     env: options.env ?? process.env,
     hostname: options.hostname ?? hostname(),
     workerId: options.workerId ?? workerIdFromEnv(options.env ?? process.env),
+    cwd: options.cwd ?? process.cwd(),
+    home: options.home ?? homedir(),
   }
 }
 

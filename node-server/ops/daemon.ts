@@ -48,6 +48,8 @@ export interface DaemonOptions {
   shutdownTimeoutMs: number
   /** Appended to port-in-use messages. */
   listenHint?: string
+  /** `--strict`: config warnings are errors, at start, on reload and for the designer's validate/apply. */
+  strict?: boolean
   hostname?: string
   /** Fields of the `started` line (version, pid …). */
   startedFields?: Record<string, unknown>
@@ -78,11 +80,16 @@ export class Daemon {
     return this.options.source
   }
 
+  /** Whether config warnings are errors (`--strict`). */
+  get strict(): boolean {
+    return this.options.strict === true
+  }
+
   /** Validates, builds and starts. Throws ConfigFailure or StartFailure. */
   async start(): Promise<void> {
     this.state = 'starting'
     const prepared = await this.prepare()
-    this.warn(prepared.warnings)
+    this.warn(prepared)
     if (prepared.agent === null) {
       this.state = 'stopped'
       throw new ConfigFailure(prepared.errors, prepared.warnings)
@@ -149,7 +156,7 @@ export class Daemon {
     } catch (error) {
       return this.reloadFailed(`cannot read the config: ${String(error)}`)
     }
-    this.warn(prepared.warnings)
+    this.warn(prepared)
     if (prepared.agent === null) {
       for (const e of prepared.errors) this.log.error(e.message)
       return this.reloadFailed(`${prepared.errors.length} config error${prepared.errors.length === 1 ? '' : 's'}`)
@@ -250,6 +257,7 @@ export class Daemon {
       levelOverride: this.options.levelOverride,
       hostname: this.options.hostname,
       logger: () => this.options.sink.logger('fatal'),
+      strict: this.options.strict,
     })
     for (const router of checked.agent?.routers.values() ?? []) router.free()
     if (checked.errors.length > 0) return { ok: false, errors: checked.errors.map((e) => e.message) }
@@ -287,6 +295,7 @@ export class Daemon {
       levelOverride: this.options.levelOverride,
       hostname: this.options.hostname,
       logger: (level) => this.options.sink.logger(level),
+      strict: this.options.strict,
     })
   }
 
@@ -297,6 +306,7 @@ export class Daemon {
       levelOverride: this.options.levelOverride,
       hostname: this.options.hostname,
       logger: (level) => this.options.sink.logger(level),
+      strict: this.options.strict,
     })
   }
 
@@ -307,8 +317,9 @@ export class Daemon {
     if (prepared.system.processName) process.title = prepared.system.processName
   }
 
-  private warn(warnings: readonly ConfigError[]): void {
-    for (const w of warnings) this.log.warn(w.message)
+  private warn(prepared: Pick<Prepared, 'warnings' | 'notes'>): void {
+    for (const n of prepared.notes) this.log.info(n.message)
+    for (const w of prepared.warnings) this.log.warn(w.message)
   }
 }
 

@@ -76,7 +76,7 @@ describe('designer endpoints on the daemon', () => {
       body: conf(join(dir, 'b.txt')).replace('path ', 'pth '),
     })
     expect(invalid.status).toBe(422)
-    expect(((await invalid.json()) as { errors: string[] }).errors.join('\n')).toMatch(/unknown param pth in <match>/)
+    expect(((await invalid.json()) as { errors: string[] }).errors.join('\n')).toMatch(/missing required param path in <match>/)
     expect(readFileSync(path, 'utf8')).toContain('a.txt')
 
     const next = conf(join(dir, 'b.txt'), port)

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs'
 import { hostname as osHostname } from 'node:os'
 import { buildAgent, type Agent } from '../../engine/agent.ts'
-import { ConfigError } from '../../engine/config/errors.ts'
+import { asError, ConfigError } from '../../engine/config/errors.ts'
 import type { ConfigModel } from '../../engine/config/model.ts'
 import { parseConfig, type ParseResult } from '../../engine/config/parse.ts'
 import type { Logger, LogLevel } from '../../engine/log.ts'
@@ -30,6 +30,8 @@ export interface PrepareOptions {
   levelOverride?: LogLevel
   hostname?: string
   env?: Readonly<Record<string, string | undefined>>
+  /** `--strict`: every warning (parse, `<system>`, plugins) is an error. */
+  strict?: boolean
 }
 
 export interface Prepared {
@@ -38,6 +40,8 @@ export interface Prepared {
   /** Parse, `<system>` and plugin errors, in that order. */
   errors: ConfigError[]
   warnings: ConfigError[]
+  /** Info lines: what sluice ignores on purpose (`<system>` params with no effect…); never errors. */
+  notes: ConfigError[]
   /** Null when there is any error. */
   agent: Agent | null
   core: Core
@@ -87,7 +91,7 @@ export async function prepareAgent(source: ConfigSource, options: PrepareOptions
 
 /** Validates and builds an already parsed config (a reload that must go back builds the old one again). */
 export async function buildPrepared(parsed: ParseResult, options: PrepareOptions): Promise<Prepared> {
-  const { system, errors: systemErrors, warnings: systemWarnings } = readSystem(parsed.config, parsed.locs)
+  const { system, errors: systemErrors, warnings: systemWarnings, notes } = readSystem(parsed.config, parsed.locs)
   const level = options.levelOverride ?? system.logLevel ?? 'info'
   const core = await loadCore()
   const model = system.withoutSource ? withoutSources(parsed.config) : parsed.config
@@ -98,11 +102,15 @@ export async function buildPrepared(parsed: ParseResult, options: PrepareOptions
     runtime: 'node',
     hostname: options.hostname ?? osHostname(),
     services: nodeBufferServices({ rootDir: system.rootDir ?? null }),
+    strictValues: system.strictConfigValue,
   })
   const order = (list: ConfigError[]) => sortByPlace(dedupe(list), parsed.files)
-  const errors = order([...parsed.errors, ...systemErrors, ...built.errors])
-  const warnings = order([...parsed.warnings, ...systemWarnings, ...built.warnings])
-  return { parsed, system, errors, warnings, agent: errors.length === 0 ? built.agent : null, core, level }
+  const allWarnings = [...parsed.warnings, ...systemWarnings, ...built.warnings]
+  const errors = order([...parsed.errors, ...systemErrors, ...built.errors, ...(options.strict ? allWarnings.map(asError) : [])])
+  const warnings = options.strict ? [] : order(allWarnings)
+  const agent = errors.length === 0 ? built.agent : null
+  if (agent === null) for (const router of built.agent?.routers.values() ?? []) router.free()
+  return { parsed, system, errors, warnings, notes: order(notes), agent, core, level }
 }
 
 /** The model minus every `<source>` (`<system> without_source`); other elements are shared, not copied. */

@@ -1,5 +1,6 @@
 /**
- * @module `<system>`: applied params, Fluentd params accepted with a warning, errors with file:line.
+ * @module `<system>`: applied params, the Fluentd params sluice ignores (one info line), keys
+ * Fluentd does not know either (ignored with an info line each), errors with file:line.
  */
 
 import { describe, expect, it } from 'vitest'
@@ -13,12 +14,13 @@ function read(text: string) {
 }
 
 describe('<system>', () => {
-  it('applies log_level, <log> format, without_source and process_name', () => {
+  it('applies log_level, <log> format, without_source, process_name and strict_config_value', () => {
     const r = read(
-      '<system>\n  log_level debug\n  without_source true\n  process_name sluice-test\n  <log>\n    format json\n  </log>\n</system>\n',
+      '<system>\n  log_level debug\n  without_source true\n  process_name sluice-test\n  strict_config_value true\n  <log>\n    format json\n  </log>\n</system>\n',
     )
     expect(r.errors).toEqual([])
     expect(r.warnings).toEqual([])
+    expect(r.notes).toEqual([])
     expect(r.system).toEqual({
       logLevel: 'debug',
       logFormat: 'json',
@@ -26,6 +28,7 @@ describe('<system>', () => {
       processName: 'sluice-test',
       workers: 1,
       rootDir: undefined,
+      strictConfigValue: true,
       httpServer: false,
       httpBind: '127.0.0.1',
       httpPort: 24220,
@@ -42,21 +45,75 @@ describe('<system>', () => {
     ])
   })
 
-  it('accepts other Fluentd params with one warning each', () => {
-    const r = read('<system>\n  rpc_endpoint 127.0.0.1:24444\n  workers 4\n</system>\n')
+  it('accepts every Fluentd system param, listing the ones with no effect in one info line', () => {
+    const r = read(
+      [
+        '<system>',
+        '  rpc_endpoint 127.0.0.1:24444',
+        '  workers 4',
+        '  suppress_repeated_stacktrace true',
+        '  emit_error_log_interval 30s',
+        '  ignore_repeated_log_interval 60s',
+        '  ignore_same_log_interval 60s',
+        '  log_event_verbose true',
+        '  enable_get_dump true',
+        '  file_permission 0644',
+        '  dir_permission 0755',
+        '  enable_msgpack_time_support true',
+        '  disable_shared_socket true',
+        '  enable_input_metrics true',
+        '  enable_size_metrics true',
+        '  enable_jit false',
+        '  restart_worker_interval 10s',
+        '  with_source_only false',
+        '  config_include_dir /etc/fluent/conf.d',
+        '  umask 0022',
+        '  <log>',
+        '    format json',
+        '    time_format %Y',
+        '    rotate_age 5',
+        '  </log>',
+        '  <counter_server>',
+        '    scope s',
+        '    backup_path /tmp/c',
+        '  </counter_server>',
+        '  <metrics>',
+        '    @type local',
+        '  </metrics>',
+        '  <source_only_buffer>',
+        '    flush_interval 10s',
+        '  </source_only_buffer>',
+        '</system>',
+        '',
+      ].join('\n'),
+    )
     expect(r.errors).toEqual([])
     expect(r.warnings.map((w) => w.message)).toEqual([
       'fluent.conf:3: warning: workers 4: sluice runs a single worker; hint: the directives for worker 0 run; run several sluice processes to use more cores',
-      'fluent.conf:2: warning: rpc_endpoint in <system> has no effect in sluice; hint: remove it, or keep it for Fluentd',
+    ])
+    expect(r.notes.map((n) => n.message)).toEqual([
+      'fluent.conf:1: info: <system> settings with no effect in sluice: restart_worker_interval, suppress_repeated_stacktrace, ignore_repeated_log_interval, ignore_same_log_interval, emit_error_log_interval, log_event_verbose, with_source_only, rpc_endpoint, enable_get_dump, enable_msgpack_time_support, disable_shared_socket, enable_input_metrics, enable_size_metrics, enable_jit, file_permission, dir_permission, config_include_dir, umask, <log> time_format, <log> rotate_age, <counter_server>, <metrics>, <source_only_buffer>; hint: sluice accepts them so Fluentd configs load; sluice logs, serves metrics and handles workers its own way (see node-server/ops/README.md)',
     ])
   })
 
-  it('reports bad values and unknown params with file:line', () => {
-    const r = read('<system>\n  log_level loud\n  log_levle info\n</system>\n<system>\n</system>\n')
+  it('ignores keys Fluentd does not know either (e.g. Fluent Bit names), with an info line each', () => {
+    const r = read('<system>\n  Log_Level debug\n  Flush 5\n  log_levle info\n  <service>\n  </service>\n</system>\n')
+    expect(r.errors).toEqual([])
+    expect(r.warnings).toEqual([])
+    expect(r.notes.map((n) => n.message)).toEqual([
+      "fluent.conf:2: info: unknown <system> param 'Log_Level' is ignored, as Fluentd ignores it; hint: did you mean log_level?",
+      "fluent.conf:3: info: unknown <system> param 'Flush' is ignored, as Fluentd ignores it; hint: Fluentd system params: see docs/plugins.md and node-server/ops/README.md",
+      "fluent.conf:4: info: unknown <system> param 'log_levle' is ignored, as Fluentd ignores it; hint: did you mean log_level?",
+      'fluent.conf:5: info: unknown section <service> in <system> is ignored, as Fluentd ignores it; hint: remove it',
+    ])
+    expect(r.system.logLevel).toBeUndefined()
+  })
+
+  it('reports bad values with file:line', () => {
+    const r = read('<system>\n  log_level loud\n</system>\n<system>\n</system>\n')
     expect(r.errors.map((e) => e.message)).toEqual([
-      expect.stringMatching(/^fluent\.conf:5: <system> appears twice; hint: the first one is at line 1; merge them$/),
-      expect.stringMatching(/^fluent\.conf:2: log_level: /),
-      'fluent.conf:3: unknown param log_levle in <system>; hint: did you mean log_level?',
+      expect.stringMatching(/^fluent\.conf:4: <system> appears twice; hint: the first one is at line 1; merge them$/),
+      expect.stringMatching(/^fluent\.conf:2: log_level: invalid value "loud"/),
     ])
   })
 

@@ -1,16 +1,19 @@
 /**
- * @module The `<system>` directive: Fluentd's process-wide settings, validated like a plugin's
- * params (file:line errors, unknown names with a suggestion). What sluice applies: `log_level`,
- * `<log> format`, `without_source`, `process_name`, `root_dir` (file buffers and chunk backups),
- * `workers` (one worker only), and sluice's own `http_server` / `http_bind` / `http_port` (the
- * daemon's HTTP API, off unless asked for, like Fluent Bit's `HTTP_Server`). Every other
- * Fluentd system param is accepted so existing configs load, with one warning saying it has no
- * effect in sluice.
+ * @module The `<system>` directive: Fluentd's process-wide settings (every param of Fluentd's
+ * system_config.rb, typed as Fluentd types them). What sluice applies: `log_level`, `<log>
+ * format`, `without_source`, `process_name`, `root_dir` (file buffers and chunk backups),
+ * `workers` (one worker runs: worker 0), `strict_config_value`, `suppress_config_dump` (sluice
+ * never dumps), and sluice's own `http_server` / `http_bind` / `http_port` (the daemon's HTTP API,
+ * off unless asked for, like Fluent Bit's `HTTP_Server`). The other Fluentd params are accepted and
+ * reported in ONE info line; keys Fluentd
+ * does not know either (e.g. Fluent Bit's `Log_Level`) are ignored like Fluentd ignores them, each
+ * with an info line (and a "did you mean").
  */
 
 import { ConfigError } from '../../engine/config/errors.ts'
-import { hasParam, type ConfigElement, type ConfigLocs, type ConfigModel } from '../../engine/config/model.ts'
-import { validateElement, type ConfigOf, type PluginSchema } from '../../engine/config/schema.ts'
+import { createElement, hasParam, type ConfigElement, type ConfigLocs, type ConfigModel } from '../../engine/config/model.ts'
+import { validateElement, type ConfigOf, type PluginSchema, type SectionSpec } from '../../engine/config/schema.ts'
+import { closest } from '../../engine/config/suggest.ts'
 import { LOG_LEVELS, type LogLevel } from '../../engine/log.ts'
 import type { LogFormat } from '../log/sink.ts'
 
@@ -24,6 +27,7 @@ const APPLIED = [
   'workers',
   'suppress_config_dump',
   'root_dir',
+  'strict_config_value',
   'http_server',
   'http_bind',
   'http_port',
@@ -33,28 +37,35 @@ const APPLIED = [
 export const DEFAULT_HTTP_BIND = '127.0.0.1'
 export const DEFAULT_HTTP_PORT = 24220
 
-/** Fluentd system params accepted for compatibility, with no effect in sluice. */
-const IGNORED = [
-  'restart_worker_interval',
-  'suppress_repeated_stacktrace',
-  'emit_error_log_interval',
-  'log_event_verbose',
-  'ignore_repeated_log_interval',
-  'ignore_same_log_interval',
-  'with_source_only',
-  'enable_input_metrics',
-  'enable_size_metrics',
-  'rpc_endpoint',
-  'enable_get_dump',
-  'file_permission',
-  'dir_permission',
-  'strict_config_value',
-  'enable_msgpack_time_support',
-  'disable_shared_socket',
-  'enable_jit',
-  'config_include_dir',
-  'umask',
-]
+const noEffect = 'Fluentd system param; no effect in sluice.'
+
+/** Fluentd system params accepted for compatibility, with no effect in sluice (system_config.rb, v1.18 and later). */
+const IGNORED_PARAMS = [
+  { name: 'restart_worker_interval', type: 'time' },
+  { name: 'suppress_repeated_stacktrace', type: 'bool' },
+  { name: 'ignore_repeated_log_interval', type: 'time' },
+  { name: 'ignore_same_log_interval', type: 'time' },
+  { name: 'emit_error_log_interval', type: 'time' },
+  { name: 'log_event_verbose', type: 'bool' },
+  { name: 'with_source_only', type: 'bool' },
+  { name: 'rpc_endpoint', type: 'string' },
+  { name: 'enable_get_dump', type: 'bool' },
+  { name: 'enable_msgpack_time_support', type: 'bool' },
+  { name: 'disable_shared_socket', type: 'bool' },
+  { name: 'enable_input_metrics', type: 'bool' },
+  { name: 'enable_size_metrics', type: 'bool' },
+  { name: 'enable_jit', type: 'bool' },
+  { name: 'file_permission', type: 'string' },
+  { name: 'dir_permission', type: 'string' },
+  { name: 'config_include_dir', type: 'string' },
+  { name: 'umask', type: 'string' },
+] as const
+
+const looseSection = (name: string, params: readonly string[]): SectionSpec => ({
+  name,
+  description: `Fluentd's <${name}>; no effect in sluice.`,
+  schema: { params: params.map((p) => ({ name: p, type: 'string' as const, description: noEffect })) },
+})
 
 export const systemSchema = {
   params: [
@@ -63,6 +74,12 @@ export const systemSchema = {
     { name: 'process_name', type: 'string', description: 'The process title (as shown by ps).' },
     { name: 'workers', type: 'integer', default: 1, description: "Fluentd's worker count; sluice runs one worker (worker 0)." },
     { name: 'suppress_config_dump', type: 'bool', default: false, description: 'sluice never dumps the config at start; accepted.' },
+    {
+      name: 'strict_config_value',
+      type: 'bool',
+      default: false,
+      description: 'Integers, floats and bools that do not parse are errors (else read as Fluentd reads them, with a warning).',
+    },
     {
       name: 'root_dir',
       type: 'string',
@@ -82,7 +99,7 @@ export const systemSchema = {
       default: DEFAULT_HTTP_PORT,
       description: 'Port of the HTTP API (with http_server; 0 picks a free one).',
     },
-    ...IGNORED.map((name) => ({ name, type: 'string' as const, description: 'Fluentd system param; no effect in sluice.' })),
+    ...IGNORED_PARAMS.map((p) => ({ ...p, description: noEffect })),
   ],
   sections: [
     {
@@ -97,6 +114,7 @@ export const systemSchema = {
             default: 'text',
             description: 'text or json lines (the --log-format option wins).',
           },
+          { name: 'path', type: 'string', description: 'Accepted; sluice logs to stderr or to the -o PATH file.' },
           { name: 'time_format', type: 'string', description: 'Accepted; sluice writes ISO 8601 UTC times.' },
           { name: 'rotate_age', type: 'string', description: 'Accepted; use logrotate and SIGUSR1 instead.' },
           { name: 'rotate_size', type: 'string', description: 'Accepted; use logrotate and SIGUSR1 instead.' },
@@ -106,16 +124,20 @@ export const systemSchema = {
     },
     {
       name: 'metrics',
-      description: 'Fluentd metrics plugin settings; no effect in sluice.',
-      schema: { params: [], additionalParams: true },
+      description: 'Fluentd metrics plugin settings; no effect in sluice (it serves /metrics itself).',
+      schema: { params: [{ name: 'labels', type: 'string', description: noEffect }] },
     },
-    { name: 'counter_server', description: 'Fluentd counter server; no effect in sluice.', schema: { params: [], additionalParams: true } },
-    { name: 'counter_client', description: 'Fluentd counter client; no effect in sluice.', schema: { params: [], additionalParams: true } },
-    {
-      name: 'source_only_buffer',
-      description: 'Fluentd source-only buffer; no effect in sluice.',
-      schema: { params: [], additionalParams: true },
-    },
+    looseSection('counter_server', ['scope', 'port', 'bind', 'backup_path']),
+    looseSection('counter_client', ['port', 'host', 'timeout']),
+    looseSection('source_only_buffer', [
+      'flush_thread_count',
+      'overflow_action',
+      'path',
+      'flush_interval',
+      'chunk_limit_size',
+      'total_limit_size',
+      'compress',
+    ]),
   ],
 } as const satisfies PluginSchema
 
@@ -126,6 +148,8 @@ export interface SystemConfig {
   processName: string | undefined
   workers: number
   rootDir: string | undefined
+  /** Fluentd's strict_config_value. */
+  strictConfigValue: boolean
   /** `http_server`: the daemon serves its HTTP API on `httpBind:httpPort`. */
   httpServer: boolean
   httpBind: string
@@ -136,6 +160,8 @@ export interface SystemResult {
   system: SystemConfig
   errors: ConfigError[]
   warnings: ConfigError[]
+  /** Info lines: what sluice ignores (Fluentd params with no effect, keys Fluentd ignores too). */
+  notes: ConfigError[]
 }
 
 /** Reads and validates the `<system>` directive (at most one, at the top level). */
@@ -148,18 +174,21 @@ export function readSystem(model: ConfigModel, locs: ConfigLocs | undefined): Sy
     processName: undefined,
     workers: 1,
     rootDir: undefined,
+    strictConfigValue: false,
     httpServer: false,
     httpBind: DEFAULT_HTTP_BIND,
     httpPort: DEFAULT_HTTP_PORT,
   }
   const errors: ConfigError[] = []
   const warnings: ConfigError[] = []
-  if (elements.length === 0) return { system, errors, warnings }
-  const [element, ...extra] = elements
+  const notes: ConfigError[] = []
+  if (elements.length === 0) return { system, errors, warnings, notes }
+  const [written, ...extra] = elements
   for (const e of extra)
     errors.push(
-      problem(locs, e, 'error', '<system> appears twice', `the first one is at line ${locs?.get(element)?.line ?? '?'}; merge them`),
+      problem(locs, e, 'error', '<system> appears twice', `the first one is at line ${locs?.get(written)?.line ?? '?'}; merge them`),
     )
+  const element = withoutUnknown(written, locs, notes)
   const result = validateElement(element, systemSchema, locs)
   errors.push(...result.errors)
   warnings.push(...result.warnings)
@@ -170,6 +199,7 @@ export function readSystem(model: ConfigModel, locs: ConfigLocs | undefined): Sy
   system.processName = config.process_name
   system.workers = config.workers
   system.rootDir = config.root_dir
+  system.strictConfigValue = config.strict_config_value
   system.httpServer = config.http_server
   system.httpBind = config.http_bind
   system.httpPort = config.http_port
@@ -189,19 +219,60 @@ export function readSystem(model: ConfigModel, locs: ConfigLocs | undefined): Sy
       ),
     )
   }
-  for (const name of IGNORED) {
-    if (hasParam(element, name))
-      warnings.push(
-        problem(locs, element, 'warning', `${name} in <system> has no effect in sluice`, 'remove it, or keep it for Fluentd', name),
-      )
+  const log = element.elements.find((child) => child.name === 'log')
+  const ignored = [
+    ...IGNORED_PARAMS.map((p) => p.name).filter((name) => hasParam(element, name)),
+    ...Object.keys(log?.params ?? {})
+      .filter((key) => key !== 'format')
+      .map((key) => `<log> ${key}`),
+    ...element.elements.filter((child) => child.name !== 'log').map((child) => `<${child.name}>`),
+  ]
+  if (ignored.length > 0) {
+    notes.push(
+      problem(
+        locs,
+        written,
+        'info',
+        `<system> settings with no effect in sluice: ${ignored.join(', ')}`,
+        'sluice accepts them so Fluentd configs load; sluice logs, serves metrics and handles workers its own way (see node-server/ops/README.md)',
+      ),
+    )
   }
-  for (const child of element.elements) {
-    if (child.name !== 'log')
-      warnings.push(
-        problem(locs, child, 'warning', `<${child.name}> in <system> has no effect in sluice`, 'remove it, or keep it for Fluentd'),
-      )
+  return { system, errors, warnings, notes }
+}
+
+/** The element minus the params and sections Fluentd's <system> does not know (each reported as a note). */
+function withoutUnknown(element: ConfigElement, locs: ConfigLocs | undefined, notes: ConfigError[]): ConfigElement {
+  const known = new Set<string>(systemSchema.params.map((p) => p.name))
+  const sections = new Set<string>(systemSchema.sections.map((s) => s.name))
+  const params: Record<string, string> = {}
+  for (const [key, value] of Object.entries(element.params)) {
+    if (known.has(key) || key.startsWith('@')) {
+      params[key] = value
+      continue
+    }
+    const near = closest(key, [...known])
+    notes.push(
+      problem(
+        locs,
+        element,
+        'info',
+        `unknown <system> param '${key}' is ignored, as Fluentd ignores it`,
+        near ? `did you mean ${near}?` : 'Fluentd system params: see docs/plugins.md and node-server/ops/README.md',
+        key,
+      ),
+    )
   }
-  return { system, errors, warnings }
+  const children = element.elements.filter((child) => {
+    if (sections.has(child.name)) return true
+    notes.push(problem(locs, child, 'info', `unknown section <${child.name}> in <system> is ignored, as Fluentd ignores it`, 'remove it'))
+    return false
+  })
+  if (children.length === element.elements.length && Object.keys(params).length === Object.keys(element.params).length) return element
+  const copy = createElement(element.name, element.arg, params, children)
+  const loc = locs?.get(element)
+  if (locs && loc) locs.set(copy, loc)
+  return copy
 }
 
 /** True for the params sluice applies (for docs and tests). */
@@ -212,7 +283,7 @@ export function isAppliedSystemParam(name: string): boolean {
 function problem(
   locs: ConfigLocs | undefined,
   element: ConfigElement,
-  severity: 'error' | 'warning',
+  severity: 'error' | 'warning' | 'info',
   reason: string,
   hint: string,
   param?: string,

@@ -3,12 +3,13 @@
  * checks (parse, structure, every plugin built against its schema with the daemon's registry;
  * nothing started), on text posted by the designer. For safety the text is parsed with NO file
  * access (@include is an error) and an empty environment (`#{ENV[...]}` reads nothing): a
- * request must not be able to read the daemon's files or environment.
+ * request must not be able to read the daemon's files or environment. A daemon run with
+ * `--strict` validates strictly here too (warnings are errors).
  */
 
 import { hostname } from 'node:os'
 import { buildAgent } from '../../engine/agent.ts'
-import type { ConfigErrorInit } from '../../engine/config/errors.ts'
+import { asError, type ConfigErrorInit } from '../../engine/config/errors.ts'
 import { parseConfig } from '../../engine/config/parse.ts'
 import { createLogger } from '../../engine/log.ts'
 import type { PluginRegistry } from '../../engine/plugin.ts'
@@ -31,10 +32,11 @@ export async function validateConfigText(
   text: string,
   registry: PluginRegistry = nodeRegistry(),
   file = 'fluent.conf',
+  options: { strict?: boolean } = {},
 ): Promise<ValidateResult> {
   const parsed = parseConfig(text, file, { env: {}, hostname: hostname() })
-  const errors = [...parsed.errors]
-  const warnings = [...parsed.warnings]
+  const errors = [...parsed.errors, ...(options.strict ? parsed.warnings.map(asError) : [])]
+  const warnings = options.strict ? [] : [...parsed.warnings]
   if (parsed.errors.length === 0) {
     shared ??= loadCore()
     const core = await shared
@@ -44,6 +46,7 @@ export async function validateConfigText(
       log: createLogger(() => {}, 'fatal'),
       runtime: 'node',
       hostname: hostname(),
+      strict: options.strict,
     })
     errors.push(...built.errors)
     warnings.push(...built.warnings)

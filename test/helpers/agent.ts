@@ -17,11 +17,11 @@ export interface TestAgent {
   stop(): Promise<void>
 }
 
-/** Parses, validates, builds and starts; throws with every config error when invalid. */
+/** Parses, validates, builds and starts; throws with every config error when invalid (`strict`: warnings too). */
 export async function startAgent(
   conf: string,
   plugins: readonly PluginSpec[],
-  options: { now?: () => number; rootDir?: string } = {},
+  options: { now?: () => number; rootDir?: string; strict?: boolean } = {},
 ): Promise<TestAgent> {
   const core = await loadCore()
   const registry = new PluginRegistry().register(captureOutput, ...plugins)
@@ -37,6 +37,7 @@ export async function startAgent(
     hostname: 'test-host',
     now: options.now,
     services: nodeBufferServices({ rootDir: options.rootDir }),
+    strict: options.strict,
   })
   if (built.agent === null) throw new Error(built.errors.map((e) => e.message).join('\n'))
   await built.agent.start()

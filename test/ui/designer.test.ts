@@ -224,7 +224,7 @@ describe('the route designer in Chromium', () => {
     const markers = await page
       .locator('[data-testid=line-marker]')
       .evaluateAll((m) => m.map((e) => `${e.getAttribute('data-line')} ${e.getAttribute('data-severity')}`))
-    expect(markers).toEqual(['3 error', '15 error', '25 warning'])
+    expect(markers).toEqual(['3 warning', '15 error', '25 warning'])
     // The draft still previews: the unknown filter passes events through.
     await expect
       .poll(() => dests(page))
@@ -237,8 +237,8 @@ describe('the route designer in Chromium', () => {
       ])
     await page.click('[data-testid=tab-problems]')
     expect(await page.locator('[data-testid=problem]').evaluateAll((p) => p.map((e) => e.getAttribute('data-code')))).toEqual([
-      'unknown-param',
       'unknown-plugin',
+      'unknown-param', // a warning, as in Fluentd: listed after the errors
       'unreachable-match',
     ])
     await shot(page, 'problems')

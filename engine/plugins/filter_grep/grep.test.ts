@@ -39,7 +39,7 @@ async function grep(conf: string, records: readonly Record<string, unknown>[]): 
 
 async function configError(conf: string): Promise<string> {
   try {
-    await startAgent(`<filter **>\n@type grep\n${conf}\n</filter>\n<match **>\n@type capture\n</match>`, [filterGrep])
+    await startAgent(`<filter **>\n@type grep\n${conf}\n</filter>\n<match **>\n@type capture\n</match>`, [filterGrep], { strict: true })
   } catch (error) {
     return (error as Error).message
   }
@@ -213,7 +213,7 @@ describe('filter_grep config', () => {
     ['regexpN without a pattern', 'regexp1 message', 'regexp1 does not contain 2 parameters'],
     ['bad accessor', cond('regexp', '$.a[x', 'b'), "'[' found but ']' not found"],
     ['missing pattern', '<regexp>\nkey m\n</regexp>', 'missing required param pattern'],
-    ['unknown param', 'regexp21 m a', 'unknown param regexp21'],
+    ['unknown param (with --strict)', 'regexp21 m a', "parameter 'regexp21' in <filter **> is not used"],
   ])('rejects %s', async (_name, conf, message) => {
     expect(await configError(conf)).toContain(message)
   })

@@ -15,8 +15,12 @@ import { compileTransformer } from './transform.ts'
 
 export const filterRecordTransformer: PluginSpec<'filter', RecordTransformerConfig> = {
   ...filterRecordTransformerDescriptor,
-  create(ctx, config): FilterPlugin {
-    const transformer = compileTransformer(config, (message) => ctx.log.warn(message))
+  create(ctx, config, element): FilterPlugin {
+    const transformer = compileTransformer(
+      config,
+      (message) => ctx.log.warn(message),
+      element.elements.filter((e) => e.name === 'record'),
+    )
     const warned = new Set<string>()
     const unknown = (p: Placeholder) => {
       if (warned.has(p.text)) return
@@ -58,6 +62,7 @@ export const filterRecordTransformer: PluginSpec<'filter', RecordTransformerConf
           try {
             record = decodeRecord(bytes.subarray(start, end))
             expandCtx.time = timeString(sec)
+            expandCtx.eventTime = time
             expandCtx.record = record
             out.push(transformer.apply(time, record, expandCtx))
           } catch (error) {

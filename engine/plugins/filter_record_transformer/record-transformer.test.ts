@@ -191,6 +191,73 @@ describe('record_transformer placeholders', () => {
     expect(warnings.map((w) => w.message.split('`')[1])).toEqual(['${unknown}', '${record["nope"]}', '__TAG__'])
   })
 
+  it('enable_ruby: expressions of the Ruby subset, typed when alone (auto_typecast), interpolated otherwise', async () => {
+    const out = await records(
+      `enable_ruby true
+<record>
+deep \${record["a"]["b"]}
+dig \${record.dig("a", "b")}
+missing \${record["nope"]}
+fallback \${record["nope"] || "default"}
+last \${tag_parts[-1]}
+prefix \${tag_prefix[0]}
+epoch \${time.to_i}
+iso \${Time.at(time).utc.iso8601(3)}
+stamp \${time.utc.strftime('%Y-%m-%dT%H:%M:%S.%3NZ')}
+level \${record["log"].split(" ")[0].downcase}
+masked \${record["log"].gsub(/[0-9]/, "#")}
+size \${record["log"].length}
+double \${record["n"] * 2}
+half \${record["n"] / 2.0}
+is_error \${record["log"].include?("ERROR") ? "yes" : "no"}
+keys \${record.keys}
+json \${record["a"].to_json}
+text tag=\${tag} n=\${record["n"] + 1} f=\${record["n"].to_f} __TAG__
+</record>`,
+      [{ a: { b: 'x' }, log: 'ERROR 42 failed', n: 3 }],
+      'app.web',
+    )
+    expect(out[0]).toEqual({
+      a: { b: 'x' },
+      log: 'ERROR 42 failed',
+      n: 3,
+      deep: 'x',
+      dig: 'x',
+      missing: null,
+      fallback: 'default',
+      last: 'web',
+      prefix: 'app',
+      epoch: TIME.sec,
+      iso: '2010-05-04T03:02:01.000Z',
+      stamp: '2010-05-04T03:02:01.000Z',
+      level: 'error',
+      masked: 'ERROR ## failed',
+      size: 15,
+      double: 6,
+      half: 1.5,
+      is_error: 'yes',
+      keys: ['a', 'log', 'n'],
+      json: '{"b":"x"}',
+      text: 'tag=app.web n=4 f=3.0 __TAG__',
+    })
+  })
+
+  it('enable_ruby: a Ruby error fails that record only (to @ERROR), like Fluentd\'s "failed to expand"', async () => {
+    const out = await records('enable_ruby true\n<record>\nup ${record["msg"].upcase}\n</record>', [
+      { msg: 'a' },
+      { other: 1 },
+      { msg: 'b' },
+    ])
+    expect(out).toEqual([
+      { msg: 'a', up: 'A' },
+      { msg: 'b', up: 'B' },
+    ])
+    const dump = running!.logs.find((l) => l.message === 'dump an error event')
+    expect(JSON.stringify(dump?.fields)).toContain(
+      'failed to expand `${record[\\"msg\\"].upcase}` : error = undefined method \'upcase\' for nil',
+    )
+  })
+
   it('accepts enable_ruby when every ${...} is a plain placeholder, record["a"]["b"] chains included', async () => {
     const out = await records('enable_ruby true\n<record>\nh ${hostname}\ndeep ${record["a"]["b"]}\n</record>', [{ a: { b: 'x' } }])
     expect(out[0]).toEqual({ a: { b: 'x' }, h: 'test-host', deep: 'x' })
@@ -200,8 +267,21 @@ describe('record_transformer placeholders', () => {
 describe('record_transformer errors', () => {
   it.each([
     ['keep_keys without renew_record', 'keep_keys a', '`renew_record` must be true to use `keep_keys`'],
-    ['a Ruby expression', 'enable_ruby yes\n<record>\nm ${tag_parts.last}\n</record>', 'is a Ruby expression'],
-    ['Ruby with braces', 'enable_ruby yes\n<record>\nfoo ${record.map{|k,v|v}}\n</record>', 'sluice does not run Ruby'],
+    [
+      'Ruby outside the subset',
+      'enable_ruby yes\n<record>\nm ${File.read("/etc/passwd")}\n</record>',
+      'test.conf:5: cannot configure filter plugin \'record_transformer\': unsupported enable_ruby expression ${File.read("/etc/passwd")}: the constant File is not supported; hint: sluice evaluates a Ruby subset',
+    ],
+    [
+      'Ruby with a block',
+      'enable_ruby yes\n<record>\nfoo ${record.map{|k,v|v}}\n</record>',
+      "test.conf:5: cannot configure filter plugin 'record_transformer': unsupported enable_ruby expression ${record.map{|k,v|v}}: blocks and hash literals are not supported (column 11)",
+    ],
+    [
+      'an unknown method',
+      'enable_ruby yes\n<record>\nfoo ${record.each_pair}\n</record>',
+      "test.conf:5: cannot configure filter plugin 'record_transformer': unsupported enable_ruby expression ${record.each_pair}: the method .each_pair is not supported",
+    ],
     ['a bad remove_keys accessor', 'remove_keys $.a[0', "'[' found but ']' not found"],
   ])('refuses %s at config time', async (_name, conf, message) => {
     await expect(

@@ -6,7 +6,9 @@
 
 import { EventTime } from '../../event-time.ts'
 import { deletePath, parseRecordAccessor, type PathStep } from '../../records/record-accessor.ts'
-import { compileTemplate, expand, type ExpandContext, type Template } from './placeholders.ts'
+import { ParamError } from '../../config/errors.ts'
+import type { ConfigElement } from '../../config/model.ts'
+import { compileTemplate, expand, TemplateError, type ExpandContext, type Template } from './placeholders.ts'
 import type { RecordTransformerConfig } from '../../schemas/filter_record_transformer.ts'
 
 /** A `<record>` value compiled: a template, or JSON containers whose strings are templates. */
@@ -21,16 +23,29 @@ export interface Transformer {
   apply(time: EventTime, record: Record<string, unknown>, ctx: ExpandContext): { time: EventTime; record: Record<string, unknown> }
 }
 
-/** Compiles the config; throws Errors with Fluentd's messages (and sluice's for Ruby expressions). */
-export function compileTransformer(config: RecordTransformerConfig, warn: (message: string) => void): Transformer {
+/**
+ * Compiles the config; throws Errors with Fluentd's messages, and a ParamError (reported at the
+ * line of the `<record>` entry, given `recordElements`) for a key or value that cannot be compiled.
+ */
+export function compileTransformer(
+  config: RecordTransformerConfig,
+  warn: (message: string) => void,
+  recordElements: readonly ConfigElement[] = [],
+): Transformer {
   if (config.keep_keys !== null && !config.renew_record) throw new Error('`renew_record` must be true to use `keep_keys`')
   const options = { autoTypecast: config.auto_typecast, enableRuby: config.enable_ruby }
   const map: [Template, Compiled][] = []
-  for (const section of config.record) {
+  config.record.forEach((section, i) => {
     for (const [key, written] of Object.entries(section)) {
-      map.push([compileTemplate(key, { ...options, forceStringify: true }), compileValue(parseValue(written, warn), options)])
+      try {
+        map.push([compileTemplate(key, { ...options, forceStringify: true }), compileValue(parseValue(written, warn), options)])
+      } catch (error) {
+        const element = recordElements[i]
+        if (error instanceof TemplateError && element !== undefined) throw new ParamError(error.reason, error.hint, element, key)
+        throw error
+      }
     }
-  }
+  })
   const keepKeys = (config.keep_keys ?? []).map(String)
   const removePaths: PathStep[][] = (config.remove_keys ?? []).map((k) => parseRecordAccessor(String(k)).path as PathStep[])
   const renewTimeKey = config.renew_time_key

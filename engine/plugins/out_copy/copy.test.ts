@@ -133,14 +133,18 @@ describe('out_copy', () => {
     ],
     ['a store without @type', '<match app.**>\n@type copy\n<store>\n</store>\n</match>', "Missing '@type' parameter in <store> section"],
     ['a store with an unknown type', copy(store('s1', '', 'nosuch')), "unknown output plugin 'nosuch'"],
-    ["an error in a store's own params", copy(store('s1', '', 'slow', 'bogus 1\n')), 'unknown param bogus'],
+    [
+      "an error in a store's own params (with --strict)",
+      copy(store('s1', '', 'slow', 'bogus 1\n')),
+      "parameter 'bogus' in <store> is not used",
+    ],
     [
       'a bad copy_mode',
       '<match app.**>\n@type copy\ncopy_mode shallowest\n<store>\n@type capture\n</store>\n</match>',
       'valid options are no_copy, shallow, deep, marshal',
     ],
   ])('reports %s', async (_name, conf, message) => {
-    await expect(startAgent(conf, [outCopy, slow])).rejects.toThrow(message)
+    await expect(startAgent(conf, [outCopy, slow], { strict: true })).rejects.toThrow(message)
   })
 
   it('accepts nested sections inside a store (checked by the store itself)', async () => {

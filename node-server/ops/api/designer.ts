@@ -39,7 +39,7 @@ export function mountDesigner(app: Hono, options: DesignerOptions): Designer {
       token: options.token,
       getConfigText: () => options.daemon.configText(),
       applyConfig: (text) => options.daemon.applyText(text),
-      validateConfig: (text) => validateConfigText(text, options.registry),
+      validateConfig: (text) => validateConfigText(text, options.registry, 'fluent.conf', { strict: options.daemon.strict }),
       tap: hub,
     }),
   )

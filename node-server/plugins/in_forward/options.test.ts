@@ -138,7 +138,7 @@ describe('in_forward config errors', () => {
     const parsed = parseConfig(`<source>\n  @type forward\n${source}\n</source>\n<match **>\n  @type capture\n</match>\n`, 'fluent.conf')
     const registry = new PluginRegistry().register(inForward, captureOutput)
     const built = buildAgent(parsed.config, parsed.locs, { core, registry, log: createLogger(() => undefined), runtime: 'node' })
-    return built.errors.map((e) => e.message).join('\n')
+    return [...built.errors, ...built.warnings].map((e) => e.message).join('\n')
   }
 
   it('checks <security> and <transport tls> as Fluentd does, with file:line', async () => {
@@ -163,6 +163,6 @@ describe('in_forward config errors', () => {
     expect(await build('  deny_keepalive true\n  send_keepalive_packet true')).toContain(
       'send_keepalive_packet cannot be used with deny_keepalive',
     )
-    expect(await build('  max_frame_sise 1m')).toMatch(/fluent\.conf:3.*max_frame_sise[\s\S]*did you mean max_frame_size/)
+    expect(await build('  max_frame_sise 1m')).toMatch(/fluent\.conf:3: warning: parameter 'max_frame_sise'.*did you mean max_frame_size/)
   })
 })

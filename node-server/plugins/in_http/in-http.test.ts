@@ -208,10 +208,11 @@ describe('in_http server', () => {
     ],
     ['an empty add_tag_prefix', 'add_tag_prefix ""', "'add_tag_prefix' parameter must not be empty"],
     ['a custom <parse>', '<parse>\n@type json\n</parse>', '<parse> @type json is not supported yet'],
-    ['an unknown param', 'format json', 'unknown param format'],
+    ['a v0.12 format (read as <parse>)', 'format json', '<parse> @type json is not supported yet'],
+    ['an unknown param (with --strict)', 'formatt json', "parameter 'formatt' in <source> is not used"],
   ])('rejects %s at config time', async (_name, line, message) => {
     await expect(
-      startAgent(`<source>\n@type http\nport 0\n${line}\n</source>\n<match **>\n@type capture\n</match>`, [inHttp]),
+      startAgent(`<source>\n@type http\nport 0\n${line}\n</source>\n<match **>\n@type capture\n</match>`, [inHttp], { strict: true }),
     ).rejects.toThrow(message)
   })
 
