@@ -2,7 +2,7 @@
  * @module The NATS connection params shared by out_nats and in_nats, as plain data: the servers
  * (reconnect and failover across them), authentication (user/password, token, nkey seed, creds
  * file), TLS (CA, client certificate, verification) and the liveness timers. Settled into client
- * options by node-server/plugins/nats-client/.
+ * options by node-server/nats/.
  */
 
 import type { ParamSpec } from '../../config/schema.ts'

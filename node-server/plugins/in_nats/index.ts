@@ -17,8 +17,8 @@
 
 import type { InputPlugin, PluginContext, PluginSpec } from '../../../engine/plugin.ts'
 import { inNatsDescriptor, type InNatsConfig } from '../../../engine/schemas/in_nats.ts'
-import { NatsLink } from '../nats-client/link.ts'
-import { settleNatsClient } from '../nats-client/options.ts'
+import { NatsLink } from '../../nats/link.ts'
+import { settleNatsClient } from '../../nats/options.ts'
 import { ConsumerKeeper } from './consumer.ts'
 import { DeadLetters } from './dead-letter.ts'
 import { MessageDecoder } from './decode.ts'

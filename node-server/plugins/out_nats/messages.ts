@@ -4,12 +4,13 @@
  * budget and the event limit; the cut depends only on the chunk's bytes and the limits, so a chunk
  * written again gives the same messages (and the same Nats-Msg-Id ids). Each message is either
  * Forward msgpack — PackedForward `[tag, bin(entries), {"size": n}]`, or CompressedPackedForward
- * with `{"compressed": "gzip"}` — which any Forward reader (in_nats, in_forward, Fluentd) takes
- * back losslessly, or the formatted lines of its events. Events too large for any message are
+ * with `{"compressed": "gzip"}`, engine/forward's envelope — which any Forward reader (in_nats,
+ * in_forward, Fluentd) takes back losslessly, or the formatted lines of its events. Events too large for any message are
  * handed back separately.
  */
 
 import type { Core } from '../../../wasm/core.ts'
+import { envelopeHeader, envelopeOptions } from '../../../engine/forward/envelope.ts'
 import { walkEntryRanges } from '../../../engine/output/entries.ts'
 
 const textEncoder = new TextEncoder()
@@ -27,7 +28,7 @@ export interface Cut {
   oversize: Piece[]
 }
 
-/** Largest Forward envelope around `tagBytes` of tag: array, str, bin32 header, option map (size, compressed). */
+/** Largest Forward envelope around `tagBytes` of tag: array, str, bin32 header, option map (size, compressed: gzip). */
 export function envelopeOverhead(tagBytes: number): number {
   return 1 + 5 + tagBytes + 5 + 1 + 5 + 5 + 11 + 5
 }
@@ -68,91 +69,17 @@ export function cutEntries(core: Core, entries: Uint8Array, budget: number, maxE
   return { pieces, oversize }
 }
 
-function uintSize(n: number): number {
-  return n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5
-}
-
-function writeUint(out: Uint8Array, at: number, n: number): number {
-  if (n < 0x80) {
-    out[at] = n
-    return at + 1
-  }
-  if (n < 0x100) {
-    out[at] = 0xcc
-    out[at + 1] = n
-    return at + 2
-  }
-  if (n < 0x10000) {
-    out[at] = 0xcd
-    out[at + 1] = n >> 8
-    out[at + 2] = n & 0xff
-    return at + 3
-  }
-  out[at] = 0xce
-  new DataView(out.buffer, out.byteOffset).setUint32(at + 1, n >>> 0)
-  return at + 5
-}
-
-const SIZE_KEY = textEncoder.encode('size')
-const COMPRESSED_KEY = textEncoder.encode('compressed')
-const GZIP_VALUE = textEncoder.encode('gzip')
-
-function writeStr(out: Uint8Array, at: number, bytes: Uint8Array): number {
-  const n = bytes.length
-  if (n < 32) out[at++] = 0xa0 | n
-  else if (n < 0x100) {
-    out[at++] = 0xd9
-    out[at++] = n
-  } else if (n < 0x10000) {
-    out[at++] = 0xda
-    out[at++] = n >> 8
-    out[at++] = n & 0xff
-  } else {
-    out[at] = 0xdb
-    new DataView(out.buffer, out.byteOffset).setUint32(at + 1, n)
-    at += 5
-  }
-  out.set(bytes, at)
-  return at + n
-}
-
-function strSize(n: number): number {
-  return (n < 32 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5) + n
-}
-
 /**
- * `[tag, bin(payload), {"size": count}]`, plus `"compressed": "gzip"` when the payload is gzip
- * (CompressedPackedForward). One allocation, the payload copied once.
+ * One NATS payload: engine/forward's PackedForward envelope (`[tag, bin(payload), {"size": count}]`,
+ * plus `"compressed": "gzip"` for a gzip payload) around the payload, in one buffer.
  */
-export function forwardMessage(tag: Uint8Array, payload: Uint8Array, count: number, gzip: boolean): Uint8Array {
-  const binHeader = payload.length < 0x100 ? 2 : payload.length < 0x10000 ? 3 : 5
-  const options = 1 + strSize(SIZE_KEY.length) + uintSize(count) + (gzip ? strSize(COMPRESSED_KEY.length) + strSize(GZIP_VALUE.length) : 0)
-  const out = new Uint8Array(1 + strSize(tag.length) + binHeader + payload.length + options)
-  let at = 0
-  out[at++] = 0x93
-  at = writeStr(out, at, tag)
-  const n = payload.length
-  if (binHeader === 2) {
-    out[at++] = 0xc4
-    out[at++] = n
-  } else if (binHeader === 3) {
-    out[at++] = 0xc5
-    out[at++] = n >> 8
-    out[at++] = n & 0xff
-  } else {
-    out[at] = 0xc6
-    new DataView(out.buffer, out.byteOffset).setUint32(at + 1, n)
-    at += 5
-  }
-  out.set(payload, at)
-  at += n
-  out[at++] = gzip ? 0x82 : 0x81
-  at = writeStr(out, at, SIZE_KEY)
-  at = writeUint(out, at, count)
-  if (gzip) {
-    at = writeStr(out, at, COMPRESSED_KEY)
-    at = writeStr(out, at, GZIP_VALUE)
-  }
+export function forwardMessage(tag: string, payload: Uint8Array, count: number, gzip: boolean): Uint8Array {
+  const head = envelopeHeader(tag, payload.length)
+  const options = envelopeOptions(count, null, gzip)
+  const out = new Uint8Array(head.length + payload.length + options.length)
+  out.set(head, 0)
+  out.set(payload, head.length)
+  out.set(options, head.length + payload.length)
   return out
 }
 

@@ -22,13 +22,12 @@ import type { Logger } from '../../../engine/log.ts'
 import type { Chunk, ChunkWriter, WriteContext } from '../../../engine/output/chunk.ts'
 import { chunkIdHex } from '../../../engine/output/chunk.ts'
 import { UnrecoverableError } from '../../../engine/output/errors.ts'
-import type { NatsLink } from '../nats-client/link.ts'
+import type { NatsLink } from '../../nats/link.ts'
 import { cutEntries, envelopeOverhead, formattedMessages, forwardMessage, gzipGrowth, type LineFormatter, type Piece } from './messages.ts'
 import { subjectError, type OutNatsOptions } from './options.ts'
 import type { StreamKeeper } from './stream.ts'
 
 const gzip = promisify(gzipCallback)
-const textEncoder = new TextEncoder()
 
 /** Bytes kept free for the message's NATS headers (NATS/1.0, Nats-Msg-Id, Nats-Expected-Stream). */
 export function headerReserve(stream: string | null): number {
@@ -99,8 +98,7 @@ export class NatsWriter implements ChunkWriter {
       payloads = cut.messages
       oversize = cut.oversize
     } else {
-      const tag = textEncoder.encode(chunk.tag)
-      let entriesBudget = budget - envelopeOverhead(tag.length)
+      let entriesBudget = budget - envelopeOverhead(Buffer.byteLength(chunk.tag))
       if (o.gzip) entriesBudget -= gzipGrowth(entriesBudget)
       if (entriesBudget < 64) throw new UnrecoverableError(`the tag ${chunk.tag} leaves no room for events in a ${budget}-byte message`)
       const cut = cutEntries(core, chunk.entries, entriesBudget, o.maxEventsPerMessage)
@@ -109,7 +107,7 @@ export class NatsWriter implements ChunkWriter {
       payloads = []
       for (const p of cut.pieces) {
         const entries = chunk.entries.subarray(p.start, p.end)
-        payloads.push(forwardMessage(tag, o.gzip ? await gzip(entries) : entries, p.count, o.gzip))
+        payloads.push(forwardMessage(chunk.tag, o.gzip ? await gzip(entries) : entries, p.count, o.gzip))
       }
     }
     if (oversize.length > 0 && !this.diverted.has(id)) {

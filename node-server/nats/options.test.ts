@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createUser } from '@nats-io/nkeys'
 import { afterAll, describe, expect, it } from 'vitest'
-import { validateElement } from '../../../engine/config/schema.ts'
-import { createElement } from '../../../engine/config/model.ts'
-import { natsConnectionParams } from '../../../engine/schemas/sections/nats-connection.ts'
+import { validateElement } from '../../engine/config/schema.ts'
+import { createElement } from '../../engine/config/model.ts'
+import { natsConnectionParams } from '../../engine/schemas/sections/nats-connection.ts'
 import { type NatsConnectionConfig, settleNatsClient } from './options.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-nats-options-'))
@@ -60,7 +60,7 @@ describe('settleNatsClient', () => {
     expect(settleNatsClient(config({ nkey_seed_path: join(dir, 'user.nk') }), 'x').auth).toBe('nkey')
     expect(() => settleNatsClient(config({ nkey_seed: 'SAxyz' }), 'x')).toThrow(/not a user seed/)
     expect(() => settleNatsClient(config({ nkey_seed_path: join(dir, 'missing.nk') }), 'x')).toThrow(
-      /nkey_seed_path cannot be read: .*missing\.nk/,
+      /nkey_seed_path: cannot read .*missing\.nk: ENOENT/,
     )
   })
 
@@ -76,6 +76,6 @@ describe('settleNatsClient', () => {
     expect(o.connect.tls).toMatchObject({ rejectUnauthorized: true, ca: '-----BEGIN CERTIFICATE-----\n' })
     expect(settleNatsClient(config({ tls: 'true', tls_verify: 'false' }), 'x').connect.tls).toEqual({ rejectUnauthorized: false })
     expect(() => settleNatsClient(config({ tls_client_cert_path: join(dir, 'ca.pem') }), 'x')).toThrow(/go together/)
-    expect(() => settleNatsClient(config({ tls_ca_cert_path: join(dir, 'nope.pem') }), 'x')).toThrow(/tls_ca_cert_path cannot be read/)
+    expect(() => settleNatsClient(config({ tls_ca_cert_path: join(dir, 'nope.pem') }), 'x')).toThrow(/tls_ca_cert_path: cannot read/)
   })
 })

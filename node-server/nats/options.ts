@@ -5,10 +5,10 @@
  * times in milliseconds, reconnecting forever by default.
  */
 
-import { readFileSync } from 'node:fs'
 import { credsAuthenticator, nkeyAuthenticator, type NodeConnectionOptions } from '@nats-io/transport-node'
-import type { ConfigOf } from '../../../engine/config/schema.ts'
-import type { natsConnectionParams } from '../../../engine/schemas/sections/nats-connection.ts'
+import type { ConfigOf } from '../../engine/config/schema.ts'
+import type { natsConnectionParams } from '../../engine/schemas/sections/nats-connection.ts'
+import { readPem } from '../tls/pem.ts'
 
 export type NatsConnectionConfig = ConfigOf<{ params: typeof natsConnectionParams }>
 
@@ -26,11 +26,7 @@ export interface NatsClientOptions {
 const URL_FORM = /^(?:(nats|tls|ws|wss):\/\/)?(?:[^@/\s]+@)?(\[[0-9a-fA-F:.]+\]|[^:/\s[\]]+)(?::(\d+))?\/?$/
 
 function readFile(path: string, param: string): string {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch (error) {
-    throw new Error(`${param} cannot be read: ${path} (${(error as Error).message})`)
-  }
+  return readPem(param, path).toString('utf8')
 }
 
 /** Throws with the param's name when a server URL, the auth or the TLS settings are wrong. */

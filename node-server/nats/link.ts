@@ -8,8 +8,8 @@
  */
 
 import { connect, type NatsConnection } from '@nats-io/transport-node'
-import type { Logger } from '../../../engine/log.ts'
-import { rateLimited } from '../../../engine/output/errors.ts'
+import type { Logger } from '../../engine/log.ts'
+import { rateLimited } from '../../engine/output/errors.ts'
 import type { NatsClientOptions } from './options.ts'
 
 /** How long close() lets the client flush what it holds. */
