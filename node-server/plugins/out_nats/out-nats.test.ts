@@ -178,6 +178,26 @@ ${immediate}`,
     expect((await readStream(nc, stream)).map((m) => forwardEvents(m.data).tag)).toEqual(['app.b'])
   })
 
+  it('creates the stream again when it was deleted while running (create_stream)', async () => {
+    const { stream, prefix } = names()
+    const { agent: a, out } = await agent(`  subject ${prefix}.\${tag}\n  stream ${stream}\n  create_stream true\n${immediate}`)
+    a.agent.root.emit(streamFromEvents('app.a', records(1)))
+    await waitForStream(nc, stream, 1)
+    await (await manager(nc)).streams.delete(stream)
+    a.agent.root.emit(streamFromEvents('app.b', records(2)))
+    await waitUntil(
+      () => a.logs.filter((l) => l.message === 'Created the JetStream stream.').length === 2,
+      'the stream created again',
+      10_000,
+    )
+    await waitForStream(nc, stream, 1)
+    await waitUntil(() => out.status!().buffer_queue_length === 0, 'the chunk delivered')
+    expect((await readStream(nc, stream)).flatMap((m) => forwardEvents(m.data).events.map((e) => `${e.tag}:${e.record.i}`))).toEqual([
+      'app.b:0',
+      'app.b:1',
+    ])
+  })
+
   it('says plainly when no stream takes the subject', async () => {
     const { prefix } = names()
     const { out } = await agent(`  subject ${prefix}.nowhere\n${immediate}`)

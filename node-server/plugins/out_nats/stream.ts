@@ -50,6 +50,11 @@ export class StreamKeeper {
     return this.pending
   }
 
+  /** Checks again before the next publish (a publish found no stream: it may have been deleted). */
+  forget(): void {
+    this.checkedOn = null
+  }
+
   private async check(nc: NatsConnection, s: StreamSettings): Promise<void> {
     const jsm = await jetstreamManager(nc, { timeout: this.timeoutMs, checkAPI: false })
     try {

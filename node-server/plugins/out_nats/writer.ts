@@ -214,6 +214,8 @@ export class NatsWriter implements ChunkWriter {
     }
     this.counters.failures++
     if (name === 'JetStreamNotEnabled' || name === 'NoRespondersError') {
+      // The stream may have been deleted since it was made sure of: create_stream makes it again.
+      this.deps.streams.forget()
       return new Error(
         `no JetStream stream takes ${what} (no responders): create a stream for the subject (create_stream true) or check subject and stream`,
       )
