@@ -6,7 +6,7 @@
  */
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -132,14 +132,37 @@ export class NatsServer {
     }
   }
 
-  /** SIGSTOP: the process stays, its sockets stay open, nothing is answered. */
-  pause(): void {
-    if (this.running) this.child!.kill('SIGSTOP')
+  /**
+   * SIGSTOP: the process stays, its sockets stay open, nothing is answered. Resolves once the
+   * kernel shows every thread stopped (on a busy machine the signal can take a while to land).
+   */
+  async pause(timeoutMs = 5_000): Promise<void> {
+    if (!this.running) return
+    const pid = this.child!.pid!
+    this.child!.kill('SIGSTOP')
+    const deadline = Date.now() + timeoutMs
+    while (!allThreadsStopped(pid)) {
+      if (Date.now() > deadline) throw new Error(`nats-server ${pid} did not stop within ${timeoutMs} ms of SIGSTOP`)
+      await new Promise((r) => setTimeout(r, 5))
+    }
   }
 
   /** SIGCONT after `pause`. */
   resume(): void {
     if (this.running) this.child!.kill('SIGCONT')
+  }
+}
+
+/** Every thread of `pid` in state T (stopped), from /proc. */
+function allThreadsStopped(pid: number): boolean {
+  try {
+    const tasks = readdirSync(`/proc/${pid}/task`)
+    return tasks.every((t) => {
+      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8')
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T'
+    })
+  } catch {
+    return false
   }
 }
 

@@ -129,7 +129,7 @@ ${immediate}`,
     )
     a.agent.root.emit(streamFromEvents('app.a', records(3)))
     await waitForStream(nc, stream, 1)
-    server.pause()
+    await server.pause()
     try {
       a.agent.root.emit(streamFromEvents('app.b', records(5)))
       await waitUntil(
@@ -140,10 +140,7 @@ ${immediate}`,
           ),
         'a publish timeout',
         10_000,
-      ).catch((e) => {
-        console.log(JSON.stringify(a.logs, (_k, v) => (typeof v === 'bigint' ? String(v) : v), 1))
-        throw e
-      })
+      )
       expect(out.status!()).toMatchObject({ buffer_queue_length: 1 })
       expect(out.writer.counters.timeouts).toBeGreaterThan(0)
     } finally {
