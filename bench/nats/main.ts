@@ -21,6 +21,7 @@ import { type NatsRun, runNats } from './run.ts'
 const OPTIONS: OptionSpec[] = [
   { name: 'duration', type: 'string', description: 'load time per run (default 10s)' },
   { name: 'aggregators', type: 'string', description: 'aggregator counts to run (default 1,2)' },
+  { name: 'modes', type: 'string', description: 'e2e (consume under load) and/or drain (consume a backlog), default e2e,drain' },
   { name: 'conns', type: 'string', description: 'bench connections (default 2)' },
   { name: 'batch', type: 'string', description: 'events per PackedForward message (default 1000)' },
   { name: 'record-size', type: 'string', description: 'bytes per record (default 150)' },
@@ -35,19 +36,12 @@ const k = (n: number) => Math.round(n).toLocaleString('en-US')
 
 function table(runs: NatsRun[]): string {
   const lines: string[] = []
-  const base = runs.find((r) => r.aggregators === 1)?.deliveredPerSec ?? null
-  lines.push(
-    '| aggregators | acked at agent ev/s | agent ack p50/p99 ms | delivered end to end ev/s | vs 1 aggregator | per aggregator (events) | drain after load | messages in stream |',
-  )
-  lines.push('|---|---|---|---|---|---|---|---|')
-  for (const r of runs) {
-    lines.push(
-      `| ${r.aggregators} | ${k(r.bench.eventsPerSec)} | ${r.bench.ackLatency ? `${r.bench.ackLatency.p50Ms.toFixed(1)} / ${r.bench.ackLatency.p99Ms.toFixed(1)}` : '-'} | ${k(r.deliveredPerSec)} | ${base === null ? '-' : `${(r.deliveredPerSec / base).toFixed(2)}×`} | ${r.perAggregator.map(k).join(' / ')} | ${(r.drainMs / 1000).toFixed(1)} s | ${r.messagesInStream === null ? '-' : k(r.messagesInStream)} |`,
-    )
+  for (const mode of ['e2e', 'drain'] as const) {
+    const these = runs.filter((r) => r.mode === mode)
+    if (these.length > 0) lines.push(...modeTable(mode, these), '')
   }
   for (const r of runs) {
-    lines.push('')
-    lines.push(`${r.aggregators} aggregator(s): processes (CPU % of one core over load + drain; peak RSS / RSS before the load)`)
+    lines.push(`${r.mode} with ${r.aggregators} aggregator(s): processes (CPU % of one core over the measured time; peak RSS / RSS before)`)
     lines.push('| process | CPU | peak RSS | idle RSS |')
     lines.push('|---|---|---|---|')
     for (const p of r.processes) {
@@ -56,8 +50,29 @@ function table(runs: NatsRun[]): string {
       )
     }
     if (r.errors.length > 0) lines.push(`errors: ${r.errors.join('; ')}`)
+    lines.push('')
   }
   return lines.join('\n')
+}
+
+function modeTable(mode: 'e2e' | 'drain', runs: NatsRun[]): string[] {
+  const lines: string[] = []
+  const base = runs.find((r) => r.aggregators === 1)?.deliveredPerSec ?? null
+  lines.push(
+    mode === 'e2e'
+      ? 'end to end: aggregators consume while the agent is under load (events/s over load + drain time)'
+      : 'backlog drain: the agent filled the stream first; aggregators then consume it alone (events/s from their start)',
+  )
+  lines.push(
+    `| aggregators | acked at agent ev/s | agent ack p50/p99 ms | delivered ev/s | vs 1 aggregator | per aggregator (events) | ${mode === 'e2e' ? 'caught up after the load' : 'time to drain'} | messages in stream |${mode === 'drain' ? ' consumed before all were up (not in the rate) |' : ''}`,
+  )
+  lines.push(`|---|---|---|---|---|---|---|---|${mode === 'drain' ? '---|' : ''}`)
+  for (const r of runs) {
+    lines.push(
+      `| ${r.aggregators} | ${k(r.bench.eventsPerSec)} | ${r.bench.ackLatency ? `${r.bench.ackLatency.p50Ms.toFixed(1)} / ${r.bench.ackLatency.p99Ms.toFixed(1)}` : '-'} | ${k(r.deliveredPerSec)} | ${base === null ? '-' : `${(r.deliveredPerSec / base).toFixed(2)}×`} | ${r.perAggregator.map(k).join(' / ')} | ${(r.drainMs / 1000).toFixed(1)} s | ${r.messagesInStream === null ? '-' : k(r.messagesInStream)} |${mode === 'drain' ? ` ${k(r.consumedBeforeAllUp)} |` : ''}`,
+    )
+  }
+  return lines
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -65,22 +80,27 @@ async function main(argv: string[]): Promise<number> {
   const duration = parseTime(stringOption(options, 'duration') ?? '10s')
   if (!duration.ok) throw new Error(`--duration: ${duration.reason}`)
   const counts = (stringOption(options, 'aggregators') ?? '1,2').split(',').map((s) => Number(s.trim()))
+  const modes = (stringOption(options, 'modes') ?? 'e2e,drain').split(',').map((s) => s.trim())
+  if (modes.some((m) => m !== 'e2e' && m !== 'drain')) throw new Error('--modes: e2e and/or drain')
   if (counts.some((c) => !Number.isInteger(c) || c < 1)) throw new Error('--aggregators: a list of counts such as 1,2')
   const runs: NatsRun[] = []
-  for (const aggregators of counts) {
-    process.stderr.write(`bench:nats: ${aggregators} aggregator(s), ${duration.value} s of load …\n`)
-    runs.push(
-      await runNats({
-        aggregators,
-        durationS: duration.value,
-        conns: integerOption(options, 'conns', 1) ?? 2,
-        batch: integerOption(options, 'batch', 1) ?? 1000,
-        recordSize: integerOption(options, 'record-size', 16) ?? 150,
-        window: integerOption(options, 'window', 1) ?? 8,
-        publishers: integerOption(options, 'publishers', 1) ?? 4,
-        chunkLimit: stringOption(options, 'chunk-limit') ?? '1m',
-      }),
-    )
+  for (const mode of modes as ('e2e' | 'drain')[]) {
+    for (const aggregators of counts) {
+      process.stderr.write(`bench:nats: ${mode}, ${aggregators} aggregator(s), ${duration.value} s of load …\n`)
+      runs.push(
+        await runNats({
+          mode,
+          aggregators,
+          durationS: duration.value,
+          conns: integerOption(options, 'conns', 1) ?? 2,
+          batch: integerOption(options, 'batch', 1) ?? 1000,
+          recordSize: integerOption(options, 'record-size', 16) ?? 150,
+          window: integerOption(options, 'window', 1) ?? 8,
+          publishers: integerOption(options, 'publishers', 1) ?? 4,
+          chunkLimit: stringOption(options, 'chunk-limit') ?? '1m',
+        }),
+      )
+    }
   }
   const cpu = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`
   if (options.json) {

@@ -24,6 +24,12 @@ export interface NatsBenchOptions {
   /** out_nats flush_thread_count: chunks published (and waiting for acks) at once. */
   publishers: number
   chunkLimit: string
+  /**
+   * e2e: aggregators consume while the agent is loaded. drain: the agent fills the stream with no
+   * aggregator running, then the aggregators start and the time to consume the backlog is measured
+   * (the aggregator side alone, without the agent and the load generator competing for the cores).
+   */
+  mode: 'e2e' | 'drain'
 }
 
 export interface ProcessReport {
@@ -36,15 +42,18 @@ export interface ProcessReport {
 }
 
 export interface NatsRun {
+  mode: 'e2e' | 'drain'
   aggregators: number
   bench: BenchResult
   /** Events each aggregator's out_null counted. */
   perAggregator: number[]
   delivered: number
   drainMs: number
-  /** delivered / (load time + drain time): end to end, agent → JetStream → aggregators. */
+  /** e2e: delivered / (load time + drain time), agent → JetStream → aggregators; drain: delivered / the time the aggregators took from their start. */
   deliveredPerSec: number
   messagesInStream: number | null
+  /** drain: events consumed while the aggregators were still starting (not in the rate). */
+  consumedBeforeAllUp: number
   processes: ProcessReport[]
   errors: string[]
 }
@@ -95,6 +104,12 @@ function aggregatorConfig(url: string): string {
 `
 }
 
+async function pluginStatus(apiPort: number): Promise<{ emit_records?: number; events_out?: number; buffer_total_queued_size?: number }> {
+  const res = await fetch(`http://127.0.0.1:${apiPort}/api/plugins.json?@id=out&with_config=false`)
+  const body = (await res.json()) as { plugins: { emit_records?: number; events_out?: number; buffer_total_queued_size?: number }[] }
+  return body.plugins[0] ?? {}
+}
+
 async function emitted(apiPort: number): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${apiPort}/api/plugins.json?@id=out&with_config=false`)
   const body = (await res.json()) as { plugins: { emit_records?: number; events_out?: number }[] }
@@ -139,7 +154,7 @@ export async function runNats(o: NatsBenchOptions): Promise<NatsRun> {
       procs.push({ name, p, api })
       return p
     }
-    for (let i = 1; i <= o.aggregators; i++) await start(`aggregator ${i}`, aggregatorConfig(nats.url))
+    if (o.mode === 'e2e') for (let i = 1; i <= o.aggregators; i++) await start(`aggregator ${i}`, aggregatorConfig(nats.url))
     const agent = await start('agent', agentConfig(nats.url, o))
     const agentPort = await agent.port('in')
     const pids = [...procs.map((x) => ({ name: x.name, pid: x.p.pid })), { name: 'nats-server', pid: nats.pid! }]
@@ -169,9 +184,34 @@ export async function runNats(o: NatsBenchOptions): Promise<NatsRun> {
     const bench = await load.done
     clearInterval(poll)
     errors.push(...bench.errors)
-    const loadEnd = Date.now()
+    let loadEnd = Date.now()
+    let consumedBeforeAllUp = 0
     const expected = bench.ackedEvents ?? bench.events
-    const aggregators = procs.filter((x) => x.name.startsWith('aggregator'))
+    if (o.mode === 'drain') {
+      // Everything published (the agent's buffer empty), then the aggregators start on the backlog.
+      const agentApi = procs.find((x) => x.name === 'agent')!.api
+      for (;;) {
+        const st = await pluginStatus(agentApi)
+        if ((st.buffer_total_queued_size ?? 0) === 0) break
+        if (Date.now() - loadEnd > DRAIN_TIMEOUT_MS) throw new Error('the agent did not publish its buffer')
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      // All at once; the first ones up start on the backlog before the last is: the rate counts
+      // only what was consumed once every aggregator was running.
+      const started = await Promise.all(
+        Array.from({ length: o.aggregators }, (_, i) => start(`aggregator ${i + 1}`, aggregatorConfig(nats.url)).then((p) => ({ i, p }))),
+      )
+      for (const { i, p } of started) {
+        pids.push({ name: `aggregator ${i + 1}`, pid: p.pid })
+        idle.set(`aggregator ${i + 1}`, memory(p.pid)?.rss ?? null)
+      }
+      // CPU from here on: the drain alone.
+      for (const x of pids) cpu0.set(x.name, cpuSeconds(x.pid))
+      loadEnd = Date.now()
+      const early = procs.filter((x) => x.name.startsWith('aggregator'))
+      consumedBeforeAllUp = (await Promise.all(early.map((a) => emitted(a.api)))).reduce((a, b) => a + b, 0)
+    }
+    const aggregators = procs.filter((x) => x.name.startsWith('aggregator')).sort((a, b) => a.name.localeCompare(b.name))
     let perAggregator: number[] = []
     let delivered = 0
     let lastChange = Date.now()
@@ -190,7 +230,7 @@ export async function runNats(o: NatsBenchOptions): Promise<NatsRun> {
       await new Promise((r) => setTimeout(r, 50))
     }
     const drainMs = Math.max(0, (delivered >= expected ? Date.now() : lastChange) - loadEnd)
-    const wallS = (bench.elapsedMs + drainMs) / 1000
+    const wallS = o.mode === 'drain' ? drainMs / 1000 : (bench.elapsedMs + drainMs) / 1000
     const processes: ProcessReport[] = pids.map((x) => {
       const c0 = cpu0.get(x.name)
       const c1 = cpuSeconds(x.pid)
@@ -203,21 +243,25 @@ export async function runNats(o: NatsBenchOptions): Promise<NatsRun> {
         cpuPercent: used === null ? null : (used / wallS) * 100,
       }
     })
-    processes.push({
-      name: 'sluice bench (load)',
-      idleRssBytes: null,
-      peakRssBytes: benchPeak || null,
-      cpuSeconds: bench.cpuMs / 1000,
-      cpuPercent: (bench.cpuMs / 1000 / wallS) * 100,
-    })
+    if (o.mode === 'e2e') {
+      processes.push({
+        name: 'sluice bench (load)',
+        idleRssBytes: null,
+        peakRssBytes: benchPeak || null,
+        cpuSeconds: bench.cpuMs / 1000,
+        cpuPercent: (bench.cpuMs / 1000 / wallS) * 100,
+      })
+    }
     const stream = await fetchStreamCount(nats.url)
     return {
+      mode: o.mode,
       aggregators: o.aggregators,
       bench,
       perAggregator,
       delivered,
       drainMs,
-      deliveredPerSec: delivered / wallS,
+      deliveredPerSec: (delivered - consumedBeforeAllUp) / wallS,
+      consumedBeforeAllUp,
       messagesInStream: stream,
       processes,
       errors,
