@@ -12,13 +12,14 @@ import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type
 import type { Logger } from '../../../engine/log.ts'
 import type { InNatsOptions } from './options.ts'
 
-const NANOS = 1_000_000
+/** Nanoseconds per millisecond (JetStream's durations are nanoseconds). */
+const NS_PER_MS = 1_000_000
 
 export function consumerConfig(o: InNatsOptions): Partial<ConsumerConfig> {
   return {
     durable_name: o.consumer,
     ack_policy: 'explicit',
-    ack_wait: o.ackWaitMs * NANOS,
+    ack_wait: o.ackWaitMs * NS_PER_MS,
     max_deliver: o.maxDeliver,
     max_ack_pending: o.maxAckPending,
     max_waiting: o.maxWaiting,
@@ -57,8 +58,8 @@ export class ConsumerKeeper {
       if (!(error instanceof JetStreamApiError)) throw error
       if (error.code === JetStreamApiCodes.StreamNotFound) throw new Error(`the JetStream stream ${o.stream} does not exist (yet)`)
       if (error.code !== JetStreamApiCodes.ConsumerNotFound) throw error
-      if (!o.createConsumer)
-        throw new ConsumerConfigError(`the consumer ${o.consumer} does not exist on stream ${o.stream} (create_consumer false)`)
+      // Someone is expected to create it: it is looked for again with the pull's backoff.
+      if (!o.createConsumer) throw new Error(`the consumer ${o.consumer} does not exist on stream ${o.stream} (create_consumer false)`)
       info = await jsm.consumers.add(o.stream, consumerConfig(o))
       this.log.info('Created the durable consumer.', {
         stream: o.stream,
@@ -74,7 +75,7 @@ export class ConsumerKeeper {
       throw new ConsumerConfigError(`the consumer ${o.consumer} acks ${c.ack_policy}; in_nats needs ack_policy explicit`)
     const differs: Record<string, unknown> = {}
     if (o.subject !== null && (c.filter_subject ?? null) !== o.subject) differs.filter_subject = c.filter_subject ?? null
-    if (c.ack_wait !== undefined && c.ack_wait !== o.ackWaitMs * NANOS) differs.ack_wait_s = c.ack_wait / 1e9
+    if (c.ack_wait !== undefined && c.ack_wait !== o.ackWaitMs * NS_PER_MS) differs.ack_wait_s = c.ack_wait / 1e9
     if ((c.max_deliver ?? -1) !== o.maxDeliver) differs.max_deliver = c.max_deliver ?? -1
     if (Object.keys(differs).length > 0) {
       this.log.warn('The durable consumer exists with other settings; it is used as it is.', {
