@@ -111,7 +111,7 @@ export class Agent {
       timer = setTimeout(() => resolve('timeout'), deadlineMs)
     })
     const outcome = await Promise.race([all.then(() => 'done' as const), deadline])
-    clearTimeout(timer)
+    if (timer !== undefined) clearTimeout(timer)
     if (outcome === 'timeout') this.log.warn('shutdown deadline passed; some plugins did not finish', { deadlineMs })
     for (const router of this.routers.values()) router.free()
   }

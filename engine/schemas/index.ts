@@ -30,12 +30,14 @@ import { inSyslogDescriptor } from './in_syslog.ts'
 import { inTailDescriptor } from './in_tail.ts'
 import { inTcpDescriptor } from './in_tcp.ts'
 import { inUdpDescriptor } from './in_udp.ts'
+import { inNatsDescriptor } from './in_nats.ts'
 import { outCopyDescriptor } from './out_copy.ts'
 import { outFileDescriptor } from './out_file.ts'
 import { outForwardDescriptor } from './out_forward.ts'
 import { outForwardEdgeDescriptor } from './out_forward_edge.ts'
 import { outHttpDescriptor } from './out_http.ts'
 import { outHttpEdgeDescriptor } from './out_http_edge.ts'
+import { outNatsDescriptor } from './out_nats.ts'
 import { outNullDescriptor } from './out_null.ts'
 import { outQueueDescriptor } from './out_queue.ts'
 import { outRelabelDescriptor } from './out_relabel.ts'
@@ -75,6 +77,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inTailDescriptor,
   inTcpDescriptor,
   inUdpDescriptor,
+  inNatsDescriptor,
   filterGrepDescriptor,
   filterParserDescriptor,
   filterRecordTransformerDescriptor,
@@ -85,6 +88,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   outForwardEdgeDescriptor,
   outHttpDescriptor,
   outHttpEdgeDescriptor,
+  outNatsDescriptor,
   outNullDescriptor,
   outQueueDescriptor,
   outRelabelDescriptor,
