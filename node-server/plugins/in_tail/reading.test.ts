@@ -1,9 +1,10 @@
 /**
  * @module in_tail reading real files: read_from_head vs the end at startup, files found later
  * read from their head, the partial last line held until its newline (and never counted in the
- * pos_file), CRLF (Ruby's chomp: the `\r` before the newline goes), a 1 MB line, max_line_size
- * (longer lines dropped with a warning, also when still growing), unmatched lines
- * (emit_unmatched_lines), path_key, the tag's `*`, read_lines_limit batches, encodings.
+ * pos_file), CRLF (Ruby's chomp: the `\r` before the newline goes), a 1 MB line (also one written
+ * in 64 KiB pieces, held across reads), max_line_size (longer lines dropped with a warning, also
+ * when still growing), unmatched lines (emit_unmatched_lines), path_key, the tag's `*`,
+ * read_lines_limit batches, encodings.
  */
 
 import { appendFileSync, writeFileSync } from 'node:fs'
@@ -69,6 +70,32 @@ describe('in_tail reading', () => {
     run = await runTail(`path ${a}\ntag t\nread_from_head true\n${parse}`)
     await run.out.waitFor(4)
     expect(run.messages()).toEqual(['a', 'b\r', 'c\rd', ''])
+  })
+
+  it('reads a 1 MB CRLF line written in 64 KiB pieces whole: the partial line is held across reads, the pos stays before it', async () => {
+    const a = join(tmp.dir, 'growing.log')
+    const pos = join(tmp.dir, 'pos')
+    writeFileSync(a, 'first\r\n')
+    run = await runTail(`path ${a}\ntag t\nread_from_head true\npos_file ${pos}\n${parse}`)
+    await run.out.waitFor(1)
+    const piece = 64 * 1024
+    const pieces = 16
+    for (let i = 0; i < pieces; i++) {
+      appendFileSync(a, String.fromCharCode(97 + i).repeat(piece))
+      // Each piece read before the next is written: the line really grows across reads.
+      await until(() => run!.input.files()[0]?.read === 7 + (i + 1) * piece, `piece ${i} read`)
+      expect(run.out.events.length).toBe(1)
+      expect(readPosFile(pos)[0].pos).toBe(7)
+    }
+    appendFileSync(a, '\r\nlast\r\n')
+    await run.out.waitFor(3)
+    const messages = run.messages()
+    expect(messages[0]).toBe('first')
+    expect(messages[1].length).toBe(pieces * piece)
+    for (let i = 0; i < pieces; i++) expect(messages[1][i * piece]).toBe(String.fromCharCode(97 + i))
+    expect(messages[1].endsWith('\r')).toBe(false)
+    expect(messages[2]).toBe('last')
+    await until(() => readPosFile(pos)[0].pos === 7 + pieces * piece + 2 + 6, 'pos at the end')
   })
 
   it('reads a 1 MB line whole, and drops lines longer than max_line_size with a warning', async () => {
