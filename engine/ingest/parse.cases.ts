@@ -103,6 +103,27 @@ export function runParseIngestSuite(name: string, responses: 'fluentd' | 'edge',
       ])
     })
 
+    it('@type multiline: a posted stack trace is one record (its formats over the whole body)', async () => {
+      const t = await target(
+        '<parse>\n  @type multiline\n  format_firstline /^\\d{4}-/\n  format1 /^(?<time>\\S+) (?<level>[A-Z]+) (?<message>.*)/\n  time_format %Y-%m-%dT%H:%M:%S%z\n</parse>',
+      )
+      const trace = '2023-06-14T15:16:17+0000 ERROR boom\n  at a (app.js:1)\n  at b (app.js:2)'
+      await acceptedAs(await t.fetch(post('/trace', trace, 'text/plain')), 1)
+      expect(t.events()).toEqual([
+        {
+          tag: 'trace',
+          time: new EventTime(1686755777),
+          record: { level: 'ERROR', message: 'boom\n  at a (app.js:1)\n  at b (app.js:2)' },
+        },
+      ])
+    })
+
+    it('REMOTE_ADDR is the first X-Forwarded-For address', async () => {
+      const t = await target('add_remote_addr true\n<parse>\n  @type none\n</parse>')
+      await acceptedAs(await t.fetch(post('/ip', 'x', 'text/plain', { 'x-forwarded-for': '203.0.113.7, 10.0.0.1' })), 1)
+      expect(t.events().map((e) => e.record)).toEqual([{ message: 'x', REMOTE_ADDR: '203.0.113.7' }])
+    })
+
     it('v0.12 flat `format` is read as the <parse> section', async () => {
       const t = await target('format none\nmessage_key text')
       await acceptedAs(await t.fetch(post('/flat', 'old style', 'application/json')), 1)

@@ -14,6 +14,7 @@ import { runParseIngestSuite } from '../../../engine/ingest/parse.cases.ts'
 import { parserJson } from '../../../engine/plugins/parser_json/index.ts'
 import { parserLtsv } from '../../../engine/plugins/parser_ltsv/index.ts'
 import { parserMsgpack } from '../../../engine/plugins/parser_msgpack/index.ts'
+import { parserMultiline } from '../../../engine/plugins/parser_multiline/index.ts'
 import { parserNone } from '../../../engine/plugins/parser_none/index.ts'
 import { parserRegexp } from '../../../engine/plugins/parser_regexp/index.ts'
 import { paramsToConf } from '../../../engine/ingest/ingest-cases/params.ts'
@@ -67,7 +68,7 @@ async function httpTarget(started: Awaited<ReturnType<typeof startHttp>>): Promi
 
 runIngestSuite('in_http over HTTP', async (params, now) => httpTarget(await startHttp(paramsToConf(params), [], '@type capture', now)))
 
-const PARSERS = [parserNone, parserRegexp, parserJson, parserMsgpack, parserLtsv]
+const PARSERS = [parserNone, parserRegexp, parserJson, parserMsgpack, parserLtsv, parserMultiline]
 runParseIngestSuite('in_http over HTTP', 'fluentd', async (source, now) =>
   httpTarget(await startHttpSource(source, PARSERS, '@type capture', now)),
 )
