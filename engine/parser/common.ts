@@ -337,6 +337,27 @@ export abstract class BaseParser implements ParserPlugin {
     this.appended++
   }
 
+  /**
+   * Appends the record of string fields `keys[i]` → `values[i]` (see RecordWriter.encodeStringPairs;
+   * `skip`: the index of a field left out, the time key) at `time`, as `emitAt` does — for parsers
+   * that have the values at hand and no conversions to apply (no Map per record).
+   */
+  protected emitStringPairs(
+    time: EventTime | null,
+    keys: readonly Uint8Array[],
+    values: readonly (string | undefined)[],
+    skip: number,
+  ): void {
+    const at = time ?? (this.finisher.estimate ? this.now : this.original)
+    if (at === undefined) {
+      this.unmatched('the record has no time (estimate_current_event is false)')
+      return
+    }
+    const n = this.writer.encodeStringPairs(keys, values, skip)
+    this.out!.appendEncoded(at.sec, at.nsec, this.writer.bytes(), 0, n)
+    this.appended++
+  }
+
   /** One part of the input yielded no record: Fluentd's `yield nil, nil`. */
   protected unmatched(reason = 'pattern not matched'): void {
     if (this.lastFailure !== 'invalid') {
