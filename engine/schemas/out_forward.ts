@@ -119,10 +119,31 @@ export type ServerConfig = ConfigOf<typeof serverSchema>
 export type OutForwardBaseConfig = ConfigOf<typeof outForwardBaseSchema>
 export type OutForwardConfig = OutForwardBaseConfig & { buffer: Record<string, unknown> }
 
+/**
+ * What Fluentd rejects and what sluice does not support yet, on the validated config; runs in every
+ * runtime (the designer included) as the descriptor's `check`. Throws with the reason.
+ */
+export function checkOutForward(config: OutForwardBaseConfig): void {
+  if (config.compress === 'zstd') throw new Error("compress zstd is not supported yet by sluice's out_forward; use gzip")
+  if (config.server.length === 0) throw new Error('out_forward needs at least one <server>')
+  for (const s of config.server) {
+    if (s.port < 1 || s.port > 65535) throw new Error(`<server> ${s.host}: port ${s.port} is out of range 1..65535`)
+    if (s.weight < 0) throw new Error(`<server> ${s.host}: weight must be 0 or more`)
+  }
+  if (config.ack_response_timeout < 1) throw new Error('ack_response_timeout must be at least 1 second')
+  if (config.heartbeat_interval <= 0) throw new Error('heartbeat_interval must be more than 0')
+  if (config.dns_round_robin && config.heartbeat_type === 'udp') {
+    throw new Error(
+      'dns_round_robin cannot be used with heartbeat_type udp (a UDP reply is matched to its server by address): use heartbeat_type transport or none',
+    )
+  }
+}
+
 export const outForwardDescriptor: PluginDescriptor<'output'> = {
   name: 'forward',
   kind: 'output',
   description: 'Sends events to Fluentd / Fluent Bit / sluice servers over the Forward protocol (acks, load balancing, failover).',
   schema: outForwardSchema,
   runtimes: ['node'],
+  check: checkOutForward,
 }

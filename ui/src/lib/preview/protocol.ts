@@ -4,14 +4,13 @@
  * changes and asks for what it shows (a page of event rows, one event's details).
  */
 
-import type { ConfigModel } from '../../../../engine/config/model.ts'
 import type { Impact } from '../../../../engine/preview/impact.ts'
 import type { SampleFormat, SampleProblem } from '../../../../engine/preview/samples.ts'
-import type { ElementPath, EventDetails, PreviewSummary } from '../../../../engine/preview/types.ts'
+import type { Diagnostic, ElementPath, EventDetails, PreviewSummary } from '../../../../engine/preview/types.ts'
 
+/** A config as the designer holds it: its .conf text (disabled directives as `#~` lines); the worker parses it. */
 export interface ConfigState {
-  model: ConfigModel
-  disabled: ElementPath[]
+  text: string
 }
 
 export type WorkerRequest =
@@ -41,7 +40,17 @@ export type WorkerResponse =
   | { type: 'ready' }
   | { type: 'fatal'; message: string }
   | { type: 'samples'; count: number; problems: SampleProblem[]; problemCount: number; bytes: number }
-  | { type: 'result'; run: number; seq: number; summary: PreviewSummary; impact: Impact | null; workerMs: number; sampleCount: number }
+  | {
+      type: 'result'
+      run: number
+      seq: number
+      summary: PreviewSummary
+      impact: Impact | null
+      /** What `sluice check` says about the config (engine/check), plus the draft lint; parse problems excluded. */
+      diagnostics: Diagnostic[]
+      workerMs: number
+      sampleCount: number
+    }
   | { type: 'rows'; run: number; start: number; rows: EventRow[] }
   | { type: 'details'; run: number; details: EventDetails }
   | { type: 'export'; run: number; text: string }

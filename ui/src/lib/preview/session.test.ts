@@ -6,19 +6,15 @@
 import { describe, expect, it } from 'vitest'
 import { loadCore } from '../../../../wasm/load-node.ts'
 import { Outcome } from '../../../../engine/preview/types.ts'
-import { catalog, loadCatalog } from '../config/catalog.ts'
-import { parseDesign } from '../config/document.ts'
+import { catalog, designerCheckRegistry, loadCatalog } from '../config/catalog.ts'
 import { PreviewSession } from './session.ts'
 
-const config = (text: string) => {
-  const { doc } = parseDesign(text)
-  return { model: doc.model, disabled: [...doc.disabled] }
-}
+const config = (text: string) => ({ text })
 
 describe('PreviewSession', () => {
   it('previews, pages rows, details one event, compares with the baseline and exports', async () => {
     await loadCatalog()
-    const session = new PreviewSession(await loadCore(), catalog, 1_700_000_000_000)
+    const session = new PreviewSession(await loadCore(), catalog, designerCheckRegistry(), 1_700_000_000_000)
     expect(session.setSamples('{"level":"info","id":18446744073709551615}\n{"level":"debug"}\nnot json', 'auto', 'app.web')).toEqual({
       count: 3,
       problems: [],
@@ -30,11 +26,18 @@ describe('PreviewSession', () => {
     expect(first.run).toBe(1)
     expect(Array.from(first.summary.outcome)).toEqual([Outcome.Delivered, Outcome.Delivered, Outcome.Delivered])
     expect(first.impact).toMatchObject({ compared: 3, unchanged: 3 })
+    expect(first.diagnostics).toEqual([])
 
     const edited = `<filter **>\n  @type grep\n  <exclude>\n    key level\n    pattern /debug/\n  </exclude>\n</filter>\n#~ <match app.**>\n#~   @type stdout\n#~ </match>\n<match **>\n  @type null\n</match>\n`
     const second = await session.preview(config(edited), undefined)
     expect(Array.from(second.summary.outcome)).toEqual([Outcome.Delivered, Outcome.Dropped, Outcome.Delivered])
     expect(second.impact).toMatchObject({ rerouted: 3 })
+    // sluice check's verdict comes with every result: a port the daemon refuses is an error here too
+    const refused = await session.preview(config('<source>\n  @type forward\n  port 342249\n</source>\n' + base), undefined)
+    expect(refused.diagnostics.map((d) => `${d.severity} ${d.line}: ${d.message}`)).toEqual([
+      "error 1: cannot configure input plugin 'forward': port 342249 is out of range 0..65535",
+    ])
+    await session.preview(config(edited), undefined)
     expect(session.rows(0, 10).map((r) => [r.index, r.tag, r.outcome, r.input])).toEqual([
       [0, 'app.web', 0, '{"level":"info","id":18446744073709551615}'],
       [1, 'app.web', 2, '{"level":"debug"}'],

@@ -7,12 +7,15 @@
 
 import type { Core } from '../../../../wasm/core.ts'
 import { decodeStream } from '../../../../engine/event-stream.ts'
+import type { PluginRegistry } from '../../../../engine/plugin.ts'
+import { validateModel } from '../../../../engine/preview/validate.ts'
+import { parseDesign } from '../config/document.ts'
 import { compareRuns, type Impact } from '../../../../engine/preview/impact.ts'
 import { createPreviewer, type Previewer } from '../../../../engine/preview/preview.ts'
 import { parseSamples, type Sample, type SampleFormat, type SampleProblem } from '../../../../engine/preview/samples.ts'
-import type { CatalogEntry, ElementPath, EventDetails, PreviewSummary } from '../../../../engine/preview/types.ts'
+import type { CatalogEntry, Diagnostic, ElementPath, EventDetails, PreviewSummary } from '../../../../engine/preview/types.ts'
 import type { ConfigState, EventRow } from './protocol.ts'
-import { toJsonText } from './format.ts'
+import { toJsonText } from '../../../../engine/records/value-text.ts'
 
 const ROW_TEXT = 400
 
@@ -20,6 +23,8 @@ export interface SessionResult {
   run: number
   summary: PreviewSummary
   impact: Impact | null
+  /** `sluice check`'s problems (no parse problems: the page has them) and the draft lint. */
+  diagnostics: Diagnostic[]
   sampleCount: number
 }
 
@@ -33,13 +38,26 @@ export class PreviewSession {
   private runs = 0
   /** Fixed at start: samples without a time get this one, so previews repeat exactly. */
   private readonly now: number
+  private checked: { text: string; diagnostics: Diagnostic[] } | null = null
 
+  /** `registry`: what configs are checked with (ui/src/lib/config/catalog.ts designerCheckRegistry). */
   constructor(
     private readonly core: Core,
     private readonly catalog: readonly CatalogEntry[],
+    private readonly registry: PluginRegistry,
     now = Date.now(),
   ) {
     this.now = now
+  }
+
+  /** `sluice check` on the config text (engine/check) plus the lint; cached while the text is the same. */
+  check(config: ConfigState): Diagnostic[] {
+    if (this.checked?.text !== config.text) {
+      const parsed = parseDesign(config.text)
+      const diagnostics = validateModel(this.core, parsed.doc.model, parsed.locs, this.registry, { disabled: parsed.doc.disabled })
+      this.checked = { text: config.text, diagnostics }
+    }
+    return this.checked.diagnostics
   }
 
   get run(): number {
@@ -68,7 +86,7 @@ export class PreviewSession {
     const summary = await this.current.previewer.run(this.samples)
     this.lastSummary = summary
     const impact = await this.compare(summary, entry)
-    return { run: ++this.runs, summary, impact, sampleCount: this.samples.length }
+    return { run: ++this.runs, summary, impact, diagnostics: this.check(config), sampleCount: this.samples.length }
   }
 
   private async compare(summary: PreviewSummary, entry: ElementPath | null | undefined): Promise<Impact | null> {
@@ -87,13 +105,13 @@ export class PreviewSession {
   }
 
   private build(config: ConfigState, entry: ElementPath | null | undefined): Promise<Previewer> {
-    return createPreviewer(this.core, config.model, {
+    const { doc } = parseDesign(config.text)
+    return createPreviewer(this.core, doc.model, {
       catalog: this.catalog,
-      disabled: new Set(config.disabled),
+      disabled: doc.disabled,
       entry,
       now: this.now,
       hostname: 'preview-host',
-      validate: false,
     })
   }
 

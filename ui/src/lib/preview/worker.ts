@@ -6,7 +6,7 @@
 
 import wasmUrl from '../../../../wasm/build/core.wasm?url'
 import { loadCoreFromUrl } from '../../../../wasm/load-browser.ts'
-import { loadCatalog } from '../config/catalog.ts'
+import { designerCheckRegistry, loadCatalog } from '../config/catalog.ts'
 import type { ConfigState, WorkerRequest, WorkerResponse } from './protocol.ts'
 import { PreviewSession } from './session.ts'
 
@@ -40,6 +40,7 @@ async function pump(): Promise<void> {
           seq,
           summary: result.summary,
           impact: result.impact,
+          diagnostics: result.diagnostics,
           workerMs: performance.now() - received,
           sampleCount: result.sampleCount,
         })
@@ -82,7 +83,7 @@ async function handle(request: WorkerRequest): Promise<void> {
 
 Promise.all([loadCoreFromUrl(new URL(wasmUrl, self.location.href)), loadCatalog()])
   .then(([core, catalog]) => {
-    session = new PreviewSession(core, catalog)
+    session = new PreviewSession(core, catalog, designerCheckRegistry())
     post({ type: 'ready' })
     void pump()
   })

@@ -4,11 +4,9 @@
  * impact comparison, and measures keystroke → preview latency (shown, never asserted).
  */
 
-import type { ConfigModel } from '../../../../engine/config/model.ts'
 import type { Impact } from '../../../../engine/preview/impact.ts'
 import type { SampleFormat, SampleProblem } from '../../../../engine/preview/samples.ts'
-import type { ElementPath, EventDetails, PreviewSummary } from '../../../../engine/preview/types.ts'
-import { parseDesign } from '../config/document.ts'
+import type { Diagnostic, ElementPath, EventDetails, PreviewSummary } from '../../../../engine/preview/types.ts'
 import type { EventRow, WorkerRequest, WorkerResponse } from '../preview/protocol.ts'
 
 const SAMPLES_KEY = 'sluice.designer.samples'
@@ -33,6 +31,8 @@ export class PreviewStore {
   sampleInfo = $state.raw<SampleInfo | null>(null)
   summary = $state.raw<PreviewSummary | null>(null)
   impact = $state.raw<Impact | null>(null)
+  /** `sluice check`'s verdict on the config of the last result (engine/check, in the worker), plus the lint. */
+  diagnostics = $state.raw<Diagnostic[]>([])
   run = $state(0)
   /** Designer version the shown result was computed for. */
   seq = $state(0)
@@ -74,23 +74,17 @@ export class PreviewStore {
     else this.worker.postMessage(request)
   }
 
-  /** Sends the config after a short pause in typing; `changedAt` starts the latency clock. */
-  requestConfig(model: ConfigModel, disabled: ReadonlySet<ElementPath>, version: number, changedAt: number): void {
+  /** Sends the config (its text) after a short pause in typing; `changedAt` starts the latency clock. */
+  requestConfig(text: string, version: number, changedAt: number): void {
     clearTimeout(this.configTimer)
     this.sentAt.set(version, changedAt)
-    const send = () =>
-      this.post({ type: 'config', config: { model, disabled: [...disabled] }, entry: $state.snapshot(this.entry), seq: version })
+    const send = () => this.post({ type: 'config', config: { text }, entry: $state.snapshot(this.entry), seq: version })
     this.configTimer = setTimeout(send, this.debounceMs)
   }
 
-  /** The saved config (text) to compare with, or null. */
+  /** The config to compare with (the running or saved one), or null. */
   setBaseline(text: string | null): void {
-    if (text === null) {
-      this.post({ type: 'baseline', config: null })
-      return
-    }
-    const parsed = parseDesign(text)
-    this.post({ type: 'baseline', config: { model: parsed.doc.model, disabled: [...parsed.doc.disabled] } })
+    this.post({ type: 'baseline', config: text === null ? null : { text } })
   }
 
   setSamples(text: string, immediate = false): void {
@@ -145,6 +139,7 @@ export class PreviewStore {
       case 'result': {
         this.summary = message.summary
         this.impact = message.impact
+        this.diagnostics = message.diagnostics
         this.run = message.run
         this.seq = message.seq
         this.workerMs = message.workerMs
