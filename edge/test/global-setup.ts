@@ -1,6 +1,7 @@
 /**
  * @module Global setup of the `edge` vitest project (runs in Node, around the workerd tests):
- * a real sluice in_forward (an agent with node-server's in_forward and `@type capture`), the
+ * a real sluice in_forward (an agent with node-server's in_forward and `@type capture`), another
+ * with `<security>` (shared key and user auth: the edge's handshake against sluice's), the
  * Forward peers of aggregator.ts (acking, handshake, silent, closing, wrong ack), an HTTP sink, and
  * a control API the workerd tests read them through: GET /events/<peer>?tag=<prefix>,
  * GET /messages/<peer>, GET /handshakes/<peer>, GET /sink?path=<prefix>, POST /sink/plan.
@@ -36,6 +37,31 @@ export default async function setup(project: TestProject): Promise<() => Promise
   )
   const input = sluice.agent.plugins.find((p) => p.id === 'in')!.plugin as ForwardInput
   const capture = captures.get('edge_capture')!
+  const secureSluice = await startAgent(
+    `
+<source>
+  @type forward
+  @id in
+  bind 127.0.0.1
+  port 0
+  <security>
+    self_hostname sluice.test
+    shared_key secret
+    user_auth true
+    <user>
+      username edge
+      password pw
+    </user>
+  </security>
+</source>
+<match **>
+  @type capture
+  @id edge_secure_capture
+</match>`,
+    [inForward],
+  )
+  const secureInput = secureSluice.agent.plugins.find((p) => p.id === 'in')!.plugin as ForwardInput
+  const secureCapture = captures.get('edge_secure_capture')!
   const peers: Record<string, ForwardPeer> = {
     plain: await startForwardPeer('plain', { behaviour: 'ack' }),
     secure: await startForwardPeer('secure', { behaviour: 'ack', sharedKey: 'secret', hostname: 'aggregator.test' }),
@@ -45,10 +71,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const sink = await startHttpSink()
 
+  const captured = (c: typeof capture): ReceivedEvent[] =>
+    c.events.map((e) => ({ tag: e.tag, time: [e.time.sec, e.time.nsec], integerTime: false, record: e.record }))
   const eventsOf = (name: string): ReceivedEvent[] =>
-    name === 'sluice'
-      ? capture.events.map((e) => ({ tag: e.tag, time: [e.time.sec, e.time.nsec], integerTime: false, record: e.record }))
-      : (peers[name]?.events ?? [])
+    name === 'sluice' ? captured(capture) : name === 'sluiceSecure' ? captured(secureCapture) : (peers[name]?.events ?? [])
 
   const control: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://control')
@@ -75,6 +101,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const ports: Peers = {
     control: (control.address() as AddressInfo).port,
     sluice: input.address().port,
+    sluiceSecure: secureInput.address().port,
     plain: peers.plain.port,
     secure: peers.secure.port,
     silent: peers.silent.port,
@@ -90,5 +117,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     sink.server.closeAllConnections()
     await new Promise((resolve) => sink.server.close(resolve))
     await sluice.stop()
+    await secureSluice.stop()
   }
 }

@@ -3,6 +3,8 @@
 export interface Peers {
   control: number
   sluice: number
+  /** A sluice in_forward with <security> (self_hostname sluice.test, shared_key secret, user edge / pw). */
+  sluiceSecure: number
   plain: number
   secure: number
   silent: number

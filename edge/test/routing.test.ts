@@ -10,6 +10,7 @@ import { parseConfig } from '../../engine/config/parse.ts'
 import { toJson } from '../../engine/config/model.ts'
 import { captures } from '../../test/helpers/capture-output.ts'
 import { runtime, stopRuntimes } from './support.ts'
+import { ABI_VERSION } from '../../wasm/abi.ts'
 
 afterEach(stopRuntimes)
 
@@ -98,7 +99,7 @@ describe('routes', () => {
     expect(await health.json()).toEqual({
       status: 'ok',
       config: 'SLUICE_CONFIG',
-      core_abi: 1,
+      core_abi: ABI_VERSION,
       auth: false,
       tokens: 0,
       token_kv: false,

@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest'
 
 const engine = new URL('../', import.meta.url)
 const folders = [
+  'forward',
   'ingest',
+  'output/http',
   'ingest/ingest-cases',
   'plugins/filter_grep',
   'plugins/filter_record_transformer',

@@ -8,8 +8,8 @@
 
 import { randomBytes } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
-import { AckReader } from './bench/ack-reader.ts'
-import { envelopeHeader, envelopeOptions } from '../plugins/out_forward/envelope.ts'
+import { AckStream } from '../../engine/forward/ack.ts'
+import { envelope } from '../../engine/forward/envelope.ts'
 
 export interface SenderOptions {
   host: string
@@ -31,7 +31,7 @@ export class ReplaySender {
   private socket: Socket | null = null
   private connecting: Promise<void> | null = null
   private readonly pending = new Map<string, Pending>()
-  private reader = new AckReader()
+  private reader = new AckStream()
   private slotWaiters: (() => void)[] = []
   private failure: Error | null = null
   private readonly timer: ReturnType<typeof setInterval>
@@ -55,7 +55,7 @@ export class ReplaySender {
     if (this.failure !== null) throw this.failure
     await this.ensureConnected()
     const id = randomBytes(16).toString('base64')
-    const parts = [envelopeHeader(tag, entries.length), entries, envelopeOptions(count, id, false)]
+    const parts = envelope(tag, entries, count, id, false)
     const acked = new Promise<void>((resolve, reject) => {
       this.pending.set(id, { parts, at: Date.now(), resolve, reject })
       this.write(parts)
@@ -122,7 +122,7 @@ export class ReplaySender {
         socket.off('error', reject)
         if (this.opened) this.reconnects++
         this.opened = true
-        this.reader = new AckReader()
+        this.reader = new AckStream()
         socket.on('data', (data: Buffer) => this.onData(socket, data))
         socket.on('error', () => socket.destroy())
         socket.on('close', () => this.onClose(socket))

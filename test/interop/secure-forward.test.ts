@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FluentClient } from '@fluent-org/logger'
 import { startSluice, type SluiceProcess } from '../../node-server/cli/testing/sluice-process.ts'
-import { makeCertificates, type TestCertificates } from '../../node-server/plugins/forward-security/testing.ts'
+import { makeCertificates, type TestCertificates } from '../../node-server/tls/testing.ts'
 import { startForward, waitUntil, type ForwardHarness } from '../../node-server/plugins/in_forward/testing.ts'
 
 const require = createRequire(import.meta.url)

@@ -12,7 +12,6 @@ import { decode } from '@msgpack/msgpack'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { loadCore } from '../../../wasm/load-node.ts'
 import type { Core } from '../../../wasm/core.ts'
-import { AckReader } from './ack-reader.ts'
 import { Histogram } from './histogram.ts'
 import { readBenchOptions, type BenchOptions } from './options.ts'
 import { buildRecordPool } from './records.ts'
@@ -192,23 +191,6 @@ describe('bench records', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  })
-})
-
-describe('AckReader', () => {
-  it('reads acks split at every byte', () => {
-    const one = Buffer.concat([Buffer.from([0x81, 0xa3, 0x61, 0x63, 0x6b, 0xb8]), Buffer.from('p8n9gmxTQVC8/nh2wlKKeQ==')])
-    const two = Buffer.concat([Buffer.from([0x81, 0xa3, 0x61, 0x63, 0x6b, 0xd9, 3]), Buffer.from('abc')])
-    const all = Buffer.concat([one, two])
-    for (let cut = 0; cut <= all.length; cut++) {
-      const reader = new AckReader()
-      const ids = [...reader.push(all.subarray(0, cut)), ...reader.push(all.subarray(cut))]
-      expect(ids).toEqual(['p8n9gmxTQVC8/nh2wlKKeQ==', 'abc'])
-    }
-  })
-
-  it('rejects a response that is not an ack', () => {
-    expect(() => new AckReader().push(Buffer.from([0x92, 0x01, 0x02]))).toThrow(/unexpected response byte/)
   })
 })
 

@@ -10,7 +10,7 @@
  */
 
 import { connect, type Socket } from 'node:net'
-import { AckReader } from './ack-reader.ts'
+import { AckStream } from '../../../engine/forward/ack.ts'
 import { Histogram } from './histogram.ts'
 import { ChunkIds, type Payloads, type Unit } from './payloads.ts'
 import type { RangeSet, SeqCounter, SeqMessages } from './seq.ts'
@@ -73,7 +73,7 @@ export class BenchConnection {
   private socket: Socket | undefined
   private readonly inflight = new Map<string, Inflight>()
   private readonly ids = new ChunkIds()
-  private reader = new AckReader()
+  private reader = new AckStream()
   private wake: (() => void) | null = null
   private closed = false
   private sendingDone = false
@@ -95,7 +95,7 @@ export class BenchConnection {
         socket.off('error', reject)
         this.socket = socket
         this.closed = false
-        this.reader = new AckReader()
+        this.reader = new AckStream()
         socket.on('data', (bytes) => this.onData(bytes))
         socket.on('error', (error) => {
           if (this.socket === socket) this.lost(`connection error: ${error.message}`)

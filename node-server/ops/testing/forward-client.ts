@@ -5,12 +5,12 @@
 
 import { connect, type Socket } from 'node:net'
 import { encode } from '@msgpack/msgpack'
-import { AckReader } from '../../cli/bench/ack-reader.ts'
+import { AckStream } from '../../../engine/forward/ack.ts'
 
 let nextId = 0
 
 export class ForwardClient {
-  private readonly reader = new AckReader()
+  private readonly reader = new AckStream()
   private readonly waiting = new Map<string, { resolve: () => void; reject: (e: Error) => void }>()
   closed = false
   readonly closedPromise: Promise<void>

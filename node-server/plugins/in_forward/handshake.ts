@@ -6,19 +6,20 @@
  * `anonymous source host '<ip>' denied`, `shared_key mismatch`, `username/password mismatch` —
  * and answer PONG. A failed PONG is `["PONG", false, reason, "", ""]`, then the connection closes
  * once the write is done. The bytes after the PING (events sent right behind it) are handed on.
+ * The protocol — messages, digests, the checks after the `<client>` rule — is engine/forward's;
+ * this file keeps the socket, the rules (addresses) and the log lines.
  */
 
 import type { Socket } from 'node:net'
 import type { Logger } from '../../../engine/log.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
-import { digestMatches, newNonce, passwordDigest, sharedKeyDigest } from '../forward-security/digest.ts'
-import { encodeHelo, encodePongFailure, encodePongOk, readPing, type Ping } from '../forward-security/messages.ts'
-import { headBase64, readObject } from '../forward-security/msgpack.ts'
+import { answerPing, HANDSHAKE_MAX_BYTES, newHelo, type PingVerdict } from '../../../engine/forward/handshake.ts'
+import { encodeHelo, encodePongFailure, readPing, type Helo, type Ping } from '../../../engine/forward/messages.ts'
+import { headBase64, readObject } from '../../../engine/forward/msgpack.ts'
+import { nodeSha512 } from '../../forward/sha512.ts'
 import { candidateUsers, displayAddress, matchClient, type ClientRule, type SecuritySettings } from './security.ts'
 import { peerName, type Peer } from './work.ts'
 
-/** A PING is a few hundred bytes; a first object longer than this is not one. */
-export const PING_MAX_BYTES = 16 * 1024
 /** How long a connection closed after a failed PONG may wait for the peer to read it. */
 const FAILED_CLOSE_MS = 5_000
 
@@ -48,9 +49,10 @@ export function serverHandshake(
   peer: Peer,
   deps: HandshakeDeps,
 ): { done: Promise<Buffer | 'refused' | null> } & HandshakeProgress {
-  const nonce = newNonce()
-  const authSalt = newNonce()
+  const helo = newHelo(deps.keepalive)
   let buffered: Buffer = Buffer.alloc(0)
+  /** Set once the PING is complete: later bytes are kept for the connection, not read as a PING. */
+  let checking = false
   let finished = false
   let settle: (value: Buffer | 'refused' | null) => void = () => undefined
   const done = new Promise<Buffer | 'refused' | null>((resolve) => {
@@ -69,7 +71,7 @@ export function serverHandshake(
     deps.log.debug('Peer closed the connection during the handshake.', { peer: peerName(peer), bytes: buffered.length })
     finish(null)
   }
-  const refuse = (reason: string, ping: Ping | null): void => {
+  const refuse = (reason: string, ping: Ping | null, pong: Uint8Array = encodePongFailure(reason)): void => {
     socket.pause()
     deps.metrics.errors++
     const fields: Record<string, unknown> = { peer: peerName(peer), reason }
@@ -79,59 +81,58 @@ export function serverHandshake(
     deps.log.warn('Handshake refused; closing the connection.', fields)
     finish('refused')
     if (socket.destroyed) return
-    socket.end(encodePongFailure(reason), () => socket.destroy())
+    socket.end(pong, () => socket.destroy())
     setTimeout(() => socket.destroy(), FAILED_CLOSE_MS).unref()
+  }
+  // Nothing a peer sends may crash the process: an unexpected failure refuses this client only.
+  const failed = (err: unknown): void => {
+    deps.log.error('Cannot check a PING.', { peer: peerName(peer), error: String(err), head: headBase64(buffered) })
+    if (!finished) refuse('invalid ping message', null)
   }
   const onData = (chunk: Buffer): void => {
     if (finished) return
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk])
+    if (checking) return
     try {
       onBytes()
     } catch (err) {
-      // Nothing a peer sends may crash the process: an unexpected failure refuses this client only.
-      deps.log.error('Cannot check a PING.', { peer: peerName(peer), error: String(err), head: headBase64(buffered) })
-      if (!finished) refuse('invalid ping message', null)
+      failed(err)
     }
   }
   const onBytes = (): void => {
-    const read = readObject(buffered, 0, PING_MAX_BYTES)
+    const read = readObject(buffered, 0, HANDSHAKE_MAX_BYTES)
     if (read.status === 'more') return
     if (read.status === 'invalid') return refuse('invalid ping message', null)
     const ping = readPing(read.value)
     if (ping === null) return refuse('invalid ping message', null)
-    const verdict = check(ping, peer, deps, nonce, authSalt)
-    if (!verdict.ok) return refuse(verdict.reason, ping)
+    // The digests may be asynchronous: stop reading meanwhile (what still arrives is kept).
+    checking = true
     socket.pause()
-    const { selfHostname } = deps.security
-    socket.write(encodePongOk(selfHostname, sharedKeyDigest(ping.salt, selfHostname, nonce, verdict.sharedKey)))
-    deps.log.debug('Handshake done.', { peer: peerName(peer), client_hostname: textDecoder.decode(ping.hostname) })
-    finish(buffered.subarray(read.end))
+    check(ping, peer, deps, helo).then((verdict) => {
+      if (finished) return
+      if (!verdict.ok) return refuse(verdict.reason, ping, verdict.pong)
+      socket.write(verdict.pong)
+      deps.log.debug('Handshake done.', { peer: peerName(peer), client_hostname: textDecoder.decode(ping.hostname) })
+      finish(buffered.subarray(read.end))
+    }, failed)
   }
 
   socket.on('data', onData)
   socket.once('end', onGone)
   socket.once('close', onGone)
-  socket.write(encodeHelo({ nonce, auth: authSalt, keepalive: deps.keepalive }))
+  socket.write(encodeHelo(helo))
   socket.resume()
   return { done, received: () => buffered }
 }
 
-type Verdict = { ok: true; sharedKey: string } | { ok: false; reason: string }
-
-/** Fluentd's check_ping, in its order: the client's shared key when accepted, else the reason. */
-function check(ping: Ping, peer: Peer, deps: HandshakeDeps, nonce: Uint8Array, authSalt: Uint8Array): Verdict {
+/** Fluentd's check_ping, in its order: the `<client>` rule and anonymous sources here, the digests in the engine. */
+async function check(ping: Ping, peer: Peer, deps: HandshakeDeps, helo: Helo): Promise<PingVerdict> {
   const { security } = deps
   const rule = matchClient(deps.rules, peer.address)
   if (rule === null && !security.allowAnonymousSource) {
-    return { ok: false, reason: `anonymous source host '${displayAddress(peer.address)}' denied` }
+    const reason = `anonymous source host '${displayAddress(peer.address)}' denied`
+    return { ok: false, reason, pong: encodePongFailure(reason) }
   }
-  const sharedKey = rule?.sharedKey ?? security.sharedKey
-  if (!digestMatches(sharedKeyDigest(ping.salt, ping.hostname, nonce, sharedKey), ping.digest))
-    return { ok: false, reason: 'shared_key mismatch' }
-  if (security.userAuth) {
-    const users = candidateUsers(security, rule, ping.username)
-    const ok = users.some((u) => digestMatches(passwordDigest(authSalt, ping.username, u.password), ping.passwordDigest))
-    if (!ok) return { ok: false, reason: 'username/password mismatch' }
-  }
-  return { ok: true, sharedKey }
+  const passwords = security.userAuth ? candidateUsers(security, rule, ping.username).map((u) => u.password) : null
+  return answerPing(nodeSha512, ping, helo, security.selfHostname, { sharedKey: rule?.sharedKey ?? security.sharedKey, passwords })
 }

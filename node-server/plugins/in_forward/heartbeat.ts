@@ -1,15 +1,14 @@
 /**
  * @module The UDP heartbeat responder (protocol §1.7): out_forward's `heartbeat_type udp` sends a
  * datagram (one `00` byte) to the in_forward port; the reply is one `00` byte to the sender.
- * Datagrams longer than 128 bytes (Fluentd's read size) are not heartbeats and get no reply.
+ * Datagrams longer than 128 bytes (Fluentd's read size) are not heartbeats and get no reply (the
+ * shapes: engine/forward/heartbeat.ts).
  */
 
 import { createSocket, type Socket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
+import { HEARTBEAT_MAX_BYTES, HEARTBEAT_REPLY } from '../../../engine/forward/heartbeat.ts'
 import type { Logger } from '../../../engine/log.ts'
-
-const REPLY = Buffer.of(0x00)
-export const HEARTBEAT_MAX_BYTES = 128
 
 export class HeartbeatResponder {
   private socket: Socket | null = null
@@ -30,7 +29,7 @@ export class HeartbeatResponder {
         socket.on('error', (err) => this.log.warn('UDP heartbeat socket error.', { error: err.message }))
         socket.on('message', (msg, rinfo) => {
           if (msg.length > HEARTBEAT_MAX_BYTES) return
-          socket.send(REPLY, rinfo.port, rinfo.address, (err) => {
+          socket.send(HEARTBEAT_REPLY, rinfo.port, rinfo.address, (err) => {
             if (err) this.log.debug('Cannot answer a UDP heartbeat.', { peer: `${rinfo.address}:${rinfo.port}`, error: err.message })
           })
         })

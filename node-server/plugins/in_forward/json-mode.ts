@@ -10,7 +10,7 @@
 import { encodeRecord } from '../../../engine/event-stream.ts'
 import type { Logger } from '../../../engine/log.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
-import { jsonAck } from './ack.ts'
+import { jsonAck } from '../../../engine/forward/ack.ts'
 import type { EventBuilder } from './events.ts'
 import { headBase64, peerName, type Peer, type Work } from './work.ts'
 

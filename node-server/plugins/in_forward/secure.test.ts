@@ -9,9 +9,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { message, options, record } from '../../../test/helpers/forward-build.ts'
 import { cat, hex, str, uint } from '../../../test/helpers/msgpack-build.ts'
-import { passwordDigest, sharedKeyDigest } from '../forward-security/digest.ts'
-import { encodePing, encodePongFailure, encodePongOk, readHelo, type Helo } from '../forward-security/messages.ts'
-import { encode, readObject } from '../forward-security/msgpack.ts'
+import { passwordDigest, sharedKeyDigest } from '../../forward/testing.ts'
+import { encodePing, encodePongFailure, encodePongOk, readHelo, type Helo } from '../../../engine/forward/messages.ts'
+import { encode, readObject } from '../../../engine/forward/msgpack.ts'
 import { matchClient, parseNetwork, resolveClients } from './security.ts'
 import { startForward, waitUntil, type ForwardHarness, type RawClient } from './testing.ts'
 

@@ -9,10 +9,9 @@
  */
 
 import { getFips } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { createServer, type Server as TlsServer, type TlsOptions } from 'node:tls'
-import { certificatePair } from '../forward-security/certificate.ts'
-import { readPem } from '../forward-security/pem.ts'
+import { certificatePair } from '../../tls/certificate.ts'
+import { readPem } from '../../tls/pem.ts'
 import { versionRange, type NodeTlsVersion, type TlsTransportConfig } from '../../../engine/schemas/sections/tls.ts'
 
 /** The settled TLS transport: options for `tls.createServer` and what to say about it at start. */

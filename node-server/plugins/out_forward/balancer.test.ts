@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { decode } from '@msgpack/msgpack'
 import { createLogger, type LogRecord } from '../../../engine/log.ts'
 import { LoadBalancer, NoNodesAvailable, type BalancedNode } from './balancer.ts'
-import { envelopeHeader, envelopeOptions } from './envelope.ts'
+import { envelopeHeader, envelopeOptions } from '../../../engine/forward/envelope.ts'
 import { FailureDetector } from './phi.ts'
 
 const node = (name: string, weight = 60, standby = false, available = true): BalancedNode & { available: boolean } => ({

@@ -8,6 +8,7 @@
  */
 
 import { createSocket, type Socket as UdpSocket } from 'node:dgram'
+import { HEARTBEAT_PROBE } from '../../../engine/forward/heartbeat.ts'
 import type { Logger } from '../../../engine/log.ts'
 import type { ForwardNode } from './node.ts'
 
@@ -89,7 +90,7 @@ export class HeartbeatLoop {
           const key = `${address}:${node.server.port}`
           for (const [k, peer] of this.udpPeers) if (peer === node && k !== key) this.udpPeers.delete(k)
           this.udpPeers.set(key, node)
-          udp.send(Buffer.of(0), node.server.port, address, (err) => {
+          udp.send(HEARTBEAT_PROBE, node.server.port, address, (err) => {
             if (err) this.log.debug('Cannot send a UDP heartbeat.', { server: node.name, error: err.message })
           })
         },

@@ -14,7 +14,7 @@
 
 import { connect, type Socket } from 'node:net'
 import type { Logger } from '../../../engine/log.ts'
-import { AckReader } from './ack.ts'
+import { AckReader } from '../../../engine/forward/ack.ts'
 import type { ForwardOutputOptions, ServerOptions } from './options.ts'
 import { FailureDetector } from './phi.ts'
 import { SocketPool } from './pool.ts'
@@ -269,13 +269,7 @@ export class ForwardNode {
         if (outcome === 'more') return
         cleanup()
         if (outcome === 'ok') resolve()
-        else
-          reject(
-            new SendError(
-              `${this.name} answered ${JSON.stringify(reader.answered, (_k, v) => (v instanceof Uint8Array ? `bin:${Buffer.from(v).toString('base64')}` : v))} instead of the ack for chunk ${chunkHex}`,
-              'mismatch',
-            ),
-          )
+        else reject(new SendError(`${this.name} answered ${reader.answered} instead of the ack for chunk ${chunkHex}`, 'mismatch'))
       }
       socket.on('data', onData)
       socket.on('error', onLost)

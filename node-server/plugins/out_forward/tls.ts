@@ -11,7 +11,7 @@
 
 import { isIP, type Socket } from 'node:net'
 import { checkServerIdentity, connect, rootCertificates, type ConnectionOptions, type TLSSocket } from 'node:tls'
-import { readPem } from '../forward-security/pem.ts'
+import { readPem } from '../../tls/pem.ts'
 import { versionRange } from '../../../engine/schemas/sections/tls.ts'
 import type { TlsClientConfig, TlsClientSettings } from '../../../engine/schemas/sections/forward-security-client.ts'
 

@@ -12,14 +12,14 @@
 
 import { promisify } from 'node:util'
 import { gzip as gzipCallback } from 'node:zlib'
-import * as abi from '../../../wasm/abi.ts'
 import type { Core, Packer } from '../../../wasm/core.ts'
 import type { Logger } from '../../../engine/log.ts'
-import { chunkIdBase64, chunkIdHex, type Chunk, type ChunkWriter, type WriteContext } from '../../../engine/output/chunk.ts'
+import { chunkIdHex, type Chunk, type ChunkWriter, type WriteContext } from '../../../engine/output/chunk.ts'
 import { RollbackError } from '../../../engine/output/errors.ts'
 import { LoadBalancer } from './balancer.ts'
 import type { ForwardOutputOptions } from './options.ts'
-import { envelopeHeader, envelopeOptions } from './envelope.ts'
+import { envelopeHeader, envelopeOptions, forwardChunkId } from '../../../engine/forward/envelope.ts'
+import { withIntegerTimes } from '../../../engine/forward/integer-times.ts'
 import { HeartbeatLoop } from './heartbeat.ts'
 import { ForwardNode, SendError, type Payload } from './node.ts'
 
@@ -147,7 +147,7 @@ export class ForwardWriter implements ChunkWriter {
     let events = chunk.count
     if (this.options.timeAsInteger) ({ entries, count: events } = this.withIntegerTimes(entries))
     if (this.options.compress) entries = await gzip(entries)
-    const chunkId = this.options.requireAckResponse ? chunkIdBase64(chunk.id) : null
+    const chunkId = this.options.requireAckResponse ? forwardChunkId(chunk.id) : null
     return {
       header: envelopeHeader(chunk.tag, entries.length),
       entries,
@@ -160,18 +160,10 @@ export class ForwardWriter implements ChunkWriter {
 
   /** Re-encodes `[EventTime, record]` entries with integer seconds (aux walk + packer, in WASM). */
   private withIntegerTimes(entries: Uint8Array): { entries: Uint8Array; count: number } {
-    const core = this.core
-    this.integerPacker ??= core.createPacker({ mode: 'packed', timeAsInteger: true, byteLimit: NO_LIMIT, entryLimit: NO_LIMIT })
-    core.aux(entries)
-    if (core.exports.walkEntries(entries.length) !== abi.STATUS_OK) throw new Error('chunk entries are not a valid entries stream')
-    const n = core.result(abi.R_AUX_ENTRY_COUNT)
-    const now = Date.now()
+    this.integerPacker ??= this.core.createPacker({ mode: 'packed', timeAsInteger: true, byteLimit: NO_LIMIT, entryLimit: NO_LIMIT })
+    const pieces = withIntegerTimes(this.core, this.integerPacker, entries, Date.now(), 'chunk entries')
     this.integerPacker.reset()
-    const { consumed, stop } = this.integerPacker.appendEntries(0, n, Math.floor(now / 1000), 0, true)
-    if (consumed !== n || stop !== 'ok') throw new Error(`packer refused an entry (${stop})`)
-    const count = this.integerPacker.count
-    const out = this.integerPacker.bodyView().slice()
-    this.integerPacker.reset()
-    return { entries: out, count }
+    if (pieces.length > 1) throw new Error('time_as_integer: the re-encoded chunk does not fit one message')
+    return pieces[0] ?? { entries: new Uint8Array(0), count: 0 }
   }
 }

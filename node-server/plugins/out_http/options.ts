@@ -2,8 +2,10 @@
  * @module out_http's settled options: the config checked as Fluentd's configure does.
  */
 
-import { DEFAULT_RETRYABLE_CODES, type OutHttpConfig } from '../../../engine/schemas/out_http.ts'
-import type { BodyFormat } from './encoder.ts'
+import { defaultContentType, type BodyFormat } from '../../../engine/output/http/body.ts'
+import { basicAuthorization } from '../../../engine/output/http/request.ts'
+import { DEFAULT_RETRYABLE_CODES } from '../../../engine/output/http/retry.ts'
+import type { OutHttpConfig } from '../../../engine/schemas/out_http.ts'
 
 /** What the writer needs, checked. */
 export interface HttpOptions {
@@ -71,9 +73,7 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
     endpoint: config.endpoint,
     method: config.http_method === 'put' ? 'PUT' : 'POST',
     format,
-    contentType:
-      config.content_type ??
-      (format === 'msgpack' ? 'application/x-msgpack' : format === 'json_array' ? 'application/json' : 'application/x-ndjson'),
+    contentType: config.content_type ?? defaultContentType(format),
     headers: strings(config.headers),
     headersFromPlaceholders: strings(config.headers_from_placeholders),
     gzip: config.compress === 'gzip',
@@ -90,6 +90,6 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
     tlsFiles: { ca: config.tls_ca_cert_path, cert: config.tls_client_cert_path, key: config.tls_private_key_path },
     errorResponseAsUnrecoverable: config.error_response_as_unrecoverable,
     retryableResponseCodes: codes,
-    authorization: auth === undefined ? null : `Basic ${Buffer.from(`${auth.username ?? ''}:${auth.password ?? ''}`).toString('base64')}`,
+    authorization: auth === undefined ? null : basicAuthorization(auth.username ?? '', auth.password ?? ''),
   }
 }

@@ -1,6 +1,7 @@
 /**
- * @module The out_http ChunkWriter: one request per chunk (body per format, gzip when asked,
- * headers, basic auth, placeholders in the endpoint and headers). write() resolves on a 2xx;
+ * @module The out_http ChunkWriter: one request per chunk (body per format, headers and the retry
+ * policy from engine/output/http/, gzip when asked, basic auth, placeholders in the endpoint and
+ * headers). write() resolves on a 2xx;
  * rejects with a plain Error on a network error, a timeout or a retryable status (the buffer
  * retries with backoff); rejects with an UnrecoverableError on any other status (the buffer sends
  * the chunk to <secondary> or the backup at once) — or, with error_response_as_unrecoverable
@@ -15,12 +16,19 @@ import type { PluginMetrics } from '../../../engine/metrics.ts'
 import type { Chunk, ChunkWriter } from '../../../engine/output/chunk.ts'
 import { chunkIdHex } from '../../../engine/output/chunk.ts'
 import { UnrecoverableError } from '../../../engine/output/errors.ts'
+import { encodeBody, type RecordJsonWriter } from '../../../engine/output/http/body.ts'
+import { requestHeaders } from '../../../engine/output/http/request.ts'
+import { responseOutcome } from '../../../engine/output/http/retry.ts'
 import type { PlaceholderSource } from '../../../engine/output/placeholders.ts'
 import { HttpClient } from './client.ts'
+import { writeJson } from './json.ts'
 import type { HttpOptions } from './options.ts'
-import { encodeBody } from './encoder.ts'
 
 const gzip = promisify(gzipCallback)
+/** Records as Fluentd's to_json prints them (json.ts), into the engine's body encoder. */
+const recordJson: RecordJsonWriter = (out, bytes, start) => {
+  writeJson(out, bytes, start)
+}
 
 export interface WriterDeps {
   core: Core
@@ -52,22 +60,21 @@ export class HttpWriter implements ChunkWriter {
     const url = this.url(chunk)
     let body: Uint8Array
     try {
-      body = encodeBody(this.deps.core, chunk.tag, chunk.entries, o.format)
+      body = encodeBody(this.deps.core, chunk.tag, chunk.entries, { format: o.format, inject: null }, recordJson)
       if (o.gzip) body = await gzip(body)
     } catch (error) {
       // Like Fluentd's EncodingError / GeneratorError: retrying cannot help.
       throw new UnrecoverableError(`cannot format chunk ${chunkIdHex(chunk.id)}: ${error instanceof Error ? error.message : String(error)}`)
     }
-    const headers: Record<string, string> = { ...o.headers }
-    for (const [name, template] of Object.entries(o.headersFromPlaceholders)) headers[name] = this.deps.expand(template, chunk)
-    if (o.gzip) headers['Content-Encoding'] = 'gzip'
-    headers['Content-Type'] = o.contentType
-    if (o.authorization !== null) headers.Authorization = o.authorization
+    const configured: Record<string, string> = { ...o.headers }
+    for (const [name, template] of Object.entries(o.headersFromPlaceholders)) configured[name] = this.deps.expand(template, chunk)
+    const headers = requestHeaders({ headers: configured, contentType: o.contentType, gzip: o.gzip, authorization: o.authorization })
     this.deps.log.debug(`${o.method} data to ${url.href} with chunk(${chunkIdHex(chunk.id)})`, { bytes: body.length, events: chunk.count })
     const res = await this.client.send(url, o.method, headers, body)
-    if (res.status >= 200 && res.status < 300) return
+    const outcome = responseOutcome(res.status, o.retryableResponseCodes)
+    if (outcome === 'ok') return
     const message = `${res.status} ${res.statusText.trimEnd()} ${res.body.trimStart()}`.trimEnd()
-    if (o.retryableResponseCodes.includes(res.status)) throw new Error(message)
+    if (outcome === 'retry') throw new Error(message)
     if (o.errorResponseAsUnrecoverable) throw new UnrecoverableError(message)
     this.deps.metrics.dropped += chunk.count
     this.deps.log.error(`got error response from '${o.method} ${url.href}' : ${message}`, {

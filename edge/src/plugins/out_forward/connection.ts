@@ -1,16 +1,18 @@
 /**
  * @module One Forward connection from the edge: `connect()` (bounded by connect_timeout), the
- * shared-key handshake when the server has a key, writes, and the server's msgpack answers read as
- * a stream of objects (strings kept as raw bytes: nonces and ack ids are echoed byte for byte).
- * A connection lives inside one request (Workers do not share I/O objects between requests) and
- * is closed when its messages are acked.
+ * shared-key handshake when the server has a key (engine/forward's `clientHandshake`, hashing with
+ * WebCrypto), writes, and the server's msgpack answers read as a stream of objects (engine/forward's
+ * ObjectStream: strings kept as raw bytes, so nonces and ack ids are hashed and compared byte for
+ * byte; an answer longer than 16 KiB is refused). A connection lives inside one request (Workers do
+ * not share I/O objects between requests) and is closed when its messages are acked.
  */
 
-import { decodeMultiStream } from '@msgpack/msgpack'
+import { webCryptoSha512 } from '../../../../engine/forward/digest.ts'
+import { clientHandshake, HANDSHAKE_MAX_BYTES, HandshakeError } from '../../../../engine/forward/handshake.ts'
+import { ObjectStream, type Value } from '../../../../engine/forward/msgpack.ts'
 import { DeliveryError, messageOf, withTimeout } from '../../errors.ts'
 import type { EdgePlatform, EdgeSocket } from '../../platform.ts'
 import type { ServerOptions } from './options.ts'
-import { buildPing, checkPong, newSalt, readHelo } from './handshake.ts'
 
 export interface ConnectionOptions {
   selfHostname: string
@@ -20,7 +22,8 @@ export interface ConnectionOptions {
 
 export class ForwardConnection {
   private readonly writer: WritableStreamDefaultWriter<Uint8Array>
-  private readonly answers: AsyncGenerator<unknown, void, unknown>
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>
+  private readonly answers = new ObjectStream(HANDSHAKE_MAX_BYTES)
   private closed = false
 
   private constructor(
@@ -28,7 +31,7 @@ export class ForwardConnection {
     readonly server: ServerOptions,
   ) {
     this.writer = socket.writable.getWriter()
-    this.answers = decodeMultiStream<undefined>(socket.readable, { rawStrings: true })
+    this.reader = socket.readable.getReader()
   }
 
   /** Connects, and runs the handshake when the server has a shared key. */
@@ -68,10 +71,18 @@ export class ForwardConnection {
   }
 
   private async handshake(server: ServerOptions, selfHostname: string): Promise<void> {
-    const helo = readHelo(await this.next('HELO'))
-    const ping = { selfHostname, sharedKey: server.sharedKey!, username: server.username, password: server.password, salt: newSalt() }
-    await this.write([await buildPing(helo, ping)])
-    await checkPong(await this.next('PONG'), helo, ping)
+    const credentials = { selfHostname, sharedKey: server.sharedKey!, username: server.username, password: server.password }
+    const channel = { next: (what: string) => this.next(what), write: (bytes: Uint8Array) => this.write([bytes]) }
+    try {
+      await clientHandshake(channel, credentials, webCryptoSha512)
+    } catch (error) {
+      if (!(error instanceof HandshakeError)) throw error
+      throw new DeliveryError(
+        error.failure === 'refused'
+          ? `handshake refused by the server: ${error.serverReason || 'no reason given'}`
+          : `the handshake with ${server.name} failed: ${error.message}`,
+      )
+    }
   }
 
   /** Writes the parts in order; resolves when the runtime took them all. */
@@ -83,23 +94,29 @@ export class ForwardConnection {
     }
   }
 
-  /** The server's next msgpack object; DeliveryError when the connection ends first. */
-  async next(what: string): Promise<unknown> {
-    let step: IteratorResult<unknown, void>
-    try {
-      step = await this.answers.next()
-    } catch (error) {
-      throw new DeliveryError(`${this.server.name} sent bytes that are not msgpack while ${what} was expected: ${messageOf(error)}`)
+  /** The server's next msgpack object; DeliveryError when the connection ends first or sends garbage. */
+  async next(what: string): Promise<Value> {
+    for (;;) {
+      const read = this.answers.next()
+      if (read.status === 'ok') return read.value
+      if (read.status === 'invalid')
+        throw new DeliveryError(`${this.server.name} sent bytes that are not msgpack while ${what} was expected: ${read.reason}`)
+      let step: ReadableStreamReadResult<Uint8Array>
+      try {
+        step = await this.reader.read()
+      } catch (error) {
+        throw new DeliveryError(`${this.server.name} closed the connection before ${what}: ${messageOf(error)}`)
+      }
+      if (step.done) throw new DeliveryError(`${this.server.name} closed the connection before ${what}`)
+      this.answers.push(step.value)
     }
-    if (step.done) throw new DeliveryError(`${this.server.name} closed the connection before ${what}`)
-    return step.value
   }
 
   close(): void {
     if (this.closed) return
     this.closed = true
     this.writer.releaseLock()
+    this.reader.cancel().catch(() => {})
     this.socket.close().catch(() => {})
-    this.answers.return(undefined).catch(() => {})
   }
 }

@@ -7,17 +7,19 @@
  */
 
 import type { Core } from '../../../../wasm/core.ts'
-import * as abi from '../../../../wasm/abi.ts'
 import type { EventStream } from '../../../../engine/event-stream.ts'
 import type { Logger } from '../../../../engine/log.ts'
-import { chunkIdBase64, newChunkId } from '../../../../engine/output/chunk.ts'
+import { newChunkId } from '../../../../engine/output/chunk.ts'
 import { DeliveryError, messageOf, withTimeout } from '../../errors.ts'
 import { gzip } from '../../gzip.ts'
 import type { EdgePlatform } from '../../platform.ts'
 import { splitEntries, type Piece } from '../../split.ts'
 import type { ForwardOptions, ServerOptions } from './options.ts'
 import { ForwardConnection } from './connection.ts'
-import { envelope } from './envelope.ts'
+import { ackChunk } from '../../../../engine/forward/ack.ts'
+import { envelope, forwardChunkId } from '../../../../engine/forward/envelope.ts'
+import { withIntegerTimes } from '../../../../engine/forward/integer-times.ts'
+import { describeValue } from '../../../../engine/forward/msgpack.ts'
 
 const textDecoder = new TextDecoder()
 
@@ -46,7 +48,7 @@ export class ForwardSender {
     const outgoing: Outgoing[] = []
     for (const piece of pieces) {
       const payload = o.gzip ? await gzip(piece.entries) : piece.entries
-      const id = o.requireAck ? chunkIdBase64(newChunkId(this.now())) : null
+      const id = o.requireAck ? forwardChunkId(newChunkId(this.now())) : null
       outgoing.push({ parts: envelope(stream.tag, payload, piece.count, id, o.gzip), id, count: piece.count, done: false })
     }
     const failures: string[] = []
@@ -84,9 +86,11 @@ export class ForwardSender {
         (async () => {
           while (waiting.size > 0) {
             const answer = await connection.next('an ack')
-            const id = ackId(answer)
+            const chunk = ackChunk(answer)
+            const id = chunk === null ? null : textDecoder.decode(chunk)
             const message = id === null ? undefined : waiting.get(id)
-            if (message === undefined) throw new DeliveryError(`${server.name} answered ${describeAck(answer)}, not an ack of a chunk sent`)
+            if (message === undefined)
+              throw new DeliveryError(`${server.name} answered ${describeValue(answer)}, not an ack of a chunk sent`)
             message.done = true
             waiting.delete(id!)
           }
@@ -102,26 +106,10 @@ export class ForwardSender {
 
   /** time_as_integer: the core's packer rewrites the entries with integer times, in pieces of chunk_limit_size. */
   private repack(stream: EventStream): Piece[] {
-    const core = this.core
-    const packer = core.createPacker({ mode: 'packed', timeAsInteger: true, byteLimit: this.options.chunkLimit, entryLimit: 0xffffffff })
+    const limit = this.options.chunkLimit
+    const packer = this.core.createPacker({ mode: 'packed', timeAsInteger: true, byteLimit: limit, entryLimit: 0xffffffff })
     try {
-      core.aux(stream.entries)
-      if (core.exports.walkEntries(stream.entries.length) !== abi.STATUS_OK)
-        throw new Error(`the events of ${stream.tag} are not a valid entries stream`)
-      const n = core.result(abi.R_AUX_ENTRY_COUNT)
-      const nowMs = this.now()
-      const pieces: Piece[] = []
-      for (let from = 0; from < n; ) {
-        const { consumed, stop } = packer.appendEntries(from, n - from, Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000, true)
-        from += consumed
-        if (stop === 'too-large' && packer.count === 0)
-          throw new Error(`an event of ${stream.tag} is larger than chunk_limit_size (${this.options.chunkLimit})`)
-        if (packer.count > 0 && (stop !== 'ok' || from >= n)) {
-          pieces.push({ entries: packer.bodyView().slice(), count: packer.count })
-          packer.reset()
-        }
-      }
-      return pieces
+      return withIntegerTimes(this.core, packer, stream.entries, this.now(), `the events of ${stream.tag}`, `chunk_limit_size (${limit})`)
     } finally {
       packer.free()
     }
@@ -137,19 +125,4 @@ export function serverOrder(servers: readonly ServerOptions[], random: () => num
       .sort((a, b) => b.key - a.key)
       .map((k) => k.s)
   return [...ordered(false), ...ordered(true)]
-}
-
-function ackId(answer: unknown): string | null {
-  if (typeof answer !== 'object' || answer === null || Array.isArray(answer) || answer instanceof Uint8Array) return null
-  const ack = (answer as Record<string, unknown>).ack
-  if (ack instanceof Uint8Array) return textDecoder.decode(ack)
-  return typeof ack === 'string' ? ack : null
-}
-
-function describeAck(answer: unknown): string {
-  try {
-    return JSON.stringify(answer, (_k, v: unknown) => (v instanceof Uint8Array ? textDecoder.decode(v) : v)) ?? String(answer)
-  } catch {
-    return String(answer)
-  }
 }

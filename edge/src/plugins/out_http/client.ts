@@ -1,12 +1,14 @@
 /**
- * @module One body to the endpoint, retried within the emit's budget: 2xx resolves; a retryable
- * answer (429, 5xx by default) or a network error / read timeout waits retry_wait (doubling, or
- * the answer's Retry-After when it fits) and tries again while retry_max_times and retry_timeout
- * allow, then rejects with DeliveryError (the ingest answers 503: the client retries later).
- * Any other answer rejects at once with a plain Error (500: sending again will not help).
+ * @module One body to the endpoint, retried within the emit's budget (the policy is
+ * engine/output/http/retry.ts): 2xx resolves; a retryable answer (429, 5xx by default) or a
+ * network error / read timeout waits retry_wait (doubling, or the answer's Retry-After when it
+ * fits) and tries again while retry_max_times and retry_timeout allow, then rejects with
+ * DeliveryError (the ingest answers 503: the client retries later). Any other answer rejects at
+ * once with a plain Error (500: sending again will not help).
  */
 
 import type { Logger } from '../../../../engine/log.ts'
+import { responseOutcome, retryAfterMs, retryDelay } from '../../../../engine/output/http/retry.ts'
 import { DeliveryError, messageOf } from '../../errors.ts'
 import type { HttpOptions } from './options.ts'
 
@@ -15,7 +17,7 @@ export async function sendBody(doFetch: typeof fetch, body: Uint8Array, o: HttpO
   let wait = o.retryWaitMs
   for (let attempt = 0; ; attempt++) {
     let failure: string
-    let retryAfterMs: number | null = null
+    let retryAfter: number | null = null
     try {
       const response = await doFetch(o.endpoint, {
         method: o.method,
@@ -24,30 +26,21 @@ export async function sendBody(doFetch: typeof fetch, body: Uint8Array, o: HttpO
         signal: AbortSignal.timeout(o.readTimeoutMs),
       })
       const text = await response.text().catch(() => '')
-      if (response.ok) return
+      const outcome = responseOutcome(response.status, o.retryable)
+      if (outcome === 'ok') return
       failure = `${o.endpoint} answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`
-      if (!o.retryable.has(response.status)) throw new Error(failure)
-      retryAfterMs = retryAfter(response.headers.get('retry-after'))
+      if (outcome === 'fail') throw new Error(failure)
+      retryAfter = retryAfterMs(response.headers.get('retry-after'))
     } catch (error) {
       if (error instanceof Error && error.message.startsWith(`${o.endpoint} answered`)) throw error
       failure = `${o.endpoint}: ${messageOf(error)}`
     }
-    const delay = retryAfterMs ?? wait
-    if (attempt >= o.retryMaxTimes || Date.now() - started + delay >= o.retryTimeoutMs) {
-      throw new DeliveryError(`${failure} (after ${attempt + 1} attempt${attempt === 0 ? '' : 's'})`)
-    }
+    const delay = retryDelay(o, attempt, Date.now() - started, wait, retryAfter)
+    if (delay === null) throw new DeliveryError(`${failure} (after ${attempt + 1} attempt${attempt === 0 ? '' : 's'})`)
     log.warn('http output: retrying', { endpoint: o.endpoint, attempt: attempt + 1, delay_ms: delay, error: failure })
     await sleep(delay)
     wait *= 2
   }
-}
-
-function retryAfter(value: string | null): number | null {
-  if (value === null) return null
-  const seconds = Number(value)
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now())
 }
 
 function defaultSleep(ms: number): Promise<void> {

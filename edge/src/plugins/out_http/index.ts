@@ -16,10 +16,10 @@ import type { OutputPlugin, PluginSpec } from '../../../../engine/plugin.ts'
 import { gzip } from '../../gzip.ts'
 import type { EdgePlatform } from '../../platform.ts'
 import { splitEntries } from '../../split.ts'
+import { encodeBody } from '../../../../engine/output/http/body.ts'
 import { sendBody } from './client.ts'
 import { outHttpEdgeDescriptor, type OutHttpConfig } from '../../../../engine/schemas/out_http_edge.ts'
 import { settleHttpOptions } from './options.ts'
-import { encodeBody } from './encoder.ts'
 
 export function httpOutput(platform: EdgePlatform): PluginSpec<'output', OutHttpConfig> {
   return {

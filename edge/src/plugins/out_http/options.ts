@@ -2,13 +2,15 @@
  * @module The edge out_http's settled options.
  */
 
+import { defaultContentType, type BodyOptions } from '../../../../engine/output/http/body.ts'
+import { basicAuthorization, requestHeaders } from '../../../../engine/output/http/request.ts'
 import type { OutHttpConfig } from '../../../../engine/schemas/out_http_edge.ts'
 
-export interface HttpOptions {
+export interface HttpOptions extends BodyOptions {
   endpoint: string
   method: 'POST' | 'PUT'
+  /** Every request's headers (engine/output/http/request.ts). */
   headers: Record<string, string>
-  jsonArray: boolean
   gzip: boolean
   retryable: ReadonlySet<number>
   readTimeoutMs: number
@@ -16,7 +18,6 @@ export interface HttpOptions {
   retryWaitMs: number
   retryTimeoutMs: number
   chunkLimit: number
-  inject: { tagKey: string | null; timeKey: string | null; timeType: 'float' | 'unixtime' | 'string' } | null
 }
 
 export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
@@ -28,18 +29,19 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new Error(`endpoint ${config.endpoint}: only http and https are supported`)
-  const headers: Record<string, string> = {
-    'Content-Type': config.content_type ?? (config.json_array ? 'application/json' : 'application/x-ndjson'),
-  }
-  for (const [k, v] of Object.entries(config.headers)) headers[k] = String(v)
-  if (config.compress === 'gzip') headers['Content-Encoding'] = 'gzip'
-  if (config.auth !== undefined) headers.Authorization = `Basic ${btoa(`${config.auth.username}:${config.auth.password}`)}`
+  const format = config.json_array ? 'json_array' : 'ndjson'
+  const headers = requestHeaders({
+    headers: Object.fromEntries(Object.entries(config.headers).map(([k, v]) => [k, String(v)])),
+    contentType: config.content_type ?? defaultContentType(format),
+    gzip: config.compress === 'gzip',
+    authorization: config.auth === undefined ? null : basicAuthorization(config.auth.username, config.auth.password),
+  })
   const inject = config.inject
   return {
     endpoint: config.endpoint,
     method: config.http_method === 'put' ? 'PUT' : 'POST',
     headers,
-    jsonArray: config.json_array,
+    format,
     gzip: config.compress === 'gzip',
     retryable: new Set(config.retryable_response_codes),
     readTimeoutMs: Math.round(config.read_timeout * 1000),

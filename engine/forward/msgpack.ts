@@ -1,10 +1,12 @@
 /**
- * @module The small msgpack codec of the handshake messages (HELO, PING, PONG). Reading is
- * incremental and bounded: `readObject` finds the first complete object of a byte stream, keeps
- * str and bin as RAW bytes (nonces, salts and host names are hashed as they are), and reports
- * "need more" without consuming, or a reason when the bytes can never be a handshake message
- * (broken msgpack, deeper than a handshake message, longer than the cap). The hot-path framer
- * (the core) is not used here: a handshake is one small message per connection.
+ * @module The small bounded msgpack codec of the Forward protocol's control messages: the
+ * handshake (HELO, PING, PONG) and the server's answers (acks). Reading is incremental and
+ * bounded: `readObject` finds the first complete object of a byte stream, keeps str and bin as RAW
+ * bytes (nonces, salts, host names and chunk ids are hashed or echoed as they are), and reports
+ * "need more" without consuming, or a reason when the bytes can never be such a message (broken
+ * msgpack, deeper than a control message, longer than the cap). `ObjectStream` reads a stream of
+ * such objects split anywhere. The hot-path framer (the core) is not used here: these are a few
+ * small messages per connection or per chunk. Runtime-neutral (no Buffer, no node:*).
  */
 
 /** A str or bin, kept as bytes. */
@@ -33,6 +35,7 @@ class Invalid {
   constructor(readonly reason: string) {}
 }
 const MORE = new NeedMore()
+const EMPTY = new Uint8Array(0)
 
 /** Nesting deeper than this is not a handshake message. */
 const MAX_DEPTH = 4
@@ -236,10 +239,99 @@ export function encode(value: EncodeValue): Uint8Array {
     }
   }
   write(value)
-  return Buffer.concat(parts)
+  return concat(parts)
+}
+
+/** The parts joined into one array. */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0
+  for (const p of parts) n += p.length
+  const out = new Uint8Array(n)
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
+/** Standard base64 of `bytes`. */
+export function base64(bytes: Uint8Array): string {
+  let binary = ''
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i])
+  return btoa(binary)
 }
 
 /** The first `n` bytes of `bytes` as base64, for "bad handshake" log lines. */
 export function headBase64(bytes: Uint8Array, n = 48): string {
-  return Buffer.from(bytes.subarray(0, n)).toString('base64')
+  return base64(bytes.subarray(0, n))
+}
+
+/**
+ * A decoded value as JSON-like text for log lines and errors: str as text, bin as `bin:<base64>`,
+ * maps as objects; cut to `max` characters.
+ */
+export function describeValue(value: Value, max = 200): string {
+  const plain = (v: Value): unknown => {
+    if (v instanceof Raw) return v.kind === 'str' ? v.text() : `bin:${base64(v.bytes)}`
+    if (typeof v === 'bigint') return String(v)
+    if (Array.isArray(v)) return v.map(plain)
+    if (v instanceof Map) return Object.fromEntries([...v].map(([k, item]) => [k, plain(item)]))
+    return v
+  }
+  const text = JSON.stringify(plain(value)) ?? String(value)
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text
+}
+
+/**
+ * Reads a stream of msgpack objects that arrives in pieces split anywhere (a server's answers on
+ * one connection: HELO, PONG, acks). `push` appends bytes; `next` returns the next complete object
+ * (consuming it), `more` when it has not all arrived, or `invalid` when the bytes can never be a
+ * control message (broken, too deep, longer than `maxBytes` — also when only announced so).
+ */
+export class ObjectStream {
+  private bytes: Uint8Array = EMPTY
+  private start = 0
+  private end = 0
+
+  constructor(private readonly maxBytes: number) {}
+
+  push(data: Uint8Array): void {
+    if (data.length === 0) return
+    if (this.start === this.end) {
+      // Nothing kept: read the new bytes where they are (they are not written to by the caller).
+      this.bytes = data
+      this.start = 0
+      this.end = data.length
+      return
+    }
+    const kept = this.end - this.start
+    const grown = new Uint8Array(kept + data.length)
+    grown.set(this.bytes.subarray(this.start, this.end))
+    grown.set(data, kept)
+    this.bytes = grown
+    this.start = 0
+    this.end = grown.length
+  }
+
+  next(): ReadResult {
+    const r = readObject(this.bytes.subarray(0, this.end), this.start, this.maxBytes)
+    if (r.status === 'ok') this.start = r.end
+    return r
+  }
+
+  /** Consumes `n` bytes read by the caller from `rest()`. */
+  skip(n: number): void {
+    this.start = Math.min(this.end, this.start + n)
+  }
+
+  /** The bytes received and not read yet (a view). */
+  rest(): Uint8Array {
+    return this.bytes.subarray(this.start, this.end)
+  }
+
+  /** How many bytes are received and not read yet. */
+  get buffered(): number {
+    return this.end - this.start
+  }
 }
