@@ -141,8 +141,8 @@ describe('validateModel', () => {
       ),
     ).toEqual([
       'error 0 line 2: http_port 99999 is not a port',
-      "error 1 line 4: cannot configure input plugin 'forward': port 342249 is out of range 0..65535",
-      "error 2 line 8: cannot configure output plugin 'forward': <server> h: port 0 is out of range 1..65535",
+      "error 1 line 6: cannot configure input plugin 'forward': port 342249 is out of range 0..65535",
+      "error 2/0 line 12: cannot configure output plugin 'forward': <server> h: port 0 is out of range 1..65535",
     ])
   })
 

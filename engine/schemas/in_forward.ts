@@ -6,6 +6,8 @@
  * designer); they are settled in security.ts / tls.ts when the plugin is created.
  */
 
+import { ParamError } from '../config/errors.ts'
+import type { ConfigElement } from '../config/model.ts'
 import type { PluginDescriptor } from '../plugin.ts'
 import type { ConfigOf, PluginSchema } from '../config/schema.ts'
 import { securitySection } from './sections/forward-security-server.ts'
@@ -126,14 +128,17 @@ export type InForwardConfig = ConfigOf<typeof inForwardSchema>
  * The combinations Fluentd rejects and the ranges sluice enforces (same messages as Fluentd's where
  * it has one); runs in every runtime, the designer included. Throws with the reason.
  */
-export function checkInForward(config: InForwardConfig): void {
+export function checkInForward(config: InForwardConfig, element?: ConfigElement): void {
   if (config.source_hostname_key !== null && config.resolve_hostname === false) {
     throw new Error('source_hostname_key needs resolve_hostname; remove "resolve_hostname false"')
   }
   if (config.deny_keepalive && config.send_keepalive_packet) {
     throw new Error('send_keepalive_packet cannot be used with deny_keepalive true')
   }
-  if (config.port < 0 || config.port > 65535) throw new Error(`port ${config.port} is out of range 0..65535`)
+  if (config.port < 0 || config.port > 65535) {
+    const reason = `port ${config.port} is out of range 0..65535`
+    throw element ? new ParamError(reason, 'use a TCP port from 0 to 65535 (0 picks a free one)', element, 'port') : new Error(reason)
+  }
   if (config.max_frame_size < 1) throw new Error('max_frame_size must be at least 1 byte')
   if (config.max_connections < 1) throw new Error('max_connections must be at least 1')
   if (config.decompression_size_limit < 1) throw new Error('decompression_size_limit must be at least 1 byte')

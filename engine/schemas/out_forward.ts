@@ -7,6 +7,8 @@
  * chunk key (mandatory, as in Fluentd) on a memory buffer with Fluentd's flush_interval (60 s).
  */
 
+import { ParamError } from '../config/errors.ts'
+import type { ConfigElement } from '../config/model.ts'
 import type { PluginDescriptor } from '../plugin.ts'
 import type { ConfigOf, PluginSchema } from '../config/schema.ts'
 import { serverSchema } from './sections/forward-server.ts'
@@ -123,13 +125,18 @@ export type OutForwardConfig = OutForwardBaseConfig & { buffer: Record<string, u
  * What Fluentd rejects and what sluice does not support yet, on the validated config; runs in every
  * runtime (the designer included) as the descriptor's `check`. Throws with the reason.
  */
-export function checkOutForward(config: OutForwardBaseConfig): void {
+export function checkOutForward(config: OutForwardBaseConfig, element?: ConfigElement): void {
   if (config.compress === 'zstd') throw new Error("compress zstd is not supported yet by sluice's out_forward; use gzip")
   if (config.server.length === 0) throw new Error('out_forward needs at least one <server>')
-  for (const s of config.server) {
-    if (s.port < 1 || s.port > 65535) throw new Error(`<server> ${s.host}: port ${s.port} is out of range 1..65535`)
+  const servers = element?.elements.filter((e) => e.name === 'server') ?? []
+  config.server.forEach((s, i) => {
+    if (s.port < 1 || s.port > 65535) {
+      const reason = `<server> ${s.host}: port ${s.port} is out of range 1..65535`
+      const at = servers[i]
+      throw at ? new ParamError(reason, "use the receiver's TCP port, 1 to 65535 (24224 by default)", at, 'port') : new Error(reason)
+    }
     if (s.weight < 0) throw new Error(`<server> ${s.host}: weight must be 0 or more`)
-  }
+  })
   if (config.ack_response_timeout < 1) throw new Error('ack_response_timeout must be at least 1 second')
   if (config.heartbeat_interval <= 0) throw new Error('heartbeat_interval must be more than 0')
   if (config.dns_round_robin && config.heartbeat_type === 'udp') {

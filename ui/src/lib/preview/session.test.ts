@@ -35,7 +35,7 @@ describe('PreviewSession', () => {
     // sluice check's verdict comes with every result: a port the daemon refuses is an error here too
     const refused = await session.preview(config('<source>\n  @type forward\n  port 342249\n</source>\n' + base), undefined)
     expect(refused.diagnostics.map((d) => `${d.severity} ${d.line}: ${d.message}`)).toEqual([
-      "error 1: cannot configure input plugin 'forward': port 342249 is out of range 0..65535",
+      "error 3: cannot configure input plugin 'forward': port 342249 is out of range 0..65535",
     ])
     await session.preview(config(edited), undefined)
     expect(session.rows(0, 10).map((r) => [r.index, r.tag, r.outcome, r.input])).toEqual([
