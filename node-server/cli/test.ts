@@ -1,7 +1,7 @@
 /**
  * @module `sluice test -c fluent.conf cases.json …`: the config is checked as `sluice check` checks
  * it (an invalid config fails the run), then every case of every case file runs through it with the
- * runtime-neutral runner of engine/test-cases (the designer's preview agent). Prints one line per
+ * runtime-neutral runner of engine/case-runner (the designer's preview agent). Prints one line per
  * passing case and, per failing case, each failed expectation, what happened instead and the
  * record; exit 0 when all pass, 1 otherwise.
  */
@@ -10,9 +10,9 @@ import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { createLogger } from '../../engine/log.ts'
 import { catalogFromSpecs } from '../../engine/preview/catalog.ts'
-import { CaseFileError, readCases, type TestCase } from '../../engine/test-cases/cases.ts'
-import { report } from '../../engine/test-cases/report.ts'
-import { runCases } from '../../engine/test-cases/run.ts'
+import { CaseFileError, readCases, type TestCase } from '../../engine/case-runner/cases.ts'
+import { report } from '../../engine/case-runner/report.ts'
+import { runCases } from '../../engine/case-runner/run.ts'
 import { nodeRegistry } from '../plugins/registry.ts'
 import { describeSource, prepareAgent, type ConfigSource } from '../ops/prepare.ts'
 import { listOption, parseArgs, stringOption, UsageError } from './args.ts'
