@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { loadCore } from '../../../../wasm/load-node.ts'
 import { Outcome } from '../../../../engine/preview/types.ts'
 import { catalog, designerCheckRegistry, loadCatalog } from '../config/catalog.ts'
+import type { TestCase } from '../../../../engine/case-runner/cases.ts'
 import { PreviewSession } from './session.ts'
 
 const config = (text: string) => ({ text })
@@ -19,6 +20,7 @@ describe('PreviewSession', () => {
       count: 3,
       problems: [],
       problemCount: 0,
+      parsedBy: null,
     })
     const base = '<match app.**>\n  @type stdout\n</match>\n'
     session.setBaseline(config(base))
@@ -43,6 +45,29 @@ describe('PreviewSession', () => {
       [1, 'app.web', 2, '{"level":"debug"}'],
       [2, 'app.web', 0, '{"message":"not json"}'],
     ])
+    // keep events as tests: the case holds what happens now, and runs with every preview
+    const dropped = session.caseOf(1, 'debug is dropped')
+    const delivered = session.caseOf(0, 'info reaches null')
+    expect(dropped).toMatchObject({ tag: 'app.web', record: { level: 'debug' }, expect: { dropped: true } })
+    expect(delivered).toMatchObject({ expect: { match: '**', label: '@ROOT', record: { level: 'info', id: 18446744073709551615n } } })
+    session.setCases([dropped as TestCase, delivered as TestCase])
+    const withTests = await session.preview(config(edited), undefined)
+    expect(withTests.tests?.map((t) => [t.name, t.ok])).toEqual([
+      ['debug is dropped', true],
+      ['info reaches null', true],
+    ])
+    const broken = await session.preview(config(base), undefined)
+    expect(broken.tests?.map((t) => [t.name, t.ok, t.failures[0]])).toEqual([
+      ['debug is dropped', false, 'expected the event to be dropped by a filter; it was delivered to <match app.**> @type stdout'],
+      ['info reaches null', false, 'expected <match **>; it reached <match app.**> in @ROOT'],
+    ])
+    // the Apply dialog's review: diff, reload plan, impact over the samples
+    const plan = await session.plan(base, edited)
+    expect(plan.diff).toMatchObject({ added: 12, removed: 2 })
+    expect(plan.plan.filters.added.map((p) => p.plugin)).toEqual(['<filter **> @type grep'])
+    expect(plan.plan.outputs.added.map((p) => p.plugin)).toEqual(['<match **> @type null'])
+    expect(plan.impact).toMatchObject({ compared: 3, rerouted: 3 })
+    await session.preview(config(edited), undefined)
     const d = await session.details(1)
     expect(d.steps.map((s) => s.kind)).toEqual(['router', 'filter'])
     expect(session.exportNdjson('output')).toBe(

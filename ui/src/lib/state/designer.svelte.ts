@@ -118,6 +118,14 @@ export class Designer {
     this.setText(printDesign(doc), kind)
   }
 
+  /** Opens a document afresh (the running config at start): nothing to undo before it. */
+  open(text: string): void {
+    this.selected = null
+    this.load(text, 'load')
+    this.history.reset(text, null)
+    this.sync()
+  }
+
   /** Replaces the whole document (New, Load running, Revert, Import): one undoable step. */
   replace(text: string, select: ElementPath | null = null): void {
     this.selected = select
