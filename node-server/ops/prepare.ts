@@ -102,7 +102,7 @@ export async function buildPrepared(parsed: ParseResult, options: PrepareOptions
     logger: options.logger,
     levelOverride: options.levelOverride,
     hostname: options.hostname ?? osHostname(),
-    services: nodeBufferServices({ rootDir: rootDir ?? null }),
+    services: { ...nodeBufferServices({ rootDir: rootDir ?? null }), stdout: (bytes) => process.stdout.write(bytes) },
     strict: options.strict,
   })
   return { ...checked, core }
