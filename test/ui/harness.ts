@@ -78,6 +78,12 @@ export interface Harness {
   browser: Browser
   hub: TapHub
   applied: string[]
+  /**
+   * When set, the next apply that passes validation fails with this reason and keeps the running
+   * config, as a daemon does when the new agent cannot start (a port taken: node-server/ops tests it
+   * for real); this stand-in daemon has no agent to start.
+   */
+  failNextApply: string | null
   /** A fresh context (empty storage) and page at /ui/, with page errors collected. */
   open(path?: string, viewport?: { width: number; height: number }): Promise<{ page: Page; context: BrowserContext; errors: string[] }>
   close(): Promise<void>
@@ -107,6 +113,7 @@ export async function startHarness(): Promise<Harness> {
     await mkdir(RESULTS, { recursive: true })
     const hub = createTapHub(await loadCore())
     const applied: string[] = []
+    const harness = { failNextApply: null as string | null }
     let running = RUNNING_CONFIG
     const app = createUiApi({
       uiDist: dist,
@@ -116,6 +123,11 @@ export async function startHarness(): Promise<Harness> {
       applyConfig: async (text) => {
         const result = await validateConfigText(text)
         if (!result.ok) return { ok: false, errors: result.errors.map((e) => e.message) }
+        if (harness.failNextApply !== null) {
+          const reason = harness.failNextApply
+          harness.failNextApply = null
+          return { ok: false, errors: [reason] }
+        }
         applied.push(text)
         running = text
         return { ok: true, errors: [] }
@@ -137,6 +149,12 @@ export async function startHarness(): Promise<Harness> {
       browser: b,
       hub,
       applied,
+      get failNextApply() {
+        return harness.failNextApply
+      },
+      set failNextApply(reason: string | null) {
+        harness.failNextApply = reason
+      },
       async open(path = '/ui/', viewport = { width: 1440, height: 900 }) {
         const context = await b.newContext({ viewport, acceptDownloads: true })
         await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })

@@ -2,7 +2,7 @@
  * @module Undo / redo for the designer's document: a bounded list of text snapshots (the text is the
  * document: the model, the disabled directives and the selection are re-derived from it). Typing in
  * the text view and typing into one form field are coalesced into one step while the keystrokes
- * come less than a second apart; structural edits (add, move, delete, toggle, type change) and
+ * come less than a second apart and the caret has not been moved elsewhere in between (`seal`); structural edits (add, move, delete, toggle, type change) and
  * whole-document replacements (New, Load running, Revert, Import) are a step each.
  */
 
@@ -55,6 +55,11 @@ export class History {
     this.future = []
     this.lastKind = kind
     this.lastAt = t
+  }
+
+  /** The next change starts a new step (the caret moved elsewhere: typing there is another edit). */
+  seal(): void {
+    this.lastKind = null
   }
 
   get canUndo(): boolean {

@@ -132,6 +132,11 @@ export class Designer {
     this.setText(text, 'replace')
   }
 
+  /** The caret moved elsewhere in the text: what is typed next is a new undo step. */
+  sealStep(): void {
+    this.history.seal()
+  }
+
   undo(): boolean {
     const state = this.history.undo()
     if (state === null) return false
