@@ -3,7 +3,7 @@
  * stand-in daemon: the .conf caret after picking a problem, undo and redo in the text and the table,
  * revert to the running config, a reload the daemon refuses (and why), the explanation of each
  * decision (grep condition, record_transformer field, which match took the tag and which earlier one
- * did not), a ~900 KB paste of samples, and the layout at 1280×720 and 1920×1080 (nothing cut off,
+ * did not, a parser's captures), a ~900 KB paste of samples, and the layout at 1280×720 and 1920×1080 (nothing cut off,
  * panes resize). Screenshots go to test-results/ui-operator-*.png.
  */
 
@@ -164,6 +164,21 @@ describe('the designer as the operator’s tool', () => {
     expect(field[1]).toContain('${hostname}')
     expect(field[2]).not.toBe('')
     await page.screenshot({ path: join(RESULTS, 'ui-operator-explain.png') })
+
+    // Parser captures: each named group is marked in the line and fills its field; a line the parser refuses says why.
+    await page.click('[data-testid=tab-parse]')
+    expect(await page.locator('[data-testid=parse-type]').inputValue()).toBe('regexp') // its starter: (?<time>…) (?<level>…) (?<message>…)
+    await page.fill('[data-testid=parse-input]', '2025-01-02 10:00:00 ERROR disk full on /var\nnot a log line')
+    const first = page.locator('[data-testid=parse-line][data-line="1"]')
+    await expect
+      .poll(() =>
+        first.locator('[data-testid=capture]').evaluateAll((m) => m.map((e) => `${e.getAttribute('data-name')}=${e.textContent}`)),
+      )
+      .toEqual(['time=2025-01-02 10:00:00', 'level=ERROR', 'message=disk full on /var'])
+    expect(await first.locator('[data-testid=parse-field]').allTextContents()).toEqual(['level: "ERROR"', 'message: "disk full on /var"'])
+    const failed = await page.locator('[data-testid=parse-line][data-line="2"] [data-testid=parse-error]').textContent()
+    // "not a log line" matches the expression, but its (?<time>…) capture "not a" is no time: Fluentd's own message.
+    expect(failed).toContain('invalid time format: value = not a')
     expect(errors).toEqual([])
   })
 
