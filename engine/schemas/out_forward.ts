@@ -137,7 +137,13 @@ export type OutForwardConfig = OutForwardBaseConfig & { buffer: Record<string, u
  */
 export function checkOutForward(config: OutForwardBaseConfig, element?: ConfigElement): void {
   if (config.compress === 'zstd') throw new Error("compress zstd is not supported yet by sluice's out_forward; use gzip")
-  if (config.server.length === 0) throw new Error('out_forward needs at least one <server>')
+  // Servers may come from <service_discovery> (resolved by the runtime's plugin, which checks them); Fluentd's message.
+  const discovery =
+    (config as { service_discovery?: unknown[] }).service_discovery?.length ??
+    element?.elements.filter((e) => e.name === 'service_discovery').length ??
+    0
+  if (config.server.length === 0 && discovery === 0)
+    throw new Error('forward output plugin requires at least one node is required. Add <server> or <service_discovery>')
   const servers = element?.elements.filter((e) => e.name === 'server') ?? []
   config.server.forEach((s, i) => {
     if (s.port < 1 || s.port > 65535) {
