@@ -27,6 +27,7 @@ import type {
   OutputPlugin,
   Plugin,
   PluginContext,
+  PluginDescriptor,
   PluginInstances,
   PluginKind,
   PluginRegistry,
@@ -226,6 +227,7 @@ class Builder {
       })
       this.errors.push(...validated.errors)
       this.warnings.push(...validated.warnings)
+      if (validated.errors.length === 0) this.runCheck(spec, kind, type, validated.config, converted.element)
       if (kind === 'output')
         for (const child of element.elements) if (child.name === 'store' || child.name === 'secondary') check('output', child)
     }
@@ -312,6 +314,7 @@ class Builder {
     this.errors.push(...validated.errors)
     this.warnings.push(...validated.warnings)
     if (validated.errors.length > 0) return null
+    if (!this.runCheck(spec, kind, type, validated.config, element)) return null
     const relabel = getParam(element, '@label')
     if (relabel !== undefined && relabel !== ROOT_LABEL && !labelNames.has(relabel)) return null // reported by checkStructure
     const metrics = createPluginMetrics(id, type, kind)
@@ -320,21 +323,38 @@ class Builder {
     try {
       plugin = spec.create(ctx, validated.config, element)
     } catch (err) {
-      if (err instanceof ParamError) {
-        // A problem in one param (of the directive or a nested section): reported at that param's line.
-        this.error(err.element as ConfigElement, `cannot configure ${kind} plugin '${type}': ${err.reason}`, err.hint, err.key)
-        return null
-      }
-      this.error(
-        element,
-        `cannot configure ${kind} plugin '${type}': ${err instanceof Error ? err.message : String(err)}`,
-        'check the parameters of this directive',
-      )
+      this.configureError(err, kind, type, element)
       return null
     }
     const entry: PluginEntry = { id, type, kind, label, plugin, metrics, element }
     this.agent.plugins.push(entry)
     return entry
+  }
+
+  /** The descriptor's runtime-neutral checks (`PluginDescriptor.check`); false after reporting a problem. */
+  private runCheck(spec: PluginDescriptor, kind: string, type: string, config: unknown, element: ConfigElement): boolean {
+    if (spec.check === undefined) return true
+    try {
+      spec.check(config, element)
+      return true
+    } catch (err) {
+      this.configureError(err, kind, type, element)
+      return false
+    }
+  }
+
+  /** A plugin's check or create threw: the reason, at the param it names (ParamError) or at the directive. */
+  private configureError(err: unknown, kind: string, type: string, element: ConfigElement): void {
+    if (err instanceof ParamError) {
+      // A problem in one param (of the directive or a nested section): reported at that param's line.
+      this.error(err.element as ConfigElement, `cannot configure ${kind} plugin '${type}': ${err.reason}`, err.hint, err.key)
+      return
+    }
+    this.error(
+      element,
+      `cannot configure ${kind} plugin '${type}': ${err instanceof Error ? err.message : String(err)}`,
+      'check the parameters of this directive',
+    )
   }
 
   private context(

@@ -96,6 +96,32 @@ export interface InputPlugin extends Plugin {}
 export interface FilterPlugin extends Plugin {
   /** Returns the stream to pass on (possibly the same object), or null to drop it whole. */
   filter(stream: EventStream): EventStream | null
+  /**
+   * Why `filter` does what it does to the first event of `stream`, worked out with the same
+   * compiled rules (the designer's trace: which condition of a grep matched, which expression made a
+   * field). Changes no state and is never on the data path; absent when there is nothing to explain.
+   */
+  explain?(stream: EventStream): FilterExplanation
+}
+
+/** A filter's account of one event (FilterPlugin.explain). */
+export interface FilterExplanation {
+  /** One line, e.g. `dropped: <exclude> level matched /^debug$/`. */
+  decision: string
+  steps: ExplainStep[]
+}
+
+/** One rule a filter applied to the event, in the order it applies them. */
+export interface ExplainStep {
+  /** What was tested or made: `<exclude> level`, `env`. */
+  subject: string
+  /** The rule as written: a pattern, an expression. */
+  rule: string
+  /** The value read (tests) or produced (fields), as text; null when the field is missing. */
+  value: string | null
+  outcome: 'matched' | 'not matched' | 'set' | 'removed' | 'kept'
+  /** This step decided what happened to the event. */
+  decisive?: boolean
 }
 
 export interface OutputPlugin extends Plugin, EmitTarget {
@@ -124,6 +150,13 @@ export interface PluginDescriptor<K extends PluginKind = PluginKind> {
   runtimes: readonly Runtime[]
   /** Other `@type` names for the same plugin (in_sample is also `dummy`). */
   aliases?: readonly string[]
+  /**
+   * The checks a schema cannot say (a value's range, params that go together or exclude each
+   * other: Fluentd's `configure` raising ConfigError), on the validated config. Runtime-neutral, so
+   * the agent runs it in every runtime — `sluice check`, the daemon, the edge and the designer in
+   * the browser report the same problems. Throws an Error (or a ParamError naming the param).
+   */
+  check?(config: any, element: ConfigElement): void
 }
 
 /** A runnable plugin: its descriptor plus the factory of one runtime. */

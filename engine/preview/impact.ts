@@ -18,6 +18,8 @@ export interface ImpactChange {
 
 export interface ImpactRoute {
   destination: string
+  /** What reaching it means (an `Outcome` value): more events delivered is a change, more dropped is a loss. */
+  outcome: Outcome
   before: number
   after: number
 }
@@ -80,9 +82,9 @@ export function compareRuns(
   const n = Math.min(before.outcome.length, after.outcome.length)
   const changes: ImpactChange[] = []
   const routes = new Map<string, ImpactRoute>()
-  const route = (d: string) => {
+  const route = (d: string, outcome: number) => {
     let r = routes.get(d)
-    if (r === undefined) routes.set(d, (r = { destination: d, before: 0, after: 0 }))
+    if (r === undefined) routes.set(d, (r = { destination: d, outcome: outcome as Outcome, before: 0, after: 0 }))
     return r
   }
   let unchanged = 0
@@ -91,8 +93,8 @@ export function compareRuns(
   for (let i = 0; i < n; i++) {
     const b = destinationOf(before, i)
     const a = destinationOf(after, i)
-    route(b).before++
-    route(a).after++
+    route(b, before.outcome[i]).before++
+    route(a, after.outcome[i]).after++
     if (a !== b) {
       rerouted++
       if (changes.length < limit) changes.push({ index: i, before: b, after: a, recordChanged: false })

@@ -3,15 +3,26 @@
  * labels, relabel loops; pattern coverage only when certain; and the validation that wraps them.
  */
 
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConfig } from '../config/parse.ts'
+import type { Core } from '../../wasm/core.ts'
+import { loadCore } from '../../wasm/load-node.ts'
 import { covers, lintModel } from './lint.ts'
-import { testCatalog } from './testing.ts'
+import { PatternTester } from './patterns.ts'
+import { testCheckRegistry } from './testing.ts'
 import { validateModel } from './validate.ts'
+
+let core: Core
+let tester: PatternTester
+beforeAll(async () => {
+  core = await loadCore()
+  tester = new PatternTester(core)
+})
+afterAll(() => tester.free())
 
 const lint = (text: string, disabled?: Set<string>) => {
   const parsed = parseConfig(text, 'fluent.conf')
-  return lintModel(parsed.config, parsed.locs, disabled).map((d) => `${d.code} ${d.path} line ${d.line}: ${d.message}`)
+  return lintModel(core, parsed.config, parsed.locs, disabled).map((d) => `${d.code} ${d.path} line ${d.line}: ${d.message}`)
 }
 
 describe('covers', () => {
@@ -30,7 +41,7 @@ describe('covers', () => {
     ['/app\\..*/', 'app.*', false],
     ['**.log', 'x.log', true],
   ])('%s covers %s: %s', (a, b, expected) => {
-    expect(covers(a, b)).toBe(expected)
+    expect(covers(tester, a, b)).toBe(expected)
   })
 })
 
@@ -107,19 +118,36 @@ describe('validateModel', () => {
 </match>`,
       'fluent.conf',
     )
-    const out = validateModel(parsed.config, parsed.locs, testCatalog()).map(
+    const out = validateModel(core, parsed.config, parsed.locs, testCheckRegistry()).map(
       (d) => `${d.severity} ${d.code} ${d.path} line ${d.line}: ${d.message}`,
     )
+    // sluice check's order: errors by line, then warnings; then the draft lint.
     expect(out).toEqual([
+      "error unknown-plugin 1 line 6: unknown filter plugin 'grpe'",
       'error structure 2 line 8: missing @type in <match **>',
       "warning unknown-param 0 line 3: parameter 'prot' in <source> is not used",
-      "error unknown-plugin 1 line 6: unknown filter plugin 'grpe'",
       'warning unreachable-match 3 line 10: <match x> never matches: <match **> (line 8) above catches every tag it would (first match wins)',
+    ])
+  })
+
+  it('refuses what sluice check and the daemon refuse: a descriptor check (port 342249) and <system>', () => {
+    const parsed = parseConfig(
+      '<system>\n  http_port 99999\n</system>\n<source>\n  @type forward\n  port 342249\n</source>\n<match **>\n  @type forward\n  <server>\n    host h\n    port 0\n  </server>\n</match>\n',
+      'fluent.conf',
+    )
+    expect(
+      validateModel(core, parsed.config, parsed.locs, testCheckRegistry()).map(
+        (d) => `${d.severity} ${d.path} line ${d.line}: ${d.message}`,
+      ),
+    ).toEqual([
+      'error 0 line 2: http_port 99999 is not a port',
+      "error 1 line 6: cannot configure input plugin 'forward': port 342249 is out of range 0..65535",
+      "error 2/0 line 12: cannot configure output plugin 'forward': <server> h: port 0 is out of range 1..65535",
     ])
   })
 
   it('leaves disabled directives out', () => {
     const parsed = parseConfig('<match **>\n</match>\n<match x>\n  @type stdout\n</match>\n', 'fluent.conf')
-    expect(validateModel(parsed.config, parsed.locs, testCatalog(), new Set(['0']))).toEqual([])
+    expect(validateModel(core, parsed.config, parsed.locs, testCheckRegistry(), { disabled: new Set(['0']) })).toEqual([])
   })
 })

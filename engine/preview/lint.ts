@@ -2,11 +2,13 @@
  * @module Draft-mode warnings Fluentd never gives: a `<match>` that can never match because an
  * earlier match of the same router catches every tag it would (first match wins), a `<filter>`
  * placed after such a catch-all, a `<label>` nothing sends events to, a relabel into its own label.
- * Pattern coverage is decided conservatively: a warning is only given when it is certain.
+ * Pattern coverage is decided conservatively: a warning is only given when it is certain; a literal
+ * tag is matched by the core's own matcher (the one the daemon routes with).
  */
 
 import { getParam, type ConfigElement, type ConfigLocs, type ConfigModel } from '../config/model.ts'
-import { compilePattern } from '../../wasm/reference/matcher.ts'
+import type { Core } from '../../wasm/core.ts'
+import { PatternTester } from './patterns.ts'
 import type { Diagnostic, ElementPath } from './types.ts'
 
 const RUBY_SPACE = /[ \t\n\v\f\r]+/
@@ -21,10 +23,19 @@ interface Rule {
 
 /**
  * @example
- * lintModel(parseConfig('<match **>\n @type null\n</match>\n<match a>\n @type null\n</match>\n', 'f').config)
+ * lintModel(core, parseConfig('<match **>\n @type null\n</match>\n<match a>\n @type null\n</match>\n', 'f').config)
  * // [{ code: 'unreachable-match', path: '1', ... }]
  */
-export function lintModel(model: ConfigModel, locs?: ConfigLocs, disabled: ReadonlySet<ElementPath> = new Set()): Diagnostic[] {
+export function lintModel(core: Core, model: ConfigModel, locs?: ConfigLocs, disabled: ReadonlySet<ElementPath> = new Set()): Diagnostic[] {
+  const tester = new PatternTester(core)
+  try {
+    return lint(tester, model, locs, disabled)
+  } finally {
+    tester.free()
+  }
+}
+
+function lint(tester: PatternTester, model: ConfigModel, locs: ConfigLocs | undefined, disabled: ReadonlySet<ElementPath>): Diagnostic[] {
   const out: Diagnostic[] = []
   const line = (e: ConfigElement) => locs?.get(e)?.line
   const routers = new Map<string, Rule[]>([['@ROOT', []]])
@@ -65,7 +76,7 @@ export function lintModel(model: ConfigModel, locs?: ConfigLocs, disabled: Reado
   for (const [router, rules] of routers) {
     const matches: Rule[] = []
     for (const r of rules) {
-      const by = coveredBy(r, matches)
+      const by = coveredBy(tester, r, matches)
       if (by !== null) {
         const where = by.map((m) => `<match ${m.element.arg || '**'}>${line(m.element) ? ` (line ${line(m.element)})` : ''}`).join(', ')
         const isMatch = r.element.name === 'match'
@@ -135,11 +146,11 @@ function expandBraces(alternative: string): string[] {
 }
 
 /** The earlier matches that together cover every alternative of `r`, or null when not certain. */
-function coveredBy(r: Rule, matches: readonly Rule[]): Rule[] | null {
+function coveredBy(tester: PatternTester, r: Rule, matches: readonly Rule[]): Rule[] | null {
   if (matches.length === 0) return null
   const used = new Set<Rule>()
   for (const alt of r.alternatives) {
-    const by = matches.find((m) => m.alternatives.some((a) => covers(a, alt)))
+    const by = matches.find((m) => m.alternatives.some((a) => covers(tester, a, alt)))
     if (by === undefined) return null
     used.add(by)
   }
@@ -153,10 +164,10 @@ function isLiteral(alternative: string): boolean {
 }
 
 /** True when every tag `b` matches is matched by `a` (certain cases only). */
-export function covers(a: string, b: string): boolean {
+export function covers(tester: PatternTester, a: string, b: string): boolean {
   if (a === '**' || a === '/.*/') return true
   if (a === b) return true
-  if (isLiteral(b)) return compilePattern(a)(b)
+  if (isLiteral(b)) return tester.matches(a, b)
   if (a.endsWith('.**') && isLiteral(a.slice(0, -3))) {
     const prefix = a.slice(0, -3)
     const literalHead = b.slice(0, b.search(SPECIAL) < 0 ? b.length : b.search(SPECIAL))

@@ -205,7 +205,13 @@ describe('previewConfig', () => {
     expect(summary.failed).toBeNull()
     const codes = summary.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path ?? ''}`)
     expect(codes).toEqual(
-      expect.arrayContaining(['error structure 0', 'error unknown-plugin 1', 'error param 2', 'warning unused-label 5']),
+      expect.arrayContaining([
+        'error structure 0',
+        'error unknown-plugin 1',
+        'error param 2/0',
+        'error structure 4',
+        'warning unused-label 5',
+      ]),
     )
   })
 
@@ -298,6 +304,71 @@ describe('previewConfig', () => {
     expect(Array.from(summary.changed)).toEqual([1, 0, 0, 1, 0])
     const failed = await details(2)
     expect(failed.steps.some((s) => s.kind === 'log' && s.level === 'warn')).toBe(true)
+  })
+
+  it('explains every decision: which rule took the tag, which grep condition dropped it, which expression made each field', async () => {
+    const { details } = await run(
+      `
+<filter app.**>
+  @type grep
+  <regexp>
+    key service
+    pattern /^(web|db)$/
+  </regexp>
+  <exclude>
+    key level
+    pattern /^debug$/
+  </exclude>
+</filter>
+<filter app.**>
+  @type record_transformer
+  <record>
+    env prod
+    where \${tag_parts[1]}-\${record["level"]}
+  </record>
+  remove_keys secret,absent
+</filter>
+<match app.db sys.*>
+  @type null
+</match>
+<match other.** app.**>
+  @type stdout
+</match>`,
+      '{"tag":"app.web","record":{"service":"web","level":"debug"}}\n{"tag":"app.web","record":{"service":"web","level":"info","secret":"x"}}\n{"tag":"app.web","record":{"level":"info"}}',
+    )
+    const dropped = await details(0)
+    const grep = dropped.steps.find((s) => s.kind === 'filter')!
+    expect(grep.kind === 'filter' && grep.explanation).toEqual({
+      decision: 'dropped: <exclude> level matched /^debug$/ (level = "debug")',
+      steps: [
+        { subject: '<regexp> service', rule: '/^(web|db)$/', value: 'web', outcome: 'matched' },
+        { subject: '<exclude> level', rule: '/^debug$/', value: 'debug', outcome: 'matched', decisive: true },
+      ],
+    })
+    const missing = await details(2)
+    const grep2 = missing.steps.find((s) => s.kind === 'filter')!
+    expect(grep2.kind === 'filter' && grep2.explanation?.decision).toBe(
+      'dropped: <regexp> service did not match /^(web|db)$/ (service is missing)',
+    )
+
+    const kept = await details(1)
+    const router = kept.steps[0]
+    expect(router.kind === 'router' && router.rules.map((r) => [r.kind, r.pattern, r.matched, r.alternative])).toEqual([
+      ['filter', 'app.**', true, 'app.**'],
+      ['filter', 'app.**', true, 'app.**'],
+      ['match', 'app.db sys.*', false, null],
+      ['match', 'other.** app.**', true, 'app.**'],
+    ])
+    const transformer = kept.steps.filter((s) => s.kind === 'filter')[1]
+    expect(transformer.kind === 'filter' && transformer.explanation).toEqual({
+      decision: 'kept: 2 fields set, 1 removed',
+      steps: [
+        { subject: 'env', rule: 'prod', value: '"prod"', outcome: 'set' },
+        { subject: 'where', rule: '${tag_parts[1]}-${record["level"]}', value: '"web-info"', outcome: 'set' },
+        { subject: 'secret', rule: 'remove_keys', value: null, outcome: 'removed' },
+        { subject: 'absent', rule: 'remove_keys', value: null, outcome: 'not matched' },
+      ],
+    })
   })
 
   it('runs 10,000 samples through a 30-rule config', async () => {

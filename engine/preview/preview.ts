@@ -10,10 +10,12 @@ import { buildAgent, type Agent } from '../agent.ts'
 import { getParam, type ConfigModel } from '../config/model.ts'
 import { decodeStream, type EventStream } from '../event-stream.ts'
 import { createLogger } from '../log.ts'
-import type { EmitTarget } from '../plugin.ts'
+import type { EmitTarget, PluginRegistry } from '../plugin.ts'
 import type { EventRouter } from '../router.ts'
 import type { Core } from '../../wasm/core.ts'
 import { diffRecords } from './diff.ts'
+import { alternativesOf } from './lint.ts'
+import { PatternTester } from './patterns.ts'
 import { buildDraft, ROOT_ROUTER, standIn, type Draft } from './draft.ts'
 import { elementIndex, previewRegistry } from './registry.ts'
 import type { Sample } from './samples.ts'
@@ -26,6 +28,7 @@ import {
   type ElementPath,
   type EventDetails,
   type PreviewSummary,
+  type RuleCheck,
 } from './types.ts'
 import { validateModel } from './validate.ts'
 
@@ -42,8 +45,11 @@ export interface PreviewOptions {
   /** Fixed "now" (ms) for plugins, so a preview repeats exactly. */
   now?: number
   hostname?: string
-  /** Also validate the model (validateModel) into the summary's diagnostics; default true. */
-  validate?: boolean
+  /**
+   * Also check the model as `sluice check` does (validateModel) with this registry (engine/check's
+   * checkRegistry, or a runtime's own) into the summary's diagnostics; absent: no diagnostics.
+   */
+  check?: PluginRegistry
 }
 
 const MAX_BUILD_ROUNDS = 6
@@ -58,6 +64,7 @@ export class Previewer {
   private entryIndex = -1
   private entryTag: (tag: string) => string = (t) => t
   private readonly routeCache: Map<string, { filters: number[]; match: number | null }>[]
+  private readonly patterns: PatternTester
 
   private constructor(
     private readonly core: Core,
@@ -70,6 +77,7 @@ export class Previewer {
     readonly buildMs: number,
   ) {
     this.routeCache = draft.routers.map(() => new Map())
+    this.patterns = new PatternTester(core)
   }
 
   static async create(core: Core, model: ConfigModel, options: PreviewOptions): Promise<Previewer> {
@@ -78,7 +86,8 @@ export class Previewer {
     const tracer = new Tracer(core, draft.elements.length, draft.routers.length)
     const registry = previewRegistry(options.catalog, tracer)
     const log = createLogger((r) => tracer.log(r.level, r.message, r.fields), 'info')
-    const diagnostics: Diagnostic[] = options.validate === false ? [] : validateModel(model, undefined, options.catalog, options.disabled)
+    const diagnostics: Diagnostic[] =
+      options.check === undefined ? [] : validateModel(core, model, undefined, options.check, { disabled: options.disabled })
     let agent: Agent | null = null
     let failed: string | null = null
     for (let round = 0; round < MAX_BUILD_ROUNDS && agent === null; round++) {
@@ -290,12 +299,15 @@ export class Previewer {
 
   async dispose(): Promise<void> {
     await this.agent?.stop(1_000)
+    this.patterns.free()
   }
 
   private decodeStep(raw: RawStep, previous: Record<string, unknown>): DetailStep {
     switch (raw.kind) {
-      case 'router':
-        return { kind: 'router', router: this.draft.routers[raw.router], tag: raw.tag, filters: raw.filters, match: raw.match }
+      case 'router': {
+        const router = this.draft.routers[raw.router]
+        return { kind: 'router', router, tag: raw.tag, filters: raw.filters, match: raw.match, rules: this.ruleChecks(router, raw.tag) }
+      }
       case 'unmatched':
         return { kind: 'unmatched', router: this.draft.routers[raw.router], tag: raw.tag }
       case 'log':
@@ -322,9 +334,25 @@ export class Previewer {
           changes: after === null ? [] : diffRecords(before, after),
           dropped: after === null,
           note: element?.note ?? null,
+          explanation: raw.explanation,
         }
       }
     }
+  }
+
+  /**
+   * The rules of `router` as tag `tag` meets them, in order, up to the first match that catches it,
+   * tested with the core's matcher pattern by pattern (and alternative by alternative).
+   */
+  private ruleChecks(router: string, tag: string): RuleCheck[] {
+    const out: RuleCheck[] = []
+    for (const e of this.draft.elements) {
+      if (e.router !== router || (e.kind !== 'filter' && e.kind !== 'match') || e.mode === 'skipped') continue
+      const alternative = alternativesOf(e.pattern).find((a) => this.patterns.matches(a, tag)) ?? null
+      out.push({ element: e.index, kind: e.kind, pattern: e.pattern, matched: alternative !== null, alternative })
+      if (e.kind === 'match' && alternative !== null) break
+    }
+    return out
   }
 
   private recordOf(stream: EventStream): Record<string, unknown> | null {

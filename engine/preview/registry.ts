@@ -6,7 +6,7 @@
  */
 
 import type { EventStream } from '../event-stream.ts'
-import { PluginRegistry, type FilterPlugin, type OutputPlugin, type PluginSpec } from '../plugin.ts'
+import { PluginRegistry, type FilterExplanation, type FilterPlugin, type OutputPlugin, type PluginSpec } from '../plugin.ts'
 import type { Tracer } from './trace.ts'
 import type { CatalogEntry } from './types.ts'
 
@@ -57,8 +57,9 @@ function tracedFilter(spec: PluginSpec<'filter'>, tracer: Tracer): PluginSpec<'f
       const index = elementIndex(ctx.id)
       const plugin: FilterPlugin = {
         filter(stream: EventStream) {
+          const why = tracer.detailing ? explain(inner, stream) : null
           const out = inner.filter(stream)
-          tracer.filtered(index, stream, out)
+          tracer.filtered(index, stream, out, why)
           return out
         },
       }
@@ -67,6 +68,16 @@ function tracedFilter(spec: PluginSpec<'filter'>, tracer: Tracer): PluginSpec<'f
       if (inner.shutdown) plugin.shutdown = () => inner.shutdown!()
       return plugin
     },
+  }
+}
+
+/** The filter's own explanation of the (one) event in detail runs; a failure to explain never breaks the run. */
+function explain(filter: FilterPlugin, stream: EventStream): FilterExplanation | null {
+  if (filter.explain === undefined) return null
+  try {
+    return filter.explain(stream)
+  } catch (error) {
+    return { decision: `(no explanation: ${error instanceof Error ? error.message : String(error)})`, steps: [] }
   }
 }
 

@@ -162,8 +162,12 @@ function readTime(value: unknown): EventTime | null | string {
 }
 
 function push(ctx: Context, tag: string, time: EventTime, record: Record<string, unknown>, line: number): void {
-  const entry = encoder.encode([time, record])
-  ctx.samples.push({ tag, time, entry, line })
+  ctx.samples.push(sampleOf(tag, time, record, line))
+}
+
+/** One sample from a decoded record (64-bit integers as bigint stay exact). */
+export function sampleOf(tag: string, time: EventTime, record: Record<string, unknown>, line: number): Sample {
+  return { tag, time, entry: encoder.encode([time, record]), line }
 }
 
 function readWholeArray(text: string, ctx: Context): boolean {

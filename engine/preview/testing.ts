@@ -4,7 +4,10 @@
  * and inputs, and a one-call preview of config text over sample text.
  */
 
+import { checkRegistry } from '../check/registry.ts'
 import { parseConfig } from '../config/parse.ts'
+import type { PluginRegistry } from '../plugin.ts'
+import { DESCRIPTORS } from '../schemas/index.ts'
 import type { Core } from '../../wasm/core.ts'
 import { filterGrep } from '../plugins/filter_grep/index.ts'
 import { filterRecordTransformer } from '../plugins/filter_record_transformer/index.ts'
@@ -38,7 +41,12 @@ export function testCatalog(): CatalogEntry[] {
   ])
 }
 
-/** Parses config and sample text and runs the preview (the caller disposes). */
+/** What the designer checks with: every daemon descriptor, the engine's plugins runnable. */
+export function testCheckRegistry(): PluginRegistry {
+  return checkRegistry(DESCRIPTORS, ENGINE_PLUGINS, 'node')
+}
+
+/** Parses config and sample text and runs the preview, checked as `sluice check` would (the caller disposes). */
 export async function previewText(core: Core, conf: string, samples: string, options: Partial<PreviewOptions> & SampleOptions = {}) {
   const parsed = parseConfig(conf, 'fluent.conf')
   if (parsed.errors.length > 0) throw new Error(parsed.errors.map((e) => e.message).join('\n'))
@@ -48,6 +56,11 @@ export async function previewText(core: Core, conf: string, samples: string, opt
     now: options.now ?? 1_700_000_000_000,
   })
   if (problems.length > 0) throw new Error(problems.map((p) => `${p.line}: ${p.message}`).join('\n'))
-  const preview = await previewConfig(core, parsed.config, list, { catalog: testCatalog(), now: 1_700_000_000_000, ...options })
+  const preview = await previewConfig(core, parsed.config, list, {
+    catalog: testCatalog(),
+    check: testCheckRegistry(),
+    now: 1_700_000_000_000,
+    ...options,
+  })
   return { ...preview, samples: list, parsed }
 }

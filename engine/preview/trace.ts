@@ -12,11 +12,12 @@
 import * as abi from '../../wasm/abi.ts'
 import type { Core } from '../../wasm/core.ts'
 import type { EventStream } from '../event-stream.ts'
+import type { FilterExplanation } from '../plugin.ts'
 import { Outcome } from './types.ts'
 
 export type RawStep =
   | { kind: 'router'; router: number; tag: string; filters: number[]; match: number | null }
-  | { kind: 'filter'; element: number; before: EventStream; after: EventStream | null }
+  | { kind: 'filter'; element: number; before: EventStream; after: EventStream | null; explanation: FilterExplanation | null }
   | { kind: 'output'; element: number; stream: EventStream; routing: boolean }
   | { kind: 'unmatched'; router: number; tag: string }
   | { kind: 'log'; level: string; message: string; fields: Record<string, unknown> }
@@ -143,11 +144,16 @@ export class Tracer {
     this.steps?.push({ kind: 'unmatched', router, tag: stream.tag })
   }
 
-  filtered(element: number, before: EventStream, after: EventStream | null): void {
+  /** Detail mode is on: filters are asked to explain themselves (FilterPlugin.explain). */
+  get detailing(): boolean {
+    return this.steps !== null
+  }
+
+  filtered(element: number, before: EventStream, after: EventStream | null, explanation: FilterExplanation | null = null): void {
     this.eventsIn[element] += before.count
     const passed = after === null ? 0 : after.count
     this.eventsOut[element] += passed
-    this.steps?.push({ kind: 'filter', element, before, after })
+    this.steps?.push({ kind: 'filter', element, before, after, explanation })
     const input = this.listOf(before)
     const output = after === null || passed === 0 ? EMPTY : this.follow(before, input, after)
     if (output.length < input.length) {

@@ -5,7 +5,7 @@
  */
 
 import type { PluginSchema } from '../config/schema.ts'
-import type { PluginKind, PluginSpec } from '../plugin.ts'
+import type { FilterExplanation, PluginKind, PluginSpec } from '../plugin.ts'
 
 /** What a runtime knows about one plugin: at least its schema; `spec` when it can run it. */
 export interface CatalogEntry {
@@ -140,8 +140,22 @@ export interface FieldChange {
   after?: unknown
 }
 
+/**
+ * One rule of a router as the event's tag met it, in config order up to the match that took it:
+ * a filter applies when its pattern matches; a match takes the event when it matches (first wins).
+ */
+export interface RuleCheck {
+  element: number
+  kind: 'filter' | 'match'
+  /** The directive's argument as written ('' is `**`). */
+  pattern: string
+  matched: boolean
+  /** The alternative of the pattern that matched the tag (`app.**` of `app.** sys.*`). */
+  alternative: string | null
+}
+
 export type DetailStep =
-  | { kind: 'router'; router: string; tag: string; filters: number[]; match: number | null }
+  | { kind: 'router'; router: string; tag: string; filters: number[]; match: number | null; rules: RuleCheck[] }
   | {
       kind: 'filter'
       element: number
@@ -149,6 +163,8 @@ export type DetailStep =
       changes: FieldChange[]
       dropped: boolean
       note: string | null
+      /** The filter's own account of its decision (which grep condition, which expression), when it gives one. */
+      explanation: FilterExplanation | null
     }
   | { kind: 'output'; element: number; tag: string; time: { sec: number; nsec: number }; record: Record<string, unknown>; routing: boolean }
   | { kind: 'unmatched'; router: string; tag: string }

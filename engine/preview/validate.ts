@@ -1,46 +1,57 @@
 /**
- * @module Config validation without building anything: what `sluice check` would say about a
- * model, from the plugin schemas in a catalog (engine/config validateElement), the agent's
- * directive structure checks, its @type / @id / @log_level checks, plus the draft-mode warnings
- * of lint.ts. Every diagnostic carries the element path it is about (and its line, with locs).
+ * @module The designer's validation = `sluice check`'s: engine/check's `checkParsed` (`<system>`,
+ * structure, every plugin's schema and descriptor checks, every plugin built) run on the model
+ * with the registry the caller gives (in the browser: engine/check's `checkRegistry` over the
+ * descriptors, for the daemon's runtime), then the draft-mode warnings of lint.ts. No second copy of
+ * any rule: the diagnostics are check's ConfigErrors, each given the element path it is about.
  */
 
-import { convertCompatParams, normalizeReservedNames } from '../config/compat.ts'
+import { checkParsed, releaseChecked } from '../check/check.ts'
 import type { ConfigError } from '../config/errors.ts'
-import { getParam, type ConfigElement, type ConfigLocs, type ConfigModel } from '../config/model.ts'
-import { validateElement } from '../config/schema.ts'
-import { checkStructure } from '../config/structure.ts'
-import { closest } from '../config/suggest.ts'
-import { LOG_LEVELS } from '../log.ts'
-import { missingPlugin } from '../plugin-status.ts'
+import type { ConfigElement, ConfigLocs, ConfigModel } from '../config/model.ts'
+import { createLogger } from '../log.ts'
+import type { PluginRegistry } from '../plugin.ts'
+import type { Core } from '../../wasm/core.ts'
 import { lintModel } from './lint.ts'
-import type { CatalogEntry, Diagnostic, ElementPath } from './types.ts'
+import type { Diagnostic, ElementPath } from './types.ts'
 
-const KIND_OF: Record<string, 'input' | 'filter' | 'output'> = { source: 'input', filter: 'filter', match: 'output', store: 'output' }
+export interface ValidateOptions {
+  /** Directives switched off in the designer: left out, as the exported .conf comments them out. */
+  disabled?: ReadonlySet<ElementPath>
+  /** `--strict`: warnings are errors (as the daemon run with --strict validates). */
+  strict?: boolean
+  /** The config's file name in messages. */
+  file?: string
+}
+
+const SILENT = createLogger(() => {}, 'fatal')
 
 /**
+ * Checks a model (parse problems are the caller's: they come from its parse) and adds the lint.
+ *
  * @example
  * const parsed = parseConfig(text, 'fluent.conf')
- * validateModel(parsed.config, parsed.locs, catalog) // [{ severity: 'error', code: 'param', line: 3, path: '0', ... }]
+ * validateModel(core, parsed.config, parsed.locs, registry) // [{ severity: 'error', code: 'config', line: 3, path: '0', ... }]
  */
 export function validateModel(
+  core: Core,
   model: ConfigModel,
   locs: ConfigLocs | undefined,
-  catalog: readonly CatalogEntry[],
-  disabled: ReadonlySet<ElementPath> = new Set(),
+  registry: PluginRegistry,
+  options: ValidateOptions = {},
 ): Diagnostic[] {
-  const paths = new Map<ConfigElement, ElementPath>()
-  const byLine = new Map<number, ElementPath>()
-  // Without locations (a model from JSON), errors still name their element: its path is the "file".
+  const disabled = options.disabled ?? new Set<ElementPath>()
+  const file = options.file ?? 'fluent.conf'
+  // Without locations (a model from JSON), problems still name their element: its path is the "file".
   const synthetic = locs === undefined
-  if (synthetic) locs = pathLocs(model)
+  const where = synthetic ? pathLocs(model) : locs
+  const byLine = new Map<string, ElementPath>()
   const index = (e: ConfigElement, path: ElementPath): void => {
-    paths.set(e, path)
-    if (synthetic) return
-    const loc = locs?.get(e)
-    if (loc) {
-      if (!byLine.has(loc.line)) byLine.set(loc.line, path)
-      for (const p of loc.params.values()) byLine.set(p.line, path)
+    const loc = where.get(e)
+    if (loc && !synthetic) {
+      const key = `${loc.file}:${loc.line}`
+      if (!byLine.has(key)) byLine.set(key, path)
+      for (const p of loc.params.values()) byLine.set(`${p.file}:${p.line}`, path)
     }
     e.elements.forEach((c, i) => index(c, `${path}/${i}`))
   }
@@ -49,112 +60,51 @@ export function validateModel(
   const copies = new Map<ConfigElement, ConfigElement>()
   const effective = withoutDisabled(model, disabled, copies)
   // Containers copied by withoutDisabled keep the locations of the originals.
-  const original = locs
-  if (original !== undefined && copies.size > 0) {
-    locs = {
-      get: (e: ConfigElement) => original.get(copies.get(e) ?? e),
-      has: (e: ConfigElement) => original.has(copies.get(e) ?? e),
-    } as unknown as ConfigLocs
-  }
-  const out: Diagnostic[] = []
-  const fromError = (error: ConfigError, code: string, path?: ElementPath): Diagnostic => {
-    const where = path ?? (synthetic ? (error.file.startsWith('#') ? error.file.slice(1) : undefined) : byLine.get(error.line))
+  const effectiveLocs =
+    copies.size === 0
+      ? where
+      : ({
+          get: (e: ConfigElement) => where.get(copies.get(e) ?? e),
+          has: (e: ConfigElement) => where.has(copies.get(e) ?? e),
+          set: () => where,
+          delete: () => false,
+        } as unknown as ConfigLocs)
+  const result = checkParsed(
+    { config: effective, locs: effectiveLocs, errors: [], warnings: [], files: [file] },
+    { core, registry, runtime: 'node', logger: () => SILENT, hostname: 'designer', strict: options.strict },
+  )
+  releaseChecked(result)
+  const toDiagnostic = (error: ConfigError): Diagnostic => {
+    const path = synthetic ? (error.file.startsWith('#') ? error.file.slice(1) : undefined) : byLine.get(`${error.file}:${error.line}`)
     return {
       severity: error.severity,
-      code,
+      code: codeOf(error),
       message: error.reason,
       hint: error.hint,
       ...(error.line > 0 && !synthetic ? { line: error.line } : {}),
-      ...(where !== undefined && where !== '' ? { path: where } : {}),
+      ...(path !== undefined && path !== '' ? { path } : {}),
     }
   }
-  // v0.12 `type`/`id`/`log_level` read as `@type`… (as the agent does); renamed elements map back to their paths.
-  const normalized = normalizeReservedNames(effective, locs)
-  if (normalized.model !== effective) {
-    const index2 = (a: ConfigElement, b: ConfigElement): void => {
-      if (a !== b && paths.has(a)) paths.set(b, paths.get(a)!)
-      a.elements.forEach((c, i) => index2(c, b.elements[i]))
-    }
-    index2(effective.root, normalized.model.root)
-  }
-  for (const w of normalized.warnings) out.push(fromError(w, 'deprecated'))
-  const model2 = normalized.model
-  for (const error of checkStructure(model2, locs)) out.push(fromError(error, 'structure'))
+  return [
+    ...result.errors.map(toDiagnostic),
+    ...result.warnings.map(toDiagnostic),
+    ...result.notes.map(toDiagnostic),
+    ...lintModel(core, model, synthetic ? undefined : locs, disabled),
+  ]
+}
 
-  const specs = new Map(catalog.map((e) => [`${e.kind}:${e.name}`, e]))
-  const ids = new Map<string, ConfigElement>()
-  const plugin = (e: ConfigElement): void => {
-    const path = paths.get(e)
-    const kind = KIND_OF[e.name]
-    const type = getParam(e, '@type')
-    const line = synthetic ? undefined : locs?.get(e)?.line
-    const at = (key: string) => (synthetic ? undefined : (locs?.get(e)?.params.get(key)?.line ?? line))
-    const add = (d: Omit<Diagnostic, 'path'>) => out.push({ ...d, ...(path !== undefined ? { path } : {}) })
-    const id = getParam(e, '@id')
-    if (id !== undefined) {
-      if (ids.has(id)) {
-        add({
-          severity: 'error',
-          code: 'duplicate-id',
-          message: `duplicate @id '${id}'`,
-          hint: 'every @id must be unique: it names buffer directories and metrics',
-          line: at('@id'),
-        })
-      } else ids.set(id, e)
-    }
-    const level = getParam(e, '@log_level')
-    if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level)) {
-      add({
-        severity: 'error',
-        code: 'log-level',
-        message: `unknown @log_level '${level}'`,
-        hint: `use one of ${LOG_LEVELS.join(', ')}`,
-        line: at('@log_level'),
-      })
-    }
-    if (type === undefined || type === '') {
-      // <source>/<filter>/<match> without @type are reported by the structure checks.
-      if (e.name === 'store')
-        add({ severity: 'error', code: 'structure', message: 'missing @type in <store>', hint: 'add a line such as @type stdout', line })
-      return
-    }
-    const entry = specs.get(`${kind}:${type}`)
-    if (entry === undefined) {
-      const known = catalog.filter((c) => c.kind === kind).map((c) => c.name)
-      const near = closest(type, known)
-      const missing = missingPlugin(kind, type)
-      add({
-        severity: 'error',
-        code: 'unknown-plugin',
-        message: missing?.reason ?? `unknown ${kind} plugin '${type}'`,
-        hint: missing?.hint ?? `${near ? `did you mean '${near}'? ` : ''}known: ${known.sort().join(', ')}`,
-        line: at('@type'),
-      })
-      return
-    }
-    const converted = convertCompatParams(e, entry.schema, locs)
-    for (const problem of [...converted.errors, ...converted.warnings]) out.push(fromError(problem, 'deprecated', path))
-    const result = validateElement(converted.element, entry.schema, locs)
-    for (const error of [...result.errors, ...result.warnings]) {
-      out.push(
-        fromError(
-          error,
-          /^parameter '.*' in .* is not used$|^section <.*> is not used in /.test(error.reason) ? 'unknown-param' : 'param',
-          path,
-        ),
-      )
-    }
-    if (e.name === 'match') for (const store of e.elements) if (store.name === 'store') plugin(store)
-  }
-  const directives = (elements: readonly ConfigElement[]): void => {
-    for (const e of elements) {
-      if (e.name === 'source' || e.name === 'filter' || e.name === 'match') plugin(e)
-      else if (e.name === 'label' || e.name === 'worker') directives(e.elements)
-    }
-  }
-  directives(model2.root.elements)
-  out.push(...lintModel(model, synthetic ? undefined : locs, disabled))
-  return out
+/** A stable code for a check problem (the UI filters and tests by it). */
+export function codeOf(error: ConfigError): string {
+  const r = error.reason
+  if (/^unknown (input|filter|output|parser|formatter) plugin|^sluice does not implement|does not run on /.test(r)) return 'unknown-plugin'
+  if (/^parameter '.*' in .* is not used|^section <.*> is not used in /.test(r)) return 'unknown-param'
+  if (/^duplicate @id/.test(r)) return 'duplicate-id'
+  if (/^unknown @log_level/.test(r)) return 'log-level'
+  if (/^(param \S+ outside|missing @type|<label|<worker|invalid worker id|worker id|<\w+> is not allowed|@label \S+ refers to no)/.test(r))
+    return 'structure'
+  if (/deprecated|v0\.12|is obsolete|was renamed/.test(r)) return 'deprecated'
+  if (/^cannot configure /.test(r)) return 'config'
+  return error.severity === 'info' ? 'info' : 'param'
 }
 
 /** Locations whose `file` is `#<path>` and line 0, for models without real ones. */

@@ -1,10 +1,13 @@
 /**
  * @module in_forward's config schema (Fluentd's names and defaults, plus sluice's explicit limits)
- * and the checks that span several params. The `<security>` and `<transport tls>` schemas come
+ * and the checks that span several params (`checkInForward`, the descriptor's `check`: the agent runs
+ * it in every runtime, the designer included). The `<security>` and `<transport tls>` schemas come
  * from security-schema.ts / tls-schema.ts (plain data: this file stays free of Node imports for the
  * designer); they are settled in security.ts / tls.ts when the plugin is created.
  */
 
+import { ParamError } from '../config/errors.ts'
+import type { ConfigElement } from '../config/model.ts'
 import type { PluginDescriptor } from '../plugin.ts'
 import type { ConfigOf, PluginSchema } from '../config/schema.ts'
 import { securitySection } from './sections/forward-security-server.ts'
@@ -121,10 +124,44 @@ export const inForwardSchema = {
 
 export type InForwardConfig = ConfigOf<typeof inForwardSchema>
 
+/**
+ * The combinations Fluentd rejects and the ranges sluice enforces (same messages as Fluentd's where
+ * it has one); runs in every runtime, the designer included. Throws with the reason.
+ */
+export function checkInForward(config: InForwardConfig, element?: ConfigElement): void {
+  if (config.source_hostname_key !== null && config.resolve_hostname === false) {
+    throw new Error('source_hostname_key needs resolve_hostname; remove "resolve_hostname false"')
+  }
+  if (config.deny_keepalive && config.send_keepalive_packet) {
+    throw new Error('send_keepalive_packet cannot be used with deny_keepalive true')
+  }
+  if (config.port < 0 || config.port > 65535) {
+    const reason = `port ${config.port} is out of range 0..65535`
+    throw element ? new ParamError(reason, 'use a TCP port from 0 to 65535 (0 picks a free one)', element, 'port') : new Error(reason)
+  }
+  if (config.max_frame_size < 1) throw new Error('max_frame_size must be at least 1 byte')
+  if (config.max_connections < 1) throw new Error('max_connections must be at least 1')
+  if (config.decompression_size_limit < 1) throw new Error('decompression_size_limit must be at least 1 byte')
+  if (config.handshake_timeout <= 0) throw new Error('handshake_timeout must be more than 0')
+  if (config.frame_timeout < 0) throw new Error('frame_timeout must be 0 (no limit) or more')
+  const security = config.security
+  if (security !== undefined) {
+    if (security.user_auth && security.user.length === 0) throw new Error('<user> sections required if user_auth enabled')
+    if (!security.allow_anonymous_source && security.client.length === 0) {
+      throw new Error('<client> sections required if allow_anonymous_source disabled')
+    }
+    for (const c of security.client) {
+      if (c.host !== null && c.network !== null) throw new Error("both of 'host' and 'network' are specified for client")
+      if (c.host === null && c.network === null) throw new Error("Either of 'host' and 'network' must be specified for client")
+    }
+  }
+}
+
 export const inForwardDescriptor: PluginDescriptor<'input'> = {
   name: 'forward',
   kind: 'input',
   description: 'Receives events over the Fluentd Forward protocol (TCP, with acks; UDP heartbeat).',
   schema: inForwardSchema,
   runtimes: ['node'],
+  check: checkInForward,
 }

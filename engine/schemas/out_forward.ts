@@ -7,6 +7,8 @@
  * chunk key (mandatory, as in Fluentd) on a memory buffer with Fluentd's flush_interval (60 s).
  */
 
+import { ParamError } from '../config/errors.ts'
+import type { ConfigElement } from '../config/model.ts'
 import type { PluginDescriptor } from '../plugin.ts'
 import type { ConfigOf, PluginSchema } from '../config/schema.ts'
 import { serverSchema } from './sections/forward-server.ts'
@@ -129,10 +131,42 @@ export type ServerConfig = ConfigOf<typeof serverSchema>
 export type OutForwardBaseConfig = ConfigOf<typeof outForwardBaseSchema>
 export type OutForwardConfig = OutForwardBaseConfig & { buffer: Record<string, unknown>; service_discovery?: ServiceDiscoveryConfig[] }
 
+/**
+ * What Fluentd rejects and what sluice does not support yet, on the validated config; runs in every
+ * runtime (the designer included) as the descriptor's `check`. Throws with the reason.
+ */
+export function checkOutForward(config: OutForwardBaseConfig, element?: ConfigElement): void {
+  if (config.compress === 'zstd') throw new Error("compress zstd is not supported yet by sluice's out_forward; use gzip")
+  // Servers may come from <service_discovery> (resolved by the runtime's plugin, which checks them); Fluentd's message.
+  const discovery =
+    (config as { service_discovery?: unknown[] }).service_discovery?.length ??
+    element?.elements.filter((e) => e.name === 'service_discovery').length ??
+    0
+  if (config.server.length === 0 && discovery === 0)
+    throw new Error('forward output plugin requires at least one node is required. Add <server> or <service_discovery>')
+  const servers = element?.elements.filter((e) => e.name === 'server') ?? []
+  config.server.forEach((s, i) => {
+    if (s.port < 1 || s.port > 65535) {
+      const reason = `<server> ${s.host}: port ${s.port} is out of range 1..65535`
+      const at = servers[i]
+      throw at ? new ParamError(reason, "use the receiver's TCP port, 1 to 65535 (24224 by default)", at, 'port') : new Error(reason)
+    }
+    if (s.weight < 0) throw new Error(`<server> ${s.host}: weight must be 0 or more`)
+  })
+  if (config.ack_response_timeout < 1) throw new Error('ack_response_timeout must be at least 1 second')
+  if (config.heartbeat_interval <= 0) throw new Error('heartbeat_interval must be more than 0')
+  if (config.dns_round_robin && config.heartbeat_type === 'udp') {
+    throw new Error(
+      'dns_round_robin cannot be used with heartbeat_type udp (a UDP reply is matched to its server by address): use heartbeat_type transport or none',
+    )
+  }
+}
+
 export const outForwardDescriptor: PluginDescriptor<'output'> = {
   name: 'forward',
   kind: 'output',
   description: 'Sends events to Fluentd / Fluent Bit / sluice servers over the Forward protocol (acks, load balancing, failover).',
   schema: outForwardSchema,
   runtimes: ['node'],
+  check: checkOutForward,
 }

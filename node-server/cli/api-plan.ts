@@ -11,7 +11,7 @@
 
 import type { ConfigElement, ConfigLocs } from '../../engine/config/model.ts'
 import { describeSource, parseSource, type ConfigSource } from '../ops/prepare.ts'
-import { readSystem } from '../ops/system.ts'
+import { readSystem } from '../../engine/check/system.ts'
 import { stringOption, UsageError, type ParsedOptions } from './args.ts'
 import { portOption } from './options.ts'
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { repoPath } from '../paths.ts'
 import { formatOptions } from './args.ts'
 import { BENCH_OPTIONS } from './bench/options.ts'
-import { CHECK_OPTIONS, CONVERT_OPTIONS, RUN_OPTIONS } from './options.ts'
+import { CHECK_OPTIONS, CONVERT_OPTIONS, RUN_OPTIONS, TEST_OPTIONS } from './options.ts'
 
 /** The version in package.json. */
 export function version(): string {
@@ -24,6 +24,8 @@ Usage:
                                        forward on 127.0.0.1:24224, http on 127.0.0.1:9880, events to
                                        stdout except bench.** (dropped), the HTTP API on 127.0.0.1:24220)
   sluice check -c FILE [--strict]      validate a config, print it normalized, its warnings and errors
+  sluice test -c FILE CASES...         run test cases (JSON or YAML: event in, expected route and
+                                       record) through the config; exit 1 naming each failing case
   sluice convert FILE [--to json|conf] convert a config between fluent.conf and the JSON model
   sluice bench [options]               load a Forward-protocol server (see sluice bench --help)
   sluice replay DIR [--host H --port P] send backup / buffer chunk files again, with acks
@@ -47,6 +49,19 @@ Like Fluentd, unknown params, v0.12 forms and values read leniently are warnings
 when there is no error, 1 when there are errors (--strict: warnings count as errors).
 
 ${formatOptions(CHECK_OPTIONS)}
+`
+
+export const TEST_HELP = `Usage: sluice test -c FILE CASES.json [MORE.yaml ...] [--json]
+
+Runs each case of the case files through the config with the designer's preview agent (the real
+filters, copy and relabel; every other output is a sink: nothing is sent) and checks where the
+event went and what it looked like: {"tests": [{"name", "tag", "record" (or "line" with "parser"
+or a <source> with <parse>), "source"?, "expect": {"dropped": true} | {"unmatched": true} |
+{"match": PATTERN_OR_ID, "label": "@ROOT", "record": {fields}, "absent": [fields]}}]}.
+Exit code 0 when every case passes; 1 when one fails (each named, with what happened instead and
+a field diff) or the config or a case file is invalid. See docs/sluice-test.md.
+
+${formatOptions(TEST_OPTIONS)}
 `
 
 export const CONVERT_HELP = `Usage: sluice convert FILE [--to json|conf]

@@ -1,5 +1,5 @@
 /**
- * @module The `sluice` command line: dispatches to run (the default), check, convert, bench and replay.
+ * @module The `sluice` command line: dispatches to run (the default), check, test, convert, bench and replay.
  * Usage mistakes exit with code 2 and one line; config problems with code 1 (see each command); a
  * missing or broken WebAssembly core with code 1 and one line (artifact-errors.ts).
  */
@@ -13,10 +13,12 @@ import { convertCommand } from './convert.ts'
 import { MAIN_HELP, version } from './help.ts'
 import { replayCommand } from './replay.ts'
 import { runCommand } from './run.ts'
+import { testCommand } from './test.ts'
 
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number | null>> = {
   run: runCommand,
   check: checkCommand,
+  test: testCommand,
   convert: convertCommand,
   bench: benchCommand,
   replay: replayCommand,

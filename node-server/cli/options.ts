@@ -93,6 +93,12 @@ export const CHECK_OPTIONS: readonly OptionSpec[] = [
   { name: 'help', short: 'h', type: 'flag', description: 'this help' },
 ]
 
+export const TEST_OPTIONS: readonly OptionSpec[] = [
+  ...configOptions('test'),
+  { name: 'json', type: 'flag', description: 'print the results as JSON ({ok, tests: [{name, ok, failures, events}]})' },
+  { name: 'help', short: 'h', type: 'flag', description: 'this help' },
+]
+
 export const CONVERT_OPTIONS: readonly OptionSpec[] = [
   { name: 'to', type: 'string', value: 'FORMAT', description: 'json|conf (default: the other one)' },
   { name: 'help', short: 'h', type: 'flag', description: 'this help' },

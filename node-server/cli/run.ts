@@ -9,9 +9,9 @@ import { resolve } from 'node:path'
 import type { Agent } from '../../engine/agent.ts'
 import { loadCore } from '../../wasm/load-node.ts'
 import { createApiApp, type ApiSource } from '../ops/api/app.ts'
-import { mountDesigner } from '../ops/api/designer.ts'
+import { createDesigner } from '../ops/api/designer.ts'
 import { setApiSource } from '../ops/api/monitor-agent.ts'
-import { listenApi, type ApiServer } from '../ops/api/server.ts'
+import { designerUrl, listenApi, type ApiServer } from '../ops/api/server.ts'
 import { ConfigFailure, Daemon } from '../ops/daemon.ts'
 import { ListenerPool } from '../ops/listener-pool.ts'
 import { describeSource, type ConfigSource } from '../ops/prepare.ts'
@@ -122,21 +122,26 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
       pluginDirs: plugins,
     }),
   }
+  // One designer for every API app the daemon serves: its own and each monitor_agent's.
+  const designer =
+    apiPlan.serve || apiPlan.monitorAgent
+      ? createDesigner({
+          daemon,
+          registry,
+          token: stringOption(options, 'api-token') ?? (process.env.SLUICE_API_TOKEN || null),
+          tapCore: options['api-tap'] ? await loadCore() : null,
+          uiDist: stringOption(options, 'ui-dist') ?? UI_DIST,
+        })
+      : null
+  if (designer) apiSource.designer = (app) => designer.mount(app)
   setApiSource(apiSource)
   daemon.log.debug(apiPlan.serve ? 'serving the HTTP API' : 'no HTTP API', { reason: apiPlan.reason })
   if (apiPlan.monitorAgent) daemon.log.info('the HTTP API is served by <source @type monitor_agent>', { at: apiPlan.monitorAgent })
 
   if (apiPlan.serve) {
     const app = createApiApp(apiSource)
-    const designer = mountDesigner(app, {
-      daemon,
-      registry,
-      token: stringOption(options, 'api-token') ?? (process.env.SLUICE_API_TOKEN || null),
-      tapCore: options['api-tap'] ? await loadCore() : null,
-      uiDist: stringOption(options, 'ui-dist') ?? UI_DIST,
-    })
     onAgent = (agent) => {
-      designer.attach(agent)
+      designer?.attach(agent)
       warnApiChange(daemon, apiPlan)
     }
     try {
@@ -146,8 +151,16 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
       return 1
     }
     daemon.log.info('listening', { plugin_id: 'api', type: 'http_api', address: api.address.address, port: api.address.port })
+    daemon.log.info(`route designer: ${designerUrl(api.address.address, api.address.port)}`, {
+      apply:
+        stringOption(options, 'api-token') !== undefined || process.env.SLUICE_API_TOKEN ? 'with the API token' : 'off (no --api-token)',
+      tap: options['api-tap'] ? 'on' : 'off (--api-tap)',
+    })
   } else {
-    onAgent = () => warnApiChange(daemon, apiPlan)
+    onAgent = (agent) => {
+      designer?.attach(agent)
+      warnApiChange(daemon, apiPlan)
+    }
   }
 
   const signals = installSignals(daemon, { exit, hardDeadlineMs: shutdownTimeoutMs + HARD_EXIT_GRACE_MS })

@@ -67,6 +67,8 @@ export class Daemon {
   generation = 0
   readonly startedAt = Date.now()
   reloads = { succeeded: 0, failed: 0 }
+  /** Why the last reload did not take its config (null after one that did): for the designer's apply. */
+  lastReloadFailure: string[] | null = null
   log: Logger
   private reloadQueued = false
   private reloading: Promise<boolean> | null = null
@@ -159,7 +161,9 @@ export class Daemon {
     this.warn(prepared)
     if (prepared.agent === null) {
       for (const e of prepared.errors) this.log.error(e.message)
-      return this.reloadFailed(`${prepared.errors.length} config error${prepared.errors.length === 1 ? '' : 's'}`)
+      const failed = this.reloadFailed(`${prepared.errors.length} config error${prepared.errors.length === 1 ? '' : 's'}`)
+      this.lastReloadFailure = prepared.errors.map((e) => e.message)
+      return failed
     }
     const pool = this.options.pool
     const old = { agent: this.agent, prepared: this.current, generation: this.generation }
@@ -174,6 +178,7 @@ export class Daemon {
       this.log.error('the new config did not start; starting the previous config again', {
         error: error instanceof Error ? error.message : String(error),
       })
+      this.lastReloadFailure = [`the new config did not start: ${error instanceof Error ? error.message : String(error)}`]
       const again = await this.buildAgain(old.prepared)
       const back = ++this.generation
       try {
@@ -195,6 +200,7 @@ export class Daemon {
       return false
     }
     const closed = pool.releaseParked()
+    this.lastReloadFailure = null
     this.apply(prepared)
     this.agent = prepared.agent
     this.current = prepared
@@ -211,6 +217,7 @@ export class Daemon {
   }
 
   private reloadFailed(reason: string): false {
+    this.lastReloadFailure = [reason]
     this.state = 'running'
     this.reloads.failed++
     this.log.warn('reload failed; the running config is kept', { reason })
@@ -243,7 +250,9 @@ export class Daemon {
    * Replaces the config file with `text` and reloads (the designer's "apply"). The text is
    * validated first, as the file would be read (@include relative to it); on errors nothing is
    * written. The previous file is kept as `<file>.prev`; the new one is written to a temporary file
-   * and renamed over the old, so a reader never sees half a config.
+   * and renamed over the old, so a reader never sees half a config. When the reload does not take
+   * it (say a port another process holds), the old config keeps running, its file is put back, and
+   * the reasons come back.
    */
   async applyText(text: string): Promise<{ ok: boolean; errors: string[] }> {
     const source = this.options.source
@@ -269,7 +278,14 @@ export class Daemon {
     renameSync(tmp, source.path)
     this.log.info('config replaced through the API; reloading', { config: source.path, previous: `${source.path}.prev` })
     const ok = await this.reload()
-    return { ok, errors: ok ? [] : ['the config was written but the reload did not take it; see the daemon log'] }
+    if (ok) return { ok, errors: [] }
+    // The old config keeps running: put its file back so the file is what runs (and a later SIGHUP does not retry).
+    const reasons = this.lastReloadFailure ?? ['the reload did not take the config; see the daemon log']
+    if (existsSync(`${source.path}.prev`)) {
+      copyFileSync(`${source.path}.prev`, source.path)
+      this.log.warn('the applied config did not start; its file was put back to the running one', { config: source.path })
+    }
+    return { ok, errors: reasons }
   }
 
   /** SIGUSR1: flush every buffered output now (Fluentd's flush_buffers) and reopen the log file. */

@@ -1,15 +1,16 @@
 /**
  * @module From a config source to a built, not yet started agent: parse (file with @include, or
- * text such as the embedded default), read `<system>`, build every plugin (which validates each
- * one against its schema). One path for `sluice run`, `sluice check` and SIGHUP reload, so the
- * three agree on what is valid.
+ * text such as the embedded default), then engine/check's `checkParsed` (`<system>`, structure,
+ * every plugin validated and built) with the Node registry, buffer services and core. One path for
+ * `sluice run`, `sluice check`, SIGHUP reload and the designer (which runs the same checkParsed in
+ * the browser), so all of them agree on what is valid.
  */
 
 import { readFileSync } from 'node:fs'
 import { hostname as osHostname } from 'node:os'
-import { buildAgent, type Agent } from '../../engine/agent.ts'
-import { asError, ConfigError } from '../../engine/config/errors.ts'
-import type { ConfigModel } from '../../engine/config/model.ts'
+import type { Agent } from '../../engine/agent.ts'
+import { checkParsed } from '../../engine/check/check.ts'
+import { ConfigError } from '../../engine/config/errors.ts'
 import { parseConfig, type ParseResult } from '../../engine/config/parse.ts'
 import type { Logger, LogLevel } from '../../engine/log.ts'
 import type { PluginRegistry } from '../../engine/plugin.ts'
@@ -17,7 +18,7 @@ import type { Core } from '../../wasm/core.ts'
 import { loadCore } from '../../wasm/load-node.ts'
 import { nodeBufferServices } from '../buffer/services.ts'
 import { loadConfigFile, nodeConfigHost } from '../config/load.ts'
-import { readSystem, type SystemConfig } from './system.ts'
+import { readSystem, type SystemConfig } from '../../engine/check/system.ts'
 
 /** A config file (plus Fluentd's `-i` inline text appended to it), or config text. */
 export type ConfigSource = { kind: 'file'; path: string; inline?: string } | { kind: 'text'; text: string; name: string }
@@ -91,49 +92,18 @@ export async function prepareAgent(source: ConfigSource, options: PrepareOptions
 
 /** Validates and builds an already parsed config (a reload that must go back builds the old one again). */
 export async function buildPrepared(parsed: ParseResult, options: PrepareOptions): Promise<Prepared> {
-  const { system, errors: systemErrors, warnings: systemWarnings, notes } = readSystem(parsed.config, parsed.locs)
-  const level = options.levelOverride ?? system.logLevel ?? 'info'
   const core = await loadCore()
-  const model = system.withoutSource ? withoutSources(parsed.config) : parsed.config
-  const built = buildAgent(model, parsed.locs, {
+  // The first pass reads <system> for root_dir (the buffer services need it before plugins are built).
+  const rootDir = readSystem(parsed.config, parsed.locs).system.rootDir
+  const checked = checkParsed(parsed, {
     core,
     registry: options.registry,
-    log: options.logger(level),
     runtime: 'node',
+    logger: options.logger,
+    levelOverride: options.levelOverride,
     hostname: options.hostname ?? osHostname(),
-    services: { ...nodeBufferServices({ rootDir: system.rootDir ?? null }), stdout: (bytes) => process.stdout.write(bytes) },
-    strictValues: system.strictConfigValue,
+    services: { ...nodeBufferServices({ rootDir: rootDir ?? null }), stdout: (bytes) => process.stdout.write(bytes) },
+    strict: options.strict,
   })
-  const order = (list: ConfigError[]) => sortByPlace(dedupe(list), parsed.files)
-  const allWarnings = [...parsed.warnings, ...systemWarnings, ...built.warnings]
-  const errors = order([...parsed.errors, ...systemErrors, ...built.errors, ...(options.strict ? allWarnings.map(asError) : [])])
-  const warnings = options.strict ? [] : order(allWarnings)
-  const agent = errors.length === 0 ? built.agent : null
-  if (agent === null) for (const router of built.agent?.routers.values() ?? []) router.free()
-  return { parsed, system, errors, warnings, notes: order(notes), agent, core, level }
-}
-
-/** The model minus every `<source>` (`<system> without_source`); other elements are shared, not copied. */
-function withoutSources(model: ConfigModel): ConfigModel {
-  const strip = (elements: ConfigModel['root']['elements']): ConfigModel['root']['elements'] =>
-    elements.filter((e) => e.name !== 'source').map((e) => (e.name === 'worker' ? { ...e, elements: strip(e.elements) } : e))
-  return { ...model, root: { ...model.root, elements: strip(model.root.elements) } }
-}
-
-/** In reading order: files as they were read (the main one first), then lines. */
-function sortByPlace(list: ConfigError[], files: readonly string[]): ConfigError[] {
-  const rank = (file: string) => {
-    const i = files.indexOf(file)
-    return i < 0 ? files.length : i
-  }
-  return list
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => rank(a.e.file) - rank(b.e.file) || a.e.line - b.e.line || a.i - b.i)
-    .map(({ e }) => e)
-}
-
-/** The same message twice (a partial model after a parse error can repeat one) is reported once. */
-function dedupe(list: ConfigError[]): ConfigError[] {
-  const seen = new Set<string>()
-  return list.filter((e) => (seen.has(e.message) ? false : (seen.add(e.message), true)))
+  return { ...checked, core }
 }

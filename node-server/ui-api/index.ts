@@ -1,14 +1,18 @@
 /**
  * @module The designer's HTTP surface as a Hono sub-app, for the daemon's API server (default
- * 127.0.0.1:24220) to mount: the built UI under /ui/, POST /api/config/validate, POST
- * /api/config/apply (Bearer token), GET /api/config (the running config; Bearer token), and the
- * opt-in live tap GET /api/tap (server-sent events; 404 unless a provider is configured).
+ * 127.0.0.1:24220) to mount: the built UI under /ui/, GET /api/designer (what this daemon allows),
+ * POST /api/config/validate, POST /api/config/apply (Bearer token), GET /api/config (the running
+ * config), and the opt-in live tap GET /api/tap (server-sent events; 404 unless a provider is
+ * configured).
  *
- * Token rules: with `token: null`, apply and GET /api/config are refused (403: the daemon was not
- * given a token, so nothing may change it over HTTP); the tap then needs no token (the operator
- * opted in by configuring it, and the API listens on loopback). With a token, apply, config and tap
- * all require `Authorization: Bearer <token>`. Validation never needs one: it reads no file and no
- * environment variable (see validate.ts).
+ * Token rules: with `token: null`, apply is refused (403: the daemon was not given a token, so
+ * nothing may change it over HTTP); the tap then needs no token (the operator opted in by
+ * configuring it, and the API listens on loopback). With a token, apply and tap require
+ * `Authorization: Bearer <token>`. GET /api/config answers the config as written with a valid token,
+ * and with every secret value replaced by `xxxxxx` without one (`x-sluice-secrets: masked`; a wrong
+ * token is a 401) — the designer opens on the running config either way, as monitor_agent's
+ * /api/plugins.json shows configs with secrets masked. Validation never needs a token: it reads no
+ * file and no environment variable (see validate.ts).
  */
 
 import { Hono, type MiddlewareHandler } from 'hono'
@@ -25,6 +29,8 @@ export interface UiApiOptions {
   /** The API token; null disables apply and reading the config. */
   token: string | null
   getConfigText(): string
+  /** The running config with secret values masked (GET /api/config without the token); absent: refused. */
+  getMaskedConfigText?(): string
   /** Validates and hot-reloads; resolves with the outcome (the old config keeps running on errors). */
   applyConfig(text: string): Promise<{ ok: boolean; errors: string[] }>
   /** The live tap; null or absent keeps GET /api/tap off (404). */
@@ -98,9 +104,23 @@ export function createUiApi(options: UiApiOptions): Hono {
     }
   })
 
-  app.get('/api/config', requireToken('reading the config', true), (c) => c.text(options.getConfigText()))
+  app.get('/api/config', async (c) => {
+    const auth = c.req.header('authorization')
+    const headers = { 'cache-control': 'no-store' }
+    if (options.token !== null && auth !== undefined) {
+      const ok = await requireToken('reading the config', true)(c, async () => {})
+      if (ok instanceof Response) return ok
+      return c.text(options.getConfigText(), 200, { ...headers, 'x-sluice-secrets': 'shown' })
+    }
+    if (options.getMaskedConfigText === undefined)
+      return c.json({ error: 'reading the config needs Authorization: Bearer <token>' }, options.token === null ? 403 : 401)
+    return c.text(options.getMaskedConfigText(), 200, { ...headers, 'x-sluice-secrets': 'masked' })
+  })
 
   const tap = options.tap ?? null
+  app.get('/api/designer', (c) =>
+    c.json({ apply: options.token !== null, tap: tap !== null, token: options.token !== null, secrets: 'masked without the token' }),
+  )
   if (tap === null) {
     app.get('/api/tap', (c) => c.json({ error: 'the live tap is off: the daemon has no tap provider' }, 404))
   } else {

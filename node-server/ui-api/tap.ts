@@ -1,8 +1,11 @@
 /**
- * @module GET /api/tap?limit=N&seconds=S: live events as server-sent events (`event: tap`, data =
- * `{tag, time, record}` JSON with 64-bit integers written exactly), then `event: end`. The daemon
- * is never slowed down: events wait in a bounded queue, and when the client reads too slowly the
- * overflow is dropped and counted (`event: dropped`). Off (404) unless a tap provider is set.
+ * @module GET /api/tap?limit=N&seconds=S: live events as server-sent events (`event: start` once
+ * the client is subscribed — nothing published before it is missed after it —, then `event: tap`
+ * with `{tag, time, record}` JSON, 64-bit integers written exactly), then `event: end`. With
+ * `follow=1` the stream has no event or time limit (the designer's continuous live tap) and sends
+ * a `: keepalive` comment every 15 s so proxies keep it open. The daemon is never slowed down:
+ * events wait in a bounded queue, and when the client reads too slowly the overflow is dropped and
+ * counted (`event: dropped`). Off (404) unless a tap provider is set.
  */
 
 import type { Context } from 'hono'
@@ -17,6 +20,8 @@ export interface TapOptions {
   maxSeconds?: number
   /** Events waiting to be written per client before new ones are dropped (default 1,000). */
   queueLimit?: number
+  /** How often a following stream sends a keepalive comment (default 15 s). */
+  keepaliveMs?: number
 }
 
 /** JSON with bigint as exact integer text, binary as text, other non-JSON values as strings. */
@@ -40,8 +45,9 @@ export function tapHandler(provider: TapProvider, options: TapOptions = {}) {
   const maxSeconds = options.maxSeconds ?? 600
   const queueLimit = options.queueLimit ?? 1_000
   return function serveTap(c: Context): Response {
-    const limit = int(c.req.query('limit'), 100, maxEvents)
-    const seconds = int(c.req.query('seconds'), 60, maxSeconds)
+    const follow = ['1', 'true', 'yes'].includes(c.req.query('follow') ?? '')
+    const limit = follow ? Number.MAX_SAFE_INTEGER : int(c.req.query('limit'), 100, maxEvents)
+    const seconds = follow ? 0 : int(c.req.query('seconds'), 60, maxSeconds)
     return streamSSE(c, async (stream) => {
       const queue: string[] = []
       let sent = 0
@@ -58,16 +64,26 @@ export function tapHandler(provider: TapProvider, options: TapOptions = {}) {
         else queue.push(tapJson(event))
         signal()
       }, limit)
-      const timer = setTimeout(() => {
-        done = true
-        signal()
-      }, seconds * 1000)
+      const timer =
+        seconds > 0
+          ? setTimeout(() => {
+              done = true
+              signal()
+            }, seconds * 1000)
+          : undefined
+      let keepalive = false
+      const beat = follow
+        ? setInterval(() => {
+            keepalive = true
+            signal()
+          }, options.keepaliveMs ?? 15_000)
+        : undefined
       stream.onAbort(() => {
         done = true
         signal()
       })
       try {
-        await stream.writeSSE({ event: 'start', data: JSON.stringify({ limit, seconds }) })
+        await stream.writeSSE({ event: 'start', data: JSON.stringify(follow ? { follow: true } : { limit, seconds }) })
         while (!stream.aborted) {
           while (queue.length > 0 && sent < limit) {
             await stream.writeSSE({ event: 'tap', data: queue.shift()! })
@@ -77,6 +93,10 @@ export function tapHandler(provider: TapProvider, options: TapOptions = {}) {
             await stream.writeSSE({ event: 'dropped', data: String(dropped) })
             dropped = 0
           }
+          if (keepalive) {
+            keepalive = false
+            await stream.write(': keepalive\n\n')
+          }
           if (sent >= limit || done) break
           await new Promise<void>((resolve) => {
             wake = resolve
@@ -85,6 +105,7 @@ export function tapHandler(provider: TapProvider, options: TapOptions = {}) {
         if (!stream.aborted) await stream.writeSSE({ event: 'end', data: JSON.stringify({ sent }) })
       } finally {
         clearTimeout(timer)
+        clearInterval(beat)
         unsubscribe()
       }
     })

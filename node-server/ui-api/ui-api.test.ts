@@ -229,6 +229,27 @@ describe('GET /api/tap', () => {
     expect(hub.listeners).toBe(0)
   })
 
+  it('follows without a limit (follow=1): every event after `start`, keepalive comments, until the client leaves', async () => {
+    const hub = createTapHub(await loadCore())
+    const response = await api({ tap: hub, tapOptions: { keepaliveMs: 30 } }).request('/api/tap?follow=1', { headers: bearer() })
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
+    let text = ''
+    while (!(text.includes('event: start') && text.split('event: tap').length > 150 && text.includes(': keepalive'))) {
+      const { value, done } = await reader.read()
+      if (done) break
+      text += value
+      if (text.includes('event: start') && !text.includes('event: tap'))
+        for (let i = 0; i < 150; i++) hub.publish(streamFromEvents('live', [{ time: new EventTime(1, 0), record: { i } }]))
+    }
+    expect(text.startsWith('event: start\ndata: {"follow":true}\n')).toBe(true)
+    expect(text.split('event: tap').length - 1).toBe(150)
+    expect(text).toContain('data: {"tag":"live","time":1,"record":{"i":149}}')
+    expect(text).not.toContain('event: end')
+    await reader.cancel()
+    for (let n = 0; hub.listeners > 0 && n < 200; n++) await new Promise((r) => setTimeout(r, 10))
+    expect(hub.listeners).toBe(0)
+  })
+
   it('needs no token when the daemon has none (the operator opted in by configuring the tap)', async () => {
     const hub = createTapHub(await loadCore())
     const response = await api({ token: null, tap: hub }).request('/api/tap?limit=1&seconds=5')

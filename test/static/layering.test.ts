@@ -121,11 +121,7 @@ describe('layering', () => {
   })
 
   it('production code imports neither test helpers nor the reference oracle', () => {
-    // Being removed: the designer's draft lint still matches patterns with the reference matcher;
-    // it moves to the core's matcher when the designer validates with `sluice check`'s code.
-    const pending = ['engine/preview/lint.ts']
     const found = violations((i) => {
-      if (pending.includes(i.from) && i.to === 'wasm/reference/matcher.ts') return null
       if (isTest(i.from) || isTestHelper(i.from) || i.bare) return null
       if (i.to.startsWith('test/')) return 'test code'
       if (isTestHelper(i.to)) return 'a test helper'

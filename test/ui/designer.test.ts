@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../engine/config/parse.ts'
 import { EventTime } from '../../engine/event-time.ts'
 import { streamFromEvents } from '../../engine/event-stream.ts'
-import { previewSettled, RESULTS, ROOT, startHarness, TOKEN, type Harness } from './harness.ts'
+import { confText, previewSettled, RESULTS, ROOT, startHarness, TOKEN, type Harness } from './harness.ts'
 
 const run = promisify(execFile)
 let h: Harness
@@ -158,6 +158,7 @@ describe('the route designer in Chromium', () => {
     await shot(page, 'text')
 
     // Export the .conf and hand it to the real CLI.
+    await page.click('[data-testid=export-menu]')
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-conf]')])
     const file = join(tmp, 'exported.conf')
     await download.saveAs(file)
@@ -181,6 +182,7 @@ describe('the route designer in Chromium', () => {
 
   it('previews a draft with errors at their lines, disables rules, and shows the impact of edits against the saved config', async () => {
     const { page, errors } = await h.open()
+    await page.click('[data-testid=new-config]')
     await page.fill('[data-testid=sample-tag]', 'misc')
     await page.fill('[data-testid=samples-text]', SAMPLES)
     await page.click('[data-testid=tab-text]')
@@ -243,8 +245,11 @@ describe('the route designer in Chromium', () => {
     ])
     await shot(page, 'problems')
 
-    // Save as the baseline, then disable the catch-all match: the impact view counts what moved.
-    await page.click('[data-testid=save]')
+    // Save as the baseline (nothing runs it), then disable the catch-all match: the impact view counts what moved.
+    await page.click('[data-testid=tab-impact]')
+    await page.click('[data-testid=impact-view] button:has-text("Save as baseline")')
+    await expect.poll(() => page.locator('[data-testid=origin]').getAttribute('data-kind')).toBe('saved')
+    await page.click('[data-testid=tab-events]')
     await page.click('[data-testid=tab-routes]')
     await page.click('[data-testid=route-row][data-path="2"]')
     await shot(page, 'draft')
@@ -312,13 +317,17 @@ describe('the route designer in Chromium', () => {
     // Export the canonical JSON model, start over, import it back.
     await page.click('[data-testid=tab-text]')
     const text = await page.locator('[data-testid=conf-textarea]').inputValue()
+    await page.click('[data-testid=export-menu]')
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')])
     const file = join(tmp, 'fluent.json')
     await download.saveAs(file)
     const json = JSON.parse(await readFile(file, 'utf8')) as { version: number; root: { elements: { name: string }[] } }
     expect(json.version).toBe(1)
     expect(json.root.elements.map((e) => e.name)).toEqual(['match', 'match', 'match', 'label'])
+    // New asks before it drops edits that were never applied or saved.
     await page.click('[data-testid=new-config]')
+    await expect.poll(() => page.locator('[data-testid=confirm-message]').textContent()).toContain('differs from the running config')
+    await page.click('[data-testid=confirm-yes]')
     await expect.poll(() => page.locator('[data-testid=conf-textarea]').inputValue()).toBe('')
     await page.setInputFiles('[data-testid=import-file]', file)
     await expect.poll(() => page.locator('[data-testid=conf-textarea]').inputValue()).toBe(text)
@@ -349,42 +358,68 @@ describe('the route designer in Chromium', () => {
     expect(new URL(other.url()).hash).toBe('')
   })
 
-  it('validates and applies to the running sluice with the token, and captures live events into the samples', {
+  it('applies after reviewing the diff, the reload plan and the impact; the live tap says when it is connected and misses nothing after', {
     timeout: 60_000,
   }, async () => {
-    const { page } = await h.open()
+    const { page, errors } = await h.open()
+    await expect.poll(() => page.locator('[data-testid=origin]').textContent()).toContain(`running on 127.0.0.1:`)
+    const text = await confText(page)
+    await page.fill(
+      '[data-testid=conf-textarea]',
+      text.replace('<match **>\n  @type stdout\n</match>\n', '<match **>\n  @type null\n</match>\n'),
+    )
+    await previewSettled(page)
+    await expect.poll(() => page.locator('[data-testid=edited]').count()).toBe(1)
     await page.click('[data-testid=apply]')
-    expect(await page.locator('[data-testid=remote-base]').inputValue()).toBe(h.origin)
-    expect(await page.locator('[data-testid=remote-apply]').isDisabled()).toBe(true)
-    await page.fill('[data-testid=remote-token]', TOKEN)
-    await page.click('[data-testid=remote-validate]')
-    await expect.poll(() => page.locator('[data-testid=remote-result]').textContent()).toContain('Valid')
-    await page.click('[data-testid=remote-apply]')
-    await expect.poll(() => page.locator('[data-testid=remote-result]').textContent()).toContain('Applied')
-    await shot(page, 'apply')
-    await page.keyboard.press('Escape')
-    await page.click('[data-testid=tab-text]')
+    expect(await page.locator('[data-testid=apply-base]').inputValue()).toBe(h.origin)
+    expect(await page.locator('[data-testid=apply-review-button]').isDisabled()).toBe(true)
+    await page.fill('[data-testid=apply-token]', TOKEN)
+    await page.click('[data-testid=apply-review-button]')
+    await expect.poll(() => page.locator('[data-testid=apply-verdict]').textContent()).toContain('accepts this config')
+    // Another @type is another plugin: the old output is stopped (and flushed), the new one started.
+    expect(
+      await page
+        .locator('[data-testid=plan-item]')
+        .evaluateAll((items) => items.map((i) => `${i.getAttribute('data-kind')} ${i.querySelector('.mono')?.textContent}`)),
+    ).toEqual([
+      'add add output <match **> @type null',
+      'remove remove output <match **> @type stdout',
+      'keep keep listening on 0.0.0.0:24224',
+    ])
+    expect(await page.locator('[data-testid=apply-diff] .dl[data-kind=removed]').allTextContents()).toEqual(['35−  @type stdout'])
+    expect(await page.locator('[data-testid=apply-diff] .dl[data-kind=added]').allTextContents()).toEqual(['35+  @type null'])
+    await shot(page, 'apply-review')
+    expect(h.applied).toHaveLength(0)
+    await page.click('[data-testid=apply-confirm]')
+    await expect.poll(() => page.locator('[data-testid=apply-result]').textContent()).toContain('Applied')
     expect(h.applied.at(-1)).toBe(await page.locator('[data-testid=conf-textarea]').inputValue())
+    await page.click('[data-testid=apply-done]')
+    await expect.poll(() => page.locator('[data-testid=edited]').count()).toBe(0)
 
-    await page.click('[data-testid=samples-text]')
-    await page.fill('[data-testid=samples-text]', '')
-    await page.locator('[data-testid=samples-panel] button', { hasText: 'Capture' }).click()
-    await page.fill('[data-testid=remote-token]', TOKEN)
-    await page.click('[data-testid=tap-start]')
-    await expect.poll(() => h.hub.listeners, { timeout: 10_000 }).toBe(1)
+    // The live tap: "connecting" until the daemon has subscribed this page, then "live"; a burst sent right then arrives whole.
+    await page.click('[data-testid=live-toggle]')
+    await expect.poll(() => page.locator('[data-testid=live-state]').getAttribute('data-state'), { timeout: 10_000 }).toBe('live')
+    // No dialog is left over from the apply (the old capture dialog showed "Applied" here).
+    expect(await page.locator('dialog[open]').count()).toBe(0)
     h.hub.publish(
       streamFromEvents('app.live', [
         { time: new EventTime(1735689600, 0), record: { level: 'error', id: 9223372036854775807n } },
         { time: new EventTime(1735689601, 0), record: { level: 'info' } },
+        { time: new EventTime(1735689602, 0), record: { level: 'debug' } },
       ]),
     )
     await expect
       .poll(() => page.locator('[data-testid=samples-text]').inputValue(), { timeout: 10_000 })
       .toBe(
-        '{"tag":"app.live","time":1735689600,"record":{"level":"error","id":9223372036854775807}}\n{"tag":"app.live","time":1735689601,"record":{"level":"info"}}\n',
+        '{"tag":"app.live","time":1735689600,"record":{"level":"error","id":9223372036854775807}}\n{"tag":"app.live","time":1735689601,"record":{"level":"info"}}\n{"tag":"app.live","time":1735689602,"record":{"level":"debug"}}\n',
       )
-    await page.locator('[data-testid=remote-dialog] button', { hasText: 'Stop' }).click()
+    await previewSettled(page, 3)
+    await expect.poll(() => dests(page)).toEqual(['match app.** · forward', 'match app.** · forward', 'dropped by filter app.** · grep'])
+    await shot(page, 'live')
+    await page.click('[data-testid=live-toggle]')
     await expect.poll(() => h.hub.listeners).toBe(0)
+    expect(await page.locator('[data-testid=live-state]').getAttribute('data-state')).toBe('stopped')
+    expect(errors).toEqual([])
   })
 
   it('re-previews 10,000 samples through a 30-rule config after a keystroke (timing printed, not asserted)', {

@@ -32,13 +32,60 @@ const CHROMIUM_ARGS = [
 ]
 export const TOKEN = 'designer-test-token'
 
+/** What the harness's stand-in daemon "runs" at start (the designer opens on it). */
+export const RUNNING_CONFIG = `<source>
+  @type forward
+  port 24224
+</source>
+
+<filter app.**>
+  @type grep
+  <exclude>
+    key level
+    pattern /^debug$/
+  </exclude>
+</filter>
+
+<filter app.**>
+  @type record_transformer
+  <record>
+    host \${hostname}
+  </record>
+</filter>
+
+<match app.audit.**>
+  @type file
+  path /var/log/sluice/audit
+</match>
+
+<match app.**>
+  @type forward
+  <server>
+    host aggregator.internal
+    port 24224
+  </server>
+</match>
+
+<match **>
+  @type stdout
+</match>
+`
+
 export interface Harness {
   origin: string
+  /** The built designer (for a real daemon's --ui-dist). */
+  dist: string
   browser: Browser
   hub: TapHub
   applied: string[]
+  /**
+   * When set, the next apply that passes validation fails with this reason and keeps the running
+   * config, as a daemon does when the new agent cannot start (a port taken: node-server/ops tests it
+   * for real); this stand-in daemon has no agent to start.
+   */
+  failNextApply: string | null
   /** A fresh context (empty storage) and page at /ui/, with page errors collected. */
-  open(path?: string): Promise<{ page: Page; context: BrowserContext; errors: string[] }>
+  open(path?: string, viewport?: { width: number; height: number }): Promise<{ page: Page; context: BrowserContext; errors: string[] }>
   close(): Promise<void>
 }
 
@@ -66,14 +113,21 @@ export async function startHarness(): Promise<Harness> {
     await mkdir(RESULTS, { recursive: true })
     const hub = createTapHub(await loadCore())
     const applied: string[] = []
-    let running = '<source>\n  @type forward\n</source>\n'
+    const harness = { failNextApply: null as string | null }
+    let running = RUNNING_CONFIG
     const app = createUiApi({
       uiDist: dist,
       token: TOKEN,
       getConfigText: () => running,
+      getMaskedConfigText: () => running,
       applyConfig: async (text) => {
         const result = await validateConfigText(text)
         if (!result.ok) return { ok: false, errors: result.errors.map((e) => e.message) }
+        if (harness.failNextApply !== null) {
+          const reason = harness.failNextApply
+          harness.failNextApply = null
+          return { ok: false, errors: [reason] }
+        }
         applied.push(text)
         running = text
         return { ok: true, errors: [] }
@@ -91,11 +145,18 @@ export async function startHarness(): Promise<Harness> {
     const b = browser
     return {
       origin,
+      dist,
       browser: b,
       hub,
       applied,
-      async open(path = '/ui/') {
-        const context = await b.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
+      get failNextApply() {
+        return harness.failNextApply
+      },
+      set failNextApply(reason: string | null) {
+        harness.failNextApply = reason
+      },
+      async open(path = '/ui/', viewport = { width: 1440, height: 900 }) {
+        const context = await b.newContext({ viewport, acceptDownloads: true })
         await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })
         const page = await context.newPage()
         const errors: string[] = []
@@ -132,4 +193,23 @@ export async function previewSettled(page: Page, events?: number): Promise<void>
     events ?? null,
     { timeout: 30_000, polling: 20 },
   )
+}
+
+/** Clicks a button that may ask first, and says yes when the confirmation dialog appears. */
+export async function confirmIfAsked(page: Page): Promise<void> {
+  const dialog = page.locator('[data-testid=confirm-dialog][open]')
+  if (await dialog.count()) await page.click('[data-testid=confirm-yes]')
+}
+
+/** The designer's text (switches to the fluent.conf view). */
+export async function confText(page: Page): Promise<string> {
+  await page.click('[data-testid=tab-text]')
+  return page.locator('[data-testid=conf-textarea]').inputValue()
+}
+
+/** Replaces the whole config through the text view and waits for its preview. */
+export async function setConf(page: Page, text: string, events?: number): Promise<void> {
+  await page.click('[data-testid=tab-text]')
+  await page.fill('[data-testid=conf-textarea]', text)
+  await previewSettled(page, events)
 }

@@ -16,6 +16,8 @@ import { valueToS } from '../../records/value-to-s.ts'
 export interface Expression {
   key: string
   regexp: RegExp
+  /** The pattern as written (`/^debug$/`), for explanations. */
+  written: string
   /** Index of the field in GrepMatcher's per-record value cache. */
   slot: number
 }
@@ -46,10 +48,11 @@ export function compileConditions(config: GrepConfig): Conditions {
   const regexpOr = new Map<string, Expression>()
   const excludeAnd = new Map<string, Expression>()
   const excludeOr = new Map<string, Expression>()
-  const add = (group: Map<string, Expression>, key: string, regexp: RegExp, duplicate: string) => {
+  const add = (group: Map<string, Expression>, key: string, regexp: RegExp, duplicate: string, written: string) => {
     if (group.has(key)) throw new Error(duplicate)
-    group.set(key, { key, regexp, slot: slotOf(key) })
+    group.set(key, { key, regexp, slot: slotOf(key), written })
   }
+  const shown = (p: { source: string; flags: string }) => `/${p.source}/${p.flags}`
 
   for (const [prefix, group] of [
     ['regexp', regexpAnd],
@@ -63,20 +66,20 @@ export function compileConditions(config: GrepConfig): Conditions {
       const key = written.slice(0, space)
       const parsed = parseRegexp(written.slice(space + 1))
       if (!parsed.ok) throw new Error(`${prefix}${i}: ${parsed.reason}`)
-      add(group, key, parsed.value.regexp, `${prefix}${i} contains a duplicated key, ${key}`)
+      add(group, key, parsed.value.regexp, `${prefix}${i} contains a duplicated key, ${key}`, shown(parsed.value))
     }
   }
-  for (const c of config.regexp) add(regexpAnd, c.key, c.pattern.regexp, `Duplicate key: ${c.key}`)
-  for (const c of config.exclude) add(excludeOr, c.key, c.pattern.regexp, `Duplicate key: ${c.key}`)
+  for (const c of config.regexp) add(regexpAnd, c.key, c.pattern.regexp, `Duplicate key: ${c.key}`, shown(c.pattern))
+  for (const c of config.exclude) add(excludeOr, c.key, c.pattern.regexp, `Duplicate key: ${c.key}`, shown(c.pattern))
   const groups = (sections: { regexp: ConditionConfig[]; exclude: ConditionConfig[] }[], name: 'and' | 'or') => {
     for (const section of sections) {
       if (section.regexp.length > 0 && section.exclude.length > 0) {
         throw new Error(`Do not specify both <regexp> and <exclude> in <${name}>`)
       }
       for (const c of section.regexp)
-        add(name === 'and' ? regexpAnd : regexpOr, c.key, c.pattern.regexp, `Duplicate key in <${name}>: ${c.key}`)
+        add(name === 'and' ? regexpAnd : regexpOr, c.key, c.pattern.regexp, `Duplicate key in <${name}>: ${c.key}`, shown(c.pattern))
       for (const c of section.exclude)
-        add(name === 'and' ? excludeAnd : excludeOr, c.key, c.pattern.regexp, `Duplicate key in <${name}>: ${c.key}`)
+        add(name === 'and' ? excludeAnd : excludeOr, c.key, c.pattern.regexp, `Duplicate key in <${name}>: ${c.key}`, shown(c.pattern))
     }
   }
   groups(config.and, 'and')
@@ -164,6 +167,31 @@ export class GrepMatcher {
     return true
   }
 
+  /**
+   * Every condition tested on one record, in Fluentd's order, with the value read and whether it
+   * matched; the verdict is `keep`'s own. For the designer's trace (never on the data path).
+   */
+  explain(bytes: Uint8Array, recordStart: number): { kept: boolean; checks: GrepCheck[] } {
+    const kept = this.keep(bytes, recordStart)
+    const checks: GrepCheck[] = []
+    const groups: [string, IndexedExpression[], Expression[]][] = [
+      ['<regexp>', this.regexpAnd, this.conditions.regexpAnd],
+      ['<or><regexp>', this.regexpOr, this.conditions.regexpOr],
+      ['<and><exclude>', this.excludeAnd, this.conditions.excludeAnd],
+      ['<exclude>', this.excludeOr, this.conditions.excludeOr],
+    ]
+    for (const [section, indexed, written] of groups) {
+      indexed.forEach((e, i) => {
+        this.bytes = bytes
+        this.record = recordStart
+        const matched = this.test(e)
+        const p = this.positions[e.slot]
+        checks.push({ section, key: written[i].key, pattern: written[i].written, value: p >= 0 ? valueToS(bytes, p) : null, matched })
+      })
+    }
+    return { kept, checks }
+  }
+
   private test(e: IndexedExpression): boolean {
     const b = this.bytes
     let p = this.positions[e.slot]
@@ -205,6 +233,17 @@ export class GrepMatcher {
     }
     return e.regexp.test(text)
   }
+}
+
+/** One grep condition as tested on a record (GrepMatcher.explain). */
+export interface GrepCheck {
+  /** `<regexp>`, `<exclude>`, `<or><regexp>`, `<and><exclude>`. */
+  section: string
+  key: string
+  pattern: string
+  /** The field's value as text (Ruby's to_s); null when the field is missing (nil). */
+  value: string | null
+  matched: boolean
 }
 
 interface IndexedExpression {

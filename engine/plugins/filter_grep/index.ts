@@ -4,8 +4,9 @@
  * msgpack bytes (see grep.ts). Runs on every runtime.
  */
 
-import type { FilterPlugin, PluginSpec } from '../../plugin.ts'
-import { compileConditions, GrepMatcher } from './conditions.ts'
+import { eachEntry } from '../../event-stream.ts'
+import type { ExplainStep, FilterExplanation, FilterPlugin, PluginSpec } from '../../plugin.ts'
+import { compileConditions, GrepMatcher, type GrepCheck } from './conditions.ts'
 import { filterGrepDescriptor, type GrepConfig } from '../../schemas/filter_grep.ts'
 import { emitErrorEvents } from '../../error-events.ts'
 import { grepStream } from './grep.ts'
@@ -38,6 +39,58 @@ export const filterGrep: PluginSpec<'filter', GrepConfig> = {
         metrics.dropped += stream.count - result.kept - (result.failed?.count ?? 0)
         return result.stream
       },
+      explain(stream) {
+        let explained: FilterExplanation = { decision: 'no event', steps: [] }
+        let first = true
+        eachEntry(ctx.core, stream, (_sec, _nsec, start, _end, bytes) => {
+          if (!first) return
+          first = false
+          if (empty) {
+            explained = { decision: 'kept: no <regexp> or <exclude> conditions', steps: [] }
+            return
+          }
+          const { kept, checks } = matcher.explain(bytes, start)
+          explained = explainGrep(kept, checks)
+        })
+        return explained
+      },
     }
   },
+}
+
+/** The decision in words, and which check decided it (Fluentd's order: regexp-and, regexp-or, exclude-and, exclude-or). */
+function explainGrep(kept: boolean, checks: GrepCheck[]): FilterExplanation {
+  const steps: ExplainStep[] = checks.map((c) => ({
+    subject: `${c.section} ${c.key}`,
+    rule: c.pattern,
+    value: c.value,
+    outcome: c.matched ? 'matched' : 'not matched',
+  }))
+  const mark = (i: number) => {
+    if (i >= 0) steps[i].decisive = true
+  }
+  const value = (c: GrepCheck) => (c.value === null ? `${c.key} is missing` : `${c.key} = ${JSON.stringify(c.value)}`)
+  if (kept) {
+    return { decision: 'kept: every condition lets it through', steps }
+  }
+  const failedAnd = checks.findIndex((c) => c.section === '<regexp>' && !c.matched)
+  if (failedAnd >= 0) {
+    mark(failedAnd)
+    const c = checks[failedAnd]
+    return { decision: `dropped: <regexp> ${c.key} did not match ${c.pattern} (${value(c)})`, steps }
+  }
+  const ors = checks.filter((c) => c.section === '<or><regexp>')
+  if (ors.length > 0 && !ors.some((c) => c.matched)) {
+    checks.forEach((c, i) => c.section === '<or><regexp>' && mark(i))
+    return { decision: 'dropped: none of the <or><regexp> conditions matched', steps }
+  }
+  const ands = checks.filter((c) => c.section === '<and><exclude>')
+  if (ands.length > 0 && ands.every((c) => c.matched)) {
+    checks.forEach((c, i) => c.section === '<and><exclude>' && mark(i))
+    return { decision: 'dropped: every <and><exclude> condition matched', steps }
+  }
+  const excluded = checks.findIndex((c) => c.section === '<exclude>' && c.matched)
+  mark(excluded)
+  const c = checks[excluded]
+  return { decision: c ? `dropped: <exclude> ${c.key} matched ${c.pattern} (${value(c)})` : 'dropped', steps }
 }

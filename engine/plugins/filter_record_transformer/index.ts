@@ -7,11 +7,12 @@
 
 import { decodeRecord, eachEntry, streamFromEvents, type Event } from '../../event-stream.ts'
 import { EventTime } from '../../event-time.ts'
-import type { FilterPlugin, PluginSpec } from '../../plugin.ts'
+import type { ExplainStep, FilterExplanation, FilterPlugin, PluginSpec } from '../../plugin.ts'
 import { emitErrorEvents } from '../../error-events.ts'
 import { filterRecordTransformerDescriptor, type RecordTransformerConfig } from '../../schemas/filter_record_transformer.ts'
 import type { ExpandContext, Placeholder } from './placeholders.ts'
-import { compileTransformer } from './transform.ts'
+import { compileTransformer, type TransformExplanation } from './transform.ts'
+import { valueText } from '../../records/value-text.ts'
 
 export const filterRecordTransformer: PluginSpec<'filter', RecordTransformerConfig> = {
   ...filterRecordTransformerDescriptor,
@@ -77,8 +78,56 @@ export const filterRecordTransformer: PluginSpec<'filter', RecordTransformerConf
         metrics.bytesOut += result.entries.length
         return result
       },
+      explain(stream) {
+        const parts = tagParts(stream.tag)
+        let explained: FilterExplanation = { decision: 'no event', steps: [] }
+        let first = true
+        eachEntry(ctx.core, stream, (sec, nsec, start, end, bytes) => {
+          if (!first) return
+          first = false
+          const time = new EventTime(sec, nsec)
+          const record = decodeRecord(bytes.subarray(start, end))
+          const expandCtx: ExpandContext = {
+            tag: stream.tag,
+            tagParts: parts,
+            tagPrefix: tagPrefix(parts),
+            tagSuffix: tagSuffix(parts),
+            hostname: ctx.hostname,
+            time: rubyTimeToS(sec),
+            eventTime: time,
+            record,
+            unknown: () => {},
+          }
+          try {
+            explained = explainTransform(transformer.explain(time, record, expandCtx))
+          } catch (error) {
+            explained = {
+              decision: `error: ${error instanceof Error ? error.message : String(error)} (the event goes to @ERROR)`,
+              steps: [],
+            }
+          }
+        })
+        return explained
+      },
     }
   },
+}
+
+/** The transformer's account as explanation steps: renew, kept keys, each field with its expression, removals. */
+function explainTransform(t: TransformExplanation): FilterExplanation {
+  const steps: ExplainStep[] = []
+  if (t.renewed) steps.push({ subject: 'renew_record', rule: 'true', value: null, outcome: 'set' })
+  for (const k of t.kept) steps.push({ subject: k, rule: 'keep_keys', value: null, outcome: 'kept' })
+  for (const f of t.fields) steps.push({ subject: f.key, rule: f.expression, value: valueText(f.value), outcome: 'set' })
+  for (const r of t.removed)
+    steps.push({ subject: r.key, rule: 'remove_keys', value: null, outcome: r.present ? 'removed' : 'not matched' })
+  if (t.renewTimeKey !== null) steps.push({ subject: 'time', rule: `renew_time_key ${t.renewTimeKey}`, value: null, outcome: 'set' })
+  const set = t.fields.length
+  const removed = t.removed.filter((r) => r.present).length
+  return {
+    decision: `kept: ${t.renewed ? 'new record, ' : ''}${set} field${set === 1 ? '' : 's'} set${removed ? `, ${removed} removed` : ''}`,
+    steps,
+  }
 }
 
 /** Ruby's `tag.split('.')`: trailing empty parts dropped, "" → []. */

@@ -21,6 +21,17 @@ type Compiled =
 export interface Transformer {
   /** Builds the new record and time; throws for a record that cannot be transformed. */
   apply(time: EventTime, record: Record<string, unknown>, ctx: ExpandContext): { time: EventTime; record: Record<string, unknown> }
+  /** What `apply` does to one record, rule by rule, with the same compiled templates (the designer's trace). */
+  explain(time: EventTime, record: Record<string, unknown>, ctx: ExpandContext): TransformExplanation
+}
+
+/** Each `<record>` field with its expression as written and the value it produced; then renew/keep/remove. */
+export interface TransformExplanation {
+  renewed: boolean
+  kept: string[]
+  fields: { key: string; expression: string; value: unknown }[]
+  removed: { key: string; present: boolean }[]
+  renewTimeKey: string | null
 }
 
 /**
@@ -35,10 +46,12 @@ export function compileTransformer(
   if (config.keep_keys !== null && !config.renew_record) throw new Error('`renew_record` must be true to use `keep_keys`')
   const options = { autoTypecast: config.auto_typecast, enableRuby: config.enable_ruby }
   const map: [Template, Compiled][] = []
+  const writtenValues: string[] = []
   config.record.forEach((section, i) => {
     for (const [key, written] of Object.entries(section)) {
       try {
         map.push([compileTemplate(key, { ...options, forceStringify: true }), compileValue(parseValue(written, warn), options)])
+        writtenValues.push(written)
       } catch (error) {
         const element = recordElements[i]
         if (error instanceof TemplateError && element !== undefined) throw new ParamError(error.reason, error.hint, element, key)
@@ -61,7 +74,32 @@ export function compileTransformer(
       for (const path of removePaths) deletePath(out, path)
       return { time: newTime, record: out }
     },
+    explain(time, record, ctx) {
+      const result = this.apply(time, record, ctx)
+      return {
+        renewed: renew,
+        kept: renew ? keepKeys.filter((k) => Object.hasOwn(record, k)) : [],
+        fields: map.map(([key], i) => {
+          const name = String(expand(key, ctx) ?? '')
+          return { key: name, expression: writtenValues[i], value: result.record[name] }
+        }),
+        removed: (config.remove_keys ?? []).map((k) => ({ key: String(k), present: hasPath(record, String(k)) })),
+        renewTimeKey: renewTimeKey !== null && Object.hasOwn(result.record, renewTimeKey) ? renewTimeKey : null,
+      }
+    },
   }
+}
+
+/** Whether a record_accessor path (`a`, `$.a.b`) exists in the record. */
+function hasPath(record: Record<string, unknown>, key: string): boolean {
+  let at: unknown = record
+  for (const step of parseRecordAccessor(key).path) {
+    if (at === null || typeof at !== 'object') return false
+    const k = String(step)
+    if (!Object.hasOwn(at as object, k)) return false
+    at = (at as Record<string, unknown>)[k]
+  }
+  return true
 }
 
 /** Fluentd's parse_value: `{...}` / `[...]` are JSON (a bad one stays a string, with a warning). */

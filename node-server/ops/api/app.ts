@@ -2,8 +2,9 @@
  * @module The daemon's HTTP API as a Hono app (when asked for: --api or <system> http_server, on
  * 127.0.0.1:24220 by default, like Fluentd's monitor_agent): GET /api/plugins.json and
  * /api/plugins (monitor_agent), GET /api/config.json (process facts), GET /metrics
- * (Prometheus), GET /healthz (200 while running or reloading, 503 while starting or stopping).
- * Read-only: nothing here changes the daemon.
+ * (Prometheus), GET /healthz (200 while running or reloading, 503 while starting or stopping),
+ * and the route designer when the source provides it (ApiSource.designer: /ui/ and its endpoints,
+ * which can change the daemon only through apply, with the token). Everything else is read-only.
  */
 
 import { Hono } from 'hono'
@@ -17,6 +18,8 @@ export interface ApiSource {
   state(): string
   agent(): Agent | null
   registry: PluginRegistry
+  /** Puts the route designer (/ui/, /api/config…) on an API app; absent: no designer on this daemon. */
+  designer?(app: Hono): void
   info(): {
     version: string
     startedAt: number
@@ -100,26 +103,11 @@ export function createApiApp(source: ApiSource): Hono {
     )
   })
 
-  app.notFound((c) =>
-    c.json(
-      {
-        error: 'not found',
-        paths: [
-          '/api/plugins.json',
-          '/api/plugins',
-          '/api/config.json',
-          '/metrics',
-          '/healthz',
-          '/ui/',
-          '/api/config/validate',
-          '/api/config/apply',
-          '/api/config',
-          '/api/tap',
-        ],
-      },
-      404,
-    ),
-  )
+  source.designer?.(app)
+  const paths = ['/api/plugins.json', '/api/plugins', '/api/config.json', '/metrics', '/healthz']
+  if (source.designer) paths.push('/ui/', '/api/designer', '/api/config/validate', '/api/config/apply', '/api/config', '/api/tap')
+  // Only what this app serves is listed: a path in the list never answers 404 itself.
+  app.notFound((c) => c.json({ error: 'not found', paths }, 404))
   return app
 }
 

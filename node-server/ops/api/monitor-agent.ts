@@ -1,7 +1,8 @@
 /**
  * @module `<source @type monitor_agent>`, so Fluentd configs that declare their monitoring
  * endpoint keep working: it serves sluice's API app (/api/plugins.json … /metrics, /healthz) on
- * its own `bind`/`port` (Fluentd's defaults 0.0.0.0:24220) and, with `tag`, emits one event per
+ * its own `bind`/`port` (Fluentd's defaults 0.0.0.0:24220) — the route designer at /ui/ included
+ * when the daemon has one — and, with `tag`, emits one event per
  * plugin every `emit_interval` like Fluentd's. The daemon registers what the API reads with
  * `setApiSource`; without a daemon (tests, tools) the API lists nothing and reports `running`.
  * The daemon's own API (cli/api-plan.ts) is off unless asked for, so this source alone opens the
@@ -15,7 +16,7 @@ import { PluginRegistry, type InputPlugin, type PluginContext, type PluginSpec }
 import { inMonitorAgentDescriptor, type MonitorAgentConfig } from '../../../engine/schemas/in_monitor_agent.ts'
 import { createApiApp, type ApiSource } from './app.ts'
 import { pluginInfo } from './plugins-json.ts'
-import { listenApi, type ApiServer } from './server.ts'
+import { designerUrl, listenApi, type ApiServer } from './server.ts'
 
 let current: ApiSource | null = null
 
@@ -59,10 +60,13 @@ class MonitorAgent implements InputPlugin {
         agent: () => source().agent(),
         registry: api.registry,
         info: () => source().info(),
+        designer: api.designer,
       }),
       this.config.bind,
       this.config.port,
     )
+    const at = this.server.address
+    if (api.designer) this.ctx.log.info(`route designer: ${designerUrl(at.address, at.port)}`)
     if (this.config.tag !== null) {
       this.timer = setInterval(() => this.emitInfo(), Math.max(1, this.config.emit_interval) * 1000)
       this.timer.unref()

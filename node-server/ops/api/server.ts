@@ -34,3 +34,9 @@ export function listenApi(app: Hono, bind: string, port: number): Promise<ApiSer
     })
   })
 }
+
+/** The designer's URL as a browser on this host opens it (a wildcard bind is reached on loopback). */
+export function designerUrl(address: string, port: number): string {
+  const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address
+  return `http://${host}:${port}/ui/`
+}

@@ -1,5 +1,5 @@
 /**
- * @module in_forward's settled options: the config checked for the combinations Fluentd rejects and turned into what the listener and the connections use.
+ * @module in_forward's settled options: the checked config turned into what the listener and the connections use.
  */
 
 import type { InForwardConfig } from '../../../engine/schemas/in_forward.ts'
@@ -30,20 +30,11 @@ export interface ForwardOptions {
   frameTimeoutMs: number
 }
 
-/** Checks the combinations Fluentd rejects (and what sluice does not support yet); throws with the reason. */
+/**
+ * The settled options of a checked config (the combinations Fluentd rejects are checked before, in
+ * every runtime, by the descriptor's `checkInForward`: engine/schemas/in_forward.ts).
+ */
 export function settleOptions(config: InForwardConfig): ForwardOptions {
-  if (config.source_hostname_key !== null && config.resolve_hostname === false) {
-    throw new Error('source_hostname_key needs resolve_hostname; remove "resolve_hostname false"')
-  }
-  if (config.deny_keepalive && config.send_keepalive_packet) {
-    throw new Error('send_keepalive_packet cannot be used with deny_keepalive true')
-  }
-  if (config.port < 0 || config.port > 65535) throw new Error(`port ${config.port} is out of range 0..65535`)
-  if (config.max_frame_size < 1) throw new Error('max_frame_size must be at least 1 byte')
-  if (config.max_connections < 1) throw new Error('max_connections must be at least 1')
-  if (config.decompression_size_limit < 1) throw new Error('decompression_size_limit must be at least 1 byte')
-  if (config.handshake_timeout <= 0) throw new Error('handshake_timeout must be more than 0')
-  if (config.frame_timeout < 0) throw new Error('frame_timeout must be 0 (no limit) or more')
   const linger = config.transport?.linger_timeout ?? config.linger_timeout
   return {
     port: config.port,

@@ -46,15 +46,10 @@ export interface SecuritySettings {
   clients: ClientSpec[]
 }
 
-/** Checks `<security>` as Fluentd does (same messages); throws with the reason. */
+/** Settles `<security>` (parsed networks, users); throws when a network cannot be read. */
 export function settleSecurity(config: SecurityConfig): SecuritySettings {
-  if (config.user_auth && config.user.length === 0) throw new Error('<user> sections required if user_auth enabled')
-  if (!config.allow_anonymous_source && config.client.length === 0) {
-    throw new Error('<client> sections required if allow_anonymous_source disabled')
-  }
+  // The section-level checks (users, clients, host vs network) run before, in every runtime: checkInForward.
   const clients = config.client.map((c): ClientSpec => {
-    if (c.host !== null && c.network !== null) throw new Error("both of 'host' and 'network' are specified for client")
-    if (c.host === null && c.network === null) throw new Error("Either of 'host' and 'network' must be specified for client")
     const network = c.network === null ? null : parseNetwork(c.network)
     return {
       label: c.host !== null ? `host ${c.host}` : `network ${c.network}`,

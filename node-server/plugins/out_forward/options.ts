@@ -1,5 +1,5 @@
 /**
- * @module out_forward's settled options: the config checked (Fluentd's rejections, what sluice does not support yet) and turned into milliseconds and plain values.
+ * @module out_forward's settled options: the checked config turned into milliseconds and plain values.
  */
 
 import type { OutForwardBaseConfig } from '../../../engine/schemas/out_forward.ts'
@@ -43,22 +43,10 @@ export interface ForwardOutputOptions {
 /** connect_timeout when it is not written (Fluentd leaves it to the OS: about 2 minutes on Linux). */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 
-/** Checks the combinations Fluentd rejects and what sluice does not support yet; throws with the reason. */
+/** The settled options of a checked config (the descriptor's checkOutForward ran before). */
 export function settleOutputOptions(config: OutForwardBaseConfig): ForwardOutputOptions {
-  if (config.compress === 'zstd') throw new Error("compress zstd is not supported yet by sluice's out_forward; use gzip")
-  if (config.server.length === 0) throw new Error('out_forward needs at least one <server>')
-  for (const s of config.server) {
-    if (s.port < 1 || s.port > 65535) throw new Error(`<server> ${s.host}: port ${s.port} is out of range 1..65535`)
-    if (s.weight < 0) throw new Error(`<server> ${s.host}: weight must be 0 or more`)
-  }
-  if (config.ack_response_timeout < 1) throw new Error('ack_response_timeout must be at least 1 second')
-  if (config.heartbeat_interval <= 0) throw new Error('heartbeat_interval must be more than 0')
+  // Fluentd's rejections run before, in every runtime: checkOutForward (engine/schemas/out_forward.ts).
   const heartbeatType = config.heartbeat_type === 'tcp' ? 'transport' : config.heartbeat_type
-  if (config.dns_round_robin && heartbeatType === 'udp') {
-    throw new Error(
-      'dns_round_robin cannot be used with heartbeat_type udp (a UDP reply is matched to its server by address): use heartbeat_type transport or none',
-    )
-  }
   const ms = (s: number | null) => (s === null ? 0 : Math.round(s * 1000))
   return {
     servers: config.server.map((s) => ({

@@ -7,7 +7,8 @@
  * file; one that fails to load in the browser is left out and reported, the others still work.
  */
 
-import type { PluginKind, PluginSpec } from '../../../../engine/plugin.ts'
+import { checkRegistry } from '../../../../engine/check/registry.ts'
+import type { PluginKind, PluginRegistry, PluginSpec } from '../../../../engine/plugin.ts'
 import { catalogFromSpecs, mergeCatalogs } from '../../../../engine/preview/catalog.ts'
 import type { CatalogEntry } from '../../../../engine/preview/types.ts'
 import { DESCRIPTORS } from '../../../../engine/schemas/index.ts'
@@ -40,12 +41,27 @@ function isSpec(value: unknown): value is PluginSpec {
   )
 }
 
-/** Catalog entries of the runnable modules found (exported for tests, which pass their own module maps). */
-export function catalogFrom(engine: Record<string, Record<string, unknown>>): CatalogEntry[] {
+/** The runnable specs exported by plugin modules. */
+function specsOf(engine: Record<string, Record<string, unknown>>): PluginSpec[] {
   const specs: PluginSpec[] = []
   for (const module of Object.values(engine)) for (const value of Object.values(module)) if (isSpec(value)) specs.push(value)
-  return mergeCatalogs(descriptorEntries(), catalogFromSpecs(specs))
+  return specs
 }
+
+/** Catalog entries of the runnable modules found (exported for tests, which pass their own module maps). */
+export function catalogFrom(engine: Record<string, Record<string, unknown>>): CatalogEntry[] {
+  return mergeCatalogs(descriptorEntries(), catalogFromSpecs(specsOf(engine)))
+}
+
+/**
+ * The registry the designer checks configs with — `sluice check`'s rules for the daemon (runtime
+ * 'node'): every descriptor, the runtime-neutral plugins built by their own code (call after loadCatalog).
+ */
+export function designerCheckRegistry(): PluginRegistry {
+  return checkRegistry(DESCRIPTORS, runnable, 'node')
+}
+
+let runnable: PluginSpec[] = []
 
 /** Every plugin the designer knows, sorted by kind and name (filled by `loadCatalog`). */
 export let catalog: readonly CatalogEntry[] = descriptorEntries()
@@ -69,6 +85,7 @@ export function loadCatalog(): Promise<readonly CatalogEntry[]> {
         }
       }),
     )
+    runnable = specsOf(modules)
     catalog = catalogFrom(modules)
     catalogFailures = failures
     return catalog

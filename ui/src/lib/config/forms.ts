@@ -8,6 +8,7 @@
 import { getParam, type ConfigElement } from '../../../../engine/config/model.ts'
 import type { ParamSpec, PluginSchema, SectionSpec } from '../../../../engine/config/schema.ts'
 import { parseArray, parseTyped, type RegexpValue } from '../../../../engine/config/types.ts'
+import type { PluginKind } from '../../../../engine/plugin.ts'
 import type { ElementPath } from '../../../../engine/preview/types.ts'
 import { childPath } from './document.ts'
 
@@ -81,6 +82,47 @@ export function formOf(element: ConfigElement, path: ElementPath, schema: Plugin
     additional,
     argument: schema?.argument ? field(schema.argument.name, schema.argument, element.arg === '' ? undefined : element.arg) : null,
   }
+}
+
+/** What a nested section instance is edited with. */
+export interface InstanceForm {
+  /** The kind of plugin the instance chooses with `@type` (`<parse>`: parser, `<store>`: output), or null. */
+  kind: PluginKind | null
+  /** Its `@type` (or the section's default plugin). */
+  type: string | undefined
+  schema: PluginSchema | null
+}
+
+/**
+ * The schema a section instance is edited with, as it is validated: a plugin section (`<parse>`,
+ * `<format>`: `SectionSpec.plugin`) gets its own params plus the chosen plugin's; an instance with
+ * `@type` in a section that is not one (copy's `<store>`) is an output; else the section's schema.
+ */
+export function instanceForm(
+  spec: SectionSpec,
+  element: ConfigElement,
+  find: (kind: PluginKind, name: string) => PluginSchema | undefined,
+): InstanceForm {
+  const written = getParam(element, '@type')
+  if (spec.plugin !== undefined) {
+    const type = written ?? spec.plugin.defaultType ?? undefined
+    const plugin = type === undefined ? undefined : find(spec.plugin.kind, type)
+    return {
+      kind: spec.plugin.kind,
+      type,
+      schema:
+        plugin === undefined
+          ? { ...spec.schema, additionalParams: true }
+          : {
+              params: [...spec.schema.params, ...plugin.params],
+              sections: [...(spec.schema.sections ?? []), ...(plugin.sections ?? [])],
+              argument: plugin.argument ?? spec.schema.argument,
+              additionalParams: plugin.additionalParams ?? spec.schema.additionalParams,
+            },
+    }
+  }
+  if (written !== undefined) return { kind: 'output', type: written, schema: find('output', written) ?? null }
+  return { kind: null, type: undefined, schema: spec.schema }
 }
 
 function field(name: string, spec: ParamSpec | null, value: string | undefined, additional = false): FieldModel {

@@ -1,10 +1,12 @@
 /**
- * @module The pipeline graph's layout (plain SVG geometry, no library): one horizontal lane per
- * router (top-level routes, then each label). Events enter a lane at its router node on the left
- * (fed by the sources that point at it) and run along a "bus" through the rules in config order:
- * filters sit on the bus; each match branches off below it, with its output(s) under it — the
- * first matching branch takes the event, the bus ends in "no match". Relabel outputs link back to
- * the router of their label. A selected event's path is marked hot along the way.
+ * @module The pipeline graph's layout (plain SVG geometry, no library): one lane per router
+ * (top-level routes, then each label), stacked. Events enter a lane at its router node (fed by the
+ * sources that point at it, on its left) and run DOWN a "bus" through the rules in config order —
+ * the order of the route table: filters sit on the bus; each match branches off to the right, with
+ * its output(s) beside it — the first matching branch takes the event, the bus ends in "no match".
+ * Relabel outputs link back to the router of their label. A selected event's path is marked hot.
+ * Reading top to bottom keeps the graph narrow: it fits a side pane at 100%, and nodes widen to use
+ * the pane's width (`width`).
  */
 
 import { getParam, type ConfigElement } from '../../../../engine/config/model.ts'
@@ -51,6 +53,8 @@ export interface GraphLayout {
   lanes: { key: string; title: string; y: number; h: number }[]
   width: number
   height: number
+  /** The width nodes were laid out with (text is clipped to it). */
+  nodeWidth: number
 }
 
 /** The path of one event through the config, for highlighting. */
@@ -65,15 +69,18 @@ export interface Highlight {
   source: ElementPath | null
 }
 
-const NODE_W = 124
 const NODE_H = 40
-const COL = 140
+const GAP = 10
 const SOURCE_X = 12
-const ROUTER_X = 164
-const RULES_X = 288
-const BUS_Y = 44
-const BRANCH = 36
-const GAP = 12
+const ROUTER_W = 108
+/** Node widths: at least this, wider when the pane has room (up to MAX_W). */
+const MIN_W = 132
+const MAX_W = 210
+/** Space between a rule row and the next. */
+const ROW_GAP = 16
+/** Horizontal run from the bus to a match, and from a match to its outputs. */
+const BRANCH = 44
+const OUT_GAP = 30
 
 /** The highlight of one event, from its details and the summary's element table. */
 export function highlightOf(details: EventDetails | null, summary: PreviewSummary | null): Highlight | null {
@@ -124,6 +131,8 @@ export function layoutGraph(
   summary: PreviewSummary | null,
   diagnostics: readonly Diagnostic[],
   highlight: Highlight | null,
+  /** The pane's width in pixels: nodes widen to use it (never narrower than MIN_W). */
+  width = 0,
 ): GraphLayout {
   const counts = new Map<ElementPath, { events: number; passed: number; element: PreviewElement }>()
   for (const e of summary?.elements ?? []) {
@@ -167,29 +176,38 @@ export function layoutGraph(
   }
   visit(doc.model.root.elements, '', false)
 
+  // Columns: sources | router + bus (filters on it) | matches | outputs. Widen nodes to fill the pane.
+  const fixed = SOURCE_X + 30 + BRANCH + OUT_GAP + 24
+  const nodeW = Math.max(MIN_W, Math.min(MAX_W, Math.floor((width - fixed) / 4)))
+  const routerX = SOURCE_X + nodeW + 30
+  const busX = routerX + Math.max(ROUTER_W, nodeW) / 2
+  const filterX = busX - nodeW / 2
+  const matchX = busX + nodeW / 2 + BRANCH
+  const outX = matchX + nodeW + OUT_GAP
+
   const nodes: GraphNode[] = []
   const edges: GraphEdge[] = []
   const laneBoxes: GraphLayout['lanes'] = []
   const routerNodes = new Map<string, GraphNode>()
   const relabels: { from: GraphNode; label: string; hot: boolean }[] = []
   let top = 12
-  let width = RULES_X
+  let right = busX + nodeW / 2
   for (const lane of lanes) {
     const laneSources = sources.filter(
       ({ e }) =>
         (getParam(e, '@label') ?? '@ROOT') === lane.router ||
         (lane.router === '@ROOT' && !lanes.some((l) => l.router === getParam(e, '@label'))),
     )
-    const busY = top + BUS_Y
+    const routerY = top + 24
     const hotRouter = highlight?.routers.has(lane.router) ?? false
     const routerNode: GraphNode = {
       key: `router:${lane.key}`,
       path: null,
       kind: 'router',
       router: lane.router,
-      x: ROUTER_X,
-      y: busY - NODE_H / 2,
-      w: 96,
+      x: busX - ROUTER_W / 2,
+      y: routerY,
+      w: ROUTER_W,
       h: NODE_H,
       title: lane.router === '@ROOT' ? '@ROOT' : lane.router,
       subtitle: routerSubtitle(summary, lane.router),
@@ -201,9 +219,9 @@ export function layoutGraph(
     }
     nodes.push(routerNode)
     routerNodes.set(lane.router, routerNode)
-    let bottom = busY + NODE_H
+    let bottom = routerY + NODE_H
     laneSources.forEach(({ e, path, disabled }, k) => {
-      const y = top + 20 + k * (NODE_H + GAP)
+      const y = routerY + k * (NODE_H + GAP)
       const hot = highlight?.source === path
       const node: GraphNode = {
         key: `source:${path}`,
@@ -212,7 +230,7 @@ export function layoutGraph(
         router: lane.router,
         x: SOURCE_X,
         y,
-        w: NODE_W,
+        w: nodeW,
         h: NODE_H,
         title: getParam(e, '@type') || '(no @type)',
         subtitle: summarize(e) || 'source',
@@ -225,7 +243,7 @@ export function layoutGraph(
       nodes.push(node)
       edges.push({
         key: `e:${node.key}`,
-        d: curve(SOURCE_X + NODE_W, y + NODE_H / 2, ROUTER_X, busY),
+        d: curve(SOURCE_X + nodeW, y + NODE_H / 2, routerNode.x, routerY + NODE_H / 2),
         hot,
         dashed: disabled,
         label: null,
@@ -234,27 +252,27 @@ export function layoutGraph(
       })
       bottom = Math.max(bottom, y + NODE_H)
     })
-    // The bus: events move right until a match takes them, a filter drops them, or the end.
+    // The bus: events move down until a match takes them, a filter drops them, or the end.
     const stop = highlight?.stops.get(lane.router)
     let stopIndex = stop === undefined ? -1 : lane.rules.findIndex((r) => r.path === stop)
     const unmatched = highlight?.unmatched.has(lane.router) ?? false
     if (hotRouter && stopIndex < 0 && unmatched) stopIndex = lane.rules.length
-    let prevX = ROUTER_X + 96
+    let prevY = routerY + NODE_H
+    let y = Math.max(routerY + NODE_H + ROW_GAP + 6, bottom + ROW_GAP)
     lane.rules.forEach(({ e, path, disabled }, i) => {
-      const x = RULES_X + i * COL
       const busHot = hotRouter && i <= stopIndex
-      edges.push({ key: `bus:${path}`, d: `M${prevX},${busY} L${x},${busY}`, hot: busHot, dashed: false, label: null, lx: 0, ly: 0 })
       const c = counts.get(path)
       if (e.name === 'filter') {
+        edges.push({ key: `bus:${path}`, d: `M${busX},${prevY} L${busX},${y}`, hot: busHot, dashed: false, label: null, lx: 0, ly: 0 })
         const hot = highlight?.filters.has(path) ?? false
         nodes.push({
           key: `filter:${path}`,
           path,
           kind: 'filter',
           router: lane.router,
-          x,
-          y: busY - NODE_H / 2,
-          w: NODE_W,
+          x: filterX,
+          y,
+          w: nodeW,
           h: NODE_H,
           title: `${getParam(e, '@type') || '(no @type)'}  ${e.arg || '**'}`,
           subtitle: summarize(e) || c?.element.note || 'filter',
@@ -264,39 +282,23 @@ export function layoutGraph(
           hot,
           tone: highlight?.dropped === path ? 'drop' : null,
         })
-        prevX = x + NODE_W
+        prevY = y + NODE_H
+        y += NODE_H + ROW_GAP
         return
       }
-      // A match: a junction on the bus, its node below, its outputs below that.
-      const jx = x + NODE_W / 2
+      // A match: a junction on the bus, its node to the right, its outputs to the right of that.
+      const jy = y + NODE_H / 2
       const hot = highlight?.outputs.has(path) ?? false
-      edges.push({
-        key: `bus2:${path}`,
-        d: `M${x},${busY} L${x + NODE_W},${busY}`,
-        hot: busHot && i < stopIndex,
-        dashed: false,
-        label: null,
-        lx: 0,
-        ly: 0,
-      })
-      const my = busY + BRANCH
-      edges.push({
-        key: `branch:${path}`,
-        d: `M${jx},${busY} L${jx},${my}`,
-        hot,
-        dashed: disabled,
-        label: null,
-        lx: 0,
-        ly: 0,
-      })
+      edges.push({ key: `bus:${path}`, d: `M${busX},${prevY} L${busX},${jy}`, hot: busHot, dashed: false, label: null, lx: 0, ly: 0 })
+      edges.push({ key: `branch:${path}`, d: `M${busX},${jy} L${matchX},${jy}`, hot, dashed: disabled, label: null, lx: 0, ly: 0 })
       nodes.push({
         key: `match:${path}`,
         path,
         kind: 'match',
         router: lane.router,
-        x,
-        y: my,
-        w: NODE_W,
+        x: matchX,
+        y,
+        w: nodeW,
         h: NODE_H,
         title: `<match ${e.arg || '**'}>`,
         subtitle: getParam(e, '@id') ? `@id ${getParam(e, '@id')}` : c && c.events === 0 && summary ? 'no sample reached it' : '',
@@ -307,7 +309,7 @@ export function layoutGraph(
         tone: hot ? 'delivered' : null,
       })
       const outputs = outputsOf(e, path)
-      let oy = my + NODE_H + 16
+      let oy = y
       for (const out of outputs) {
         const oc = counts.get(out.path)
         const ohot = highlight?.outputs.has(out.path) ?? false
@@ -316,9 +318,9 @@ export function layoutGraph(
           path: out.path,
           kind: 'output',
           router: lane.router,
-          x,
+          x: outX,
           y: oy,
-          w: NODE_W,
+          w: nodeW,
           h: NODE_H,
           title: out.type || '(no @type)',
           subtitle: out.summary,
@@ -329,18 +331,27 @@ export function layoutGraph(
           tone: null,
         }
         nodes.push(node)
-        edges.push({ key: `out:${out.path}`, d: `M${jx},${oy - 16} L${jx},${oy}`, hot: ohot, dashed: disabled, label: null, lx: 0, ly: 0 })
+        edges.push({
+          key: `out:${out.path}`,
+          d: curve(matchX + nodeW, jy, outX, oy + NODE_H / 2),
+          hot: ohot,
+          dashed: disabled,
+          label: null,
+          lx: 0,
+          ly: 0,
+        })
         if (out.relabel) relabels.push({ from: node, label: out.relabel, hot: ohot })
         oy += NODE_H + GAP
       }
-      bottom = Math.max(bottom, oy)
-      prevX = x + NODE_W
+      right = Math.max(right, outX + nodeW)
+      prevY = jy
+      y = Math.max(y + NODE_H, oy - GAP) + ROW_GAP
     })
-    const endX = RULES_X + lane.rules.length * COL
     const endHot = hotRouter && unmatched
+    const endY = y
     edges.push({
       key: `bus:end:${lane.key}`,
-      d: `M${prevX},${busY} L${endX},${busY}`,
+      d: `M${busX},${prevY} L${busX},${endY}`,
       hot: endHot,
       dashed: false,
       label: null,
@@ -353,8 +364,8 @@ export function layoutGraph(
       path: null,
       kind: 'nomatch',
       router: lane.router,
-      x: endX,
-      y: busY - 15,
+      x: busX - 46,
+      y: endY,
       w: 92,
       h: 30,
       title: 'no match',
@@ -365,29 +376,31 @@ export function layoutGraph(
       hot: endHot,
       tone: endHot ? 'unmatched' : null,
     })
-    width = Math.max(width, endX + 110)
-    const h = Math.max(bottom - top + 16, 96)
+    bottom = Math.max(bottom, endY + 30)
+    const h = bottom - top + 14
     laneBoxes.push({ key: lane.key, title: lane.title, y: top, h })
-    top += h + 14
+    top += h + 12
   }
   for (const r of relabels) {
     const target = routerNodes.get(r.label)
     if (target === undefined) continue
-    const x1 = r.from.x
+    const x1 = r.from.x + r.from.w
     const y1 = r.from.y + r.from.h / 2
-    const x2 = target.x + target.w / 2
-    const y2 = target.y + (target.y > r.from.y ? 0 : target.h)
+    const x2 = target.x + target.w
+    const y2 = target.y + target.h / 2
+    const bend = Math.max(x1, x2) + 40
     edges.push({
       key: `relabel:${r.from.key}`,
-      d: `M${x1},${y1} C${x1 - 80},${y1} ${x2},${(y1 + y2) / 2} ${x2},${y2}`,
+      d: `M${x1},${y1} C${bend},${y1} ${bend},${y2} ${x2},${y2}`,
       hot: r.hot,
       dashed: true,
       label: null,
       lx: 0,
       ly: 0,
     })
+    right = Math.max(right, bend)
   }
-  return { nodes, edges, lanes: laneBoxes, width, height: top }
+  return { nodes, edges, lanes: laneBoxes, width: right + 16, height: top, nodeWidth: nodeW }
 }
 
 function outputsOf(e: ConfigElement, path: ElementPath): { path: ElementPath; type: string; summary: string; relabel: string | null }[] {

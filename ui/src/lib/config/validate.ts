@@ -1,32 +1,22 @@
 /**
- * @module Validation in the designer = what the daemon checks: the .conf parser's errors (with
- * file:line), the agent's directive structure checks, every plugin's schema (engine/config
- * validateElement, through the catalog), plus draft-mode warnings (engine/preview lint).
+ * @module Validation in the designer = `sluice check`'s: the .conf parser's problems come from the
+ * parse the page does at every keystroke (shown at once); everything else comes from the preview
+ * worker, which runs engine/check's checkParsed — the code `sluice check`, the daemon's reload and
+ * its validate endpoint run — plus the draft lint (engine/preview validateModel). This file only
+ * turns parse problems into diagnostics and puts the two lists together.
  */
 
 import type { ConfigError } from '../../../../engine/config/errors.ts'
-import type { ConfigLocs } from '../../../../engine/config/model.ts'
 import type { Diagnostic } from '../../../../engine/preview/types.ts'
-import { validateModel } from '../../../../engine/preview/validate.ts'
-import { catalog } from './catalog.ts'
-import type { DesignDoc } from './document.ts'
 
-/** Every problem of the document, parse errors first, then by line. */
-export function validateDesign(
-  doc: DesignDoc,
-  locs: ConfigLocs,
-  parseErrors: readonly ConfigError[],
-  parseWarnings: readonly ConfigError[] = [],
-): Diagnostic[] {
-  const parse: Diagnostic[] = [...parseErrors, ...parseWarnings].map((e) => ({
-    severity: e.severity,
-    code: 'syntax',
-    message: e.reason,
-    hint: e.hint,
-    line: e.line,
-  }))
-  const rest = validateModel(doc.model, locs, catalog, doc.disabled)
-  return [...parse, ...rest.sort((a, b) => (a.line ?? 1e9) - (b.line ?? 1e9))]
+/** The parser's errors and warnings as diagnostics. */
+export function parseDiagnostics(errors: readonly ConfigError[], warnings: readonly ConfigError[] = []): Diagnostic[] {
+  return [...errors, ...warnings].map((e) => ({ severity: e.severity, code: 'syntax', message: e.reason, hint: e.hint, line: e.line }))
+}
+
+/** Parse problems first, then check's (errors, then warnings, then notes and the lint, each by line), as `sluice check` lists them. */
+export function mergeDiagnostics(parse: readonly Diagnostic[], checked: readonly Diagnostic[]): Diagnostic[] {
+  return [...parse, ...checked]
 }
 
 export function countBySeverity(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number } {

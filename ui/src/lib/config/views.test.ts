@@ -10,13 +10,13 @@ import { createPreviewer } from '../../../../engine/preview/preview.ts'
 import { parseSamples } from '../../../../engine/preview/samples.ts'
 import type { EventDetails, PreviewSummary } from '../../../../engine/preview/types.ts'
 import type { Core } from '../../../../wasm/core.ts'
-import { catalog, findPlugin, loadCatalog } from './catalog.ts'
+import { catalog, designerCheckRegistry, findPlugin, loadCatalog } from './catalog.ts'
 import { elementAt, parseDesign } from './document.ts'
 import { formOf } from './forms.ts'
 import { highlightOf, layoutGraph } from './graph.ts'
 import { routeGroups } from './routes.ts'
 import { secretParams } from './secrets.ts'
-import { validateDesign } from './validate.ts'
+import { validateModel } from '../../../../engine/preview/validate.ts'
 
 const TEXT = `<source>
   @type forward
@@ -75,7 +75,7 @@ beforeAll(async () => {
 describe('routeGroups', () => {
   it('groups sources, top-level rules and labels with positions, summaries, problems and counts', () => {
     const parsed = parseDesign(TEXT)
-    const diagnostics = validateDesign(parsed.doc, parsed.locs, parsed.errors)
+    const diagnostics = validateModel(core, parsed.doc.model, parsed.locs, designerCheckRegistry(), { disabled: parsed.doc.disabled })
     const groups = routeGroups(parsed.doc, parsed.locs, diagnostics, summary)
     expect(groups.map((g) => g.title)).toEqual(['Sources', 'Top-level routes', '<label @DB>'])
     const root = groups[1]

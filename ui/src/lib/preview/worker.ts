@@ -1,12 +1,14 @@
 /**
  * @module The preview Web Worker: loads core.wasm (a separate file, fetched with
  * instantiateStreaming), runs a PreviewSession, and coalesces bursts of changes — when several
- * config or sample updates are queued, only the newest state is previewed, once.
+ * config or sample updates are queued, only the newest state is previewed, once. Requests with an
+ * `id` (a test case from an event, the parse preview, the Apply dialog's plan) get an answer with
+ * that id, or `failed` with the reason.
  */
 
 import wasmUrl from '../../../../wasm/build/core.wasm?url'
 import { loadCoreFromUrl } from '../../../../wasm/load-browser.ts'
-import { loadCatalog } from '../config/catalog.ts'
+import { designerCheckRegistry, loadCatalog } from '../config/catalog.ts'
 import type { ConfigState, WorkerRequest, WorkerResponse } from './protocol.ts'
 import { PreviewSession } from './session.ts'
 
@@ -40,6 +42,9 @@ async function pump(): Promise<void> {
           seq,
           summary: result.summary,
           impact: result.impact,
+          diagnostics: result.diagnostics,
+          tests: result.tests,
+          samples: result.samples,
           workerMs: performance.now() - received,
           sampleCount: result.sampleCount,
         })
@@ -56,8 +61,8 @@ async function handle(request: WorkerRequest): Promise<void> {
   const s = session!
   switch (request.type) {
     case 'samples': {
-      const result = s.setSamples(request.text, request.format, request.tag)
-      post({ type: 'samples', ...result, bytes: request.text.length })
+      const info = s.setSamples(request.text, request.format, request.tag)
+      post({ type: 'samples', ...info, bytes: request.text.length })
       dirty = true
       return
     }
@@ -69,6 +74,14 @@ async function handle(request: WorkerRequest): Promise<void> {
       s.setBaseline(request.config)
       dirty = true
       return
+    case 'cases':
+      try {
+        s.setCases(request.cases)
+      } catch (error) {
+        post({ type: 'fatal', message: `the kept tests are damaged: ${error instanceof Error ? error.message : String(error)}` })
+      }
+      dirty = true
+      return
     case 'rows':
       post({ type: 'rows', run: s.run, start: request.start, rows: s.rows(request.start, request.end) })
       return
@@ -77,12 +90,40 @@ async function handle(request: WorkerRequest): Promise<void> {
       return
     case 'export':
       post({ type: 'export', run: s.run, text: s.exportNdjson(request.what) })
+      return
+    default:
+      await answer(request)
+  }
+}
+
+/** Requests with an id: the answer, or `failed` with the reason (the worker keeps going). */
+async function answer(request: Extract<WorkerRequest, { id: number }>): Promise<void> {
+  const s = session!
+  try {
+    switch (request.type) {
+      case 'case': {
+        const made = s.caseOf(request.index, request.name)
+        post(
+          typeof made === 'string'
+            ? { type: 'case', id: request.id, case: null, error: made }
+            : { type: 'case', id: request.id, case: made, error: null },
+        )
+        return
+      }
+      case 'parse':
+        post({ type: 'parsed', id: request.id, result: s.parsePreview(request.element, request.text) })
+        return
+      case 'plan':
+        post({ type: 'plan', id: request.id, ...(await s.plan(request.running, request.next)) })
+    }
+  } catch (error) {
+    post({ type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) })
   }
 }
 
 Promise.all([loadCoreFromUrl(new URL(wasmUrl, self.location.href)), loadCatalog()])
   .then(([core, catalog]) => {
-    session = new PreviewSession(core, catalog)
+    session = new PreviewSession(core, catalog, designerCheckRegistry())
     post({ type: 'ready' })
     void pump()
   })

@@ -49,10 +49,28 @@ async function failure(response: Response): Promise<string> {
   return `${response.status} ${response.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`
 }
 
-export async function fetchConfig(remote: Remote): Promise<string> {
-  const response = await fetch(url(remote, '/api/config'), { headers: headers(remote) })
+/** The running config as written; `masked` when read without the token (secret values are `xxxxxx`). */
+export async function fetchConfig(remote: Remote): Promise<{ text: string; masked: boolean }> {
+  const response = await fetch(url(remote, '/api/config'), { headers: headers(remote), cache: 'no-store' })
   if (!response.ok) throw new Error(await failure(response))
-  return response.text()
+  return { text: await response.text(), masked: response.headers.get('x-sluice-secrets') === 'masked' }
+}
+
+/** What the daemon allows the designer: apply (it has a token), the live tap. */
+export interface DesignerInfo {
+  apply: boolean
+  tap: boolean
+}
+
+/** GET /api/designer; null when no sluice answers there (the designer runs on its own). */
+export async function designerInfo(remote: Remote, signal?: AbortSignal): Promise<DesignerInfo | null> {
+  try {
+    const response = await fetch(url(remote, '/api/designer'), { cache: 'no-store', signal })
+    if (!response.ok) return null
+    return (await response.json()) as DesignerInfo
+  } catch {
+    return null
+  }
 }
 
 export async function validateRemote(remote: Remote, text: string): Promise<ValidateResult> {
@@ -81,13 +99,29 @@ export interface TapEvent {
   record: unknown
 }
 
+export interface TapHandlers {
+  /** The daemon subscribed this client: every event from now on arrives. */
+  onStart?(): void
+  onEvent(line: string): void
+  /** The daemon dropped events this client read too slowly. */
+  onDropped?(count: number): void
+}
+
 /**
- * Streams up to `limit` live events from GET /api/tap; resolves when the server ends the stream
- * or `signal` aborts. Each event's data line is the event's JSON (64-bit integers as text).
+ * Streams live events from GET /api/tap — `limit` of them, or with `follow` every one until
+ * `signal` aborts; resolves when the stream ends. Each event's data line is the event's JSON
+ * (64-bit integers as written). `onStart` is called once the daemon has subscribed this client.
  */
-export async function tap(remote: Remote, limit: number, onEvent: (line: string) => void, signal?: AbortSignal): Promise<number> {
-  const response = await fetch(url(remote, `/api/tap?limit=${limit}`), {
+export async function tap(
+  remote: Remote,
+  options: { limit?: number; follow?: boolean },
+  handlers: TapHandlers,
+  signal?: AbortSignal,
+): Promise<number> {
+  const query = options.follow ? 'follow=1' : `limit=${options.limit ?? 100}`
+  const response = await fetch(url(remote, `/api/tap?${query}`), {
     headers: headers(remote, { accept: 'text/event-stream' }),
+    cache: 'no-store',
     signal,
   })
   if (!response.ok || response.body === null) throw new Error(await failure(response))
@@ -109,10 +143,11 @@ export async function tap(remote: Remote, limit: number, onEvent: (line: string)
           .map((l) => l.slice(5).trimStart())
           .join('\n')
         const event = /^event:\s*(.*)$/m.exec(block)?.[1] ?? 'message'
-        if (event === 'tap' && data) {
-          onEvent(data)
+        if (event === 'start') handlers.onStart?.()
+        else if (event === 'tap' && data) {
+          handlers.onEvent(data)
           count++
-        }
+        } else if (event === 'dropped') handlers.onDropped?.(Number(data) || 0)
       }
     }
   } catch (error) {

@@ -1,26 +1,46 @@
 /**
  * @module The preview state: talks to the preview Web Worker, debounces config and sample changes,
- * keeps the last summary, a cache of visible event rows, the selected event's details and the
- * impact comparison, and measures keystroke → preview latency (shown, never asserted).
+ * keeps the last summary, a cache of visible event rows, the selected event's details, the impact
+ * comparison, `sluice check`'s verdict and the kept test cases with their results; measures
+ * keystroke → preview latency (shown, never asserted). Requests with an answer (a test case from an
+ * event, the parse preview, the Apply plan) are promises.
  */
 
-import type { ConfigModel } from '../../../../engine/config/model.ts'
+import type { ConfigElement } from '../../../../engine/config/model.ts'
 import type { Impact } from '../../../../engine/preview/impact.ts'
-import type { SampleFormat, SampleProblem } from '../../../../engine/preview/samples.ts'
-import type { ElementPath, EventDetails, PreviewSummary } from '../../../../engine/preview/types.ts'
-import { parseDesign } from '../config/document.ts'
+import type { ParsedLine } from '../../../../engine/preview/parse-lines.ts'
+import type { ReloadPlan } from '../../../../engine/preview/reload-plan.ts'
+import type { SampleFormat } from '../../../../engine/preview/samples.ts'
+import type { TextDiff } from '../../../../engine/preview/text-diff.ts'
+import type { Diagnostic, ElementPath, EventDetails, PreviewSummary } from '../../../../engine/preview/types.ts'
+import type { TestCase } from '../../../../engine/case-runner/cases.ts'
+import type { CaseResult } from '../../../../engine/case-runner/run.ts'
 import type { EventRow, WorkerRequest, WorkerResponse } from '../preview/protocol.ts'
+import type { SampleInfo as WorkerSampleInfo } from '../preview/session.ts'
 
 const SAMPLES_KEY = 'sluice.designer.samples'
+const TESTS_KEY = 'sluice.designer.tests'
 /** Samples are kept across reloads only below this size (localStorage is small). */
 const PERSIST_LIMIT = 1_000_000
 
-export interface SampleInfo {
-  count: number
-  problems: SampleProblem[]
-  problemCount: number
+export interface SampleInfo extends WorkerSampleInfo {
   bytes: number
 }
+
+export interface ParsePreview {
+  type: string
+  lines: ParsedLine[]
+  problems: string[]
+  truncated: boolean
+}
+
+export interface ApplyPlan {
+  diff: TextDiff
+  plan: ReloadPlan
+  impact: Impact
+}
+
+type Asked = { id: number; resolve(value: never): void; reject(error: Error): void }
 
 export class PreviewStore {
   ready = $state(false)
@@ -33,6 +53,11 @@ export class PreviewStore {
   sampleInfo = $state.raw<SampleInfo | null>(null)
   summary = $state.raw<PreviewSummary | null>(null)
   impact = $state.raw<Impact | null>(null)
+  /** `sluice check`'s verdict on the config of the last result (engine/check, in the worker), plus the lint. */
+  diagnostics = $state.raw<Diagnostic[]>([])
+  /** Kept test cases ("keep as test"), and their results on the config of the last result. */
+  cases = $state.raw<TestCase[]>([])
+  testResults = $state.raw<CaseResult[] | null>(null)
   run = $state(0)
   /** Designer version the shown result was computed for. */
   seq = $state(0)
@@ -49,6 +74,9 @@ export class PreviewStore {
   private readonly sentAt = new Map<number, number>()
   private wantedRows: [number, number] = [0, 0]
   private queue: WorkerRequest[] = []
+  private nextId = 1
+  private readonly asked = new Map<number, Asked>()
+  private exports: ((text: string) => void)[] = []
 
   constructor(private readonly debounceMs = 25) {
     this.worker = new Worker(new URL('../preview/worker.ts', import.meta.url), { type: 'module' })
@@ -67,6 +95,12 @@ export class PreviewStore {
         // ignore a damaged entry
       }
     }
+    try {
+      const cases = readStorage(TESTS_KEY)
+      if (cases !== null) this.setCases(JSON.parse(cases, withBigints) as TestCase[])
+    } catch {
+      // a damaged entry: no kept tests
+    }
   }
 
   private post(request: WorkerRequest): void {
@@ -74,23 +108,17 @@ export class PreviewStore {
     else this.worker.postMessage(request)
   }
 
-  /** Sends the config after a short pause in typing; `changedAt` starts the latency clock. */
-  requestConfig(model: ConfigModel, disabled: ReadonlySet<ElementPath>, version: number, changedAt: number): void {
+  /** Sends the config (its text) after a short pause in typing; `changedAt` starts the latency clock. */
+  requestConfig(text: string, version: number, changedAt: number): void {
     clearTimeout(this.configTimer)
     this.sentAt.set(version, changedAt)
-    const send = () =>
-      this.post({ type: 'config', config: { model, disabled: [...disabled] }, entry: $state.snapshot(this.entry), seq: version })
+    const send = () => this.post({ type: 'config', config: { text }, entry: $state.snapshot(this.entry), seq: version })
     this.configTimer = setTimeout(send, this.debounceMs)
   }
 
-  /** The saved config (text) to compare with, or null. */
+  /** The config to compare with (the running or saved one), or null. */
   setBaseline(text: string | null): void {
-    if (text === null) {
-      this.post({ type: 'baseline', config: null })
-      return
-    }
-    const parsed = parseDesign(text)
-    this.post({ type: 'baseline', config: { model: parsed.doc.model, disabled: [...parsed.doc.disabled] } })
+    this.post({ type: 'baseline', config: text === null ? null : { text } })
   }
 
   setSamples(text: string, immediate = false): void {
@@ -104,6 +132,17 @@ export class PreviewStore {
     }
     if (immediate) send()
     else this.samplesTimer = setTimeout(send, 150)
+  }
+
+  /** Replaces the kept test cases (kept in this browser), and runs them from now on. */
+  setCases(cases: TestCase[]): void {
+    this.cases = cases
+    if (cases.length === 0) this.testResults = null
+    writeStorage(
+      TESTS_KEY,
+      JSON.stringify(cases, (_k, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v)),
+    )
+    this.post({ type: 'cases', cases: $state.snapshot(cases) as TestCase[] })
   }
 
   /** Makes sure rows [start, end) of the last run are loaded. */
@@ -128,7 +167,36 @@ export class PreviewStore {
     })
   }
 
-  private exports: ((text: string) => void)[] = []
+  /** A test case that holds what happens to event `index` now. */
+  caseOf(index: number, name: string): Promise<TestCase> {
+    return this.ask<TestCase>((id) => ({ type: 'case', id, index, name }))
+  }
+
+  /** Raw lines through the parser a `<parse>` element configures, with the parser plugins' code. */
+  parse(element: ConfigElement, text: string): Promise<ParsePreview> {
+    return this.ask<ParsePreview>((id) => ({ type: 'parse', id, element, text }))
+  }
+
+  /** The Apply dialog's diff, reload plan and impact from `running` to `next`. */
+  plan(running: string, next: string): Promise<ApplyPlan> {
+    return this.ask<ApplyPlan>((id) => ({ type: 'plan', id, running, next }))
+  }
+
+  private ask<T>(request: (id: number) => WorkerRequest): Promise<T> {
+    const id = this.nextId++
+    return new Promise<T>((resolve, reject) => {
+      this.asked.set(id, { id, resolve: resolve as (value: never) => void, reject })
+      this.post(request(id))
+    })
+  }
+
+  private answer(id: number, value: unknown, error: string | null): void {
+    const asked = this.asked.get(id)
+    if (asked === undefined) return
+    this.asked.delete(id)
+    if (error !== null) asked.reject(new Error(error))
+    else asked.resolve(value as never)
+  }
 
   private receive(message: WorkerResponse): void {
     switch (message.type) {
@@ -139,12 +207,17 @@ export class PreviewStore {
       case 'fatal':
         this.fatal = message.message
         return
-      case 'samples':
-        this.sampleInfo = { count: message.count, problems: message.problems, problemCount: message.problemCount, bytes: message.bytes }
+      case 'samples': {
+        const { type: _type, ...info } = message
+        this.sampleInfo = info
         return
+      }
       case 'result': {
         this.summary = message.summary
         this.impact = message.impact
+        this.diagnostics = message.diagnostics
+        this.testResults = message.tests
+        if (message.samples !== null) this.sampleInfo = { ...message.samples, bytes: this.samplesText.length }
         this.run = message.run
         this.seq = message.seq
         this.workerMs = message.workerMs
@@ -171,6 +244,18 @@ export class PreviewStore {
         return
       case 'export':
         this.exports.shift()?.(message.text)
+        return
+      case 'case':
+        this.answer(message.id, message.case, message.error)
+        return
+      case 'parsed':
+        this.answer(message.id, message.result, null)
+        return
+      case 'plan':
+        this.answer(message.id, { diff: message.diff, plan: message.plan, impact: message.impact }, null)
+        return
+      case 'failed':
+        this.answer(message.id, null, message.message)
     }
   }
 }
@@ -181,6 +266,12 @@ function readStorage(key: string): string | null {
   } catch {
     return null
   }
+}
+
+/** Kept tests hold 64-bit integers as `{"$bigint": "…"}` (JSON has no bigint): read them back exact. */
+function withBigints(_key: string, value: unknown): unknown {
+  const big = (value as { $bigint?: unknown } | null)?.$bigint
+  return typeof big === 'string' && Object.keys(value as object).length === 1 ? BigInt(big) : value
 }
 
 function writeStorage(key: string, value: string): void {

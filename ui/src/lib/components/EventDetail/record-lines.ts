@@ -4,7 +4,7 @@
  */
 
 import type { FieldChange } from '../../../../../engine/preview/types.ts'
-import { valueText } from '../../preview/format.ts'
+import { valueText } from '../../../../../engine/records/value-text.ts'
 
 export interface RecordLine {
   depth: number

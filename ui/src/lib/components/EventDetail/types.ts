@@ -5,6 +5,8 @@ export interface EventDetailProps {
   details: EventDetails | null
   summary: PreviewSummary | null
   onSelectElement(index: number): void
+  /** Keep this event, and what happens to it now, as a `sluice test` case. */
+  onKeep(index: number): void
 }
 
 export interface RecordViewProps {

@@ -6,4 +6,6 @@ export interface PipelineGraphProps {
   layout: GraphLayout
   selected: ElementPath | null
   onSelect(path: ElementPath): void
+  /** The canvas's width changed (the layout widens its nodes to use it). */
+  onWidth(width: number): void
 }

@@ -1,5 +1,6 @@
 /** @module Props of the samples panel. */
 import type { ElementPath } from '../../../../../engine/preview/types.ts'
+import type { LiveTap } from '../../state/live.svelte.ts'
 import type { PreviewStore } from '../../state/preview.svelte.ts'
 
 export interface SourceChoice {
@@ -11,5 +12,9 @@ export interface SamplesPanelProps {
   preview: PreviewStore
   /** Sources samples can enter through. */
   sources: SourceChoice[]
-  onTap(): void
+  live: LiveTap
+  /** Start or stop the live tap (the page knows the daemon). */
+  onLive(): void
+  /** The daemon the tap reads from, for the label. */
+  daemonLabel: string
 }

@@ -1,10 +1,10 @@
 /**
- * @module Showing decoded msgpack values as text: JSON, except that 64-bit integers (bigint) are
- * written exactly, binary values as `<bin N bytes>` and EventTime as `sec.nsec`. Used for event
- * rows, record views and NDJSON export.
+ * @module Decoded msgpack values as text: JSON, except that 64-bit integers (bigint) are
+ * written exactly, binary values as `<bin N bytes>` and EventTime as `sec.nsec`. Used by the designer (event
+ * rows, record views, NDJSON export), filter explanations and `sluice test` reports.
  */
 
-import { EventTime } from '../../../../engine/event-time.ts'
+import { EventTime } from '../event-time.ts'
 
 /**
  * @example

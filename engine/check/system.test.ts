@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, it } from 'vitest'
-import { parseConfig } from '../../engine/config/parse.ts'
+import { parseConfig } from '../config/parse.ts'
 import { readSystem } from './system.ts'
 
 function read(text: string) {

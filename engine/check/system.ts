@@ -10,12 +10,13 @@
  * with an info line (and a "did you mean").
  */
 
-import { ConfigError } from '../../engine/config/errors.ts'
-import { createElement, hasParam, type ConfigElement, type ConfigLocs, type ConfigModel } from '../../engine/config/model.ts'
-import { validateElement, type ConfigOf, type PluginSchema, type SectionSpec } from '../../engine/config/schema.ts'
-import { closest } from '../../engine/config/suggest.ts'
-import { LOG_LEVELS, type LogLevel } from '../../engine/log.ts'
-import type { LogFormat } from '../log/sink.ts'
+import { ConfigError } from '../config/errors.ts'
+import { createElement, hasParam, type ConfigElement, type ConfigLocs, type ConfigModel } from '../config/model.ts'
+import { validateElement, type ConfigOf, type PluginSchema, type SectionSpec } from '../config/schema.ts'
+import { closest } from '../config/suggest.ts'
+import { LOG_LEVELS, type LogLevel } from '../log.ts'
+/** The format of sluice's own log lines (node-server/log/sink.ts writes them). */
+export type LogFormat = 'text' | 'json'
 
 const LEVELS = LOG_LEVELS as readonly string[]
 
