@@ -12,6 +12,10 @@ export const STATUS_INVALID: i32 = 3
 export const STATUS_MORE: i32 = 4
 /** A table could not grow: linear memory is exhausted. */
 export const STATUS_NO_MEMORY: i32 = 5
+/** JSON: a container nests deeper than the parser's limit (errorOffset: its bracket). */
+export const STATUS_TOO_DEEP: i32 = 6
+/** A call's arguments are out of range (a region too small, a bad handle setting). */
+export const STATUS_BAD_ARGUMENT: i32 = 7
 
 // Modes.
 export const MODE_MESSAGE: i32 = 0
@@ -86,6 +90,10 @@ export const R_OUT_LEN: i32 = 9
 export const R_AUX_ENTRIES_PTR: i32 = 10
 export const R_AUX_ENTRY_COUNT: i32 = 11
 export const R_AUX_INVALID_COUNT: i32 = 12
+/** JSON calls: the item table, its length, and how many items are entries (ITEM_OK). */
+export const R_ITEMS_PTR: i32 = 13
+export const R_ITEM_COUNT: i32 = 14
+export const R_JSON_ENTRY_COUNT: i32 = 15
 export const RESULT_WORDS: i32 = 16
 
 // Packer.
@@ -103,6 +111,53 @@ export const ROUTE_NEED_REGEX: i32 = -2
 export const ROUTE_BAD_TABLE: i32 = -3
 export const ROUTE_NO_MEMORY: i32 = -4
 
+// JSON transcoder (docs/core-abi.md §4).
+export const JSON_TIME_FLOAT: i32 = 0
+export const JSON_TIME_UNIXTIME: i32 = 1
+export const JSON_TIME_DOUBLE: i32 = 2
+export const JSON_KEEP_TIME_KEY: i32 = 1
+
+export const FRAMING_VALUE: i32 = 0
+export const FRAMING_LINES: i32 = 1
+export const FRAMING_RANGES: i32 = 2
+
+/** Item statuses. ITEM_REJECTED is never written by the core: the host marks items it refuses. */
+export const ITEM_OK: u32 = 0
+export const ITEM_INVALID: u32 = 1
+export const ITEM_TOO_DEEP: u32 = 2
+export const ITEM_NOT_OBJECT: u32 = 3
+export const ITEM_TOO_LARGE: u32 = 4
+export const ITEM_REJECTED: u32 = 5
+
+/** Item descriptor: 16 u32 words. Text positions are offsets from the text start, entry ones from the output start. */
+export const ITEM_WORDS: i32 = 16
+export const I_STATUS: i32 = 0
+export const I_LINE: i32 = 1
+export const I_INDEX: i32 = 2
+export const I_ERROR_OFFSET: i32 = 3
+export const I_SRC_START: i32 = 4
+export const I_SRC_END: i32 = 5
+export const I_ENTRY_START: i32 = 6
+export const I_ENTRY_END: i32 = 7
+export const I_SEC: i32 = 8
+export const I_NSEC: i32 = 9
+export const I_TIME: i32 = 10
+export const I_TIME_START: i32 = 11
+export const I_TIME_END: i32 = 12
+export const I_RECORD_SIZE: i32 = 13
+
+/** I_TIME: the time value's kind in bits 0..7, flags above. */
+export const TIME_KIND_ABSENT: u32 = 0
+export const TIME_KIND_INT: u32 = 1
+export const TIME_KIND_FLOAT: u32 = 2
+export const TIME_KIND_STRING: u32 = 3
+export const TIME_KIND_NULL: u32 = 4
+export const TIME_KIND_TRUE: u32 = 5
+export const TIME_KIND_FALSE: u32 = 6
+export const TIME_KIND_OBJECT: u32 = 7
+export const TIME_KIND_ARRAY: u32 = 8
+export const TIME_APPLIED: u32 = 0x100
+export const TIME_OUT_OF_RANGE: u32 = 0x200
 // Route-table DFA: the state limit a table starts with (routesSetDfaLimit changes it) and the
 // statistics routesDfaStat reports.
 export const DFA_DEFAULT_STATES: i32 = 4096

@@ -12,13 +12,18 @@
  *   (main table) or `walkEntries` (aux table) call. Their positions are addresses into the
  *   input or aux region, valid as long as that region's contents are.
  * - A sealed message lives in its packer's buffer until the next call on that packer.
+ * - The JSON output region and item table (`jsonValue`, `jsonEntries`, `jsonCompact`) are owned by
+ *   the core and valid until the next JSON call; the JSON text is read where the host put it (the
+ *   input or the aux region) and never written.
  * - Any call may grow memory: the host re-makes its views when `memory.buffer` changes.
  */
 
 import {
   RESULT_WORDS, R_STATUS, R_CONSUMED, R_MESSAGE_COUNT, R_NEED, R_ERROR_OFFSET, R_MESSAGES_PTR,
   R_ENTRIES_PTR, R_ENTRY_COUNT, R_OUT_PTR, R_OUT_LEN, R_AUX_ENTRIES_PTR, R_AUX_ENTRY_COUNT,
-  R_AUX_INVALID_COUNT, STATUS_OK, STATUS_INVALID, STATUS_NO_MEMORY, MSG_WORDS, PACK_OK,
+  R_AUX_INVALID_COUNT, R_ITEMS_PTR, R_ITEM_COUNT, R_JSON_ENTRY_COUNT, STATUS_OK, STATUS_INVALID,
+  STATUS_NO_MEMORY, STATUS_TOO_DEEP, STATUS_BAD_ARGUMENT, MSG_WORDS, PACK_OK, FRAMING_VALUE,
+  FRAMING_RANGES, JSON_KEEP_TIME_KEY,
 } from './abi'
 import * as allocator from './util/alloc'
 import * as entries from './forward/entries'
@@ -26,9 +31,13 @@ import * as framer from './forward/framer'
 import * as reader from './msgpack/reader'
 import * as packer from './batch/packer'
 import * as routes from './match/route-table'
+import * as jsonOut from './json/output'
+import * as jsonValueParser from './json/value'
+import * as jsonEntriesRun from './json/entries'
+import * as jsonParser from './json/parser'
 
 /** Bumped whenever the ABI changes; the host checks it. */
-export const ABI_VERSION: i32 = 2
+export const ABI_VERSION: i32 = 3
 
 export function abiVersion(): i32 {
   return ABI_VERSION
@@ -185,3 +194,136 @@ export function routesDfaStat(t: usize, which: i32): i32 { return routes.routesD
 export function routeMatch(t: usize, id: u32): i32 { return routes.routeMatch(t, id) }
 export function routeFilterCount(t: usize, id: u32): i32 { return routes.routeFilterCount(t, id) }
 export function routeFilter(t: usize, id: u32, i: u32): i32 { return routes.routeFilter(t, id, i) }
+
+// ---- JSON → msgpack -------------------------------------------------------------------------
+
+let rangesPtr: usize = 0
+
+/** The text `[start, start+len)` of region 0 (input) or 1 (aux) as an address, or 0 when it does not fit the region. */
+function textAt(region: i32, start: u32, len: u32): usize {
+  const base = region == 0 ? inputPtr : region == 1 ? auxPtr : 0
+  if (base == 0) return 0
+  if (<u64>start + <u64>len > <u64>allocator.capacityOf(base)) return 0
+  return base + <usize>start
+}
+
+function jsonResult(status: i32, errorOffset: i32, outLen: usize): i32 {
+  put(R_STATUS, status)
+  put(R_ERROR_OFFSET, errorOffset)
+  put(R_OUT_PTR, <i32>jsonOut.outBase)
+  put(R_OUT_LEN, <i32>outLen)
+  put(R_ITEMS_PTR, <i32>jsonEntriesRun.items)
+  put(R_ITEM_COUNT, <i32>jsonEntriesRun.itemCount)
+  put(R_JSON_ENTRY_COUNT, <i32>jsonEntriesRun.entryCount)
+  return status
+}
+
+/**
+ * A JSON parser handle (docs/core-abi.md §4): `maxDepth` 1 … 100000, `maxRecord` the most msgpack
+ * bytes of one record (0xffffffff: no limit), `timeMode` JSON_TIME_*, `flags` JSON_KEEP_TIME_KEY.
+ * Returns the handle, or 0 for bad arguments / no memory.
+ */
+export function jsonParserCreate(maxDepth: u32, maxRecord: u32, timeMode: i32, flags: i32): usize {
+  return jsonParser.create(maxDepth, maxRecord, timeMode, flags)
+}
+
+export function jsonParserFree(h: usize): void {
+  jsonParser.destroy(h)
+}
+
+/** The record key holding the event time (`[ptr, ptr+len)`, copied; empty: none). 0, or −1 (no memory). */
+export function jsonParserSetTimeKey(h: usize, ptr: usize, len: u32): i32 {
+  return jsonParser.setTimeKey(h, ptr, len)
+}
+
+/**
+ * Pairs appended to every record by `jsonEntries` (msgpack `key value …`, str keys; copied; empty:
+ * none). Returns the pair count, −1 for malformed bytes, −2 for no memory.
+ */
+export function jsonParserSetExtras(h: usize, ptr: usize, len: u32): i32 {
+  return jsonParser.setExtras(h, ptr, len)
+}
+
+/** Room for `count` [start, end) u32 pairs for FRAMING_RANGES; returns its address (0: no memory). Valid until the next call. */
+export function jsonRangesReserve(count: u32): usize {
+  const p = allocator.grow(rangesPtr, count == 0 ? 8 : <usize>count << 3, 0)
+  if (p != 0) rangesPtr = p
+  return p
+}
+
+/**
+ * JSON text `[start, start+len)` of region 0 (input) / 1 (aux) → PackedForward entries in the
+ * JSON output region plus the item table (docs/core-abi.md §4.2). `framing`: FRAMING_VALUE,
+ * FRAMING_LINES, or FRAMING_RANGES with `rangeCount` pairs from `jsonRangesReserve`. Records
+ * without a usable time get (nowSec, nowNsec). Status: OK; INVALID / TOO_DEEP (FRAMING_VALUE only:
+ * the whole text, errorOffset from the text start); NO_MEMORY; BAD_ARGUMENT.
+ */
+export function jsonEntries(h: usize, region: i32, start: u32, len: u32, framing: i32, rangeCount: u32, nowSec: u32, nowNsec: u32): i32 {
+  jsonEntriesRun.configure(0, 0, false, 0xffff_ffff, nowSec, nowNsec)
+  const text = textAt(region, start, len)
+  if (h == 0 || (text == 0 && len > 0) || framing < FRAMING_VALUE || framing > FRAMING_RANGES) return jsonResult(STATUS_BAD_ARGUMENT, -1, 0)
+  if (framing == FRAMING_RANGES) {
+    if (rangeCount > 0 && rangesPtr == 0) return jsonResult(STATUS_BAD_ARGUMENT, -1, 0)
+    for (let r: u32 = 0; r < rangeCount; r++) {
+      const s = load<u32>(rangesPtr + (<usize>r << 3))
+      const e = load<u32>(rangesPtr + (<usize>r << 3) + 4)
+      if (s > e || e > len || <usize>rangeCount << 3 > allocator.capacityOf(rangesPtr)) return jsonResult(STATUS_BAD_ARGUMENT, -1, 0)
+    }
+  }
+  const keyLen = jsonParser.keyLenOf(h)
+  jsonValueParser.setMaxDepth(<i32>jsonParser.maxDepthOf(h))
+  jsonValueParser.setRecordMode(
+    jsonParser.keyOf(h),
+    keyLen,
+    (jsonParser.flagsOf(h) & JSON_KEEP_TIME_KEY) != 0,
+    jsonParser.extrasTableOf(h),
+    jsonParser.extrasCountOf(h),
+  )
+  jsonEntriesRun.configure(text == 0 ? jsonOut.outStart() : text, jsonParser.timeModeOf(h), keyLen > 0, jsonParser.maxRecordOf(h), nowSec, nowNsec)
+  if (!jsonEntriesRun.run(framing, len, rangesPtr, rangeCount)) {
+    jsonEntriesRun.configure(0, 0, false, 0xffff_ffff, nowSec, nowNsec)
+    return jsonResult(STATUS_NO_MEMORY, -1, 0)
+  }
+  const outLen = jsonEntriesRun.outEnd - jsonOut.outBase
+  if (framing == FRAMING_VALUE && jsonEntriesRun.unitFailed) {
+    const st = jsonEntriesRun.unitFailKind == jsonOut.FAIL_DEPTH ? STATUS_TOO_DEEP : STATUS_INVALID
+    return jsonResult(st, <i32>jsonEntriesRun.unitFailAt, outLen)
+  }
+  return jsonResult(STATUS_OK, -1, outLen)
+}
+
+/**
+ * Removes from the output the entries of items whose status is not ITEM_OK (the host may set
+ * ITEM_REJECTED in I_STATUS first) and updates the table. Returns the new output length.
+ */
+export function jsonCompact(): i32 {
+  const n = jsonEntriesRun.compact()
+  return jsonResult(STATUS_OK, -1, n) == STATUS_OK ? <i32>n : 0
+}
+
+/**
+ * One JSON value (whitespace around it allowed, a UTF-8 BOM skipped) → its msgpack bytes at
+ * R_OUT_PTR / R_OUT_LEN. Status OK, INVALID / TOO_DEEP (errorOffset from the text start),
+ * NO_MEMORY, BAD_ARGUMENT. Duplicate keys: the last value wins at the first one's position.
+ */
+export function jsonValue(region: i32, start: u32, len: u32, maxDepth: u32): i32 {
+  jsonEntriesRun.configure(0, 0, false, 0xffff_ffff, 0, 0)
+  const text = textAt(region, start, len)
+  if ((text == 0 && len > 0) || maxDepth < 1 || maxDepth > jsonParser.MAX_DEPTH_LIMIT) return jsonResult(STATUS_BAD_ARGUMENT, -1, 0)
+  const o = jsonOut.outStart()
+  if (o == 0) return jsonResult(STATUS_NO_MEMORY, -1, 0)
+  if (len == 0) return jsonResult(STATUS_INVALID, 0, 0)
+  const end = text + <usize>len
+  let p = text
+  if (len >= 3 && load<u8>(p) == 0xef && load<u8>(p + 1) == 0xbb && load<u8>(p + 2) == 0xbf) p += 3
+  jsonValueParser.setMaxDepth(<i32>maxDepth)
+  jsonValueParser.setRecordMode(0, 0, false, 0, 0)
+  if (!jsonValueParser.parseValue(p, end, o, 0, false)) {
+    const kind = jsonOut.failKind
+    if (kind == jsonOut.FAIL_MEMORY) return jsonResult(STATUS_NO_MEMORY, -1, 0)
+    return jsonResult(kind == jsonOut.FAIL_DEPTH ? STATUS_TOO_DEEP : STATUS_INVALID, <i32>(jsonOut.failAt - text), 0)
+  }
+  const after = jsonValueParser.skipWs(jsonValueParser.parsedEnd, end)
+  if (after < end) return jsonResult(STATUS_INVALID, <i32>(after - text), 0)
+  return jsonResult(STATUS_OK, -1, jsonValueParser.outPos - jsonOut.outBase)
+}

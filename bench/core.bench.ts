@@ -13,6 +13,7 @@ import { loadCore } from '../wasm/load-node.ts'
 import { framerCases } from './framer.bench.ts'
 import { fmt, measureGroup, parseArgs, sinkValue, table, type BenchCase, type Check, type Measurement, type Target } from './harness.ts'
 import { buildInputs, describeInputs, DEFAULT_INPUT_OPTIONS, LOGHUB_DIR, type StreamInput } from './inputs.ts'
+import { jsonCases } from './json.bench.ts'
 import { matcherCases } from './matcher.bench.ts'
 import { packerCases } from './packer.bench.ts'
 
@@ -179,19 +180,20 @@ async function main(): Promise<void> {
   log(`bench: inputs built in ${(inputs.buildMs / 1000).toFixed(1)} s`)
 
   // One core instance per group: each has its own memory, input region and tables.
-  const [framerCore, matcherCore, packerCore] = await Promise.all([loadCore(), loadCore(), loadCore()])
+  const [framerCore, matcherCore, packerCore, jsonCore] = await Promise.all([loadCore(), loadCore(), loadCore(), loadCore()])
   const framer = framerCases(framerCore, inputs)
   const matcher = matcherCases(matcherCore)
   const packer = packerCases(packerCore, inputs)
-  const checks: Check[] = [...framer.checks, ...matcher.checks, ...packer.checks]
+  const jsonBench = jsonCases(jsonCore, inputs)
+  const checks: Check[] = [...framer.checks, ...matcher.checks, ...packer.checks, ...jsonBench.checks]
   for (const c of checks) if (!c.ok) log(`bench: CHECK FAILED ${c.id}: ${c.detail}`)
 
-  const all = [...framer.cases, ...matcher.cases, ...packer.cases]
+  const all = [...framer.cases, ...matcher.cases, ...packer.cases, ...jsonBench.cases]
   const selected = opts.filter ? all.filter((c) => opts.filter!.test(c.id)) : all
   // Cases compared with each other run their rounds interleaved (see measureGroup).
   const groups = new Map<string, BenchCase[]>()
   for (const c of selected) {
-    const key = c.group === 'framer' ? `framer.${c.input}` : c.group
+    const key = c.group === 'framer' || c.group === 'json' ? `${c.group}.${c.input}` : c.group
     groups.set(key, [...(groups.get(key) ?? []), c])
   }
   const results = new Map<string, Result>()
@@ -295,6 +297,7 @@ async function main(): Promise<void> {
     },
     matcher: matcher.info,
     packer: packer.info,
+    json: jsonBench.info,
     checks,
     cases: [...results.values()].map((r) => ({
       id: r.case.id,

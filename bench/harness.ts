@@ -107,7 +107,7 @@ export interface Target {
 export interface BenchCase {
   /** Stable id, e.g. `framer.packed.sluice`. */
   id: string
-  group: 'framer' | 'matcher' | 'packer'
+  group: 'framer' | 'matcher' | 'packer' | 'json'
   /** The input (packed, message, …, or the tag set). */
   input: string
   /** Human label for the table. */

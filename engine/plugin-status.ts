@@ -31,16 +31,16 @@ const gem = (origin: string, kind: EcosystemKind, status: PluginStatus, names: s
 /** Fluentd's plugins (v1.18 core and the third-party plugins real configs use most). */
 export const KNOWN_PLUGINS: readonly KnownPlugin[] = [
   // Fluentd core
-  ...core('input', 'implemented', 'forward http monitor_agent'),
-  ...core('input', 'planned', 'tail syslog sample tcp udp'),
-  ...core('input', 'planned', 'dummy', 'the old name of sample'),
+  ...core('input', 'implemented', 'forward http monitor_agent syslog sample tcp udp'),
+  ...core('input', 'planned', 'tail'),
+  ...core('input', 'implemented', 'dummy', 'the old name of sample'),
   ...core('input', 'not-implemented', 'exec unix debug_agent gc_stat object_space windows_eventlog'),
-  ...core('filter', 'implemented', 'grep record_transformer'),
-  ...core('filter', 'planned', 'parser stdout'),
+  ...core('filter', 'implemented', 'grep record_transformer parser'),
+  ...core('filter', 'planned', 'stdout'),
   ...core('output', 'implemented', 'forward http file stdout null copy relabel'),
   ...core('output', 'not-implemented', 'exec exec_filter roundrobin buffer stream'),
   ...core('output', 'not-implemented', 'secondary_file', 'in <secondary>, @type file writes the chunks as well'),
-  ...core('parser', 'planned', 'json regexp apache2 apache apache_error nginx syslog csv tsv ltsv none multiline msgpack'),
+  ...core('parser', 'implemented', 'json regexp apache2 apache apache_error nginx syslog csv tsv ltsv none multiline msgpack'),
   ...core('formatter', 'implemented', 'out_file json stdout single_value'),
   ...core('formatter', 'planned', 'csv ltsv tsv msgpack hash'),
   ...core('buffer', 'implemented', 'memory file'),
@@ -49,6 +49,8 @@ export const KNOWN_PLUGINS: readonly KnownPlugin[] = [
   ...core('service_discovery', 'not-implemented', 'static file srv'),
   // sluice's own
   ...gem('sluice', 'output', 'implemented', 'queue', 'the edge only: Cloudflare Queues'),
+  ...gem('sluice', 'output', 'implemented', 'syslog', "RFC 5424 / RFC 3164 over UDP, TCP or TLS, Fluent Bit's out_syslog params"),
+  ...gem('sluice', 'parser', 'implemented', 'docker', "Docker json-file lines, 16 KiB splits joined (Fluent Bit's docker parser)"),
   // third-party gems, roughly by how often real configs use them
   ...gem('fluent-plugin-elasticsearch', 'output', 'not-implemented', 'elasticsearch elasticsearch_dynamic elasticsearch_data_stream'),
   ...gem('fluent-plugin-elasticsearch', 'filter', 'not-implemented', 'elasticsearch_genid'),
@@ -75,7 +77,7 @@ export const KNOWN_PLUGINS: readonly KnownPlugin[] = [
   ...gem('fluent-plugin-prometheus', 'output', 'planned', 'prometheus'),
   ...gem('fluent-plugin-systemd', 'input', 'not-implemented', 'systemd'),
   ...gem('fluent-plugin-systemd', 'filter', 'not-implemented', 'systemd_entry'),
-  ...gem('fluent-plugin-parser-cri', 'parser', 'not-implemented', 'cri'),
+  ...gem('fluent-plugin-parser-cri', 'parser', 'implemented', 'cri', 'partial (P) lines joined per stream, as Fluent Bit'),
   ...gem('fluent-plugin-grok-parser', 'parser', 'not-implemented', 'grok multiline_grok'),
   ...gem('fluent-plugin-secure-forward', 'input', 'not-implemented', 'secure_forward', 'use forward with <security> and <transport tls>'),
   ...gem('fluent-plugin-secure-forward', 'output', 'not-implemented', 'secure_forward', 'use forward with <security> and transport tls'),
@@ -85,7 +87,13 @@ export const KNOWN_PLUGINS: readonly KnownPlugin[] = [
   ...gem('fluent-plugin-google-cloud', 'output', 'not-implemented', 'google_cloud'),
   ...gem('fluent-plugin-bigquery', 'output', 'not-implemented', 'bigquery_insert bigquery_load'),
   ...gem('fluent-plugin-mongo', 'output', 'not-implemented', 'mongo mongo_replset'),
-  ...gem('fluent-plugin-remote_syslog', 'output', 'not-implemented', 'remote_syslog'),
+  ...gem(
+    'fluent-plugin-remote_syslog',
+    'output',
+    'not-implemented',
+    'remote_syslog',
+    'use @type syslog (RFC 5424 / 3164 over UDP, TCP, TLS)',
+  ),
   ...gem('fluent-plugin-gelf-hs', 'output', 'not-implemented', 'gelf'),
   ...gem('fluent-plugin-sumologic_output', 'output', 'not-implemented', 'sumologic'),
   ...gem('fluent-plugin-newrelic', 'output', 'not-implemented', 'newrelic'),
@@ -133,7 +141,7 @@ export const FLUENT_BIT_PLUGINS: readonly FluentBitPlugin[] = [
   ),
   ...fb(
     'output',
-    'forward=forward http=http stdout=stdout file=file null=null es=elasticsearch opensearch=opensearch s3=s3 kafka=kafka2 loki=loki cloudwatch_logs=cloudwatch_logs kinesis_firehose=kinesis_firehose kinesis_streams=kinesis_streams datadog=datadog splunk=splunk_hec stackdriver=google_cloud bigquery=bigquery_insert gelf=gelf influxdb=influxdb syslog=remote_syslog prometheus_exporter=prometheus prometheus_remote_write opentelemetry=opentelemetry nrlogs=newrelic azure=azure-loganalytics azure_blob tcp counter flowcounter=flowcounter nats pgsql websocket slack=slack td=tdlog',
+    'forward=forward http=http stdout=stdout file=file null=null es=elasticsearch opensearch=opensearch s3=s3 kafka=kafka2 loki=loki cloudwatch_logs=cloudwatch_logs kinesis_firehose=kinesis_firehose kinesis_streams=kinesis_streams datadog=datadog splunk=splunk_hec stackdriver=google_cloud bigquery=bigquery_insert gelf=gelf influxdb=influxdb syslog=syslog prometheus_exporter=prometheus prometheus_remote_write opentelemetry=opentelemetry nrlogs=newrelic azure=azure-loganalytics azure_blob tcp counter flowcounter=flowcounter nats pgsql websocket slack=slack td=tdlog',
   ),
 ]
 

@@ -3,7 +3,7 @@
  * table layouts. Keep the two files in step; `ABI_VERSION` guards against a stale build.
  */
 
-export const ABI_VERSION = 2
+export const ABI_VERSION = 3
 
 export const STATUS_OK = 0
 export const STATUS_NEED_MORE = 1
@@ -11,6 +11,8 @@ export const STATUS_FRAME_TOO_LARGE = 2
 export const STATUS_INVALID = 3
 export const STATUS_MORE = 4
 export const STATUS_NO_MEMORY = 5
+export const STATUS_TOO_DEEP = 6
+export const STATUS_BAD_ARGUMENT = 7
 
 /** Carrier modes (`M_MODE`), as wasm/types.ts `Mode` names them. */
 export const MODE_MESSAGE = 0
@@ -86,6 +88,9 @@ export const R_OUT_LEN = 9
 export const R_AUX_ENTRIES_PTR = 10
 export const R_AUX_ENTRY_COUNT = 11
 export const R_AUX_INVALID_COUNT = 12
+export const R_ITEMS_PTR = 13
+export const R_ITEM_COUNT = 14
+export const R_JSON_ENTRY_COUNT = 15
 /** Words in the result area (`resultPtr()`). */
 export const RESULT_WORDS = 16
 
@@ -102,6 +107,53 @@ export const ROUTE_NEED_REGEX = -2
 export const ROUTE_BAD_TABLE = -3
 export const ROUTE_NO_MEMORY = -4
 
+// JSON transcoder (docs/core-abi.md §4).
+export const JSON_TIME_FLOAT = 0
+export const JSON_TIME_UNIXTIME = 1
+export const JSON_TIME_DOUBLE = 2
+export const JSON_KEEP_TIME_KEY = 1
+
+export const FRAMING_VALUE = 0
+export const FRAMING_LINES = 1
+export const FRAMING_RANGES = 2
+
+export const ITEM_OK = 0
+export const ITEM_INVALID = 1
+export const ITEM_TOO_DEEP = 2
+export const ITEM_NOT_OBJECT = 3
+export const ITEM_TOO_LARGE = 4
+/** Never written by the core: the host marks items it refuses, then calls jsonCompact. */
+export const ITEM_REJECTED = 5
+
+/** Item descriptor: 16 u32 words; text positions are offsets from the text start, entry ones from the output start. */
+export const ITEM_WORDS = 16
+export const I_STATUS = 0
+export const I_LINE = 1
+export const I_INDEX = 2
+export const I_ERROR_OFFSET = 3
+export const I_SRC_START = 4
+export const I_SRC_END = 5
+export const I_ENTRY_START = 6
+export const I_ENTRY_END = 7
+export const I_SEC = 8
+export const I_NSEC = 9
+export const I_TIME = 10
+export const I_TIME_START = 11
+export const I_TIME_END = 12
+export const I_RECORD_SIZE = 13
+
+/** I_TIME: kind in bits 0..7, flags above. */
+export const TIME_KIND_ABSENT = 0
+export const TIME_KIND_INT = 1
+export const TIME_KIND_FLOAT = 2
+export const TIME_KIND_STRING = 3
+export const TIME_KIND_NULL = 4
+export const TIME_KIND_TRUE = 5
+export const TIME_KIND_FALSE = 6
+export const TIME_KIND_OBJECT = 7
+export const TIME_KIND_ARRAY = 8
+export const TIME_APPLIED = 0x100
+export const TIME_OUT_OF_RANGE = 0x200
 /** Route-table DFA: the default state limit (assembly/match/dfa.ts) and routesDfaStat's selectors. */
 export const DFA_DEFAULT_STATES = 4096
 export const DFA_STAT_STATES = 0
@@ -140,4 +192,21 @@ export interface CoreExports {
   routeMatch(t: number, id: number): number
   routeFilterCount(t: number, id: number): number
   routeFilter(t: number, id: number, i: number): number
+  jsonParserCreate(maxDepth: number, maxRecord: number, timeMode: number, flags: number): number
+  jsonParserFree(h: number): void
+  jsonParserSetTimeKey(h: number, ptr: number, len: number): number
+  jsonParserSetExtras(h: number, ptr: number, len: number): number
+  jsonRangesReserve(count: number): number
+  jsonEntries(
+    h: number,
+    region: number,
+    start: number,
+    len: number,
+    framing: number,
+    rangeCount: number,
+    nowSec: number,
+    nowNsec: number,
+  ): number
+  jsonCompact(): number
+  jsonValue(region: number, start: number, len: number, maxDepth: number): number
 }

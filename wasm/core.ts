@@ -15,6 +15,7 @@
 
 import * as abi from './abi.ts'
 import type { CoreExports } from './abi.ts'
+import { CoreJsonTranscoder, JsonParser, type JsonParserOptions } from './json.ts'
 import { compileRoutes } from './match-compiler.ts'
 import {
   type Compressed,
@@ -23,6 +24,7 @@ import {
   type EntryInfo,
   type FrameOutcome,
   type Framer,
+  type JsonTranscoder,
   type Matcher,
   type MessageInfo,
   type Range,
@@ -47,6 +49,8 @@ export class Core {
   readonly framer: Framer
   /** The TypeScript-level matcher. */
   readonly matcher: Matcher
+  /** The TypeScript-level JSON transcoder (plain objects; for tests and cold paths). */
+  readonly json: JsonTranscoder
 
   private constructor(instance: WebAssembly.Instance) {
     this.exports = instance.exports as unknown as CoreExports
@@ -57,6 +61,7 @@ export class Core {
     this.resultWord = this.exports.resultPtr() >> 2
     this.framer = new CoreFramer(this)
     this.matcher = { compile: (rules) => new CoreRouteTable(this, rules) }
+    this.json = new CoreJsonTranscoder(this)
   }
 
   /** Instantiates a compiled module synchronously (workerd imports .wasm as a Module). */
@@ -99,6 +104,11 @@ export class Core {
     return this.i32()[this.resultWord + word]
   }
 
+  /** The index of a result word in `i32()` (for loops that keep one view). */
+  resultWordIndex(word: number): number {
+    return this.resultWord + word
+  }
+
   // ---- input --------------------------------------------------------------------------------
 
   /** Copies `bytes` into the input region (at offset 0); returns its address. */
@@ -130,6 +140,19 @@ export class Core {
     return ptr
   }
 
+  /** Copies consecutive pieces (`total` bytes in all) into the aux region, in order; returns its address. */
+  auxParts(parts: readonly Uint8Array[], total: number): number {
+    const ptr = this.exports.auxReserve(total)
+    if (ptr === 0) throw new CoreError('core.wasm is out of memory (aux region)')
+    const u8 = this.u8()
+    let at = ptr
+    for (const part of parts) {
+      u8.set(part, at)
+      at += part.length
+    }
+    return ptr
+  }
+
   /** Frames input bytes `[start, len)`. Returns the status; details via `result()` and the readers below. */
   frameInput(start: number, len: number, maxFrame: number): number {
     return this.exports.frame(start, len, maxFrame >>> 0)
@@ -150,6 +173,11 @@ export class Core {
 
   createPacker(options: PackerOptions): Packer {
     return new Packer(this, options)
+  }
+
+  /** A JSON → msgpack parser handle (wasm/json.ts): JSON text in, PackedForward entries out. */
+  createJsonParser(options: JsonParserOptions = {}): JsonParser {
+    return new JsonParser(this, options)
   }
 
   /** Copies bytes into a fresh block (configuration-time use); the caller frees it. */

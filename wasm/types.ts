@@ -140,3 +140,116 @@ export interface RouteTable {
 export interface Matcher {
   compile(rules: readonly RouteRule[]): RouteTable
 }
+
+// ---- JSON → msgpack (docs/core-abi.md §4) ----------------------------------------------------
+
+/** Why a JSON call stopped (the whole text). */
+export const JsonStatus = {
+  OK: 0,
+  INVALID: 3,
+  TOO_DEEP: 6,
+} as const
+export type JsonStatus = (typeof JsonStatus)[keyof typeof JsonStatus]
+
+/** One item's fate. REJECTED is set by hosts, never by a transcoder. */
+export const ItemStatus = {
+  OK: 0,
+  INVALID: 1,
+  TOO_DEEP: 2,
+  NOT_OBJECT: 3,
+  TOO_LARGE: 4,
+  REJECTED: 5,
+} as const
+export type ItemStatus = (typeof ItemStatus)[keyof typeof ItemStatus]
+
+/** The kind of a record's time value (bits 0..7 of `ItemInfo.time`). */
+export const TimeKind = {
+  ABSENT: 0,
+  INT: 1,
+  FLOAT: 2,
+  STRING: 3,
+  NULL: 4,
+  TRUE: 5,
+  FALSE: 6,
+  OBJECT: 7,
+  ARRAY: 8,
+} as const
+export type TimeKind = (typeof TimeKind)[keyof typeof TimeKind]
+
+/** Flags of `ItemInfo.time` above the kind. */
+export const TimeFlag = {
+  /** The entry's EventTime came from the value. */
+  APPLIED: 0x100,
+  /** A number outside [0, 2^32) seconds: the entry has "now". */
+  OUT_OF_RANGE: 0x200,
+} as const
+
+/** How a record's numeric time value becomes an EventTime (docs/core-abi.md §4.3). */
+export type JsonTimeMode = 'float' | 'unixtime' | 'double'
+
+/** How the text is cut into units: the whole text, LF-separated lines, or the caller's ranges. */
+export type JsonFraming = 'value' | 'lines' | 'ranges'
+
+export interface JsonValueOutcome {
+  status: JsonStatus
+  /** INVALID / TOO_DEEP: offset of the offending byte (or the text's end); −1 otherwise. */
+  errorOffset: number
+  /** The msgpack value (empty unless OK). */
+  bytes: Uint8Array
+}
+
+export interface JsonEntriesOptions {
+  framing: JsonFraming
+  /** For 'ranges': [start, end) offsets into the text. */
+  ranges?: readonly Range[]
+  /** Deepest nesting allowed (default 512). */
+  maxDepth?: number
+  /** Most msgpack bytes of one record, extras included (default: no limit). */
+  maxRecordBytes?: number
+  /** The record key holding the time (null / empty: none). */
+  timeKey?: string | null
+  timeMode?: JsonTimeMode
+  keepTimeKey?: boolean
+  /** msgpack `key value …` pairs appended to every record (last wins over the record's own keys). */
+  extras?: Uint8Array
+  /** The time of records without a usable time. */
+  now: { sec: number; nsec: number }
+}
+
+/** One item of an entries call. Text positions are offsets into the text; `entry` into `entries`. */
+export interface ItemInfo {
+  status: ItemStatus
+  /** 1 for 'value', the line number for 'lines', the range number (from 1) for 'ranges'. */
+  line: number
+  /** Position in the top-level array, or −1. */
+  index: number
+  /** INVALID / TOO_DEEP: offset of the offending byte; −1 otherwise. */
+  errorOffset: number
+  /** The item's JSON text (a failed unit: the whole unit). */
+  src: Range
+  /** The entry `[EventTime, record]` in `entries` (empty unless OK). */
+  entry: Range
+  sec: number
+  nsec: number
+  /** TimeKind | TimeFlag bits. */
+  time: number
+  /** The time value's JSON text (null when absent or no time key). */
+  timeText: Range | null
+  /** The record's msgpack size (extras included). */
+  recordSize: number
+}
+
+export interface JsonEntriesOutcome {
+  /** 'value' framing: the whole text's status; OK otherwise. */
+  status: JsonStatus
+  errorOffset: number
+  /** Concatenated `[EventTime, record]` entries of the OK items. */
+  entries: Uint8Array
+  items: ItemInfo[]
+}
+
+/** The JSON transcoding contract both implementations satisfy. */
+export interface JsonTranscoder {
+  value(text: Uint8Array, maxDepth?: number): JsonValueOutcome
+  entries(text: Uint8Array, options: JsonEntriesOptions): JsonEntriesOutcome
+}

@@ -46,3 +46,19 @@ export function hashBytes(p: usize, n: usize): u32 {
   h ^= h >> 29
   return <u32>h ^ <u32>(h >> 32)
 }
+
+/**
+ * A 32-bit hash of a short key (`n` bytes at `p`): keys up to 8 bytes — most record keys — are
+ * read with two overlapping loads that never leave `[p, p + n)` and mixed once; longer ones go to
+ * `hashBytes`.
+ */
+export function keyHash(p: usize, n: usize): u32 {
+  if (n > 8) return hashBytes(p, n)
+  let x: u64 = 0
+  if (n >= 4) x = <u64>load<u32>(p) | (<u64>load<u32>(p + n - 4) << 32)
+  else if (n > 0) x = <u64>load<u8>(p) | (<u64>load<u8>(p + (n >> 1)) << 8) | (<u64>load<u8>(p + n - 1) << 16)
+  let h: u64 = (x ^ (<u64>n << 59)) * 0x9e3779b97f4a7c15
+  h ^= h >> 29
+  h *= 0xbf58476d1ce4e5b9
+  return <u32>(h >> 32) ^ <u32>h
+}

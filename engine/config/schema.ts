@@ -190,9 +190,19 @@ function sectionSchema(
           },
     }
   }
+  // A param both declare is the plugin's, with the section's default: the owner's section overrides
+  // the plugin's defaults (Fluentd's `overwrite_defaults`: in_syslog's `<parse>` makes the syslog
+  // parser's with_priority default true).
+  const owned = new Map(spec.schema.params.map((p) => [p.name, p]))
+  const params = plugin.params.map((p) => {
+    const own = owned.get(p.name)
+    if (own === undefined) return p
+    owned.delete(p.name)
+    return own.default === undefined ? p : { ...p, default: own.default }
+  })
   return {
     schema: {
-      params: [...spec.schema.params, ...plugin.params],
+      params: [...owned.values(), ...params],
       sections: [...(spec.schema.sections ?? []), ...(plugin.sections ?? [])],
       argument: plugin.argument ?? spec.schema.argument,
       additionalParams: plugin.additionalParams ?? spec.schema.additionalParams,

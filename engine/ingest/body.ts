@@ -68,3 +68,31 @@ async function inflate(body: Uint8Array, format: CompressionFormat, cap: number)
   }
   return concat(chunks)
 }
+
+/**
+ * The request's body bytes when they are within `limit` (null past it), read once: a Content-Length
+ * (without Transfer-Encoding) is judged before anything is read, as hono's bodyLimit does; a body
+ * without one is counted as it streams in and dropped as soon as it passes the limit.
+ */
+export async function readBodyWithin(request: Request, limit: number): Promise<Uint8Array | null> {
+  if (request.body === null) return new Uint8Array(0)
+  const headers = request.headers
+  if (headers.has('content-length') && !headers.has('transfer-encoding')) {
+    if (Number.parseInt(headers.get('content-length') || '0', 10) > limit) return null
+    return new Uint8Array(await request.arrayBuffer())
+  }
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.length
+    if (size > limit) {
+      reader.cancel().catch(() => {})
+      return null
+    }
+    chunks.push(value)
+  }
+  return concat(chunks)
+}

@@ -5,7 +5,7 @@
  * 403, 413, 415, 429, 500 or 503 (Retry-After on 429 and 503).
  */
 
-import type { Item } from './items.ts'
+import { type IngestAnswer, toResponse } from './request.ts'
 
 type Headers = Record<string, string>
 
@@ -18,22 +18,25 @@ export interface Rejected {
   error: string
 }
 
-export function json(status: number, body: unknown, headers: Headers = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers } })
+export function jsonAnswer(status: number, body: unknown, headers: Headers = {}): IngestAnswer {
+  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) }
 }
 
+export function edgeErrorAnswer(status: number, error: string, headers: Headers = {}, extra: Record<string, unknown> = {}): IngestAnswer {
+  return jsonAnswer(status, { error, ...extra }, headers)
+}
+
+/** An edge error as a Response (the edge's own middleware and routes). */
 export function edgeError(status: number, error: string, headers: Headers = {}, extra: Record<string, unknown> = {}): Response {
-  return json(status, { error, ...extra }, headers)
+  return toResponse(edgeErrorAnswer(status, error, headers, extra))
 }
 
-/** The rejected items as listed in an answer. */
-export function rejectedList(items: readonly Item[]): Rejected[] {
-  const out: Rejected[] = []
-  for (const item of items) {
-    if (out.length >= REJECTED_LISTED) break
-    out.push(
-      item.index === undefined ? { line: item.line, error: item.error! } : { line: item.line, index: item.index, error: item.error! },
+/** The rejected items as listed in an answer (`index` only for array elements). */
+export function rejectedList(items: readonly Rejected[]): Rejected[] {
+  if (items.length === 0) return []
+  return items
+    .slice(0, REJECTED_LISTED)
+    .map((item) =>
+      item.index === undefined ? { line: item.line, error: item.error } : { line: item.line, index: item.index, error: item.error },
     )
-  }
-  return out
 }

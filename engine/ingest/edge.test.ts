@@ -1,7 +1,7 @@
 /**
  * @module The edge answers' suite (`responses: 'edge'`) on `app.request` under Node, plus unit
- * tables for the item reader (lines, indexes, msgpack object numbers), the edge params and the
- * entries writer.
+ * tables for the item readers (lines, indexes: JSON through the core's transcoder, msgpack object
+ * numbers), the edge params and the entries writer.
  */
 
 import { describe, expect, it } from 'vitest'
@@ -13,26 +13,32 @@ import { runEdgeIngestSuite } from './edge.cases.ts'
 import { EDGE_DEFAULTS } from './edge-schema.ts'
 import { edgeOptionsFromParams } from './ingest-cases/params.ts'
 import { EntriesWriter } from '../records/entries-writer.ts'
-import { readItems } from './items.ts'
+import { readMsgpackItems } from './items.ts'
 import { appRequestTarget } from './ingest-cases/app-target.ts'
 
 runEdgeIngestSuite('app.request', async (params, now) => appRequestTarget(await loadCore(), { ...edgeOptionsFromParams(params), now }))
 
 const bytes = (s: string) => new TextEncoder().encode(s)
 
-describe('readItems', () => {
-  it('reads a whole JSON text first, else one JSON text per line', () => {
-    expect(readItems(bytes('{\n  "a": 1\n}'), 'text')).toEqual([{ line: 1, record: { a: 1 } }])
-    expect(readItems(bytes('{"a":1}\n\n{"a":2}'), 'text')).toEqual([
-      { line: 1, record: { a: 1 } },
-      { line: 3, record: { a: 2 } },
+describe('item readers', () => {
+  it('JSON: the whole text first, else one JSON text per line (line numbers count blank lines)', async () => {
+    const core = await loadCore()
+    const items = (text: string, framing: 'value' | 'lines') => {
+      const o = core.json.entries(bytes(text), { framing, now: { sec: 0, nsec: 0 } })
+      const got = o.status === 0 ? o : core.json.entries(bytes(text), { framing: 'lines', now: { sec: 0, nsec: 0 } })
+      return got.items.map((i) => [i.status, i.line, i.index])
+    }
+    expect(items('{\n  "a": 1\n}', 'value')).toEqual([[0, 1, -1]])
+    expect(items('{"a":1}\n\n{"a":2}', 'value')).toEqual([
+      [0, 1, -1],
+      [0, 3, -1],
     ])
-    expect(readItems(bytes('   '), 'text')).toEqual([])
-    expect(readItems(bytes('[{"a":1}]'), 'ndjson')).toEqual([{ line: 1, index: 0, record: { a: 1 } }])
+    expect(items('   ', 'value')).toEqual([])
+    expect(items('[{"a":1}]', 'lines')).toEqual([[0, 1, 0]])
   })
 
   it('numbers msgpack objects and stops at undecodable bytes', () => {
-    const items = readItems(new Uint8Array([...encode({ a: 1 }), ...encode(5), 0xc1, ...encode({ b: 2 })]), 'msgpack')
+    const items = readMsgpackItems(new Uint8Array([...encode({ a: 1 }), ...encode(5), 0xc1, ...encode({ b: 2 })]))
     expect(items.map((i) => [i.line, i.record ?? i.error?.slice(0, 15)])).toEqual([
       [1, { a: 1 }],
       [2, 'not an object o'],

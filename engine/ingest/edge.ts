@@ -4,6 +4,9 @@
  * answers. Every item is checked on its own (an object, a usable time, at most recordSizeLimit
  * msgpack bytes); the accepted ones are emitted as ONE stream and the answer waits for the emit.
  *
+ * JSON and NDJSON go through the core's transcoder (json-body.ts: no JS object per accepted event);
+ * msgpack is decoded per item (items.ts).
+ *
  * Statuses: 202 when at least one event was accepted (or the body was an empty array); 400 when
  * none was (413 when every refused one was too large); 413 past max_events_per_request or
  * decompression_size_limit (nothing accepted); 415 for an unknown Content-Type or
@@ -13,43 +16,46 @@
  * it does not start like JSON), and form-typed bodies that start like JSON (`curl -d '{…}'`).
  */
 
-import type { Context } from 'hono'
-import { BodyError, decodeContentEncoding } from './body.ts'
-import { edgeError, json, rejectedList } from './edge-responses.ts'
-import { emitRequest } from './emit.ts'
+import * as abi from '../../wasm/abi.ts'
+import { EventTime } from '../event-time.ts'
 import { EntriesWriter } from '../records/entries-writer.ts'
+import { BodyError, decodeContentEncoding } from './body.ts'
+import { corsResponseHeaders } from './cors.ts'
+import { edgeErrorAnswer as edgeError, jsonAnswer as json, type Rejected, rejectedList } from './edge-responses.ts'
+import { emitRequest } from './emit.ts'
 import { multipartBoundary, parseMultipart, parseUrlEncoded, type Params } from './form.ts'
-import { readItems, type Item, type ItemFormat } from './items.ts'
+import { readMsgpackItems } from './items.ts'
+import { extrasOf, itemProblem, itemsToCheck, type JsonBodies, timeProblem } from './json-body.ts'
 import type { ResolvedIngestOptions } from './options.ts'
 import { PayloadError } from './payload.ts'
-import { buildEvents, headerFields, queryFields } from './records.ts'
-
-export interface EdgeRequest {
-  /** The tag from the path (with add_tag_prefix), null for `/`. */
-  tag: string | null
-  /** The query string as sent (undecoded). */
-  query: string
-  /** CORS headers for the answer. */
-  headers: Record<string, string>
-  remoteAddr(): string | null
-}
+import { buildEvents, headerFields, queryFields, timeFromParam } from './records.ts'
+import { type IngestAnswer, type IngestRequest, remoteAddrOf, tagFromPath } from './request.ts'
 
 const SUPPORTED_ENCODINGS = new Set(['', 'identity', 'gzip', 'x-gzip', 'deflate'])
+const textDecoder = new TextDecoder()
 
-export async function ingestEdge(c: Context, o: ResolvedIngestOptions, r: EdgeRequest): Promise<Response> {
-  const headers = r.headers
-  const path = new URL(c.req.url).pathname
+/** What a request gave: the entries to emit, the refused items, and how many were too large. */
+interface Outcome {
+  entries: Uint8Array
+  count: number
+  rejected: Rejected[]
+  tooLarge: number
+}
+
+export async function ingestEdge(req: IngestRequest, o: ResolvedIngestOptions, bodies: JsonBodies): Promise<IngestAnswer> {
+  const headers = corsResponseHeaders(req.header('origin') ?? null, o.corsAllowOrigins, o.corsAllowCredentials)
+  const path = req.path
   const fail = (status: number, message: string, extra: Record<string, unknown> = {}) => {
     if (o.metrics) o.metrics.errors++
     if (o.dumpErrorLog) o.log?.warn('request refused', { path, status, error: message })
     return edgeError(status, message, headers, extra)
   }
-  if (r.tag === null) return fail(400, 'the tag is the request path: POST /<tag>, e.g. /app.web or /app/web')
-  const tag = r.tag
+  const tag = tagFromPath(path, o.addTagPrefix)
+  if (tag === null) return fail(400, 'the tag is the request path: POST /<tag>, e.g. /app.web or /app/web')
 
-  const encoding = (c.req.header('content-encoding') ?? '').trim().toLowerCase()
+  const encoding = (req.header('content-encoding') ?? '').trim().toLowerCase()
   if (!SUPPORTED_ENCODINGS.has(encoding)) return fail(415, `unsupported Content-Encoding: ${encoding} (supported: gzip, deflate)`)
-  const raw = new Uint8Array(await c.req.arrayBuffer())
+  const raw = await req.body()
   if (o.metrics) o.metrics.bytesIn += raw.length
   let body: Uint8Array
   try {
@@ -59,9 +65,9 @@ export async function ingestEdge(c: Context, o: ResolvedIngestOptions, r: EdgeRe
     throw error
   }
 
-  const query = parseUrlEncoded(r.query)
+  const query = parseUrlEncoded(req.query)
   const params: Params = new Map(query)
-  const contentType = c.req.header('content-type') ?? ''
+  const contentType = req.header('content-type') ?? ''
   let known: boolean
   try {
     known = bodyParams(contentType, body, params)
@@ -77,23 +83,110 @@ export async function ingestEdge(c: Context, o: ResolvedIngestOptions, r: EdgeRe
   const chosen = pickPayload(params)
   if (chosen.bytes.length === 0) return fail(400, 'no events: the body is empty (or its form has no json=, ndjson= or msgpack= field)')
 
-  const items = readItems(chosen.bytes, chosen.format)
-  if (items.length > o.maxEventsPerRequest) {
-    return fail(413, `the request carries ${items.length} events, more than max_events_per_request (${o.maxEventsPerRequest}): split it`)
+  const headerPairs = o.addHttpHeaders ? headerFields(req.headers()) : null
+  const queryPairs = o.addQueryParams ? queryFields(query) : null
+  const remoteAddr = o.addRemoteAddr ? remoteAddrOf(req) : undefined
+  const timeParam = params.get('time')
+  let outcome: Outcome | number
+  try {
+    outcome =
+      chosen.format === 'msgpack'
+        ? msgpackOutcome(chosen.bytes, o, { headers: headerPairs, query: queryPairs, remoteAddr, timeParam })
+        : jsonOutcome(chosen.bytes, chosen.format, o, bodies, extrasOf(headerPairs, queryPairs, remoteAddr), timeParam)
+  } catch (error) {
+    if (error instanceof PayloadError) return fail(400, error.message)
+    throw error
+  }
+  if (typeof outcome === 'number') {
+    return fail(413, `the request carries ${outcome} events, more than max_events_per_request (${o.maxEventsPerRequest}): split it`)
+  }
+  const { rejected, count } = outcome
+  if (rejected.length > 0) {
+    if (o.metrics) o.metrics.dropped += rejected.length
+    o.log?.warn('refused events of a request', {
+      path,
+      tag,
+      refused: rejected.length,
+      accepted: count,
+      first: rejectedList(rejected.slice(0, 1))[0],
+    })
+  }
+  const answer = { accepted: count, rejected: rejectedList(rejected), rejected_count: rejected.length }
+  if (count === 0) {
+    if (rejected.length === 0) return json(202, answer, headers)
+    if (o.metrics) o.metrics.errors++
+    return json(outcome.tooLarge === rejected.length ? 413 : 400, { error: 'no event of the request was accepted', ...answer }, headers)
   }
 
-  const fields = {
-    headers: o.addHttpHeaders ? headerFields(c.req.raw.headers) : null,
-    query: o.addQueryParams ? queryFields(query) : null,
-    remoteAddr: o.addRemoteAddr ? r.remoteAddr() : undefined,
-    timeParam: params.get('time'),
+  const stream = { tag, entries: outcome.entries, count }
+  const emitted = await emitRequest(o, stream)
+  if (!emitted.ok) {
+    if (emitted.backpressure)
+      return edgeError(503, emitted.message, { 'Retry-After': String(o.retryAfterSeconds), ...headers }, { accepted: 0 })
+    o.log?.error('failed to emit data', { tag, count: stream.count, error: emitted.message })
+    return edgeError(500, emitted.message, headers, { accepted: 0 })
   }
-  const entries = new EntriesWriter(Math.max(1024, body.length))
-  const rejected: Item[] = []
+  return json(202, answer, headers)
+}
+
+const tooLargeError = (size: number, limit: number) => `record is ${size} bytes (msgpack), more than record_size_limit (${limit})`
+
+/**
+ * JSON or NDJSON through the core's transcoder: the whole text as one JSON value first ('text';
+ * when it is not one, line by line), every item checked on its own. Returns the item count when
+ * it passes max_events_per_request.
+ */
+function jsonOutcome(
+  bytes: Uint8Array,
+  format: 'text' | 'ndjson',
+  o: ResolvedIngestOptions,
+  bodies: JsonBodies,
+  extras: Uint8Array | null,
+  timeParam: Uint8Array | undefined,
+): Outcome | number {
+  const fixed = timeParam === undefined ? null : timeFromParam(textDecoder.decode(timeParam), o.now)
+  const now = fixed ?? EventTime.now(o.now)
+  const parser = bodies.parser(fixed === null, extras)
+  let st = format === 'text' ? parser.runBytes(bytes, 'value', now.sec, now.nsec) : abi.STATUS_INVALID
+  if (st !== abi.STATUS_OK) st = parser.runBytes(bytes, 'lines', now.sec, now.nsec)
+  const n = parser.itemCount
+  if (n > o.maxEventsPerRequest) return n
+  const rejected: Rejected[] = []
+  let tooLarge = 0
+  let refusedOk = false
+  for (const i of itemsToCheck(parser, fixed === null)) {
+    const status = parser.item(i, abi.I_STATUS)
+    let error: string | null
+    if (status === abi.ITEM_OK) {
+      error = fixed === null ? timeProblem(parser, i, bytes, o.timeKey) : null
+      if (error !== null) {
+        parser.reject(i)
+        refusedOk = true
+      }
+    } else if (status === abi.ITEM_TOO_LARGE) {
+      tooLarge++
+      error = tooLargeError(parser.item(i, abi.I_RECORD_SIZE), o.recordSizeLimit)
+    } else {
+      error = itemProblem(parser, i, bytes)
+    }
+    if (error === null) continue
+    const index = parser.item(i, abi.I_INDEX)
+    rejected.push(index < 0 ? { line: parser.item(i, abi.I_LINE), error } : { line: parser.item(i, abi.I_LINE), index, error })
+  }
+  if (refusedOk) parser.compact()
+  return { entries: parser.entries(), count: parser.entryCount, rejected, tooLarge }
+}
+
+/** msgpack: decoded items (objects), timed and decorated per records.ts, written by EntriesWriter. */
+function msgpackOutcome(bytes: Uint8Array, o: ResolvedIngestOptions, fields: Parameters<typeof buildEvents>[1]): Outcome | number {
+  const items = readMsgpackItems(bytes)
+  if (items.length > o.maxEventsPerRequest) return items.length
+  const entries = new EntriesWriter(Math.max(1024, bytes.length))
+  const rejected: Rejected[] = []
   let tooLarge = 0
   for (const item of items) {
     if (item.record === undefined) {
-      rejected.push(item)
+      rejected.push({ line: item.line, index: item.index, error: item.error! })
       continue
     }
     const before = entries.length
@@ -103,43 +196,14 @@ export async function ingestEdge(c: Context, o: ResolvedIngestOptions, r: EdgeRe
       if (size > o.recordSizeLimit) {
         entries.truncate(before, entries.count - 1)
         tooLarge++
-        rejected.push({
-          line: item.line,
-          index: item.index,
-          error: `record is ${size} bytes (msgpack), more than record_size_limit (${o.recordSizeLimit})`,
-        })
+        rejected.push({ line: item.line, index: item.index, error: tooLargeError(size, o.recordSizeLimit) })
       }
     } catch (error) {
       if (!(error instanceof PayloadError)) throw error
       rejected.push({ line: item.line, index: item.index, error: error.message.replace(/^record 0: /, '') })
     }
   }
-  if (rejected.length > 0) {
-    if (o.metrics) o.metrics.dropped += rejected.length
-    o.log?.warn('refused events of a request', {
-      path,
-      tag,
-      refused: rejected.length,
-      accepted: entries.count,
-      first: rejectedList(rejected.slice(0, 1))[0],
-    })
-  }
-  const answer = { accepted: entries.count, rejected: rejectedList(rejected), rejected_count: rejected.length }
-  if (entries.count === 0) {
-    if (rejected.length === 0) return json(202, answer, headers)
-    if (o.metrics) o.metrics.errors++
-    return json(tooLarge === rejected.length ? 413 : 400, { error: 'no event of the request was accepted', ...answer }, headers)
-  }
-
-  const stream = { tag, entries: entries.bytes(), count: entries.count }
-  const outcome = await emitRequest(o, stream)
-  if (!outcome.ok) {
-    if (outcome.backpressure)
-      return edgeError(503, outcome.message, { 'Retry-After': String(o.retryAfterSeconds), ...headers }, { accepted: 0 })
-    o.log?.error('failed to emit data', { tag, count: stream.count, error: outcome.message })
-    return edgeError(500, outcome.message, headers, { accepted: 0 })
-  }
-  return json(202, answer, headers)
+  return { entries: entries.bytes(), count: entries.count, rejected, tooLarge }
 }
 
 /**
@@ -166,7 +230,7 @@ function bodyParams(contentType: string, body: Uint8Array, params: Params): bool
 }
 
 /** The payload by in_http's precedence (msgpack, json, ndjson params), else the raw body. */
-function pickPayload(params: Params): { bytes: Uint8Array; format: ItemFormat } {
+function pickPayload(params: Params): { bytes: Uint8Array; format: 'text' | 'ndjson' | 'msgpack' } {
   const msgpack = params.get('msgpack')
   if (msgpack !== undefined) return { bytes: msgpack, format: 'msgpack' }
   const jsonText = params.get('json')

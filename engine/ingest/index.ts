@@ -3,7 +3,8 @@
  * options and Fluentd-named params, and the shared conformance suite's entry point.
  */
 
-export { createIngestApp, tagFromPath } from './app.ts'
+export { createIngest, createIngestApp, type Ingest, tagFromPath } from './app.ts'
+export type { IngestAnswer, IngestRequest } from './request.ts'
 export {
   DEFAULT_BODY_SIZE_LIMIT,
   DEFAULT_DECOMPRESSION_SIZE_LIMIT,

@@ -10,10 +10,13 @@ import type { EventStream } from '../event-stream.ts'
 import type { Logger } from '../log.ts'
 import type { PluginMetrics } from '../metrics.ts'
 import type { EmitResult } from '../plugin.ts'
+import type { Core } from '../../wasm/core.ts'
 
 export interface IngestOptions {
   /** Where each request's events go; awaited before answering (backpressure). Throws/rejects = not accepted. */
   emit(stream: EventStream): EmitResult
+  /** The WebAssembly core (PluginContext.core): JSON bodies become entries through its transcoder. Required by createIngest. */
+  core?: Core
   /** Milliseconds since the epoch (for events without a time). */
   now?: () => number
   log?: Logger
@@ -56,8 +59,8 @@ export interface IngestOptions {
   recordSizeLimit?: number
 }
 
-export type ResolvedIngestOptions = Required<Omit<IngestOptions, 'log' | 'metrics' | 'remoteAddr'>> &
-  Pick<IngestOptions, 'log' | 'metrics' | 'remoteAddr'>
+export type ResolvedIngestOptions = Required<Omit<IngestOptions, 'log' | 'metrics' | 'remoteAddr' | 'core'>> &
+  Pick<IngestOptions, 'log' | 'metrics' | 'remoteAddr' | 'core'>
 
 export const DEFAULT_BODY_SIZE_LIMIT = 32 * 1024 * 1024
 export const DEFAULT_DECOMPRESSION_SIZE_LIMIT = 256 * 1024 * 1024

@@ -1,23 +1,18 @@
 /**
- * @module in_http's default parser (Fluentd's `parse_params_default`): the request's params pick
- * the payload — `msgpack`, then `json`, then `ndjson` — and each gives records (objects):
- * - json: an object, or an array whose object elements are records; syntactically invalid JSON
- *   gives NO records and no error (Fluentd answers 200: its parser yields nil), nor do scalars;
- * - ndjson: one JSON text per line, each as above (bad lines are skipped);
- * - msgpack: a stream of objects, each a map (a record) or an array of maps; undecodable msgpack
- *   is an error (400), 64-bit integers stay exact (bigint).
- * Skipped elements are counted so the caller can log them.
+ * @module in_http's msgpack payloads (Fluentd's `parse_params_default` for `msgpack`): a stream of
+ * objects, each a map (a record) or an array of maps; undecodable msgpack is an error (400), 64-bit
+ * integers stay exact (bigint). JSON and NDJSON payloads go through the core's transcoder instead
+ * (json-body.ts). Skipped elements are counted so the caller can log them.
  */
 
 import { decodeMulti } from '@msgpack/msgpack'
 import { eventTimeCodec } from '../event-time.ts'
-import type { Params } from './form.ts'
 
 export class PayloadError extends Error {}
 
 export interface Payload {
   records: Record<string, unknown>[]
-  /** Elements that were not records (scalars, invalid JSON texts): Fluentd's "incoming event is invalid". */
+  /** Elements that were not records (scalars): Fluentd's "incoming event is invalid". */
   skipped: number
   /** Why the last skip happened (for the debug line). */
   skipReason: string | null
@@ -25,48 +20,14 @@ export interface Payload {
 
 export const PARAM_REQUIRED = "'json', 'ndjson' or 'msgpack' parameter is required"
 
-const textDecoder = new TextDecoder()
-
-export function parsePayload(params: Params): Payload {
+export function parseMsgpackPayload(bytes: Uint8Array): Payload {
   const out: Payload = { records: [], skipped: 0, skipReason: null }
-  const msgpack = params.get('msgpack')
-  if (msgpack !== undefined) {
-    parseMsgpack(msgpack, out)
-    return out
-  }
-  const json = params.get('json')
-  if (json !== undefined) {
-    parseJson(textDecoder.decode(json), out)
-    return out
-  }
-  const ndjson = params.get('ndjson')
-  if (ndjson !== undefined) {
-    for (const line of textDecoder.decode(ndjson).split(/\r?\n/)) {
-      if (line === '') continue // Ruby's split drops trailing empty lines; an empty line is no JSON anyway
-      parseJson(line, out)
-    }
-    return out
-  }
-  throw new PayloadError(PARAM_REQUIRED)
-}
-
-function parseJson(text: string, out: Payload): void {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (error) {
-    skip(out, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`)
-    return
-  }
-  collect(value, out)
-}
-
-function parseMsgpack(bytes: Uint8Array, out: Payload): void {
   try {
     for (const value of decodeMulti(bytes, { extensionCodec: eventTimeCodec, useBigInt64: true })) collect(value, out)
   } catch (error) {
     throw new PayloadError(`invalid msgpack: ${error instanceof Error ? error.message : String(error)}`)
   }
+  return out
 }
 
 function collect(value: unknown, out: Payload): void {

@@ -2,7 +2,10 @@
  * @module in_http's answers, byte for byte where Fluentd's are fixed: `200` with an empty
  * text/plain body (or `204`, or the 1×1 GIF), `400 Bad Request\n<error>\n`,
  * `500 Internal Server Error\n<error>\n`, and sluice's `503` with Retry-After for backpressure.
+ * They are IngestAnswers (request.ts): the Hono app makes Responses of them, a server writes them.
  */
+
+import type { IngestAnswer } from './request.ts'
 
 /** Fluentd's EMPTY_GIF_IMAGE (35 bytes). */
 export const EMPTY_GIF = new Uint8Array([
@@ -12,17 +15,14 @@ export const EMPTY_GIF = new Uint8Array([
 
 type Headers = Record<string, string>
 
-export function text(status: number, body: string, headers: Headers = {}): Response {
-  return new Response(status === 204 ? null : body, {
-    status,
-    headers: status === 204 ? headers : { 'Content-Type': 'text/plain', ...headers },
-  })
+export function text(status: number, body: string, headers: Headers = {}): IngestAnswer {
+  return status === 204 ? { status, headers, body: null } : { status, headers: { 'Content-Type': 'text/plain', ...headers }, body }
 }
 
 /** The success answer per use_204_response / respond_with_empty_img. */
-export function accepted(options: { use204Response: boolean; respondWithEmptyImg: boolean }, headers: Headers): Response {
+export function accepted(options: { use204Response: boolean; respondWithEmptyImg: boolean }, headers: Headers): IngestAnswer {
   if (options.respondWithEmptyImg)
-    return new Response(EMPTY_GIF, { status: 200, headers: { 'Content-Type': 'image/gif; charset=utf-8', ...headers } })
+    return { status: 200, headers: { 'Content-Type': 'image/gif; charset=utf-8', ...headers }, body: EMPTY_GIF }
   if (options.use204Response) return text(204, '', headers)
   return text(200, '', headers)
 }

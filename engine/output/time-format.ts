@@ -1,74 +1,12 @@
 /**
- * @module Time zones and strftime for buffers and formatters: Fluentd's `timekey_zone` forms
- * (`+0900`, `-07:00`, `UTC`, IANA names such as `Asia/Tokyo`, or the host's local time), the
- * timekey slice of a time (`calculate_timekey`), and a small strftime (`%Y %m %d %H %M %S %L %N
+ * @module Time for buffers and formatters: the `<buffer>` zone (zones themselves live in
+ * engine/time/zone.ts, with the parsing side in engine/time/), the timekey slice of a time (`calculate_timekey`), and a small strftime (`%Y %m %d %H %M %S %L %N
  * %z %:z %y %j %s %%`; other conversions are kept as written, like Ruby's).
  */
 
-/** A zone: its offset east of UTC, in seconds, at an instant (seconds since the epoch). */
-export interface Zone {
-  readonly name: string
-  offsetAt(sec: number): number
-}
+import { LOCAL, parseZone, UTC, type Zone } from '../time/zone.ts'
 
-export const UTC: Zone = { name: 'UTC', offsetAt: () => 0 }
-
-/** The host's local time (offset at each instant: follows daylight saving time). */
-export const LOCAL: Zone = { name: 'localtime', offsetAt: (sec) => -new Date(sec * 1000).getTimezoneOffset() * 60 }
-
-const FIXED = /^([+-])(\d{2}):?(\d{2})$/
-
-/**
- * Parses a zone as Fluentd's `timekey_zone` / `timezone` accept it; returns null when unknown.
- *
- * @example
- * parseZone('+0900')!.offsetAt(0) // 32400
- */
-export function parseZone(text: string): Zone | null {
-  const s = text.trim()
-  if (s === 'UTC' || s === 'Z' || s === 'GMT') return UTC
-  const m = FIXED.exec(s)
-  if (m) {
-    const hours = Number(m[2])
-    const minutes = Number(m[3])
-    if (hours > 23 || minutes > 59) return null
-    const offset = (m[1] === '-' ? -1 : 1) * (hours * 3600 + minutes * 60)
-    return { name: s, offsetAt: () => offset }
-  }
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(s)) return null
-  let format: Intl.DateTimeFormat
-  try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: s,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
-  } catch {
-    return null
-  }
-  const cache = new Map<number, number>()
-  return {
-    name: s,
-    offsetAt(sec: number): number {
-      const hour = Math.floor(sec / 3600)
-      let offset = cache.get(hour)
-      if (offset === undefined) {
-        const parts: Record<string, number> = {}
-        for (const p of format.formatToParts(new Date(hour * 3600_000))) if (p.type !== 'literal') parts[p.type] = Number(p.value)
-        const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second)
-        offset = Math.round((asUtc - hour * 3600_000) / 1000)
-        if (cache.size > 1024) cache.clear()
-        cache.set(hour, offset)
-      }
-      return offset
-    },
-  }
-}
+export { LOCAL, parseZone, UTC, type Zone }
 
 /** The zone of a `<buffer>`: UTC with `timekey_use_utc`, else `timekey_zone`, else local time. */
 export function bufferZone(useUtc: boolean, zone: string | null): Zone {

@@ -7,11 +7,16 @@
 
 import type { PluginDescriptor, PluginKind, Runtime } from '../plugin.ts'
 import { filterGrepDescriptor } from './filter_grep.ts'
+import { filterParserDescriptor } from './filter_parser.ts'
 import { filterRecordTransformerDescriptor } from './filter_record_transformer.ts'
 import { inForwardDescriptor } from './in_forward.ts'
 import { inHttpDescriptor } from './in_http.ts'
 import { inHttpEdgeDescriptor } from './in_http_edge.ts'
 import { inMonitorAgentDescriptor } from './in_monitor_agent.ts'
+import { inSampleDescriptor } from './in_sample.ts'
+import { inSyslogDescriptor } from './in_syslog.ts'
+import { inTcpDescriptor } from './in_tcp.ts'
+import { inUdpDescriptor } from './in_udp.ts'
 import { outCopyDescriptor } from './out_copy.ts'
 import { outFileDescriptor } from './out_file.ts'
 import { outForwardDescriptor } from './out_forward.ts'
@@ -22,6 +27,22 @@ import { outNullDescriptor } from './out_null.ts'
 import { outQueueDescriptor } from './out_queue.ts'
 import { outRelabelDescriptor } from './out_relabel.ts'
 import { outStdoutDescriptor } from './out_stdout.ts'
+import { outSyslogDescriptor } from './out_syslog.ts'
+import { parserApacheDescriptor } from './parser_apache.ts'
+import { parserApache2Descriptor } from './parser_apache2.ts'
+import { parserApacheErrorDescriptor } from './parser_apache_error.ts'
+import { parserCriDescriptor } from './parser_cri.ts'
+import { parserCsvDescriptor } from './parser_csv.ts'
+import { parserDockerDescriptor } from './parser_docker.ts'
+import { parserJsonDescriptor } from './parser_json.ts'
+import { parserLtsvDescriptor } from './parser_ltsv.ts'
+import { parserMsgpackDescriptor } from './parser_msgpack.ts'
+import { parserMultilineDescriptor } from './parser_multiline.ts'
+import { parserNginxDescriptor } from './parser_nginx.ts'
+import { parserNoneDescriptor } from './parser_none.ts'
+import { parserRegexpDescriptor } from './parser_regexp.ts'
+import { parserSyslogDescriptor } from './parser_syslog.ts'
+import { parserTsvDescriptor } from './parser_tsv.ts'
 
 /** Every descriptor, grouped by kind (inputs, filters, outputs, parsers, formatters). */
 export const DESCRIPTORS: readonly PluginDescriptor[] = [
@@ -29,7 +50,12 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inHttpDescriptor,
   inHttpEdgeDescriptor,
   inMonitorAgentDescriptor,
+  inSampleDescriptor,
+  inSyslogDescriptor,
+  inTcpDescriptor,
+  inUdpDescriptor,
   filterGrepDescriptor,
+  filterParserDescriptor,
   filterRecordTransformerDescriptor,
   outCopyDescriptor,
   outFileDescriptor,
@@ -41,6 +67,22 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   outQueueDescriptor,
   outRelabelDescriptor,
   outStdoutDescriptor,
+  outSyslogDescriptor,
+  parserApacheDescriptor,
+  parserApache2Descriptor,
+  parserApacheErrorDescriptor,
+  parserCriDescriptor,
+  parserCsvDescriptor,
+  parserDockerDescriptor,
+  parserJsonDescriptor,
+  parserLtsvDescriptor,
+  parserMsgpackDescriptor,
+  parserMultilineDescriptor,
+  parserNginxDescriptor,
+  parserNoneDescriptor,
+  parserRegexpDescriptor,
+  parserSyslogDescriptor,
+  parserTsvDescriptor,
 ]
 
 /** The descriptors of the plugins a runtime runs. */

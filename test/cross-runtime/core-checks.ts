@@ -265,9 +265,10 @@ type Check = (core: Core) => string | void
 /** The checks, in order. Names are stable: the runtime tests make one test per name. */
 const CHECKS: ReadonlyArray<readonly [string, Check]> = [
   [
-    'core exposes framer, matcher and packer',
+    'core exposes framer, matcher, packer and JSON transcoder',
     (core) => {
       truthy(core != null && typeof core.framer?.frame === 'function', 'core.framer.frame is a function')
+      truthy(typeof core.json?.entries === 'function', 'core.json.entries is a function')
       truthy(typeof core.matcher?.compile === 'function', 'core.matcher.compile is a function')
       truthy(typeof core.createPacker === 'function', 'core.createPacker is a function')
     },
@@ -461,13 +462,127 @@ const CHECKS: ReadonlyArray<readonly [string, Check]> = [
   ],
 ]
 
+/** JSON → msgpack: the texts and the bytes every runtime must produce (docs/core-abi.md §4). */
+export const JSON_FIXTURES = {
+  value: '{"a":[1,-1,1.5,"\\u00e9\\ud83d\\ude00",true,null],"big":18446744073709551615,"b":{"b":1,"b":2}}',
+  valueBytes:
+    '83 a1 61 96 01 ff cb 3f f8 00 00 00 00 00 00 a6 c3 a9 f0 9f 98 80 c3 c0 a3 62 69 67 cf ff ff ff ff ff ff ff ff a1 62 81 a1 62 02',
+  /** NDJSON with CRLF, a blank line, a bad line and an array line; time key `time` (double), REMOTE_ADDR appended. */
+  lines: '{"time":1441588984.5,"k":"v"}\r\n\n{bad\n[{"time":"x"},7]\n',
+  linesEntries:
+    '92 d7 00 55 ec e6 f8 1d cd 65 00 82 a1 6b a1 76 ab 52 45 4d 4f 54 45 5f 41 44 44 52 a7 31 2e 32 2e 33 2e 34' +
+    ' 92 d7 00 65 53 f1 00 00 00 00 05 81 ab 52 45 4d 4f 54 45 5f 41 44 44 52 a7 31 2e 32 2e 33 2e 34',
+  /** REMOTE_ADDR: "1.2.3.4" as msgpack pairs. */
+  extras: 'ab 52 45 4d 4f 54 45 5f 41 44 44 52 a7 31 2e 32 2e 33 2e 34',
+} as const
+
+const JSON_LINES_ITEMS = [
+  {
+    status: 0,
+    line: 1,
+    index: -1,
+    errorOffset: -1,
+    src: [0, 29],
+    entry: [0, 36],
+    sec: SEC,
+    nsec: 500_000_000,
+    time: 258,
+    timeText: [8, 20],
+    recordSize: 25,
+  },
+  {
+    status: 1,
+    line: 3,
+    index: -1,
+    errorOffset: 33,
+    src: [32, 36],
+    entry: [36, 36],
+    sec: 0,
+    nsec: 0,
+    time: 0,
+    timeText: null,
+    recordSize: 0,
+  },
+  {
+    status: 0,
+    line: 4,
+    index: 0,
+    errorOffset: -1,
+    src: [38, 50],
+    entry: [36, 68],
+    sec: 1_700_000_000,
+    nsec: 5,
+    time: 3,
+    timeText: [46, 49],
+    recordSize: 21,
+  },
+  {
+    status: 3,
+    line: 4,
+    index: 1,
+    errorOffset: -1,
+    src: [51, 52],
+    entry: [68, 68],
+    sec: 0,
+    nsec: 0,
+    time: 0,
+    timeText: null,
+    recordSize: 0,
+  },
+]
+
+const JSON_CHECKS: ReadonlyArray<readonly [string, Check]> = [
+  [
+    'JSON value to msgpack: exact integers, floats, escapes, duplicate keys',
+    (core) => {
+      const o = core.json.value(new TextEncoder().encode(JSON_FIXTURES.value))
+      eq([o.status, o.errorOffset], [0, -1], '[status, errorOffset]')
+      eq(toHex(o.bytes), JSON_FIXTURES.valueBytes, 'msgpack bytes')
+    },
+  ],
+  [
+    'JSON entries: NDJSON lines, time key, extras, per-line items',
+    (core) => {
+      const o = core.json.entries(new TextEncoder().encode(JSON_FIXTURES.lines), {
+        framing: 'lines',
+        timeKey: 'time',
+        timeMode: 'double',
+        extras: hex(JSON_FIXTURES.extras),
+        now: { sec: 1_700_000_000, nsec: 5 },
+      })
+      eq(toHex(o.entries), JSON_FIXTURES.linesEntries, 'entries bytes')
+      eq(JSON.parse(JSON.stringify(o.items)), JSON_LINES_ITEMS, 'items')
+      // an EventStream's entries: the framer walks them
+      const walk = core.framer.walkEntries(o.entries)
+      eq([walk.status, walk.events.length, walk.events[0].sec], [0, 2, SEC], 'walkEntries of the output')
+    },
+  ],
+  [
+    'JSON errors and limits: statuses and offsets, deep nesting',
+    (core) => {
+      const enc = new TextEncoder()
+      const outcome = (text: string, maxDepth?: number) => {
+        const o = core.json.value(enc.encode(text), maxDepth)
+        return [o.status, o.errorOffset]
+      }
+      eq(outcome('{"a":1,}'), [3, 7], '{"a":1,}')
+      eq(outcome('"\\x"'), [3, 2], '"\\x"')
+      eq(outcome('[1 2]'), [3, 3], '[1 2]')
+      eq(outcome('['.repeat(20_000), 512), [6, 512], '20,000 brackets, maxDepth 512')
+      eq(outcome(`${'['.repeat(50_000)}${']'.repeat(50_000)}`, 50_000), [0, -1], '50,000 levels allowed')
+      const whole = core.json.entries(enc.encode('[{"a":1},{"b":'), { framing: 'value', now: { sec: 1, nsec: 0 } })
+      eq([whole.status, whole.errorOffset, whole.items.length, whole.entries.length], [3, 14, 1, 0], 'a broken array: nothing of it')
+    },
+  ],
+]
+
 /** The names of the checks, in order, known without running them. */
-export const CORE_CHECK_NAMES: readonly string[] = CHECKS.map(([name]) => name)
+export const CORE_CHECK_NAMES: readonly string[] = [...CHECKS, ...JSON_CHECKS].map(([name]) => name)
 
 /** Runs every check against a loaded core; a thrown error fails that check only. */
 export async function runCoreChecks(core: Core): Promise<CheckResult[]> {
   const results: CheckResult[] = []
-  for (const [name, check] of CHECKS) {
+  for (const [name, check] of [...CHECKS, ...JSON_CHECKS]) {
     try {
       const detail = check(core)
       results.push({ name, ok: true, detail: detail ?? 'ok' })

@@ -13,6 +13,7 @@ export function appRequestTarget(core: Core, options: Omit<IngestOptions, 'emit'
   const events: IngestedEvent[] = []
   let failure: Error | null = null
   const app = createIngestApp({
+    core,
     ...options,
     emit(stream) {
       if (failure) throw failure

@@ -14,7 +14,7 @@ import type { PluginMetrics } from '../../../engine/metrics.ts'
 import { headBase64 } from '../../../engine/forward/msgpack.ts'
 import { serverHandshake, type HandshakeProgress } from './handshake.ts'
 import { resolveClients, type ClientRule, type SecuritySettings } from './security.ts'
-import { injectionServer, type TlsServerSettings } from './tls.ts'
+import { injectionServer, type TlsServerSettings } from '../../tls/server.ts'
 import { peerName, type Peer } from './work.ts'
 
 export interface AdmissionOptions {

@@ -22,7 +22,7 @@ import { EventBuilder } from './events.ts'
 import { MessageReader } from './message.ts'
 import { settleSecurity } from './security.ts'
 import { ForwardServer } from './server.ts'
-import { settleTlsServer } from './tls.ts'
+import { settleTlsServer } from '../../tls/server.ts'
 import type { Peer } from './work.ts'
 
 /** How long shutdown waits for connections to finish their queued acks before destroying them. */

@@ -7,9 +7,11 @@
  * addresses match IPv4 rules).
  */
 
-import { promises as dns } from 'node:dns'
-import { BlockList, isIP } from 'node:net'
+import type { BlockList } from 'node:net'
+import { addressIn, clientMatcher, parseNetwork, type Network } from '../../net/networks.ts'
 import type { SecurityConfig } from '../../../engine/schemas/sections/forward-security-server.ts'
+
+export { displayAddress, parseNetwork } from '../../net/networks.ts'
 
 export interface User {
   username: string
@@ -22,7 +24,7 @@ export interface ClientSpec {
   label: string
   host: string | null
   /** Parsed `network`: address, prefix length, family. */
-  network: { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | null
+  network: Network | null
   sharedKey: string
   users: string[]
 }
@@ -72,60 +74,17 @@ export function settleSecurity(config: SecurityConfig): SecuritySettings {
   }
 }
 
-/** `10.0.0.0/8`, `10.1.2.3`, `192.168.0.0/255.255.0.0`, `fe80::/10`. */
-export function parseNetwork(text: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } {
-  const invalid = () => new Error(`network '${text}' address format is invalid`)
-  const [address, mask, ...rest] = text.trim().split('/')
-  const version = isIP(address)
-  if (version === 0 || rest.length > 0) throw invalid()
-  const family = version === 4 ? 'ipv4' : 'ipv6'
-  const bits = version === 4 ? 32 : 128
-  if (mask === undefined) return { address, prefix: bits, family }
-  let prefix: number
-  if (/^\d+$/.test(mask)) prefix = Number(mask)
-  else if (version === 4 && isIP(mask) === 4) prefix = netmaskPrefix(mask) ?? -1
-  else throw invalid()
-  if (prefix < 0 || prefix > bits) throw invalid()
-  return { address, prefix, family }
-}
-
-function netmaskPrefix(mask: string): number | null {
-  const n = mask.split('.').reduce((acc, part) => acc * 256 + Number(part), 0)
-  const inverted = (~n >>> 0) + 1
-  if ((inverted & (inverted - 1)) !== 0) return null // not contiguous ones
-  return 32 - Math.log2(inverted)
-}
-
 /** Builds the matchers, resolving `<client host>` names (all their addresses). */
 export async function resolveClients(clients: readonly ClientSpec[]): Promise<ClientRule[]> {
   const rules: ClientRule[] = []
-  for (const c of clients) {
-    const match = new BlockList()
-    if (c.network !== null) {
-      match.addSubnet(c.network.address, c.network.prefix, c.network.family)
-    } else {
-      const host = c.host!
-      let addresses: { address: string; family: number }[]
-      if (isIP(host) !== 0) addresses = [{ address: host, family: isIP(host) }]
-      else {
-        try {
-          addresses = await dns.lookup(host, { all: true })
-        } catch {
-          throw new Error(`host '${host}' cannot be resolved`)
-        }
-      }
-      for (const a of addresses) match.addAddress(a.address, a.family === 6 ? 'ipv6' : 'ipv4')
-    }
-    rules.push({ label: c.label, sharedKey: c.sharedKey, users: c.users, match })
-  }
+  for (const c of clients) rules.push({ label: c.label, sharedKey: c.sharedKey, users: c.users, match: await clientMatcher(c) })
   return rules
 }
 
 /** The first rule whose host/network holds `address`, or null. */
 export function matchClient(rules: readonly ClientRule[], address: string): ClientRule | null {
-  const family = isIP(address) === 6 ? 'ipv6' : 'ipv4'
   for (const rule of rules) {
-    if (rule.match.check(address, family)) return rule
+    if (addressIn(rule.match, address)) return rule
   }
   return null
 }
@@ -136,9 +95,4 @@ export function candidateUsers(settings: SecuritySettings, rule: ClientRule | nu
   return settings.users.filter(
     (u) => name.equals(Buffer.from(u.username)) && (rule === null || rule.users.length === 0 || rule.users.includes(u.username)),
   )
-}
-
-/** An address as Fluentd shows it (IPv4-mapped IPv6 as plain IPv4). */
-export function displayAddress(address: string): string {
-  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address
 }

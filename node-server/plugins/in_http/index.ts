@@ -1,13 +1,14 @@
 /**
  * @module in_http (`@type http`): Fluentd's HTTP input. The request handling is the runtime-neutral
- * ingest app (engine/ingest, shared with the Workers edge); this plugin serves it on node:http and
+ * ingest app (engine/ingest, shared with the Workers edge); this plugin serves it on node:http —
+ * plain POSTs straight to the ingest handler (fast-path.ts), the rest through the Hono app — and
  * feeds the agent's router. Each answer waits for the router's emit (a file buffer write); a full
  * buffer answers 503 + Retry-After, with overflow_action block too (the emit runs withoutBlocking).
  */
 
 import type { AddressInfo } from 'node:net'
 import { getConnInfo } from '@hono/node-server/conninfo'
-import { createIngestApp } from '../../../engine/ingest/app.ts'
+import { createIngest } from '../../../engine/ingest/app.ts'
 import { withoutBlocking } from '../../../engine/output/backpressure.ts'
 import { ingestOptionsFromConfig } from '../../../engine/ingest/schema.ts'
 import type { InputPlugin, PluginSpec } from '../../../engine/plugin.ts'
@@ -22,8 +23,9 @@ export interface InHttpPlugin extends InputPlugin {
 export const inHttp: PluginSpec<'input', InHttpConfig> = {
   ...inHttpDescriptor,
   create(ctx, config): InHttpPlugin {
-    const app = createIngestApp({
+    const ingest = createIngest({
       ...ingestOptionsFromConfig(config),
+      core: ctx.core,
       // A full buffer with overflow_action block answers 503 + Retry-After at once (no held request).
       emit: (stream) => withoutBlocking(() => ctx.router.emit(stream)),
       now: ctx.now,
@@ -32,7 +34,7 @@ export const inHttp: PluginSpec<'input', InHttpConfig> = {
       remoteAddr: (c) => getConnInfo(c).remote.address,
     })
     const listener = new HttpListener(
-      app,
+      ingest,
       {
         bind: config.bind,
         port: config.port,

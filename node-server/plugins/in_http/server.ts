@@ -1,15 +1,17 @@
 /**
- * @module The in_http listener: the ingest Hono app served by @hono/node-server on a node:http
- * server (keep-alive idle timeout, backlog), with a stop that lets requests in flight finish and
+ * @module The in_http listener: a node:http server (keep-alive idle timeout, backlog) where plain
+ * POSTs take the fast path straight to the ingest handler (fast-path.ts) and every other request
+ * goes to the ingest Hono app through @hono/node-server; a stop lets requests in flight finish and
  * closes idle connections, then every connection once the grace period is over.
  */
 
-import { createAdaptorServer } from '@hono/node-server'
-import type { Hono } from 'hono'
+import { getRequestListener } from '@hono/node-server'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
+import type { Ingest } from '../../../engine/ingest/index.ts'
 import type { Logger } from '../../../engine/log.ts'
 import { listenOn } from '../listen.ts'
+import { serveFast, takesFastPath } from './fast-path.ts'
 
 /** How often a stopping listener closes the connections that became idle. */
 const SWEEP_MS = 50
@@ -25,14 +27,19 @@ export class HttpListener {
   private server: Server | null = null
 
   constructor(
-    private readonly app: Hono,
+    private readonly ingest: Ingest,
     private readonly options: ListenOptions,
     private readonly log: Logger,
   ) {}
 
   async listen(): Promise<void> {
     // hostname: the URL host for requests without a Host header (HTTP/1.0 clients); routing ignores it.
-    const server = createAdaptorServer({ fetch: this.app.fetch, hostname: 'localhost' }) as Server
+    const viaApp = getRequestListener(this.ingest.app.fetch, { hostname: 'localhost' })
+    const ingest = this.ingest
+    const server = createServer((req, res) => {
+      if (takesFastPath(req, ingest)) serveFast(req, res, ingest)
+      else void viaApp(req, res)
+    })
     server.keepAliveTimeout = this.options.keepaliveTimeoutMs
     // Headers must arrive within the keep-alive window of an idle connection too.
     server.headersTimeout = Math.max(server.headersTimeout, this.options.keepaliveTimeoutMs + 1000)

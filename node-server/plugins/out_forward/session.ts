@@ -11,7 +11,7 @@ import type { Socket } from 'node:net'
 import type { ForwardOutputOptions } from './options.ts'
 import { clientHandshake } from './handshake.ts'
 import type { SecurityConfig, ServerSession, TlsClientConfig } from '../../../engine/schemas/sections/forward-security-client.ts'
-import { settleTlsClient, startTls, tlsServername } from './tls.ts'
+import { settleTlsClient, startTls, tlsServername } from '../../tls/client.ts'
 
 interface ServerCredentials {
   host: string

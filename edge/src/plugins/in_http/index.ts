@@ -24,6 +24,7 @@ export const inHttpEdge: PluginSpec<'input', InHttpEdgeConfig> = {
     const options = edgeIngestOptionsFromConfig(config)
     const app = createIngestApp({
       ...options,
+      core: ctx.core,
       emit: (stream) => ctx.router.emit(stream),
       now: ctx.now,
       log: ctx.log,

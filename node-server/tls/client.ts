@@ -1,6 +1,7 @@
 /**
- * @module `transport tls` for out_forward settled (Fluentd's `tls_*` params; the schema is in
- * security-schema.ts): CA certificates added to the
+ * @module The TLS client of an output settled (Fluentd's out_forward `tls_*` params, shared by
+ * out_forward and out_syslog; the schema is engine/schemas/sections/forward-security-client.ts):
+ * CA certificates added to the
  * system store (`tls_ca_cert_path`, `tls_cert_path`), a client certificate for mutual TLS,
  * `tls_version`, `tls_ciphers`, `tls_verify_hostname` (SNI and the name checked: the host when it
  * is a name, else `<server> name`, else the address itself against the certificate's IP SANs),
@@ -11,9 +12,9 @@
 
 import { isIP, type Socket } from 'node:net'
 import { checkServerIdentity, connect, rootCertificates, type ConnectionOptions, type TLSSocket } from 'node:tls'
-import { readPem } from '../../tls/pem.ts'
-import { versionRange } from '../../../engine/schemas/sections/tls.ts'
-import type { TlsClientConfig, TlsClientSettings } from '../../../engine/schemas/sections/forward-security-client.ts'
+import { readPem } from './pem.ts'
+import { versionRange } from '../../engine/schemas/sections/tls.ts'
+import type { TlsClientConfig, TlsClientSettings } from '../../engine/schemas/sections/forward-security-client.ts'
 
 const SELF_SIGNED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN'])
 

@@ -1,5 +1,6 @@
 /**
- * @module The slowloris guard of an in_forward connection (`frame_timeout`): once a message has
+ * @module The slowloris guard of a stream connection (`frame_timeout`: in_forward, in_tcp,
+ * in_syslog): once a message has
  * started to arrive it must be complete within the limit. The clock restarts when a message
  * completes and another one begins, and stops while sluice itself is not reading (backpressure
  * pauses the socket), so only the peer's slowness counts. Restarting only moves a start time:

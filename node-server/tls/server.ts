@@ -1,18 +1,20 @@
 /**
- * @module `<transport tls>` for in_forward settled (Fluentd's server transport params; the schema
- * is in tls-schema.ts): the certificate and key (`cert_path` may hold the chain),
+ * @module `<transport tls>` of a server input settled (Fluentd's server transport params, shared by
+ * in_forward, in_tcp and in_syslog; the schema is engine/schemas/sections/tls.ts): the certificate
+ * and key (`cert_path` may hold the chain),
  * `private_key_passphrase`, `ca_path` + `client_cert_auth`
  * (mutual TLS: a client without a certificate signed by that CA is refused), `version` /
  * `min_version` / `max_version`, `ciphers`, `insecure`. Settled at config time (files are read
  * and the context built then, so a wrong path or passphrase is a config error); the TLS server it
- * makes never listens: in_forward's own listener hands it accepted sockets (see admission.ts).
+ * makes never listens: the input's own listener hands it accepted sockets (in_forward's
+ * admission.ts, node-server/net/tls-admission.ts).
  */
 
 import { getFips } from 'node:crypto'
 import { createServer, type Server as TlsServer, type TlsOptions } from 'node:tls'
-import { certificatePair } from '../../tls/certificate.ts'
-import { readPem } from '../../tls/pem.ts'
-import { versionRange, type NodeTlsVersion, type TlsTransportConfig } from '../../../engine/schemas/sections/tls.ts'
+import { certificatePair } from './certificate.ts'
+import { readPem } from './pem.ts'
+import { versionRange, type NodeTlsVersion, type TlsTransportConfig } from '../../engine/schemas/sections/tls.ts'
 
 /** The settled TLS transport: options for `tls.createServer` and what to say about it at start. */
 export interface TlsServerSettings {
