@@ -5,7 +5,8 @@
  * plugin every `emit_interval` like Fluentd's. The daemon registers what the API reads with
  * `setApiSource`; without a daemon (tests, tools) the API lists nothing and reports `running`.
  * The daemon's own API (cli/api-plan.ts) is off unless asked for, so this source alone opens the
- * port; asking for both needs two ports (both default to 24220).
+ * port; asking for both needs two ports (both default to 24220). With `<system> workers N`, as in
+ * Fluentd, each worker serves its own plugins on `port + worker id` (the supervisor's API shows all).
  */
 
 import type { AddressInfo } from 'node:net'
@@ -61,7 +62,8 @@ class MonitorAgent implements InputPlugin {
         info: () => source().info(),
       }),
       this.config.bind,
-      this.config.port,
+      // Fluentd's: each worker of `<system> workers N` serves its own plugins on port + worker id.
+      this.config.port === 0 ? 0 : this.config.port + (this.ctx.worker?.id ?? 0),
     )
     if (this.config.tag !== null) {
       this.timer = setInterval(() => this.emitInfo(), Math.max(1, this.config.emit_interval) * 1000)
