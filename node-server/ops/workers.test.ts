@@ -1,0 +1,310 @@
+/**
+ * @module `<system> workers N` with the real `sluice` executable: a supervisor and its worker
+ * processes, in_forward on one port shared by the workers (port 0: the same port in each),
+ * driven by signals and read through the supervisor's HTTP API. Events from many connections
+ * reach both workers and all arrive; `<worker 1>` pins a source; a plugin that is not
+ * multi-worker ready is refused outside `<worker N>`; SIGUSR1 flushes and SIGHUP reloads every
+ * worker (an invalid config changes nothing); a SIGKILLed worker is started again while the
+ * other one keeps serving the port, and its file buffer's acknowledged events are delivered;
+ * SIGTERM stops every worker and the supervisor exits 0.
+ */
+
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { runSluice, startSluice, waitUntil, type SluiceProcess } from '../cli/testing/sluice-process.ts'
+import { ForwardClient } from './testing/forward-client.ts'
+
+const PLUGINS = new URL('./testing/plugins.ts', import.meta.url).pathname
+
+let dir: string
+const procs: SluiceProcess[] = []
+const pids: number[] = []
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sluice-workers-'))
+})
+
+afterEach(async () => {
+  await Promise.all(procs.splice(0).map((p) => p.kill()))
+  // Workers stop by themselves once their supervisor is gone; wait for that before removing the dir.
+  await waitUntil(() => pids.every((pid) => !alive(pid)), 'the worker processes to exit', 30_000).catch(() => {})
+  pids.splice(0)
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function start(conf: string, args: string[] = []): SluiceProcess {
+  const path = join(dir, 'fluent.conf')
+  writeFileSync(path, conf)
+  const p = startSluice(['-c', path, '-p', PLUGINS, '--api-port', '0', ...args])
+  procs.push(p)
+  return p
+}
+
+async function api<T>(p: SluiceProcess, path: string): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${await p.port('api')}${path}`)
+  return (await res.json()) as T
+}
+
+type Plugin = { plugin_id: string; worker_id: number; emit_records: number; buffer_total_queued_size?: number }
+
+/** The `emit_records` of plugin `id` in each worker. */
+async function perWorker(p: SluiceProcess, id: string): Promise<number[]> {
+  const { plugins } = await api<{ plugins: Plugin[] }>(p, `/api/plugins.json?@id=${id}`)
+  const out: number[] = []
+  for (const plugin of plugins) out[plugin.worker_id] = plugin.emit_records
+  return out
+}
+
+async function workerPids(p: SluiceProcess): Promise<number[]> {
+  const info = await api<{ worker_pids: number[] }>(p, '/api/config.json')
+  pids.push(...info.worker_pids.filter((pid) => !pids.includes(pid)))
+  return info.worker_pids
+}
+
+/** Sends one batch on a new connection and waits for its ack. */
+async function batch(port: number, tag: string, count: number, first = 0): Promise<void> {
+  const c = await ForwardClient.connect(port)
+  try {
+    await c.send(tag, count, first)
+  } finally {
+    await c.close()
+  }
+}
+
+/** Events written by test_sink files matching `prefix` (the sum of the counts). */
+function sunk(prefix: string): number[] {
+  const counts: number[] = []
+  for (const name of readdirSync(dir).filter((n) => n.startsWith(prefix))) {
+    const worker = Number(name.slice(prefix.length))
+    counts[worker] = readFileSync(join(dir, name), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .reduce((n, line) => n + Number(line.split('\t')[1]), 0)
+  }
+  return counts
+}
+
+const sum = (list: readonly (number | undefined)[]) => list.reduce<number>((n, v) => n + (v ?? 0), 0)
+
+const workers = (n: number, extra = '') => `<system>\n  workers ${n}\n${extra}</system>\n`
+
+describe('<system> workers 2', () => {
+  it('shares the in_forward port: many connections reach both workers, every event arrives; the API, /metrics and /healthz cover both; SIGUSR1, SIGHUP and SIGTERM reach every worker', async () => {
+    const conf = (prefix: string, hold = false) => `${workers(2)}
+<source>
+  @type forward
+  @id in
+  bind 127.0.0.1
+  port 0
+</source>
+<match **>
+  @type test_sink
+  @id sink
+  path "${dir}/${prefix}#{worker_id}"
+  hold ${hold}
+</match>
+`
+    const p = start(conf('a-', true))
+    const port = await p.port('in')
+    await p.waitForLine(/\[info\] started config=\S+ workers=2 /)
+    expect(p.stderr.match(/listening plugin_id=in type=forward address=127\.0\.0\.1 port=(\d+) worker=(\d)/g)?.length).toBe(2)
+    const [w0, w1] = await workerPids(p)
+    expect(w0).not.toBe(w1)
+
+    // Connections until both workers have taken some (the kernel spreads accepts over the workers).
+    let sent = 0
+    for (let i = 0; i < 400; i++) {
+      await batch(port, 'spread', 25, sent)
+      sent += 25
+      if (i >= 20 && (await perWorker(p, 'in')).filter((n) => n > 0).length === 2) break
+    }
+    const received = await perWorker(p, 'in')
+    expect(received.filter((n) => n > 0)).toHaveLength(2)
+    expect(sum(received)).toBe(sent)
+
+    // /metrics: every series of a worker labelled worker_id; /healthz: every worker.
+    const metrics = await (await fetch(`http://127.0.0.1:${await p.port('api')}/metrics`)).text()
+    expect(metrics).toContain(`sluice_events_in_total{plugin_id="in",type="forward",kind="input",worker_id="0"} ${received[0]}`)
+    expect(metrics).toContain(`sluice_events_in_total{plugin_id="in",type="forward",kind="input",worker_id="1"} ${received[1]}`)
+    expect(metrics).toMatch(/sluice_output_buffer_queue_length\{plugin_id="sink",type="test_sink",worker_id="1"\} \d+/)
+    expect(metrics).toContain('sluice_worker_up{worker_id="0"} 1')
+    expect(metrics).toContain('sluice_worker_up{worker_id="1"} 1')
+    expect(metrics).toMatch(/process_resident_memory_bytes\{worker_id="supervisor"\} \d+/)
+    const health = await fetch(`http://127.0.0.1:${await p.port('api')}/healthz`)
+    expect(health.status).toBe(200)
+    expect(((await health.json()) as { workers: { worker_id: number; state: string; pid: number }[] }).workers).toMatchObject([
+      { worker_id: 0, state: 'running', pid: w0 },
+      { worker_id: 1, state: 'running', pid: w1 },
+    ])
+
+    // SIGUSR1: every worker flushes what test_sink holds.
+    expect(sum(sunk('a-'))).toBe(0)
+    p.signal('SIGUSR1')
+    await waitUntil(() => sum(sunk('a-')) === sent, 'both workers to flush on SIGUSR1')
+    expect(sunk('a-').filter((n) => n > 0)).toHaveLength(2)
+
+    // SIGHUP: the new config runs in every worker (validated once, by the supervisor).
+    writeFileSync(join(dir, 'fluent.conf'), conf('b-'))
+    let from = p.stderr.length
+    p.signal('SIGHUP')
+    await p.waitForLine(/\[info\] reloaded config=\S+ workers=2 generation=2\n/, from)
+    expect(p.stderr.slice(from).match(/\[info\] reloaded config=\S+ plugins=2 generation=2 worker=\d/g)).toHaveLength(2)
+    const port2 = await p.port('in', from)
+    expect(port2).toBe(port) // port 0 keeps its port across reloads (the supervisor holds the socket)
+    let more = 0
+    for (let i = 0; i < 400 && sunk('b-').filter((n) => n > 0).length < 2; i++) {
+      await batch(port, 'after', 10)
+      more += 10
+    }
+    expect(sunk('b-').filter((n) => n > 0)).toHaveLength(2)
+    expect(sum(sunk('b-'))).toBe(more)
+
+    // An invalid config: nothing changes in any worker.
+    writeFileSync(join(dir, 'fluent.conf'), `${conf('c-')}<match x>\n  @type nope\n</match>\n`)
+    from = p.stderr.length
+    p.signal('SIGHUP')
+    await p.waitForLine(/reload failed; the running config is kept reason="1 config error"/, from)
+    expect(p.stderr.slice(from)).toContain("unknown output plugin 'nope'")
+    expect(p.stderr.slice(from)).not.toMatch(/reloading config=\S+ worker=/)
+    await batch(port, 'kept', 5)
+    await waitUntil(() => sum(sunk('b-')) === more + 5, 'the old config to take the events')
+    expect(existsSync(join(dir, 'c-0'))).toBe(false)
+
+    // SIGTERM: every worker stops gracefully, the supervisor exits 0.
+    from = p.stderr.length
+    p.signal('SIGTERM')
+    expect(await p.exited).toEqual({ code: 0, signal: null })
+    expect(p.stderr.slice(from).match(/\[info\] stopped elapsed_ms=\d+ worker=\d/g)).toHaveLength(2)
+    await waitUntil(() => !alive(w0) && !alive(w1), 'the workers to be gone')
+  }, 180_000)
+
+  it('pins a <worker 1> source to worker 1 and runs a plugin that is not multi-worker ready in <worker 0>', async () => {
+    const p = start(`${workers(2)}
+<source>
+  @type forward
+  @id everywhere
+  bind 127.0.0.1
+  port 0
+</source>
+<worker 1>
+  <source>
+    @type forward
+    @id pinned
+    bind 127.0.0.1
+    port 0
+  </source>
+</worker>
+<worker 0>
+  <source>
+    @type test_single
+    @id single
+  </source>
+</worker>
+<match **>
+  @type test_sink
+  path "${dir}/out-#{worker_id}"
+</match>
+`)
+    const pinned = await p.port('pinned')
+    await p.waitForLine(/\[info\] started config=\S+ workers=2 /)
+    expect(p.stderr).toMatch(/listening plugin_id=pinned type=forward address=127\.0\.0\.1 port=\d+ worker=1\n/)
+    expect(p.stderr).not.toMatch(/listening plugin_id=pinned .* worker=0\n/)
+    for (let i = 0; i < 10; i++) await batch(pinned, 'pinned', 10, i * 10)
+    await waitUntil(() => sum(sunk('out-')) === 100, 'the pinned events')
+    expect(sunk('out-')).toEqual([undefined, 100])
+    const { plugins } = await api<{ plugins: Plugin[] }>(p, '/api/plugins.json?with_config=false')
+    const where = (id: string) => plugins.filter((x) => x.plugin_id === id).map((x) => x.worker_id)
+    expect(where('pinned')).toEqual([1])
+    expect(where('single')).toEqual([0])
+    expect(where('everywhere')).toEqual([0, 1])
+  }, 120_000)
+
+  it('refuses a plugin that is not multi-worker ready outside <worker N>, naming it and the fix', async () => {
+    writeFileSync(join(dir, 'fluent.conf'), `${workers(2)}<source>\n  @type test_single\n</source>\n<match **>\n  @type null\n</match>\n`)
+    const r = await runSluice(['-c', join(dir, 'fluent.conf'), '-p', PLUGINS])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(
+      `${join(dir, 'fluent.conf')}:5: input plugin 'test_single' does not support multi workers configuration (it would run in 2 workers); hint: run it in one worker: put the <source> in a <worker 0> … </worker> block (or <worker N> for another worker)`,
+    )
+    expect(r.stderr).toContain('nothing started')
+  }, 60_000)
+
+  it('starts a SIGKILLed worker again: the port stays served and its file buffer delivers every acknowledged event', async () => {
+    const p = start(`${workers(2, `  root_dir ${dir}/root\n`)}
+<source>
+  @type forward
+  @id in
+  bind 127.0.0.1
+  port 0
+</source>
+<match **>
+  @type file
+  @id out
+  path "${dir}/out/events-#{worker_id}"
+  <buffer>
+    @type file
+    flush_mode interval
+    flush_interval 3s
+  </buffer>
+</match>
+`)
+    const port = await p.port('in')
+    await p.waitForLine(/\[info\] started config=\S+ workers=2 /)
+    const [, victim] = await workerPids(p)
+    // Fluentd's layout: <root_dir>/worker<N>/<plugin_id>/buffer.
+    expect(statSync(join(dir, 'root', 'worker0', 'out', 'buffer')).isDirectory()).toBe(true)
+    expect(statSync(join(dir, 'root', 'worker1', 'out', 'buffer')).isDirectory()).toBe(true)
+
+    let sent = 0
+    const queued = async () => {
+      const { plugins } = await api<{ plugins: Plugin[] }>(p, '/api/plugins.json?@id=out')
+      return plugins.find((x) => x.worker_id === 1)?.buffer_total_queued_size ?? 0
+    }
+    for (let i = 0; i < 400 && (await queued()) === 0; i++) {
+      await batch(port, 'before', 20, sent)
+      sent += 20
+    }
+    expect(await queued()).toBeGreaterThan(0)
+    const from = p.stderr.length
+    process.kill(victim, 'SIGKILL')
+    await p.waitForLine(/\[error\] worker exited; starting it again worker=1 pid=\d+ signal=SIGKILL/, from)
+    // The port is served meanwhile (worker 0 accepts; the supervisor keeps the socket open).
+    for (let i = 0; i < 5; i++) {
+      await batch(port, 'during', 20, sent)
+      sent += 20
+    }
+    await p.waitForLine(/\[info\] worker restarted worker=1 pid=\d+ restarts=1/, from, 30_000)
+    const [, again] = await workerPids(p)
+    expect(again).not.toBe(victim)
+    expect(p.stderr.slice(from)).toMatch(/Resumed \d+ staged and \d+ queued buffer chunks\..* worker=1/)
+    const lines = () =>
+      existsSync(join(dir, 'out'))
+        ? readdirSync(join(dir, 'out'))
+            .filter((n) => n.endsWith('.log'))
+            .reduce(
+              (n, f) =>
+                n +
+                readFileSync(join(dir, 'out', f), 'utf8')
+                  .split('\n')
+                  .filter(Boolean).length,
+              0,
+            )
+        : 0
+    await waitUntil(() => lines() === sent, `all ${sent} acknowledged events written`, 30_000)
+    const health = await fetch(`http://127.0.0.1:${await p.port('api')}/healthz`)
+    expect(health.status).toBe(200)
+    const metrics = await (await fetch(`http://127.0.0.1:${await p.port('api')}/metrics`)).text()
+    expect(metrics).toContain('sluice_worker_restarts_total{worker_id="1"} 1')
+  }, 180_000)
+})
