@@ -10,6 +10,7 @@
  */
 
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -228,6 +229,30 @@ describe('<system> workers 2', () => {
     expect(where('pinned')).toEqual([1])
     expect(where('single')).toEqual([0])
     expect(where('everywhere')).toEqual([0, 1])
+
+    // A config that validates but cannot start in every worker (its new port is taken by another
+    // process): the workers that took it go back, so every worker keeps the running config.
+    const busy = createServer()
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+    const taken = (busy.address() as AddressInfo).port
+    const conf = readFileSync(join(dir, 'fluent.conf'), 'utf8')
+    writeFileSync(
+      join(dir, 'fluent.conf'),
+      `${conf}<worker 1>\n  <source>\n    @type forward\n    @id clash\n    bind 127.0.0.1\n    port ${taken}\n  </source>\n</worker>\n`,
+    )
+    const from = p.stderr.length
+    p.signal('SIGHUP')
+    await p.waitForLine(
+      /reload failed; the running config is kept reason="worker 1 could not start the new config; every worker runs the previous one"/,
+      from,
+      60_000,
+    )
+    expect(p.stderr.slice(from)).toContain(`port ${taken} is in use`)
+    busy.close()
+    await batch(pinned, 'pinned', 10, 100)
+    await waitUntil(() => sum(sunk('out-')) === 110, 'the pinned source to serve after the failed reload')
+    const after = await api<{ plugins: Plugin[] }>(p, '/api/plugins.json?with_config=false')
+    expect(after.plugins.map((x) => x.plugin_id)).not.toContain('clash')
   }, 120_000)
 
   it('refuses a plugin that is not multi-worker ready outside <worker N>, naming it and the fix', async () => {

@@ -22,6 +22,8 @@ import { getSystemErrorMap, getSystemErrorName } from 'node:util'
 /** A bound socket handle (TCP or UDP) as Node's IPC can send it. */
 export interface RawHandle {
   close(): void
+  /** Fills `out` with the bound address; returns a negative errno when the socket is not bound. */
+  getsockname?(out: { address?: string; port?: number }): number
 }
 
 interface Internals {
@@ -144,10 +146,18 @@ export class SocketManager {
       proto === 'tcp'
         ? this.internals.createServerHandle(address, port, family)
         : this.internals.createSocketHandle(address ?? '0.0.0.0', port, family === 6 ? 'udp6' : 'udp4')
-    if (typeof result === 'number') {
-      const code = getSystemErrorName(result)
-      const description = getSystemErrorMap().get(result)?.[1] ?? code
-      throw new BindError(code, `${proto === 'tcp' ? 'listen' : 'bind'} ${code}: ${description} ${where}`)
+    const failure = (errno: number) => {
+      const code = getSystemErrorName(errno)
+      const description = getSystemErrorMap().get(errno)?.[1] ?? code
+      return new BindError(code, `${proto === 'tcp' ? 'listen' : 'bind'} ${code}: ${description} ${where}`)
+    }
+    if (typeof result === 'number') throw failure(result)
+    // libuv defers a TCP bind's EADDRINUSE to listen(), leaving the socket unbound: a worker's
+    // listen would then bind it to a random port. getsockname reports the deferred error.
+    const bound = result.getsockname?.({}) ?? 0
+    if (bound < 0) {
+      result.close()
+      throw failure(bound)
     }
     const entry = { handle: result, proto, host }
     this.sockets.set(request.key, entry)
