@@ -37,6 +37,7 @@ import type {
   WorkerScope,
 } from './plugin.ts'
 import { EventRouter, type RouterRule } from './router.ts'
+import { PrometheusRegistry } from './prometheus/registry.ts'
 
 export interface AgentOptions {
   core: Core
@@ -55,7 +56,8 @@ export interface AgentOptions {
    * The worker process this agent is (`<system> workers` > 1: node-server's supervisor runs one
    * agent per worker id): its `<worker N>` / `<worker N-M>` blocks run, the others' are left out.
    * Unset (a single process, `sluice check` of one worker, the designer): worker 0 runs, and the
-   * blocks of other workers are validated and reported as skipped.
+   * blocks of other workers are validated and reported as skipped. Plugins see it as their
+   * worker id (`<inject> worker_id_key`, prometheus `${worker_id}`): 0 when unset.
    */
   workerId?: number
 }
@@ -83,6 +85,8 @@ const ROOT_LABEL = '@ROOT'
 export class Agent {
   readonly routers = new Map<string, EventRouter>()
   readonly plugins: PluginEntry[] = []
+  /** The Prometheus registry the agent's plugins write into (in_prometheus and /metrics serve it). */
+  readonly prometheus = new PrometheusRegistry()
   private started = false
 
   constructor(readonly log: Logger) {}
@@ -115,7 +119,7 @@ export class Agent {
       timer = setTimeout(() => resolve('timeout'), deadlineMs)
     })
     const outcome = await Promise.race([all.then(() => 'done' as const), deadline])
-    clearTimeout(timer)
+    if (timer !== undefined) clearTimeout(timer)
     if (outcome === 'timeout') this.log.warn('shutdown deadline passed; some plugins did not finish', { deadlineMs })
     for (const router of this.routers.values()) router.free()
   }
@@ -424,6 +428,9 @@ class Builder {
       hostname: this.options.hostname ?? 'localhost',
       services: this.options.services,
       worker,
+      workerId: worker.id,
+      prometheus: this.agent.prometheus,
+      plugins: () => this.agent.plugins,
       createOutput: (element: ConfigElement) => {
         // A nested output (<store>, <secondary>) runs in the same workers as its parent.
         this.workerCount.set(element, worker.count)

@@ -7,12 +7,24 @@
 
 import type { PluginDescriptor, PluginKind, Runtime } from '../plugin.ts'
 import { filterGrepDescriptor } from './filter_grep.ts'
+import { formatterJsonDescriptor } from './formatter_json.ts'
+import { formatterLtsvDescriptor } from './formatter_ltsv.ts'
+import { formatterCsvDescriptor } from './formatter_csv.ts'
+import { formatterTsvDescriptor } from './formatter_tsv.ts'
+import { formatterSingleValueDescriptor } from './formatter_single_value.ts'
+import { formatterMsgpackDescriptor } from './formatter_msgpack.ts'
+import { formatterHashDescriptor } from './formatter_hash.ts'
+import { formatterOutFileDescriptor } from './formatter_out_file.ts'
+import { formatterStdoutDescriptor } from './formatter_stdout.ts'
 import { filterParserDescriptor } from './filter_parser.ts'
 import { filterRecordTransformerDescriptor } from './filter_record_transformer.ts'
+import { filterStdoutDescriptor } from './filter_stdout.ts'
 import { inForwardDescriptor } from './in_forward.ts'
 import { inHttpDescriptor } from './in_http.ts'
 import { inHttpEdgeDescriptor } from './in_http_edge.ts'
 import { inMonitorAgentDescriptor } from './in_monitor_agent.ts'
+import { inPrometheusDescriptor } from './in_prometheus.ts'
+import { inPrometheusMonitorDescriptor, inPrometheusOutputMonitorDescriptor } from './in_prometheus_monitor.ts'
 import { inSampleDescriptor } from './in_sample.ts'
 import { inSyslogDescriptor } from './in_syslog.ts'
 import { inTcpDescriptor } from './in_tcp.ts'
@@ -27,6 +39,10 @@ import { outNullDescriptor } from './out_null.ts'
 import { outQueueDescriptor } from './out_queue.ts'
 import { outRelabelDescriptor } from './out_relabel.ts'
 import { outStdoutDescriptor } from './out_stdout.ts'
+import { outRewriteTagFilterDescriptor } from './out_rewrite_tag_filter.ts'
+import { outLabelRouterDescriptor } from './out_label_router.ts'
+import { outPrometheusDescriptor } from './out_prometheus.ts'
+import { filterPrometheusDescriptor } from './filter_prometheus.ts'
 import { outSyslogDescriptor } from './out_syslog.ts'
 import { parserApacheDescriptor } from './parser_apache.ts'
 import { parserApache2Descriptor } from './parser_apache2.ts'
@@ -50,6 +66,9 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inHttpDescriptor,
   inHttpEdgeDescriptor,
   inMonitorAgentDescriptor,
+  inPrometheusDescriptor,
+  inPrometheusMonitorDescriptor,
+  inPrometheusOutputMonitorDescriptor,
   inSampleDescriptor,
   inSyslogDescriptor,
   inTcpDescriptor,
@@ -57,6 +76,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   filterGrepDescriptor,
   filterParserDescriptor,
   filterRecordTransformerDescriptor,
+  filterStdoutDescriptor,
   outCopyDescriptor,
   outFileDescriptor,
   outForwardDescriptor,
@@ -67,6 +87,19 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   outQueueDescriptor,
   outRelabelDescriptor,
   outStdoutDescriptor,
+  outRewriteTagFilterDescriptor,
+  outLabelRouterDescriptor,
+  outPrometheusDescriptor,
+  filterPrometheusDescriptor,
+  formatterJsonDescriptor,
+  formatterLtsvDescriptor,
+  formatterCsvDescriptor,
+  formatterTsvDescriptor,
+  formatterSingleValueDescriptor,
+  formatterMsgpackDescriptor,
+  formatterHashDescriptor,
+  formatterOutFileDescriptor,
+  formatterStdoutDescriptor,
   outSyslogDescriptor,
   parserApacheDescriptor,
   parserApache2Descriptor,

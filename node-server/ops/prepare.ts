@@ -119,7 +119,10 @@ export async function buildPrepared(parsed: ParseResult, options: PrepareOptions
     log: options.logger(level),
     runtime: 'node',
     hostname: options.hostname ?? osHostname(),
-    services: nodeBufferServices({ rootDir: system.rootDir ?? null, workerId: options.workerId ?? 0 }),
+    services: {
+      ...nodeBufferServices({ rootDir: system.rootDir ?? null, workerId: options.workerId ?? 0 }),
+      stdout: (bytes) => process.stdout.write(bytes),
+    },
     strictValues: system.strictConfigValue,
     workerId: options.workerId,
   })

@@ -7,9 +7,29 @@ import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
 import { filterGrep } from '../../engine/plugins/filter_grep/index.ts'
 import { filterParser } from '../../engine/plugins/filter_parser/index.ts'
 import { filterRecordTransformer } from '../../engine/plugins/filter_record_transformer/index.ts'
+import { filterStdout } from '../../engine/plugins/filter_stdout/index.ts'
+import { formatterJson } from '../../engine/plugins/formatter_json/index.ts'
+import { formatterLtsv } from '../../engine/plugins/formatter_ltsv/index.ts'
+import { formatterCsv } from '../../engine/plugins/formatter_csv/index.ts'
+import { formatterTsv } from '../../engine/plugins/formatter_tsv/index.ts'
+import { formatterSingleValue } from '../../engine/plugins/formatter_single_value/index.ts'
+import { formatterMsgpack } from '../../engine/plugins/formatter_msgpack/index.ts'
+import { formatterHash } from '../../engine/plugins/formatter_hash/index.ts'
+import { formatterOutFile } from '../../engine/plugins/formatter_out_file/index.ts'
+import { formatterStdout } from '../../engine/plugins/formatter_stdout/index.ts'
 import { outCopy } from '../../engine/plugins/out_copy/index.ts'
 import { outNull } from '../../engine/plugins/out_null/index.ts'
 import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
+import { outRewriteTagFilter } from '../../engine/plugins/out_rewrite_tag_filter/index.ts'
+import { outLabelRouter } from '../../engine/plugins/out_label_router/index.ts'
+import { outPrometheus } from '../../engine/plugins/out_prometheus/index.ts'
+import { filterPrometheus } from '../../engine/plugins/filter_prometheus/index.ts'
+import { monitorAgent } from '../ops/api/monitor-agent.ts'
+import { inForward } from './in_forward/index.ts'
+import { inHttp } from './in_http/index.ts'
+import { inPrometheus } from './in_prometheus/index.ts'
+import { inPrometheusMonitor } from './in_prometheus_monitor/index.ts'
+import { inPrometheusOutputMonitor } from './in_prometheus_output_monitor/index.ts'
 import { parserApache } from '../../engine/plugins/parser_apache/index.ts'
 import { parserApache2 } from '../../engine/plugins/parser_apache2/index.ts'
 import { parserApacheError } from '../../engine/plugins/parser_apache_error/index.ts'
@@ -25,9 +45,6 @@ import { parserNone } from '../../engine/plugins/parser_none/index.ts'
 import { parserRegexp } from '../../engine/plugins/parser_regexp/index.ts'
 import { parserSyslog } from '../../engine/plugins/parser_syslog/index.ts'
 import { parserTsv } from '../../engine/plugins/parser_tsv/index.ts'
-import { monitorAgent } from '../ops/api/monitor-agent.ts'
-import { inForward } from './in_forward/index.ts'
-import { inHttp } from './in_http/index.ts'
 import { inSample } from './in_sample/index.ts'
 import { inSyslog } from './in_syslog/index.ts'
 import { inTcp } from './in_tcp/index.ts'
@@ -48,10 +65,14 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   inTcp,
   inUdp,
   monitorAgent,
+  inPrometheus,
+  inPrometheusMonitor,
+  inPrometheusOutputMonitor,
   // filters
   filterGrep,
   filterParser,
   filterRecordTransformer,
+  filterStdout,
   // outputs
   outForward,
   outHttp,
@@ -61,6 +82,20 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   outNull,
   outCopy,
   outRelabel,
+  outRewriteTagFilter,
+  outLabelRouter,
+  outPrometheus,
+  filterPrometheus,
+  // formatters
+  formatterJson,
+  formatterLtsv,
+  formatterCsv,
+  formatterTsv,
+  formatterSingleValue,
+  formatterMsgpack,
+  formatterHash,
+  formatterOutFile,
+  formatterStdout,
   // parsers (built from <parse> sections)
   parserApache,
   parserApache2,

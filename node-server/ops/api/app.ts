@@ -85,7 +85,9 @@ export function createApiApp(source: ApiSource): Hono {
   app.get('/metrics', async (c) => {
     const info = source.info()
     const process = { generation: info.generation, reloads: info.reloads, startedAt: info.startedAt, state: source.state() }
-    const text = source.workers ? await workersMetricsText(source.workers, process) : metricsText(entries(), process)
+    const text = source.workers
+      ? await workersMetricsText(source.workers, process)
+      : metricsText(entries(), process, source.agent()?.prometheus.text() ?? '')
     return c.body(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
   })
 

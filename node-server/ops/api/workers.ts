@@ -3,13 +3,16 @@
  * is asked over IPC at each request): `/api/plugins.json` lists every worker's plugins, each with a
  * `worker_id` (Fluentd's monitor_agent shape otherwise); `/metrics` labels every series of a
  * worker with `worker_id="N"` (the supervisor's own process series with `worker_id="supervisor"`)
- * and adds `sluice_worker_up` and `sluice_worker_restarts_total` per worker; `/healthz` is 200
+ * and adds `sluice_worker_up` and `sluice_worker_restarts_total` per worker, then every worker's
+ * Prometheus registry (fluent-plugin-prometheus metrics), its samples labelled `worker_id="N"`
+ * unless the config already gives them a `worker_id` label; `/healthz` is 200
  * only while every worker runs. A worker that does not answer in time is left out of the lists
  * and reported down.
  */
 
 import { prometheusText } from '../../../engine/metrics.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
+import { aggregateExpositions } from '../../../engine/prometheus/aggregate.ts'
 import type { PluginsQuery } from './plugins-json.ts'
 import type { WorkerMetrics } from '../workers/protocol.ts'
 
@@ -144,5 +147,21 @@ export async function workersMetricsText(api: WorkersApi, info: SupervisorInfo):
     'Start time since the epoch.',
     proc((p) => Math.floor(p.startedAt / 1000), Math.floor(info.startedAt / 1000)),
   )
-  return prometheusText(plugins, gauges, labels) + lines.join('\n') + '\n'
+  const registries = results.flatMap((r, id) => (r === null || r.registry === '' ? [] : [withWorkerId(r.registry, id)]))
+  return prometheusText(plugins, gauges, labels) + lines.join('\n') + '\n' + (registries.length > 0 ? aggregateExpositions(registries) : '')
+}
+
+/** Adds `worker_id="N"` to every sample of a text exposition that has no `worker_id` label yet. */
+export function withWorkerId(text: string, id: number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line === '' || line.startsWith('#')) return line
+      const brace = line.indexOf('{')
+      const space = line.indexOf(' ')
+      if (brace === -1 || (space !== -1 && space < brace)) return `${line.slice(0, space)}{worker_id="${id}"}${line.slice(space)}`
+      if (/[{,]worker_id="/.test(line.slice(brace, line.lastIndexOf('}') + 1))) return line
+      return `${line.slice(0, brace + 1)}worker_id="${id}"${line[brace + 1] === '}' ? '' : ','}${line.slice(brace + 1)}`
+    })
+    .join('\n')
 }

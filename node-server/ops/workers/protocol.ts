@@ -48,6 +48,8 @@ export interface WorkerMetrics {
   plugins: PluginMetrics[]
   /** Gauges from the outputs' status() (name → help and series). */
   gauges: Record<string, { help: string; series: [Record<string, string>, number][] }>
+  /** The agent's Prometheus registry as text (fluent-plugin-prometheus metrics). */
+  registry: string
   process: { rss: number; heapUsed: number; external: number; cpuSeconds: number; startedAt: number; generation: number; state: string }
 }
 

@@ -161,6 +161,7 @@ async function runWorker(init: Extract<ToWorker, { t: 'init' }>): Promise<void> 
           const metrics: WorkerMetrics = {
             plugins: entries.map((e) => e.metrics),
             gauges: bufferGauges(entries),
+            registry: daemon.agent?.prometheus.text() ?? '',
             process: {
               rss: mem.rss,
               heapUsed: mem.heapUsed,
