@@ -59,6 +59,20 @@ export const KNOWN_PLUGINS: readonly KnownPlugin[] = [
   ...gem('fluent-plugin-s3', 'input', 'not-implemented', 's3'),
   ...gem('fluent-plugin-kafka', 'output', 'not-implemented', 'kafka kafka2 kafka_buffered rdkafka rdkafka2'),
   ...gem('fluent-plugin-kafka', 'input', 'not-implemented', 'kafka kafka_group'),
+  ...gem(
+    'fluent-plugin-nats',
+    'output',
+    'implemented',
+    'nats',
+    'JetStream with acks and de-duplication ids (or core NATS); not parameter-compatible: servers, subject',
+  ),
+  ...gem(
+    'fluent-plugin-nats',
+    'input',
+    'implemented',
+    'nats',
+    'a JetStream durable pull consumer, acked after the emit; not parameter-compatible: servers, stream, consumer',
+  ),
   ...gem('fluent-plugin-cloudwatch-logs', 'output', 'not-implemented', 'cloudwatch_logs'),
   ...gem('fluent-plugin-cloudwatch-logs', 'input', 'not-implemented', 'cloudwatch_logs'),
   ...gem('fluent-plugin-grafana-loki', 'output', 'not-implemented', 'loki'),
@@ -141,7 +155,7 @@ export const FLUENT_BIT_PLUGINS: readonly FluentBitPlugin[] = [
   ),
   ...fb(
     'output',
-    'forward=forward http=http stdout=stdout file=file null=null es=elasticsearch opensearch=opensearch s3=s3 kafka=kafka2 loki=loki cloudwatch_logs=cloudwatch_logs kinesis_firehose=kinesis_firehose kinesis_streams=kinesis_streams datadog=datadog splunk=splunk_hec stackdriver=google_cloud bigquery=bigquery_insert gelf=gelf influxdb=influxdb syslog=syslog prometheus_exporter=prometheus prometheus_remote_write opentelemetry=opentelemetry nrlogs=newrelic azure=azure-loganalytics azure_blob tcp counter flowcounter=flowcounter nats pgsql websocket slack=slack td=tdlog',
+    'forward=forward http=http stdout=stdout file=file null=null es=elasticsearch opensearch=opensearch s3=s3 kafka=kafka2 loki=loki cloudwatch_logs=cloudwatch_logs kinesis_firehose=kinesis_firehose kinesis_streams=kinesis_streams datadog=datadog splunk=splunk_hec stackdriver=google_cloud bigquery=bigquery_insert gelf=gelf influxdb=influxdb syslog=syslog prometheus_exporter=prometheus prometheus_remote_write opentelemetry=opentelemetry nrlogs=newrelic azure=azure-loganalytics azure_blob tcp counter flowcounter=flowcounter nats=nats pgsql websocket slack=slack td=tdlog',
   ),
 ]
 

@@ -29,12 +29,14 @@ import { inSampleDescriptor } from './in_sample.ts'
 import { inSyslogDescriptor } from './in_syslog.ts'
 import { inTcpDescriptor } from './in_tcp.ts'
 import { inUdpDescriptor } from './in_udp.ts'
+import { inNatsDescriptor } from './in_nats.ts'
 import { outCopyDescriptor } from './out_copy.ts'
 import { outFileDescriptor } from './out_file.ts'
 import { outForwardDescriptor } from './out_forward.ts'
 import { outForwardEdgeDescriptor } from './out_forward_edge.ts'
 import { outHttpDescriptor } from './out_http.ts'
 import { outHttpEdgeDescriptor } from './out_http_edge.ts'
+import { outNatsDescriptor } from './out_nats.ts'
 import { outNullDescriptor } from './out_null.ts'
 import { outQueueDescriptor } from './out_queue.ts'
 import { outRelabelDescriptor } from './out_relabel.ts'
@@ -73,6 +75,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inSyslogDescriptor,
   inTcpDescriptor,
   inUdpDescriptor,
+  inNatsDescriptor,
   filterGrepDescriptor,
   filterParserDescriptor,
   filterRecordTransformerDescriptor,
@@ -83,6 +86,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   outForwardEdgeDescriptor,
   outHttpDescriptor,
   outHttpEdgeDescriptor,
+  outNatsDescriptor,
   outNullDescriptor,
   outQueueDescriptor,
   outRelabelDescriptor,

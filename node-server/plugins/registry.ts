@@ -49,9 +49,11 @@ import { inSample } from './in_sample/index.ts'
 import { inSyslog } from './in_syslog/index.ts'
 import { inTcp } from './in_tcp/index.ts'
 import { inUdp } from './in_udp/index.ts'
+import { inNats } from './in_nats/index.ts'
 import { outFile } from './out_file/index.ts'
 import { outForward } from './out_forward/index.ts'
 import { outHttp } from './out_http/index.ts'
+import { outNats } from './out_nats/index.ts'
 import { outStdout } from './out_stdout/index.ts'
 import { outSyslog } from './out_syslog/index.ts'
 
@@ -64,6 +66,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   inSyslog,
   inTcp,
   inUdp,
+  inNats,
   monitorAgent,
   inPrometheus,
   inPrometheusMonitor,
@@ -76,6 +79,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   // outputs
   outForward,
   outHttp,
+  outNats,
   outFile,
   outStdout,
   outSyslog,
@@ -120,7 +124,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
  *
  * @example
  * const registry = nodeRegistry()
- * registry.names('output') // ['copy', 'file', 'forward', 'http', 'null', 'relabel', 'stdout']
+ * registry.names('output') // ['copy', 'file', 'forward', 'http', 'nats', 'null', 'relabel', 'stdout']
  */
 export function nodeRegistry(extra: readonly PluginSpec[] = []): PluginRegistry {
   return new PluginRegistry().register(...NODE_PLUGINS, ...extra)
