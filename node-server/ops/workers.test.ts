@@ -6,11 +6,14 @@
  * multi-worker ready is refused outside `<worker N>`; SIGUSR1 flushes and SIGHUP reloads every
  * worker (an invalid config changes nothing); a SIGKILLed worker is started again while the
  * other one keeps serving the port, and its file buffer's acknowledged events are delivered;
- * SIGTERM stops every worker and the supervisor exits 0.
+ * SIGTERM stops every worker and the supervisor exits 0. in_tcp, in_udp, in_syslog (UDP and TCP),
+ * in_http and in_prometheus share their ports too; monitor_agent serves each worker on its own.
  */
 
+import { createSocket } from 'node:dgram'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
+import { request } from 'node:http'
+import { connect, createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -94,6 +97,72 @@ function sunk(prefix: string): number[] {
       .reduce((n, line) => n + Number(line.split('\t')[1]), 0)
   }
   return counts
+}
+
+/** Events written by test_sink files matching `prefix`, per tag (all workers). */
+function sunkByTag(prefix: string): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const name of readdirSync(dir).filter((n) => n.startsWith(prefix))) {
+    for (const line of readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean)) {
+      const [tag, count] = line.split('\t')
+      out.set(tag, (out.get(tag) ?? 0) + Number(count))
+    }
+  }
+  return out
+}
+
+/** Writes `text` on a new TCP connection and waits until it is closed. */
+function tcpSend(port: number, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(text))
+    socket.on('error', reject).on('close', () => resolve())
+    socket.resume()
+  })
+}
+
+/** Sends each message as one datagram. */
+async function udpSend(port: number, messages: string[]): Promise<void> {
+  const socket = createSocket('udp4')
+  try {
+    for (const m of messages)
+      await new Promise<void>((resolve, reject) => socket.send(m, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())))
+  } finally {
+    socket.close()
+  }
+}
+
+/** POSTs a JSON array on a connection of its own (agent: false), so the kernel may pick either worker. */
+function httpPost(port: number, path: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { port, host: '127.0.0.1', path, method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume().on('end', () => resolve(res.statusCode ?? 0))
+      },
+    )
+    req.on('error', reject).end(body)
+  })
+}
+
+/** A port P with P and P + 1 free a moment ago (for a plugin that listens on `port + worker id`). */
+async function twoFreePorts(): Promise<number> {
+  const listen = (port: number) =>
+    new Promise<ReturnType<typeof createServer> | null>((resolve) => {
+      const server = createServer()
+      server.once('error', () => resolve(null))
+      server.listen(port, '127.0.0.1', () => resolve(server))
+    })
+  for (;;) {
+    const first = await listen(0)
+    if (first === null) continue
+    const base = (first.address() as AddressInfo).port
+    const second = base < 65535 ? await listen(base + 1) : null
+    await new Promise((r) => first.close(r))
+    if (second !== null) {
+      await new Promise((r) => second.close(r))
+      return base
+    }
+  }
 }
 
 const sum = (list: readonly (number | undefined)[]) => list.reduce<number>((n, v) => n + (v ?? 0), 0)
@@ -331,5 +400,170 @@ describe('<system> workers 2', () => {
     expect(health.status).toBe(200)
     const metrics = await (await fetch(`http://127.0.0.1:${await p.port('api')}/metrics`)).text()
     expect(metrics).toContain('sluice_worker_restarts_total{worker_id="1"} 1')
+  }, 180_000)
+
+  it('shares the ports of in_tcp, in_udp, in_syslog (UDP and TCP), in_http and in_prometheus (port + worker id, /aggregated_metrics); monitor_agent serves each worker on a port of its own', async () => {
+    const base = await twoFreePorts()
+    const p = start(`${workers(2)}
+<source>
+  @type tcp
+  @id tcp
+  tag tcp
+  bind 127.0.0.1
+  port 0
+  <parse>
+    @type none
+  </parse>
+</source>
+<source>
+  @type udp
+  @id udp
+  tag udp
+  bind 127.0.0.1
+  port 0
+  <parse>
+    @type none
+  </parse>
+</source>
+<source>
+  @type syslog
+  @id syslog_udp
+  tag sysu
+  bind 127.0.0.1
+  port 0
+</source>
+<source>
+  @type syslog
+  @id syslog_tcp
+  tag syst
+  bind 127.0.0.1
+  port 0
+  <transport tcp>
+  </transport>
+</source>
+<source>
+  @type http
+  @id http
+  bind 127.0.0.1
+  port 0
+</source>
+<source>
+  @type prometheus
+  @id prom
+  bind 127.0.0.1
+  port 0
+</source>
+<source>
+  @type prometheus
+  @id prom_fixed
+  bind 127.0.0.1
+  port ${base}
+</source>
+<source>
+  @type monitor_agent
+  @id monitor
+  bind 127.0.0.1
+  port 0
+</source>
+<filter tcp>
+  @type prometheus
+  <metric>
+    name tcp_records_total
+    type counter
+    desc in_tcp records
+    <labels>
+      worker \${worker_id}
+    </labels>
+  </metric>
+</filter>
+<match **>
+  @type test_sink
+  path "${dir}/in-#{worker_id}"
+</match>
+`)
+    await p.waitForLine(/\[info\] started config=\S+ workers=2 /)
+    const ports = (id: string) =>
+      [
+        ...p.stderr.matchAll(
+          new RegExp(`listening plugin_id=${id} type=\\S+ address=127\\.0\\.0\\.1 port=(\\d+)[^\\n]* worker=(\\d)\\n`, 'g'),
+        ),
+      ]
+        .map((m) => [Number(m[2]), Number(m[1])])
+        .sort((a, b) => a[0] - b[0])
+    // A shared socket: both workers listen on one port.
+    for (const id of ['tcp', 'udp', 'syslog_udp', 'syslog_tcp', 'http', 'prom']) {
+      const both = ports(id)
+      expect(
+        both.map(([w]) => w),
+        id,
+      ).toEqual([0, 1])
+      expect(both[0][1], id).toBe(both[1][1])
+    }
+    const port = (id: string) => ports(id)[0][1]
+
+    // TCP inputs: new connections until each worker took some; every event arrives.
+    const syslogLine = (i: number) => `<14>Jan  1 00:00:00 host app[1]: message ${i}\n`
+    const senders: [string, string, (i: number) => Promise<void>][] = [
+      ['tcp', 'tcp', (i) => tcpSend(port('tcp'), `a ${i}\nb ${i}\n`)],
+      ['syslog_tcp', 'syst.user.info', (i) => tcpSend(port('syslog_tcp'), syslogLine(i) + syslogLine(i + 1))],
+      [
+        'http',
+        'web.in',
+        async (i) => {
+          expect(await httpPost(port('http'), '/web.in', JSON.stringify([{ i }, { i: i + 1 }]))).toBe(200)
+        },
+      ],
+    ]
+    for (const [id, tag, send] of senders) {
+      let sent = 0
+      for (let i = 0; i < 300; i++) {
+        await send(i)
+        sent += 2
+        if (i >= 4 && (await perWorker(p, id)).filter((n) => n > 0).length === 2) break
+      }
+      expect(
+        (await perWorker(p, id)).filter((n) => n > 0),
+        id,
+      ).toHaveLength(2)
+      await waitUntil(() => sunkByTag('in-').get(tag) === sent, `all ${sent} ${id} events`)
+    }
+
+    // UDP inputs: every datagram arrives (whichever worker reads it).
+    await udpSend(
+      port('udp'),
+      Array.from({ length: 40 }, (_, i) => `u ${i}`),
+    )
+    await udpSend(
+      port('syslog_udp'),
+      Array.from({ length: 40 }, (_, i) => syslogLine(i)),
+    )
+    await waitUntil(() => sunkByTag('in-').get('udp') === 40 && sunkByTag('in-').get('sysu.user.info') === 40, 'the 80 datagrams')
+    expect(sum(await perWorker(p, 'udp'))).toBe(40)
+
+    // in_prometheus: on port 0 one shared port; on a fixed port, port + worker id, and
+    // /aggregated_metrics merges every worker's; the supervisor's /metrics has them too.
+    const perWorkerTcp = await perWorker(p, 'tcp')
+    const scrape = await fetch(`http://127.0.0.1:${port('prom')}/metrics`)
+    expect(scrape.status).toBe(200)
+    expect(ports('prom_fixed')).toEqual([
+      [0, base],
+      [1, base + 1],
+    ])
+    const aggregated = await (await fetch(`http://127.0.0.1:${base + 1}/aggregated_metrics`)).text()
+    expect(aggregated).toContain(`tcp_records_total{worker="0"} ${perWorkerTcp[0]}.0\n`)
+    expect(aggregated).toContain(`tcp_records_total{worker="1"} ${perWorkerTcp[1]}.0\n`)
+    expect(aggregated.match(/# TYPE tcp_records_total counter/g)).toHaveLength(1)
+    const metrics = await (await fetch(`http://127.0.0.1:${await p.port('api')}/metrics`)).text()
+    expect(metrics).toContain(`tcp_records_total{worker_id="0",worker="0"} ${perWorkerTcp[0]}.0\n`)
+    expect(metrics).toContain(`tcp_records_total{worker_id="1",worker="1"} ${perWorkerTcp[1]}.0\n`)
+
+    // monitor_agent: one port per worker, each with its own plugins.
+    const monitors = ports('monitor')
+    expect(monitors.map(([w]) => w)).toEqual([0, 1])
+    expect(monitors[0][1]).not.toBe(monitors[1][1])
+    for (const [worker, monitorPort] of monitors) {
+      const { plugins } = (await (await fetch(`http://127.0.0.1:${monitorPort}/api/plugins.json?@id=tcp`)).json()) as { plugins: Plugin[] }
+      expect(plugins.map((x) => x.emit_records)).toEqual([perWorkerTcp[worker]])
+    }
   }, 180_000)
 })
