@@ -2,7 +2,7 @@
  * @module The file buffer on real temp directories: appends are on disk when the emit resolves,
  * a restart (close without flushing, new store on the same path) replays every staged and queued
  * event, a truncated chunk keeps its complete entries, a garbage .meta is moved aside, and
- * undeliverable chunks land in backup/<plugin_id>/<chunk_id>.log.
+ * undeliverable chunks land in backup/worker<N>/<plugin_id>/<chunk_id>.log.
  */
 
 import { mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
@@ -168,7 +168,7 @@ describe('file buffer store', () => {
     expect(second.writer.events).toBe(2)
   })
 
-  it('moves undeliverable chunks to backup/<plugin_id>/<chunk_id>.log', async () => {
+  it('moves undeliverable chunks to backup/worker0/<plugin_id>/<chunk_id>.log', async () => {
     const { out, writer, logs } = await fileOutput({
       flush_mode: 'immediate',
       flush_interval: undefined,

@@ -89,7 +89,7 @@ export const systemSchema = {
     {
       name: 'root_dir',
       type: 'string',
-      description: 'Where file buffers without a path and chunk backups go (<root_dir>/backup/<plugin_id>/…).',
+      description: 'Where file buffers without a path and chunk backups go (<root_dir>/backup/worker<N>/<plugin_id>/…).',
     },
     {
       name: 'http_server',
