@@ -72,6 +72,11 @@ export interface BufferStoreOptions {
    * (fsync), and new chunk files are made durable with their directory entries.
    */
   durable?: boolean
+  /**
+   * The worker this output runs in and how many workers run its directive (PluginContext.worker):
+   * a file store shared by several workers keeps each worker's chunks in its own directory.
+   */
+  worker?: { id: number; count: number }
 }
 
 /** Writes an undeliverable chunk somewhere durable; returns where (node: `<root>/backup/<id>/<chunk>.log`). */

@@ -2,7 +2,7 @@
  * @module The file buffer on real temp directories: appends are on disk when the emit resolves,
  * a restart (close without flushing, new store on the same path) replays every staged and queued
  * event, a truncated chunk keeps its complete entries, a garbage .meta is moved aside, and
- * undeliverable chunks land in backup/<plugin_id>/<chunk_id>.log.
+ * undeliverable chunks land in backup/worker<N>/<plugin_id>/<chunk_id>.log.
  */
 
 import { mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
@@ -144,7 +144,7 @@ describe('file buffer store', () => {
     const second = await fileOutput()
     const line = second.logs.find((l) => l.message === 'Found a truncated buffer chunk; resumed its complete entries.')
     expect(line?.fields).toMatchObject({ events: 2 })
-    expect(await readdir(join(dir, 'backup', 'out_test', 'corrupt'))).toEqual([data])
+    expect(await readdir(join(dir, 'backup', 'worker0', 'out_test', 'corrupt'))).toEqual([data])
     await second.out.flushAll()
     expect(numbers(second.writer.chunks)).toEqual([0, 1])
   })
@@ -160,13 +160,15 @@ describe('file buffer store', () => {
     const second = await fileOutput({ chunk_keys: ['tag'] })
     const broken = second.logs.filter((l) => l.message.startsWith('Found a broken buffer chunk'))
     expect(broken).toHaveLength(1)
-    expect((await readdir(join(dir, 'backup', 'out_test', 'corrupt'))).sort()).toEqual([metas[0].replace(/\.meta$/, ''), metas[0]].sort())
+    expect((await readdir(join(dir, 'backup', 'worker0', 'out_test', 'corrupt'))).sort()).toEqual(
+      [metas[0].replace(/\.meta$/, ''), metas[0]].sort(),
+    )
     await second.out.flushAll()
     expect(second.writer.chunks).toHaveLength(1)
     expect(second.writer.events).toBe(2)
   })
 
-  it('moves undeliverable chunks to backup/<plugin_id>/<chunk_id>.log', async () => {
+  it('moves undeliverable chunks to backup/worker0/<plugin_id>/<chunk_id>.log', async () => {
     const { out, writer, logs } = await fileOutput({
       flush_mode: 'immediate',
       flush_interval: undefined,
@@ -177,9 +179,9 @@ describe('file buffer store', () => {
     const stream = ev(0, 2)
     await out.emit(stream)
     await waitUntil(() => logs.some((l) => l.message.startsWith('Undeliverable chunk moved to')), 'the backup', 5000)
-    const backups = await readdir(join(dir, 'backup', 'out_test'))
+    const backups = await readdir(join(dir, 'backup', 'worker0', 'out_test'))
     const log = backups.find((f) => /^[0-9a-f]{32}\.log$/.test(f))!
-    expect(new Uint8Array(await readFile(join(dir, 'backup', 'out_test', log)))).toEqual(stream.entries)
+    expect(new Uint8Array(await readFile(join(dir, 'backup', 'worker0', 'out_test', log)))).toEqual(stream.entries)
     await waitUntil(async () => (await files()).length === 0, 'the chunk files to be deleted')
   })
 
