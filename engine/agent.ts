@@ -35,6 +35,7 @@ import type {
   Runtime,
 } from './plugin.ts'
 import { EventRouter, type RouterRule } from './router.ts'
+import { PrometheusRegistry } from './prometheus/registry.ts'
 
 export interface AgentOptions {
   core: Core
@@ -45,6 +46,8 @@ export interface AgentOptions {
   hostname?: string
   /** Runtime services handed to every plugin (node-server: the file buffer store and chunk backups). */
   services?: PluginServices
+  /** The worker this process is (`<inject> worker_id_key`, prometheus `${worker_id}`); 0 by default. */
+  workerId?: number
   /** Every warning (unknown params, deprecated names, lenient values…) is an error (`sluice --strict`). */
   strict?: boolean
   /** Fluentd's `strict_config_value`: integers, floats and bools that do not parse are errors. */
@@ -74,6 +77,8 @@ const ROOT_LABEL = '@ROOT'
 export class Agent {
   readonly routers = new Map<string, EventRouter>()
   readonly plugins: PluginEntry[] = []
+  /** The Prometheus registry the agent's plugins write into (in_prometheus and /metrics serve it). */
+  readonly prometheus = new PrometheusRegistry()
   private started = false
 
   constructor(readonly log: Logger) {}
@@ -106,7 +111,7 @@ export class Agent {
       timer = setTimeout(() => resolve('timeout'), deadlineMs)
     })
     const outcome = await Promise.race([all.then(() => 'done' as const), deadline])
-    clearTimeout(timer)
+    if (timer !== undefined) clearTimeout(timer)
     if (outcome === 'timeout') this.log.warn('shutdown deadline passed; some plugins did not finish', { deadlineMs })
     for (const router of this.routers.values()) router.free()
   }
@@ -366,6 +371,9 @@ class Builder {
       now: this.options.now ?? Date.now,
       hostname: this.options.hostname ?? 'localhost',
       services: this.options.services,
+      prometheus: this.agent.prometheus,
+      plugins: () => this.agent.plugins,
+      workerId: this.options.workerId ?? 0,
       createOutput: (element: ConfigElement) => this.createPlugin('output', element, label, labelNames)?.plugin as OutputPlugin | null,
       createParser: (config, element) => sectionPlugin(registry, runtime, 'parser', ctx, config, element),
       createFormatter: (config, element) => sectionPlugin(registry, runtime, 'formatter', ctx, config, element),

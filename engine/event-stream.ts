@@ -94,6 +94,28 @@ export function eachEntry(
   forEachEntry(core, stream, visit)
 }
 
+/**
+ * The valid entries of a stream as `[sec, nsec, recordStart, recordEnd]` words (4 per entry),
+ * positions into `stream.entries` itself — for plugins that do more than read each entry in place
+ * (a parser that may call the core again), which must not hold `eachEntry`'s view of WASM memory.
+ */
+export function entryRanges(core: Core, stream: EventStream): Uint32Array {
+  const base = core.aux(stream.entries)
+  const st = core.exports.walkEntries(stream.entries.length)
+  if (st !== abi.STATUS_OK) throw new Error(`event stream for ${stream.tag} is not a valid entries stream (status ${st})`)
+  const n = core.result(abi.R_AUX_ENTRY_COUNT)
+  const out = new Uint32Array(n * 4)
+  let k = 0
+  for (let i = 0; i < n; i++) {
+    if (core.entry(i, abi.E_FLAGS, true) & abi.ENTRY_INVALID) continue
+    out[k++] = core.entry(i, abi.E_SEC, true)
+    out[k++] = core.entry(i, abi.E_NSEC, true)
+    out[k++] = core.entry(i, abi.E_RECORD_START, true) - base
+    out[k++] = core.entry(i, abi.E_RECORD_END, true) - base
+  }
+  return out.subarray(0, k)
+}
+
 /** Decodes every event of a stream into objects. */
 export function decodeStream(core: Core, stream: EventStream): Event[] {
   const events: Event[] = []

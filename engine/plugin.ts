@@ -14,6 +14,8 @@ import type { Logger } from './log.ts'
 import type { PluginMetrics } from './metrics.ts'
 import type { BufferServices } from './output/store.ts'
 import type { ParserPlugin } from './parser/types.ts'
+import type { PrometheusRegistry } from './prometheus/registry.ts'
+import type { PluginEntry } from './agent.ts'
 
 export type { FormatterPlugin } from './formatter/types.ts'
 export type { ParserPlugin } from './parser/types.ts'
@@ -61,13 +63,25 @@ export interface PluginContext {
    */
   createParser(config: PluginSectionConfig, element?: ConfigElement): ParserPlugin
   createFormatter(config: PluginSectionConfig, element?: ConfigElement): FormatterPlugin
+  /** The agent's Prometheus registry (fluent-plugin-prometheus metrics; served by in_prometheus and /metrics). */
+  prometheus?: PrometheusRegistry
+  /** Every plugin of the agent (monitors read their metrics and status). */
+  plugins?(): readonly PluginEntry[]
+  /** The worker this process is (Fluentd's fluentd_worker_id; 0 for a single process). */
+  workerId?: number
 }
 
 /** The validated config of a `<parse>` / `<format>` section: the chosen `@type` and its params. */
 export type PluginSectionConfig = { '@type': string } & Record<string, unknown>
 
 /** What a runtime injects for plugins (through AgentOptions.services). */
-export interface PluginServices extends BufferServices {}
+export interface PluginServices extends BufferServices {
+  /**
+   * The process's standard output, where Node writes what Fluentd writes to its own log stream
+   * (filter_stdout's lines). Absent on Workers and in the browser: those lines go to the logger.
+   */
+  stdout?: (bytes: Uint8Array) => void
+}
 
 export interface Plugin {
   start?(): Promise<void> | void

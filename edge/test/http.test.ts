@@ -54,8 +54,9 @@ describe('http output', () => {
       authorization: `Basic ${btoa('u:p')}`,
     })
     expect(JSON.parse(req.body)).toEqual([
-      { a: 1, tag: 'web.click', ts: '2015-09-07T01:23:04.250Z' },
-      { tag: 'web.click', ts: '2015-09-07T01:23:04.250Z' },
+      // Fluentd's inject: time_type string is ISO 8601 in local time (UTC on Workers), seconds only.
+      { a: 1, tag: 'web.click', ts: '2015-09-07T01:23:04+00:00' },
+      { tag: 'web.click', ts: '2015-09-07T01:23:04+00:00' },
     ])
   })
 

@@ -121,7 +121,7 @@ describe('config errors', () => {
     [
       'an output the edge does not have',
       '<match **>\n  @type file\n  path /tmp/x\n</match>',
-      /unknown output plugin 'file'.*available: capture, copy, flaky, forward, http, null, queue, relabel/s,
+      /unknown output plugin 'file'.*available: capture, copy, flaky, forward, http, label_router, null, queue, relabel, rewrite_tag_filter/s,
     ],
     [
       'a second source',

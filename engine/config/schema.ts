@@ -72,6 +72,11 @@ export interface PluginSchema {
   argument?: ParamSpec
   /** Accept params not listed (e.g. record_transformer's `<record>`); they stay strings. */
   additionalParams?: boolean
+  /**
+   * A plugin that wraps another one named by a param (the stdout formatter's `output_type json`):
+   * its section is also validated against that plugin's params, which it passes on.
+   */
+  delegate?: { param: string; kind: 'parser' | 'formatter'; defaultType: string }
   /** Sections that are errors here, not just "not used" (Fluentd raises for them), with the reason. */
   forbiddenSections?: readonly { name: string; reason: string }[]
   /**
@@ -194,15 +199,35 @@ function sectionSchema(
   // the plugin's defaults (Fluentd's `overwrite_defaults`: in_syslog's `<parse>` makes the syslog
   // parser's with_priority default true).
   const owned = new Map(spec.schema.params.map((p) => [p.name, p]))
-  const params = plugin.params.map((p) => {
+  const merged = plugin.params.map((p) => {
     const own = owned.get(p.name)
     if (own === undefined) return p
     owned.delete(p.name)
     return own.default === undefined ? p : { ...p, default: own.default }
   })
+  const params = [...owned.values(), ...merged]
+  // A plugin that wraps another (the stdout formatter's output_type) also takes that one's params.
+  const delegate = plugin.delegate
+  if (delegate !== undefined) {
+    const inner = getParam(child, delegate.param) ?? delegate.defaultType
+    const innerSchema = inner === type ? undefined : options.plugins.schema(delegate.kind, inner)
+    if (innerSchema === undefined) {
+      const known = options.plugins.names(delegate.kind).filter((n) => n !== type)
+      const near = closest(inner, known)
+      return {
+        schema: { ...spec.schema, params, additionalParams: true },
+        type,
+        problem: {
+          reason: `${delegate.param} ${inner} in <${child.name}> is not a ${delegate.kind} plugin sluice has`,
+          hint: `${near ? `did you mean '${near}'? ` : ''}available: ${known.join(', ')}`,
+        },
+      }
+    }
+    for (const p of innerSchema.params) if (!params.some((q) => q.name === p.name)) params.push(p)
+  }
   return {
     schema: {
-      params: [...owned.values(), ...params],
+      params,
       sections: [...(spec.schema.sections ?? []), ...(plugin.sections ?? [])],
       argument: plugin.argument ?? spec.schema.argument,
       additionalParams: plugin.additionalParams ?? spec.schema.additionalParams,

@@ -125,6 +125,7 @@ describe('plugins build parsers and formatters through their context', () => {
               writeByte: (b) => text.push(b),
               writeBytes: (b) => text.push(...b),
               writeText: (s) => text.push(...new TextEncoder().encode(s)),
+              writeAscii: (s) => text.push(...new TextEncoder().encode(s)),
             })
             return decoder.decode(new Uint8Array(text))
           },

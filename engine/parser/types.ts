@@ -23,15 +23,35 @@ export interface ParserPlugin {
    * `parse(text) { |time, record| … }`; a JSON array or a msgpack stream yields several). `now` is
    * the time of records without one (`estimate_current_event`). Returns how many records were
    * appended; 0 means "pattern not matched", and `lastError` says why. Never throws on bad input.
+   *
+   * `original` is the event's own time when the text comes from an event (filter_parser): with
+   * `estimate_current_event false`, a record without a time gets it, as Fluentd keeps the original
+   * time then. Without it (in_tail, in_tcp…) such a record is not appended and counts as unmatched.
    */
-  parse(bytes: Uint8Array, start: number, end: number, out: EntrySink, now: EventTime): number
-  /** Why the last `parse` that returned 0 did not match (`pattern not matched`, the JSON error …). */
+  parse(bytes: Uint8Array, start: number, end: number, out: EntrySink, now: EventTime, original?: EventTime): number
+  /**
+   * Why part of the last `parse` yielded no record ('' when all of it did): `pattern not matched`,
+   * the JSON error, `invalid time format: …`. Set also when some records were appended (a JSON
+   * array with a non-object element).
+   */
   readonly lastError: string
+  /**
+   * What kind of failure `lastError` is: 'unmatched' (the text does not have the parser's shape:
+   * Fluentd yields nil — in_tail's `emit_unmatched_lines`, filter_parser's "pattern not matched"
+   * with `reserve_data`'s pass-through), 'invalid' (it has the shape but a value cannot be used —
+   * a time that does not fit `time_format`, bytes that are not UTF-8 — Fluentd raises: in_tail
+   * logs "invalid line found", filter_parser emits an error event only), or null. A parser that
+   * leaves it undefined is read as 'unmatched' when `lastError` is set (`failureOf`).
+   */
+  readonly lastFailure?: 'unmatched' | 'invalid' | null
+  /** How many parts of the last input yielded no record (each is one unmatched line / error event in Fluentd); undefined: 1 when `lastError` is set. */
+  readonly lastUnmatched?: number
   /**
    * Parsers that join several lines into one record (multiline with `format_firstline`/`formatN`,
    * cri `P` partial lines, docker json-file lines split at 16 KiB) keep that state per source of
    * lines: the caller makes one stream per file (in_tail) or connection (in_tcp) and feeds it lines
-   * instead of calling `parse`. Absent for line-at-a-time parsers.
+   * instead of calling `parse`. Absent for line-at-a-time parsers. (msgpack's stream takes chunks
+   * of a byte stream instead of lines and keeps an incomplete object for the next chunk.)
    */
   newStream?(): ParserStream
 }
@@ -52,3 +72,13 @@ export interface ParserStream {
 
 /** Receives a line (or joined lines) a parser could not turn into a record, and why. */
 export type Unmatched = (text: Uint8Array, reason: string) => void
+
+/**
+ * The failure of a parser's last `parse` that appended `appended` records, with the defaults for
+ * parsers that leave the optional fields undefined (then only "nothing appended" is a failure).
+ */
+export function failureOf(parser: ParserPlugin, appended: number): { kind: 'unmatched' | 'invalid'; count: number; reason: string } | null {
+  const kind = parser.lastFailure === undefined ? (appended === 0 ? 'unmatched' : null) : parser.lastFailure
+  if (kind === null) return null
+  return { kind, count: parser.lastUnmatched ?? 1, reason: parser.lastError || 'pattern not matched' }
+}

@@ -1,6 +1,6 @@
 /**
  * @module The preview's plugin registry: the real runtime-neutral filters and the outputs that
- * route (copy, relabel), each wrapped so it reports to the tracer; every other output is a sink
+ * route (copy, relabel, rewrite_tag_filter, label_router), each wrapped so it reports to the tracer; every other output is a sink
  * that records what reaches it; filters the preview cannot run pass events through unchanged.
  * Sources are not run: samples are emitted straight into their router.
  */
@@ -16,7 +16,7 @@ export const SINK_TYPE = '__preview_sink'
 export const PASSTHROUGH_TYPE = '__preview_passthrough'
 
 /** Outputs whose job is to route events onwards: run for real in the preview. */
-export const ROUTING_OUTPUTS: readonly string[] = ['copy', 'relabel']
+export const ROUTING_OUTPUTS: readonly string[] = ['copy', 'relabel', 'rewrite_tag_filter', 'label_router']
 
 /** The element index a plugin stands for: the draft gives every plugin the `@id` `#<index>`. */
 export function elementIndex(id: string): number {

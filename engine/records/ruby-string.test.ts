@@ -15,7 +15,12 @@ describe('rubyFloatToS', () => {
     [-2.5, '-2.5'],
     [0.1, '0.1'],
     [100, '100.0'],
-    [1e15, '1000000000000000.0'],
+    [1e15, '1.0e+15'], // checked with Ruby 3.1: integral values switch to the exponent form at 1e15
+    [1.5e15, '1.5e+15'],
+    [999999999999999.9, '999999999999999.9'],
+    [1000000000000000.5, '1000000000000000.5'],
+    [1234567890123456.8, '1234567890123456.8'],
+    [123456789012345.0, '123456789012345.0'],
     [1e16, '1.0e+16'],
     [1.5e16, '1.5e+16'],
     [123456789.123, '123456789.123'],
@@ -27,7 +32,7 @@ describe('rubyFloatToS', () => {
     [Infinity, 'Infinity'],
     [-Infinity, '-Infinity'],
     // biome-ignore lint/correctness/noPrecisionLoss: the rounding is what is tested
-    [9007199254740993, '9007199254740992.0'],
+    [9007199254740993, '9.007199254740992e+15'],
   ])('%s → %s', (x, expected) => {
     expect(rubyFloatToS(x)).toBe(expected)
   })

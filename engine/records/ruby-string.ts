@@ -2,24 +2,34 @@
  * @module Ruby's `to_s` and `inspect` for msgpack values, so filters stringify record values the
  * way Fluentd does (grep matches `value.to_s`; record_transformer interpolates with `to_s`):
  * nil → "", floats as Ruby prints them (`1.0`, `1.0e+16`), arrays and hashes as `inspect`
- * (Ruby ≥ 3.4 style `{"k" => 1}`, the Ruby of fluent-package 6).
+ * (Ruby ≥ 3.4 style `{"k" => 1}`, the Ruby of fluent-package 6; the formatters of engine/formatter
+ * print Ruby 3.2's `{"k"=>1}`, the Ruby of fluent-package 5.2 / Fluentd 1.18).
  */
 
 import { EventTime } from '../event-time.ts'
 
 const utf8 = new TextDecoder()
 
-/** Ruby's `Float#to_s`: shortest round-trip digits, fixed notation for 1e-4 ≤ |x| < 1e16. */
+/**
+ * Ruby's `Float#to_s`: the shortest digits that read back as `x`, in fixed notation for
+ * 1e-4 ≤ |x| < 1e16 except integral values from 1e15 (`1.0e+15`, `1.5e+15`, `1000000000000000.5`:
+ * Ruby prints fixed only while the digits reach past the decimal point or it is within 15 digits).
+ */
 export function rubyFloatToS(x: number): string {
   if (Number.isNaN(x)) return 'NaN'
   if (x === Infinity) return 'Infinity'
   if (x === -Infinity) return '-Infinity'
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0'
+  const abs = Math.abs(x)
+  if (abs >= 1e-4 && abs < 1e15) {
+    // Fast path: here JS and Ruby both print the shortest digits in fixed notation.
+    return Number.isInteger(x) ? `${x}.0` : String(x)
+  }
   const sign = x < 0 ? '-' : ''
   const [mantissa, exp] = Math.abs(x).toExponential().split('e')
   const digits = mantissa.replace('.', '')
   const decpt = Number(exp) + 1
-  if (decpt > 0 && decpt <= 16) {
+  if (decpt > 0 && (decpt <= 15 || (decpt === 16 && digits.length > 16))) {
     const int = digits.length > decpt ? digits.slice(0, decpt) : digits.padEnd(decpt, '0')
     const frac = digits.length > decpt ? digits.slice(decpt) : '0'
     return `${sign}${int}.${frac}`

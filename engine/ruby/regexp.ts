@@ -4,8 +4,12 @@
  * `\z`, `\Z`, `\h`, `\e` are translated. Other Ruby-only syntax is left to the JS compiler to refuse.
  */
 
-/** Rewrites Ruby-only escapes: \A, \z, \Z outside character classes, \h and \e anywhere. */
-export function translateRubyRegexp(source: string): string {
+/**
+ * Rewrites Ruby-only escapes: \A, \z, \Z outside character classes, \h and \e anywhere. With
+ * `exactDot` / `exactAnchors`, `.` and `^`/`$` outside classes end lines only at `\n`, as Ruby's do
+ * (JavaScript also ends lines at `\r`, U+2028 and U+2029).
+ */
+export function translateRubyRegexp(source: string, exactDot = false, exactAnchors = false): string {
   let out = ''
   let inClass = false
   for (let i = 0; i < source.length; i++) {
@@ -23,6 +27,16 @@ export function translateRubyRegexp(source: string): string {
     }
     if (c === '[' && !inClass) inClass = true
     else if (c === ']' && inClass) inClass = false
+    else if (!inClass && exactDot && c === '.') {
+      out += '[^\\n]'
+      continue
+    } else if (!inClass && exactAnchors && c === '^') {
+      out += '(?<![^\\n])'
+      continue
+    } else if (!inClass && exactAnchors && c === '$') {
+      out += '(?![^\\n])'
+      continue
+    }
     out += c
   }
   return out
@@ -56,12 +70,14 @@ function stripExtended(source: string): string {
 
 /**
  * Compiles a Ruby regexp (source and Ruby flags `i`, `m`, `x`); throws SyntaxError for a pattern JS cannot compile.
+ * With `exactLines`, lines end only at `\n` as in Ruby (`^`, `$` and `.` are rewritten): the parsers
+ * use it, so a CRLF line keeps its `\r` in a capture as Fluentd keeps it.
  *
  * @example
  * compileRubyRegexp('\\Aab+\\z', 'i').test('ABB') // true
  */
-export function compileRubyRegexp(source: string, flags: string, extraJsFlags = ''): RegExp {
+export function compileRubyRegexp(source: string, flags: string, extraJsFlags = '', exactLines = false): RegExp {
   const body = flags.includes('x') ? stripExtended(source) : source
   const js = 'm' + (flags.includes('i') ? 'i' : '') + (flags.includes('m') ? 's' : '') + extraJsFlags
-  return new RegExp(translateRubyRegexp(body), js)
+  return new RegExp(translateRubyRegexp(body, exactLines && !flags.includes('m'), exactLines), js)
 }

@@ -1,14 +1,15 @@
 /**
  * @module The schema of out_file (`@type file`), Fluentd's parameters and defaults: `path`,
  * `add_path_suffix` / `path_suffix` (.log), `append` (false: a new `_N` file per chunk),
- * `compress` (text, gz, gzip), `<format>` (default out_file), and a `<buffer>` that defaults to a
+ * `compress` (text, gz, gzip), `<format>` (default out_file), `<inject>`, and a `<buffer>` that defaults to a
  * file buffer with the `time` chunk key and a 1-day timekey.
  */
 
-import type { PluginDescriptor } from '../plugin.ts'
+import type { PluginDescriptor, PluginSectionConfig } from '../plugin.ts'
 import type { PluginSchema } from '../config/schema.ts'
 import { bufferSection, secondarySection } from '../output/buffer-schema.ts'
-import { formatSection, type FormatConfig } from '../output/formatters.ts'
+import { formatSection } from './sections/format.ts'
+import { injectSection, type InjectConfig } from './sections/inject.ts'
 
 export const DEFAULT_TIMEKEY = 86400
 
@@ -40,7 +41,7 @@ export const outFileSchema: PluginSchema = {
     { name: 'recompress', type: 'bool', default: false, description: 'Accepted for compatibility (sluice buffers are never compressed).' },
     { name: 'symlink_path', type: 'string', default: null, description: 'Not supported by sluice.' },
   ],
-  sections: [bufferSection(bufferDefaults), formatSection('out_file'), secondarySection],
+  sections: [bufferSection(bufferDefaults), formatSection('out_file'), injectSection(), secondarySection],
   compat: { convert: ['formatter', 'buffer', 'inject'], defaultChunkKey: 'time' },
 }
 
@@ -53,7 +54,8 @@ export interface OutFileConfig {
   recompress: boolean
   symlink_path: string | null
   buffer: Record<string, unknown>
-  format: FormatConfig
+  format: PluginSectionConfig
+  inject?: InjectConfig
 }
 
 export const outFileDescriptor: PluginDescriptor<'output'> = {

@@ -10,6 +10,7 @@
 import type { PluginDescriptor } from '../plugin.ts'
 import type { ConfigOf, PluginSchema } from '../config/schema.ts'
 import { serverSchema } from './sections/forward-server.ts'
+import { serviceDiscoverySection, type ServiceDiscoveryConfig } from './sections/service-discovery.ts'
 
 export { serverSchema }
 import { bufferSection, secondarySection } from '../output/buffer-schema.ts'
@@ -108,16 +109,25 @@ export const outForwardBaseSchema = {
 /** Fluentd's `config_section :buffer { config_set_default :chunk_keys, ['tag'] }`. */
 export const bufferDefaults = { chunk_keys: ['tag'] }
 
-/** The full schema: params, `<server>`, `<security>`, `<buffer>`, `<secondary>`. */
+/**
+ * The full schema: params, `<server>` (optional when `<service_discovery>` gives servers),
+ * `<security>`, `<service_discovery>`, `<buffer>`, `<secondary>`.
+ */
 export const outForwardSchema: PluginSchema = {
   params: outForwardParams,
-  sections: [serverSection, securitySection, bufferSection(bufferDefaults), secondarySection],
+  sections: [
+    { ...serverSection, required: false },
+    securitySection,
+    serviceDiscoverySection,
+    bufferSection(bufferDefaults),
+    secondarySection,
+  ],
   compat: { convert: ['buffer'], defaultChunkKey: 'tag' },
 }
 
 export type ServerConfig = ConfigOf<typeof serverSchema>
 export type OutForwardBaseConfig = ConfigOf<typeof outForwardBaseSchema>
-export type OutForwardConfig = OutForwardBaseConfig & { buffer: Record<string, unknown> }
+export type OutForwardConfig = OutForwardBaseConfig & { buffer: Record<string, unknown>; service_discovery?: ServiceDiscoveryConfig[] }
 
 export const outForwardDescriptor: PluginDescriptor<'output'> = {
   name: 'forward',

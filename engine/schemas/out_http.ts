@@ -3,12 +3,15 @@
  * options: endpoint, http_method, content_type, json_array, headers, headers_from_placeholders,
  * compress, open/read timeouts, reuse_connections, TLS files, error_response_as_unrecoverable,
  * retryable_response_codes (sluice default: 429, 500, 502, 503, 504), allowed_hosts, `<format>`
- * (json / msgpack), `<auth>` (basic), `<buffer>`, `<secondary>`.
+ * (any formatter, json by default), `<inject>` (sluice: Fluentd's out_http has none), `<auth>` (basic),
+ * `<buffer>`, `<secondary>`.
  */
 
-import type { PluginDescriptor } from '../plugin.ts'
+import type { PluginDescriptor, PluginSectionConfig } from '../plugin.ts'
 import type { ConfigOf, PluginSchema } from '../config/schema.ts'
 import { bufferSection, secondarySection } from '../output/buffer-schema.ts'
+import { formatSection } from './sections/format.ts'
+import { injectSection, type InjectConfig } from './sections/inject.ts'
 
 /**
  * Fluentd retries only 503 by default (and warns that v2 drops it). A 429 (rate limited) or a
@@ -112,16 +115,8 @@ export const outHttpSchema = {
     },
   ],
   sections: [
-    {
-      name: 'format',
-      description: 'Body format: json (default; NDJSON, or an array with json_array) or msgpack.',
-      init: true,
-      schema: {
-        params: [
-          { name: 'add_newline', type: 'bool', default: true, description: 'json: one record per line (always true for out_http bodies).' },
-        ],
-      },
-    },
+    formatSection('json', 'How each record is written into the body (any formatter; json: NDJSON, or one array with json_array).'),
+    injectSection(),
     {
       name: 'auth',
       description: 'Authentication.',
@@ -148,14 +143,15 @@ export const outHttpSchema = {
 } as const satisfies PluginSchema
 
 export type OutHttpConfig = ConfigOf<typeof outHttpSchema> & {
-  format: { '@type'?: string; add_newline: boolean }
+  format: PluginSectionConfig
+  inject?: InjectConfig
   buffer: Record<string, unknown>
 }
 
 export const outHttpDescriptor: PluginDescriptor<'output'> = {
   name: 'http',
   kind: 'output',
-  description: 'Sends events to an HTTP endpoint, one request per buffer chunk (NDJSON, JSON array or msgpack).',
+  description: 'Sends events to an HTTP endpoint, one request per buffer chunk (NDJSON, JSON array, msgpack or any format).',
   schema: outHttpSchema,
   runtimes: ['node'],
 }

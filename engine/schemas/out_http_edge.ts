@@ -3,12 +3,13 @@
  * and settled options. Records are POSTed as NDJSON (or one JSON array with `json_array true`)
  * while the request waits; 429 and 5xx answers are retried within the request's budget
  * (retry_max_times, retry_wait doubling, retry_timeout overall, a Retry-After that fits).
- * `<inject>` adds the tag and the time to each record, as Fluentd's inject section does.
+ * `<inject>` adds keys to each record (engine/inject: Fluentd's inject section, all of it).
  * Free of runtime imports: the designer reads it.
  */
 
 import type { PluginDescriptor } from '../plugin.ts'
 import type { ConfigOf, PluginSchema } from '../config/schema.ts'
+import { injectSection, type InjectConfig } from './sections/inject.ts'
 
 export const outHttpSchema = {
   params: [
@@ -64,27 +65,11 @@ export const outHttpSchema = {
         ],
       },
     },
-    {
-      name: 'inject',
-      description: 'Fields added to each record.',
-      schema: {
-        params: [
-          { name: 'tag_key', type: 'string', default: null, description: 'Add the tag under this key.' },
-          { name: 'time_key', type: 'string', default: null, description: 'Add the event time under this key.' },
-          {
-            name: 'time_type',
-            type: 'enum',
-            values: ['float', 'unixtime', 'string'],
-            default: 'float',
-            description: 'float seconds, integer seconds, or an RFC 3339 UTC string with milliseconds.',
-          },
-        ],
-      },
-    },
+    injectSection(),
   ],
 } as const satisfies PluginSchema
 
-export type OutHttpConfig = ConfigOf<typeof outHttpSchema>
+export type OutHttpConfig = ConfigOf<typeof outHttpSchema> & { inject?: InjectConfig }
 
 export const outHttpEdgeDescriptor: PluginDescriptor<'output'> = {
   name: 'http',

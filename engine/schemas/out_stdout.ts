@@ -1,14 +1,15 @@
 /**
  * @module The schema of out_stdout (`@type stdout`): Fluentd's `use_logger` (accepted; sluice
  * always writes to the output stream), `output_type` (the old top-level form of `<format>
- * output_type`), `<format>` (default `stdout`), and a `<buffer>` used only when written (chunk
+ * output_type`), `<format>` (default `stdout`), `<inject>`, and a `<buffer>` used only when written (chunk
  * keys tag, 10 KiB chunks, flush at shutdown — Fluentd's defaults for stdout).
  */
 
-import type { PluginDescriptor } from '../plugin.ts'
+import type { PluginDescriptor, PluginSectionConfig } from '../plugin.ts'
 import type { PluginSchema } from '../config/schema.ts'
 import { bufferSection, secondarySection } from '../output/buffer-schema.ts'
-import { formatSection, type FormatConfig } from '../output/formatters.ts'
+import { formatSection } from './sections/format.ts'
+import { injectSection, type InjectConfig } from './sections/inject.ts'
 
 export const bufferDefaults = { chunk_keys: ['tag'], flush_at_shutdown: true, chunk_limit_size: 10 * 1024 }
 
@@ -22,7 +23,7 @@ export const outStdoutSchema: PluginSchema = {
     },
     { name: 'output_type', type: 'string', default: null, description: 'Old form of <format> output_type (json).' },
   ],
-  sections: [bufferSection(bufferDefaults), formatSection('stdout'), secondarySection],
+  sections: [bufferSection(bufferDefaults), formatSection('stdout'), injectSection(), secondarySection],
   compat: { convert: ['inject', 'formatter'] },
 }
 
@@ -30,7 +31,8 @@ export interface OutStdoutConfig {
   use_logger: boolean
   output_type: string | null
   buffer: Record<string, unknown>
-  format: FormatConfig
+  format: PluginSectionConfig
+  inject?: InjectConfig
 }
 
 export const outStdoutDescriptor: PluginDescriptor<'output'> = {

@@ -101,7 +101,7 @@ export async function buildPrepared(parsed: ParseResult, options: PrepareOptions
     log: options.logger(level),
     runtime: 'node',
     hostname: options.hostname ?? osHostname(),
-    services: nodeBufferServices({ rootDir: system.rootDir ?? null }),
+    services: { ...nodeBufferServices({ rootDir: system.rootDir ?? null }), stdout: (bytes) => process.stdout.write(bytes) },
     strictValues: system.strictConfigValue,
   })
   const order = (list: ConfigError[]) => sortByPlace(dedupe(list), parsed.files)

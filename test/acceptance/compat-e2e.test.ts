@@ -57,7 +57,6 @@ describe('a v0.12 td-agent.conf, run for real', () => {
       '9: v0.12 flat formatter parameters in <match v012.**> (format, utc) are deprecated: read as <format> @type json, utc </format>',
       `10: v0.12 flat buffer parameters in <match v012.**> (buffer_type, buffer_path, time_slice_format, flush_interval, flush_at_shutdown) are deprecated: read as <buffer time> @type file, path ${dir}/buffer/events, flush_interval 60s, flush_at_shutdown true, timekey 3600, timekey_use_utc true </buffer>`,
       '13: v0.12 flat inject parameters in <match v012.**> (utc) are deprecated: read as <inject> localtime false </inject>',
-      '13: section <inject> is not used in <match v012.**>',
     ])
     const agent = prepared.agent!
     await agent.start()

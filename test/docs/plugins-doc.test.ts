@@ -1,12 +1,12 @@
 /**
  * @module docs/plugins.md and engine/plugin-status.ts stay true: every plugin a runtime registers
  * is listed as implemented, every "implemented" entry is registered (inputs, filters, outputs) or
- * accepted by the schemas (formatters, buffers), and the page is what the table renders.
+ * accepted by the schemas (buffers, service discovery types), and the page is what the table renders.
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { bufferSection } from '../../engine/output/buffer-schema.ts'
-import { FORMAT_TYPES } from '../../engine/output/formatters.ts'
+import { SERVICE_DISCOVERY_TYPES } from '../../engine/schemas/sections/service-discovery.ts'
 import { FLUENT_BIT_PLUGINS, KNOWN_PLUGINS, knownPlugin } from '../../engine/plugin-status.ts'
 import { pluginsDocText, shippedRegistries } from '../../scripts/plugins-doc-text.ts'
 
@@ -25,12 +25,15 @@ describe('engine/plugin-status.ts', () => {
   })
 
   it('lists as implemented only what a runtime registers or a schema accepts', () => {
-    const formatters = new Set<string>(FORMAT_TYPES)
+    const formatters = new Set<string>(shippedRegistries().flatMap((r) => r.names('formatter')))
+    const discoveries = new Set<string>(SERVICE_DISCOVERY_TYPES)
     const buffers = new Set(bufferSection().schema.params.find((p) => p.name === '@type')?.values ?? [])
     const wrong = KNOWN_PLUGINS.filter((p) => p.status === 'implemented').filter((p) => {
-      if (p.kind === 'input' || p.kind === 'filter' || p.kind === 'output') return !registered.includes(`${p.kind}:${p.name}`)
+      if (p.kind === 'input' || p.kind === 'filter' || p.kind === 'output' || p.kind === 'parser')
+        return !registered.includes(`${p.kind}:${p.name}`)
       if (p.kind === 'formatter') return !formatters.has(p.name)
       if (p.kind === 'buffer') return !buffers.has(p.name)
+      if (p.kind === 'service_discovery') return !discoveries.has(p.name)
       return true
     })
     expect(wrong.map((p) => `${p.kind}:${p.name}`)).toEqual([])

@@ -1,14 +1,16 @@
 /**
  * @module Builds and starts an agent from fluent.conf text for tests, with a log that is kept in
- * memory, and stops it afterwards. Pass the plugins the test needs in `registry`.
+ * memory, and stops it afterwards. Pass the plugins the test needs in `registry`; every formatter
+ * is registered (outputs build theirs through ctx.createFormatter).
  */
 
 import { loadCore } from '../../wasm/load-node.ts'
 import { parseConfig } from '../../engine/config/parse.ts'
 import { buildAgent, type Agent } from '../../engine/agent.ts'
 import { createLogger, type LogRecord } from '../../engine/log.ts'
-import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
+import { PluginRegistry, type PluginServices, type PluginSpec } from '../../engine/plugin.ts'
 import { captureOutput } from './capture-output.ts'
+import { FORMATTERS } from './formatters.ts'
 import { nodeBufferServices } from '../../node-server/buffer/services.ts'
 
 export interface TestAgent {
@@ -21,10 +23,10 @@ export interface TestAgent {
 export async function startAgent(
   conf: string,
   plugins: readonly PluginSpec[],
-  options: { now?: () => number; rootDir?: string; strict?: boolean } = {},
+  options: { now?: () => number; rootDir?: string; services?: PluginServices; strict?: boolean } = {},
 ): Promise<TestAgent> {
   const core = await loadCore()
-  const registry = new PluginRegistry().register(captureOutput, ...plugins)
+  const registry = new PluginRegistry().register(captureOutput, ...FORMATTERS, ...plugins)
   const parsed = parseConfig(conf, 'test.conf', { env: {}, hostname: 'test-host', workerId: 0 })
   if (parsed.errors.length > 0) throw new Error(parsed.errors.map((e) => e.message).join('\n'))
   const logs: LogRecord[] = []
@@ -36,7 +38,7 @@ export async function startAgent(
     runtime: 'node',
     hostname: 'test-host',
     now: options.now,
-    services: nodeBufferServices({ rootDir: options.rootDir }),
+    services: { ...nodeBufferServices({ rootDir: options.rootDir }), ...options.services },
     strict: options.strict,
   })
   if (built.agent === null) throw new Error(built.errors.map((e) => e.message).join('\n'))

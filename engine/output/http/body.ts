@@ -1,89 +1,77 @@
 /**
- * @module The out_http request body of an entries stream (Fluentd out_http: records only, no time
- * or tag), for node-server's out_http and the edge's:
- * - `ndjson` (json, the default): one record per line, each line ending in `\n`;
- * - `json_array` (json with `json_array true`): one JSON array of the records;
- * - `msgpack`: the records' msgpack bytes back to back, copied as they are.
- * `<inject>` (the edge) adds the tag and the time to each JSON record, after its own fields (so
- * they win over a field of the same name). The core walks the entries; each record goes from WASM
- * memory into one growing byte buffer — no JS object per event. JSON text comes from a record
- * writer: by default the engine's msgpack → JSON (engine/output/msgpack-json.ts); node-server
- * passes its byte writer (Ruby's to_json forms) until both writers are one.
+ * @module The out_http request body of an entries stream, for node-server's out_http and the edge's,
+ * as Fluentd's out_http builds it: every record through a formatter (`<format>`, json by default;
+ * `<inject>` applied first, engine/inject), back to back — NDJSON with json's newline, msgpack
+ * records with `@type msgpack`, CSV rows … With `json_array` each formatted record is followed by
+ * `,`, the last byte is cut and the whole is wrapped in `[` `]`: `[{…}\n,{…}\n]`, Fluentd's
+ * `"[#{chunk.read.chop}]"`. The core walks the entries; each record goes from WASM memory into one
+ * byte buffer — no JS object per event. Records the formatter refuses (NaN in JSON) are left out
+ * and handed back (the plugin sends them to `@ERROR` once the request succeeded).
  */
 
 import type { Core } from '../../../wasm/core.ts'
-import { ByteSink } from '../byte-sink.ts'
-import { walkEntryRanges } from '../entries.ts'
-import { msgpackToJson } from '../msgpack-json.ts'
+import { ByteBuffer } from '../../formatter/byte-buffer.ts'
+import { formatEntries, type FormatFailures } from '../../formatter/format-stream.ts'
+import { writeJson } from '../../formatter/json.ts'
+import type { FormatterPlugin } from '../../formatter/types.ts'
 
-export type BodyFormat = 'ndjson' | 'json_array' | 'msgpack'
-
-/** `<inject>`: the keys the tag and the time are added under (null: not added), and the time's form. */
-export interface InjectOptions {
-  tagKey: string | null
-  timeKey: string | null
-  timeType: 'float' | 'unixtime' | 'string'
+export interface Body {
+  bytes: Uint8Array
+  /** Records the formatter refused (not in the body). */
+  failures: FormatFailures | null
 }
 
-export interface BodyOptions {
-  format: BodyFormat
-  inject: InjectOptions | null
+/**
+ * Fluentd's setup_content_type: the Content-Type of a formatter's body when `content_type` is not
+ * set; throws (a config error) for a formatter it has none for.
+ */
+export function contentTypeOf(formatType: string, jsonArray: boolean): string {
+  switch (formatType) {
+    case 'json':
+      return jsonArray ? 'application/json' : 'application/x-ndjson'
+    case 'csv':
+      return 'text/csv'
+    case 'tsv':
+    case 'ltsv':
+      return 'text/tab-separated-values'
+    case 'msgpack':
+      return 'application/x-msgpack'
+    case 'out_file':
+    case 'single_value':
+    case 'stdout':
+    case 'hash':
+      return 'text/plain'
+  }
+  throw new Error("can't determine Content-Type from formatter type. Set content_type parameter explicitly")
 }
 
-/** Appends the JSON text of the msgpack record at `bytes[start..end)` to `out`. */
-export type RecordJsonWriter = (out: ByteSink, bytes: Uint8Array, start: number, end: number) => void
+/** The json formatter's defaults (Oj's compat bytes, then `\n`): the edge's body, which has no `<format>`. */
+export const JSON_LINES: FormatterPlugin = {
+  kind: 'text',
+  format(_tag, _sec, _nsec, record, start, _end, out) {
+    writeJson(out, record, start, 'oj')
+    out.writeByte(0x0a)
+  },
+}
 
-/** The engine's msgpack → JSON writer (engine/output/msgpack-json.ts). */
-export const engineRecordJson: RecordJsonWriter = (out, bytes, start, end) => out.utf8(msgpackToJson(bytes, start, end))
-
-/** The Content-Type a body format is sent with when `content_type` is not set. */
-export function defaultContentType(format: BodyFormat): string {
-  return format === 'msgpack' ? 'application/x-msgpack' : format === 'json_array' ? 'application/json' : 'application/x-ndjson'
+/** Each formatted record followed by `,` (Fluentd's format_json_array). */
+function jsonArrayItems(formatter: FormatterPlugin): FormatterPlugin {
+  return {
+    kind: formatter.kind,
+    format(tag, sec, nsec, record, start, end, out) {
+      formatter.format(tag, sec, nsec, record, start, end, out)
+      out.writeByte(0x2c)
+    },
+  }
 }
 
 /** The request body for the events of `entries`; throws when they are not a valid entries stream. */
-export function encodeBody(
-  core: Core,
-  tag: string,
-  entries: Uint8Array,
-  options: BodyOptions,
-  recordJson: RecordJsonWriter = engineRecordJson,
-): Uint8Array {
-  const { format, inject } = options
-  const out = new ByteSink(Math.max(1024, Math.ceil(entries.length * (format === 'msgpack' ? 1 : 1.5))))
-  const tagField = inject?.tagKey ? `${JSON.stringify(inject.tagKey)}:${JSON.stringify(tag)}` : ''
-  let first = true
-  if (format === 'json_array') out.byte(0x5b)
-  const ok = walkEntryRanges(core, entries, (_start, _end, sec, nsec, recordStart, recordEnd, mem) => {
-    if (format === 'msgpack') {
-      out.copy(mem, recordStart, recordEnd)
-      return
-    }
-    if (format === 'json_array' && !first) out.byte(0x2c)
-    first = false
-    const at = out.length
-    recordJson(out, mem, recordStart, recordEnd)
-    if (inject !== null) injectFields(out, at, tagField, inject, sec, nsec)
-    if (format === 'ndjson') out.byte(0x0a)
-  })
-  if (!ok) throw new Error(`the events of ${tag} are not a valid entries stream`)
-  if (format === 'json_array') out.byte(0x5d)
-  return out.view()
-}
-
-/** Puts the injected fields before the closing `}` of the JSON object written from `at`. */
-function injectFields(out: ByteSink, at: number, tagField: string, inject: InjectOptions, sec: number, nsec: number): void {
-  const timeField = inject.timeKey ? `${JSON.stringify(inject.timeKey)}:${timeText(sec, nsec, inject.timeType)}` : ''
-  const fields = tagField !== '' && timeField !== '' ? `${tagField},${timeField}` : tagField || timeField
-  if (fields === '') return
-  out.length-- // the object's `}`
-  if (out.length - at > 1) out.byte(0x2c) // after the record's own fields
-  out.utf8(fields)
-  out.byte(0x7d)
-}
-
-function timeText(sec: number, nsec: number, type: InjectOptions['timeType']): string {
-  if (type === 'unixtime') return String(sec)
-  if (type === 'float') return `${sec}.${String(nsec).padStart(9, '0')}`
-  return JSON.stringify(new Date(sec * 1000 + Math.floor(nsec / 1_000_000)).toISOString())
+export function encodeBody(core: Core, tag: string, entries: Uint8Array, formatter: FormatterPlugin, jsonArray: boolean): Body {
+  const out = new ByteBuffer(Math.max(1024, Math.ceil(entries.length * 1.5)))
+  if (!jsonArray) return { failures: formatEntries(core, formatter, tag, entries, out), bytes: out.view() }
+  out.writeByte(0x5b)
+  const failures = formatEntries(core, jsonArrayItems(formatter), tag, entries, out)
+  if (out.length > 1) out.truncate(out.length - 1) // "[#{chunk.read.chop}]"
+  out.writeByte(0x5d)
+  return { bytes: out.view(), failures }
 }

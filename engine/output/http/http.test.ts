@@ -1,6 +1,6 @@
 /**
- * @module engine/output/http: the body encoder (NDJSON, JSON array, msgpack, `<inject>`, with the
- * engine's JSON writer and with a writer passed in), the request headers (precedence, basic auth
+ * @module engine/output/http: the body encoder (every record through a formatter: NDJSON, Fluentd's
+ * JSON array, msgpack, CSV; `<inject>`; refused records handed back), the request headers (precedence, basic auth
  * as UTF-8) and the retry policy (outcomes, Retry-After, the in-request budget). The plugins'
  * suites (node-server/plugins/out_http, edge/test/http.test.ts) send these bodies to real servers.
  */
@@ -11,7 +11,10 @@ import type { Core } from '../../../wasm/core.ts'
 import { loadCore } from '../../../wasm/load-node.ts'
 import { EventTime } from '../../event-time.ts'
 import { streamFromEvents } from '../../event-stream.ts'
-import { defaultContentType, encodeBody, type RecordJsonWriter } from './body.ts'
+import { contentTypeOf, encodeBody, JSON_LINES } from './body.ts'
+import { createInjector, withInject } from '../../inject/injector.ts'
+import { createLogger } from '../../log.ts'
+import { formatterFrom } from '../../../test/helpers/formatters.ts'
 import { basicAuthorization, requestHeaders } from './request.ts'
 import { DEFAULT_RETRYABLE_CODES, responseOutcome, retryAfterMs, retryDelay } from './retry.ts'
 
@@ -28,49 +31,73 @@ const stream = streamFromEvents('web.click', [
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 
 describe('encodeBody', () => {
-  it('writes NDJSON, a JSON array, or the records as msgpack', () => {
-    expect(text(encodeBody(core, stream.tag, stream.entries, { format: 'ndjson', inject: null }))).toBe('{"a":1,"s":"é"}\n{}\n')
-    expect(text(encodeBody(core, stream.tag, stream.entries, { format: 'json_array', inject: null }))).toBe('[{"a":1,"s":"é"},{}]')
-    const msgpack = encodeBody(core, stream.tag, stream.entries, { format: 'msgpack', inject: null })
+  const json = formatterFrom({ '@type': 'json' })
+
+  it('writes each record with the formatter: NDJSON, Fluentd’s JSON array, msgpack', () => {
+    expect(text(encodeBody(core, stream.tag, stream.entries, json, false).bytes)).toBe('{"a":1,"s":"é"}\n{}\n')
+    // Fluentd: each record + ",", the last byte cut, in brackets.
+    expect(text(encodeBody(core, stream.tag, stream.entries, json, true).bytes)).toBe('[{"a":1,"s":"é"}\n,{}\n]')
+    const msgpack = encodeBody(core, stream.tag, stream.entries, formatterFrom({ '@type': 'msgpack' }), false).bytes
     expect([...decodeMulti(msgpack)]).toEqual([{ a: 1, s: 'é' }, {}])
+    expect(text(encodeBody(core, stream.tag, stream.entries, formatterFrom({ '@type': 'csv', fields: 'a,s' }), false).bytes)).toBe(
+      '"1","é"\n"",""\n',
+    )
     const empty = streamFromEvents('t', [])
-    expect(text(encodeBody(core, 't', empty.entries, { format: 'ndjson', inject: null }))).toBe('')
-    expect(text(encodeBody(core, 't', empty.entries, { format: 'json_array', inject: null }))).toBe('[]')
+    expect(text(encodeBody(core, 't', empty.entries, json, false).bytes)).toBe('')
+    expect(text(encodeBody(core, 't', empty.entries, json, true).bytes)).toBe('[]')
   })
 
-  it('injects the tag and the time after the fields of each record', () => {
-    const body = (timeType: 'float' | 'unixtime' | 'string', tagKey: string | null = 'tag') =>
-      text(encodeBody(core, stream.tag, stream.entries, { format: 'json_array', inject: { tagKey, timeKey: 'ts', timeType } }))
-    expect(JSON.parse(body('string'))).toEqual([
-      { a: 1, s: 'é', tag: 'web.click', ts: '2015-09-07T01:23:04.250Z' },
-      { tag: 'web.click', ts: '2015-09-07T01:23:04.250Z' },
+  it('injects the keys before formatting (engine/inject), the edge’s JSON_LINES included', () => {
+    const inject = createInjector(
+      {
+        hostname_key: null,
+        hostname: null,
+        worker_id_key: null,
+        tag_key: 'tag',
+        time_key: 'ts',
+        time_type: 'unixtime',
+        time_format: null,
+        localtime: true,
+        utc: false,
+        timezone: null,
+      },
+      { hostname: 'h', log: createLogger(() => {}, 'error') },
+    )
+    expect(text(encodeBody(core, stream.tag, stream.entries, withInject(JSON_LINES, inject), true).bytes)).toBe(
+      '[{"a":1,"s":"é","tag":"web.click","ts":1441588984}\n,{"tag":"web.click","ts":1441588984}\n]',
+    )
+  })
+
+  it('leaves out the records the formatter refuses and hands them back', () => {
+    const bad = streamFromEvents('t', [
+      { time, record: { x: Number.NaN } },
+      { time, record: { ok: 1 } },
     ])
-    expect(body('unixtime', null)).toBe('[{"a":1,"s":"é","ts":1441588984},{"ts":1441588984}]')
-    expect(body('float', null)).toBe('[{"a":1,"s":"é","ts":1441588984.250000000},{"ts":1441588984.250000000}]')
-  })
-
-  it('takes the JSON of each record from the writer it is given', () => {
-    const seen: number[] = []
-    const writer: RecordJsonWriter = (out, _bytes, start, end) => {
-      seen.push(end - start)
-      out.ascii('{"x":true}')
-    }
-    expect(text(encodeBody(core, 't', stream.entries, { format: 'ndjson', inject: null }, writer))).toBe('{"x":true}\n{"x":true}\n')
-    expect(seen).toEqual([9, 1]) // the msgpack bytes of {a:1, s:"é"} and of {}
+    const body = encodeBody(core, 't', bad.entries, json, false)
+    expect(text(body.bytes)).toBe('{"ok":1}\n')
+    expect(body.failures?.stream.count).toBe(1)
   })
 
   it('refuses bytes that are not an entries stream', () => {
-    expect(() => encodeBody(core, 'bad', Uint8Array.of(0x92, 0xc1), { format: 'ndjson', inject: null })).toThrow(
+    expect(() => encodeBody(core, 'bad', Uint8Array.of(0x92, 0xc1), json, false)).toThrow(
       'the events of bad are not a valid entries stream',
     )
   })
 
-  it('names the Content-Type of each format', () => {
-    expect([defaultContentType('ndjson'), defaultContentType('json_array'), defaultContentType('msgpack')]).toEqual([
-      'application/x-ndjson',
-      'application/json',
-      'application/x-msgpack',
-    ])
+  it('names the Content-Type of each formatter as Fluentd does', () => {
+    expect(
+      [
+        ['json', false],
+        ['json', true],
+        ['msgpack', false],
+        ['csv', false],
+        ['ltsv', false],
+        ['hash', false],
+      ].map(([f, a]) => contentTypeOf(f as string, a as boolean)),
+    ).toEqual(['application/x-ndjson', 'application/json', 'application/x-msgpack', 'text/csv', 'text/tab-separated-values', 'text/plain'])
+    expect(() => contentTypeOf('xml', false)).toThrow(
+      "can't determine Content-Type from formatter type. Set content_type parameter explicitly",
+    )
   })
 })
 

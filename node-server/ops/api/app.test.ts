@@ -143,6 +143,17 @@ describe('API app', () => {
     expect(text).toContain('sluice_events_in_total{plugin_id="cap",type="capture",kind="output"} 0')
   })
 
+  it("also serves the agent's Prometheus registry (fluent-plugin-prometheus metrics)", async () => {
+    const a = await app()
+    running!.agent.prometheus
+      .counter('fluentd_input_status_num_records_total', 'The total number of incoming records')
+      .increment(3, { tag: 'a' })
+    const text = await (await a.request('/metrics')).text()
+    expect(text).toContain(
+      '# TYPE fluentd_input_status_num_records_total counter\n# HELP fluentd_input_status_num_records_total The total number of incoming records\nfluentd_input_status_num_records_total{tag="a"} 3.0\n',
+    )
+  })
+
   it('answers /healthz 200 while running or reloading and 503 otherwise', async () => {
     for (const [state, status] of [
       ['running', 200],

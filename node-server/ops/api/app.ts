@@ -78,12 +78,16 @@ export function createApiApp(source: ApiSource): Hono {
 
   app.get('/metrics', (c) => {
     const info = source.info()
-    const text = metricsText(entries(), {
-      generation: info.generation,
-      reloads: info.reloads,
-      startedAt: info.startedAt,
-      state: source.state(),
-    })
+    const text = metricsText(
+      entries(),
+      {
+        generation: info.generation,
+        reloads: info.reloads,
+        startedAt: info.startedAt,
+        state: source.state(),
+      },
+      source.agent()?.prometheus.text() ?? '',
+    )
     return c.body(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
   })
 

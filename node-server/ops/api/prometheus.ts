@@ -1,7 +1,8 @@
 /**
  * @module `GET /metrics`: the plugins' counters (engine/metrics.ts prometheusText), a gauge per
  * numeric field of each output's `status()` (`sluice_output_buffer_queue_length{plugin_id,type}`
- * …), and the process: up, config generation, reloads, memory, CPU, start time.
+ * …), the process: up, config generation, reloads, memory, CPU, start time; and the agent's
+ * Prometheus registry (what the prometheus filter/output, label_router and the monitors record).
  */
 
 import type { PluginEntry } from '../../../engine/agent.ts'
@@ -70,12 +71,14 @@ function processLines(info: ProcessInfo): string {
   return lines.join('\n') + '\n'
 }
 
-/** The whole exposition. */
-export function metricsText(entries: readonly PluginEntry[], info: ProcessInfo): string {
+/** The whole exposition; `registry` is the agent's Prometheus registry (fluent-plugin-prometheus metrics). */
+export function metricsText(entries: readonly PluginEntry[], info: ProcessInfo, registry = ''): string {
   return (
     prometheusText(
       entries.map((e) => e.metrics),
       bufferGauges(entries),
-    ) + processLines(info)
+    ) +
+    processLines(info) +
+    registry
   )
 }

@@ -1,17 +1,18 @@
 /**
  * @module out_file (`@type file`): writes chunks to files named from the path template (Fluentd's
  * naming: `path.%Y%m%d_N.log`, `append`, `.gz`), through a file buffer by default (`<buffer time>`,
- * timekey 1d, chunks under the path itself or `<buffer> path`). Formats: out_file (default:
- * `time<TAB>tag<TAB>json`), json, single_value, stdout. Placeholder rules are checked at config
+ * timekey 1d, chunks under the path itself or `<buffer> path`). Any formatter (`<format>`, default
+ * out_file: `time<TAB>tag<TAB>json`), with `<inject>` applied first. Placeholder rules are checked at config
  * time (§9 case 30); a tag or value that would leave the directory is an unrecoverable error (the
  * chunk goes to the secondary / backup).
  */
 
 import { hasSection, resolveBufferConfig } from '../../../engine/output/buffer-schema.ts'
 import { createBufferedOutput } from '../../../engine/output/buffered-output.ts'
-import { createFormatter } from '../../../engine/output/formatters.ts'
 import { checkPlaceholders, compileTemplate, PlaceholderConfigError } from '../../../engine/output/placeholders.ts'
 import { createSecondary } from '../../../engine/output/secondary.ts'
+import { createInjector, withInject } from '../../../engine/inject/injector.ts'
+import { reportFormatFailures } from '../../../engine/formatter/format-stream.ts'
 import { bufferZone } from '../../../engine/output/time-format.ts'
 import type { OutputPlugin, PluginSpec } from '../../../engine/plugin.ts'
 import { nodeBufferServices } from '../../buffer/services.ts'
@@ -45,9 +46,18 @@ export const outFile: PluginSpec<'output', OutFileConfig> = {
     // As a <secondary> it writes the primary's chunks: only the time rules apply (Fluentd's as_secondary).
     checkPlaceholders(template, buffer.chunkKeys, buffer.timekey, 'path', { timeOnly: element.name === 'secondary' })
     const path = compileTemplate(template, { chunkKeys: buffer.chunkKeys, zone: bufferZone(buffer.timekeyUseUtc, buffer.timekeyZone) })
+    const chunkKeyNames = [...(buffer.chunkKeys.tag ? ['tag'] : []), ...(buffer.chunkKeys.time ? ['time'] : []), ...buffer.chunkKeys.keys]
+    const formatter = withInject(
+      ctx.createFormatter(
+        config.format,
+        element.elements.find((e) => e.name === 'format'),
+      ),
+      createInjector(config.inject, ctx, chunkKeyNames),
+    )
     const writer = createFileWriter({
       core: ctx.core,
-      format: createFormatter(config.format),
+      formatter,
+      failed: (failures) => reportFormatFailures(ctx, failures),
       path,
       append: config.append,
       gzip,

@@ -1,5 +1,6 @@
 /**
- * @module The out_file ChunkWriter: formats a chunk's events (walked with the core), gzips them
+ * @module The out_file ChunkWriter: formats a chunk's events (walked with the core) into bytes —
+ * events the formatter refuses go to `failed` (→ @ERROR) and the rest are written —, gzips them
  * into one member when `compress gzip`, and writes them to the chunk's path — appended, or as a new
  * `_N` file created exclusively (so two writers never share one). The write resolves once the data
  * is written (no fsync).
@@ -11,13 +12,17 @@ import { promisify } from 'node:util'
 import { gzip } from 'node:zlib'
 import type { Core } from '../../../wasm/core.ts'
 import type { Chunk, ChunkWriter } from '../../../engine/output/chunk.ts'
-import { formatEntries, type Formatter } from '../../../engine/output/formatters.ts'
+import { ByteBuffer } from '../../../engine/formatter/byte-buffer.ts'
+import { formatEntries, type FormatFailures } from '../../../engine/formatter/format-stream.ts'
+import type { FormatterPlugin } from '../../../engine/formatter/types.ts'
 
 const gzipAsync = promisify(gzip)
 
 export interface FileWriterOptions {
   core: Core
-  format: Formatter
+  formatter: FormatterPlugin
+  /** Events the formatter refused (they are not written; the rest are). */
+  failed: (failures: FormatFailures) => void
   /** The chunk's path, `_**` still in it unless append. */
   path: (chunk: Chunk) => string
   append: boolean
@@ -31,28 +36,35 @@ export function createFileWriter(o: FileWriterOptions): ChunkWriter {
   const nextIndex = new Map<string, number>()
   return {
     async write(chunk) {
+      const out = new ByteBuffer(Math.max(4096, chunk.entries.length * 2))
+      const failures = formatEntries(o.core, o.formatter, chunk.tag, chunk.entries, out)
+      // Refused events are reported once the others are written (a retried write reports nothing twice).
+      if (failures !== null && failures.stream.count === chunk.count) {
+        o.failed(failures)
+        return
+      }
       const template = o.path(chunk)
       await mkdir(dirname(template), { recursive: true })
-      const text = formatEntries(o.core, o.format, chunk.tag, chunk.entries)
-      const data: Uint8Array = o.gzip ? await gzipAsync(text) : Buffer.from(text)
+      const data: Uint8Array = o.gzip ? await gzipAsync(out.view()) : out.view()
       if (o.append || !template.includes('_**')) {
         await appendFile(template, data)
         o.written?.(template)
-        return
-      }
-      for (let i = nextIndex.get(template) ?? 0; ; i++) {
-        const path = template.replace('_**', `_${i}`)
-        try {
-          await writeFile(path, data, { flag: 'wx' })
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue
-          throw error
+      } else {
+        for (let i = nextIndex.get(template) ?? 0; ; i++) {
+          const path = template.replace('_**', `_${i}`)
+          try {
+            await writeFile(path, data, { flag: 'wx' })
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue
+            throw error
+          }
+          if (nextIndex.size > 10_000) nextIndex.clear()
+          nextIndex.set(template, i + 1)
+          o.written?.(path)
+          break
         }
-        if (nextIndex.size > 10_000) nextIndex.clear()
-        nextIndex.set(template, i + 1)
-        o.written?.(path)
-        return
       }
+      if (failures !== null) o.failed(failures)
     },
   }
 }

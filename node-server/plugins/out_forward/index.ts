@@ -28,6 +28,8 @@ import { createSecondary } from '../../../engine/output/secondary.ts'
 import type { PluginContext, PluginSpec } from '../../../engine/plugin.ts'
 import { nodeBufferServices } from '../../buffer/services.ts'
 import { outForwardDescriptor, bufferDefaults, type OutForwardConfig } from '../../../engine/schemas/out_forward.ts'
+import { discover, updateServers } from './discovery.ts'
+import { ForwardNode } from './node.ts'
 import { settleOutputOptions } from './options.ts'
 import { withSessions } from './session.ts'
 import { ForwardWriter } from './writer.ts'
@@ -39,7 +41,10 @@ export interface ForwardOutput extends BufferedOutput {
 
 export const outForward: PluginSpec<'output', OutForwardConfig> = {
   ...outForwardDescriptor,
-  create(ctx: PluginContext, config: OutForwardConfig, element): ForwardOutput {
+  create(ctx: PluginContext, written: OutForwardConfig, element): ForwardOutput {
+    // <service_discovery> adds servers to the <server>s (discovery.ts).
+    const discovery = discover(written, ctx.log)
+    const config = { ...written, server: discovery.servers }
     let options = withSessions(settleOutputOptions(config), config)
     if (config.transport === 'tls' && config.tls_insecure_mode)
       ctx.log.warn('TLS transport is configured in insecure way (tls_insecure_mode): servers are not verified.')
@@ -85,12 +90,21 @@ export const outForward: PluginSpec<'output', OutForwardConfig> = {
       async start() {
         await writer.start()
         await output.start?.()
+        discovery.watch((servers) => {
+          try {
+            const settled = withSessions(settleOutputOptions({ ...written, server: servers }), { ...written, server: servers })
+            updateServers(writer, settled.servers, (server) => new ForwardNode(server, options, ctx.log, ctx.now), ctx.log)
+          } catch (error) {
+            ctx.log.error(`sd_file: ${(error as Error).message}; the servers stay as they were`)
+          }
+        })
       },
       stop: () => output.stop?.(),
       async shutdown() {
         try {
           await output.shutdown?.()
         } finally {
+          discovery.stop()
           writer.stop()
         }
       },

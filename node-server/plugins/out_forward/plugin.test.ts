@@ -102,8 +102,8 @@ describe('out_forward config errors', () => {
   }
   const server = '  <server>\n    host 127.0.0.1\n  </server>'
 
-  it('needs a <server> and the tag chunk key', async () => {
-    expect(await build('')).toContain('missing required section <server>')
+  it('needs a <server> (or <service_discovery>) and the tag chunk key', async () => {
+    expect(await build('')).toContain('forward output plugin requires at least one node is required. Add <server> or <service_discovery>')
     expect(await build(`${server}\n  <buffer time>\n    timekey 60\n  </buffer>`)).toContain('out_forward needs the tag chunk key')
     expect(await build(`${server}\n  <buffer tag,time>\n    timekey 60\n  </buffer>`)).toBe('')
   })

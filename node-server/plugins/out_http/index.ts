@@ -1,7 +1,8 @@
 /**
  * @module out_http (`@type http`): Fluentd's HTTP output — a buffered output (createBufferedOutput)
- * whose writer sends each chunk as one request (see writer.ts): NDJSON by default, a JSON array
- * with `json_array true`, or msgpack; gzip, basic auth, headers, placeholders in the endpoint.
+ * whose writer sends each chunk as one request (see writer.ts): each record through the `<format>`
+ * formatter (NDJSON by default, a JSON array with `json_array true`, msgpack, CSV …) after `<inject>`;
+ * gzip, basic auth, headers, placeholders in the endpoint.
  *
  * @example
  * <match app.**>
@@ -22,6 +23,8 @@ import { resolveBufferConfig } from '../../../engine/output/buffer-schema.ts'
 import { createBufferedOutput, type BufferedOutput } from '../../../engine/output/buffered-output.ts'
 import { compileTemplate } from '../../../engine/output/placeholders.ts'
 import { createSecondary } from '../../../engine/output/secondary.ts'
+import { reportFormatFailures } from '../../../engine/formatter/format-stream.ts'
+import { createInjector, withInject } from '../../../engine/inject/injector.ts'
 import { bufferZone } from '../../../engine/output/time-format.ts'
 import type { PluginContext, PluginSpec } from '../../../engine/plugin.ts'
 import { outHttpDescriptor, type OutHttpConfig } from '../../../engine/schemas/out_http.ts'
@@ -55,12 +58,22 @@ export const outHttp: PluginSpec<'output', OutHttpConfig> = {
     for (const w of warnings) ctx.log.warn(w)
     const templates = new Map<string, ReturnType<typeof compileTemplate>>()
     const zone = bufferZone(buffer.timekeyUseUtc, buffer.timekeyZone)
+    const chunkKeyNames = [...(buffer.chunkKeys.tag ? ['tag'] : []), ...(buffer.chunkKeys.time ? ['time'] : []), ...buffer.chunkKeys.keys]
+    const formatter = withInject(
+      ctx.createFormatter(
+        config.format,
+        element.elements.find((e) => e.name === 'format'),
+      ),
+      createInjector(config.inject, ctx, chunkKeyNames),
+    )
     const writer = new HttpWriter(
       { ...options, tls },
       {
         core: ctx.core,
         log: ctx.log,
         metrics: ctx.metrics,
+        formatter,
+        failed: (failures) => reportFormatFailures(ctx, failures),
         expand(template, chunk) {
           let compiled = templates.get(template)
           if (compiled === undefined) {

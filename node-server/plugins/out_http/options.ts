@@ -1,8 +1,9 @@
 /**
- * @module out_http's settled options: the config checked as Fluentd's configure does.
+ * @module out_http's settled options: the config checked as Fluentd's configure does (the
+ * Content-Type follows the formatter, as Fluentd's setup_content_type).
  */
 
-import { defaultContentType, type BodyFormat } from '../../../engine/output/http/body.ts'
+import { contentTypeOf } from '../../../engine/output/http/body.ts'
 import { basicAuthorization } from '../../../engine/output/http/request.ts'
 import { DEFAULT_RETRYABLE_CODES } from '../../../engine/output/http/retry.ts'
 import type { OutHttpConfig } from '../../../engine/schemas/out_http.ts'
@@ -11,7 +12,8 @@ import type { OutHttpConfig } from '../../../engine/schemas/out_http.ts'
 export interface HttpOptions {
   endpoint: string
   method: 'POST' | 'PUT'
-  format: BodyFormat
+  /** Send one JSON array per chunk (json formatter only). */
+  jsonArray: boolean
   contentType: string
   headers: Record<string, string>
   headersFromPlaceholders: Record<string, string>
@@ -47,14 +49,9 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new Error(`Invalid endpoint URI: ${config.endpoint} (http or https only)`)
-  const formatType = config.format['@type'] ?? 'json'
-  if (formatType !== 'json' && formatType !== 'msgpack') {
-    throw new Error(
-      `<format> @type ${formatType} is not supported by out_http yet (json or msgpack); set content_type and use json or msgpack`,
-    )
-  }
+  const formatType = config.format['@type']
   if (config.json_array && formatType !== 'json') throw new Error('json_array option could be used with json formatter only')
-  const format: BodyFormat = formatType === 'msgpack' ? 'msgpack' : config.json_array ? 'json_array' : 'ndjson'
+  const contentType = config.content_type ?? contentTypeOf(formatType, config.json_array)
   const auth = config.auth
   if (auth !== undefined && auth.method === 'aws_sigv4')
     throw new Error('<auth> method aws_sigv4 is not supported yet by sluice out_http (use basic, or headers)')
@@ -72,8 +69,8 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
   return {
     endpoint: config.endpoint,
     method: config.http_method === 'put' ? 'PUT' : 'POST',
-    format,
-    contentType: config.content_type ?? defaultContentType(format),
+    jsonArray: config.json_array,
+    contentType,
     headers: strings(config.headers),
     headersFromPlaceholders: strings(config.headers_from_placeholders),
     gzip: config.compress === 'gzip',

@@ -12,6 +12,8 @@ import { parseChunkKeys, compileTemplate } from '../../../engine/output/placehol
 import { UTC } from '../../../engine/output/time-format.ts'
 import { loadCore } from '../../../wasm/load-node.ts'
 import { outHttpSchema, type OutHttpConfig } from '../../../engine/schemas/out_http.ts'
+import { formatterRegistry, testFormatter } from '../../../test/helpers/formatters.ts'
+import type { PluginSectionConfig } from '../../../engine/plugin.ts'
 import { settleHttpOptions } from './options.ts'
 import { HttpWriter } from './writer.ts'
 
@@ -80,16 +82,19 @@ export async function writerFor(
     params: { '@type': 'http', ...params },
     elements: sections.map((s) => ({ name: s.name, arg: '', params: s.params, elements: [] })),
   }
-  const { config, errors } = validateElement(element, outHttpSchema)
+  const { config, errors } = validateElement(element, outHttpSchema, undefined, { plugins: formatterRegistry })
   if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('\n'))
   const logs: LogRecord[] = []
   const metrics = createPluginMetrics('out', 'http', 'output')
   const keys = parseChunkKeys(chunkKeys)
+  const failed: unknown[] = []
   const writer = new HttpWriter(settleHttpOptions(config as unknown as OutHttpConfig), {
     core: await loadCore(),
     log: createLogger((r) => logs.push(r), 'debug'),
     metrics,
+    formatter: testFormatter(config.format as PluginSectionConfig),
+    failed: (failures) => failed.push(failures),
     expand: (template, chunk) => compileTemplate(template, { chunkKeys: keys, zone: UTC, path: false })(chunk),
   })
-  return { writer, logs, metrics }
+  return { writer, logs, metrics, failed }
 }

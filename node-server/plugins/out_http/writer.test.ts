@@ -205,7 +205,7 @@ describe('out_http writer failures', () => {
       [{ name: 'format', params: { '@type': 'msgpack' } }],
       'json_array option could be used with json formatter only',
     ],
-    ['an unsupported format', {}, [{ name: 'format', params: { '@type': 'csv' } }], '<format> @type csv is not supported'],
+    ['an unknown formatter', {}, [{ name: 'format', params: { '@type': 'xml' } }], "unknown formatter plugin 'xml' in <format>"],
     ['a bad endpoint', { endpoint: 'not a url' }, [], 'Invalid endpoint URI'],
     ['a bad status code', { retryable_response_codes: '[42]' }, [], 'is not an HTTP status code'],
   ])('refuses %s at config time', async (_name, params, sections, message) => {

@@ -16,24 +16,25 @@ import type { PluginMetrics } from '../../../engine/metrics.ts'
 import type { Chunk, ChunkWriter } from '../../../engine/output/chunk.ts'
 import { chunkIdHex } from '../../../engine/output/chunk.ts'
 import { UnrecoverableError } from '../../../engine/output/errors.ts'
-import { encodeBody, type RecordJsonWriter } from '../../../engine/output/http/body.ts'
 import { requestHeaders } from '../../../engine/output/http/request.ts'
 import { responseOutcome } from '../../../engine/output/http/retry.ts'
 import type { PlaceholderSource } from '../../../engine/output/placeholders.ts'
 import { HttpClient } from './client.ts'
-import { writeJson } from './json.ts'
 import type { HttpOptions } from './options.ts'
+import { encodeBody } from '../../../engine/output/http/body.ts'
+import type { FormatterPlugin } from '../../../engine/formatter/types.ts'
+import type { FormatFailures } from '../../../engine/formatter/format-stream.ts'
 
 const gzip = promisify(gzipCallback)
-/** Records as Fluentd's to_json prints them (json.ts), into the engine's body encoder. */
-const recordJson: RecordJsonWriter = (out, bytes, start) => {
-  writeJson(out, bytes, start)
-}
 
 export interface WriterDeps {
   core: Core
   log: Logger
   metrics: PluginMetrics
+  /** The `<format>` formatter (with `<inject>` applied). */
+  formatter: FormatterPlugin
+  /** Records the formatter refused, reported once the request succeeded (→ @ERROR). */
+  failed(failures: FormatFailures): void
   /** Expands chunk placeholders (identity when the template has none). */
   expand(template: string, chunk: PlaceholderSource): string
 }
@@ -59,8 +60,15 @@ export class HttpWriter implements ChunkWriter {
     const o = this.options
     const url = this.url(chunk)
     let body: Uint8Array
+    let failures: FormatFailures | null
     try {
-      body = encodeBody(this.deps.core, chunk.tag, chunk.entries, { format: o.format, inject: null }, recordJson)
+      const encoded = encodeBody(this.deps.core, chunk.tag, chunk.entries, this.deps.formatter, o.jsonArray)
+      failures = encoded.failures
+      if (failures !== null && failures.stream.count === chunk.count) {
+        this.deps.failed(failures)
+        return
+      }
+      body = encoded.bytes
       if (o.gzip) body = await gzip(body)
     } catch (error) {
       // Like Fluentd's EncodingError / GeneratorError: retrying cannot help.
@@ -72,7 +80,10 @@ export class HttpWriter implements ChunkWriter {
     this.deps.log.debug(`${o.method} data to ${url.href} with chunk(${chunkIdHex(chunk.id)})`, { bytes: body.length, events: chunk.count })
     const res = await this.client.send(url, o.method, headers, body)
     const outcome = responseOutcome(res.status, o.retryableResponseCodes)
-    if (outcome === 'ok') return
+    if (outcome === 'ok') {
+      if (failures !== null) this.deps.failed(failures)
+      return
+    }
     const message = `${res.status} ${res.statusText.trimEnd()} ${res.body.trimStart()}`.trimEnd()
     if (outcome === 'retry') throw new Error(message)
     if (o.errorResponseAsUnrecoverable) throw new UnrecoverableError(message)

@@ -1,6 +1,7 @@
 /**
  * @module The edge's HTTP output (`@type http`): each emit POSTs the stream's records (NDJSON or
- * a JSON array, gzip optional) to the endpoint while the request waits, retrying 429/5xx within
+ * a JSON array as Fluentd's out_http json formatter writes them, `<inject>` first, gzip optional;
+ * engine/output/http/body.ts) to the endpoint while the request waits, retrying 429/5xx within
  * the budget; the request is answered after the endpoint's 2xx. No buffer: put it behind
  * `@type queue` for durability.
  *
@@ -16,16 +17,20 @@ import type { OutputPlugin, PluginSpec } from '../../../../engine/plugin.ts'
 import { gzip } from '../../gzip.ts'
 import type { EdgePlatform } from '../../platform.ts'
 import { splitEntries } from '../../split.ts'
-import { encodeBody } from '../../../../engine/output/http/body.ts'
+import { encodeBody, JSON_LINES } from '../../../../engine/output/http/body.ts'
 import { sendBody } from './client.ts'
 import { outHttpEdgeDescriptor, type OutHttpConfig } from '../../../../engine/schemas/out_http_edge.ts'
 import { settleHttpOptions } from './options.ts'
+import { createInjector, withInject } from '../../../../engine/inject/injector.ts'
+import { reportFormatFailures } from '../../../../engine/formatter/format-stream.ts'
 
 export function httpOutput(platform: EdgePlatform): PluginSpec<'output', OutHttpConfig> {
   return {
     ...outHttpEdgeDescriptor,
     create(ctx, config): OutputPlugin {
       const o = settleHttpOptions(config)
+      // Fluentd's default json formatter (Oj's bytes, one record per line), after <inject>.
+      const formatter = withInject(JSON_LINES, createInjector(config.inject, ctx))
       const m = ctx.metrics
       return {
         async emit(stream) {
@@ -34,8 +39,11 @@ export function httpOutput(platform: EdgePlatform): PluginSpec<'output', OutHttp
           m.bytesIn += stream.entries.length
           try {
             for (const piece of splitEntries(ctx.core, stream.entries, stream.count, o.chunkLimit)) {
-              const body = encodeBody(ctx.core, stream.tag, piece.entries, o)
-              await sendBody(platform.fetch, o.gzip ? await gzip(body) : body, o, ctx.log)
+              const { bytes, failures } = encodeBody(ctx.core, stream.tag, piece.entries, formatter, o.jsonArray)
+              if (failures === null || failures.stream.count < piece.count) {
+                await sendBody(platform.fetch, o.gzip ? await gzip(bytes) : bytes, o, ctx.log)
+              }
+              reportFormatFailures(ctx, failures)
               m.writes++
             }
           } catch (error) {

@@ -2,11 +2,11 @@
  * @module The edge out_http's settled options.
  */
 
-import { defaultContentType, type BodyOptions } from '../../../../engine/output/http/body.ts'
+import { contentTypeOf } from '../../../../engine/output/http/body.ts'
 import { basicAuthorization, requestHeaders } from '../../../../engine/output/http/request.ts'
 import type { OutHttpConfig } from '../../../../engine/schemas/out_http_edge.ts'
 
-export interface HttpOptions extends BodyOptions {
+export interface HttpOptions {
   endpoint: string
   method: 'POST' | 'PUT'
   /** Every request's headers (engine/output/http/request.ts). */
@@ -18,6 +18,8 @@ export interface HttpOptions extends BodyOptions {
   retryWaitMs: number
   retryTimeoutMs: number
   chunkLimit: number
+  /** One JSON array per request instead of NDJSON. */
+  jsonArray: boolean
 }
 
 export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
@@ -29,19 +31,17 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new Error(`endpoint ${config.endpoint}: only http and https are supported`)
-  const format = config.json_array ? 'json_array' : 'ndjson'
   const headers = requestHeaders({
     headers: Object.fromEntries(Object.entries(config.headers).map(([k, v]) => [k, String(v)])),
-    contentType: config.content_type ?? defaultContentType(format),
+    contentType: config.content_type ?? contentTypeOf('json', config.json_array),
     gzip: config.compress === 'gzip',
     authorization: config.auth === undefined ? null : basicAuthorization(config.auth.username, config.auth.password),
   })
-  const inject = config.inject
   return {
     endpoint: config.endpoint,
     method: config.http_method === 'put' ? 'PUT' : 'POST',
     headers,
-    format,
+    jsonArray: config.json_array,
     gzip: config.compress === 'gzip',
     retryable: new Set(config.retryable_response_codes),
     readTimeoutMs: Math.round(config.read_timeout * 1000),
@@ -49,9 +49,5 @@ export function settleHttpOptions(config: OutHttpConfig): HttpOptions {
     retryWaitMs: Math.round(config.retry_wait * 1000),
     retryTimeoutMs: Math.round(config.retry_timeout * 1000),
     chunkLimit: config.chunk_limit_size,
-    inject:
-      inject === undefined || (inject.tag_key === null && inject.time_key === null)
-        ? null
-        : { tagKey: inject.tag_key, timeKey: inject.time_key, timeType: inject.time_type },
   }
 }
