@@ -8,7 +8,7 @@
 
 import { decode, Encoder } from '@msgpack/msgpack'
 import type { Core } from '../wasm/core.ts'
-import { forEachEntry } from './entry-view.ts'
+import { entryView, forEachEntry } from './entry-view.ts'
 import { EventTime, eventTimeCodec } from './event-time.ts'
 
 export interface EventStream {
@@ -100,19 +100,15 @@ export function eachEntry(
  * (a parser that may call the core again), which must not hold `eachEntry`'s view of WASM memory.
  */
 export function entryRanges(core: Core, stream: EventStream): Uint32Array {
-  const base = core.aux(stream.entries)
-  const st = core.exports.walkEntries(stream.entries.length)
-  if (st !== abi.STATUS_OK) throw new Error(`event stream for ${stream.tag} is not a valid entries stream (status ${st})`)
-  const n = core.result(abi.R_AUX_ENTRY_COUNT)
-  const out = new Uint32Array(n * 4)
+  // From the stream's index (entry-view.ts): no new walk when it was read before.
+  const out = new Uint32Array(entryView(core, stream).rows * 4)
   let k = 0
-  for (let i = 0; i < n; i++) {
-    if (core.entry(i, abi.E_FLAGS, true) & abi.ENTRY_INVALID) continue
-    out[k++] = core.entry(i, abi.E_SEC, true)
-    out[k++] = core.entry(i, abi.E_NSEC, true)
-    out[k++] = core.entry(i, abi.E_RECORD_START, true) - base
-    out[k++] = core.entry(i, abi.E_RECORD_END, true) - base
-  }
+  forEachEntry(core, stream, (sec, nsec, recordStart, recordEnd) => {
+    out[k++] = sec
+    out[k++] = nsec
+    out[k++] = recordStart
+    out[k++] = recordEnd
+  })
   return out.subarray(0, k)
 }
 
