@@ -37,7 +37,12 @@ export function rememberIndex(stream: EventStream, rows: Int32Array): void {
 
 /** The entry view of a stream (see the module doc); throws when the bytes are not an entries stream. */
 export function entryView(core: Core, stream: EventStream): EntryView {
-  const entries = stream.entries
+  // A plain Uint8Array view even when the input made a Node Buffer: what readers decode from it
+  // (bin values are subarrays) stays a Uint8Array, as it was when walks read WASM memory.
+  const entries =
+    stream.entries.constructor === Uint8Array
+      ? stream.entries
+      : new Uint8Array(stream.entries.buffer, stream.entries.byteOffset, stream.entries.length)
   let rows = memo.get(stream)
   if (rows === undefined) {
     rows = indexOf(core, entries, stream.tag)
