@@ -24,7 +24,8 @@ export const inHttp: PluginSpec<'input', InHttpConfig> = {
   ...inHttpDescriptor,
   create(ctx, config): InHttpPlugin {
     const ingest = createIngest({
-      ...ingestOptionsFromConfig(config),
+      // A `<parse>` other than in_http reads every body (engine/ingest/parsed-body.ts).
+      ...ingestOptionsFromConfig(config, (section) => ctx.createParser(section)),
       core: ctx.core,
       // A full buffer with overflow_action block answers 503 + Retry-After at once (no held request).
       emit: (stream) => withoutBlocking(() => ctx.router.emit(stream)),
