@@ -26,6 +26,13 @@ export interface StoreChunk {
   read(): Uint8Array | Promise<Uint8Array>
   /** Removes the chunk (after it was written, or dropped). */
   purge(): void | Promise<void>
+  /**
+   * The chunk was delivered (the write resolved: for out_forward, the receiver acked it). A
+   * persistent store records that at once, synchronously, so a crash of the process after this
+   * call never replays the chunk (the duplicates a crash can cause are the chunks still in flight).
+   * `purge` follows and removes what is left. Optional: a memory store keeps nothing across a crash.
+   */
+  commit?(): void
 }
 
 /** A chunk found by `resume`, with its size and count as stored. */
