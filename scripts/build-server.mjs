@@ -21,9 +21,9 @@ import { basename, dirname, join } from 'node:path'
 if (!process.argv.includes('--force') && freshBundle()) process.exit(0)
 const started = Date.now()
 const DIST = dirname(BUNDLE)
-const CHUNK = /^chunk-.+\.mjs(\.map)?$/
+const CHUNK = /^[\w-]+-[A-Z0-9]{8}\.mjs(\.map)?$/
 /** Escapes what esbuild leaves non-ASCII (comments; strings and regexps are escaped already). */
-const ascii = (text) => text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+const ascii = (text) => text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 const written = new Set()
 let temps = []
 try {
@@ -31,7 +31,7 @@ try {
     entryPoints: { [basename(BUNDLE, '.mjs')]: join(ROOT, 'node-server/cli/main.ts') },
     outdir: DIST,
     outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunk-[name]-[hash]',
+    chunkNames: '[name]-[hash]',
     bundle: true,
     splitting: true,
     write: false,
