@@ -8,9 +8,10 @@
 import { resolve } from 'node:path'
 import type { Agent } from '../../engine/agent.ts'
 import { loadCore } from '../../wasm/load-node.ts'
-import type { ApiSource } from '../ops/api/app.ts'
+import { createApiApp, type ApiSource } from '../ops/api/app.ts'
+import { mountDesigner } from '../ops/api/designer.ts'
 import { setApiSource } from '../ops/api/monitor-agent.ts'
-import type { ApiServer } from '../ops/api/server.ts'
+import { listenApi, type ApiServer } from '../ops/api/server.ts'
 import { ConfigFailure, Daemon } from '../ops/daemon.ts'
 import { ListenerPool } from '../ops/listener-pool.ts'
 import { describeSource, type ConfigSource } from '../ops/prepare.ts'
@@ -126,12 +127,6 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   if (apiPlan.monitorAgent) daemon.log.info('the HTTP API is served by <source @type monitor_agent>', { at: apiPlan.monitorAgent })
 
   if (apiPlan.serve) {
-    // Loaded only when served: a daemon without the API never loads Hono or the designer.
-    const [{ createApiApp }, { mountDesigner }, { listenApi }] = await Promise.all([
-      import('../ops/api/app.ts'),
-      import('../ops/api/designer.ts'),
-      import('../ops/api/server.ts'),
-    ])
     const app = createApiApp(apiSource)
     const designer = mountDesigner(app, {
       daemon,

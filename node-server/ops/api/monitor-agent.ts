@@ -13,9 +13,9 @@ import { EventTime } from '../../../engine/event-time.ts'
 import { streamFromEvents } from '../../../engine/event-stream.ts'
 import { PluginRegistry, type InputPlugin, type PluginContext, type PluginSpec } from '../../../engine/plugin.ts'
 import { inMonitorAgentDescriptor, type MonitorAgentConfig } from '../../../engine/schemas/in_monitor_agent.ts'
-import type { ApiSource } from './app.ts'
+import { createApiApp, type ApiSource } from './app.ts'
 import { pluginInfo } from './plugins-json.ts'
-import type { ApiServer } from './server.ts'
+import { listenApi, type ApiServer } from './server.ts'
 
 let current: ApiSource | null = null
 
@@ -51,8 +51,6 @@ class MonitorAgent implements InputPlugin {
   ) {}
 
   async start(): Promise<void> {
-    // The API app (Hono) loads when a monitor_agent starts, not with every daemon.
-    const [{ createApiApp }, { listenApi }] = await Promise.all([import('./app.ts'), import('./server.ts')])
     const api = source()
     // Reads through `source()` at each request: after a reload the daemon's agent is the new one.
     this.server = await listenApi(

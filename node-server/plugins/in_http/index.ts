@@ -7,11 +7,13 @@
  */
 
 import type { AddressInfo } from 'node:net'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { createIngest } from '../../../engine/ingest/app.ts'
 import { withoutBlocking } from '../../../engine/output/backpressure.ts'
 import { ingestOptionsFromConfig } from '../../../engine/ingest/schema.ts'
 import type { InputPlugin, PluginSpec } from '../../../engine/plugin.ts'
 import { inHttpDescriptor, type InHttpConfig } from '../../../engine/schemas/in_http.ts'
-import type { HttpListener } from './server.ts'
+import { HttpListener } from './server.ts'
 
 export interface InHttpPlugin extends InputPlugin {
   /** The bound address once started. */
@@ -21,43 +23,31 @@ export interface InHttpPlugin extends InputPlugin {
 export const inHttp: PluginSpec<'input', InHttpConfig> = {
   ...inHttpDescriptor,
   create(ctx, config): InHttpPlugin {
-    const options = ingestOptionsFromConfig(config)
-    let listener: HttpListener | null = null
+    const ingest = createIngest({
+      // A `<parse>` other than in_http reads every body (engine/ingest/parsed-body.ts).
+      ...ingestOptionsFromConfig(config, (section) => ctx.createParser(section)),
+      core: ctx.core,
+      // A full buffer with overflow_action block answers 503 + Retry-After at once (no held request).
+      emit: (stream) => withoutBlocking(() => ctx.router.emit(stream)),
+      now: ctx.now,
+      log: ctx.log,
+      metrics: ctx.metrics,
+      remoteAddr: (c) => getConnInfo(c).remote.address,
+    })
+    const listener = new HttpListener(
+      ingest,
+      {
+        bind: config.bind,
+        port: config.port,
+        backlog: config.backlog,
+        keepaliveTimeoutMs: config.keepalive_timeout * 1000,
+      },
+      ctx.log,
+    )
     return {
-      async start() {
-        // The ingest app (Hono) loads when an in_http starts, not with every daemon.
-        const [{ createIngest }, { getConnInfo }, { HttpListener }] = await Promise.all([
-          import('../../../engine/ingest/app.ts'),
-          import('@hono/node-server/conninfo'),
-          import('./server.ts'),
-        ])
-        const ingest = createIngest({
-          ...options,
-          core: ctx.core,
-          // A full buffer with overflow_action block answers 503 + Retry-After at once (no held request).
-          emit: (stream) => withoutBlocking(() => ctx.router.emit(stream)),
-          now: ctx.now,
-          log: ctx.log,
-          metrics: ctx.metrics,
-          remoteAddr: (c) => getConnInfo(c).remote.address,
-        })
-        listener = new HttpListener(
-          ingest,
-          {
-            bind: config.bind,
-            port: config.port,
-            backlog: config.backlog,
-            keepaliveTimeoutMs: config.keepalive_timeout * 1000,
-          },
-          ctx.log,
-        )
-        await listener.listen()
-      },
-      stop: () => listener?.stop(),
-      address: () => {
-        if (listener === null) throw new Error('in_http is not listening')
-        return listener.address()
-      },
+      start: () => listener.listen(),
+      stop: () => listener.stop(),
+      address: () => listener.address(),
     }
   },
 }
