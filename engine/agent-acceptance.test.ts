@@ -69,7 +69,7 @@ describe('plugins sluice does not have', () => {
         '  workers 2',
         '</system>',
         '<source>',
-        '  @type tail',
+        '  @type prometheus_tail_monitor',
         '</source>',
         '<filter kubernetes.**>',
         '  @type kubernetes_metadata',
@@ -104,7 +104,7 @@ describe('plugins sluice does not have', () => {
     )
     expect(r.ok).toBe(false)
     expect(r.errors).toEqual([
-      "fluent.conf:5: sluice does not implement input plugin 'tail' (a Fluentd core plugin); hint: it is planned; docs/plugins.md lists what sluice has",
+      "fluent.conf:5: sluice does not implement input plugin 'prometheus_tail_monitor' (fluent-plugin-prometheus); hint: it is planned; docs/plugins.md lists what sluice has",
       "fluent.conf:8: sluice does not implement filter plugin 'kubernetes_metadata' (fluent-plugin-kubernetes_metadata_filter); hint: docs/plugins.md lists what sluice has",
       "fluent.conf:13: sluice does not implement output plugin 'elasticsearch' (fluent-plugin-elasticsearch); hint: docs/plugins.md lists what sluice has",
       "fluent.conf:18: sluice does not implement output plugin 'secondary_file' (a Fluentd core plugin); hint: in <secondary>, @type file writes the chunks as well; docs/plugins.md lists what sluice has",

@@ -31,8 +31,7 @@ const gem = (origin: string, kind: EcosystemKind, status: PluginStatus, names: s
 /** Fluentd's plugins (v1.18 core and the third-party plugins real configs use most). */
 export const KNOWN_PLUGINS: readonly KnownPlugin[] = [
   // Fluentd core
-  ...core('input', 'implemented', 'forward http monitor_agent syslog sample tcp udp'),
-  ...core('input', 'planned', 'tail'),
+  ...core('input', 'implemented', 'forward http monitor_agent tail syslog sample tcp udp'),
   ...core('input', 'implemented', 'dummy', 'the old name of sample'),
   ...core('input', 'not-implemented', 'exec unix debug_agent gc_stat object_space windows_eventlog'),
   ...core('filter', 'implemented', 'grep record_transformer parser stdout'),

@@ -43,8 +43,10 @@ export interface SectionSpec {
    * The section configures a plugin of this kind (`<parse>`: parser, `<format>`: formatter), chosen by
    * its `@type` (or `defaultType` when none is written): it is validated against `schema` plus that
    * plugin's schema, found through `ValidateOptions.plugins`. `defaultType: null` makes `@type` required.
+   * `ownType` is a type the owner handles itself (in_http's default `in_http` parser): that type is
+   * checked against `schema` alone and needs no registered plugin.
    */
-  plugin?: { kind: 'parser' | 'formatter'; defaultType: string | null }
+  plugin?: { kind: 'parser' | 'formatter'; defaultType: string | null; ownType?: string }
   schema: PluginSchema
 }
 
@@ -178,6 +180,7 @@ function sectionSchema(
   if (type === undefined) {
     return { schema: spec.schema, problem: { reason: `<${child.name}> needs @type`, hint: `write @type inside <${child.name}>` } }
   }
+  if (type === spec.plugin.ownType) return { schema: spec.schema, type }
   if (options.plugins === undefined) return { schema: { ...spec.schema, additionalParams: true }, type }
   const plugin = options.plugins.schema(kind, type)
   if (plugin === undefined) {

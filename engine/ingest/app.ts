@@ -18,6 +18,7 @@ import { ingestEdge } from './edge.ts'
 import { edgeErrorAnswer } from './edge-responses.ts'
 import { ingestFluentd } from './fluentd.ts'
 import { JsonBodies } from './json-body.ts'
+import { ParsedBodies } from './parsed-body.ts'
 import { resolveIngestOptions, type IngestOptions, type ResolvedIngestOptions } from './options.ts'
 import { type IngestAnswer, type IngestRequest, toResponse } from './request.ts'
 import { serverError, text, tooLarge } from './responses.ts'
@@ -48,7 +49,9 @@ export function createIngest(options: IngestOptions): Ingest {
   if (o.core === undefined)
     throw new Error('the ingest app needs the WebAssembly core (options.core): JSON bodies go through its transcoder')
   const bodies = new JsonBodies(o.core, o)
-  const handle = (req: IngestRequest) => (o.responses === 'edge' ? ingestEdge(req, o, bodies) : ingestFluentd(req, o, bodies))
+  const parsed = o.parser === undefined ? null : new ParsedBodies(o.parser, o.recordSizeLimit)
+  const handle = (req: IngestRequest) =>
+    o.responses === 'edge' ? ingestEdge(req, o, bodies, parsed) : ingestFluentd(req, o, bodies, parsed)
   const failure = (error: unknown, req: IngestRequest): IngestAnswer => {
     const message = error instanceof Error ? error.message : String(error)
     o.log?.error('unexpected error in in_http', { error: message })

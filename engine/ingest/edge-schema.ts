@@ -7,7 +7,7 @@
 
 import type { ParamSpec } from '../config/schema.ts'
 import type { IngestOptions } from './options.ts'
-import { ingestOptionsFromConfig, ingestParams, type IngestConfig } from './schema.ts'
+import { type CreateParser, ingestOptionsFromConfig, ingestParams, type IngestConfig } from './schema.ts'
 
 /** The edge's defaults where they differ from in_http's. */
 export const EDGE_DEFAULTS = {
@@ -51,11 +51,11 @@ export interface EdgeIngestConfig extends IngestConfig {
 }
 
 /** Maps the validated params to IngestOptions (without emit). */
-export function edgeIngestOptionsFromConfig(config: EdgeIngestConfig): Omit<IngestOptions, 'emit'> {
+export function edgeIngestOptionsFromConfig(config: EdgeIngestConfig, createParser?: CreateParser): Omit<IngestOptions, 'emit'> {
   if (config.max_events_per_request < 1) throw new Error('max_events_per_request must be at least 1')
   if (config.record_size_limit < 1) throw new Error('record_size_limit must be at least 1 byte')
   return {
-    ...ingestOptionsFromConfig(config),
+    ...ingestOptionsFromConfig(config, createParser),
     responses: config.responses,
     maxEventsPerRequest: config.max_events_per_request,
     recordSizeLimit: config.record_size_limit,

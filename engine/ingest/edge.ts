@@ -14,6 +14,8 @@
  * Bodies: as in_http (forms, json/ndjson/msgpack types and params), plus text/plain, untyped and
  * application/octet-stream bodies (sendBeacon) read as JSON or NDJSON (octet-stream: msgpack when
  * it does not start like JSON), and form-typed bodies that start like JSON (`curl -d '{…}'`).
+ * With a `<parse>` parser (not the default in_http one) the whole body is its one text, whatever
+ * the Content-Type (parsed-body.ts; no 415).
  */
 
 import * as abi from '../../wasm/abi.ts'
@@ -27,6 +29,8 @@ import { multipartBoundary, parseMultipart, parseUrlEncoded, type Params } from 
 import { readMsgpackItems } from './items.ts'
 import { extrasOf, itemProblem, itemsToCheck, type JsonBodies, timeProblem } from './json-body.ts'
 import type { ResolvedIngestOptions } from './options.ts'
+import type { ParsedBodies, ParsedBody } from './parsed-body.ts'
+import { parseBody } from './fluentd.ts'
 import { PayloadError } from './payload.ts'
 import { buildEvents, headerFields, queryFields, timeFromParam } from './records.ts'
 import { type IngestAnswer, type IngestRequest, remoteAddrOf, tagFromPath } from './request.ts'
@@ -42,7 +46,12 @@ interface Outcome {
   tooLarge: number
 }
 
-export async function ingestEdge(req: IngestRequest, o: ResolvedIngestOptions, bodies: JsonBodies): Promise<IngestAnswer> {
+export async function ingestEdge(
+  req: IngestRequest,
+  o: ResolvedIngestOptions,
+  bodies: JsonBodies,
+  parsed: ParsedBodies | null,
+): Promise<IngestAnswer> {
   const headers = corsResponseHeaders(req.header('origin') ?? null, o.corsAllowOrigins, o.corsAllowCredentials)
   const path = req.path
   const fail = (status: number, message: string, extra: Record<string, unknown> = {}) => {
@@ -66,6 +75,17 @@ export async function ingestEdge(req: IngestRequest, o: ResolvedIngestOptions, b
   }
 
   const query = parseUrlEncoded(req.query)
+  if (parsed !== null) {
+    if (body.length === 0) return fail(400, 'no events: the body is empty')
+    let outcome: Outcome | number
+    try {
+      outcome = parsedOutcome(parseBody(req, o, parsed, body, query), o)
+    } catch (error) {
+      if (error instanceof PayloadError) return fail(400, error.message)
+      throw error
+    }
+    return answerOutcome(o, tag, path, outcome, headers, fail)
+  }
   const params: Params = new Map(query)
   const contentType = req.header('content-type') ?? ''
   let known: boolean
@@ -97,6 +117,18 @@ export async function ingestEdge(req: IngestRequest, o: ResolvedIngestOptions, b
     if (error instanceof PayloadError) return fail(400, error.message)
     throw error
   }
+  return answerOutcome(o, tag, path, outcome, headers, fail)
+}
+
+/** The answer to a request's outcome: 413 past max_events_per_request, else 202 / 400 / 413 and the emit. */
+async function answerOutcome(
+  o: ResolvedIngestOptions,
+  tag: string,
+  path: string,
+  outcome: Outcome | number,
+  headers: Record<string, string>,
+  fail: (status: number, message: string) => IngestAnswer,
+): Promise<IngestAnswer> {
   if (typeof outcome === 'number') {
     return fail(413, `the request carries ${outcome} events, more than max_events_per_request (${o.maxEventsPerRequest}): split it`)
   }
@@ -204,6 +236,26 @@ function msgpackOutcome(bytes: Uint8Array, o: ResolvedIngestOptions, fields: Par
     }
   }
   return { entries: entries.bytes(), count: entries.count, rejected, tooLarge }
+}
+
+/**
+ * The `<parse>` parser's outcome for the body (one text: its `line` is 1): records over
+ * record_size_limit are refused on their own (with their index), a body that did not (wholly)
+ * parse is one refused item with the parser's reason — the records it did yield stay accepted,
+ * except when the parser calls the text invalid (Fluentd raises: nothing of it is taken).
+ */
+function parsedOutcome(parsed: ParsedBody, o: ResolvedIngestOptions): Outcome | number {
+  const total = parsed.count + parsed.tooLarge.length
+  if (total > o.maxEventsPerRequest) return total
+  const rejected: Rejected[] = parsed.tooLarge.map(({ index, size }) => ({ line: 1, index, error: tooLargeError(size, o.recordSizeLimit) }))
+  const invalid = parsed.failure?.kind === 'invalid'
+  if (parsed.failure !== null) rejected.push({ line: 1, error: parsed.failure.reason })
+  return {
+    entries: invalid ? new Uint8Array(0) : parsed.entries,
+    count: invalid ? 0 : parsed.count,
+    rejected,
+    tooLarge: parsed.tooLarge.length,
+  }
 }
 
 /**

@@ -5,6 +5,10 @@
  * the core's transcoder straight into entries (json-body.ts); msgpack is decoded (payload.ts) and
  * timed and decorated per records.ts. One EventStream is emitted; the answer waits for the emit.
  *
+ * With a `<parse>` parser (not the default in_http one) the whole body is its text, whatever the
+ * Content-Type (parsed-body.ts): what does not match is skipped (200, debug log, as Fluentd), what
+ * the parser refuses as invalid (a time that does not fit time_format…) is a 400.
+ *
  * Statuses: 200 (empty text/plain; 204 / GIF when configured) — also for syntactically invalid
  * JSON, which emits nothing (Fluentd's behaviour, logged at debug); 400 for undecodable bodies,
  * bad params or times (body: the error); 500 when the emit fails; 503 + Retry-After when it fails
@@ -20,6 +24,7 @@ import { emitRequest } from './emit.ts'
 import { multipartBoundary, parseMultipart, parseUrlEncoded, type Params } from './form.ts'
 import { extrasOf, itemProblem, itemsToCheck, type JsonBodies, timeProblem } from './json-body.ts'
 import type { ResolvedIngestOptions } from './options.ts'
+import { decorationEntries, type ParsedBodies, type ParsedBody } from './parsed-body.ts'
 import { PARAM_REQUIRED, parseMsgpackPayload, PayloadError } from './payload.ts'
 import { buildEvents, headerFields, queryFields, timeFromParam } from './records.ts'
 import { type IngestAnswer, type IngestRequest, remoteAddrOf, tagFromPath } from './request.ts'
@@ -27,7 +32,12 @@ import { accepted, badRequest, serverError, unavailable } from './responses.ts'
 
 const textDecoder = new TextDecoder()
 
-export async function ingestFluentd(req: IngestRequest, o: ResolvedIngestOptions, bodies: JsonBodies): Promise<IngestAnswer> {
+export async function ingestFluentd(
+  req: IngestRequest,
+  o: ResolvedIngestOptions,
+  bodies: JsonBodies,
+  parsed: ParsedBodies | null,
+): Promise<IngestAnswer> {
   const headers = corsResponseHeaders(req.header('origin') ?? null, o.corsAllowOrigins, o.corsAllowCredentials)
   const path = req.path
   const tag = tagFromPath(path, o.addTagPrefix)
@@ -49,6 +59,22 @@ export async function ingestFluentd(req: IngestRequest, o: ResolvedIngestOptions
   }
 
   const query = parseUrlEncoded(req.query)
+  if (parsed !== null) {
+    let outcome: ParsedBody
+    try {
+      outcome = parseBody(req, o, parsed, body, query)
+    } catch (error) {
+      if (error instanceof PayloadError) return fail(error.message)
+      throw error
+    }
+    // Fluentd: a parser that raises (a time that does not fit time_format…) → 400, nothing emitted.
+    if (outcome.failure?.kind === 'invalid') return fail(outcome.failure.reason)
+    if (outcome.failure !== null) skipped(o, path, outcome.failure.count, outcome.failure.reason)
+    const large = outcome.tooLarge
+    if (large.length > 0) skipped(o, path, large.length, `record is ${large[0].size} bytes (msgpack), more than record_size_limit`)
+    if (outcome.count === 0) return accepted(o, headers)
+    return emitAnswer(o, { tag, entries: outcome.entries, count: outcome.count }, headers)
+  }
   const params: Params = new Map(query)
   const contentType = req.header('content-type') ?? ''
   const type = contentType.toLowerCase()
@@ -111,14 +137,30 @@ export async function ingestFluentd(req: IngestRequest, o: ResolvedIngestOptions
     throw error
   }
   if (stream.count === 0) return accepted(o, headers)
+  return emitAnswer(o, stream, headers)
+}
 
+/** Emits the request's stream; the answer waits for it. */
+async function emitAnswer(o: ResolvedIngestOptions, stream: EventStream, headers: Record<string, string>): Promise<IngestAnswer> {
   const outcome = await emitRequest(o, stream)
   if (!outcome.ok) {
     if (outcome.backpressure) return unavailable(outcome.message, o.retryAfterSeconds, headers)
-    if (o.dumpErrorLog) o.log?.error('failed to emit data', { tag, count: stream.count, error: outcome.message })
+    if (o.dumpErrorLog) o.log?.error('failed to emit data', { tag: stream.tag, count: stream.count, error: outcome.message })
     return serverError(outcome.message, headers)
   }
   return accepted(o, headers)
+}
+
+/** The body through the `<parse>` parser, decorated and timed as the request says (both answer styles). */
+export function parseBody(req: IngestRequest, o: ResolvedIngestOptions, parsed: ParsedBodies, body: Uint8Array, query: Params): ParsedBody {
+  const timeParam = query.get('time')
+  const fixed = timeParam === undefined ? null : timeFromParam(textDecoder.decode(timeParam), o.now)
+  const set = decorationEntries(
+    o.addHttpHeaders ? headerFields(req.headers()) : null,
+    o.addQueryParams ? queryFields(query) : null,
+    o.addRemoteAddr ? remoteAddrOf(req) : undefined,
+  )
+  return parsed.parse(body, fixed ?? EventTime.now(o.now), fixed, set)
 }
 
 /** Fluentd's "incoming event is invalid" (debug), counted as dropped. */

@@ -11,12 +11,19 @@ import type { Logger } from '../log.ts'
 import type { PluginMetrics } from '../metrics.ts'
 import type { EmitResult } from '../plugin.ts'
 import type { Core } from '../../wasm/core.ts'
+import type { ParserPlugin } from '../parser/types.ts'
 
 export interface IngestOptions {
   /** Where each request's events go; awaited before answering (backpressure). Throws/rejects = not accepted. */
   emit(stream: EventStream): EmitResult
   /** The WebAssembly core (PluginContext.core): JSON bodies become entries through its transcoder. Required by createIngest. */
   core?: Core
+  /**
+   * The `<parse>` parser when it is not Fluentd's default in_http one: every request body (after
+   * Content-Encoding) is its one text, whatever the Content-Type; timeKey / keepTimeKey are then
+   * the parser's business (parsed-body.ts).
+   */
+  parser?: ParserPlugin
   /** Milliseconds since the epoch (for events without a time). */
   now?: () => number
   log?: Logger
@@ -59,8 +66,8 @@ export interface IngestOptions {
   recordSizeLimit?: number
 }
 
-export type ResolvedIngestOptions = Required<Omit<IngestOptions, 'log' | 'metrics' | 'remoteAddr' | 'core'>> &
-  Pick<IngestOptions, 'log' | 'metrics' | 'remoteAddr' | 'core'>
+export type ResolvedIngestOptions = Required<Omit<IngestOptions, 'log' | 'metrics' | 'remoteAddr' | 'core' | 'parser'>> &
+  Pick<IngestOptions, 'log' | 'metrics' | 'remoteAddr' | 'core' | 'parser'>
 
 export const DEFAULT_BODY_SIZE_LIMIT = 32 * 1024 * 1024
 export const DEFAULT_DECOMPRESSION_SIZE_LIMIT = 256 * 1024 * 1024

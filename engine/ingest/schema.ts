@@ -5,6 +5,8 @@
  */
 
 import type { ParamSpec, SectionSpec } from '../config/schema.ts'
+import type { ParserPlugin } from '../parser/types.ts'
+import type { PluginSectionConfig } from '../plugin.ts'
 import type { IngestOptions } from './options.ts'
 
 export const ingestParams = [
@@ -48,14 +50,21 @@ export const ingestParams = [
   { name: 'time_key', type: 'string', default: 'time', description: 'The record field that holds the event time (numeric unix seconds).' },
 ] as const satisfies readonly ParamSpec[]
 
-/** `<parse>`: only Fluentd's default `in_http` parser (and its time_key / keep_time_key) is supported. */
+/**
+ * `<parse>`: Fluentd's default `in_http` parser (json, ndjson and msgpack by Content-Type or params,
+ * with `time_key` / `keep_time_key`), or any parser plugin (`@type none`, `regexp`, `json`, …),
+ * which then reads the whole request body as its one text (Fluentd's `parse_params_with_parser`).
+ * time_key / keep_time_key have no default here, so a chosen parser keeps its own.
+ */
 export const ingestParseSection = {
   name: 'parse',
-  description: 'Body parser. Only the default (@type in_http: json, ndjson, msgpack by Content-Type or params) is supported.',
+  description:
+    'Body parser: the default @type in_http reads json, ndjson and msgpack by Content-Type or params; any other parser reads the whole body (Content-Type ignored).',
+  plugin: { kind: 'parser', defaultType: 'in_http', ownType: 'in_http' },
   schema: {
     params: [
-      { name: 'time_key', type: 'string', default: null, description: 'Record field holding the event time.' },
-      { name: 'keep_time_key', type: 'bool', default: null, description: 'Keep the time field in the record.' },
+      { name: 'time_key', type: 'string', description: 'Record field holding the event time (@type in_http).' },
+      { name: 'keep_time_key', type: 'bool', description: 'Keep the time field in the record (@type in_http).' },
     ],
   },
 } as const satisfies SectionSpec
@@ -75,19 +84,27 @@ export interface IngestConfig {
   dump_error_log: boolean
   keep_time_key: boolean
   time_key: string
-  parse?: { '@type'?: string; time_key: string | null; keep_time_key: boolean | null }
+  parse?: { '@type'?: string; time_key?: string | null; keep_time_key?: boolean | null } & Record<string, unknown>
 }
 
-/** Maps the config to options; throws for a `<parse>` other than in_http. */
-export function ingestOptionsFromConfig(config: IngestConfig): Omit<IngestOptions, 'emit'> {
+/** Builds the `<parse>` section's parser (the plugin context's `createParser`). */
+export type CreateParser = (section: PluginSectionConfig) => ParserPlugin
+
+/**
+ * Maps the config to options. A `<parse>` of another type than in_http is built with
+ * `createParser` (required then) and reads every request body.
+ */
+export function ingestOptionsFromConfig(config: IngestConfig, createParser?: CreateParser): Omit<IngestOptions, 'emit'> {
   const parse = config.parse
-  const parser = parse?.['@type'] ?? 'in_http'
-  if (parser !== 'in_http') {
-    throw new Error(
-      `<parse> @type ${parser} is not supported yet: in_http parses json, ndjson and msgpack bodies (remove <parse> or use @type in_http)`,
-    )
+  const type = parse?.['@type'] ?? 'in_http'
+  let parser: ParserPlugin | undefined
+  if (type !== 'in_http') {
+    if (createParser === undefined) throw new Error(`<parse> @type ${type} needs the plugin context to build the parser`)
+    parser = createParser({ ...parse, '@type': type })
   }
+  const own = type === 'in_http' ? parse : undefined
   return {
+    parser,
     bodySizeLimit: config.body_size_limit,
     decompressionSizeLimit: config.decompression_size_limit,
     addTagPrefix: config.add_tag_prefix,
@@ -99,7 +116,7 @@ export function ingestOptionsFromConfig(config: IngestConfig): Omit<IngestOption
     respondWithEmptyImg: config.respond_with_empty_img,
     use204Response: config.use_204_response,
     dumpErrorLog: config.dump_error_log,
-    timeKey: parse?.time_key ?? config.time_key,
-    keepTimeKey: parse?.keep_time_key ?? config.keep_time_key,
+    timeKey: own?.time_key ?? config.time_key,
+    keepTimeKey: own?.keep_time_key ?? config.keep_time_key,
   }
 }

@@ -5,6 +5,7 @@
  * `FloatValue`, maps become plain objects for comparison), and collect log warnings.
  */
 
+import { Core } from '../../wasm/core.ts'
 import { parseConfig } from '../config/parse.ts'
 import { type SectionSpec, validateElement } from '../config/schema.ts'
 import { EventTime } from '../event-time.ts'
@@ -77,11 +78,38 @@ export function testLogger(warnings: Warning[]): Logger {
   return logger
 }
 
+let sharedCore: Core | null = null
+
+/**
+ * The core the test parsers run on (parser_json's transcoder). Runtimes that cannot read files
+ * (workerd, Chromium) hand theirs over with `useTestCore` first; under Node it is compiled from
+ * wasm/build/core.wasm on first use (synchronously: `buildParser` is synchronous).
+ */
+export function useTestCore(core: Core): void {
+  sharedCore = core
+}
+
+export function testCore(): Core {
+  if (sharedCore !== null) return sharedCore
+  // Node only, reached without an import statement so this helper stays loadable everywhere.
+  const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule
+  if (typeof builtin !== 'function') throw new Error('no core for the parsers: call useTestCore(core) first')
+  const fs = builtin('node:fs') as { readFileSync(path: URL): Uint8Array }
+  // Typed loosely: the workerd typings (this file is type-checked there too) have neither.
+  const Module = WebAssembly.Module as unknown as new (bytes: Uint8Array) => WebAssembly.Module
+  const here = (import.meta as { url: string }).url
+  sharedCore = Core.fromModule(new Module(fs.readFileSync(new URL('../../wasm/build/core.wasm', here))))
+  return sharedCore
+}
+
 /** A parser context: createParser builds nested `<parse>` sections from the shipped parsers. */
 export function parserContext(warnings: Warning[] = [], now = () => 1_700_000_000_000): PluginContext {
   const ctx = {
     log: testLogger(warnings),
     now,
+    get core() {
+      return testCore()
+    },
     createParser: (config: PluginSectionConfig) =>
       parserRegistry.get('parser', config['@type'])!.create(ctx, config, { name: 'parse', arg: '', params: {}, elements: [] }),
   } as unknown as PluginContext

@@ -54,6 +54,26 @@ export interface ParserPlugin {
    * of a byte stream instead of lines and keeps an incomplete object for the next chunk.)
    */
   newStream?(): ParserStream
+  /**
+   * Optional batch form of `parse` for inputs that hold many texts of one buffer at once (in_tail's
+   * lines of a read): text `i` is `bytes[ranges[2i], ranges[2i+1])`, for `i < count`. The outcome is
+   * the one of calling `parse` on each text in turn — the same entries appended to `out` in the
+   * same order — but in one pass (parser_json: one call into the core for all the lines).
+   * `failed(i, failure)` is called for each text that did not wholly parse, with what `failureOf`
+   * gives after its `parse`. Returns the records appended. `lastError` & co. are left undefined.
+   * Callers go through `parseMany` below, which loops `parse` for parsers without it.
+   */
+  parseMany?(bytes: Uint8Array, ranges: ArrayLike<number>, count: number, out: EntrySink, now: EventTime, failed: ParseFailed): number
+}
+
+/** What did not parse of one text of a `parseMany` batch (`failureOf` of its `parse`). */
+export type ParseFailed = (index: number, failure: ParseFailure) => void
+
+/** One text's failure: its kind, how many parts failed (Fluentd: one unmatched line each), why. */
+export interface ParseFailure {
+  kind: 'unmatched' | 'invalid'
+  count: number
+  reason: string
 }
 
 /** Line-joining state for one source of lines (see `ParserPlugin.newStream`). */
@@ -77,8 +97,33 @@ export type Unmatched = (text: Uint8Array, reason: string) => void
  * The failure of a parser's last `parse` that appended `appended` records, with the defaults for
  * parsers that leave the optional fields undefined (then only "nothing appended" is a failure).
  */
-export function failureOf(parser: ParserPlugin, appended: number): { kind: 'unmatched' | 'invalid'; count: number; reason: string } | null {
+export function failureOf(parser: ParserPlugin, appended: number): ParseFailure | null {
   const kind = parser.lastFailure === undefined ? (appended === 0 ? 'unmatched' : null) : parser.lastFailure
   if (kind === null) return null
   return { kind, count: parser.lastUnmatched ?? 1, reason: parser.lastError || 'pattern not matched' }
+}
+
+/**
+ * Parses the texts `bytes[ranges[2i], ranges[2i+1])`, `i < count`, with `parser.parseMany` when the
+ * parser has it, else one `parse` per text; `failed` hears of each text that did not wholly parse.
+ * Returns the records appended. (Line-joining parsers are fed through their streams instead.)
+ */
+export function parseMany(
+  parser: ParserPlugin,
+  bytes: Uint8Array,
+  ranges: ArrayLike<number>,
+  count: number,
+  out: EntrySink,
+  now: EventTime,
+  failed: ParseFailed,
+): number {
+  if (parser.parseMany !== undefined) return parser.parseMany(bytes, ranges, count, out, now, failed)
+  let appended = 0
+  for (let i = 0; i < count; i++) {
+    const n = parser.parse(bytes, ranges[2 * i], ranges[2 * i + 1], out, now)
+    appended += n
+    const failure = failureOf(parser, n)
+    if (failure !== null) failed(i, failure)
+  }
+  return appended
 }

@@ -36,7 +36,8 @@ export interface InHttpConfig extends IngestConfig {
 export const inHttpDescriptor: PluginDescriptor<'input'> = {
   name: 'http',
   kind: 'input',
-  description: 'Receives events over HTTP: POST /<tag> with JSON, NDJSON or msgpack bodies (Fluentd in_http).',
+  description:
+    'Receives events over HTTP: POST /<tag> with JSON, NDJSON or msgpack bodies, or any body through a <parse> parser (Fluentd in_http).',
   schema: inHttpSchema,
   runtimes: ['node'],
 }

@@ -27,6 +27,7 @@ import { inPrometheusDescriptor } from './in_prometheus.ts'
 import { inPrometheusMonitorDescriptor, inPrometheusOutputMonitorDescriptor } from './in_prometheus_monitor.ts'
 import { inSampleDescriptor } from './in_sample.ts'
 import { inSyslogDescriptor } from './in_syslog.ts'
+import { inTailDescriptor } from './in_tail.ts'
 import { inTcpDescriptor } from './in_tcp.ts'
 import { inUdpDescriptor } from './in_udp.ts'
 import { inNatsDescriptor } from './in_nats.ts'
@@ -73,6 +74,7 @@ export const DESCRIPTORS: readonly PluginDescriptor[] = [
   inPrometheusOutputMonitorDescriptor,
   inSampleDescriptor,
   inSyslogDescriptor,
+  inTailDescriptor,
   inTcpDescriptor,
   inUdpDescriptor,
   inNatsDescriptor,

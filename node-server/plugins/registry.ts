@@ -47,6 +47,7 @@ import { parserSyslog } from '../../engine/plugins/parser_syslog/index.ts'
 import { parserTsv } from '../../engine/plugins/parser_tsv/index.ts'
 import { inSample } from './in_sample/index.ts'
 import { inSyslog } from './in_syslog/index.ts'
+import { inTail } from './in_tail/index.ts'
 import { inTcp } from './in_tcp/index.ts'
 import { inUdp } from './in_udp/index.ts'
 import { inNats } from './in_nats/index.ts'
@@ -64,6 +65,7 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   inHttp,
   inSample,
   inSyslog,
+  inTail,
   inTcp,
   inUdp,
   inNats,

@@ -1,5 +1,5 @@
 /**
- * @module Runs the cross-runtime core checks in Debian's Chromium: bundles test/browser/page.ts with
+ * @module Runs the cross-runtime core and parser checks in Debian's Chromium: bundles test/browser/page.ts with
  * esbuild in memory, serves it and wasm/build/core.wasm from a loopback HTTP server on port 0, drives
  * /usr/bin/chromium with playwright-core and reads the page's results back.
  */
@@ -12,7 +12,7 @@ import { build } from 'esbuild'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CheckResult } from '../cross-runtime/core-checks.ts'
-import { describeCoreChecks } from '../cross-runtime/vitest-checks.ts'
+import { describeCoreChecks, describeParserChecks } from '../cross-runtime/vitest-checks.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const CHROMIUM = '/usr/bin/chromium'
@@ -120,3 +120,7 @@ describe('the core module in Chromium', () => {
 })
 
 describeCoreChecks('Chromium', pageResults)
+describeParserChecks('Chromium', async () => {
+  await pageResults()
+  return (await page!.evaluate(() => window.__parserResults))!
+})

@@ -4,6 +4,7 @@ import type { CheckResult } from '../cross-runtime/core-checks.ts'
 declare global {
   interface Window {
     __results?: CheckResult[]
+    __parserResults?: CheckResult[]
     __error?: string
   }
 }

@@ -1,18 +1,18 @@
 /**
  * @module Runs the cross-runtime parser checks INSIDE workerd (zones through workerd's Intl, the
- * same JSON reader and msgpack writer), against the literals the Node suite checks too.
+ * core's JSON transcoder instantiated from the imported module, the msgpack writer), against the
+ * literals the Node suite checks too.
  */
 import { describe, expect, it } from 'vitest'
-import { PARSER_CHECK_NAMES, runParserChecks } from '../cross-runtime/parser-checks.ts'
+import coreModule from '../../wasm/build/core.wasm'
+import { Core } from '../../wasm/core.ts'
+import { runParserChecks } from '../cross-runtime/parser-checks.ts'
+import { describeParserChecks } from '../cross-runtime/vitest-checks.ts'
 
-describe('parser checks in workerd', () => {
-  it('runs inside workerd', () => {
+describe('parser checks', () => {
+  it('run inside workerd', () => {
     expect(navigator.userAgent).toBe('Cloudflare-Workers')
   })
-
-  const results = runParserChecks()
-  it.each(PARSER_CHECK_NAMES.map((name) => [name]))('%s', (name) => {
-    const result = results.find((r) => r.name === name)!
-    expect(result.ok, result.detail).toBe(true)
-  })
 })
+
+describeParserChecks('workerd', async () => runParserChecks(Core.fromModule(coreModule)))

@@ -10,17 +10,30 @@ import { request as httpRequest, Agent } from 'node:http'
 import { startAgent, type TestAgent } from '../../../test/helpers/agent.ts'
 import { captures } from '../../../test/helpers/capture-output.ts'
 import { runIngestSuite } from '../../../engine/ingest/ingest.cases.ts'
+import { runParseIngestSuite } from '../../../engine/ingest/parse.cases.ts'
+import { parserJson } from '../../../engine/plugins/parser_json/index.ts'
+import { parserLtsv } from '../../../engine/plugins/parser_ltsv/index.ts'
+import { parserMsgpack } from '../../../engine/plugins/parser_msgpack/index.ts'
+import { parserMultiline } from '../../../engine/plugins/parser_multiline/index.ts'
+import { parserNone } from '../../../engine/plugins/parser_none/index.ts'
+import { parserRegexp } from '../../../engine/plugins/parser_regexp/index.ts'
 import { paramsToConf } from '../../../engine/ingest/ingest-cases/params.ts'
+import type { IngestTarget } from '../../../engine/ingest/ingest-cases/support.ts'
 import type { OutputPlugin, PluginSpec } from '../../../engine/plugin.ts'
 import { inHttp, type InHttpPlugin } from './index.ts'
 
 let counter = 0
 
 async function startHttp(params: Record<string, string>, extra: PluginSpec[] = [], output = '@type capture', now?: () => number) {
-  const id = ++counter
   const lines = Object.entries(params)
     .map(([k, v]) => `${k} ${v}`)
     .join('\n')
+  return startHttpSource(lines, extra, output, now)
+}
+
+/** in_http with `lines` (params and sections as written in a .conf) inside its <source>. */
+async function startHttpSource(lines: string, extra: PluginSpec[] = [], output = '@type capture', now?: () => number) {
+  const id = ++counter
   const agent = await startAgent(
     `<source>\n@type http\n@id in${id}\nbind 127.0.0.1\nport 0\n${lines}\n</source>\n<match **>\n${output}\n@id out${id}\n</match>`,
     [inHttp, ...extra],
@@ -30,8 +43,9 @@ async function startHttp(params: Record<string, string>, extra: PluginSpec[] = [
   return { agent, port: plugin.address().port, out: `out${id}` }
 }
 
-runIngestSuite('in_http over HTTP', async (params, now) => {
-  const { agent, port, out } = await startHttp(paramsToConf(params), [], '@type capture', now)
+/** A suite target: the agent's in_http over HTTP on port 0, its events captured. */
+async function httpTarget(started: Awaited<ReturnType<typeof startHttp>>): Promise<IngestTarget> {
+  const { agent, port, out } = started
   const capture = captures.get(out)!
   return {
     async fetch(request) {
@@ -50,7 +64,14 @@ runIngestSuite('in_http over HTTP', async (params, now) => {
     peerAddress: /^(127\.0\.0\.1|::ffff:127\.0\.0\.1)$/,
     close: () => agent.stop(),
   }
-})
+}
+
+runIngestSuite('in_http over HTTP', async (params, now) => httpTarget(await startHttp(paramsToConf(params), [], '@type capture', now)))
+
+const PARSERS = [parserNone, parserRegexp, parserJson, parserMsgpack, parserLtsv, parserMultiline]
+runParseIngestSuite('in_http over HTTP', 'fluentd', async (source, now) =>
+  httpTarget(await startHttpSource(source, PARSERS, '@type capture', now)),
+)
 
 /** A test output whose emits wait until the test releases them. */
 const gate = { pending: [] as (() => void)[], received: 0 }
@@ -207,12 +228,27 @@ describe('in_http server', () => {
       'Cannot enable cors_allow_credentials without specific origins',
     ],
     ['an empty add_tag_prefix', 'add_tag_prefix ""', "'add_tag_prefix' parameter must not be empty"],
-    ['a custom <parse>', '<parse>\n@type json\n</parse>', '<parse> @type json is not supported yet'],
-    ['a v0.12 format (read as <parse>)', 'format json', '<parse> @type json is not supported yet'],
+    [
+      'an unknown <parse> type',
+      '<parse>\n@type jsn\n</parse>',
+      "test.conf:4: unknown parser plugin 'jsn' in <parse>; hint: did you mean 'json'?",
+    ],
+    [
+      'a param the chosen parser lacks (with --strict)',
+      '<parse>\n@type json\nexpression /x/\n</parse>',
+      "parameter 'expression' in <parse> is not used",
+    ],
+    [
+      'a required param of the chosen parser',
+      '<parse>\n@type regexp\n</parse>',
+      'test.conf:4: missing required param expression in <parse>',
+    ],
     ['an unknown param (with --strict)', 'formatt json', "parameter 'formatt' in <source> is not used"],
   ])('rejects %s at config time', async (_name, line, message) => {
     await expect(
-      startAgent(`<source>\n@type http\nport 0\n${line}\n</source>\n<match **>\n@type capture\n</match>`, [inHttp], { strict: true }),
+      startAgent(`<source>\n@type http\nport 0\n${line}\n</source>\n<match **>\n@type capture\n</match>`, [inHttp, ...PARSERS], {
+        strict: true,
+      }),
     ).rejects.toThrow(message)
   })
 

@@ -19,7 +19,7 @@ import { startAgent, type TestAgent } from '../../../test/helpers/agent.ts'
 import { makeCertificates, type TestCertificates } from '../../tls/testing.ts'
 import { rawClient, TEST_PARSERS, type RawClient } from '../../net/testing.ts'
 import { inSyslog, type SyslogInput } from './index.ts'
-import { standInSyslogParser } from './testing.ts'
+import { parserSyslog } from '../../../engine/plugins/parser_syslog/index.ts'
 
 const execFileAsync = promisify(execFile)
 
@@ -34,7 +34,7 @@ afterEach(async () => {
 async function start(body: string): Promise<number> {
   running = await startAgent(
     `<source>\n  @type syslog\n  @id in\n  port 0\n  bind 127.0.0.1\n  tag sys\n${body}</source>\n<match **>\n  @type capture\n  @id out\n</match>\n`,
-    [inSyslog, standInSyslogParser, ...TEST_PARSERS],
+    [inSyslog, parserSyslog, ...TEST_PARSERS],
   )
   return (running.agent.plugins.find((p) => p.id === 'in')!.plugin as SyslogInput).address().port
 }

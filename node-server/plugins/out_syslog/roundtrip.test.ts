@@ -13,7 +13,7 @@ import { streamFromEvents } from '../../../engine/event-stream.ts'
 import { waitUntil } from '../../../engine/output/testing.ts'
 import { makeCertificates, type TestCertificates } from '../../tls/testing.ts'
 import { inSyslog, type SyslogInput } from '../in_syslog/index.ts'
-import { standInSyslogParser } from '../in_syslog/testing.ts'
+import { parserSyslog } from '../../../engine/plugins/parser_syslog/index.ts'
 import { outSyslog, type SyslogOutput } from './index.ts'
 
 let certs: TestCertificates
@@ -30,7 +30,7 @@ afterEach(async () => {
 async function receiver(transport: string, port = 0): Promise<{ port: number; agent: TestAgent }> {
   const agent = await startAgent(
     `<source>\n  @type syslog\n  @id in\n  port ${port}\n  bind 127.0.0.1\n  tag sys\n  severity_key severity\n  facility_key facility\n${transport}  <parse>\n    message_format rfc5424\n  </parse>\n</source>\n<match sys.**>\n  @type capture\n  @id received\n</match>\n`,
-    [inSyslog, standInSyslogParser],
+    [inSyslog, parserSyslog],
   )
   agents.push(agent)
   return { port: (agent.agent.plugins.find((p) => p.id === 'in')!.plugin as SyslogInput).address().port, agent }

@@ -21,7 +21,8 @@ export interface EdgeHttpSource extends InputPlugin {
 export const inHttpEdge: PluginSpec<'input', InHttpEdgeConfig> = {
   ...inHttpEdgeDescriptor,
   create(ctx, config): EdgeHttpSource {
-    const options = edgeIngestOptionsFromConfig(config)
+    // A `<parse>` other than in_http reads every body (engine/ingest/parsed-body.ts).
+    const options = edgeIngestOptionsFromConfig(config, (section) => ctx.createParser(section))
     const app = createIngestApp({
       ...options,
       core: ctx.core,
