@@ -178,7 +178,7 @@ describe('warnings, not errors, for what Fluentd only warns about', () => {
       'fluent.conf:9: flush_mode: invalid value "sometimes"; hint: valid options are default, lazy, interval, immediate',
     ])
     expect(r.warnings.map((w) => w.split('; hint')[0])).toEqual([
-      'fluent.conf:4: warning: <worker 1> is skipped: sluice runs a single worker (worker 0)',
+      'fluent.conf:4: warning: <worker 1> is skipped: only worker 0 runs here',
       "fluent.conf:7: warning: parameter 'prot' in <match **> is not used",
     ])
   })

@@ -14,6 +14,7 @@ import { convertCompatParams, normalizeReservedNames } from './config/compat.ts'
 import { asError, ConfigError, ParamError } from './config/errors.ts'
 import { getParam, type ConfigElement, type ConfigLocs, type ConfigModel } from './config/model.ts'
 import { validateElement } from './config/schema.ts'
+import { parseInteger } from './config/types.ts'
 import { checkStructure } from './config/structure.ts'
 import { closest } from './config/suggest.ts'
 import type { EventStream } from './event-stream.ts'
@@ -34,6 +35,7 @@ import type {
   PluginSectionConfig,
   PluginServices,
   Runtime,
+  WorkerScope,
 } from './plugin.ts'
 import { EventRouter, type RouterRule } from './router.ts'
 import { PrometheusRegistry } from './prometheus/registry.ts'
@@ -47,12 +49,18 @@ export interface AgentOptions {
   hostname?: string
   /** Runtime services handed to every plugin (node-server: the file buffer store and chunk backups). */
   services?: PluginServices
-  /** The worker this process is (`<inject> worker_id_key`, prometheus `${worker_id}`); 0 by default. */
-  workerId?: number
   /** Every warning (unknown params, deprecated names, lenient values…) is an error (`sluice --strict`). */
   strict?: boolean
   /** Fluentd's `strict_config_value`: integers, floats and bools that do not parse are errors. */
   strictValues?: boolean
+  /**
+   * The worker process this agent is (`<system> workers` > 1: node-server's supervisor runs one
+   * agent per worker id): its `<worker N>` / `<worker N-M>` blocks run, the others' are left out.
+   * Unset (a single process, `sluice check` of one worker, the designer): worker 0 runs, and the
+   * blocks of other workers are validated and reported as skipped. Plugins see it as their
+   * worker id (`<inject> worker_id_key`, prometheus `${worker_id}`): 0 when unset.
+   */
+  workerId?: number
 }
 
 /** One configured plugin, as the monitor API lists it. */
@@ -156,6 +164,10 @@ class Builder {
   private nextObjectId = 0
   private readonly ids = new Set<string>()
   private errorRouter: EmitTarget | null = null
+  /** `<system> workers` as written (1 when absent or unreadable: reported by readSystem). */
+  private readonly workers: number
+  /** How many workers run each directive taken from a `<worker>` block (others: all of them). */
+  private readonly workerCount = new WeakMap<ConfigElement, number>()
 
   constructor(
     private readonly model: ConfigModel,
@@ -163,6 +175,10 @@ class Builder {
     private readonly options: AgentOptions,
   ) {
     this.agent = new Agent(options.log)
+    const system = model.root.elements.find((e) => e.name === 'system')
+    const written = system ? getParam(system, 'workers') : undefined
+    const parsed = written === undefined ? undefined : parseInteger(written)
+    this.workers = parsed?.ok && parsed.value > 1 ? parsed.value : 1
   }
 
   build(compatWarnings: readonly ConfigError[] = []): BuildResult {
@@ -175,7 +191,12 @@ class Builder {
     const labelNames = new Set(labels.map((e) => e.arg))
     // Routers first (so contexts can point at them), then sources.
     this.buildRouter(ROOT_LABEL, top, labelNames)
-    for (const label of labels) this.buildRouter(label.arg, this.directives(label.elements), labelNames)
+    for (const label of labels) {
+      const inner = this.directives(label.elements)
+      const count = this.workerCount.get(label)
+      if (count !== undefined) for (const e of inner) this.workerCount.set(e, count)
+      this.buildRouter(label.arg, inner, labelNames)
+    }
     this.errorRouter = this.agent.routers.get('@ERROR') ?? null
     for (const source of top.filter((e) => e.name === 'source')) {
       const labelName = getParam(source, '@label')
@@ -186,23 +207,34 @@ class Builder {
     return { agent: this.agent, errors: [], warnings: this.warnings }
   }
 
-  /** Expands `<worker N>` / `<worker N-M>` for worker 0 (sluice runs one worker) and drops `<system>`. */
+  /**
+   * Expands the `<worker N>` / `<worker N-M>` blocks this worker runs (`workerId`, else worker 0)
+   * into the directive list, remembering how many workers run each (Fluentd overrides `workers`
+   * inside `<worker>`). Blocks of other workers: in a worker process they are simply not this
+   * worker's (the supervisor validates every worker's config); without a worker id (one process,
+   * the designer) they are validated and reported as skipped.
+   */
   private directives(elements: readonly ConfigElement[]): ConfigElement[] {
     const out: ConfigElement[] = []
+    const self = this.options.workerId ?? 0
     for (const e of elements) {
       if (e.name === 'worker') {
         const m = /^(\d+)(?:-(\d+))?$/.exec(e.arg.trim())
         const lo = m ? Number(m[1]) : NaN
         const hi = m?.[2] !== undefined ? Number(m[2]) : lo
-        if (lo <= 0 && 0 <= hi) out.push(...this.directives(e.elements))
-        else {
+        if (lo <= self && self <= hi) {
+          for (const inner of this.directives(e.elements)) {
+            out.push(inner)
+            this.workerCount.set(inner, hi - lo + 1)
+          }
+        } else if (this.options.workerId === undefined) {
           this.warning(
             e,
-            `<worker ${e.arg}> is skipped: sluice runs a single worker (worker 0)`,
-            'move the directives out of <worker> to run them',
+            `<worker ${e.arg}> is skipped: only worker 0 runs here`,
+            'sluice run runs it in its worker process; here its plugins are only checked',
           )
-          // Fluentd would run it in another worker: its plugins must exist and be valid all the same.
-          this.checkSkipped(e.elements)
+          // Another worker would run it: its plugins must exist and be valid all the same.
+          this.checkSkipped(e.elements, hi - lo + 1)
         }
         continue
       }
@@ -212,12 +244,12 @@ class Builder {
   }
 
   /** Validates the plugins of a skipped `<worker>` without creating them (nested <store>/<secondary> too). */
-  private checkSkipped(elements: readonly ConfigElement[]): void {
+  private checkSkipped(elements: readonly ConfigElement[], workers: number): void {
     const check = (kind: DirectiveKind, element: ConfigElement): void => {
       const type = getParam(element, '@type')
       if (type === undefined || type === '') return // reported by checkStructure (or the parent's schema)
       const spec = this.lookup(kind, type, element)
-      if (spec === null) return
+      if (spec === null || !this.multiWorkersReady(kind, type, element, spec, workers)) return
       const converted = convertCompatParams(element, spec.schema, this.locs)
       this.errors.push(...converted.errors)
       this.warnings.push(...converted.warnings)
@@ -235,8 +267,29 @@ class Builder {
       if (e.name === 'source') check('input', e)
       else if (e.name === 'filter') check('filter', e)
       else if (e.name === 'match') check('output', e)
-      else if (e.name === 'label') this.checkSkipped(e.elements)
+      else if (e.name === 'label') this.checkSkipped(e.elements, workers)
     }
+  }
+
+  /**
+   * Fluentd's multi_workers_ready? check: a plugin that cannot run in several processes (in_tail)
+   * is an error in a directive run by more than one worker. Reports and returns false then.
+   */
+  private multiWorkersReady(
+    kind: DirectiveKind,
+    type: string,
+    element: ConfigElement,
+    spec: { multiWorkers?: boolean },
+    workers: number,
+  ): boolean {
+    if (workers <= 1 || spec.multiWorkers !== false) return true
+    this.error(
+      element,
+      `${kind} plugin '${type}' does not support multi workers configuration (it would run in ${workers} workers)`,
+      `run it in one worker: put the <${element.name}> in a <worker 0> … </worker> block (or <worker N> for another worker)`,
+      '@type',
+    )
+    return false
   }
 
   /** The registered spec, or null after reporting why there is none for this runtime. */
@@ -290,6 +343,8 @@ class Builder {
     if (type === undefined || type === '') return null // reported by checkStructure
     const spec = this.lookup(kind, type, element)
     if (spec === null) return null
+    const worker: WorkerScope = { id: this.options.workerId ?? 0, count: this.workerCount.get(element) ?? this.workers }
+    if (!this.multiWorkersReady(kind, type, element, spec, worker.count)) return null
     const logLevel = getParam(element, '@log_level')
     if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
       this.error(element, `unknown @log_level '${logLevel}'`, `use one of ${LOG_LEVELS.join(', ')}`, '@log_level')
@@ -318,7 +373,7 @@ class Builder {
     const relabel = getParam(element, '@label')
     if (relabel !== undefined && relabel !== ROOT_LABEL && !labelNames.has(relabel)) return null // reported by checkStructure
     const metrics = createPluginMetrics(id, type, kind)
-    const ctx = this.context(id, type, label, labelNames, logLevel as LogLevel | undefined, metrics)
+    const ctx = this.context(id, type, label, labelNames, logLevel as LogLevel | undefined, metrics, worker)
     let plugin: Plugin
     try {
       plugin = spec.create(ctx, validated.config, element)
@@ -364,6 +419,7 @@ class Builder {
     labelNames: Set<string>,
     level: LogLevel | undefined,
     metrics: PluginMetrics,
+    worker: WorkerScope,
   ): PluginContext & { createOutput(element: ConfigElement): OutputPlugin | null } {
     const registry = this.options.registry
     const runtime = this.options.runtime
@@ -391,10 +447,15 @@ class Builder {
       now: this.options.now ?? Date.now,
       hostname: this.options.hostname ?? 'localhost',
       services: this.options.services,
+      worker,
+      workerId: worker.id,
       prometheus: this.agent.prometheus,
       plugins: () => this.agent.plugins,
-      workerId: this.options.workerId ?? 0,
-      createOutput: (element: ConfigElement) => this.createPlugin('output', element, label, labelNames)?.plugin as OutputPlugin | null,
+      createOutput: (element: ConfigElement) => {
+        // A nested output (<store>, <secondary>) runs in the same workers as its parent.
+        this.workerCount.set(element, worker.count)
+        return this.createPlugin('output', element, label, labelNames)?.plugin as OutputPlugin | null
+      },
       createParser: (config, element) => sectionPlugin(registry, runtime, 'parser', ctx, config, element),
       createFormatter: (config, element) => sectionPlugin(registry, runtime, 'formatter', ctx, config, element),
     }

@@ -2,12 +2,13 @@
  * @module EventStream: a batch of events for one tag, kept as the msgpack entries stream
  * `[time, record]*` (Fluentd's MessagePackEventStream, and the format of a buffer chunk). Records
  * stay bytes on the pass-through path; this module builds streams from objects and reads them back
- * for the plugins that need fields. A stream is immutable once made: outputs keep references.
+ * for the plugins that need fields. A stream is immutable once made: outputs keep references (and
+ * entry-view.ts remembers its entry index). Walk entries with `entryView`, `forEachEntry`, `eachEntry`.
  */
 
 import { decode, Encoder } from '@msgpack/msgpack'
 import type { Core } from '../wasm/core.ts'
-import * as abi from '../wasm/abi.ts'
+import { entryView, forEachEntry } from './entry-view.ts'
 import { EventTime, eventTimeCodec } from './event-time.ts'
 
 export interface EventStream {
@@ -81,30 +82,16 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /**
- * Calls `visit(sec, nsec, recordStart, recordEnd, bytes)` for every valid entry of the stream,
- * using the core's entry walk (no object per event). `bytes` is a view of WASM memory valid only
- * during the call; ranges index into it.
+ * Calls `visit(sec, nsec, recordStart, recordEnd, bytes)` for every valid entry of the stream, from
+ * its entry index (entry-view.ts: built once per stream, no object per event). `bytes` is the
+ * stream's entries, which the ranges index.
  */
 export function eachEntry(
   core: Core,
   stream: EventStream,
   visit: (sec: number, nsec: number, recordStart: number, recordEnd: number, bytes: Uint8Array) => void,
 ): void {
-  core.aux(stream.entries)
-  const st = core.exports.walkEntries(stream.entries.length)
-  if (st !== abi.STATUS_OK) throw new Error(`event stream for ${stream.tag} is not a valid entries stream (status ${st})`)
-  const n = core.result(abi.R_AUX_ENTRY_COUNT)
-  for (let i = 0; i < n; i++) {
-    const flags = core.entry(i, abi.E_FLAGS, true)
-    if (flags & abi.ENTRY_INVALID) continue
-    visit(
-      core.entry(i, abi.E_SEC, true),
-      core.entry(i, abi.E_NSEC, true),
-      core.entry(i, abi.E_RECORD_START, true),
-      core.entry(i, abi.E_RECORD_END, true),
-      core.u8(),
-    )
-  }
+  forEachEntry(core, stream, visit)
 }
 
 /**
@@ -113,19 +100,15 @@ export function eachEntry(
  * (a parser that may call the core again), which must not hold `eachEntry`'s view of WASM memory.
  */
 export function entryRanges(core: Core, stream: EventStream): Uint32Array {
-  const base = core.aux(stream.entries)
-  const st = core.exports.walkEntries(stream.entries.length)
-  if (st !== abi.STATUS_OK) throw new Error(`event stream for ${stream.tag} is not a valid entries stream (status ${st})`)
-  const n = core.result(abi.R_AUX_ENTRY_COUNT)
-  const out = new Uint32Array(n * 4)
+  // From the stream's index (entry-view.ts): no new walk when it was read before.
+  const out = new Uint32Array(entryView(core, stream).rows * 4)
   let k = 0
-  for (let i = 0; i < n; i++) {
-    if (core.entry(i, abi.E_FLAGS, true) & abi.ENTRY_INVALID) continue
-    out[k++] = core.entry(i, abi.E_SEC, true)
-    out[k++] = core.entry(i, abi.E_NSEC, true)
-    out[k++] = core.entry(i, abi.E_RECORD_START, true) - base
-    out[k++] = core.entry(i, abi.E_RECORD_END, true) - base
-  }
+  forEachEntry(core, stream, (sec, nsec, recordStart, recordEnd) => {
+    out[k++] = sec
+    out[k++] = nsec
+    out[k++] = recordStart
+    out[k++] = recordEnd
+  })
   return out.subarray(0, k)
 }
 

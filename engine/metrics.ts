@@ -61,17 +61,27 @@ function label(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
 }
 
-/** Prometheus text format for a set of plugins, plus gauges (name → [labels, value][]). */
+/**
+ * Prometheus text format for a set of plugins, plus gauges (name → [labels, value][]).
+ * `extraLabels[i]` is added to the series of `plugins[i]` (e.g. `worker_id` when several worker
+ * processes run the same plugins).
+ */
 export function prometheusText(
   plugins: readonly PluginMetrics[],
   gauges: Record<string, { help: string; series: [Record<string, string>, number][] }> = {},
+  extraLabels: readonly Record<string, string>[] = [],
 ): string {
   const lines: string[] = []
+  const extra = plugins.map((_, i) =>
+    Object.entries(extraLabels[i] ?? {})
+      .map(([k, v]) => `,${k}="${label(v)}"`)
+      .join(''),
+  )
   for (const [field, name, help] of COUNTERS) {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`)
-    for (const m of plugins) {
-      lines.push(`${name}{plugin_id="${label(m.pluginId)}",type="${label(m.type)}",kind="${m.kind}"} ${m[field] as number}`)
-    }
+    plugins.forEach((m, i) => {
+      lines.push(`${name}{plugin_id="${label(m.pluginId)}",type="${label(m.type)}",kind="${m.kind}"${extra[i]}} ${m[field] as number}`)
+    })
   }
   for (const [name, { help, series }] of Object.entries(gauges)) {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`)

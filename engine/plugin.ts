@@ -57,6 +57,13 @@ export interface PluginContext {
   /** Runtime services (file buffer stores, chunk backups), when the runtime offers them. */
   services?: PluginServices
   /**
+   * The worker process this plugin runs in (`id`, Fluentd's `fluentd_worker_id`) and how many
+   * workers run the directive it comes from (`count`: `<system> workers` at the top level, 1 in
+   * `<worker N>`, M-N+1 in `<worker N-M>`, as Fluentd overrides `workers` inside `<worker>`).
+   * Unset in a single process: worker 0 of 1.
+   */
+  worker?: WorkerScope
+  /**
    * Builds the parser of a validated `<parse>` section (its config holds `@type`), or the formatter of
    * a `<format>` section, from the plugins the runtime registered. Throws for an unknown `@type`
    * (validation reports that first, with file:line).
@@ -69,6 +76,12 @@ export interface PluginContext {
   plugins?(): readonly PluginEntry[]
   /** The worker this process is (Fluentd's fluentd_worker_id; 0 for a single process). */
   workerId?: number
+}
+
+/** Where a plugin runs among the worker processes (see PluginContext.worker). */
+export interface WorkerScope {
+  id: number
+  count: number
 }
 
 /** The validated config of a `<parse>` / `<format>` section: the chosen `@type` and its params. */
@@ -157,6 +170,12 @@ export interface PluginDescriptor<K extends PluginKind = PluginKind> {
    * the browser report the same problems. Throws an Error (or a ParamError naming the param).
    */
   check?(config: any, element: ConfigElement): void
+  /**
+   * False for a plugin that cannot run in several worker processes at once (Fluentd's
+   * `multi_workers_ready?`, e.g. in_tail): with `<system> workers` > 1 it must be pinned to one
+   * worker with `<worker N>`. Unset means it can.
+   */
+  multiWorkers?: boolean
 }
 
 /** A runnable plugin: its descriptor plus the factory of one runtime. */

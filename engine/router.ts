@@ -4,7 +4,8 @@
  * matching match run in order, then that match's output takes the stream; no match → dropped with a
  * "no patterns matched" warning at counts 1, 2, 4 … 256, then every 512th (Fluentd's rate).
  * An output that fails to accept a stream sends it to `@ERROR` when the config has that label;
- * otherwise the error goes back to the input (which then must not ack).
+ * otherwise the error goes back to the input (which then must not ack). The last tag's pipeline is
+ * remembered: inputs send runs of one tag, which then need no lookup at all.
  */
 
 import type { Core, CoreRouteTable } from '../wasm/core.ts'
@@ -28,6 +29,8 @@ export class EventRouter implements EmitTarget {
   private readonly pipelines: Pipeline[] = []
   private noMatchCount = 0
   private tagBuffer = new Uint8Array(256)
+  private lastTag: string | null = null
+  private lastPipeline: Pipeline | null = null
 
   constructor(
     readonly name: string,
@@ -83,18 +86,20 @@ export class EventRouter implements EmitTarget {
     }
   }
 
+  /** The pipeline of a tag; the last tag's is remembered (inputs send runs of one tag). */
   private pipelineFor(tag: string): Pipeline {
-    const bytes = this.encodeTag(tag)
-    const id = this.table.lookupBytes(bytes)
+    if (tag === this.lastTag && this.lastPipeline !== null) return this.lastPipeline
+    const id = this.table.lookupBytes(this.encodeTag(tag))
     let pipeline = this.pipelines[id]
     if (pipeline === undefined) {
       const route = this.table.route(id)
-      pipeline = {
-        filters: route.filters.map((i) => (this.rules[i] as Extract<RouterRule, { kind: 'filter' }>).plugin),
-        output: route.match >= 0 ? (this.rules[route.match] as Extract<RouterRule, { kind: 'match' }>).plugin : null,
-      }
+      const filters = route.filters.map((i) => (this.rules[i] as Extract<RouterRule, { kind: 'filter' }>).plugin)
+      const output = route.match >= 0 ? (this.rules[route.match] as Extract<RouterRule, { kind: 'match' }>).plugin : null
+      pipeline = { filters, output }
       this.pipelines[id] = pipeline
     }
+    this.lastTag = tag
+    this.lastPipeline = pipeline
     return pipeline
   }
 

@@ -8,7 +8,10 @@
  * Measures only; asserts nothing.
  *
  * Options: --reps N (default 3), --only id,id, --events N (per Forward run, default 2,000,000),
- * --http-seconds S (default 8), --json, --out FILE (also write the JSON there).
+ * --http-seconds S (default 8), --json, --out FILE (also write the JSON there), --workers 1,2
+ * (sluice once per count, `<system> workers N` for N > 1, named sluice-wN; CPU and RSS are the
+ * supervisor's and its workers'), --conns N (Forward connections per run instead of the
+ * scenario's 1: one connection is served by one worker).
  */
 
 import { spawn } from 'node:child_process'
@@ -17,7 +20,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { nodeRegistry } from '../../node-server/plugins/registry.ts'
-import { cpuSeconds, memory } from '../relay/proc-stats.ts'
+import { treeCpuSeconds as cpuSeconds, treeMemory as memory } from '../relay/proc-stats.ts'
 import type { ForwardLoadResult } from './forward-load.ts'
 import { ensureWrk, runHttpLoad } from './http-load.ts'
 import { compareTable, type Row, type RunResult, summarize } from './report.ts'
@@ -41,14 +44,19 @@ interface Options {
   httpSeconds: number
   json: boolean
   out: string | null
+  /** sluice's `<system> workers` counts, each a server of its own (default [1]). */
+  workers: number[]
+  /** Forward connections per run (null: the scenario's). */
+  conns: number | null
 }
 
 const USAGE = `usage: npm run bench:compare -- [--reps N] [--only ${SCENARIOS.map((s) => s.id).join(',')}]
                                [--events N] [--http-seconds S] [--json] [--out FILE]
+                               [--workers 1,2] [--conns N]
   FLUENT_BIT=/path/to/fluent-bit adds Fluent Bit to every scenario (see bench/README.md)`
 
 function parse(argv: string[]): Options {
-  const o: Options = { reps: 3, only: null, events: 2_000_000, httpSeconds: 8, json: false, out: null }
+  const o: Options = { reps: 3, only: null, events: 2_000_000, httpSeconds: 8, json: false, out: null, workers: [1], conns: null }
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined]
     const v = () => inline ?? argv[++i]
@@ -64,7 +72,13 @@ function parse(argv: string[]): Options {
       o.only = v().split(',')
       const unknown = o.only.filter((id) => !SCENARIOS.some((s) => s.id === id))
       if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}\n${USAGE}`)
-    } else if (flag === '--json') o.json = true
+    } else if (flag === '--workers') {
+      o.workers = v()
+        .split(',')
+        .map((n) => Number(n))
+      if (o.workers.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--workers needs counts >= 1, e.g. 1,2\n${USAGE}`)
+    } else if (flag === '--conns') o.conns = Math.round(num(1))
+    else if (flag === '--json') o.json = true
     else if (flag === '--out') o.out = v()
     else if (flag === '--help' || flag === '-h') {
       console.log(USAGE)
@@ -224,12 +238,14 @@ async function relayRun(
 
 async function runScenario(scenario: Scenario, o: Options, fb: string | null, dir: string, useWrk: boolean): Promise<Row[]> {
   const withFb = <T>(list: [string, T][], make: (bin: string) => T): [string, T][] => (fb ? [...list, ['fluent-bit', make(fb)]] : list)
+  const sluices = <T>(make: (workers: number) => T): [string, T][] => o.workers.map((n) => [n === 1 ? 'sluice' : `sluice-w${n}`, make(n)])
   if (scenario.kind === 'forward') {
     const messages = Math.max(1, Math.round((o.events * scenario.load.eventsShare) / 1000))
     const exclude = scenario.grep ? ['--exclude', 'level=debug'] : []
+    const load = o.conns === null ? scenario.load : { ...scenario.load, conns: o.conns }
     const starters = withFb<Starter>(
       [
-        ['sluice', () => startSluiceServer(sluiceForwardConfig(scenario.grep), dir, scenario.id)],
+        ...sluices<Starter>((n) => () => startSluiceServer(sluiceForwardConfig(scenario.grep), dir, scenario.id, n)),
         ['js-sink', () => startBaseline('js-sink', exclude)],
       ],
       (bin) => () => startFluentBit(bin, fluentBitForwardArgs(scenario.grep)),
@@ -238,8 +254,8 @@ async function runScenario(scenario: Scenario, o: Options, fb: string | null, di
       scenario,
       starters,
       o.reps,
-      (s) => forwardLoad(s.port, scenario.load, 50),
-      (s) => measuredForward(s, scenario.load, messages),
+      (s) => forwardLoad(s.port, load, 50),
+      (s) => measuredForward(s, load, messages),
     )
   }
   if (scenario.kind === 'relay') {
@@ -247,19 +263,21 @@ async function runScenario(scenario: Scenario, o: Options, fb: string | null, di
     const spec = nodeRegistry().get('output', 'forward')
     const withBuffer = spec?.schema.sections?.some((s) => s.name === 'buffer') ?? false
     const relays = withFb<(sinkPort: number) => Promise<Server>>(
-      [['sluice', (sinkPort) => startSluiceServer(sluiceRelayConfig(sinkPort, withBuffer), dir, scenario.id)]],
+      sluices((n) => (sinkPort: number) => startSluiceServer(sluiceRelayConfig(sinkPort, withBuffer), dir, scenario.id, n)),
       (bin) => (sinkPort) => startFluentBit(bin, fluentBitRelayArgs(sinkPort)),
     )
     const runs = new Map<string, (RunResult & { peak: number | null })[]>(relays.map(([n]) => [n, []]))
     for (let rep = 0; rep < o.reps; rep++) {
       for (const [name, start] of relays) {
-        const r = await relayRun(start, scenario.load, messages).catch((e: Error) => ({
-          eventsPerSec: 0,
-          cpuPct: null,
-          seconds: 0,
-          errors: [e.message.split('\n')[0]],
-          peak: null,
-        }))
+        const r = await relayRun(start, o.conns === null ? scenario.load : { ...scenario.load, conns: o.conns }, messages).catch(
+          (e: Error) => ({
+            eventsPerSec: 0,
+            cpuPct: null,
+            seconds: 0,
+            errors: [e.message.split('\n')[0]],
+            peak: null,
+          }),
+        )
         log(
           `bench:compare:   ${scenario.id} ${name} run ${rep + 1}/${o.reps}: ${(r.eventsPerSec / 1e6).toFixed(2)} M events/s end to end${r.errors.length ? ` ERROR ${r.errors[0]}` : ''}`,
         )
@@ -275,7 +293,7 @@ async function runScenario(scenario: Scenario, o: Options, fb: string | null, di
   if (scenario.kind === 'http') {
     const starters = withFb<Starter>(
       [
-        ['sluice', () => startSluiceServer(sluiceHttpConfig(), dir, scenario.id)],
+        ...sluices<Starter>((n) => () => startSluiceServer(sluiceHttpConfig(), dir, scenario.id, n)),
         ['naive-http', () => startBaseline('naive-http')],
       ],
       (bin) => () => startFluentBit(bin, fluentBitHttpArgs()),
@@ -302,7 +320,7 @@ async function runScenario(scenario: Scenario, o: Options, fb: string | null, di
   // Idle RSS: each server started alone, its settled RSS read, stopped.
   const starters = withFb<Starter>(
     [
-      ['sluice', () => startSluiceServer(sluiceForwardConfig(false), dir, 'idle')],
+      ...sluices<Starter>((n) => () => startSluiceServer(sluiceForwardConfig(false), dir, 'idle', n)),
       ['js-sink', () => startBaseline('js-sink')],
       ['naive-http', () => startBaseline('naive-http')],
     ],

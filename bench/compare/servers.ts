@@ -14,9 +14,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildSync } from 'esbuild'
 import { startSluice } from '../../node-server/cli/testing/sluice-process.ts'
-import { memory } from '../relay/proc-stats.ts'
+import { memory, treeMemory } from '../relay/proc-stats.ts'
 
-export type ServerName = 'sluice' | 'js-sink' | 'naive-http' | 'fluent-bit'
+/** `sluice-wN`: sluice with `<system> workers N` (the bench's --workers). */
+export type ServerName = 'sluice' | `sluice-w${number}` | 'js-sink' | 'naive-http' | 'fluent-bit'
 
 export interface Server {
   name: ServerName
@@ -71,12 +72,12 @@ async function waitAccepting(port: number, child: ChildProcess, what: string, ti
   }
 }
 
-/** VmRSS once two readings 300 ms apart differ by less than 1% (at most 5 s). */
+/** VmRSS (of the process and its workers) once two readings 300 ms apart differ by less than 1% (at most 5 s). */
 export async function settledRss(pid: number): Promise<number | null> {
-  let last = memory(pid)?.rss ?? null
+  let last = treeMemory(pid)?.rss ?? null
   for (let i = 0; i < 16 && last !== null; i++) {
     await sleep(300)
-    const now = memory(pid)?.rss ?? null
+    const now = treeMemory(pid)?.rss ?? null
     if (now === null) return null
     if (Math.abs(now - last) < last * 0.01) return now
     last = now
@@ -99,16 +100,21 @@ function stopper(child: ChildProcess): () => Promise<void> {
   }
 }
 
-/** sluice with `config` (its listening input must have `@id in`). */
-export async function startSluiceServer(config: string, dir: string, label: string): Promise<Server> {
-  const path = join(dir, `${label}.conf`)
-  writeFileSync(path, config)
+/**
+ * sluice with `config` (its listening input must have `@id in`); with `workers` > 1 under
+ * `<system> workers N` (a supervisor and N worker processes sharing the port), ready once the
+ * supervisor logs that every worker started.
+ */
+export async function startSluiceServer(config: string, dir: string, label: string, workers = 1): Promise<Server> {
+  const path = join(dir, `${label}-w${workers}.conf`)
+  writeFileSync(path, workers > 1 ? `<system>\n  workers ${workers}\n</system>\n${config}` : config)
   const p = startSluice(['-c', path, '--no-api'])
   live.add(p.child)
   try {
     const port = await p.port('in')
-    await p.waitForLine(/\[info\] started /)
-    return { name: 'sluice', pid: p.pid, port, idleRss: await settledRss(p.pid), output: () => p.stdout, stop: stopper(p.child) }
+    await p.waitForLine(workers > 1 ? /\[info\] started [^\n]*workers=\d/ : /\[info\] started /)
+    const name = workers > 1 ? (`sluice-w${workers}` as const) : 'sluice'
+    return { name, pid: p.pid, port, idleRss: await settledRss(p.pid), output: () => p.stdout, stop: stopper(p.child) }
   } catch (e) {
     await stopper(p.child)()
     throw e

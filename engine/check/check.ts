@@ -28,6 +28,8 @@ export interface CheckOptions {
   services?: PluginServices
   /** `--strict`: every warning (parse, `<system>`, plugins) is an error. */
   strict?: boolean
+  /** The worker the config is built for (`<system> workers` > 1: its `<worker N>` blocks); unset: worker 0. */
+  workerId?: number
 }
 
 export interface CheckResult {
@@ -63,8 +65,9 @@ export function checkParsed(parsed: ParseResult, options: CheckOptions): CheckRe
     hostname: options.hostname,
     services: options.services,
     strictValues: system.strictConfigValue,
+    workerId: options.workerId,
   })
-  const order = (list: ConfigError[]) => sortByPlace(dedupe(list), parsed.files)
+  const order = (list: ConfigError[]) => sortByPlace(dedupeProblems(list), parsed.files)
   const allWarnings = [...parsed.warnings, ...systemWarnings, ...built.warnings]
   const errors = order([...parsed.errors, ...systemErrors, ...built.errors, ...(options.strict ? allWarnings.map(asError) : [])])
   const warnings = options.strict ? [] : order(allWarnings)
@@ -86,7 +89,7 @@ function withoutSources(model: ConfigModel): ConfigModel {
 }
 
 /** In reading order: files as they were read (the main one first), then lines. */
-function sortByPlace(list: ConfigError[], files: readonly string[]): ConfigError[] {
+export function sortByPlace(list: ConfigError[], files: readonly string[]): ConfigError[] {
   const rank = (file: string) => {
     const i = files.indexOf(file)
     return i < 0 ? files.length : i
@@ -98,7 +101,7 @@ function sortByPlace(list: ConfigError[], files: readonly string[]): ConfigError
 }
 
 /** The same message twice (a partial model after a parse error can repeat one) is reported once. */
-function dedupe(list: ConfigError[]): ConfigError[] {
+export function dedupeProblems(list: ConfigError[]): ConfigError[] {
   const seen = new Set<string>()
   return list.filter((e) => (seen.has(e.message) ? false : (seen.add(e.message), true)))
 }

@@ -2,7 +2,7 @@
  * @module The `<system>` directive: Fluentd's process-wide settings (every param of Fluentd's
  * system_config.rb, typed as Fluentd types them). What sluice applies: `log_level`, `<log>
  * format`, `without_source`, `process_name`, `root_dir` (file buffers and chunk backups),
- * `workers` (one worker runs: worker 0), `strict_config_value`, `suppress_config_dump` (sluice
+ * `workers` (N > 1: a supervisor and N worker processes, node-server/ops/workers), `strict_config_value`, `suppress_config_dump` (sluice
  * never dumps), and sluice's own `http_server` / `http_bind` / `http_port` (the daemon's HTTP API,
  * off unless asked for, like Fluent Bit's `HTTP_Server`). The other Fluentd params are accepted and
  * reported in ONE info line; keys Fluentd
@@ -73,7 +73,13 @@ export const systemSchema = {
     { name: 'log_level', type: 'enum', values: LEVELS, description: "Level of sluice's own log (the --log-level option wins)." },
     { name: 'without_source', type: 'bool', default: false, description: 'Start without any <source> (inputs are not started).' },
     { name: 'process_name', type: 'string', description: 'The process title (as shown by ps).' },
-    { name: 'workers', type: 'integer', default: 1, description: "Fluentd's worker count; sluice runs one worker (worker 0)." },
+    {
+      name: 'workers',
+      type: 'integer',
+      default: 1,
+      description:
+        'Worker processes: with more than 1, a supervisor runs that many, sharing the listening ports (<worker N> pins directives).',
+    },
     { name: 'suppress_config_dump', type: 'bool', default: false, description: 'sluice never dumps the config at start; accepted.' },
     {
       name: 'strict_config_value',
@@ -84,7 +90,7 @@ export const systemSchema = {
     {
       name: 'root_dir',
       type: 'string',
-      description: 'Where file buffers without a path and chunk backups go (<root_dir>/backup/<plugin_id>/…).',
+      description: 'Where file buffers without a path and chunk backups go (<root_dir>/backup/worker<N>/<plugin_id>/…).',
     },
     {
       name: 'http_server',
@@ -208,18 +214,10 @@ export function readSystem(model: ConfigModel, locs: ConfigLocs | undefined): Sy
     errors.push(
       problem(locs, element, 'error', `http_port ${config.http_port} is not a port`, 'use 0 to 65535 (0 picks a free one)', 'http_port'),
     )
-  if (config.workers > 1) {
-    warnings.push(
-      problem(
-        locs,
-        element,
-        'warning',
-        `workers ${config.workers}: sluice runs a single worker`,
-        'the directives for worker 0 run; run several sluice processes to use more cores',
-        'workers',
-      ),
+  if (config.workers < 1)
+    errors.push(
+      problem(locs, element, 'error', `invalid number of workers (must be > 0): ${config.workers}`, 'write workers 1 or more', 'workers'),
     )
-  }
   const log = element.elements.find((child) => child.name === 'log')
   const ignored = [
     ...IGNORED_PARAMS.map((p) => p.name).filter((name) => hasParam(element, name)),

@@ -76,15 +76,16 @@ describe('checkStructure', () => {
   it('reports bad worker ids against <system> workers', () => {
     expect(
       check(
-        '<system>\n  workers 2\n</system>\n<worker>\n</worker>\n<worker 1-0>\n</worker>\n<worker 0-2>\n</worker>\n<worker 0>\n  <system>\n  </system>\n</worker>\n<worker x>\n</worker>\n',
+        '<system>\n  workers 2\n</system>\n<worker>\n</worker>\n<worker 1-0>\n</worker>\n<worker 0-2>\n</worker>\n<worker 0>\n  <system>\n  </system>\n</worker>\n<worker x>\n</worker>\n<worker 1-1>\n</worker>\n<worker 1>\n</worker>\n',
       ),
     ).toEqual([
       'fluent.conf:4: <worker> needs a worker id; hint: write <worker N> or <worker N-M>',
       'fluent.conf:6: <worker 1-0>: 1 is greater than 0; hint: write the smaller id first: <worker N-M>',
       'fluent.conf:8: worker id 2 in <worker 0-2> is out of range; hint: <system> workers is 2, so ids are 0 to 1',
-      'fluent.conf:10: worker id 0 is used by two <worker> directives; hint: give each worker one <worker> section',
       'fluent.conf:11: <system> is not allowed inside <worker 0>; hint: allowed here: <source>, <match>, <filter>, <label>',
       'fluent.conf:14: invalid worker id "x"; hint: write <worker N> or <worker N-M>',
+      // As Fluentd: ranges must not overlap each other; a single <worker N> may repeat an id.
+      'fluent.conf:16: worker id 1 is in two <worker N-M> ranges; hint: give each worker at most one <worker N-M> range',
     ])
   })
 })

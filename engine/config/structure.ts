@@ -94,8 +94,10 @@ export function checkStructure(model: ConfigModel, locs?: ConfigLocs): ConfigErr
           )
           break
         }
+        // Fluentd checks collisions between <worker N-M> ranges only (a <worker N> may repeat or overlap).
+        if (m[2] === undefined) continue
         if (usedWorkers.has(id)) {
-          report(at(worker), `worker id ${id} is used by two <worker> directives`, 'give each worker one <worker> section')
+          report(at(worker), `worker id ${id} is in two <worker N-M> ranges`, 'give each worker at most one <worker N-M> range')
         }
         usedWorkers.add(id)
       }

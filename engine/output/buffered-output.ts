@@ -72,6 +72,7 @@ function storeFor(ctx: PluginContext, config: BufferConfig, options: BufferedOut
     defaultPath: options.defaultPath ?? null,
     now: () => ctx.now(),
     durable: config.delivery === 'durable',
+    worker: ctx.worker,
   })
 }
 

@@ -1,11 +1,13 @@
 /**
  * @module Splits an event stream by chunk metadata (Fluentd's execute_chunking). With no chunk
  * keys or `tag` only, the stream's bytes go to one chunk as they are (no per-event work: the
- * relay path). With `time` or record keys, the core walks the entries once; consecutive entries of
- * one metadata stay one byte range (a subarray, no copy); records are decoded only for record keys.
+ * relay path). With `time` or record keys, the stream's entry index is read (entry-view.ts: no new
+ * walk when a filter or the framer made it); consecutive entries of one metadata stay one byte
+ * range (a subarray, no copy); records are decoded only for record keys.
  */
 
 import type { Core } from '../../wasm/core.ts'
+import { forEachEntry } from '../entry-view.ts'
 import { decodeRecord, type EventStream } from '../event-stream.ts'
 import type { ChunkMetadata } from './chunk.ts'
 import { walkEntryRanges } from './entries.ts'
@@ -108,7 +110,7 @@ export class Chunker {
     const byTimeOnly = this.accessors.length === 0
     let previous: Run | undefined
     let previousTimekey: number | null = null
-    const ok = walkEntryRanges(this.core, entries, (start, end, sec, _nsec, rs, re, mem) => {
+    forEachEntry(this.core, stream, (sec, _nsec, rs, re, mem, start, end) => {
       let timekey: number | null = null
       if (this.keys.time) {
         if (sec !== this.lastSec) {
@@ -158,7 +160,6 @@ export class Chunker {
       previous = run
       previousTimekey = timekey
     })
-    if (!ok) throw new Error(`event stream for ${stream.tag} is not a valid entries stream`)
     for (const run of order) if (run.runEnd > run.runStart) run.parts.push(entries.subarray(run.runStart, run.runEnd))
     return order
   }

@@ -159,6 +159,15 @@ export class Flusher {
   }
 
   private committed(chunk: BufferChunk, viaSecondary: boolean): void {
+    // First, before any other callback can run: a restart must not send a delivered chunk again.
+    try {
+      chunk.stored.commit?.()
+    } catch (error) {
+      this.ctx.log.warn('Cannot mark a delivered chunk as committed; a restart before its purge sends it again.', {
+        chunk_id: chunkIdHex(chunk.stored.id),
+        error: String(error),
+      })
+    }
     const m = this.ctx.metrics
     m.eventsOut += chunk.count
     m.bytesOut += chunk.bytes

@@ -26,6 +26,13 @@ export interface StoreChunk {
   read(): Uint8Array | Promise<Uint8Array>
   /** Removes the chunk (after it was written, or dropped). */
   purge(): void | Promise<void>
+  /**
+   * The chunk was delivered (the write resolved: for out_forward, the receiver acked it). A
+   * persistent store records that at once, synchronously, so a crash of the process after this
+   * call never replays the chunk (the duplicates a crash can cause are the chunks still in flight).
+   * `purge` follows and removes what is left. Optional: a memory store keeps nothing across a crash.
+   */
+  commit?(): void
 }
 
 /** A chunk found by `resume`, with its size and count as stored. */
@@ -72,6 +79,11 @@ export interface BufferStoreOptions {
    * (fsync), and new chunk files are made durable with their directory entries.
    */
   durable?: boolean
+  /**
+   * The worker this output runs in and how many workers run its directive (PluginContext.worker):
+   * a file store shared by several workers keeps each worker's chunks in its own directory.
+   */
+  worker?: { id: number; count: number }
 }
 
 /** Writes an undeliverable chunk somewhere durable; returns where (node: `<root>/backup/<id>/<chunk>.log`). */

@@ -1,5 +1,5 @@
 /**
- * @module The bundled daemon (dist/sluice.mjs, built by scripts/build-server.mjs): one JS file that
+ * @module The bundled daemon (dist/sluice.mjs and its chunks, built by scripts/build-server.mjs): JS that
  * Node runs without a TypeScript loader, which saves the loader's thread and ~40 MB of memory.
  * `freshBundle()` says whether it exists and is newer than every source it was built from.
  */

@@ -7,10 +7,14 @@
  * delivery durable`) an append resolves only after an fdatasync that covers it: appends that
  * complete while a sync is pending share it (group commit); a failed sync cuts the file back to
  * the last synced size and fails every append it covered. A new chunk's `.meta` is fsynced before
- * its rename and the directory after the data file is created.
+ * its rename and the directory after the data file is created. `commit` (the chunk was delivered)
+ * unlinks the data file at once, synchronously — not behind the chain — so a SIGKILL after the ack
+ * was processed never replays the chunk; `purge` then removes the `.meta` (an orphan `.meta` is
+ * removed at resume too).
  */
 
 import { open, readFile, rename, truncate, unlink, writeFile, type FileHandle } from 'node:fs/promises'
+import { unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ChunkMetadata } from '../../engine/output/chunk.ts'
 import { chunkIdHex } from '../../engine/output/chunk.ts'
@@ -194,6 +198,20 @@ export class FileChunk implements StoreChunk {
 
   read(): Promise<Uint8Array> {
     return this.run(async () => (this.created ? new Uint8Array(await readFile(this.path)) : new Uint8Array(0)))
+  }
+
+  /**
+   * Delivered: the data file goes now (one unlink syscall per chunk, on the calling thread, so no
+   * queued file operation can delay it). Called after the chunk was read for its write, so its
+   * enqueue rename is done and no append is pending; an open handle is closed by `purge`.
+   */
+  commit(): void {
+    if (!this.created) return
+    try {
+      unlinkSync(this.path)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
   }
 
   purge(): Promise<void> {

@@ -2,7 +2,8 @@
  * @module The file buffer on real temp directories: appends are on disk when the emit resolves,
  * a restart (close without flushing, new store on the same path) replays every staged and queued
  * event, a truncated chunk keeps its complete entries, a garbage .meta is moved aside, and
- * undeliverable chunks land in backup/<plugin_id>/<chunk_id>.log.
+ * undeliverable chunks land in backup/worker<N>/<plugin_id>/<chunk_id>.log; a committed (delivered) chunk is
+ * not replayed by a restart that comes before its purge.
  */
 
 import { mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
@@ -15,7 +16,7 @@ import { decodeStream, streamFromEvents } from '../../engine/event-stream.ts'
 import { EventTime } from '../../engine/event-time.ts'
 import { resolveBufferConfig } from '../../engine/output/buffer-schema.ts'
 import { createBufferedOutput, type BufferedOutput } from '../../engine/output/buffered-output.ts'
-import type { Chunk } from '../../engine/output/chunk.ts'
+import { newChunkId, type Chunk } from '../../engine/output/chunk.ts'
 import { RecordingWriter, testContext, waitUntil } from '../../engine/output/testing.ts'
 import { createFileStore } from './file-store.ts'
 
@@ -144,7 +145,7 @@ describe('file buffer store', () => {
     const second = await fileOutput()
     const line = second.logs.find((l) => l.message === 'Found a truncated buffer chunk; resumed its complete entries.')
     expect(line?.fields).toMatchObject({ events: 2 })
-    expect(await readdir(join(dir, 'backup', 'out_test', 'corrupt'))).toEqual([data])
+    expect(await readdir(join(dir, 'backup', 'worker0', 'out_test', 'corrupt'))).toEqual([data])
     await second.out.flushAll()
     expect(numbers(second.writer.chunks)).toEqual([0, 1])
   })
@@ -160,13 +161,15 @@ describe('file buffer store', () => {
     const second = await fileOutput({ chunk_keys: ['tag'] })
     const broken = second.logs.filter((l) => l.message.startsWith('Found a broken buffer chunk'))
     expect(broken).toHaveLength(1)
-    expect((await readdir(join(dir, 'backup', 'out_test', 'corrupt'))).sort()).toEqual([metas[0].replace(/\.meta$/, ''), metas[0]].sort())
+    expect((await readdir(join(dir, 'backup', 'worker0', 'out_test', 'corrupt'))).sort()).toEqual(
+      [metas[0].replace(/\.meta$/, ''), metas[0]].sort(),
+    )
     await second.out.flushAll()
     expect(second.writer.chunks).toHaveLength(1)
     expect(second.writer.events).toBe(2)
   })
 
-  it('moves undeliverable chunks to backup/<plugin_id>/<chunk_id>.log', async () => {
+  it('moves undeliverable chunks to backup/worker0/<plugin_id>/<chunk_id>.log', async () => {
     const { out, writer, logs } = await fileOutput({
       flush_mode: 'immediate',
       flush_interval: undefined,
@@ -177,10 +180,40 @@ describe('file buffer store', () => {
     const stream = ev(0, 2)
     await out.emit(stream)
     await waitUntil(() => logs.some((l) => l.message.startsWith('Undeliverable chunk moved to')), 'the backup', 5000)
-    const backups = await readdir(join(dir, 'backup', 'out_test'))
+    const backups = await readdir(join(dir, 'backup', 'worker0', 'out_test'))
     const log = backups.find((f) => /^[0-9a-f]{32}\.log$/.test(f))!
-    expect(new Uint8Array(await readFile(join(dir, 'backup', 'out_test', log)))).toEqual(stream.entries)
+    expect(new Uint8Array(await readFile(join(dir, 'backup', 'worker0', 'out_test', log)))).toEqual(stream.entries)
     await waitUntil(async () => (await files()).length === 0, 'the chunk files to be deleted')
+  })
+
+  it('a delivered (committed) chunk is not replayed after a crash before its purge; the others are', async () => {
+    const t = testContext(core)
+    const open = () => createFileStore({ core, log: t.ctx.log, pluginId: 'out_test', path: dir, now: Date.now })
+    const store = open()
+    expect(await store.resume()).toEqual([])
+    const metadata = { tag: 'app', timekey: null, variables: {} }
+    const delivered = store.create(metadata, newChunkId(), Date.now())
+    const pending = store.create(metadata, newChunkId(), Date.now())
+    for (const [chunk, from] of [
+      [delivered, 0],
+      [pending, 10],
+    ] as const) {
+      const s = ev(from, 2)
+      await chunk.append([s.entries], s.entries.length, 2)
+      await chunk.enqueue()
+      await chunk.read()
+    }
+    delivered.commit!() // the ack was processed; the process dies before purge() runs
+    expect((await files()).filter((f) => f.endsWith('.log'))).toHaveLength(1)
+    await store.close()
+
+    const again = open()
+    const resumed = await again.resume()
+    expect(resumed.map((r) => r.count)).toEqual([2])
+    expect(numbers([{ tag: 'app', entries: await resumed[0].chunk.read(), count: 2 } as Chunk])).toEqual([10, 11])
+    // the delivered chunk's .meta, left without its data file, is removed at resume
+    expect(await files()).toHaveLength(2)
+    await again.close()
   })
 
   it('refuses a second running store on the same path', async () => {

@@ -4,7 +4,8 @@
  * restart replays everything that was accepted. A chunk whose last append was cut short keeps its
  * complete entries (the original file is copied to `corrupt/` first); a chunk without a readable
  * `.meta`, or with no complete entry, is moved to `corrupt/`; each with one log line, and startup
- * goes on. Undeliverable chunks are moved to `<root_dir or buffer dir>/backup/<plugin_id>/<chunk_id>.log`.
+ * goes on. Undeliverable chunks are moved to `<root_dir or buffer dir>/backup/worker<N>/<plugin_id>/<chunk_id>.log`
+ * (Fluentd's layout). Where the chunks go with several workers: `bufferPaths`.
  * With `durable` (`<buffer> delivery durable`) appends resolve after fdatasync (file-chunk.ts). A
  * `.meta` left without its chunk file (a kill between the two unlinks of a purge) is removed.
  */
@@ -20,7 +21,7 @@ import { FileChunk, ignoreMissing } from './file-chunk.ts'
 import { decodeMeta, layoutFor, type ChunkMeta, type Layout } from './layout.ts'
 
 export interface FileStoreOptions extends BufferStoreOptions {
-  /** `<system> root_dir`: buffers of outputs without `path` go to `<root_dir>/<plugin_id>/buffer/`. */
+  /** `<system> root_dir`: buffers of outputs without `path` go to `<root_dir>/worker<N>/<plugin_id>/buffer/`. */
   rootDir?: string | null
 }
 
@@ -53,15 +54,11 @@ export async function moveFile(from: string, to: string): Promise<void> {
 export function createFileStore(options: FileStoreOptions): BufferStore {
   const { core, log, pluginId, now } = options
   const durable = options.durable === true
-  let path = options.path
-  if (path === null || path === '') {
-    if (options.rootDir) path = join(options.rootDir, safeId(pluginId), 'buffer')
-    else if (options.defaultPath) path = options.defaultPath
-    else throw new Error("buffer path is not configured. specify 'path' in <buffer> (or <system> root_dir with an @id)")
-  }
+  const { path, resumeAlso } = bufferPaths(options)
   const layout = layoutFor(path, !path.includes('*'))
+  const legacy = resumeAlso === null ? null : layoutFor(resumeAlso, true)
   const key = layout.file('b', '')
-  const backupDir = join(options.rootDir ?? layout.dir, 'backup', safeId(pluginId))
+  const backupDir = join(options.rootDir ?? layout.dir, 'backup', `worker${options.worker?.id ?? 0}`, safeId(pluginId))
   const corruptDir = join(backupDir, 'corrupt')
   const live = new Set<FileChunk>()
   let closed = false
@@ -80,6 +77,9 @@ export function createFileStore(options: FileStoreOptions): BufferStore {
       inUse.add(key)
       await mkdir(layout.dir, { recursive: true })
       const resumed = await resumeDir(layout, core, log, corruptDir, now, durable)
+      // Chunks left where a single-worker config kept them: resumed in place (they stay in that directory).
+      if (legacy !== null && (await isDirectory(legacy.dir)))
+        resumed.push(...(await resumeDir(legacy, core, log, corruptDir, now, durable)))
       for (const r of resumed) track(r.chunk as FileChunk)
       const staged = resumed.filter((r) => r.state === 'staged').length
       if (resumed.length > 0) {
@@ -109,6 +109,53 @@ export function createFileStore(options: FileStoreOptions): BufferStore {
       inUse.delete(key)
     },
   }
+}
+
+/**
+ * Where a store keeps its chunks, by Fluentd's rules (buf_file.rb, plugin_id.rb):
+ * - no `path`, `<system> root_dir`: `<root_dir>/worker<N>/<plugin_id>/buffer/` (worker 0 also
+ *   resumes sluice's earlier `<root_dir>/<plugin_id>/buffer/`);
+ * - a directory `path` run by several workers: `<path>/worker<N>/` (worker 0 also resumes
+ *   `<path>/` itself, where a single-worker config left its chunks);
+ * - a file pattern `path` (`…/buf.*.log`) run by several workers: an error, as Fluentd's
+ *   multi_workers_ready? makes it (the workers would share the files);
+ * - otherwise the path as written (or the plugin's default path).
+ */
+export function bufferPaths(options: Pick<FileStoreOptions, 'path' | 'rootDir' | 'defaultPath' | 'pluginId' | 'worker'>): {
+  path: string
+  resumeAlso: string | null
+} {
+  const { id, count } = options.worker ?? { id: 0, count: 1 }
+  const written = options.path
+  if (written === null || written === '') {
+    if (options.rootDir) {
+      const dir = safeId(options.pluginId)
+      return {
+        path: join(options.rootDir, `worker${id}`, dir, 'buffer'),
+        resumeAlso: id === 0 ? join(options.rootDir, dir, 'buffer') : null,
+      }
+    }
+    if (!options.defaultPath)
+      throw new Error("buffer path is not configured. specify 'path' in <buffer> (or <system> root_dir with an @id)")
+    return perWorker(options.defaultPath, id, count)
+  }
+  return perWorker(written, id, count)
+}
+
+function perWorker(path: string, id: number, count: number): { path: string; resumeAlso: string | null } {
+  if (count <= 1) return { path, resumeAlso: null }
+  if (path.includes('*'))
+    throw new Error(
+      `file buffer path ${path} is a file pattern, which ${count} workers would share: give a directory path (each worker gets <path>/worker<N>), or set <system> root_dir and an @id`,
+    )
+  return { path: join(path, `worker${id}`), resumeAlso: id === 0 ? path : null }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  )
 }
 
 async function resumeDir(

@@ -1,7 +1,8 @@
 /**
  * @module The Node buffer services through AgentOptions.services: `<buffer @type file>` without a
- * path goes to `<root_dir>/<plugin_id>/buffer/`, and a memory buffer's undeliverable chunk to
- * `<root_dir>/backup/<plugin_id>/<chunk_id>.log` with its `.meta`.
+ * path goes to `<root_dir>/worker0/<plugin_id>/buffer/` (Fluentd's layout; chunks of the earlier
+ * `<root_dir>/<plugin_id>/buffer/` are resumed too), and a memory buffer's undeliverable chunk to
+ * `<root_dir>/backup/worker0/<plugin_id>/<chunk_id>.log` with its `.meta`.
  */
 
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
@@ -52,26 +53,26 @@ async function start(conf: string): Promise<Agent> {
 const stream = streamFromEvents('t', [{ time: new EventTime(1, 0), record: { k: 'v' } }])
 
 describe('nodeBufferServices', () => {
-  it('puts a file buffer without path under <root_dir>/<plugin_id>/buffer', async () => {
+  it('puts a file buffer without path under <root_dir>/worker0/<plugin_id>/buffer', async () => {
     const a = await start('<match **>\n  @type null\n  @id sink\n  <buffer>\n    @type file\n  </buffer>\n</match>\n')
     await a.root.emit(stream)
-    const files = await readdir(join(root, 'sink', 'buffer'))
+    const files = await readdir(join(root, 'worker0', 'sink', 'buffer'))
     expect(files.filter((f) => /^buffer\.b[0-9a-f]{32}\.log$/.test(f))).toHaveLength(1)
   })
 
-  it("keeps a memory buffer's undeliverable chunk in <root_dir>/backup/<plugin_id>", async () => {
+  it("keeps a memory buffer's undeliverable chunk in <root_dir>/backup/worker0/<plugin_id>", async () => {
     const a = await start(
       '<match **>\n  @type null\n  @id sink\n  never_flush true\n  <buffer>\n    flush_mode immediate\n    retry_max_times 0\n  </buffer>\n</match>\n',
     )
     a.root.emit(stream)
     await waitUntil(() => logs.some((l) => l.message.startsWith('Undeliverable chunk moved to')), 'the backup')
-    const files = (await readdir(join(root, 'backup', 'sink'))).sort()
+    const files = (await readdir(join(root, 'backup', 'worker0', 'sink'))).sort()
     expect(files).toHaveLength(2)
     const [file, meta] = files
     expect(file).toMatch(/^[0-9a-f]{32}\.log$/)
     expect(meta).toBe(file + '.meta')
-    expect(new Uint8Array(await readFile(join(root, 'backup', 'sink', file)))).toEqual(stream.entries)
-    expect(JSON.parse(await readFile(join(root, 'backup', 'sink', meta), 'utf8'))).toMatchObject({
+    expect(new Uint8Array(await readFile(join(root, 'backup', 'worker0', 'sink', file)))).toEqual(stream.entries)
+    expect(JSON.parse(await readFile(join(root, 'backup', 'worker0', 'sink', meta), 'utf8'))).toMatchObject({
       tag: 't',
       count: 1,
       size: stream.entries.length,

@@ -1,7 +1,7 @@
 /**
  * @module The Node buffer services handed to the agent (AgentOptions.services): `<buffer @type
  * file>` stores, and where memory buffers keep chunks they could not deliver
- * (`<root_dir or $TMPDIR/sluice>/backup/<plugin_id>/<chunk_id>.log` with the chunk's `.meta`
+ * (`<root_dir or $TMPDIR/sluice>/backup/worker<N>/<plugin_id>/<chunk_id>.log` with the chunk's `.meta`
  * beside it, as the file store's backups have; Fluentd's /tmp/fluent).
  *
  * @example
@@ -19,6 +19,8 @@ import { encodeMeta, metaFor } from './layout.ts'
 export interface NodeBufferOptions {
   /** `<system> root_dir`. */
   rootDir?: string | null
+  /** The worker process (0 in a single process): backups go under `backup/worker<N>/`, as Fluentd's do. */
+  workerId?: number
 }
 
 export function nodeBufferServices(options: NodeBufferOptions = {}): PluginServices {
@@ -29,7 +31,7 @@ export function nodeBufferServices(options: NodeBufferOptions = {}): PluginServi
       return createFileStore({ ...storeOptions, rootDir })
     },
     async backupChunk(pluginId, chunk) {
-      const dir = join(rootDir ?? join(tmpdir(), 'sluice'), 'backup', safeId(pluginId))
+      const dir = join(rootDir ?? join(tmpdir(), 'sluice'), 'backup', `worker${options.workerId ?? 0}`, safeId(pluginId))
       await mkdir(dir, { recursive: true })
       const hexId = chunkIdHex(chunk.id)
       const file = join(dir, `${hexId}.log`)

@@ -10,7 +10,7 @@ import { toJson } from '../../engine/config/model.ts'
 import { printConfig } from '../../engine/config/print.ts'
 import { createLogger } from '../../engine/log.ts'
 import { nodeRegistry } from '../plugins/registry.ts'
-import { describeSource, prepareAgent, type ConfigSource } from '../ops/prepare.ts'
+import { describeSource, prepareWorkers, release, type ConfigSource } from '../ops/prepare.ts'
 import { maskSecrets } from '../ops/secrets.ts'
 import { listOption, parseArgs, stringOption, UsageError } from './args.ts'
 import { defaultConfigSource } from './default-config.ts'
@@ -45,8 +45,11 @@ export async function checkCommand(argv: readonly string[], io: Io = processIo):
   const source: ConfigSource = path === undefined ? defaultConfigSource() : { kind: 'file', path, inline }
   const registry = nodeRegistry(await loadPluginModules(listOption(options, 'plugin')))
   const silent = createLogger(() => {}, 'fatal')
-  const prepared = await prepareAgent(source, { registry, logger: () => silent, strict: options.strict === true })
-  const { errors, warnings, notes, parsed } = prepared
+  // With <system> workers N, every worker's config is checked (its <worker> blocks, #{worker_id}).
+  const prepared = await prepareWorkers(source, { registry, logger: () => silent, strict: options.strict === true })
+  release(prepared.perWorker)
+  const { errors, warnings, notes } = prepared
+  const parsed = prepared.perWorker[0].parsed
   const config = maskSecrets(parsed.config, registry)
   const name = describeSource(source)
   if (options.json) {
@@ -73,9 +76,10 @@ export async function checkCommand(argv: readonly string[], io: Io = processIo):
   for (const w of warnings) io.err(w.message + '\n')
   for (const e of errors) io.err(e.message + '\n')
   if (errors.length === 0) {
-    const plugins = prepared.agent?.plugins.length ?? 0
+    const plugins = prepared.plugins
+    const workers = prepared.workers > 1 ? ` in ${prepared.workers} workers` : ''
     io.err(
-      `sluice check: ${name} is valid (${plugins} plugin${plugins === 1 ? '' : 's'}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''})\n`,
+      `sluice check: ${name} is valid (${plugins} plugin${plugins === 1 ? '' : 's'}${workers}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''})\n`,
     )
     return 0
   }

@@ -14,6 +14,7 @@ import { MAIN_HELP, version } from './help.ts'
 import { replayCommand } from './replay.ts'
 import { runCommand } from './run.ts'
 import { testCommand } from './test.ts'
+import { workerMain } from '../ops/workers/worker-main.ts'
 
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number | null>> = {
   run: runCommand,
@@ -31,7 +32,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   const [first, ...rest] = argv
   let code: number | null
   try {
-    if (first !== undefined && Object.hasOwn(COMMANDS, first)) code = await COMMANDS[first](rest)
+    // A worker process of `<system> workers N`, started by the supervisor (not a user command).
+    if (first === '__worker') code = await workerMain()
+    else if (first !== undefined && Object.hasOwn(COMMANDS, first)) code = await COMMANDS[first](rest)
     else if (first !== undefined && !first.startsWith('-') && !/[./]/.test(first)) {
       const near = closest(first, Object.keys(COMMANDS))
       throw new UsageError(`unknown command ${JSON.stringify(first)}${near ? `; did you mean ${near}?` : ''}`)

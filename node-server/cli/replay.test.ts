@@ -129,7 +129,7 @@ describe('sluice replay', () => {
         range(3, 2).map((n) => ({ time: new EventTime(1_700_000_000, 0), record: { n } })),
       ),
     )
-    const backupDir = join(root, 'backup', 'fwd')
+    const backupDir = join(root, 'backup', 'worker0', 'fwd')
     await waitUntil(async () => (await readdir(backupDir).catch(() => [])).filter((f) => f.endsWith('.log')).length === 2, 'two backups')
 
     const r = await receiver()

@@ -22,6 +22,7 @@ import { StartFailure } from '../ops/start-agent.ts'
 import { FileWriter, LogSink, stderrWriter } from '../log/sink.ts'
 import { nodeRegistry } from '../plugins/registry.ts'
 import { planApi, type ApiPlan } from './api-plan.ts'
+import { configuredWorkers, runSupervisor } from './run-workers.ts'
 import { artifactFailure } from './artifact-errors.ts'
 import { listOption, parseArgs, stringOption, UsageError } from './args.ts'
 import { checkCommand, processIo, type Io } from './check.ts'
@@ -32,10 +33,10 @@ import { loadPluginModules } from './plugin-modules.ts'
 import { repoPath } from '../paths.ts'
 
 /** The designer's build output in this repo. */
-const UI_DIST = repoPath('ui', 'dist') + '/'
+export const UI_DIST = repoPath('ui', 'dist') + '/'
 
 /** Extra time after the shutdown timeout before a stuck stop is cut short. */
-const HARD_EXIT_GRACE_MS = 5_000
+export const HARD_EXIT_GRACE_MS = 5_000
 
 export async function runCommand(argv: readonly string[], io: Io = processIo): Promise<number | null> {
   const { options, positionals } = parseArgs(argv, RUN_OPTIONS)
@@ -74,6 +75,22 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   const logPath = stringOption(options, 'log')
   const sink = new LogSink({ format: formatOverride ?? 'text', writer: logPath ? new FileWriter(logPath) : stderrWriter })
   const registry = nodeRegistry(await loadPluginModules(plugins))
+  if (configuredWorkers(source) > 1) {
+    return runSupervisor({
+      options,
+      io,
+      source,
+      apiPlan,
+      sink,
+      registry,
+      levelOverride,
+      formatOverride,
+      shutdownTimeoutMs,
+      configPath,
+      logPath,
+      plugins,
+    })
+  }
   const pool = new ListenerPool().install()
   let api: ApiServer | null = null
   let onAgent: (agent: Agent) => void = () => {}
@@ -219,7 +236,7 @@ function warnApiChange(daemon: Daemon, plan: ApiPlan): void {
     })
 }
 
-function apiListenMessage(error: NodeJS.ErrnoException, plan: ApiPlan): string {
+export function apiListenMessage(error: NodeJS.ErrnoException, plan: ApiPlan): string {
   const { bind, port } = plan
   if (error.code === 'EADDRINUSE')
     return `sluice: port ${port} is in use (the HTTP API, ${plan.portSetting}); set another port, or --no-api`

@@ -12,7 +12,17 @@ export interface LoadOptions {
   workerId?: number
   cwd?: string
   home?: string
+  /** Where files come from (default: the disk); a config snapshot records or replays them. */
+  files?: FileAccess
 }
+
+/** Reading config files: the main one, its `@include`s and their globs. */
+export interface FileAccess {
+  readFile(path: string): string
+  glob(pattern: string): string[]
+}
+
+export const DISK: FileAccess = { readFile: (path) => readFileSync(path, 'utf8'), glob: (pattern) => globFiles(pattern) }
 
 /**
  * Parses a config file and everything it includes. Never throws for config problems: they are in
@@ -27,9 +37,10 @@ export function loadConfigFile(path: string, options: LoadOptions = {}): ParseRe
 
 /** The `ConfigHost` for Node; exported for `sluice check` and tests. */
 export function nodeConfigHost(options: LoadOptions = {}): ConfigHost {
+  const files = options.files ?? DISK
   return {
-    readFile: (path) => readFileSync(path, 'utf8'),
-    glob: globFiles,
+    readFile: (path) => files.readFile(path),
+    glob: (pattern) => files.glob(pattern),
     env: options.env ?? process.env,
     hostname: options.hostname ?? hostname(),
     workerId: options.workerId ?? workerIdFromEnv(options.env ?? process.env),

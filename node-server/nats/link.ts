@@ -7,9 +7,10 @@
  * per connect, disconnect and reconnect; a failing first connect is logged at 1, 2, 4 … attempts.
  */
 
-import { connect, type NatsConnection } from '@nats-io/transport-node'
+import type { NatsConnection } from '@nats-io/transport-node'
 import type { Logger } from '../../engine/log.ts'
 import { rateLimited } from '../../engine/output/errors.ts'
+import { loadNats } from './client.ts'
 import type { NatsClientOptions } from './options.ts'
 
 /** How long close() lets the client flush what it holds. */
@@ -87,7 +88,8 @@ export class NatsLink {
     while (!this.closing) {
       let nc: NatsConnection
       try {
-        nc = await connect(this.options.connect)
+        const { transport } = await loadNats()
+        nc = await transport.connect(this.options.connect)
       } catch (error) {
         attempts++
         const n = this.failedConnect()

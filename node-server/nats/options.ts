@@ -5,7 +5,10 @@
  * times in milliseconds, reconnecting forever by default.
  */
 
-import { credsAuthenticator, nkeyAuthenticator, type NodeConnectionOptions } from '@nats-io/transport-node'
+import type { NodeConnectionOptions } from '@nats-io/transport-node'
+import { nats } from './client.ts'
+
+type Authenticator = Exclude<NonNullable<NodeConnectionOptions['authenticator']>, unknown[]>
 import type { ConfigOf } from '../../engine/config/schema.ts'
 import type { natsConnectionParams } from '../../engine/schemas/sections/nats-connection.ts'
 import { readPem } from '../tls/pem.ts'
@@ -24,6 +27,18 @@ export interface NatsClientOptions {
 }
 
 const URL_FORM = /^(?:(nats|tls|ws|wss):\/\/)?(?:[^@/\s]+@)?(\[[0-9a-fA-F:.]+\]|[^:/\s[\]]+)(?::(\d+))?\/?$/
+
+/**
+ * An authenticator built by the client package on its first call (the client calls it while
+ * connecting, when the package is loaded: nats/client.ts), so settling a config loads no NATS code.
+ */
+function atConnect(build: (transport: ReturnType<typeof nats>['transport']) => Authenticator): Authenticator {
+  let real: Authenticator | null = null
+  return (nonce?: string) => {
+    real ??= build(nats().transport)
+    return real(nonce)
+  }
+}
 
 function readFile(path: string, param: string): string {
   return readPem(param, path).toString('utf8')
@@ -73,13 +88,13 @@ export function settleNatsClient(config: NatsConnectionConfig, defaultName: stri
   if (config.nkey_seed !== null || config.nkey_seed_path !== null) {
     const seed = (config.nkey_seed ?? readFile(config.nkey_seed_path!, 'nkey_seed_path')).trim()
     if (!/^SU[A-Z2-7]+$/.test(seed)) throw new Error('the NKey seed is not a user seed (it starts with SU)')
-    connect.authenticator = nkeyAuthenticator(new TextEncoder().encode(seed))
+    connect.authenticator = atConnect((t) => t.nkeyAuthenticator(new TextEncoder().encode(seed)))
   }
   if (config.creds_file !== null) {
     const creds = readFile(config.creds_file, 'creds_file')
     if (!creds.includes('BEGIN NATS USER JWT') || !creds.includes('BEGIN USER NKEY SEED'))
       throw new Error(`creds_file ${config.creds_file} is not a NATS .creds file (a user JWT and an NKey seed)`)
-    connect.authenticator = credsAuthenticator(new TextEncoder().encode(creds))
+    connect.authenticator = atConnect((t) => t.credsAuthenticator(new TextEncoder().encode(creds)))
   }
 
   const tlsFiles = config.tls_ca_cert_path !== null || config.tls_client_cert_path !== null || config.tls_client_private_key_path !== null

@@ -15,6 +15,7 @@ import type { PluginMetrics } from '../../engine/metrics.ts'
 import { withoutBlocking } from '../../engine/output/backpressure.ts'
 import { rateLimited } from '../../engine/output/errors.ts'
 import type { EmitTarget } from '../../engine/plugin.ts'
+import { bindUdp } from '../plugins/listen.ts'
 import { peerOf, type Peer } from './peer.ts'
 import { ReverseDnsCache } from './reverse-dns.ts'
 
@@ -48,15 +49,10 @@ export class UdpListener {
 
   async listen(): Promise<void> {
     const socket = createSocket({ type: isIP(this.options.bind) === 6 ? 'udp6' : 'udp4' })
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', (err) => {
-        socket.close()
-        reject(new Error(`cannot listen on UDP ${this.options.bind}:${this.options.port}: ${err.message}`))
-      })
-      socket.bind(this.options.port, this.options.bind, () => {
-        socket.removeAllListeners('error')
-        resolve()
-      })
+    // Shared by the workers of `<system> workers N` (each datagram reaches one of them).
+    await bindUdp(socket, this.options.port, this.options.bind).catch((err: Error) => {
+      socket.close()
+      throw new Error(`cannot listen on UDP ${this.options.bind}:${this.options.port}: ${err.message}`)
     })
     if (this.options.receiveBufferSize !== null) socket.setRecvBufferSize(this.options.receiveBufferSize)
     socket.on('error', (err) => this.log.error('UDP socket error.', { error: err.message }))

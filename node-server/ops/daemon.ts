@@ -19,6 +19,7 @@ import type { Agent, PluginEntry } from '../../engine/agent.ts'
 import type { ConfigError } from '../../engine/config/errors.ts'
 import type { Logger, LogLevel } from '../../engine/log.ts'
 import type { PluginRegistry } from '../../engine/plugin.ts'
+import { mainText } from '../config/snapshot.ts'
 import type { LogFormat, LogSink } from '../log/sink.ts'
 import type { ListenerPool } from './listener-pool.ts'
 import { buildPrepared, describeSource, parseSource, type ConfigSource, type Prepared } from './prepare.ts'
@@ -57,6 +58,8 @@ export interface DaemonOptions {
   onAgentStarted?(agent: Agent): void
   /** Called when the daemon cannot go on (a reload's new and previous configs both failed to start). */
   onFatal?(reason: string): void
+  /** This process is worker N of `<system> workers` (its config comes from the supervisor's snapshots). */
+  workerId?: number
 }
 
 export class Daemon {
@@ -74,12 +77,15 @@ export class Daemon {
   private reloading: Promise<boolean> | null = null
   private stopping: Promise<void> | null = null
 
+  private configSource: ConfigSource
+
   constructor(private readonly options: DaemonOptions) {
     this.log = options.sink.logger(options.levelOverride ?? 'info')
+    this.configSource = options.source
   }
 
   get source(): ConfigSource {
-    return this.options.source
+    return this.configSource
   }
 
   /** Whether config warnings are errors (`--strict`). */
@@ -117,7 +123,7 @@ export class Daemon {
     this.state = 'running'
     this.options.onAgentStarted?.(prepared.agent)
     this.log.info('started', {
-      config: describeSource(this.options.source),
+      config: describeSource(this.source),
       plugins: prepared.agent.plugins.length,
       generation,
       ...this.options.startedFields,
@@ -128,7 +134,8 @@ export class Daemon {
    * Reloads the config file. Resolves true when the new config runs, false when it was rejected
    * (the old one keeps running). Reloads asked for during a reload run once after it.
    */
-  reload(): Promise<boolean> {
+  reload(source?: ConfigSource): Promise<boolean> {
+    if (source !== undefined) this.configSource = source
     if (this.state === 'stopping' || this.state === 'stopped') return Promise.resolve(false)
     if (this.state === 'starting' || this.state === 'idle') {
       this.log.warn('reload ignored: the agent is still starting')
@@ -151,7 +158,7 @@ export class Daemon {
   private async doReload(): Promise<boolean> {
     if (this.state !== 'running' || this.agent === null || this.current === null) return false
     this.state = 'reloading'
-    this.log.info('reloading', { config: describeSource(this.options.source) })
+    this.log.info('reloading', { config: describeSource(this.source) })
     let prepared: Prepared
     try {
       prepared = await this.prepare()
@@ -208,7 +215,7 @@ export class Daemon {
     this.options.onAgentStarted?.(prepared.agent)
     this.reloads.succeeded++
     this.log.info('reloaded', {
-      config: describeSource(this.options.source),
+      config: describeSource(this.source),
       plugins: prepared.agent.plugins.length,
       generation,
       ...(closed ? { listeners_closed: closed } : {}),
@@ -242,8 +249,9 @@ export class Daemon {
 
   /** The config as written: the main file's text (includes not expanded), or the embedded text. */
   configText(): string {
-    const source = this.options.source
-    return source.kind === 'file' ? readFileSync(source.path, 'utf8') : source.text
+    const source = this.source
+    if (source.kind === 'file') return readFileSync(source.path, 'utf8')
+    return source.kind === 'snapshot' ? mainText(source.snapshot) : source.text
   }
 
   /**
@@ -255,7 +263,7 @@ export class Daemon {
    * the reasons come back.
    */
   async applyText(text: string): Promise<{ ok: boolean; errors: string[] }> {
-    const source = this.options.source
+    const source = this.source
     if (source.kind !== 'file') return { ok: false, errors: ['the embedded default config cannot be replaced: run sluice with -c FILE'] }
     const parsed = parseSource(
       { kind: 'text', text: source.inline ? `${text}\n${source.inline}\n` : text, name: source.path },
@@ -305,13 +313,14 @@ export class Daemon {
   }
 
   private prepare(): Promise<Prepared> {
-    const parsed = parseSource(this.options.source, { hostname: this.options.hostname })
+    const parsed = parseSource(this.source, { hostname: this.options.hostname, workerId: this.options.workerId })
     return buildPrepared(parsed, {
       registry: this.options.registry,
       levelOverride: this.options.levelOverride,
       hostname: this.options.hostname,
       logger: (level) => this.options.sink.logger(level),
       strict: this.options.strict,
+      workerId: this.options.workerId,
     })
   }
 
@@ -323,6 +332,7 @@ export class Daemon {
       hostname: this.options.hostname,
       logger: (level) => this.options.sink.logger(level),
       strict: this.options.strict,
+      workerId: this.options.workerId,
     })
   }
 
@@ -330,7 +340,9 @@ export class Daemon {
   private apply(prepared: Prepared): void {
     if (this.options.formatOverride === undefined) this.options.sink.format = prepared.system.logFormat ?? 'text'
     this.log = this.options.sink.logger(prepared.level)
-    if (prepared.system.processName) process.title = prepared.system.processName
+    const name = prepared.system.processName
+    // Fluentd's titles: `worker:NAME<id>` for each worker of several.
+    if (name) process.title = this.options.workerId === undefined ? name : `worker:${name}${this.options.workerId}`
   }
 
   private warn(prepared: Pick<Prepared, 'warnings' | 'notes'>): void {

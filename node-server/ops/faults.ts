@@ -5,11 +5,11 @@
  * is logged as an error and the daemon keeps running.
  */
 
-import type { Daemon } from './daemon.ts'
+import type { Controlled } from './signals.ts'
 
 export const EXIT_SOFTWARE = 70
 
-export function installFaultHandlers(daemon: Daemon, exit: (code: number) => void): () => void {
+export function installFaultHandlers(daemon: Pick<Controlled, 'log' | 'stop'>, exit: (code: number) => void): () => void {
   let failing = false
   const onException = (error: Error) => {
     daemon.log.error('uncaught exception; stopping', { error: error?.stack ?? String(error) })

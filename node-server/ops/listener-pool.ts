@@ -26,6 +26,11 @@ export interface ListenerOwner {
   pluginId: string
   type: string
   kind: string
+  /**
+   * The same plugin in every worker and every generation: its written `@id`, else its type and
+   * config position. A worker's `port 0` listener is shared by the workers under this name.
+   */
+  site?: string
 }
 
 export interface ListenEvent {
@@ -113,6 +118,19 @@ export class ListenerPool {
   /** Runs `fn` (and everything it schedules) as `owner`: its listens are attributed to it. */
   runAs<T>(owner: ListenerOwner, fn: () => T): T {
     return this.context.run(owner, fn)
+  }
+
+  /** The plugin whose start runs now (inside `runAs`). */
+  owner(): ListenerOwner | undefined {
+    return this.context.getStore()
+  }
+
+  /**
+   * Reports a listen made outside Node's listen path this pool observes (a worker's socket shared
+   * by the supervisor): logged and checked by the agent's start like any other.
+   */
+  report(event: ListenEvent): void {
+    this.emit(event)
   }
 
   /** Listeners of a generation that are listening now. */

@@ -9,7 +9,15 @@
  * child. Other reasons to stop (the parent went away, parent-watch.ts) go through `stop()`.
  */
 
-import type { Daemon } from './daemon.ts'
+import type { Logger } from '../../engine/log.ts'
+
+/** What signals control: the single-process Daemon, or the Supervisor of `<system> workers N`. */
+export interface Controlled {
+  readonly log: Logger
+  stop(reason?: string): Promise<void>
+  reload(): Promise<boolean>
+  flush(): Promise<void>
+}
 
 export interface SignalOptions {
   /** Called once the graceful stop finished (code 0) or on a forced exit (code 1). */
@@ -29,7 +37,7 @@ export interface SignalControl {
 export const REPEATED_SIGNAL_WINDOW_MS = 500
 
 /** Installs the handlers. */
-export function installSignals(daemon: Daemon, options: SignalOptions): SignalControl {
+export function installSignals(daemon: Controlled, options: SignalOptions): SignalControl {
   let stoppingSince: number | null = null
   const begin = (reason: string) => {
     stoppingSince = Date.now()

@@ -7,7 +7,7 @@
  */
 
 import type { Agent, PluginEntry } from '../../engine/agent.ts'
-import type { ConfigLocs } from '../../engine/config/model.ts'
+import { getParam, type ConfigLocs } from '../../engine/config/model.ts'
 import type { Logger } from '../../engine/log.ts'
 import { listenFailureMessage, pluginName } from './listen-error.ts'
 import type { ListenerPool } from './listener-pool.ts'
@@ -55,7 +55,7 @@ export async function startAgent(options: StartAgentOptions): Promise<void> {
       ...(event.handedOver ? { handed_over: true } : {}),
     })
   })
-  for (const entry of agent.plugins) instrument(entry, generation, pool, started)
+  for (const entry of agent.plugins) instrument(entry, generation, pool, started, options.locs)
   try {
     await Promise.race([agent.start(), failed])
   } catch (error) {
@@ -66,6 +66,13 @@ export async function startAgent(options: StartAgentOptions): Promise<void> {
   } finally {
     off()
   }
+}
+
+/** The same plugin in every worker and generation: its written `@id`, else its type and config position. */
+function siteOf(entry: PluginEntry, locs: ConfigLocs | undefined): string {
+  if (getParam(entry.element, '@id') !== undefined) return `@id ${entry.id}`
+  const loc = locs?.get(entry.element)
+  return `${entry.kind}:${entry.type}@${loc ? `${loc.file}:${loc.line}` : entry.id}`
 }
 
 class PluginStartError extends Error {
@@ -86,14 +93,20 @@ function describe(error: unknown): string {
 }
 
 /** Wraps a plugin's start: runs it as the plugin (listener attribution), names it in errors. */
-function instrument(entry: PluginEntry, generation: number, pool: ListenerPool, started: Set<PluginEntry>): void {
+function instrument(
+  entry: PluginEntry,
+  generation: number,
+  pool: ListenerPool,
+  started: Set<PluginEntry>,
+  locs: ConfigLocs | undefined,
+): void {
   const plugin = entry.plugin
   const original = plugin.start
   if (typeof original !== 'function') {
     started.add(entry)
     return
   }
-  const owner = { generation, pluginId: entry.id, type: entry.type, kind: entry.kind }
+  const owner = { generation, pluginId: entry.id, type: entry.type, kind: entry.kind, site: siteOf(entry, locs) }
   plugin.start = () =>
     pool.runAs(owner, async () => {
       try {

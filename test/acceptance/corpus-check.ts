@@ -1,10 +1,10 @@
 /**
- * @module Checks one corpus config exactly as `sluice check` does (prepareAgent with the daemon's
+ * @module Checks one corpus config exactly as `sluice check` does (prepareWorkers with the daemon's
  * registry, @include, <system>, nothing started), with a fixed pod-like environment and hostname,
  * and returns its problems as plain text for the expectations in corpus-expectations.ts.
  */
 import { createLogger } from '../../engine/log.ts'
-import { prepareAgent } from '../../node-server/ops/prepare.ts'
+import { prepareWorkers, release } from '../../node-server/ops/prepare.ts'
 import { nodeRegistry } from '../../node-server/plugins/registry.ts'
 
 export const CORPUS_DIR = new URL('../fixtures/corpus/', import.meta.url)
@@ -39,16 +39,17 @@ export interface CorpusResult {
 /** `reason` of each problem, with the file name relative to the corpus. */
 export async function checkCorpusConfig(file: string): Promise<CorpusResult> {
   const path = new URL(file, CORPUS_DIR).pathname
-  const prepared = await prepareAgent(
+  const prepared = await prepareWorkers(
     { kind: 'file', path },
     { registry: nodeRegistry(), logger: () => createLogger(() => {}, 'fatal'), env: CORPUS_ENV, hostname: CORPUS_HOSTNAME },
   )
-  for (const router of prepared.agent?.routers.values() ?? []) router.free()
+  const plugins = prepared.plugins
+  release(prepared.perWorker)
   const show = (list: typeof prepared.errors) => list.map((e) => `${e.line}: ${e.reason}`)
   return {
     errors: show(prepared.errors),
     warnings: show(prepared.warnings),
     notes: show(prepared.notes),
-    plugins: prepared.agent?.plugins.length ?? 0,
+    plugins,
   }
 }

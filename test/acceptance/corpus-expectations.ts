@@ -236,10 +236,8 @@ export const CORPUS: Readonly<Record<string, CorpusExpectation>> = {
       "13: 'type' is deprecated parameter name. use '@type' instead.",
     ],
   },
-  'workers-blocks.conf': {
-    warnings: ['4: workers 4: sluice runs a single worker', '14: <worker 1-3> is skipped: sluice runs a single worker (worker 0)'],
-  },
+  'workers-blocks.conf': {},
   'workers-unimplemented.conf': {
-    warnings: ['4: workers 2: sluice runs a single worker', '11: <worker 1> is skipped: sluice runs a single worker (worker 0)'],
+    errors: [],
   },
 }

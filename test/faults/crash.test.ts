@@ -3,9 +3,9 @@
  * events into its file buffer (`delivery durable`) while its upstream is down, is SIGKILLed, and
  * three of its queued chunk files are damaged the way a crash or a bad disk does (a garbage
  * `.meta`, a data file cut in the middle of an entry, a data file overwritten with noise of the
- * same size). Each costs ONE log line: the first two at restart (moved to backup/<plugin_id>/corrupt/,
+ * same size). Each costs ONE log line: the first two at restart (moved to backup/worker0/<plugin_id>/corrupt/,
  * or cut back to its complete entries), the third when it is about to be sent (its `.meta` looked
- * fine: moved to backup/<plugin_id>/). The daemon starts anyway, and once the upstream is back every
+ * fine: moved to backup/worker0/<plugin_id>/). The daemon starts anyway, and once the upstream is back every
  * acknowledged event arrives — except exactly those inside the damaged bytes, which are kept in
  * the backup directory, never silently dropped.
  */
@@ -103,10 +103,10 @@ describe('kill -9 with damaged chunk files', () => {
     expect(missing.filter((s) => !damaged.has(s))).toEqual([])
     expect(damaged.size).toBeGreaterThan(0)
     // Kept, not dropped: the damaged files are in the backup directory, each with one line.
-    const corrupt = readdirSync(join(bufferDir, 'backup', 'out', 'corrupt'))
+    const corrupt = readdirSync(join(bufferDir, 'backup', 'worker0', 'out', 'corrupt'))
     expect(corrupt).toEqual(expect.arrayContaining([garbageMeta, `${garbageMeta}.meta`, cut]))
     const noiseId = noise.slice('buffer.q'.length, -'.log'.length)
-    expect(readdirSync(join(bufferDir, 'backup', 'out'))).toContain(`${noiseId}.log`)
+    expect(readdirSync(join(bufferDir, 'backup', 'worker0', 'out'))).toContain(`${noiseId}.log`)
     const noiseLines = topo.forwarder.log.split('\n').filter((l) => l.includes(noiseId))
     expect(noiseLines).toHaveLength(1)
     expect(noiseLines[0]).toMatch(/Undeliverable chunk moved to .*not a valid entries stream/)

@@ -46,6 +46,10 @@ async function main(argv: string[]): Promise<number> {
       )
       if (r.tally.lostAcked > 0)
         failures.push(`scenario ${r.id}: ${r.tally.lostAcked} acknowledged events lost (e.g. seq ${r.tally.lostSamples.join(', ')})`)
+      if (r.duplicateBound !== undefined && r.tally.duplicated > r.duplicateBound)
+        failures.push(
+          `scenario ${r.id}: ${r.tally.duplicated} duplicates, more than the ${r.duplicateBound} that can be in flight at its kills`,
+        )
       if (r.crashes > 0) failures.push(`scenario ${r.id}: ${r.crashes} unexpected sluice exits`)
       if (r.bench.errors.length > 0) failures.push(`scenario ${r.id}: bench errors: ${r.bench.errors.join('; ')}`)
     } catch (error) {

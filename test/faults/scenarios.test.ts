@@ -1,6 +1,6 @@
 /**
- * @module The six fault scenarios in their short form (each well under a minute, about two in
- * all), with real sluice processes, the real `sluice bench` and loopback ports: no acknowledged
+ * @module The seven fault scenarios in their short form (each well under a minute, about two and
+ * a half in all), with real sluice processes, the real `sluice bench` and loopback ports: no acknowledged
  * event may be lost, no sluice process may crash, the client must end without errors. The full
  * versions run with `npm run test:faults` (test/faults/main.ts).
  */
@@ -64,4 +64,11 @@ describe('fault scenarios (short)', () => {
     const r = await run('6')
     expect(r.title).toMatch(/idle connections/)
   }, 90_000)
+
+  it('7: SIGKILL the relay under full load — nothing acked is lost, duplicates within what was in flight', async () => {
+    const r = await run('7')
+    expect(r.notes[0]).toMatch(/^[1-9]\d* SIGKILLs/)
+    expect(r.duplicateBound).toBeGreaterThan(0)
+    expect(r.tally.duplicated).toBeLessThanOrEqual(r.duplicateBound!)
+  }, 120_000)
 })

@@ -1,13 +1,15 @@
 /**
- * @module The grep pass over an event stream, with no object per event: the core walks the entries
- * (one copy of the stream into its aux region), the matcher reads the needed fields straight from
- * the record bytes in WASM memory, and the kept entries are copied out of the original stream in
- * runs (consecutive kept entries are contiguous: one `set` per run). Everything kept → the input
- * stream itself; nothing kept → null.
+ * @module The grep pass over an event stream, with no object per event: the stream's entry index
+ * (entry-view.ts: the framer's rows for in_forward's PackedForward streams, else built once), the
+ * matcher reading the needed fields straight from the record bytes, and the kept entries copied out
+ * of the stream in runs (consecutive kept entries are contiguous: one `set` per run). The new
+ * stream carries its own index (the kept rows, moved), so a later walk (the chunker's) is free.
+ * Everything kept → the input stream itself; nothing kept → null.
  */
 
 import type { Core } from '../../../wasm/core.ts'
 import * as abi from '../../../wasm/abi.ts'
+import { entryView, rememberIndex } from '../../entry-view.ts'
 import type { EventStream } from '../../event-stream.ts'
 import type { GrepMatcher } from './conditions.ts'
 
@@ -20,17 +22,13 @@ export interface GrepResult {
 
 /** Run boundaries (start, end pairs, offsets into the stream's entries), reused between calls. */
 let runs = new Int32Array(64)
+/** Kept row numbers, reused between calls. */
+let keptRows = new Int32Array(1024)
 
 export function grepStream(core: Core, stream: EventStream, matcher: GrepMatcher): GrepResult {
-  const entries = stream.entries
-  const base = core.aux(entries)
-  const status = core.exports.walkEntries(entries.length)
-  if (status !== abi.STATUS_OK) throw new Error(`event stream for ${stream.tag} is not a valid entries stream (status ${status})`)
-  const n = core.result(abi.R_AUX_ENTRY_COUNT)
-  const table = core.result(abi.R_AUX_ENTRIES_PTR) >> 2
-  // No core call happens in the loop, so these views stay valid.
-  const words = core.i32()
-  const bytes = core.u8()
+  // The index of a stream is its own (entry-view.ts): no core call happens here.
+  const { mem, words, table, rows: n, base } = entryView(core, stream)
+  if (keptRows.length < n) keptRows = new Int32Array(Math.max(n, keptRows.length * 2))
   let kept = 0
   let runCount = 0
   let runStart = -1
@@ -41,13 +39,13 @@ export function grepStream(core: Core, stream: EventStream, matcher: GrepMatcher
     const w = table + i * abi.ENTRY_WORDS
     let keep = false
     try {
-      keep = (words[w + abi.E_FLAGS] & abi.ENTRY_INVALID) === 0 && matcher.keep(bytes, words[w + abi.E_RECORD_START])
+      keep = (words[w + abi.E_FLAGS] & abi.ENTRY_INVALID) === 0 && matcher.keep(mem, words[w + abi.E_RECORD_START])
     } catch (error) {
       ;(failed ??= []).push(words[w + abi.E_ENTRY_START] - base, words[w + abi.E_ENTRY_END] - base)
       failure ??= error
     }
     if (!keep) continue
-    kept++
+    keptRows[kept++] = i
     const start = words[w + abi.E_ENTRY_START] - base
     const end = words[w + abi.E_ENTRY_END] - base
     if (start === runEnd) {
@@ -58,6 +56,7 @@ export function grepStream(core: Core, stream: EventStream, matcher: GrepMatcher
     runStart = start
     runEnd = end
   }
+  const entries = stream.entries
   const failedEvents = failed === null ? null : { entries: copyRanges(entries, failed), count: failed.length / 2, error: failure }
   if (kept === 0) return { stream: null, kept, failed: failedEvents }
   if (kept === n && stream.count === n) return { stream, kept, failed: null }
@@ -70,7 +69,26 @@ export function grepStream(core: Core, stream: EventStream, matcher: GrepMatcher
     out.set(entries.subarray(runs[r], runs[r + 1]), at)
     at += runs[r + 1] - runs[r]
   }
-  return { stream: { tag: stream.tag, entries: out, count: kept }, kept, failed: failedEvents }
+  // The kept rows, moved to their offsets in `out` (kept entries are laid out in order).
+  const index = new Int32Array(kept * abi.ENTRY_WORDS)
+  let outAt = 0
+  for (let k = 0, o = 0; k < kept; k++, o += abi.ENTRY_WORDS) {
+    const w = table + keptRows[k] * abi.ENTRY_WORDS
+    const start = words[w + abi.E_ENTRY_START] - base
+    const end = words[w + abi.E_ENTRY_END] - base
+    const shift = start - outAt
+    index[o + abi.E_SEC] = words[w + abi.E_SEC]
+    index[o + abi.E_NSEC] = words[w + abi.E_NSEC]
+    index[o + abi.E_RECORD_START] = words[w + abi.E_RECORD_START] - base - shift
+    index[o + abi.E_RECORD_END] = words[w + abi.E_RECORD_END] - base - shift
+    index[o + abi.E_ENTRY_START] = outAt
+    index[o + abi.E_ENTRY_END] = end - shift
+    index[o + abi.E_FLAGS] = words[w + abi.E_FLAGS]
+    outAt += end - start
+  }
+  const result: EventStream = { tag: stream.tag, entries: out, count: kept }
+  rememberIndex(result, index)
+  return { stream: result, kept, failed: failedEvents }
 }
 
 function copyRanges(entries: Uint8Array, ranges: number[]): Uint8Array {

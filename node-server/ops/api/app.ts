@@ -5,6 +5,7 @@
  * (Prometheus), GET /healthz (200 while running or reloading, 503 while starting or stopping),
  * and the route designer when the source provides it (ApiSource.designer: /ui/ and its endpoints,
  * which can change the daemon only through apply, with the token). Everything else is read-only.
+ * With `<system> workers N` the supervisor serves it for every worker (`workers`, see workers.ts).
  */
 
 import { Hono } from 'hono'
@@ -12,6 +13,7 @@ import type { Agent } from '../../../engine/agent.ts'
 import type { PluginRegistry } from '../../../engine/plugin.ts'
 import { pluginsJson, pluginsLtsv } from './plugins-json.ts'
 import { metricsText } from './prometheus.ts'
+import { workersHealthy, workersLtsv, workersMetricsText, workersPlugins, type WorkersApi } from './workers.ts'
 
 /** What the API reads; the daemon supplies it (the agent changes at each reload). */
 export interface ApiSource {
@@ -29,6 +31,8 @@ export interface ApiSource {
     logPath: string | null
     pluginDirs: readonly string[]
   }
+  /** Set by the supervisor of `<system> workers N`: the answers come from every worker. */
+  workers?: WorkersApi
 }
 
 /** Fluentd reads `false`, `no` and `0` as off for its query flags. */
@@ -48,18 +52,19 @@ export function createApiApp(source: ApiSource): Hono {
   const app = new Hono()
   const entries = () => source.agent()?.plugins ?? []
 
-  app.get('/api/plugins.json', (c) => {
+  app.get('/api/plugins.json', async (c) => {
     const q = (name: string) => c.req.query(name)
-    const body = pluginsJson(entries(), source.registry, {
+    const query = {
       withConfig: flag(q('with_config'), true),
       withRetry: flag(q('with_retry'), true),
       id: q('@id') ?? q('id'),
       type: q('@type') ?? q('type'),
-    })
+    }
+    const body = source.workers ? await workersPlugins(source.workers, query) : pluginsJson(entries(), source.registry, query)
     return c.body(JSON.stringify(body, bigintSafe), 200, { 'content-type': 'application/json' })
   })
 
-  app.get('/api/plugins', (c) => c.text(pluginsLtsv(entries())))
+  app.get('/api/plugins', async (c) => c.text(source.workers ? await workersLtsv(source.workers) : pluginsLtsv(entries())))
 
   app.get('/api/config.json', (c) => {
     const info = source.info()
@@ -70,7 +75,8 @@ export function createApiApp(source: ApiSource): Hono {
       pid_file: null,
       plugin_dirs: info.pluginDirs,
       log_path: info.logPath,
-      workers: 1,
+      workers: source.workers?.views().length ?? 1,
+      ...(source.workers ? { worker_pids: source.workers.views().map((w) => w.pid) } : {}),
       version: info.version,
       state: source.state(),
       generation: info.generation,
@@ -79,28 +85,24 @@ export function createApiApp(source: ApiSource): Hono {
     })
   })
 
-  app.get('/metrics', (c) => {
+  app.get('/metrics', async (c) => {
     const info = source.info()
-    const text = metricsText(
-      entries(),
-      {
-        generation: info.generation,
-        reloads: info.reloads,
-        startedAt: info.startedAt,
-        state: source.state(),
-      },
-      source.agent()?.prometheus.text() ?? '',
-    )
+    const process = { generation: info.generation, reloads: info.reloads, startedAt: info.startedAt, state: source.state() }
+    const text = source.workers
+      ? await workersMetricsText(source.workers, process)
+      : metricsText(entries(), process, source.agent()?.prometheus.text() ?? '')
     return c.body(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
   })
 
   app.get('/healthz', (c) => {
     const state = source.state()
     const info = source.info()
-    return c.json(
-      { status: state, generation: info.generation, uptime_s: Math.round((Date.now() - info.startedAt) / 1000) },
-      SERVING.has(state) ? 200 : 503,
-    )
+    const body = { status: state, generation: info.generation, uptime_s: Math.round((Date.now() - info.startedAt) / 1000) }
+    if (source.workers) {
+      const views = source.workers.views()
+      return c.json({ ...body, workers: views }, workersHealthy(state, views) ? 200 : 503)
+    }
+    return c.json(body, SERVING.has(state) ? 200 : 503)
   })
 
   source.designer?.(app)

@@ -13,11 +13,19 @@ import type { Agent } from '../../../engine/agent.ts'
 import type { EmitTarget, PluginRegistry } from '../../../engine/plugin.ts'
 import type { Core } from '../../../wasm/core.ts'
 import { createTapHub, createUiApi, validateConfigText, type TapHub } from '../../ui-api/index.ts'
-import type { Daemon } from '../daemon.ts'
+import type { ConfigSource } from '../prepare.ts'
 import { maskPlaceholders, maskSecretsInText, SECRET_MASK } from '../secrets.ts'
 
+/** What the designer's endpoints use: the Daemon, or the Supervisor of `<system> workers N`. */
+export interface ConfigController {
+  readonly source: ConfigSource
+  readonly strict: boolean
+  configText(): string
+  applyText(text: string): Promise<{ ok: boolean; errors: string[] }>
+}
+
 export interface DesignerOptions {
-  daemon: Daemon
+  daemon: ConfigController
   registry: PluginRegistry
   /** Bearer token for apply / config / tap; null keeps apply and config off (403). */
   token: string | null

@@ -6,7 +6,8 @@
  * plugin every `emit_interval` like Fluentd's. The daemon registers what the API reads with
  * `setApiSource`; without a daemon (tests, tools) the API lists nothing and reports `running`.
  * The daemon's own API (cli/api-plan.ts) is off unless asked for, so this source alone opens the
- * port; asking for both needs two ports (both default to 24220).
+ * port; asking for both needs two ports (both default to 24220). With `<system> workers N`, as in
+ * Fluentd, each worker serves its own plugins on `port + worker id` (the supervisor's API shows all).
  */
 
 import type { AddressInfo } from 'node:net'
@@ -63,7 +64,8 @@ class MonitorAgent implements InputPlugin {
         designer: api.designer,
       }),
       this.config.bind,
-      this.config.port,
+      // Fluentd's: each worker of `<system> workers N` serves its own plugins on port + worker id.
+      this.config.port === 0 ? 0 : this.config.port + (this.ctx.worker?.id ?? 0),
     )
     const at = this.server.address
     if (api.designer) this.ctx.log.info(`route designer: ${designerUrl(at.address, at.port)}`)

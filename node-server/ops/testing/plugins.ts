@@ -75,3 +75,17 @@ export const testSink: PluginSpec<'output', TestSinkConfig> = {
     return new TestSink(config, ctx.metrics)
   },
 }
+
+/**
+ * `@type test_single`: an input that does nothing and, like Fluentd's in_tail, cannot run in
+ * several workers (`multiWorkers: false`): with `<system> workers` > 1 it needs `<worker N>`.
+ */
+export const testSingle: PluginSpec<'input', Record<string, never>> = {
+  name: 'test_single',
+  kind: 'input',
+  description: 'Test input that is not multi-worker ready.',
+  schema: { params: [] },
+  runtimes: ['node'],
+  multiWorkers: false,
+  create: () => ({}),
+}

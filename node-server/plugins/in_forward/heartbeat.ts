@@ -9,34 +9,30 @@ import { createSocket, type Socket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
 import { HEARTBEAT_MAX_BYTES, HEARTBEAT_REPLY } from '../../../engine/forward/heartbeat.ts'
 import type { Logger } from '../../../engine/log.ts'
+import { bindUdp } from '../listen.ts'
 
 export class HeartbeatResponder {
   private socket: Socket | null = null
 
   constructor(private readonly log: Logger) {}
 
-  /** Binds the UDP port; rejects (e.g. EADDRINUSE) without leaving a socket behind. */
-  listen(bind: string, port: number): Promise<void> {
+  /** Binds the UDP port (shared by the workers of `<system> workers N`); rejects (e.g. EADDRINUSE) without leaving a socket behind. */
+  async listen(bind: string, port: number): Promise<void> {
     const socket = createSocket({ type: isIPv6(bind) ? 'udp6' : 'udp4' })
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error) => {
-        socket.close()
-        reject(err)
-      }
-      socket.once('error', onError)
-      socket.bind(port, bind, () => {
-        socket.off('error', onError)
-        socket.on('error', (err) => this.log.warn('UDP heartbeat socket error.', { error: err.message }))
-        socket.on('message', (msg, rinfo) => {
-          if (msg.length > HEARTBEAT_MAX_BYTES) return
-          socket.send(HEARTBEAT_REPLY, rinfo.port, rinfo.address, (err) => {
-            if (err) this.log.debug('Cannot answer a UDP heartbeat.', { peer: `${rinfo.address}:${rinfo.port}`, error: err.message })
-          })
-        })
-        this.socket = socket
-        resolve()
+    try {
+      await bindUdp(socket, port, bind)
+    } catch (err) {
+      socket.close()
+      throw err
+    }
+    socket.on('error', (err) => this.log.warn('UDP heartbeat socket error.', { error: err.message }))
+    socket.on('message', (msg, rinfo) => {
+      if (msg.length > HEARTBEAT_MAX_BYTES) return
+      socket.send(HEARTBEAT_REPLY, rinfo.port, rinfo.address, (err) => {
+        if (err) this.log.debug('Cannot answer a UDP heartbeat.', { peer: `${rinfo.address}:${rinfo.port}`, error: err.message })
       })
     })
+    this.socket = socket
   }
 
   close(): Promise<void> {

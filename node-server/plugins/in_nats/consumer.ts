@@ -8,9 +8,10 @@
  */
 
 import type { NatsConnection } from '@nats-io/transport-node'
-import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type Consumer, type ConsumerConfig } from '@nats-io/jetstream'
+import type { Consumer, ConsumerConfig } from '@nats-io/jetstream'
 import type { Logger } from '../../../engine/log.ts'
 import type { InNatsOptions } from './options.ts'
+import { loadNats, nats } from '../../nats/client.ts'
 
 /** Nanoseconds per millisecond (JetStream's durations are nanoseconds). */
 const NS_PER_MS = 1_000_000
@@ -50,14 +51,15 @@ export class ConsumerKeeper {
   async get(nc: NatsConnection): Promise<Consumer> {
     if (this.current?.nc === nc) return this.current.consumer
     const o = this.options
-    const jsm = await jetstreamManager(nc, { timeout: o.apiTimeoutMs, checkAPI: false })
+    const jsm = await (await loadNats()).jetstream.jetstreamManager(nc, { timeout: o.apiTimeoutMs, checkAPI: false })
     let info
     try {
       info = await jsm.consumers.info(o.stream, o.consumer)
     } catch (error) {
-      if (!(error instanceof JetStreamApiError)) throw error
-      if (error.code === JetStreamApiCodes.StreamNotFound) throw new Error(`the JetStream stream ${o.stream} does not exist (yet)`)
-      if (error.code !== JetStreamApiCodes.ConsumerNotFound) throw error
+      if (!(error instanceof nats().jetstream.JetStreamApiError)) throw error
+      if (error.code === nats().jetstream.JetStreamApiCodes.StreamNotFound)
+        throw new Error(`the JetStream stream ${o.stream} does not exist (yet)`)
+      if (error.code !== nats().jetstream.JetStreamApiCodes.ConsumerNotFound) throw error
       // Someone is expected to create it: it is looked for again with the pull's backoff.
       if (!o.createConsumer) throw new Error(`the consumer ${o.consumer} does not exist on stream ${o.stream} (create_consumer false)`)
       info = await jsm.consumers.add(o.stream, consumerConfig(o))
@@ -85,7 +87,7 @@ export class ConsumerKeeper {
       })
     }
     this.maxDeliver = c.max_deliver ?? -1
-    const consumer = await jetstream(nc, { timeout: o.apiTimeoutMs }).consumers.get(o.stream, o.consumer)
+    const consumer = await (await loadNats()).jetstream.jetstream(nc, { timeout: o.apiTimeoutMs }).consumers.get(o.stream, o.consumer)
     this.current = { nc, consumer }
     return consumer
   }

@@ -9,12 +9,12 @@
  */
 
 import type { NatsConnection, Subscription } from '@nats-io/transport-node'
-import { jetstreamManager } from '@nats-io/jetstream'
 import { EventTime } from '../../../engine/event-time.ts'
 import { streamFromEvents, type EventStream } from '../../../engine/event-stream.ts'
 import type { PluginContext } from '../../../engine/plugin.ts'
 import type { MessageDecoder } from './decode.ts'
 import type { InNatsOptions } from './options.ts'
+import { loadNats } from '../../nats/client.ts'
 
 /** Where a message came from (for the log line and the @ERROR record). */
 export interface MessageOrigin {
@@ -145,7 +145,7 @@ export class DeadLetters {
     const o = this.options
     let stored
     try {
-      const jsm = await jetstreamManager(nc, { timeout: o.apiTimeoutMs, checkAPI: false })
+      const jsm = await (await loadNats()).jetstream.jetstreamManager(nc, { timeout: o.apiTimeoutMs, checkAPI: false })
       stored = await jsm.streams.getMessage(o.stream, { seq })
     } catch (error) {
       this.ctx.log.warn('A message reached max_deliver but could not be read back from the stream; it is not dead-lettered.', {

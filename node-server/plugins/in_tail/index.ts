@@ -25,6 +25,8 @@ export type { TailInput } from './tail-input.ts'
 
 export const inTail: PluginSpec<'input', InTailConfig> = {
   ...inTailDescriptor,
+  // Fluentd's in_tail is not multi_workers_ready: two workers would read the same files and share one pos_file.
+  multiWorkers: false,
   create(ctx, config): TailInput {
     return createTailInput(ctx, config)
   },

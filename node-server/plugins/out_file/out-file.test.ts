@@ -118,7 +118,7 @@ describe('out_file', () => {
     )
     await emit('..', T, { evil: true })
     await waitUntil(() => running!.logs.some((l) => l.message.startsWith('Undeliverable chunk moved to')), 'the backup')
-    const backups = await readdir(join(dir, 'buf', 'backup', 'out'))
+    const backups = await readdir(join(dir, 'buf', 'backup', 'worker0', 'out'))
     expect(backups.filter((f) => f.endsWith('.log'))).toHaveLength(1)
     expect(running.logs.some((l) => l.message === 'Failed to flush the buffer.')).toBe(false)
     expect((await listAll()).some((f) => f.startsWith('logs/'))).toBe(false)

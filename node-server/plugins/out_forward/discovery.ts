@@ -8,14 +8,18 @@
  */
 
 import { readFileSync, unwatchFile, watchFile } from 'node:fs'
+import { createRequire } from 'node:module'
 import { basename } from 'node:path'
-import { parse as parseYaml } from 'yaml'
 import type { Logger } from '../../../engine/log.ts'
 import type { OutForwardConfig, ServerConfig } from '../../../engine/schemas/out_forward.ts'
 import { DEFAULT_SD_FILE_PATH, type ServiceConfig } from '../../../engine/schemas/sections/service-discovery.ts'
 import type { ForwardNode } from './node.ts'
 import type { ServerOptions } from './options.ts'
 import type { ForwardWriter } from './writer.ts'
+
+/** The yaml package loads with the first YAML service file, not with every daemon (a few MB resident); require is synchronous. */
+const requirePackage = createRequire(import.meta.url)
+const parseYaml = (text: string): unknown => (requirePackage('yaml') as typeof import('yaml')).parse(text)
 
 /** How often a watched file is checked (Fluentd's discovery manager runs every 3 s). */
 export const FILE_POLL_MS = 1000

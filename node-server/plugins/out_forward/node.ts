@@ -17,6 +17,7 @@ import type { Logger } from '../../../engine/log.ts'
 import { AckReader } from '../../../engine/forward/ack.ts'
 import type { ForwardOutputOptions, ServerOptions } from './options.ts'
 import { FailureDetector } from './phi.ts'
+import { AckChannel } from './channel.ts'
 import { SocketPool } from './pool.ts'
 import { HostResolver } from './resolver.ts'
 import { establishSession } from './session.ts'
@@ -61,6 +62,9 @@ export class ForwardNode {
   private readonly failure: FailureDetector
   private readonly recoverSampleSize: number
   readonly pool: SocketPool
+  /** keepalive with acks: the one connection chunks are pipelined on (channel.ts). */
+  private channel: AckChannel | null = null
+  private opening: Promise<AckChannel> | null = null
   readonly resolver: HostResolver
   /** Heartbeats received (for status and tests). */
   heartbeats = 0
@@ -103,6 +107,7 @@ export class ForwardNode {
    */
   async send(payload: Payload, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted()
+    if (this.options.keepalive && payload.chunkId !== null) return this.sendPipelined(payload, signal)
     const pooled = this.options.keepalive ? this.pool.take() : null
     if (pooled !== null) {
       try {
@@ -124,6 +129,59 @@ export class ForwardNode {
       return this.failed(err, signal)
     }
     this.sent(socket)
+  }
+
+  /**
+   * keepalive with acks: the chunk goes on the server's one connection behind the chunks already in
+   * flight there (channel.ts). A connection that was idle may have been closed by the server: when
+   * it fails the write or is lost, the chunk is sent once more on a new connection.
+   */
+  private async sendPipelined(payload: Payload, signal?: AbortSignal): Promise<void> {
+    let channel = this.channel
+    if (channel?.usable && channel.inFlight === 0 && this.keepaliveExpired(channel)) {
+      channel.retire()
+      channel = null
+    }
+    if (channel?.usable) {
+      const reused = channel.inFlight === 0
+      try {
+        await channel.send(payload, signal)
+        this.heartbeat(false)
+        return
+      } catch (err) {
+        const stale = reused && err instanceof SendError && (err.failure === 'write' || err.failure === 'lost')
+        if (!stale || signal?.aborted) return this.failed(err, signal)
+        this.log.debug('A pooled connection was closed by the server; sending on a new one.', { server: this.name })
+      }
+    }
+    try {
+      channel = await this.openChannel()
+      signal?.throwIfAborted()
+      await channel.send(payload, signal)
+    } catch (err) {
+      return this.failed(err, signal)
+    }
+    this.heartbeat(false)
+  }
+
+  private keepaliveExpired(channel: AckChannel): boolean {
+    return this.options.keepaliveTimeoutMs > 0 && this.clock() - channel.idleSince > this.options.keepaliveTimeoutMs
+  }
+
+  /** The current usable channel, or a new connection (concurrent callers share one connect). */
+  private openChannel(): Promise<AckChannel> {
+    if (this.channel?.usable) return Promise.resolve(this.channel)
+    // Shared by every chunk waiting for it: no one chunk's abort signal cancels it.
+    this.opening ??= this.connect()
+      .then((socket) => {
+        const channel = new AckChannel(socket, this.name, this.options.ackResponseTimeoutMs, (s, p) => this.write(s, p), this.clock)
+        this.channel = channel
+        return channel
+      })
+      .finally(() => {
+        this.opening = null
+      })
+    return this.opening
   }
 
   /** Write, then wait for the ack; an abort destroys the socket (the pending step rejects). */
@@ -315,7 +373,7 @@ export class ForwardNode {
     this.resolver.clear()
     if (this.options.heartbeatType === 'none' || !this.isAvailable) return
     this.isAvailable = false
-    this.pool.close()
+    this.closeIdle()
     this.log.warn('Disabled forwarding server.', { server: this.name, reason })
     this.onChange()
   }
@@ -323,13 +381,30 @@ export class ForwardNode {
   private detach(fields: Record<string, unknown>): void {
     this.isAvailable = false
     this.failure.clear()
-    this.pool.close()
+    this.closeIdle()
     this.resolver.clear()
     this.log.warn('Detached forwarding server.', { server: this.name, host: this.server.host, port: this.server.port, ...fields })
     this.onChange()
   }
 
-  close(): void {
+  /** Idle pooled sockets close; the channel takes no new chunk and closes once its acks are in. */
+  private closeIdle(): void {
     this.pool.close()
+    this.channel?.retire()
+    this.channel = null
+  }
+
+  /** Chunks awaiting their ack on the pipelined connection (keepalive with acks). */
+  get inFlight(): number {
+    return this.channel?.inFlight ?? 0
+  }
+
+  /** Open connections kept for the next chunks (idle pooled sockets, the pipelined one). */
+  get kept(): number {
+    return this.pool.size + (this.channel?.usable ? 1 : 0)
+  }
+
+  close(): void {
+    this.closeIdle()
   }
 }

@@ -1,7 +1,7 @@
 /**
  * @module The out_forward ChunkWriter on real sockets, with chunks built by hand: the wire format
  * (PackedForward with bin entries, options), acks (match, mismatch, timeout, lost connection),
- * failover between servers, gzip, time_as_integer, the keepalive pool, and sluice's own
+ * failover between servers, gzip, time_as_integer, the keepalive pool and pipelined acks, and sluice's own
  * in_forward as the receiver.
  */
 
@@ -150,7 +150,7 @@ describe('out_forward writer: the wire', () => {
 })
 
 describe('out_forward writer: keepalive', () => {
-  it('reuses one connection for sequential chunks, never a socket with an outstanding ack', async () => {
+  it('pipelines chunks on one connection: several in flight, acks matched by chunk id in any order', async () => {
     const r = await receiver()
     r.answer = 'ack'
     const { w } = writer(writerOptions([server(r.port)], { keepalive: true, requireAckResponse: true }))
@@ -158,24 +158,52 @@ describe('out_forward writer: keepalive', () => {
     await w.write(testChunk('k', 1, 1))
     expect(r.connections).toBe(1)
     r.answer = 'silent'
-    const first = w.write(testChunk('k', 1, 2))
-    await waitUntil(() => r.messages.length === 3, 'the third message')
-    r.answer = 'ack'
-    const second = w.write(testChunk('k', 1, 3))
-    await waitUntil(() => r.messages.length === 4, 'the fourth message')
-    expect(r.connections).toBe(2)
-    await second
-    expect(r.messages.map((m) => m.connection)).toEqual([1, 1, 1, 2])
+    let settled = 0
+    const writes = [2, 3, 4].map((n) => w.write(testChunk('k', 1, n)).then(() => settled++))
+    await waitUntil(() => r.messages.length === 5, 'three chunks in flight')
+    expect(r.connections).toBe(1) // no new connection for the chunks written while acks are out
+    expect(w.nodes[0].inFlight).toBe(3)
+    expect(settled).toBe(0)
+    r.ackMessage(4) // the last one first
+    await waitUntil(() => settled === 1, 'the out-of-order ack')
+    expect(w.nodes[0].inFlight).toBe(2)
     r.ackMessage(2)
-    await first
-    expect(w.nodes[0].pool.size).toBe(2)
+    r.ackMessage(3)
+    await Promise.all(writes)
+    expect(r.messages.map((m) => m.connection)).toEqual([1, 1, 1, 1, 1])
+    expect(w.nodes[0].kept).toBe(1)
+  })
+
+  it('a connection lost with chunks in flight fails every one of them as unconfirmed (rolled back), the next write reconnects', async () => {
+    const r = await receiver()
+    r.answer = 'silent'
+    const { w } = writer(writerOptions([server(r.port)], { keepalive: true, requireAckResponse: true, heartbeatType: 'none' }))
+    const writes = [0, 1].map((n) =>
+      w.write(testChunk('k', 1, n)).then(
+        () => 'acked',
+        (e: Error) => e.name,
+      ),
+    )
+    await waitUntil(() => r.messages.length === 2, 'two chunks in flight')
+    for (const s of r.sockets) s.destroy()
+    expect(await Promise.all(writes)).toEqual(['RollbackError', 'RollbackError'])
+    r.answer = 'ack'
+    await w.write(testChunk('k', 1, 0))
+    expect(r.connections).toBe(2)
+  })
+
+  it('an ack for a chunk that is not in flight ends the connection (mismatch) and the chunk is rolled back', async () => {
+    const r = await receiver()
+    r.answer = 'wrong-ack'
+    const { w } = writer(writerOptions([server(r.port)], { keepalive: true, requireAckResponse: true, heartbeatType: 'none' }))
+    await expect(w.write(testChunk('k', 1, 0))).rejects.toThrow(/not in flight/)
   })
 
   it('replaces a pooled connection the server closed while idle, without failing the write', async () => {
     const r = await receiver()
     const { w } = writer(writerOptions([server(r.port)], { keepalive: true, requireAckResponse: true }))
     await w.write(testChunk('k', 1, 0))
-    expect(w.nodes[0].pool.size).toBe(1)
+    expect(w.nodes[0].kept).toBe(1)
     // The server drops the idle connection; the pool may or may not have seen the FIN yet.
     for (const s of r.sockets) s.destroy()
     await w.write(testChunk('k', 1, 1))

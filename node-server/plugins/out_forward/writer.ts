@@ -137,7 +137,8 @@ export class ForwardWriter implements ChunkWriter {
       weight: n.weight,
       standby: n.standby,
       heartbeats: n.heartbeats,
-      pooled: n.pool.size,
+      pooled: n.kept,
+      in_flight: n.inFlight,
     }))
   }
 

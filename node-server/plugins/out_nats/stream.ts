@@ -7,9 +7,10 @@
  */
 
 import type { NatsConnection } from '@nats-io/transport-node'
-import { JetStreamApiCodes, JetStreamApiError, jetstreamManager, type StreamConfig } from '@nats-io/jetstream'
+import type { StreamConfig } from '@nats-io/jetstream'
 import type { Logger } from '../../../engine/log.ts'
 import type { StreamSettings } from './options.ts'
+import { loadNats, nats } from '../../nats/client.ts'
 
 const NANOS = 1_000_000_000
 /** "stream name already in use" (a stream with that name and other settings exists). */
@@ -56,7 +57,7 @@ export class StreamKeeper {
   }
 
   private async check(nc: NatsConnection, s: StreamSettings): Promise<void> {
-    const jsm = await jetstreamManager(nc, { timeout: this.timeoutMs, checkAPI: false })
+    const jsm = await (await loadNats()).jetstream.jetstreamManager(nc, { timeout: this.timeoutMs, checkAPI: false })
     try {
       const info = await jsm.streams.info(s.name)
       this.log.info('Publishing into an existing JetStream stream (its settings are left as they are).', {
@@ -66,7 +67,8 @@ export class StreamKeeper {
         duplicate_window_s: info.config.duplicate_window / NANOS,
       })
     } catch (error) {
-      if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw describe(error, s)
+      if (!(error instanceof nats().jetstream.JetStreamApiError) || error.code !== nats().jetstream.JetStreamApiCodes.StreamNotFound)
+        throw describe(error, s)
       try {
         await jsm.streams.add(streamConfig(s))
         this.log.info('Created the JetStream stream.', {
@@ -78,7 +80,7 @@ export class StreamKeeper {
           duplicate_window_s: s.duplicateWindow,
         })
       } catch (addError) {
-        if (!(addError instanceof JetStreamApiError) || addError.code !== STREAM_NAME_IN_USE) throw describe(addError, s)
+        if (!(addError instanceof nats().jetstream.JetStreamApiError) || addError.code !== STREAM_NAME_IN_USE) throw describe(addError, s)
       }
     }
     this.checkedOn = nc

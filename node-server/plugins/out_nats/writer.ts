@@ -14,8 +14,8 @@
 
 import { promisify } from 'node:util'
 import { gzip as gzipCallback } from 'node:zlib'
-import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node'
-import { JetStreamApiError, jetstream, type JetStreamClient } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { JetStreamClient } from '@nats-io/jetstream'
 import type { Core } from '../../../wasm/core.ts'
 import { concat, type EventStream } from '../../../engine/event-stream.ts'
 import type { Logger } from '../../../engine/log.ts'
@@ -27,6 +27,7 @@ import type { NatsLink } from '../../nats/link.ts'
 import { cutEntries, envelopeOverhead, formattedMessages, forwardMessage, gzipGrowth, type Piece } from './messages.ts'
 import { subjectError, type OutNatsOptions } from './options.ts'
 import type { StreamKeeper } from './stream.ts'
+import { nats } from '../../nats/client.ts'
 
 const gzip = promisify(gzipCallback)
 
@@ -158,7 +159,7 @@ export class NatsWriter implements ChunkWriter {
   }
 
   private jetStream(nc: NatsConnection): JetStreamClient {
-    if (this.client?.nc !== nc) this.client = { nc, js: jetstream(nc, { timeout: this.options.publishTimeoutMs }) }
+    if (this.client?.nc !== nc) this.client = { nc, js: nats().jetstream.jetstream(nc, { timeout: this.options.publishTimeoutMs }) }
     return this.client.js
   }
 
@@ -184,7 +185,7 @@ export class NatsWriter implements ChunkWriter {
         while (!failed && inFlight < o.maxPendingAcks && next < total) {
           const i = next++
           inFlight++
-          const h = natsHeaders()
+          const h = nats().transport.headers()
           h.set('Nats-Msg-Id', `${id}-${i}`)
           if (o.stream !== null) h.set('Nats-Expected-Stream', o.stream)
           js.publish(subject, payloads[i], { headers: h, timeout: o.publishTimeoutMs }).then(
@@ -227,7 +228,8 @@ export class NatsWriter implements ChunkWriter {
         `no JetStream stream takes ${what} (no responders): create a stream for the subject (create_stream true) or check subject and stream`,
       )
     }
-    if (error instanceof JetStreamApiError) return new Error(`JetStream refused ${what}: ${error.message} (err_code ${error.code})`)
+    if (error instanceof nats().jetstream.JetStreamApiError)
+      return new Error(`JetStream refused ${what}: ${error.message} (err_code ${error.code})`)
     return new Error(`publishing ${what} failed: ${error instanceof Error ? error.message : String(error)}`)
   }
 }

@@ -12,8 +12,8 @@ import { REPO_ROOT, SLUICE_BIN } from '../../../node-server/cli/testing/sluice-p
 export interface LoadOptions {
   port: number
   durationS: number
-  /** Events per second over all connections. */
-  rate: number
+  /** Events per second over all connections (null: as fast as the server takes them). */
+  rate: number | null
   conns?: number
   batch?: number
   window?: number
@@ -43,8 +43,7 @@ export function startLoad(o: LoadOptions): RunningLoad {
     String(o.port),
     '--duration',
     `${o.durationS}s`,
-    '--rate',
-    String(o.rate),
+    ...(o.rate === null ? [] : ['--rate', String(o.rate)]),
     '--conns',
     String(o.conns ?? 2),
     '--batch',

@@ -18,6 +18,8 @@ export interface ScenarioResult {
   bench: BenchResult
   /** What happened, for the report (kills, outages, mounts, fuzz counts…). */
   notes: string[]
+  /** The most duplicates the scenario allows (what can be in flight at its faults), when it sets one. */
+  duplicateBound?: number
 }
 
 export interface ScenarioOptions {

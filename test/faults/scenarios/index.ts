@@ -10,6 +10,7 @@ import { fuzzScenario } from './fuzz.ts'
 import { idleScenario } from './idle.ts'
 import { killScenario } from './kill.ts'
 import { outageScenario } from './outage.ts'
+import { relayKillScenario } from './relay-kill.ts'
 import { slowScenario } from './slow.ts'
 
 export interface ScenarioSpec {
@@ -49,5 +50,11 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     id: '6',
     title: '10,000 idle connections and slowloris senders',
     run: (o, short) => idleScenario({ ...o, idle: 10_000, slowloris: short ? 10 : 50 }),
+  },
+  {
+    id: '7',
+    title: 'SIGKILL the relay 6 times under full load: duplicates within what was in flight',
+    // Full load whatever --rate says; the full run kills 6 times in 20 s (the test).
+    run: (o, short) => relayKillScenario({ ...o, durationS: short ? 8 : 20, kills: short ? 3 : 6 }),
   },
 ]

@@ -1,0 +1,87 @@
+/**
+ * @module What a daemon loads at start: the packages that only some configs need (the NATS client,
+ * yaml for out_forward's service discovery files) are imported when a plugin first uses them, not
+ * with every daemon (together some 8 MB of resident memory; see ARCHITECTURE.md). A real `sluice` process runs with a module resolve
+ * hook (node:module register) that writes every module URL it resolves to a file; the test reads
+ * the file after the daemon started. The control case proves the hook sees a package when it loads.
+ */
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startSluice } from './testing/sluice-process.ts'
+
+const OPTIONAL = /\/node_modules\/(@nats-io\/[^/]+|yaml)\//
+
+let dir: string
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sluice-lazy-modules-'))
+  writeFileSync(
+    join(dir, 'hooks.mjs'),
+    `import { appendFileSync } from 'node:fs'
+let out
+export function initialize(data) { out = data.out }
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context)
+  appendFileSync(out, resolved.url + '\\n')
+  return resolved
+}
+`,
+  )
+  writeFileSync(
+    join(dir, 'preload.mjs'),
+    `import { register } from 'node:module'
+register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)}, { data: { out: process.env.SLUICE_TEST_MODULE_LOG } })
+`,
+  )
+})
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Starts sluice with `config`, waits for `started`, stops it; returns the module URLs it resolved. */
+async function modulesLoaded(name: string, config: string, args: string[] = []): Promise<string[]> {
+  const conf = join(dir, `${name}.conf`)
+  const log = join(dir, `${name}.modules`)
+  writeFileSync(conf, config)
+  writeFileSync(log, '')
+  const p = startSluice(['-c', conf, ...args], {
+    env: { ...process.env, NODE_OPTIONS: `--import ${pathToFileURL(join(dir, 'preload.mjs')).href}`, SLUICE_TEST_MODULE_LOG: log },
+  })
+  try {
+    await p.waitForLine(/\[info\] started /, 0, 30_000)
+  } finally {
+    p.signal('SIGTERM')
+    await p.exited
+  }
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean)
+}
+
+const FORWARD = `<source>
+  @type forward
+  bind 127.0.0.1
+  port 0
+</source>
+`
+
+describe('modules a daemon loads at start', () => {
+  it('in_forward → out_null loads neither the NATS client nor yaml', { timeout: 60_000 }, async () => {
+    const urls = await modulesLoaded('minimal', `${FORWARD}<match **>\n  @type null\n</match>\n`, ['--no-api'])
+    // The hook saw the daemon itself (the bundle or the TypeScript sources).
+    expect(urls.some((u) => /\/dist\/sluice\.mjs$|\/node-server\/cli\/main\.ts$/.test(u))).toBe(true)
+    expect(urls.filter((u) => OPTIONAL.test(u))).toEqual([])
+  })
+
+  it('loads the NATS client once out_nats connects (the control: the hook sees a package when it loads)', { timeout: 60_000 }, async () => {
+    // Nothing listens on port 1: the first connect fails and is retried in the background, after the package loaded.
+    const urls = await modulesLoaded(
+      'nats',
+      `${FORWARD}<match **>\n  @type nats\n  servers nats://127.0.0.1:1\n  subject logs\n  jetstream false\n  <buffer tag>\n  </buffer>\n</match>\n`,
+      ['--no-api'],
+    )
+    expect(urls.some((u) => /\/node_modules\/@nats-io\/transport-node\//.test(u))).toBe(true)
+    expect(urls.filter((u) => /\/node_modules\/yaml\//.test(u))).toEqual([])
+  })
+})
