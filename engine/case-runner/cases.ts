@@ -5,7 +5,6 @@
  * the case and field it is in, so a hand-written file is easy to fix.
  */
 
-import { parse as parseYaml } from 'yaml'
 import { parseJsonLossless } from '../preview/json.ts'
 
 export interface TestCase {
@@ -58,15 +57,16 @@ const EXPECT_KEYS = new Set(['dropped', 'unmatched', 'match', 'label', 'record',
 
 /**
  * Reads a case file: YAML when the name ends in .yaml/.yml or the text does not start with `{`, else JSON.
+ * The YAML package is imported only when a YAML file is read (a daemon never loads it).
  *
  * @example
- * readCases('{"tests":[{"name":"debug is dropped","tag":"app","record":{"level":"debug"},"expect":{"dropped":true}}]}', 'cases.json')
+ * await readCases('{"tests":[{"name":"debug is dropped","tag":"app","record":{"level":"debug"},"expect":{"dropped":true}}]}', 'cases.json')
  */
-export function readCases(text: string, file = 'cases.json'): CaseFile {
+export async function readCases(text: string, file = 'cases.json'): Promise<CaseFile> {
   let data: unknown
   const yaml = /\.ya?ml$/i.test(file) || !/^\s*[{[]/.test(text)
   try {
-    data = yaml ? smallIntegers(parseYaml(text, { intAsBigInt: true })) : parseJsonLossless(text)
+    data = yaml ? smallIntegers((await import('yaml')).parse(text, { intAsBigInt: true })) : parseJsonLossless(text)
   } catch (error) {
     throw new CaseFileError([`${file}: not valid ${yaml ? 'YAML' : 'JSON'}: ${error instanceof Error ? error.message : String(error)}`])
   }

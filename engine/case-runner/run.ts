@@ -56,7 +56,7 @@ interface Pending {
 
 /**
  * @example
- * const results = await runCases(core, parsed.config, readCases(text).tests, { catalog })
+ * const results = await runCases(core, parsed.config, (await readCases(text)).tests, { catalog })
  * results.filter((r) => !r.ok).map((r) => r.name)
  */
 export async function runCases(core: Core, model: ConfigModel, cases: readonly TestCase[], options: RunOptions): Promise<CaseResult[]> {

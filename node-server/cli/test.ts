@@ -54,7 +54,7 @@ export async function testCommand(argv: readonly string[], io: Io = processIo): 
       } catch (error) {
         throw new CaseFileError([`${file}: cannot read it: ${(error as Error).message}`])
       }
-      for (const c of readCases(text, file).tests) {
+      for (const c of (await readCases(text, file)).tests) {
         const seen = names.get(c.name)
         if (seen !== undefined) throw new CaseFileError([`${file}: case "${c.name}" is also in ${seen}: names must be unique`])
         names.set(c.name, file)

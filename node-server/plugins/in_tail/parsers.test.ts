@@ -27,7 +27,8 @@ afterEach(async () => {
 
 const registry = nodeRegistry()
 const has = (name: string) => registry.get('parser', name) !== undefined
-const LOGHUB_APACHE = new URL('../../../../shared/data/loghub/Apache_2k.log', import.meta.url).pathname
+/** The first 200 lines of loghub's Apache error log, committed with loghub's LICENSE (test/fixtures/loghub). */
+const LOGHUB_APACHE = new URL('../../../test/fixtures/loghub/Apache_2k.head200.log', import.meta.url).pathname
 
 describe('in_tail with the shipped parsers', () => {
   it.skipIf(!has('json'))('json: one record per line; lines that are not JSON are unmatched', async () => {
