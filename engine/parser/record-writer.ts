@@ -27,6 +27,28 @@ export class RecordWriter {
     return this.pos
   }
 
+  /**
+   * Encodes a map of string values under keys given as msgpack strs (`keys[i]`, header included):
+   * pair `i` is written when `values[i]` is a string and `i !== skip`, in index order — the bytes
+   * `encode` writes for a Map of those pairs, without building it. Returns the length.
+   */
+  encodeStringPairs(keys: readonly Uint8Array[], values: readonly (string | undefined)[], skip: number): number {
+    this.pos = 0
+    let count = 0
+    for (let i = 0; i < values.length; i++) if (values[i] !== undefined && i !== skip) count++
+    this.mapHeader(count)
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]
+      if (value === undefined || i === skip) continue
+      const key = keys[i]
+      this.reserve(key.length)
+      this.buf.set(key, this.pos)
+      this.pos += key.length
+      this.string(value)
+    }
+    return this.pos
+  }
+
   /** The buffer the last `encode` wrote into (valid until the next call). */
   bytes(): Uint8Array {
     return this.buf

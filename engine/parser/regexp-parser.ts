@@ -9,6 +9,7 @@ import type { RegexpValue } from '../config/types.ts'
 import { ParserConfigError, type ParserEnv, RecordFinisher, TextParser } from './common.ts'
 import type { CommonParseConfig } from './params.ts'
 import { groupNames, rubyRegexp } from './patterns.ts'
+import { RecordWriter } from './record-writer.ts'
 import type { ParsedRecord } from './values.ts'
 
 export interface RegexpParseConfig extends CommonParseConfig {
@@ -49,15 +50,35 @@ export function capturesOf(m: RegExpExecArray, names: readonly string[]): Parsed
 export class RegexpParser extends TextParser {
   private readonly regexp: RegExp
   private readonly names: string[]
+  /** Without conversions (`types`, null patterns): each name as a msgpack str, for records written straight from the match. */
+  private readonly keys: Uint8Array[] | null
+  /** The capture of each name in the last match (undefined: it took no part). */
+  private readonly values: (string | undefined)[]
+  /** Where the time key is in `names` (−1: not a capture). */
+  private readonly timeIndex: number
 
   constructor(config: RegexpParseConfig, env: ParserEnv, type = 'regexp') {
     super(new RecordFinisher(config), env, type, config.timeout)
     ;({ regexp: this.regexp, names: this.names } = compileExpression(config))
+    const writer = new RecordWriter()
+    this.keys = this.finisher.converts ? null : this.names.map((name) => writer.bytes().slice(0, writer.encode(name)))
+    this.values = this.names.map(() => undefined)
+    this.timeIndex = this.finisher.timeKey === null ? -1 : this.names.indexOf(this.finisher.timeKey)
   }
 
   protected parseText(text: string): void {
     const m = this.regexp.exec(text)
     if (m === null) return this.unmatched()
-    this.emit(capturesOf(m, this.names))
+    if (this.keys === null) return this.emit(capturesOf(m, this.names))
+    // The record capturesOf + emit would build, written straight from the captures.
+    const groups = m.groups!
+    const { names, values } = this
+    for (let i = 0; i < names.length; i++) values[i] = groups[names[i]]
+    const t = this.timeIndex
+    if (t >= 0 && values[t] !== undefined) {
+      const time = this.finisher.parseTime(values[t], this.now)
+      return this.emitStringPairs(time, this.keys, values, this.finisher.keepTimeKey ? -1 : t)
+    }
+    this.emitStringPairs(null, this.keys, values, -1)
   }
 }

@@ -14,6 +14,13 @@ export interface EntrySink {
   append(time: EventTime, record: Record<string, unknown>): number
   /** Appends one record already encoded as a msgpack map: `bytes[start, end)`. */
   appendEncoded(sec: number, nsec: number, bytes: Uint8Array, start: number, end: number): void
+  /**
+   * Optional: appends `count` whole `[EventTime, record]` entries already encoded back to back in
+   * `bytes[start, end)` (each `92 d7 00 <sec> <nsec> <map>`), in one copy. A parser whose output is
+   * such a block (parser_json's core output) uses it when nothing needs a record of its own; sinks
+   * that change records (in_tail's path_key) leave it out and get `appendEncoded` per record.
+   */
+  appendEntries?(bytes: Uint8Array, start: number, end: number, count: number): void
 }
 
 /** A parser instance, built from one `<parse>` section. */

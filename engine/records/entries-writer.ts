@@ -55,6 +55,15 @@ export class EntriesWriter implements EntrySink {
     this.count++
   }
 
+  /** Appends `count` entries already encoded back to back in `bytes[start, end)`, in one copy. */
+  appendEntries(bytes: Uint8Array, start: number, end: number, count: number): void {
+    const size = end - start
+    this.reserve(size)
+    this.buffer.set(bytes.subarray(start, end), this.length)
+    this.length += size
+    this.count += count
+  }
+
   /** Drops what was appended after `length` / `count` (a refused entry). */
   truncate(length: number, count: number): void {
     this.length = length

@@ -39,6 +39,27 @@ describe('in_tail with the shipped parsers', () => {
     expect(events.map((e) => e.record)).toEqual([{ a: 1, msg: 'x' }, { unmatched_line: 'not json' }, { b: [1, 2], c: { d: null } }])
   })
 
+  it.skipIf(!has('json'))('json batches larger than one parseMany call keep every line in order, unmatched ones in place', async () => {
+    // read_lines_limit above the 4096 lines one parseMany call takes: a batch spans several calls.
+    const path = join(tmp.dir, 'many.log')
+    const lines: string[] = []
+    for (let i = 0; i < 9000; i++) {
+      if (i % 1000 === 999) lines.push(`broken ${i}`)
+      else if (i === 5000)
+        lines.push(`{"long":"${'x'.repeat(300)}"}`) // over max_line_size: dropped
+      else lines.push(JSON.stringify({ i, s: i % 7 === 0 ? 'ünï' : 'a' }))
+    }
+    writeFileSync(path, `${lines.join('\n')}\n`)
+    run = await runTail(
+      `path ${path}\ntag t\nread_from_head true\nread_lines_limit 10000\nmax_line_size 200\nemit_unmatched_lines true\n<parse>\n@type json\n</parse>`,
+    )
+    const events = await run.out.waitFor(8999)
+    const expected = lines
+      .map((line, i) => (i === 5000 ? null : i % 1000 === 999 ? { unmatched_line: line } : JSON.parse(line)))
+      .filter((r) => r !== null)
+    expect(events.map((e) => e.record)).toEqual(expected)
+  })
+
   for (const type of ['apache_error', 'regexp']) {
     it.skipIf(!has(type))(`${type} over loghub's Apache error log`, async () => {
       const path = join(tmp.dir, 'apache.log')

@@ -61,9 +61,13 @@ export class RecordSink implements EntrySink {
   private pathPair = new Uint8Array(0)
   private scratch = new Uint8Array(1024)
 
+  /** Whole entries in one copy (EntrySink.appendEntries); absent with path_key, which changes each record. */
+  readonly appendEntries?: (bytes: Uint8Array, start: number, end: number, count: number) => void
+
   constructor(pathKey: string | null) {
     this.pathKeyText = pathKey
     this.pathKey = pathKey === null ? null : encoder.encode(pathKey)
+    if (pathKey === null) this.appendEntries = (bytes, start, end, count) => this.writer.appendEntries(bytes, start, end, count)
   }
 
   get count(): number {
