@@ -36,6 +36,8 @@ export class FileChunk implements StoreChunk {
   private synced = { size: 0, count: 0 }
   /** The sync queued at the chain's tail: appends that complete before it runs share it. */
   private pendingSync: Promise<void> | null = null
+  /** Delivered (`commit`): its data file is unlinked, a sync still queued has nothing to do. */
+  private committed = false
 
   constructor(
     private readonly layout: Layout,
@@ -123,7 +125,8 @@ export class FileChunk implements StoreChunk {
   }
 
   private async syncData(): Promise<void> {
-    if (!this.dirty || !this.created) return
+    // A committed chunk was delivered: its data file is gone and nothing about it needs the disk.
+    if (!this.dirty || !this.created || this.committed) return
     try {
       if (this.handle !== null) await this.handle.datasync()
       else {
@@ -136,6 +139,8 @@ export class FileChunk implements StoreChunk {
         }
       }
     } catch (error) {
+      // Delivered while this sync ran (the file was unlinked under it): nothing is lost.
+      if (this.committed) return
       // Unknown what reached the disk: cut back to what is known synced; the covered appends fail.
       await truncate(this.path, this.synced.size).catch(() => {})
       this.size = this.synced.size
@@ -207,6 +212,7 @@ export class FileChunk implements StoreChunk {
    */
   commit(): void {
     if (!this.created) return
+    this.committed = true
     try {
       unlinkSync(this.path)
     } catch (error) {

@@ -216,6 +216,25 @@ describe('file buffer store', () => {
     await again.close()
   })
 
+  it('a durable chunk delivered before its queued fdatasync ran: the append still resolves', async () => {
+    const t = testContext(core)
+    const store = createFileStore({ core, log: t.ctx.log, pluginId: 'out_test', path: dir, now: Date.now, durable: true })
+    await store.resume()
+    const chunk = store.create({ tag: 'app', timekey: null, variables: {} }, newChunkId(), Date.now())
+    const s = ev(0, 2)
+    // The sync is queued after the write, so enqueue and read run before it; the ack commits in between.
+    const appended = chunk.append([s.entries], s.entries.length, 2)
+    const enqueued = chunk.enqueue()
+    const read = chunk.read()
+    await enqueued
+    expect((await read).length).toBe(s.entries.length)
+    chunk.commit!()
+    await expect(appended).resolves.toBeUndefined()
+    await chunk.purge()
+    expect(await files()).toEqual([])
+    await store.close()
+  })
+
   it('refuses a second running store on the same path', async () => {
     await fileOutput()
     const t = testContext(core)
