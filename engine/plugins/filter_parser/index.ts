@@ -27,7 +27,8 @@ import { encodePath, findPath } from '../../records/field-scan.ts'
 import { parseRecordAccessor } from '../../records/record-accessor.ts'
 import { type FilterParserConfig, filterParserDescriptor } from '../../schemas/filter_parser.ts'
 import { Bytes, deletePath, EMPTY_MAP, mergeMaps, prefixKeys, wrap } from './map-bytes.ts'
-import { isUtf8, scrub } from './scrub.ts'
+import { isUtf8 } from '../../records/utf8.ts'
+import { scrub } from './scrub.ts'
 
 const text = new TextDecoder()
 

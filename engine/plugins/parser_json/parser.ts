@@ -19,7 +19,7 @@ import { type EntrySink, failureOf, type ParseFailed } from '../../parser/types.
 import type { ParsedRecord } from '../../parser/values.ts'
 import { skipObject } from '../../records/field-scan.ts'
 import { timeValueAt } from './time-value.ts'
-import { isUtf8 } from './utf8.ts'
+import { isUtf8 } from '../../records/utf8.ts'
 
 const NO_TIME = 'the record has no time (estimate_current_event is false)'
 const NOT_AN_ELEMENT_OBJECT = 'an element of the JSON array is not an object'
