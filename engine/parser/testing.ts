@@ -10,43 +10,13 @@ import { parseConfig } from '../config/parse.ts'
 import { type SectionSpec, validateElement } from '../config/schema.ts'
 import { EventTime } from '../event-time.ts'
 import type { LogFields, Logger } from '../log.ts'
-import { type ParserPlugin, type PluginContext, PluginRegistry, type PluginSectionConfig, type PluginSpec } from '../plugin.ts'
-import { parserApache } from '../plugins/parser_apache/index.ts'
-import { parserApache2 } from '../plugins/parser_apache2/index.ts'
-import { parserApacheError } from '../plugins/parser_apache_error/index.ts'
-import { parserCri } from '../plugins/parser_cri/index.ts'
-import { parserCsv } from '../plugins/parser_csv/index.ts'
-import { parserDocker } from '../plugins/parser_docker/index.ts'
-import { parserJson } from '../plugins/parser_json/index.ts'
-import { parserLtsv } from '../plugins/parser_ltsv/index.ts'
-import { parserMsgpack } from '../plugins/parser_msgpack/index.ts'
-import { parserMultiline } from '../plugins/parser_multiline/index.ts'
-import { parserNginx } from '../plugins/parser_nginx/index.ts'
-import { parserNone } from '../plugins/parser_none/index.ts'
-import { parserRegexp } from '../plugins/parser_regexp/index.ts'
-import { parserSyslog } from '../plugins/parser_syslog/index.ts'
-import { parserTsv } from '../plugins/parser_tsv/index.ts'
+import { type ParserPlugin, type PluginContext, PluginRegistry, type PluginSectionConfig } from '../plugin.ts'
+import { PARSERS } from '../plugins/parsers.ts'
 import { CaptureSink } from './capture-sink.ts'
 import { readValue } from './record-reader.ts'
 import type { ParserStream } from './types.ts'
 
-export const PARSERS: readonly PluginSpec<'parser'>[] = [
-  parserApache,
-  parserApache2,
-  parserApacheError,
-  parserCri,
-  parserCsv,
-  parserDocker,
-  parserJson,
-  parserLtsv,
-  parserMsgpack,
-  parserMultiline,
-  parserNginx,
-  parserNone,
-  parserRegexp,
-  parserSyslog,
-  parserTsv,
-]
+export { PARSERS }
 
 export const parserRegistry = new PluginRegistry().register(...PARSERS)
 

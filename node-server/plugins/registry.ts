@@ -6,17 +6,10 @@
 import { PluginRegistry, type PluginSpec } from '../../engine/plugin.ts'
 import { filterGrep } from '../../engine/plugins/filter_grep/index.ts'
 import { filterParser } from '../../engine/plugins/filter_parser/index.ts'
+import { FORMATTERS } from '../../engine/plugins/formatters.ts'
+import { PARSERS } from '../../engine/plugins/parsers.ts'
 import { filterRecordTransformer } from '../../engine/plugins/filter_record_transformer/index.ts'
 import { filterStdout } from '../../engine/plugins/filter_stdout/index.ts'
-import { formatterJson } from '../../engine/plugins/formatter_json/index.ts'
-import { formatterLtsv } from '../../engine/plugins/formatter_ltsv/index.ts'
-import { formatterCsv } from '../../engine/plugins/formatter_csv/index.ts'
-import { formatterTsv } from '../../engine/plugins/formatter_tsv/index.ts'
-import { formatterSingleValue } from '../../engine/plugins/formatter_single_value/index.ts'
-import { formatterMsgpack } from '../../engine/plugins/formatter_msgpack/index.ts'
-import { formatterHash } from '../../engine/plugins/formatter_hash/index.ts'
-import { formatterOutFile } from '../../engine/plugins/formatter_out_file/index.ts'
-import { formatterStdout } from '../../engine/plugins/formatter_stdout/index.ts'
 import { outCopy } from '../../engine/plugins/out_copy/index.ts'
 import { outNull } from '../../engine/plugins/out_null/index.ts'
 import { outRelabel } from '../../engine/plugins/out_relabel/index.ts'
@@ -30,21 +23,6 @@ import { inHttp } from './in_http/index.ts'
 import { inPrometheus } from './in_prometheus/index.ts'
 import { inPrometheusMonitor } from './in_prometheus_monitor/index.ts'
 import { inPrometheusOutputMonitor } from './in_prometheus_output_monitor/index.ts'
-import { parserApache } from '../../engine/plugins/parser_apache/index.ts'
-import { parserApache2 } from '../../engine/plugins/parser_apache2/index.ts'
-import { parserApacheError } from '../../engine/plugins/parser_apache_error/index.ts'
-import { parserCri } from '../../engine/plugins/parser_cri/index.ts'
-import { parserCsv } from '../../engine/plugins/parser_csv/index.ts'
-import { parserDocker } from '../../engine/plugins/parser_docker/index.ts'
-import { parserJson } from '../../engine/plugins/parser_json/index.ts'
-import { parserLtsv } from '../../engine/plugins/parser_ltsv/index.ts'
-import { parserMsgpack } from '../../engine/plugins/parser_msgpack/index.ts'
-import { parserMultiline } from '../../engine/plugins/parser_multiline/index.ts'
-import { parserNginx } from '../../engine/plugins/parser_nginx/index.ts'
-import { parserNone } from '../../engine/plugins/parser_none/index.ts'
-import { parserRegexp } from '../../engine/plugins/parser_regexp/index.ts'
-import { parserSyslog } from '../../engine/plugins/parser_syslog/index.ts'
-import { parserTsv } from '../../engine/plugins/parser_tsv/index.ts'
 import { inSample } from './in_sample/index.ts'
 import { inSyslog } from './in_syslog/index.ts'
 import { inTail } from './in_tail/index.ts'
@@ -92,32 +70,9 @@ export const NODE_PLUGINS: readonly PluginSpec[] = [
   outLabelRouter,
   outPrometheus,
   filterPrometheus,
-  // formatters
-  formatterJson,
-  formatterLtsv,
-  formatterCsv,
-  formatterTsv,
-  formatterSingleValue,
-  formatterMsgpack,
-  formatterHash,
-  formatterOutFile,
-  formatterStdout,
+  ...FORMATTERS,
   // parsers (built from <parse> sections)
-  parserApache,
-  parserApache2,
-  parserApacheError,
-  parserCri,
-  parserCsv,
-  parserDocker,
-  parserJson,
-  parserLtsv,
-  parserMsgpack,
-  parserMultiline,
-  parserNginx,
-  parserNone,
-  parserRegexp,
-  parserSyslog,
-  parserTsv,
+  ...PARSERS,
 ]
 
 /**

@@ -7,32 +7,14 @@
 import { validateElement } from '../../engine/config/schema.ts'
 import { encodeRecord } from '../../engine/event-stream.ts'
 import { ByteBuffer } from '../../engine/formatter/byte-buffer.ts'
+import { FORMATTERS } from '../../engine/plugins/formatters.ts'
 import { formatSection } from '../../engine/schemas/sections/format.ts'
 import { createLogger } from '../../engine/log.ts'
 import { createPluginMetrics } from '../../engine/metrics.ts'
 import type { ConfigElement } from '../../engine/config/model.ts'
-import { type FormatterPlugin, type PluginContext, PluginRegistry, type PluginSectionConfig, type PluginSpec } from '../../engine/plugin.ts'
-import { formatterJson } from '../../engine/plugins/formatter_json/index.ts'
-import { formatterLtsv } from '../../engine/plugins/formatter_ltsv/index.ts'
-import { formatterCsv } from '../../engine/plugins/formatter_csv/index.ts'
-import { formatterTsv } from '../../engine/plugins/formatter_tsv/index.ts'
-import { formatterSingleValue } from '../../engine/plugins/formatter_single_value/index.ts'
-import { formatterMsgpack } from '../../engine/plugins/formatter_msgpack/index.ts'
-import { formatterHash } from '../../engine/plugins/formatter_hash/index.ts'
-import { formatterOutFile } from '../../engine/plugins/formatter_out_file/index.ts'
-import { formatterStdout } from '../../engine/plugins/formatter_stdout/index.ts'
+import { type FormatterPlugin, type PluginContext, PluginRegistry, type PluginSectionConfig } from '../../engine/plugin.ts'
 
-export const FORMATTERS: readonly PluginSpec[] = [
-  formatterJson,
-  formatterLtsv,
-  formatterCsv,
-  formatterTsv,
-  formatterSingleValue,
-  formatterMsgpack,
-  formatterHash,
-  formatterOutFile,
-  formatterStdout,
-]
+export { FORMATTERS }
 
 export const formatterRegistry = new PluginRegistry().register(...FORMATTERS)
 
