@@ -1,43 +1,24 @@
 /**
- * @module The ingest app (Fluentd's in_http contract as a Hono app, runtime-neutral): GET is a
- * health check, OPTIONS the CORS preflight, every other method ingests — after the CORS guard (403
- * for a disallowed Origin) and body_size_limit (413) — through the POST handler of the answer
- * style: fluentd.ts (in_http's answers) or edge.ts (`responses: 'edge'`: JSON, 202 with per-item
- * partial success). The handler works on an IngestRequest and gives an IngestAnswer (request.ts),
- * so a server may also call it without building a Request (node-server's in_http fast path).
+ * @module The ingest app (Fluentd's in_http contract as a Hono app, runtime-neutral): the handler
+ * and routes of handler.ts on a new Hono app. node-server's in_http builds the same app itself once
+ * it starts (it imports Hono lazily); the Workers edge and the suites use this module.
  *
  * @example
  * const app = createIngestApp({ core, emit: (stream) => router.emit(stream) })
  * await app.request('/app/web', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"k":"v"}' })
  */
 
-import { Hono, type Context } from 'hono'
-import { readBodyWithin } from './body.ts'
-import { corsResponseHeaders, originAllowed, preflight } from './cors.ts'
-import { ingestEdge } from './edge.ts'
-import { edgeErrorAnswer } from './edge-responses.ts'
-import { ingestFluentd } from './fluentd.ts'
-import { JsonBodies } from './json-body.ts'
-import { ParsedBodies } from './parsed-body.ts'
-import { resolveIngestOptions, type IngestOptions, type ResolvedIngestOptions } from './options.ts'
-import { type IngestAnswer, type IngestRequest, toResponse } from './request.ts'
-import { serverError, text, tooLarge } from './responses.ts'
+import { Hono } from 'hono'
+import { createIngestHandler, type IngestHandler, ingestRoutes } from './handler.ts'
+import type { IngestOptions } from './options.ts'
 
 export { tagFromPath } from './request.ts'
+export { createIngestHandler, type IngestHandler, ingestRoutes } from './handler.ts'
 
 /** The ingest: the Hono app, and its POST handler for servers that call it directly. */
-export interface Ingest {
+export interface Ingest extends IngestHandler {
   /** Routes (GET health, OPTIONS preflight, everything else ingests), the CORS and body-size guards, errors. */
   readonly app: Hono
-  readonly options: ResolvedIngestOptions
-  /**
-   * The POST handler behind the guards. A server may call it for a request the guards would let
-   * through (no disallowed Origin, a body within body_size_limit), then write the answer itself.
-   * It throws only on a bug; `failure` is then the answer.
-   */
-  handle(req: IngestRequest): Promise<IngestAnswer>
-  /** The 500 answer (logged) for an error `handle` threw. */
-  failure(error: unknown, req: IngestRequest): IngestAnswer
 }
 
 export function createIngestApp(options: IngestOptions): Hono {
@@ -45,94 +26,6 @@ export function createIngestApp(options: IngestOptions): Hono {
 }
 
 export function createIngest(options: IngestOptions): Ingest {
-  const o = resolveIngestOptions(options)
-  if (o.core === undefined)
-    throw new Error('the ingest app needs the WebAssembly core (options.core): JSON bodies go through its transcoder')
-  const bodies = new JsonBodies(o.core, o)
-  const parsed = o.parser === undefined ? null : new ParsedBodies(o.parser, o.recordSizeLimit)
-  const handle = (req: IngestRequest) =>
-    o.responses === 'edge' ? ingestEdge(req, o, bodies, parsed) : ingestFluentd(req, o, bodies, parsed)
-  const failure = (error: unknown, req: IngestRequest): IngestAnswer => {
-    const message = error instanceof Error ? error.message : String(error)
-    o.log?.error('unexpected error in in_http', { error: message })
-    const headers = corsResponseHeaders(req.header('origin') ?? null, o.corsAllowOrigins, o.corsAllowCredentials)
-    return o.responses === 'edge' ? edgeErrorAnswer(500, message, headers) : serverError(message, headers)
-  }
-  const app = new Hono()
-
-  // Health check (Fluentd answers every GET with 200, e.g. for Azure App Service probes).
-  app.get('*', () => toResponse(text(200, '')))
-
-  app.options('*', (c) => {
-    const answer = preflight(c.req.raw.headers, o.corsAllowOrigins, o.corsAllowCredentials)
-    // A refusal: Fluentd answers an empty 403 (kept for `responses fluentd`); the edge says why.
-    if (answer.status === 403 && o.responses === 'edge') {
-      const { reason, setting } = answer.refusal
-      return toResponse(edgeErrorAnswer(403, reason, answer.headers, setting === undefined ? {} : { setting }))
-    }
-    return toResponse(text(answer.status, '', answer.headers))
-  })
-
-  app.all(
-    '*',
-    async function corsGuard(c, next) {
-      const origin = c.req.header('origin')
-      if (o.corsAllowOrigins !== null && origin !== undefined && !originAllowed(origin, o.corsAllowOrigins)) {
-        o.metrics && o.metrics.errors++
-        if (o.responses === 'edge')
-          return toResponse(edgeErrorAnswer(403, `origin ${origin} is not allowed (cors_allow_origins)`, { Connection: 'close' }))
-        return toResponse(text(403, '', { Connection: 'close' }))
-      }
-      await next()
-    },
-    async (c) => {
-      // body_size_limit: 413 with Connection: close — the rest of an oversized body is not worth reading.
-      const body = await readBodyWithin(c.req.raw, o.bodySizeLimit)
-      if (body === null) {
-        o.metrics && o.metrics.errors++
-        o.log?.warn('request body exceeds body_size_limit', { path: new URL(c.req.url).pathname, limit: o.bodySizeLimit })
-        const headers = { ...cors(c, o), Connection: 'close' }
-        const message = `body exceeds body_size_limit (${o.bodySizeLimit} bytes)`
-        return toResponse(o.responses === 'edge' ? edgeErrorAnswer(413, message, headers) : tooLarge(message, headers))
-      }
-      return toResponse(await handle(honoRequest(c, o, body)))
-    },
-  )
-
-  app.onError((error, c) => toResponse(failure(error, honoRequest(c, o, new Uint8Array(0)))))
-  return { app, options: o, handle, failure }
-}
-
-/** The IngestRequest of a Hono context whose body was read. */
-function honoRequest(c: Context, o: ResolvedIngestOptions, body: Uint8Array): IngestRequest {
-  const url = c.req.url
-  const q = url.indexOf('?')
-  const hash = q < 0 ? -1 : url.indexOf('#', q)
-  return {
-    method: c.req.method,
-    path: pathOf(url, q),
-    // The query string exactly as sent (percent escapes undecoded).
-    query: q < 0 ? '' : url.slice(q + 1, hash < 0 ? undefined : hash),
-    header: (name) => c.req.header(name),
-    headers: () => c.req.raw.headers,
-    body: async () => body,
-    peerAddress: () => o.remoteAddr?.(c) ?? null,
-  }
-}
-
-/**
- * `new URL(url).pathname`, without the URL object when nothing in the path could change: the
- * runtimes hand over serialized URLs, except that a `%2e` segment (or a dot segment, a backslash)
- * may still be raw, which the URL parser resolves.
- */
-function pathOf(url: string, query: number): string {
-  const at = url.indexOf('/', url.indexOf('//') + 2)
-  const end = query >= 0 ? query : url.indexOf('#') >= 0 ? url.indexOf('#') : url.length
-  if (at < 0 || at > end) return new URL(url).pathname
-  const path = url.slice(at, end)
-  return /%2e|\/\.|\\/i.test(path) ? new URL(url).pathname : path
-}
-
-function cors(c: Context, o: ResolvedIngestOptions): Record<string, string> {
-  return corsResponseHeaders(c.req.header('origin') ?? null, o.corsAllowOrigins, o.corsAllowCredentials)
+  const handler = createIngestHandler(options)
+  return { ...handler, app: ingestRoutes(new Hono(), handler) }
 }

@@ -1,7 +1,9 @@
 /**
  * @module What a daemon loads at start: the packages that only some configs need (the NATS client,
- * yaml for out_forward's service discovery files) are imported when a plugin first uses them, not
- * with every daemon (together some 8 MB of resident memory; see ARCHITECTURE.md). A real `sluice` process runs with a module resolve
+ * yaml for out_forward's service discovery files, Hono and @hono/node-server for the HTTP API and
+ * in_http) are imported when a plugin first uses them, not with every daemon (together some 12 MB
+ * of resident memory; see ARCHITECTURE.md), and the bundled daemon has @msgpack/msgpack inside
+ * (scripts/build-server.mjs). A real `sluice` process runs with a module resolve
  * hook (node:module register) that writes every module URL it resolves to a file; the test reads
  * the file after the daemon started. The control case proves the hook sees a package when it loads.
  */
@@ -13,7 +15,8 @@ import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSluice } from './testing/sluice-process.ts'
 
-const OPTIONAL = /\/node_modules\/(@nats-io\/[^/]+|yaml)\//
+const OPTIONAL = /\/node_modules\/(@nats-io\/[^/]+|yaml|hono|@hono\/node-server)\//
+const HONO = /\/node_modules\/(hono|@hono\/node-server)\//
 
 let dir: string
 
@@ -67,11 +70,30 @@ const FORWARD = `<source>
 `
 
 describe('modules a daemon loads at start', () => {
-  it('in_forward → out_null loads neither the NATS client nor yaml', { timeout: 60_000 }, async () => {
+  it('in_forward → out_null loads neither the NATS client, yaml nor Hono', { timeout: 60_000 }, async () => {
     const urls = await modulesLoaded('minimal', `${FORWARD}<match **>\n  @type null\n</match>\n`, ['--no-api'])
     // The hook saw the daemon itself (the bundle or the TypeScript sources).
     expect(urls.some((u) => /\/dist\/sluice\.mjs$|\/node-server\/cli\/main\.ts$/.test(u))).toBe(true)
     expect(urls.filter((u) => OPTIONAL.test(u))).toEqual([])
+    // The bundle has msgpack inside (the sources through tsx import the package).
+    if (urls.some((u) => /\/dist\/sluice\.mjs$/.test(u))) expect(urls.filter((u) => /\/node_modules\/@msgpack\//.test(u))).toEqual([])
+  })
+
+  it('loads Hono and @hono/node-server once in_http starts (and not yaml or NATS)', { timeout: 60_000 }, async () => {
+    const urls = await modulesLoaded(
+      'http',
+      `<source>\n  @type http\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type null\n</match>\n`,
+      ['--no-api'],
+    )
+    expect(urls.some((u) => /\/node_modules\/hono\//.test(u))).toBe(true)
+    expect(urls.some((u) => /\/node_modules\/@hono\/node-server\//.test(u))).toBe(true)
+    expect(urls.filter((u) => OPTIONAL.test(u) && !HONO.test(u))).toEqual([])
+  })
+
+  it('loads Hono with the HTTP API (--api)', { timeout: 60_000 }, async () => {
+    const urls = await modulesLoaded('api', `${FORWARD}<match **>\n  @type null\n</match>\n`, ['--api', '--api-port', '0'])
+    expect(urls.some((u) => /\/node_modules\/hono\//.test(u))).toBe(true)
+    expect(urls.some((u) => /\/node_modules\/@hono\/node-server\//.test(u))).toBe(true)
   })
 
   it('loads the NATS client once out_nats connects (the control: the hook sees a package when it loads)', { timeout: 60_000 }, async () => {

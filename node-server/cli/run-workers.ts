@@ -102,9 +102,9 @@ export async function runSupervisor(run: SupervisorRun): Promise<number | null> 
       }),
       workers: supervisor.api(),
     }
-    const app = createApiApp(apiSource)
+    const app = await createApiApp(apiSource)
     if (options['api-tap']) supervisor.log.warn('--api-tap is not available with <system> workers: the events flow in the worker processes')
-    mountDesigner(app, {
+    await mountDesigner(app, {
       daemon: supervisor,
       registry: run.registry,
       token: stringOption(options, 'api-token') ?? (process.env.SLUICE_API_TOKEN || null),

@@ -142,7 +142,7 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   // One designer for every API app the daemon serves: its own and each monitor_agent's.
   const designer =
     apiPlan.serve || apiPlan.monitorAgent
-      ? createDesigner({
+      ? await createDesigner({
           daemon,
           registry,
           token: stringOption(options, 'api-token') ?? (process.env.SLUICE_API_TOKEN || null),
@@ -156,7 +156,7 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   if (apiPlan.monitorAgent) daemon.log.info('the HTTP API is served by <source @type monitor_agent>', { at: apiPlan.monitorAgent })
 
   if (apiPlan.serve) {
-    const app = createApiApp(apiSource)
+    const app = await createApiApp(apiSource)
     onAgent = (agent) => {
       designer?.attach(agent)
       warnApiChange(daemon, apiPlan)

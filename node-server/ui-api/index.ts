@@ -15,9 +15,8 @@
  * file and no environment variable (see validate.ts).
  */
 
-import { Hono, type MiddlewareHandler } from 'hono'
-import { bearerAuth } from 'hono/bearer-auth'
-import { bodyLimit } from 'hono/body-limit'
+import type { Hono, MiddlewareHandler } from 'hono'
+import { hono } from '../net/hono.ts'
 import { uiFileHandler } from './static.ts'
 import { tapHandler, type TapOptions } from './tap.ts'
 import type { TapProvider } from './tap-hub.ts'
@@ -51,8 +50,11 @@ export { tapJson } from './tap.ts'
  * @example
  * const ui = createUiApi({ uiDist: 'ui/dist', token, getConfigText, applyConfig, tap: hub })
  * apiApp.route('/', ui) // GET /ui/, POST /api/config/validate, …
+ *
+ * Hono is imported lazily (net/hono.ts): `await loadHono()` before the first call.
  */
 export function createUiApi(options: UiApiOptions): Hono {
+  const { Hono, bearerAuth, bodyLimit } = hono()
   const app = new Hono()
   const maxBytes = options.maxConfigBytes ?? 4 * 1024 * 1024
   const validate = options.validateConfig ?? ((text: string) => validateConfigText(text))

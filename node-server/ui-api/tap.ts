@@ -9,8 +9,8 @@
  */
 
 import type { Context } from 'hono'
-import { streamSSE } from 'hono/streaming'
 import { EventTime } from '../../engine/event-time.ts'
+import { hono } from '../net/hono.ts'
 import type { TapEvent, TapProvider } from './tap-hub.ts'
 
 export interface TapOptions {
@@ -44,6 +44,7 @@ export function tapHandler(provider: TapProvider, options: TapOptions = {}) {
   const maxEvents = options.maxEvents ?? 10_000
   const maxSeconds = options.maxSeconds ?? 600
   const queueLimit = options.queueLimit ?? 1_000
+  const { streamSSE } = hono()
   return function serveTap(c: Context): Response {
     const follow = ['1', 'true', 'yes'].includes(c.req.query('follow') ?? '')
     const limit = follow ? Number.MAX_SAFE_INTEGER : int(c.req.query('limit'), 100, maxEvents)

@@ -12,12 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EventTime } from '../../engine/event-time.ts'
 import { streamFromEvents } from '../../engine/event-stream.ts'
 import { loadCore } from '../../wasm/load-node.ts'
+import { loadHono } from '../net/hono.ts'
 import { createTapHub, createUiApi, type UiApiOptions } from './index.ts'
 import { NOT_BUILT } from './static.ts'
 
 let dir = ''
 let outside = ''
 beforeAll(async () => {
+  await loadHono()
   dir = await mkdtemp(join(tmpdir(), 'sluice-ui-dist-'))
   await mkdir(join(dir, 'assets'))
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>designer</title>')

@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { build } from 'vite'
+import { loadHono } from '../../node-server/net/hono.ts'
 import { createTapHub, createUiApi, validateConfigText, type TapHub } from '../../node-server/ui-api/index.ts'
 import { loadCore } from '../../wasm/load-node.ts'
 
@@ -115,6 +116,7 @@ export async function startHarness(): Promise<Harness> {
     const applied: string[] = []
     const harness = { failNextApply: null as string | null }
     let running = RUNNING_CONFIG
+    await loadHono()
     const app = createUiApi({
       uiDist: dist,
       token: TOKEN,

@@ -8,9 +8,10 @@
  * With `<system> workers N` the supervisor serves it for every worker (`workers`, see workers.ts).
  */
 
-import { Hono } from 'hono'
+import type { Hono } from 'hono'
 import type { Agent } from '../../../engine/agent.ts'
 import type { PluginRegistry } from '../../../engine/plugin.ts'
+import { loadHono } from '../../net/hono.ts'
 import { pluginsJson, pluginsLtsv } from './plugins-json.ts'
 import { metricsText } from './prometheus.ts'
 import { workersHealthy, workersLtsv, workersMetricsText, workersPlugins, type WorkersApi } from './workers.ts'
@@ -45,10 +46,11 @@ const SERVING = new Set(['running', 'reloading'])
 
 /**
  * @example
- * const app = createApiApp(source)
+ * const app = await createApiApp(source)
  * await app.request('/healthz') // 200 {"status":"running", ...}
  */
-export function createApiApp(source: ApiSource): Hono {
+export async function createApiApp(source: ApiSource): Promise<Hono> {
+  const { Hono } = await loadHono()
   const app = new Hono()
   const entries = () => source.agent()?.plugins ?? []
 

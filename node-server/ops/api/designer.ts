@@ -12,6 +12,7 @@ import type { Hono } from 'hono'
 import type { Agent } from '../../../engine/agent.ts'
 import type { EmitTarget, PluginRegistry } from '../../../engine/plugin.ts'
 import type { Core } from '../../../wasm/core.ts'
+import { loadHono } from '../../net/hono.ts'
 import { createTapHub, createUiApi, validateConfigText, type TapHub } from '../../ui-api/index.ts'
 import type { ConfigSource } from '../prepare.ts'
 import { maskPlaceholders, maskSecretsInText, SECRET_MASK } from '../secrets.ts'
@@ -44,13 +45,14 @@ export interface Designer {
 }
 
 /** Mounts a new designer on `app` (see createDesigner). */
-export function mountDesigner(app: Hono, options: DesignerOptions): Designer {
-  const designer = createDesigner(options)
+export async function mountDesigner(app: Hono, options: DesignerOptions): Promise<Designer> {
+  const designer = await createDesigner(options)
   designer.mount(app)
   return designer
 }
 
-export function createDesigner(options: DesignerOptions): Designer {
+export async function createDesigner(options: DesignerOptions): Promise<Designer> {
+  await loadHono()
   const hub = options.tapCore ? createTapHub(options.tapCore) : null
   const configFile = () => (options.daemon.source.kind === 'file' ? options.daemon.source.path : 'fluent.conf')
   const routes = createUiApi({

@@ -56,7 +56,7 @@ class MonitorAgent implements InputPlugin {
     const api = source()
     // Reads through `source()` at each request: after a reload the daemon's agent is the new one.
     this.server = await listenApi(
-      createApiApp({
+      await createApiApp({
         state: () => source().state(),
         agent: () => source().agent(),
         registry: api.registry,

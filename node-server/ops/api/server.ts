@@ -3,9 +3,9 @@
  * uncaught 'error' events, so the CLI can say which option to change (`--api-port`).
  */
 
-import { createAdaptorServer } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { AddressInfo, Server } from 'node:net'
+import { loadHono } from '../../net/hono.ts'
 
 export interface ApiServer {
   server: Server
@@ -14,7 +14,8 @@ export interface ApiServer {
 }
 
 /** Listens on `bind:port`; rejects with the listen error (code EADDRINUSE…). */
-export function listenApi(app: Hono, bind: string, port: number): Promise<ApiServer> {
+export async function listenApi(app: Hono, bind: string, port: number): Promise<ApiServer> {
+  const { createAdaptorServer } = await loadHono()
   const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error)

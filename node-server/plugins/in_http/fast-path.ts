@@ -1,6 +1,6 @@
 /**
  * @module in_http's fast path: a plain POST (or PUT …) goes straight from node:http to the ingest
- * handler (engine/ingest `Ingest.handle`) — the body read once from the socket into one buffer,
+ * handler (engine/ingest `IngestHandler.handle`) — the body read once from the socket into one buffer,
  * the answer written with `res.writeHead` / `res.end` — without the web Request, ReadableStream,
  * AbortSignal and Response objects a Hono request costs. Everything else goes to the Hono app:
  * GET / HEAD / OPTIONS, a request without Content-Length (streamed: the app counts it against
@@ -10,14 +10,15 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Ingest, IngestAnswer, IngestRequest } from '../../../engine/ingest/index.ts'
+import type { IngestHandler } from '../../../engine/ingest/handler.ts'
+import type { IngestAnswer, IngestRequest } from '../../../engine/ingest/index.ts'
 
 /** A request target the URL parser leaves as it is: RFC 3986 characters, no dot segment. */
 const PLAIN_TARGET = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*(\?[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*)?$/
 const DOT_SEGMENT = /(^|\/)\.\.?(\/|\?|$)|%2e/i
 
 /** True when the ingest handler may take this request directly (see the module comment). */
-export function takesFastPath(req: IncomingMessage, ingest: Ingest): boolean {
+export function takesFastPath(req: IncomingMessage, ingest: IngestHandler): boolean {
   const method = req.method
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false
   const length = req.headers['content-length']
@@ -28,7 +29,7 @@ export function takesFastPath(req: IncomingMessage, ingest: Ingest): boolean {
 }
 
 /** Serves one request the fast path takes. */
-export function serveFast(req: IncomingMessage, res: ServerResponse, ingest: Ingest): void {
+export function serveFast(req: IncomingMessage, res: ServerResponse, ingest: IngestHandler): void {
   const target = req.url!
   const q = target.indexOf('?')
   const body = readBody(req)

@@ -7,12 +7,12 @@
  */
 
 import type { AddressInfo } from 'node:net'
-import { getConnInfo } from '@hono/node-server/conninfo'
-import { createIngest } from '../../../engine/ingest/app.ts'
+import { createIngestHandler } from '../../../engine/ingest/handler.ts'
 import { withoutBlocking } from '../../../engine/output/backpressure.ts'
 import { ingestOptionsFromConfig } from '../../../engine/ingest/schema.ts'
 import type { InputPlugin, PluginSpec } from '../../../engine/plugin.ts'
 import { inHttpDescriptor, type InHttpConfig } from '../../../engine/schemas/in_http.ts'
+import { hono } from '../../net/hono.ts'
 import { HttpListener } from './server.ts'
 
 export interface InHttpPlugin extends InputPlugin {
@@ -23,7 +23,7 @@ export interface InHttpPlugin extends InputPlugin {
 export const inHttp: PluginSpec<'input', InHttpConfig> = {
   ...inHttpDescriptor,
   create(ctx, config): InHttpPlugin {
-    const ingest = createIngest({
+    const ingest = createIngestHandler({
       // A `<parse>` other than in_http reads every body (engine/ingest/parsed-body.ts).
       ...ingestOptionsFromConfig(config, (section) => ctx.createParser(section)),
       core: ctx.core,
@@ -32,7 +32,8 @@ export const inHttp: PluginSpec<'input', InHttpConfig> = {
       now: ctx.now,
       log: ctx.log,
       metrics: ctx.metrics,
-      remoteAddr: (c) => getConnInfo(c).remote.address,
+      // Asked only by the Hono app, which the listener makes after loading Hono (net/hono.ts).
+      remoteAddr: (c) => hono().getConnInfo(c).remote.address,
     })
     const listener = new HttpListener(
       ingest,

@@ -1,15 +1,16 @@
 /**
  * @module The in_http listener: a node:http server (keep-alive idle timeout, backlog) where plain
  * POSTs take the fast path straight to the ingest handler (fast-path.ts) and every other request
- * goes to the ingest Hono app through @hono/node-server; a stop lets requests in flight finish and
+ * goes to the ingest Hono app through @hono/node-server (both imported when the listener starts,
+ * net/hono.ts: a daemon without in_http and without the API never loads them); a stop lets requests in flight finish and
  * closes idle connections, then every connection once the grace period is over.
  */
 
-import { getRequestListener } from '@hono/node-server'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Ingest } from '../../../engine/ingest/index.ts'
+import { type IngestHandler, ingestRoutes } from '../../../engine/ingest/handler.ts'
 import type { Logger } from '../../../engine/log.ts'
+import { loadHono } from '../../net/hono.ts'
 import { listenOn } from '../listen.ts'
 import { serveFast, takesFastPath } from './fast-path.ts'
 
@@ -27,14 +28,16 @@ export class HttpListener {
   private server: Server | null = null
 
   constructor(
-    private readonly ingest: Ingest,
+    private readonly ingest: IngestHandler,
     private readonly options: ListenOptions,
     private readonly log: Logger,
   ) {}
 
   async listen(): Promise<void> {
+    const { Hono, getRequestListener } = await loadHono()
+    const app = ingestRoutes(new Hono(), this.ingest)
     // hostname: the URL host for requests without a Host header (HTTP/1.0 clients); routing ignores it.
-    const viaApp = getRequestListener(this.ingest.app.fetch, { hostname: 'localhost' })
+    const viaApp = getRequestListener(app.fetch, { hostname: 'localhost' })
     const ingest = this.ingest
     const server = createServer((req, res) => {
       if (takesFastPath(req, ingest)) serveFast(req, res, ingest)
