@@ -6,10 +6,10 @@
  * send fails (the caller then leaves the files in place).
  */
 
-import { randomBytes } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
 import { AckStream } from '../../engine/forward/ack.ts'
 import { envelope } from '../../engine/forward/envelope.ts'
+import { nodeCrypto } from '../builtins.ts'
 
 export interface SenderOptions {
   host: string
@@ -54,7 +54,7 @@ export class ReplaySender {
     }
     if (this.failure !== null) throw this.failure
     await this.ensureConnected()
-    const id = randomBytes(16).toString('base64')
+    const id = nodeCrypto().randomBytes(16).toString('base64')
     const parts = envelope(tag, entries, count, id, false)
     const acked = new Promise<void>((resolve, reject) => {
       this.pending.set(id, { parts, at: Date.now(), resolve, reject })

@@ -7,9 +7,10 @@
  * issuer's RSA or EC key. The issuer name is copied byte for byte from the CA certificate.
  */
 
-import { createPrivateKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto'
+import type { KeyObject, X509Certificate } from 'node:crypto'
 import { isIP } from 'node:net'
 import { hostname } from 'node:os'
+import { nodeCrypto } from '../builtins.ts'
 
 export interface CertificateRequest {
   commonName: string | null
@@ -25,7 +26,7 @@ export interface CertificateRequest {
 
 /** A PEM certificate and its PEM (PKCS#8) private key. */
 export function certificatePair(req: CertificateRequest): { cert: string; key: string } {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: req.keyBits })
+  const { publicKey, privateKey } = nodeCrypto().generateKeyPairSync('rsa', { modulusLength: req.keyBits })
   const commonName = req.commonName ?? hostname()
   const subject = name([
     ['2.5.4.6', req.country, 'printable'],
@@ -38,12 +39,12 @@ export function certificatePair(req: CertificateRequest): { cert: string; key: s
   if (req.issuer !== null) {
     let ca: X509Certificate
     try {
-      ca = new X509Certificate(req.issuer.cert)
+      ca = new (nodeCrypto().X509Certificate)(req.issuer.cert)
     } catch (err) {
       throw new Error(`ca_cert_path is not a PEM certificate: ${(err as Error).message}`)
     }
     try {
-      signingKey = createPrivateKey({ key: req.issuer.key, passphrase: req.issuer.passphrase })
+      signingKey = nodeCrypto().createPrivateKey({ key: req.issuer.key, passphrase: req.issuer.passphrase })
     } catch (err) {
       throw new Error(`cannot read ca_private_key_path (wrong ca_private_key_passphrase?): ${(err as Error).message}`)
     }
@@ -73,7 +74,7 @@ export function certificatePair(req: CertificateRequest): { cert: string; key: s
       ),
     ),
   )
-  const signature = sign(req.digest, tbs, signingKey)
+  const signature = nodeCrypto().sign(req.digest, tbs, signingKey)
   const der = seq(tbs, algorithm, tlv(0x03, Buffer.concat([Uint8Array.of(0), signature])))
   return { cert: pem('CERTIFICATE', der), key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }
 }
@@ -109,7 +110,7 @@ function integer(bytes: Uint8Array): Buffer {
 }
 
 function serialNumber(): Uint8Array {
-  const serial = randomBytes(16)
+  const serial = nodeCrypto().randomBytes(16)
   serial[0] = (serial[0] & 0x7f) | 0x01
   return serial
 }

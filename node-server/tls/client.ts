@@ -11,7 +11,8 @@
  */
 
 import { isIP, type Socket } from 'node:net'
-import { checkServerIdentity, connect, rootCertificates, type ConnectionOptions, type TLSSocket } from 'node:tls'
+import type { ConnectionOptions, TLSSocket } from 'node:tls'
+import { nodeTls } from '../builtins.ts'
 import { readPem } from './pem.ts'
 import { versionRange } from '../../engine/schemas/sections/tls.ts'
 import type { TlsClientConfig, TlsClientSettings } from '../../engine/schemas/sections/forward-security-client.ts'
@@ -30,7 +31,7 @@ export function settleTlsClient(config: TlsClientConfig): TlsClientSettings | nu
   const { minVersion, maxVersion } = versionRange(config.tls_version, null, null)
   const options: ConnectionOptions = { minVersion, maxVersion }
   const caPaths = (config.tls_cert_path ?? config.tls_ca_cert_path ?? []).map(String)
-  if (caPaths.length > 0) options.ca = [...rootCertificates, ...caPaths.map((p) => readPem('tls_ca_cert_path', p).toString('utf8'))]
+  if (caPaths.length > 0) options.ca = [...nodeTls().rootCertificates, ...caPaths.map((p) => readPem('tls_ca_cert_path', p).toString('utf8'))]
   if (config.tls_client_cert_path !== null) {
     options.cert = readPem('tls_client_cert_path', config.tls_client_cert_path)
     options.key = readPem('tls_client_private_key_path', config.tls_client_private_key_path!)
@@ -70,7 +71,7 @@ export function startTls(
   signal?: AbortSignal,
 ): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
-    const secure = connect({
+    const secure = nodeTls().connect({
       ...(settings.options as ConnectionOptions),
       socket,
       ...(servername !== null ? { servername } : {}),
@@ -111,7 +112,7 @@ function verify(secure: TLSSocket, settings: TlsClientSettings, host: string, se
     }
   }
   if (!settings.verifyHostname) return null
-  const err = checkServerIdentity(servername ?? host, secure.getPeerCertificate())
+  const err = nodeTls().checkServerIdentity(servername ?? host, secure.getPeerCertificate())
   return err === undefined
     ? null
     : new Error(

@@ -10,8 +10,8 @@
  * admission.ts, node-server/net/tls-admission.ts).
  */
 
-import { getFips } from 'node:crypto'
-import { createServer, type Server as TlsServer, type TlsOptions } from 'node:tls'
+import type { Server as TlsServer, TlsOptions } from 'node:tls'
+import { nodeCrypto, nodeTls } from '../builtins.ts'
 import { certificatePair } from './certificate.ts'
 import { readPem } from './pem.ts'
 import { versionRange, type NodeTlsVersion, type TlsTransportConfig } from '../../engine/schemas/sections/tls.ts'
@@ -29,7 +29,7 @@ export interface TlsServerSettings {
 /** Checks `<transport tls>` and builds its options; throws with the reason (a config error). */
 export function settleTlsServer(t: TlsTransportConfig): TlsServerSettings {
   if (t.cert_verifier !== null) throw new Error('cert_verifier (Ruby code) is not supported by sluice; use ca_path with client_cert_auth')
-  if (t.ensure_fips && !getFips()) throw new Error('Cannot enable FIPS compliant mode. OpenSSL FIPS configuration is disabled')
+  if (t.ensure_fips && !nodeCrypto().getFips()) throw new Error('Cannot enable FIPS compliant mode. OpenSSL FIPS configuration is disabled')
   const { minVersion, maxVersion } = versionRange(t.version, t.min_version, t.max_version)
   let cert: Buffer | string
   let key: Buffer | string
@@ -83,7 +83,7 @@ export function settleTlsServer(t: TlsTransportConfig): TlsServerSettings {
   if (t.ciphers !== null && !t.insecure) options.ciphers = t.ciphers
   try {
     // Builds the context now: a key that does not match, a wrong passphrase, a bad cipher list fail here.
-    createServer(options).close()
+    nodeTls().createServer(options).close()
   } catch (err) {
     throw new Error(`<transport tls>: ${(err as Error).message}`)
   }
@@ -93,5 +93,5 @@ export function settleTlsServer(t: TlsTransportConfig): TlsServerSettings {
 /** A TLS server that never listens: accepted TCP sockets are injected with `emit('connection')`. */
 export function injectionServer(settings: TlsServerSettings, handshakeTimeoutMs: number): TlsServer {
   // in_forward's handshake_timeout closes first and logs; Node's own timeout is only a backstop.
-  return createServer({ ...settings.options, handshakeTimeout: handshakeTimeoutMs + 1_000 })
+  return nodeTls().createServer({ ...settings.options, handshakeTimeout: handshakeTimeoutMs + 1_000 })
 }

@@ -6,10 +6,11 @@
  * closes idle connections, then every connection once the grace period is over.
  */
 
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type IngestHandler, ingestRoutes } from '../../../engine/ingest/handler.ts'
 import type { Logger } from '../../../engine/log.ts'
+import { nodeHttp } from '../../builtins.ts'
 import { loadHono } from '../../net/hono.ts'
 import { listenOn } from '../listen.ts'
 import { serveFast, takesFastPath } from './fast-path.ts'
@@ -39,7 +40,7 @@ export class HttpListener {
     // hostname: the URL host for requests without a Host header (HTTP/1.0 clients); routing ignores it.
     const viaApp = getRequestListener(app.fetch, { hostname: 'localhost' })
     const ingest = this.ingest
-    const server = createServer((req, res) => {
+    const server = nodeHttp().createServer((req, res) => {
       if (takesFastPath(req, ingest)) serveFast(req, res, ingest)
       else void viaApp(req, res)
     })

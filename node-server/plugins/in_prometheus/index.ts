@@ -8,13 +8,14 @@
  * answer); in one process, or on port 0, this worker's own samples. Anything else is a 404.
  */
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import type { InputPlugin, PluginSpec } from '../../../engine/plugin.ts'
 import { aggregateExpositions } from '../../../engine/prometheus/aggregate.ts'
 import { CONTENT_TYPE } from '../../../engine/prometheus/registry.ts'
 import { inPrometheusDescriptor, type InPrometheusConfig } from '../../../engine/schemas/in_prometheus.ts'
+import { nodeHttp } from '../../builtins.ts'
 import { listenOn } from '../listen.ts'
 
 export interface PrometheusInput extends InputPlugin {
@@ -77,7 +78,7 @@ export const inPrometheus: PluginSpec<'input', InPrometheusConfig> = {
 
     return {
       async start() {
-        server = createServer((req, res) => {
+        server = nodeHttp().createServer((req, res) => {
           try {
             handle(req, res)
           } catch (error) {

@@ -5,8 +5,9 @@
  * kept-alive connection stays usable). Redirects are not followed (Fluentd's Net::HTTP does not).
  */
 
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
-import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions } from 'node:https'
+import type { Agent as HttpAgent, IncomingMessage } from 'node:http'
+import type { Agent as HttpsAgent, AgentOptions } from 'node:https'
+import { nodeHttp, nodeHttps } from '../../builtins.ts'
 
 export interface HttpResponse {
   status: number
@@ -29,13 +30,13 @@ export class HttpClient {
   private readonly https: HttpsAgent
 
   constructor(private readonly options: ClientOptions) {
-    this.http = new HttpAgent({ keepAlive: options.reuseConnections })
-    this.https = new HttpsAgent({ keepAlive: options.reuseConnections, ...options.tls })
+    this.http = new (nodeHttp().Agent)({ keepAlive: options.reuseConnections })
+    this.https = new (nodeHttps().Agent)({ keepAlive: options.reuseConnections, ...options.tls })
   }
 
   send(url: URL, method: string, headers: Record<string, string>, body: Uint8Array): Promise<HttpResponse> {
     const secure = url.protocol === 'https:'
-    const request = secure ? httpsRequest : httpRequest
+    const request = secure ? nodeHttps().request : nodeHttp().request
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false
       const fail = (error: Error) => {
