@@ -3,9 +3,11 @@
  * yaml for out_forward's service discovery files, Hono and @hono/node-server for the HTTP API and
  * in_http) are imported when a plugin first uses them, not with every daemon (together some 12 MB
  * of resident memory; see ARCHITECTURE.md), and the bundled daemon has @msgpack/msgpack inside
- * (scripts/build-server.mjs). A real `sluice` process runs with a module resolve
- * hook (node:module register) that writes every module URL it resolves to a file; the test reads
- * the file after the daemon started. The control case proves the hook sees a package when it loads.
+ * (scripts/build-server.mjs); Node's crypto, tls, https and http load on first use too
+ * (node-server/builtins.ts). A real `sluice` process runs with a module resolve hook (node:module
+ * register) that writes every module URL it resolves to a file, and, as it exits, the built-in
+ * modules it loaded (`process.moduleLoadList`, which also sees a `require` of one); the test reads
+ * the file once the daemon stopped. The control cases prove each kind of module is seen when it loads.
  */
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -17,6 +19,8 @@ import { startSluice } from './testing/sluice-process.ts'
 
 const OPTIONAL = /\/node_modules\/(@nats-io\/[^/]+|yaml|hono|@hono\/node-server)\//
 const HONO = /\/node_modules\/(hono|@hono\/node-server)\//
+/** Node's built-in modules that builtins.ts loads on first use, as `modulesLoaded` lists them. */
+const LAZY_BUILTINS = ['builtin:crypto', 'builtin:tls', 'builtin:https', 'builtin:http']
 
 let dir: string
 
@@ -37,14 +41,17 @@ export async function resolve(specifier, context, next) {
   writeFileSync(
     join(dir, 'preload.mjs'),
     `import { register } from 'node:module'
-register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)}, { data: { out: process.env.SLUICE_TEST_MODULE_LOG } })
+import { appendFileSync } from 'node:fs'
+const out = process.env.SLUICE_TEST_MODULE_LOG
+register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)}, { data: { out } })
+process.on('exit', () => appendFileSync(out, process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => 'builtin:' + m.slice(13) + '\\n').join('')))
 `,
   )
 })
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** Starts sluice with `config`, waits for `started`, stops it; returns the module URLs it resolved. */
+/** Starts sluice with `config`, waits for `started`, stops it; returns the module URLs it resolved and `builtin:NAME` for each built-in module it loaded. */
 async function modulesLoaded(name: string, config: string, args: string[] = []): Promise<string[]> {
   const conf = join(dir, `${name}.conf`)
   const log = join(dir, `${name}.modules`)
@@ -75,6 +82,9 @@ describe('modules a daemon loads at start', () => {
     // The hook saw the daemon itself (the bundle or the TypeScript sources).
     expect(urls.some((u) => /\/dist\/sluice\.mjs$|\/node-server\/cli\/main\.ts$/.test(u))).toBe(true)
     expect(urls.filter((u) => OPTIONAL.test(u))).toEqual([])
+    // The exit hook listed the built-ins (in_forward's node:net among them), none of the lazy ones.
+    expect(urls).toContain('builtin:net')
+    expect(urls.filter((u) => LAZY_BUILTINS.includes(u))).toEqual([])
     // The bundle has msgpack inside (the sources through tsx import the package).
     if (urls.some((u) => /\/dist\/sluice\.mjs$/.test(u))) expect(urls.filter((u) => /\/node_modules\/@msgpack\//.test(u))).toEqual([])
   })
@@ -88,6 +98,16 @@ describe('modules a daemon loads at start', () => {
     expect(urls.some((u) => /\/node_modules\/hono\//.test(u))).toBe(true)
     expect(urls.some((u) => /\/node_modules\/@hono\/node-server\//.test(u))).toBe(true)
     expect(urls.filter((u) => OPTIONAL.test(u) && !HONO.test(u))).toEqual([])
+  })
+
+  it('loads node:crypto and node:tls for in_forward with <transport tls> (a generated certificate)', { timeout: 60_000 }, async () => {
+    const urls = await modulesLoaded(
+      'tls',
+      `<source>\n  @type forward\n  bind 127.0.0.1\n  port 0\n  <transport tls>\n    insecure true\n  </transport>\n</source>\n<match **>\n  @type null\n</match>\n`,
+      ['--no-api'],
+    )
+    expect(urls).toContain('builtin:crypto')
+    expect(urls).toContain('builtin:tls')
   })
 
   it('loads Hono with the HTTP API (--api)', { timeout: 60_000 }, async () => {

@@ -31,7 +31,8 @@ export function settleTlsClient(config: TlsClientConfig): TlsClientSettings | nu
   const { minVersion, maxVersion } = versionRange(config.tls_version, null, null)
   const options: ConnectionOptions = { minVersion, maxVersion }
   const caPaths = (config.tls_cert_path ?? config.tls_ca_cert_path ?? []).map(String)
-  if (caPaths.length > 0) options.ca = [...nodeTls().rootCertificates, ...caPaths.map((p) => readPem('tls_ca_cert_path', p).toString('utf8'))]
+  if (caPaths.length > 0)
+    options.ca = [...nodeTls().rootCertificates, ...caPaths.map((p) => readPem('tls_ca_cert_path', p).toString('utf8'))]
   if (config.tls_client_cert_path !== null) {
     options.cert = readPem('tls_client_cert_path', config.tls_client_cert_path)
     options.key = readPem('tls_client_private_key_path', config.tls_client_private_key_path!)
