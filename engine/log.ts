@@ -3,6 +3,8 @@
  * the sink (node-server writes lines to stderr; tests collect them).
  */
 
+import { isoTime } from './time/iso.ts'
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
@@ -58,7 +60,7 @@ export function formatLogLine(r: LogRecord): string {
   const fields = Object.entries(r.fields)
     .map(([k, v]) => `${k}=${typeof v === 'string' && !/[\s"=]/.test(v) ? v : JSON.stringify(v, bigintReplacer)}`)
     .join(' ')
-  return `${new Date(r.time).toISOString()} [${r.level}] ${r.message}${fields ? ' ' + fields : ''}`
+  return `${isoTime(r.time)} [${r.level}] ${r.message}${fields ? ' ' + fields : ''}`
 }
 
 function bigintReplacer(_key: string, value: unknown): unknown {

@@ -7,6 +7,7 @@
 
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { createLogger, formatLogLine, type Logger, type LogLevel, type LogRecord } from '../../engine/log.ts'
+import { isoTime } from '../../engine/time/iso.ts'
 
 export type LogFormat = 'text' | 'json'
 export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json']
@@ -21,7 +22,7 @@ const RESERVED_JSON_KEYS = new Set(['time', 'level', 'message'])
 
 /** A JSON line: ISO time, level, message, then the fields (bigint as decimal strings). */
 export function formatJsonLine(r: LogRecord): string {
-  const out: Record<string, unknown> = { time: new Date(r.time).toISOString(), level: r.level, message: r.message }
+  const out: Record<string, unknown> = { time: isoTime(r.time), level: r.level, message: r.message }
   for (const [k, v] of Object.entries(r.fields)) out[RESERVED_JSON_KEYS.has(k) ? `_${k}` : k] = v
   return JSON.stringify(out, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Error ? v.message : v))
 }

@@ -61,11 +61,20 @@ function makeParts(pri: number): PriParts {
   }
 }
 
-/** Every PRI a syslog message can carry (1 to 3 digits), made once. */
-const PRI_PARTS: readonly PriParts[] = Array.from({ length: 1000 }, (_, pri) => makeParts(pri))
+/**
+ * The parts of every PRI a syslog message can carry (1 to 3 digits), each made once when a message
+ * first carries it (made for all 1000 at start, they were ~0.5 MB in every daemon, in_syslog or not).
+ */
+const PRI_PARTS: (PriParts | undefined)[] = new Array(1000).fill(undefined)
 
 function priParts(pri: number): PriParts {
-  return PRI_PARTS[pri] ?? makeParts(pri)
+  if (pri >= PRI_PARTS.length) return makeParts(pri)
+  let parts = PRI_PARTS[pri]
+  if (parts === undefined) {
+    parts = makeParts(pri)
+    PRI_PARTS[pri] = parts
+  }
+  return parts
 }
 
 /** Reads `<digits>` at `bytes[start]`: [pri, position after '>'], or null. */
