@@ -7,7 +7,9 @@
  * worker (an invalid config changes nothing); a SIGKILLed worker is started again while the
  * other one keeps serving the port, and its file buffer's acknowledged events are delivered;
  * SIGTERM stops every worker and the supervisor exits 0. in_tcp, in_udp, in_syslog (UDP and TCP),
- * in_http and in_prometheus share their ports too; monitor_agent serves each worker on its own.
+ * in_http and in_prometheus share their ports too; monitor_agent serves each worker on its own. A
+ * start that fails (the API port, or a port one worker needs, in use) is one line and exit 1, as for
+ * one process; the designer's apply reloads every worker, and keeps the running config when it cannot.
  */
 
 import { createSocket } from 'node:dgram'
@@ -566,4 +568,109 @@ describe('<system> workers 2', () => {
       expect(plugins.map((x) => x.emit_records)).toEqual([perWorkerTcp[worker]])
     }
   }, 180_000)
+})
+
+/** A TCP port held by this test process (closed by the caller). */
+async function holdPort(): Promise<{ port: number; close(): Promise<void> }> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { port: (server.address() as AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) }
+}
+
+const pinnedForward = (id: string, port: number) =>
+  `<worker 1>\n  <source>\n    @type forward\n    @id ${id}\n    bind 127.0.0.1\n    port ${port}\n  </source>\n</worker>\n`
+
+describe('<system> workers 2: the same start and apply as a single process', () => {
+  it('a start that fails ends in one line and exit 1: the API port or a worker port in use (the other worker is stopped)', async () => {
+    const held = await holdPort()
+    try {
+      const path = join(dir, 'fluent.conf')
+      writeFileSync(
+        path,
+        `${workers(2)}<source>\n  @type forward\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type null\n</match>\n`,
+      )
+      const api = await runSluice(['-c', path, '--api-port', String(held.port)])
+      expect(api.code).toBe(1)
+      expect(api.stderr.split('\n').filter(Boolean)).toEqual([
+        `sluice: port ${held.port} is in use (the HTTP API, --api-port); set another port, or --no-api`,
+      ])
+
+      writeFileSync(path, `${workers(2)}${pinnedForward('clash', held.port)}<match **>\n  @type null\n</match>\n`)
+      const worker = await runSluice(['-c', path, '--no-api'])
+      expect(worker.code).toBe(1)
+      const line = `sluice: port ${held.port} is in use (in_forward 'port' in <source> at ${path}:9); set another port`
+      // The supervisor prints the reason, once, as the last line; the rest are worker 0's (it may have started, then stopped).
+      const lines = worker.stderr.split('\n').filter(Boolean)
+      expect(lines.at(-1)).toBe(line)
+      expect(lines.slice(0, -1).filter((l) => !l.endsWith(' worker=0'))).toEqual([])
+      expect(worker.stderr).not.toMatch(/\n\s+at /)
+      expect(worker.stderr).not.toMatch(/\[info\] started config=\S+ workers=2/)
+      expect(worker.stderr).not.toMatch(/\[info\] stopping reason=\S+ timeout_ms=\d+ workers=2/)
+    } finally {
+      await held.close()
+    }
+  }, 60_000)
+
+  it("the designer's apply validates for every worker, replaces the file and reloads every worker; an invalid or unstartable config keeps the running one", async () => {
+    const conf = (out: string) => `${workers(2)}
+<source>
+  @type forward
+  @id in
+  bind 127.0.0.1
+  port 0
+</source>
+<match **>
+  @type test_sink
+  @id sink
+  path "${dir}/${out}#{worker_id}"
+  hold false
+</match>
+`
+    const p = start(conf('a-'), ['--api-token', 's3cret'])
+    const path = join(dir, 'fluent.conf')
+    const port = await p.port('in')
+    await p.waitForLine(/\[info\] started config=\S+ workers=2 /)
+    const base = `http://127.0.0.1:${await p.port('api')}`
+    const apply = async (body: string) => {
+      const res = await fetch(`${base}/api/config/apply`, { method: 'POST', headers: { Authorization: 'Bearer s3cret' }, body })
+      return { status: res.status, body: (await res.json()) as { ok: boolean; errors: string[] } }
+    }
+    expect(await (await fetch(`${base}/api/config`, { headers: { Authorization: 'Bearer s3cret' } })).text()).toBe(conf('a-'))
+
+    const invalid = await apply(conf('b-').replace('path ', 'pth '))
+    expect(invalid.status).toBe(422)
+    expect(invalid.body.errors.join('\n')).toMatch(/missing required param path in <match>/)
+    expect(readFileSync(path, 'utf8')).toBe(conf('a-'))
+
+    let from = p.stderr.length
+    expect(await apply(conf('b-'))).toEqual({ status: 200, body: { ok: true, errors: [] } })
+    expect(readFileSync(path, 'utf8')).toBe(conf('b-'))
+    expect(readFileSync(`${path}.prev`, 'utf8')).toBe(conf('a-'))
+    expect(p.stderr.slice(from)).toMatch(/\[info\] config replaced through the API; reloading config=\S+ previous=\S+\.prev\n/)
+    expect(p.stderr.slice(from)).toMatch(/\[info\] reloaded config=\S+ workers=2 generation=2\n/)
+    let sent = 0
+    for (let i = 0; i < 400 && sunk('b-').filter((n) => n > 0).length < 2; i++) {
+      await batch(port, 'after', 10)
+      sent += 10
+    }
+    expect(sum(sunk('b-'))).toBe(sent)
+
+    const held = await holdPort()
+    try {
+      from = p.stderr.length
+      const clash = await apply(`${conf('c-')}${pinnedForward('clash', held.port)}`)
+      expect(clash).toEqual({
+        status: 422,
+        body: { ok: false, errors: ['the config was written but the reload did not take it; see the log'] },
+      })
+      expect(p.stderr.slice(from)).toMatch(
+        /reload failed; the running config is kept reason="worker 1 could not start the new config; every worker runs the previous one"/,
+      )
+      await batch(port, 'kept', 5)
+      await waitUntil(() => sum(sunk('b-')) === sent + 5, 'the running config to take the events')
+      expect(existsSync(join(dir, 'c-0'))).toBe(false)
+    } finally {
+      await held.close()
+    }
+  }, 120_000)
 })
