@@ -171,9 +171,8 @@ const sum = (list: readonly (number | undefined)[]) => list.reduce<number>((n, v
 
 const workers = (n: number, extra = '') => `<system>\n  workers ${n}\n${extra}</system>\n`
 
-describe('<system> workers 2', () => {
-  it('shares the in_forward port: many connections reach both workers, every event arrives; the API, /metrics and /healthz cover both; SIGUSR1, SIGHUP and SIGTERM reach every worker', async () => {
-    const conf = (prefix: string, hold = false) => `${workers(2)}
+/** Two workers: in_forward (`@id in`, port 0, shared) to test_sink files `<prefix><worker id>` (`hold`: until a flush). */
+const forwardToSink = (prefix: string, hold = false) => `${workers(2)}
 <source>
   @type forward
   @id in
@@ -187,7 +186,10 @@ describe('<system> workers 2', () => {
   hold ${hold}
 </match>
 `
-    const p = start(conf('a-', true))
+
+describe('<system> workers 2', () => {
+  it('shares the in_forward port: many connections reach both workers, every event arrives; the API, /metrics and /healthz cover both; SIGUSR1, SIGHUP and SIGTERM reach every worker', async () => {
+    const p = start(forwardToSink('a-', true))
     const port = await p.port('in')
     await p.waitForLine(/\[info\] started config=\S+ workers=2 /)
     expect(p.stderr.match(/listening plugin_id=in type=forward address=127\.0\.0\.1 port=(\d+) worker=(\d)/g)?.length).toBe(2)
@@ -227,7 +229,7 @@ describe('<system> workers 2', () => {
     expect(sunk('a-').filter((n) => n > 0)).toHaveLength(2)
 
     // SIGHUP: the new config runs in every worker (validated once, by the supervisor).
-    writeFileSync(join(dir, 'fluent.conf'), conf('b-'))
+    writeFileSync(join(dir, 'fluent.conf'), forwardToSink('b-'))
     let from = p.stderr.length
     p.signal('SIGHUP')
     await p.waitForLine(/\[info\] reloaded config=\S+ workers=2 generation=2\n/, from)
@@ -243,7 +245,7 @@ describe('<system> workers 2', () => {
     expect(sum(sunk('b-'))).toBe(more)
 
     // An invalid config: nothing changes in any worker.
-    writeFileSync(join(dir, 'fluent.conf'), `${conf('c-')}<match x>\n  @type nope\n</match>\n`)
+    writeFileSync(join(dir, 'fluent.conf'), `${forwardToSink('c-')}<match x>\n  @type nope\n</match>\n`)
     from = p.stderr.length
     p.signal('SIGHUP')
     await p.waitForLine(/reload failed; the running config is kept reason="1 config error"/, from)
@@ -612,21 +614,7 @@ describe('<system> workers 2: the same start and apply as a single process', () 
   }, 60_000)
 
   it("the designer's apply validates for every worker, replaces the file and reloads every worker; an invalid or unstartable config keeps the running one", async () => {
-    const conf = (out: string) => `${workers(2)}
-<source>
-  @type forward
-  @id in
-  bind 127.0.0.1
-  port 0
-</source>
-<match **>
-  @type test_sink
-  @id sink
-  path "${dir}/${out}#{worker_id}"
-  hold false
-</match>
-`
-    const p = start(conf('a-'), ['--api-token', 's3cret'])
+    const p = start(forwardToSink('a-'), ['--api-token', 's3cret'])
     const path = join(dir, 'fluent.conf')
     const port = await p.port('in')
     await p.waitForLine(/\[info\] started config=\S+ workers=2 /)
@@ -635,17 +623,17 @@ describe('<system> workers 2: the same start and apply as a single process', () 
       const res = await fetch(`${base}/api/config/apply`, { method: 'POST', headers: { Authorization: 'Bearer s3cret' }, body })
       return { status: res.status, body: (await res.json()) as { ok: boolean; errors: string[] } }
     }
-    expect(await (await fetch(`${base}/api/config`, { headers: { Authorization: 'Bearer s3cret' } })).text()).toBe(conf('a-'))
+    expect(await (await fetch(`${base}/api/config`, { headers: { Authorization: 'Bearer s3cret' } })).text()).toBe(forwardToSink('a-'))
 
-    const invalid = await apply(conf('b-').replace('path ', 'pth '))
+    const invalid = await apply(forwardToSink('b-').replace('path ', 'pth '))
     expect(invalid.status).toBe(422)
     expect(invalid.body.errors.join('\n')).toMatch(/missing required param path in <match>/)
-    expect(readFileSync(path, 'utf8')).toBe(conf('a-'))
+    expect(readFileSync(path, 'utf8')).toBe(forwardToSink('a-'))
 
     let from = p.stderr.length
-    expect(await apply(conf('b-'))).toEqual({ status: 200, body: { ok: true, errors: [] } })
-    expect(readFileSync(path, 'utf8')).toBe(conf('b-'))
-    expect(readFileSync(`${path}.prev`, 'utf8')).toBe(conf('a-'))
+    expect(await apply(forwardToSink('b-'))).toEqual({ status: 200, body: { ok: true, errors: [] } })
+    expect(readFileSync(path, 'utf8')).toBe(forwardToSink('b-'))
+    expect(readFileSync(`${path}.prev`, 'utf8')).toBe(forwardToSink('a-'))
     expect(p.stderr.slice(from)).toMatch(/\[info\] config replaced through the API; reloading config=\S+ previous=\S+\.prev\n/)
     expect(p.stderr.slice(from)).toMatch(/\[info\] reloaded config=\S+ workers=2 generation=2\n/)
     let sent = 0
@@ -658,7 +646,7 @@ describe('<system> workers 2: the same start and apply as a single process', () 
     const held = await holdPort()
     try {
       from = p.stderr.length
-      const clash = await apply(`${conf('c-')}${pinnedForward('clash', held.port)}`)
+      const clash = await apply(`${forwardToSink('c-')}${pinnedForward('clash', held.port)}`)
       expect(clash).toEqual({
         status: 422,
         body: { ok: false, errors: ['the config was written but the reload did not take it; see the log'] },
