@@ -125,9 +125,12 @@ export class PreviewSession {
     return this.plain.info
   }
 
-  /** The daemon's host name (null: no daemon, the preview's stand-in); the next preview rebuilds with it. */
-  setHostname(name: string | null): void {
-    this.hostname = name === null || name === '' ? PREVIEW_HOSTNAME : name
+  /** The daemon's host name (null: no daemon, the preview's stand-in); true when it changed (the next preview rebuilds). */
+  setHostname(name: string | null): boolean {
+    const next = name === null || name === '' ? PREVIEW_HOSTNAME : name
+    if (next === this.hostname) return false
+    this.hostname = next
+    return true
   }
 
   setBaseline(config: ConfigState | null): void {

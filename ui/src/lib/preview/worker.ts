@@ -83,8 +83,7 @@ async function handle(request: WorkerRequest): Promise<void> {
       dirty = true
       return
     case 'hostname':
-      s.setHostname(request.hostname)
-      dirty = true
+      if (s.setHostname(request.hostname)) dirty = true
       return
     case 'rows':
       post({ type: 'rows', run: s.run, start: request.start, rows: s.rows(request.start, request.end) })
