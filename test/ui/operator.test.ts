@@ -252,8 +252,13 @@ describe('the designer as the operator’s tool', () => {
     expect(await colour(badge, 'backgroundColor')).not.toBe(await colour('[data-testid=total-unmatched]', 'backgroundColor'))
     // …while "no match" is a warning (Fluentd warns "no patterns matched"), and a warning is the warning colour.
     expect(await colour('[data-testid=total-unmatched]')).toBe(warning)
-    // In the graph the filter's stripe is not amber either.
+    // In the graph the filter's stripe is not amber either; the filter that dropped the selected event
+    // is outlined in the dropped colour (a decision, not a failure, and not green).
+    await page.click('[data-testid=event-row][data-index="0"]')
     await page.click('[data-testid=tab-graph]')
+    const dropper = page.locator('[data-testid=graph-node][data-kind=filter].drop rect').first()
+    await expect.poll(() => dropper.evaluate((el) => getComputedStyle(el).stroke)).toBe(await palette('dropped'))
+    expect(await dropper.evaluate((el) => getComputedStyle(el).stroke)).not.toBe(good)
     const stripe = await page
       .locator('[data-testid=graph-node][data-kind=filter] .stripe')
       .first()
