@@ -249,7 +249,7 @@ export abstract class Lifecycle<P extends Validated, O extends LifecycleOptions 
    * The apply's reload did not take the config, so the old one keeps running: its file is put back
    * (so the file is what runs, and a later SIGHUP does not retry); the reasons.
    */
-  protected applyFailed(path: string): string[] {
+  private applyFailed(path: string): string[] {
     const reasons = this.lastReloadFailure ?? ['the reload did not take the config; see the daemon log']
     if (existsSync(`${path}.prev`)) {
       copyFileSync(`${path}.prev`, path)

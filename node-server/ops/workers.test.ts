@@ -649,8 +649,11 @@ describe('<system> workers 2: the same start and apply as a single process', () 
       const clash = await apply(`${forwardToSink('c-')}${pinnedForward('clash', held.port)}`)
       expect(clash).toEqual({
         status: 422,
-        body: { ok: false, errors: ['the config was written but the reload did not take it; see the log'] },
+        body: { ok: false, errors: ['worker 1 could not start the new config; every worker runs the previous one'] },
       })
+      // As in a single process, the file is put back to what runs, so a later SIGHUP does not retry it.
+      expect(readFileSync(path, 'utf8')).toBe(forwardToSink('b-'))
+      expect(p.stderr.slice(from)).toMatch(/the applied config did not start; its file was put back to the running one/)
       expect(p.stderr.slice(from)).toMatch(
         /reload failed; the running config is kept reason="worker 1 could not start the new config; every worker runs the previous one"/,
       )

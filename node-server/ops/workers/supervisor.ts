@@ -230,11 +230,6 @@ export class Supervisor extends Lifecycle<PreparedWorkers, SupervisorOptions> {
     return checked.errors.map((e) => e.message)
   }
 
-  /** Unlike a single process, the written file stays (what runs is the previous config). */
-  protected override applyFailed(): string[] {
-    return ['the config was written but the reload did not take it; see the log']
-  }
-
   // --- workers -------------------------------------------------------------------------------
 
   /** Forks the worker; resolves once its agent runs, rejects when it fails to start. */
