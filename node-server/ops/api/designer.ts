@@ -34,6 +34,8 @@ export interface DesignerOptions {
   tapCore: Core | null
   /** The built designer (ui/dist). */
   uiDist: string
+  /** The host name the agent's plugins see (the daemon's `hostname` option); default os.hostname(), as the daemon's. */
+  hostname?: string
 }
 
 export interface Designer {
@@ -67,6 +69,7 @@ export async function createDesigner(options: DesignerOptions): Promise<Designer
     },
     validateConfig: (text) => validateConfigText(text, options.registry, 'fluent.conf', { strict: options.daemon.strict }),
     tap: hub,
+    hostname: options.hostname,
   })
   return {
     hub,
