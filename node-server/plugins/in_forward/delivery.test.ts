@@ -103,6 +103,8 @@ describe('in_forward split delivery', () => {
       () => 65_536,
     )
     await c.waitForBytes(2 * 5 + 4 + 5)
+    // A plain TCP connection reads into its own buffer (grown for the 2 MiB message, then let go).
+    expect(h.input.connections()[0]).toMatchObject({ reads: 'own', bufferedBytes: 0 })
     const events = await h.capture.waitFor(11_000)
     expect(events.filter((e) => e.tag === 't.big').map((e) => e.time.nsec)).toEqual(Array.from({ length: 1000 }, (_, k) => k))
     expect(events.filter((e) => e.tag === 't.many').map((e) => e.record.k)).toEqual(Array.from({ length: 10_000 }, (_, k) => k))

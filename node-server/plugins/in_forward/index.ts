@@ -67,7 +67,8 @@ export class ForwardInput implements InputPlugin {
             log: ctx.log,
             metrics: ctx.metrics,
           },
-          { leftover, msgpackOnly },
+          // Without TLS or the handshake the accepted socket was never read: it may use a read buffer.
+          { leftover, msgpackOnly, fresh: !admission.enabled },
         ),
       admission.enabled ? admission : null,
     )
