@@ -231,9 +231,20 @@ export class ForwardConnection {
     this.frame()
   }
 
+  /** Frames what is buffered and runs the works; the acks of one call go out in one write. */
   private frame(): void {
     this.frameScheduled = false
     if (this.closing || this.buffered === 0 || this.buffered < this.need) return
+    const socket = this.socket
+    socket.cork()
+    try {
+      this.frameBuffered()
+    } finally {
+      socket.uncork()
+    }
+  }
+
+  private frameBuffered(): void {
     const { core, options, log, metrics, reader } = this.deps
     // The reads go straight into the core's input region (no JS-side concatenation); the bytes
     // are viewed there, and only an unfinished message's tail is kept (moved to the front of the
@@ -259,7 +270,7 @@ export class ForwardConnection {
       const errorOffset = core.result(abi.R_ERROR_OFFSET)
       for (let i = 0; i < count; i++) {
         try {
-          reader.read(i, this.peer, this.queue)
+          reader.read(i, this.peer, this.queue, !this.waiting && this.queue.length === 0)
         } catch (err) {
           reader.discard()
           metrics.errors++
@@ -270,7 +281,14 @@ export class ForwardConnection {
           })
           this.queue.push({ kind: 'close', reason: String(err) })
         }
-        if (this.queue.length > 0 && this.queue[this.queue.length - 1].kind === 'close') return this.stopReading()
+        const last = this.queue.length > 0 ? this.queue[this.queue.length - 1] : null
+        if (last?.kind === 'close') return this.stopReading()
+        // A lent payload (a view of the input region) is emitted and acked now, in order: nothing
+        // precedes it, and its route does not call the core (which would reuse the frame's tables).
+        if (last?.kind === 'message' && last.borrowed === true) {
+          this.runQueue()
+          if (this.closing) return
+        }
       }
       if (st === abi.STATUS_MORE) {
         start = consumed

@@ -42,7 +42,7 @@ export class ForwardInput implements InputPlugin {
       )
     }
     this.events = new EventBuilder(ctx.core, this.options, ctx.log, ctx.metrics, ctx.now)
-    this.reader = new MessageReader(ctx.core, this.options, this.events, ctx.log, ctx.metrics)
+    this.reader = new MessageReader(ctx.core, this.options, this.events, ctx.log, ctx.metrics, ctx.router)
     const security = config.security === undefined ? null : settleSecurity(config.security)
     const tls = config.transport?.protocol === 'tls' ? settleTlsServer(config.transport) : null
     const admission = new Admission(

@@ -11,6 +11,7 @@ import type { Core } from '../../../wasm/core.ts'
 import { Compressed, Mode } from '../../../wasm/types.ts'
 import type { Logger } from '../../../engine/log.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
+import type { EmitTarget } from '../../../engine/plugin.ts'
 import { msgpackAck } from '../../../engine/forward/ack.ts'
 import type { ForwardOptions } from './options.ts'
 import type { EventBuilder } from './events.ts'
@@ -32,6 +33,8 @@ export class MessageReader {
   private batch: Batch | null = null
   /** Batching changes nothing a peer can see but is off where per-message handling matters. */
   private readonly batching: boolean
+  /** Streams are emitted as they are (no source keys to inject), so their bytes may be lent. */
+  private readonly mayLend: boolean
 
   constructor(
     private readonly core: Core,
@@ -39,17 +42,21 @@ export class MessageReader {
     private readonly events: EventBuilder,
     private readonly log: Logger,
     private readonly metrics: PluginMetrics,
+    private readonly router: EmitTarget,
   ) {
     this.batching = !options.denyKeepalive && options.sourceAddressKey === null && options.sourceHostnameKey === null
+    this.mayLend = options.sourceAddressKey === null && options.sourceHostnameKey === null
   }
 
   /**
    * Reads message `i` of the last frame call into `out`. Consecutive Message-mode messages with
    * the same tag are packed into one stream (one emit; their acks are written together after
-   * it); call `flush` when the frame's messages are done.
+   * it); call `flush` when the frame's messages are done. With `lend` (nothing is queued before
+   * this message), a PackedForward payload kept as it is may be lent: the work is `borrowed`, its
+   * stream a view of WASM memory that must be emitted before the next core call.
    */
-  read(i: number, peer: Peer, out: Work[]): void {
-    const work = this.readOne(i, peer, out)
+  read(i: number, peer: Peer, out: Work[], lend = false): void {
+    const work = this.readOne(i, peer, out, lend)
     if (work === null) return
     this.flush(peer, out)
     out.push(work)
@@ -72,7 +79,7 @@ export class MessageReader {
   }
 
   /** One message: its Work, or null when it joined the batch or needs none (heartbeats, non-arrays). */
-  private readOne(i: number, peer: Peer, out: Work[]): Work | null {
+  private readOne(i: number, peer: Peer, out: Work[], lend: boolean): Work | null {
     const core = this.core
     // Read the whole row once (the views stay valid until a core call that may grow memory).
     const words = core.i32()
@@ -154,7 +161,13 @@ export class MessageReader {
     }
     this.flush(peer, out)
     if (mode === Mode.PACKED && invalid === 0 && this.events.clean(first, count, false)) {
-      return { kind: 'message', stream: this.events.finish(tag, bytes.slice(entriesStart, entriesEnd), count, peer), ack }
+      // Emitted at once into outputs done with it on return (out_null): no copy of the payload.
+      if (lend && out.length === 0 && this.mayLend && this.router.lends?.(tag) === true) {
+        const view = this.core.u8().subarray(entriesStart, entriesEnd)
+        return { kind: 'message', stream: this.events.finish(tag, view, count, peer), ack, borrowed: true }
+      }
+      // (u8() again: the route lookup may have grown memory.)
+      return { kind: 'message', stream: this.events.finish(tag, this.core.u8().slice(entriesStart, entriesEnd), count, peer), ack }
     }
     const packed = this.events.pack(first, count, count - invalid, false)
     return { kind: 'message', stream: this.events.finish(tag, packed.entries, packed.count, peer), ack }
