@@ -71,11 +71,14 @@ export class ForwardConnection {
   private json: JsonSplitter | null = null
   private readonly socket: Socket
   /**
-   * With a user buffer (`acc` not null once read into): the unframed bytes are `acc[0, buffered)`
-   * and each read lands right after them. Otherwise: the kept tail plus the reads since, in `parts`.
+   * With a user buffer: the unframed bytes are `acc[readEnd - buffered, readEnd)` and the next read
+   * lands at `acc[readEnd]` (Node holds that view). Only `readBuffer` — which Node calls right after
+   * each read — moves bytes or replaces `acc`; framing (also from setImmediate) only shrinks
+   * `buffered`. Otherwise: the kept tail plus the reads since, in `parts`.
    */
   private readonly userBuffer: boolean
   private acc: Buffer | null = null
+  private readEnd = 0
   /** Unframed bytes: the kept tail plus the reads since. */
   private parts: Buffer[] = []
   private buffered = 0
@@ -174,23 +177,34 @@ export class ForwardConnection {
 
   /** Where the next read of a user-buffer connection goes: the free room after the unframed bytes. */
   private readBuffer(): Uint8Array {
-    const acc = this.acc
-    const room = Math.max(READ_SIZE, this.need - this.buffered)
-    if (acc !== null && acc.length - this.buffered >= room) return acc.subarray(this.buffered)
-    // Grow (geometrically, or at once to the size the core said the message needs).
-    const next = Buffer.allocUnsafe(Math.max(this.buffered + room, acc === null ? 0 : 2 * acc.length))
-    if (acc !== null && this.buffered > 0) acc.copy(next, 0, 0, this.buffered)
-    this.acc = next
-    return next.subarray(this.buffered)
+    let acc = this.acc
+    const kept = this.buffered
+    // A buffer grown for a huge message is let go once it holds nothing unframed.
+    if (acc !== null && kept === 0 && acc.length > KEEP_READ_BUFFER) acc = null
+    // The unframed bytes move to the front (usually none, or a message's first part).
+    if (acc !== null && this.readEnd > kept && kept > 0) acc.copyWithin(0, this.readEnd - kept, this.readEnd)
+    const room = Math.max(READ_SIZE, this.need - kept)
+    if (acc === null || acc.length - kept < room) {
+      // Grow (geometrically, or at once to the size the core said the message needs).
+      const next = Buffer.allocUnsafe(Math.max(kept + room, acc === null ? 0 : 2 * acc.length))
+      if (acc !== null && kept > 0) acc.copy(next, 0, 0, kept)
+      acc = next
+    }
+    this.acc = acc
+    this.readEnd = kept
+    return acc.subarray(kept)
   }
 
-  /** A user-buffer read: `n` bytes landed at `acc[buffered]`. */
+  /** A user-buffer read: `n` bytes landed at `acc[readEnd]`. */
   private onRead(n: number): void {
-    if (this.closing || this.draining || n <= 0) return
+    if (n <= 0) return
     const acc = this.acc!
-    if (this.protocol === null) this.chooseProtocol(acc[this.buffered])
+    const at = this.readEnd
+    this.readEnd += n
+    if (this.closing || this.draining) return
+    if (this.protocol === null) this.chooseProtocol(acc[at])
     if (this.json !== null) {
-      this.onJson(Buffer.from(acc.subarray(this.buffered, this.buffered + n)))
+      this.onJson(Buffer.from(acc.subarray(at, at + n)))
       return
     }
     this.buffered += n
@@ -252,7 +266,7 @@ export class ForwardConnection {
     const parts = this.parts
     const total = this.buffered
     const acc = this.userBuffer ? this.acc : null
-    const base = acc !== null ? core.input(acc.subarray(0, total)) : core.inputParts(parts, total)
+    const base = acc !== null ? core.input(acc.subarray(this.readEnd - total, this.readEnd)) : core.inputParts(parts, total)
     const bytes = {
       get view(): Buffer {
         return Buffer.from(core.u8().buffer, base, total)
@@ -299,15 +313,11 @@ export class ForwardConnection {
         this.need = 0
         this.lastAttempt = 0
         this.frameTimer.stop()
-        if (acc !== null && acc.length > KEEP_READ_BUFFER) this.acc = null
       } else if (st === abi.STATUS_NEED_MORE) {
         // A message completed here and the next one began: its own window.
         if (consumed > 0) this.frameTimer.restart()
-        if (acc !== null) {
-          if (consumed > 0) acc.copyWithin(0, consumed, total)
-        } else {
-          this.parts = [consumed === 0 && parts.length === 1 ? parts[0] : Buffer.from(bytes.view.subarray(consumed))]
-        }
+        // (With a user buffer the tail stays where it is: the last `buffered` bytes before readEnd.)
+        if (acc === null) this.parts = [consumed === 0 && parts.length === 1 ? parts[0] : Buffer.from(bytes.view.subarray(consumed))]
         this.buffered = total - consumed
         this.need = need
         this.lastAttempt = this.buffered
@@ -363,7 +373,7 @@ export class ForwardConnection {
   private frameTimedOut(): void {
     if (this.closing || this.draining || this.waiting) return
     this.deps.metrics.errors++
-    const first: Buffer[] = this.acc !== null && this.buffered > 0 ? [this.acc.subarray(0, this.buffered)] : []
+    const first: Buffer[] = this.acc !== null && this.buffered > 0 ? [this.acc.subarray(this.readEnd - this.buffered, this.readEnd)] : []
     for (let n = 0, i = 0; i < this.parts.length && n < 48; n += this.parts[i++].length) first.push(this.parts[i])
     const head = first.length > 0 ? headBase64(Buffer.concat(first), 0, 48) : (this.json?.head() ?? '')
     this.deps.log.warn('A message did not complete within frame_timeout; closing the connection.', {

@@ -83,6 +83,66 @@ describe('in_forward split delivery', () => {
     }
   })
 
+  it('gives the same events when large messages arrive back to back in random pieces (reads that end mid-message)', async () => {
+    h = await startForward()
+    let i = 0
+    const parts: Uint8Array[] = []
+    const acks: Uint8Array[] = []
+    const random = prng(7)
+    for (let m = 0; m < 80; m++) {
+      const n = 1 + Math.floor(random() * 60)
+      const entries = Array.from({ length: n }, () =>
+        entry(eventTime(T, i), record({ i: i++, pad: 'p'.repeat(Math.floor(random() * 900)) })),
+      )
+      parts.push(packed('t.big', entriesPayload(entries), 'bin', options({ chunk: `b${m}` })))
+      acks.push(cat(hex('81 a3 61 63 6b'), str(`b${m}`)))
+    }
+    const bytes = cat(...parts)
+    for (const seed of [11, 12, 13]) {
+      const pieces = prng(seed)
+      const c = await h.client()
+      const before = h.capture.events.length
+      // Written without waiting: the server's reads coalesce and end anywhere.
+      for (let at = 0; at < bytes.length; ) {
+        const size = 1 + Math.floor(pieces() * 40_000)
+        c.socket.write(bytes.subarray(at, at + size))
+        at += size
+      }
+      await c.waitForBytes(cat(...acks).length)
+      expect(c.received).toEqual(Buffer.from(cat(...acks)))
+      const got = await h.capture.waitFor(before + i)
+      expect(got.slice(before).map((e) => e.record.i)).toEqual(Array.from({ length: i }, (_, k) => k))
+    }
+  })
+
+  it('keeps reading in place after a deferred re-frame left the next message unfinished', async () => {
+    h = await startForward()
+    let i = 0
+    const msg = (chunk: string, n: number) =>
+      packed(
+        't.d',
+        entriesPayload(Array.from({ length: n }, () => entry(eventTime(T, i), record({ i: i++, pad: 'q'.repeat(180) })))),
+        'bin',
+        options({ chunk }),
+      )
+    const [m1, m2, m3] = [msg('d1', 20), msg('d2', 100), msg('d3', 100)]
+    const ackOf = (chunk: string) => cat(hex('81 a3 61 63 6b'), str(chunk))
+    const c = await h.client()
+    // m1 and three quarters of m2: m2's tail is kept, its size known.
+    const cut2 = Math.floor((m2.length * 3) / 4)
+    await c.write(cat(m1, m2.subarray(0, cut2)))
+    await c.waitForBytes(ackOf('d1').length)
+    // The rest of m2 and the start of m3: less than twice the kept tail, so framed on setImmediate,
+    // which leaves m3's start unframed.
+    await c.write(cat(m2.subarray(cut2), m3.subarray(0, 100)))
+    await c.waitForBytes(2 * ackOf('d1').length)
+    // The rest of m3 must land right after its start.
+    await c.write(m3.subarray(100))
+    await c.waitForBytes(3 * ackOf('d1').length)
+    expect(c.received).toEqual(Buffer.from(cat(ackOf('d1'), ackOf('d2'), ackOf('d3'))))
+    expect((await h.capture.waitFor(220)).map((e) => e.record.i)).toEqual(Array.from({ length: 220 }, (_, k) => k))
+  })
+
   it('gives the same events in 1-byte writes', async () => {
     h = await startForward()
     const { bytes, events, acks } = mixedStream(10)
