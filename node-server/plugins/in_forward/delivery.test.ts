@@ -143,6 +143,28 @@ describe('in_forward split delivery', () => {
     expect((await h.capture.waitFor(220)).map((e) => e.record.i)).toEqual(Array.from({ length: 220 }, (_, k) => k))
   })
 
+  it('inflates gzip payloads of every size and ratio (output buffer sized from the gzip trailer, bounded)', async () => {
+    h = await startForward()
+    let i = 0
+    const c = await h.client()
+    // Small, ~200 KB of varied records, and ~1.6 MB that compresses far beyond 32:1.
+    const sizes: [number, (k: number) => string][] = [
+      [3, () => 'x'],
+      [1000, (k) => `${k * 7919}`.repeat(20)],
+      [2000, () => 'z'.repeat(800)],
+    ]
+    const acks: Uint8Array[] = []
+    for (const [n, pad] of sizes) {
+      const entries = Array.from({ length: n }, () => entry(eventTime(T, i), record({ i: i++, pad: pad(i) })))
+      const chunk = `g${n}`
+      await c.write(packed('t.gz', gzipSync(entriesPayload(entries)), 'bin', options({ compressed: 'gzip', chunk })))
+      acks.push(cat(hex('81 a3 61 63 6b'), str(chunk)))
+    }
+    await c.waitForBytes(cat(...acks).length)
+    expect(c.received).toEqual(Buffer.from(cat(...acks)))
+    expect((await h.capture.waitFor(i)).map((e) => e.record.i)).toEqual(Array.from({ length: i }, (_, k) => k))
+  })
+
   it('gives the same events in 1-byte writes', async () => {
     h = await startForward()
     const { bytes, events, acks } = mixedStream(10)

@@ -19,6 +19,24 @@ import { headBase64, peerName, type Peer, type Work } from './work.ts'
 
 const textDecoder = new TextDecoder()
 
+/** zlib's default output chunk, and how much larger than its input an output buffer is guessed at most. */
+const MIN_INFLATE_CHUNK = 16 * 1024
+const MAX_INFLATE_RATIO = 32
+
+/**
+ * The output buffer size for inflating `bytes[start, end)`: the gzip trailer's ISIZE (the last
+ * member's size) plus one, so the usual single-member payload inflates into one buffer that is
+ * returned as it is (zlib's 16 KiB default makes ten buffers and a concatenation for 160 KB).
+ * Bounded by a ratio to the input (a forged ISIZE allocates nothing big) and by the limit; a
+ * wrong guess only costs more buffers.
+ */
+function inflateChunkSize(bytes: Uint8Array, start: number, end: number, limit: number): number {
+  const n = end - start
+  if (n < 18) return MIN_INFLATE_CHUNK
+  const isize = (bytes[end - 4] | (bytes[end - 3] << 8) | (bytes[end - 2] << 16) | (bytes[end - 1] << 24)) >>> 0
+  return Math.max(MIN_INFLATE_CHUNK, Math.min(isize + 1, n * MAX_INFLATE_RATIO, limit + 1))
+}
+
 /** Consecutive Message-mode messages of one tag, packed together into one stream. */
 interface Batch {
   tag: string
@@ -197,7 +215,10 @@ export class MessageReader {
       inflated =
         payloadEnd === payloadStart
           ? new Uint8Array(0)
-          : gunzipSync(core.u8().subarray(payloadStart, payloadEnd), { maxOutputLength: this.options.decompressionSizeLimit })
+          : gunzipSync(core.u8().subarray(payloadStart, payloadEnd), {
+              maxOutputLength: this.options.decompressionSizeLimit,
+              chunkSize: inflateChunkSize(core.u8(), payloadStart, payloadEnd, this.options.decompressionSizeLimit),
+            })
     } catch (err) {
       const tooLarge = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError
       const reason = tooLarge
