@@ -40,8 +40,12 @@ export interface ConnectionDeps {
 /** With linger_timeout 0, how long a closing connection may wait for the peer to read our last bytes. */
 const UNREAD_CLOSE_MS = 30_000
 
-/** Free room offered to each read of a user-buffer connection (Node's own read size). */
-const READ_SIZE = 64 * 1024
+/**
+ * The least free room offered to a read of a user-buffer connection; the buffer grows to what the
+ * core says a message needs, and doubles (up to KEEP_READ_BUFFER) while reads fill it: a quiet
+ * connection keeps 16 KiB, a busy one reads as much as is there.
+ */
+const MIN_READ_ROOM = 16 * 1024
 /** A read buffer grown beyond this (a huge message) is let go once it holds nothing unframed. */
 const KEEP_READ_BUFFER = 1024 * 1024
 
@@ -64,6 +68,8 @@ export interface ConnectionInfo {
   bufferedBytes: number
   /** `own`: reads land in the connection's reused buffer (plain TCP); `node`: Node's Buffer per read (TLS, handshake). */
   reads: 'own' | 'node'
+  /** The size of the connection's own read buffer (0 with Node's Buffers). */
+  readBufferBytes: number
 }
 
 export class ForwardConnection {
@@ -79,6 +85,8 @@ export class ForwardConnection {
   private readonly userBuffer: boolean
   private acc: Buffer | null = null
   private readEnd = 0
+  /** The last read filled the room it was offered: more was probably waiting. */
+  private readFull = false
   /** Unframed bytes: the kept tail plus the reads since. */
   private parts: Buffer[] = []
   private buffered = 0
@@ -152,6 +160,7 @@ export class ForwardConnection {
       queuedMessages: this.queue.length,
       bufferedBytes: this.buffered,
       reads: this.userBuffer ? 'own' : 'node',
+      readBufferBytes: this.acc?.length ?? 0,
     }
   }
 
@@ -183,10 +192,12 @@ export class ForwardConnection {
     if (acc !== null && kept === 0 && acc.length > KEEP_READ_BUFFER) acc = null
     // The unframed bytes move to the front (usually none, or a message's first part).
     if (acc !== null && this.readEnd > kept && kept > 0) acc.copyWithin(0, this.readEnd - kept, this.readEnd)
-    const room = Math.max(READ_SIZE, this.need - kept)
-    if (acc === null || acc.length - kept < room) {
-      // Grow (geometrically, or at once to the size the core said the message needs).
-      const next = Buffer.allocUnsafe(Math.max(kept + room, acc === null ? 0 : 2 * acc.length))
+    const room = Math.max(MIN_READ_ROOM, this.need - kept)
+    const double = acc !== null && this.readFull && acc.length < KEEP_READ_BUFFER
+    this.readFull = false
+    if (acc === null || acc.length - kept < room || double) {
+      // Grow: at once to the size the core said the message needs, or double.
+      const next = Buffer.allocUnsafe(Math.max(kept + room, acc === null ? 0 : Math.min(2 * acc.length, KEEP_READ_BUFFER)))
       if (acc !== null && kept > 0) acc.copy(next, 0, 0, kept)
       acc = next
     }
@@ -201,6 +212,7 @@ export class ForwardConnection {
     const acc = this.acc!
     const at = this.readEnd
     this.readEnd += n
+    this.readFull = this.readEnd === acc.length
     if (this.closing || this.draining) return
     if (this.protocol === null) this.chooseProtocol(acc[at])
     if (this.json !== null) {
@@ -261,8 +273,8 @@ export class ForwardConnection {
   private frameBuffered(): void {
     const { core, options, log, metrics, reader } = this.deps
     // The reads go straight into the core's input region (no JS-side concatenation); the bytes
-    // are viewed there, and only an unfinished message's tail is kept (moved to the front of the
-    // user buffer, or copied back out).
+    // are viewed there, and only an unfinished message's tail is kept (left in the user buffer,
+    // or copied back out).
     const parts = this.parts
     const total = this.buffered
     const acc = this.userBuffer ? this.acc : null

@@ -165,6 +165,25 @@ describe('in_forward split delivery', () => {
     expect((await h.capture.waitFor(i)).map((e) => e.record.i)).toEqual(Array.from({ length: i }, (_, k) => k))
   })
 
+  it("sizes a connection's own read buffer to its traffic: 16 KiB for small messages, a large message's size", async () => {
+    h = await startForward()
+    const c = await h.client()
+    await c.write(message('t.s', eventTime(T, 0), record({ i: 0 }), options({ chunk: 's' })))
+    await c.waitForBytes(6)
+    expect(h.input.connections()[0]).toMatchObject({ reads: 'own', readBufferBytes: 16 * 1024 })
+    const big = packed(
+      't.b',
+      entriesPayload(Array.from({ length: 400 }, (_, k) => entry(eventTime(T, k), record({ k, pad: 'b'.repeat(500) })))),
+      'bin',
+      options({ chunk: 'b' }),
+    )
+    await c.writeInPieces(big, () => 8192)
+    await c.waitForBytes(12)
+    const size = h.input.connections()[0].readBufferBytes
+    expect(size).toBeGreaterThanOrEqual(big.length)
+    expect(size).toBeLessThanOrEqual(1024 * 1024)
+  })
+
   it('gives the same events in 1-byte writes', async () => {
     h = await startForward()
     const { bytes, events, acks } = mixedStream(10)
@@ -187,7 +206,11 @@ describe('in_forward split delivery', () => {
     await c.waitForBytes(2 * 5 + 4 + 5)
     // A plain TCP connection reads into its own buffer (grown for the 2 MiB message, then let go).
     expect(h.input.connections()[0]).toMatchObject({ reads: 'own', bufferedBytes: 0 })
-    const events = await h.capture.waitFor(11_000)
+    // Node holds the buffer it will read into next: the big one is let go at the next read.
+    await c.write(message('t.s', uint(T), record({ k: -1 }), options({ chunk: 'after' })))
+    await c.waitForBytes(2 * 5 + 4 + 5 + 10)
+    expect(h.input.connections()[0].readBufferBytes).toBeLessThanOrEqual(1024 * 1024)
+    const events = await h.capture.waitFor(11_001)
     expect(events.filter((e) => e.tag === 't.big').map((e) => e.time.nsec)).toEqual(Array.from({ length: 1000 }, (_, k) => k))
     expect(events.filter((e) => e.tag === 't.many').map((e) => e.record.k)).toEqual(Array.from({ length: 10_000 }, (_, k) => k))
   })
