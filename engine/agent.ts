@@ -430,6 +430,7 @@ class Builder {
         if (router === undefined) throw new Error(`no router for label ${name}`)
         return router.emit(stream)
       },
+      lends: (tag: string) => routers.get(name)?.lends(tag) ?? false,
     })
     const ctx: PluginContext & { createOutput(element: ConfigElement): OutputPlugin | null } = {
       core: this.options.core,

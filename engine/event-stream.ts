@@ -3,7 +3,8 @@
  * `[time, record]*` (Fluentd's MessagePackEventStream, and the format of a buffer chunk). Records
  * stay bytes on the pass-through path; this module builds streams from objects and reads them back
  * for the plugins that need fields. A stream is immutable once made: outputs keep references (and
- * entry-view.ts remembers its entry index). Walk entries with `entryView`, `forEachEntry`, `eachEntry`.
+ * entry-view.ts remembers its entry index) — except a stream emitted into a route that `lends`
+ * (plugin.ts: every step `borrows`), whose bytes may be reused once emit returns. Walk entries with `entryView`, `forEachEntry`, `eachEntry`.
  */
 
 import { decode, Encoder } from '@msgpack/msgpack'

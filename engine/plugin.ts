@@ -35,6 +35,12 @@ export type EmitResult = void | Promise<void>
 /** Anything events can be emitted into: a router, an output, a label. */
 export interface EmitTarget {
   emit(stream: EventStream): EmitResult
+  /**
+   * True when a stream of `tag` emitted now may carry bytes its emitter reuses as soon as `emit`
+   * returns (a view of WASM memory): everything on the stream's way is done with it by then
+   * (every step `borrows`). Absent or false: streams are immutable and may be kept.
+   */
+  lends?(tag: string): boolean
 }
 
 /** Where a plugin's events go and where it can find the others. */
@@ -138,6 +144,12 @@ export interface ExplainStep {
 }
 
 export interface OutputPlugin extends Plugin, EmitTarget {
+  /**
+   * True when `emit` is done with the stream once it returns: it keeps no reference to the stream
+   * or its bytes, and it does not call the WASM core (unbuffered out_null). Inputs may then emit
+   * bytes they reuse without a copy: a view of WASM memory, in the middle of framing.
+   */
+  readonly borrows?: boolean
   /** Fluentd monitor_agent fields (buffer sizes, retry state…), merged into /api/plugins.json. */
   status?(): Record<string, unknown>
 }

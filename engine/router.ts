@@ -68,6 +68,15 @@ export class EventRouter implements EmitTarget {
     return this.deliver(pipeline.output, current)
   }
 
+  /**
+   * True when a stream of `tag` may be emitted with borrowed bytes: no filter, an output that
+   * `borrows` (or none: dropped), and no `@ERROR` label (which would take the stream on failure).
+   */
+  lends(tag: string): boolean {
+    const pipeline = this.pipelineFor(tag)
+    return pipeline.filters.length === 0 && (pipeline.output === null || pipeline.output.borrows === true) && this.errorRouter() === null
+  }
+
   private deliver(output: OutputPlugin, stream: EventStream): EmitResult {
     const error = this.errorRouter()
     if (error === null) return output.emit(stream)

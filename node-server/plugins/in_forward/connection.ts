@@ -1,7 +1,9 @@
 /**
  * @module One in_forward connection: the framing loop on the core and the ordered emit → ack
- * pipeline. Each read is copied (with the connection's kept tail) into the core's input region
- * and framed synchronously end to end, so one input region serves every connection; messages
+ * pipeline. A plain TCP connection reads straight into its own reused buffer (Node's `onread`,
+ * user-buffer-socket.ts: no Buffer per read); TLS and handshake connections get Node's Buffers.
+ * The unframed bytes are copied into the core's input region and framed synchronously end to
+ * end, so one input region serves every connection; messages
  * are turned into `Work` (copies, see message.ts) before the next frame call. Works run in order:
  * emit, and only once the router accepted the stream (a returned promise resolved) write the ack.
  * While an emit is pending the socket is paused — backpressure reaches the peer's TCP window.
@@ -20,6 +22,7 @@ import type { EmitResult, EmitTarget } from '../../../engine/plugin.ts'
 import type { ForwardOptions } from './options.ts'
 import type { EventBuilder } from './events.ts'
 import { FrameTimer } from '../../net/frame-timer.ts'
+import { adoptUserBuffer } from '../../net/user-buffer-socket.ts'
 import { isJsonStart, JsonSplitter, jsonWork } from './json-mode.ts'
 import type { MessageReader } from './message.ts'
 import { headBase64, peerName, type Peer, type Work } from './work.ts'
@@ -37,12 +40,23 @@ export interface ConnectionDeps {
 /** With linger_timeout 0, how long a closing connection may wait for the peer to read our last bytes. */
 const UNREAD_CLOSE_MS = 30_000
 
+/**
+ * The least free room offered to a read of a user-buffer connection; the buffer grows to what the
+ * core says a message needs, and doubles (up to KEEP_READ_BUFFER) while reads fill it: a quiet
+ * connection keeps 16 KiB, a busy one reads as much as is there.
+ */
+const MIN_READ_ROOM = 16 * 1024
+/** A read buffer grown beyond this (a huge message) is let go once it holds nothing unframed. */
+const KEEP_READ_BUFFER = 1024 * 1024
+
 /** How a connection starts after admission (TLS, handshake). */
 export interface Opening {
   /** Bytes the handshake read after the PING. */
   leftover: Buffer | null
   /** `<security>`: the stream is msgpack (no JSON mode). */
   msgpackOnly: boolean
+  /** A plain TCP socket just accepted (paused, nothing read): it may read into a reused buffer. */
+  fresh?: boolean
 }
 
 export interface ConnectionInfo {
@@ -52,11 +66,27 @@ export interface ConnectionInfo {
   waitingForEmit: boolean
   queuedMessages: number
   bufferedBytes: number
+  /** `own`: reads land in the connection's reused buffer (plain TCP); `node`: Node's Buffer per read (TLS, handshake). */
+  reads: 'own' | 'node'
+  /** The size of the connection's own read buffer (0 with Node's Buffers). */
+  readBufferBytes: number
 }
 
 export class ForwardConnection {
   private protocol: 'msgpack' | 'json' | null = null
   private json: JsonSplitter | null = null
+  private readonly socket: Socket
+  /**
+   * With a user buffer: the unframed bytes are `acc[readEnd - buffered, readEnd)` and the next read
+   * lands at `acc[readEnd]` (Node holds that view). Only `readBuffer` — which Node calls right after
+   * each read — moves bytes or replaces `acc`; framing (also from setImmediate) only shrinks
+   * `buffered`. Otherwise: the kept tail plus the reads since, in `parts`.
+   */
+  private readonly userBuffer: boolean
+  private acc: Buffer | null = null
+  private readEnd = 0
+  /** The last read filled the room it was offered: more was probably waiting. */
+  private readFull = false
   /** Unframed bytes: the kept tail plus the reads since. */
   private parts: Buffer[] = []
   private buffered = 0
@@ -76,11 +106,22 @@ export class ForwardConnection {
   readonly closed: Promise<void>
 
   constructor(
-    private readonly socket: Socket,
+    socket: Socket,
     readonly peer: Peer,
     private readonly deps: ConnectionDeps,
     opening?: Opening,
   ) {
+    const adopted =
+      opening?.fresh === true && (opening.leftover == null || opening.leftover.length === 0)
+        ? adoptUserBuffer(
+            socket,
+            () => this.readBuffer(),
+            (n) => this.onRead(n),
+          )
+        : null
+    this.socket = adopted ?? socket
+    this.userBuffer = adopted !== null
+    socket = this.socket
     this.frameTimer = new FrameTimer(deps.options.frameTimeoutMs, () => this.frameTimedOut())
     this.closed = new Promise((resolve) =>
       socket.once('close', () => {
@@ -118,7 +159,14 @@ export class ForwardConnection {
       waitingForEmit: this.waiting,
       queuedMessages: this.queue.length,
       bufferedBytes: this.buffered,
+      reads: this.userBuffer ? 'own' : 'node',
+      readBufferBytes: this.acc?.length ?? 0,
     }
+  }
+
+  /** Starts reading (after admission). */
+  start(): void {
+    this.socket.resume()
   }
 
   /** Stops reading, finishes what was already read (emits and acks), then closes. */
@@ -136,18 +184,65 @@ export class ForwardConnection {
     this.socket.destroy()
   }
 
+  /** Where the next read of a user-buffer connection goes: the free room after the unframed bytes. */
+  private readBuffer(): Uint8Array {
+    let acc = this.acc
+    const kept = this.buffered
+    // A buffer grown for a huge message is let go once it holds nothing unframed.
+    if (acc !== null && kept === 0 && acc.length > KEEP_READ_BUFFER) acc = null
+    // The unframed bytes move to the front (usually none, or a message's first part).
+    if (acc !== null && this.readEnd > kept && kept > 0) acc.copyWithin(0, this.readEnd - kept, this.readEnd)
+    const room = Math.max(MIN_READ_ROOM, this.need - kept)
+    const double = acc !== null && this.readFull && acc.length < KEEP_READ_BUFFER
+    this.readFull = false
+    if (acc === null || acc.length - kept < room || double) {
+      // Grow: at once to the size the core said the message needs, or double.
+      const next = Buffer.allocUnsafe(Math.max(kept + room, acc === null ? 0 : Math.min(2 * acc.length, KEEP_READ_BUFFER)))
+      if (acc !== null && kept > 0) acc.copy(next, 0, 0, kept)
+      acc = next
+    }
+    this.acc = acc
+    this.readEnd = kept
+    return acc.subarray(kept)
+  }
+
+  /** A user-buffer read: `n` bytes landed at `acc[readEnd]`. */
+  private onRead(n: number): void {
+    if (n <= 0) return
+    const acc = this.acc!
+    const at = this.readEnd
+    this.readEnd += n
+    this.readFull = this.readEnd === acc.length
+    if (this.closing || this.draining) return
+    if (this.protocol === null) this.chooseProtocol(acc[at])
+    if (this.json !== null) {
+      this.onJson(Buffer.from(acc.subarray(at, at + n)))
+      return
+    }
+    this.buffered += n
+    this.received()
+  }
+
   private onData(chunk: Buffer): void {
     if (this.closing || this.draining) return
-    if (this.protocol === null) {
-      this.protocol = isJsonStart(chunk[0]) ? 'json' : 'msgpack'
-      if (this.protocol === 'json') this.json = new JsonSplitter(this.deps.options.maxFrameSize)
-    }
+    if (this.protocol === null) this.chooseProtocol(chunk[0])
     if (this.json !== null) {
       this.onJson(chunk)
       return
     }
     this.parts.push(chunk)
     this.buffered += chunk.length
+    this.received()
+  }
+
+  /** JSON mode is chosen by the first byte of the connection. */
+  private chooseProtocol(first: number): void {
+    this.protocol = isJsonStart(first) ? 'json' : 'msgpack'
+    if (this.protocol === 'json') this.json = new JsonSplitter(this.deps.options.maxFrameSize)
+  }
+
+  /** New msgpack bytes are buffered: frame now, later, or once `need` bytes are there. */
+  private received(): void {
     this.frameTimer.start()
     // Never hold more than max_frame_size unframed: frame now (a message that long is refused).
     if (this.buffered > this.deps.options.maxFrameSize) return this.frame()
@@ -162,15 +257,28 @@ export class ForwardConnection {
     this.frame()
   }
 
+  /** Frames what is buffered and runs the works; the acks of one call go out in one write. */
   private frame(): void {
     this.frameScheduled = false
     if (this.closing || this.buffered === 0 || this.buffered < this.need) return
+    const socket = this.socket
+    socket.cork()
+    try {
+      this.frameBuffered()
+    } finally {
+      socket.uncork()
+    }
+  }
+
+  private frameBuffered(): void {
     const { core, options, log, metrics, reader } = this.deps
     // The reads go straight into the core's input region (no JS-side concatenation); the bytes
-    // are viewed there, and only an unfinished message's tail is copied back out.
+    // are viewed there, and only an unfinished message's tail is kept (left in the user buffer,
+    // or copied back out).
     const parts = this.parts
     const total = this.buffered
-    const base = core.inputParts(parts, total)
+    const acc = this.userBuffer ? this.acc : null
+    const base = acc !== null ? core.input(acc.subarray(this.readEnd - total, this.readEnd)) : core.inputParts(parts, total)
     const bytes = {
       get view(): Buffer {
         return Buffer.from(core.u8().buffer, base, total)
@@ -188,7 +296,7 @@ export class ForwardConnection {
       const errorOffset = core.result(abi.R_ERROR_OFFSET)
       for (let i = 0; i < count; i++) {
         try {
-          reader.read(i, this.peer, this.queue)
+          reader.read(i, this.peer, this.queue, !this.waiting && this.queue.length === 0)
         } catch (err) {
           reader.discard()
           metrics.errors++
@@ -199,7 +307,14 @@ export class ForwardConnection {
           })
           this.queue.push({ kind: 'close', reason: String(err) })
         }
-        if (this.queue.length > 0 && this.queue[this.queue.length - 1].kind === 'close') return this.stopReading()
+        const last = this.queue.length > 0 ? this.queue[this.queue.length - 1] : null
+        if (last?.kind === 'close') return this.stopReading()
+        // A lent payload (a view of the input region) is emitted and acked now, in order: nothing
+        // precedes it, and its route does not call the core (which would reuse the frame's tables).
+        if (last?.kind === 'message' && last.borrowed === true) {
+          this.runQueue()
+          if (this.closing) return
+        }
       }
       if (st === abi.STATUS_MORE) {
         start = consumed
@@ -213,11 +328,11 @@ export class ForwardConnection {
       } else if (st === abi.STATUS_NEED_MORE) {
         // A message completed here and the next one began: its own window.
         if (consumed > 0) this.frameTimer.restart()
-        const tail = consumed === 0 && parts.length === 1 ? parts[0] : Buffer.from(bytes.view.subarray(consumed))
-        this.parts = [tail]
-        this.buffered = tail.length
+        // (With a user buffer the tail stays where it is: the last `buffered` bytes before readEnd.)
+        if (acc === null) this.parts = [consumed === 0 && parts.length === 1 ? parts[0] : Buffer.from(bytes.view.subarray(consumed))]
+        this.buffered = total - consumed
         this.need = need
-        this.lastAttempt = tail.length
+        this.lastAttempt = this.buffered
       } else {
         metrics.errors++
         const peer = peerName(this.peer)
@@ -270,7 +385,7 @@ export class ForwardConnection {
   private frameTimedOut(): void {
     if (this.closing || this.draining || this.waiting) return
     this.deps.metrics.errors++
-    const first: Buffer[] = []
+    const first: Buffer[] = this.acc !== null && this.buffered > 0 ? [this.acc.subarray(this.readEnd - this.buffered, this.readEnd)] : []
     for (let n = 0, i = 0; i < this.parts.length && n < 48; n += this.parts[i++].length) first.push(this.parts[i])
     const head = first.length > 0 ? headBase64(Buffer.concat(first), 0, 48) : (this.json?.head() ?? '')
     this.deps.log.warn('A message did not complete within frame_timeout; closing the connection.', {

@@ -42,7 +42,7 @@ export class ForwardInput implements InputPlugin {
       )
     }
     this.events = new EventBuilder(ctx.core, this.options, ctx.log, ctx.metrics, ctx.now)
-    this.reader = new MessageReader(ctx.core, this.options, this.events, ctx.log, ctx.metrics)
+    this.reader = new MessageReader(ctx.core, this.options, this.events, ctx.log, ctx.metrics, ctx.router)
     const security = config.security === undefined ? null : settleSecurity(config.security)
     const tls = config.transport?.protocol === 'tls' ? settleTlsServer(config.transport) : null
     const admission = new Admission(
@@ -67,7 +67,8 @@ export class ForwardInput implements InputPlugin {
             log: ctx.log,
             metrics: ctx.metrics,
           },
-          { leftover, msgpackOnly },
+          // Without TLS or the handshake the accepted socket was never read: it may use a read buffer.
+          { leftover, msgpackOnly, fresh: !admission.enabled },
         ),
       admission.enabled ? admission : null,
     )

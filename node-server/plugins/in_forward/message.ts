@@ -11,12 +11,31 @@ import type { Core } from '../../../wasm/core.ts'
 import { Compressed, Mode } from '../../../wasm/types.ts'
 import type { Logger } from '../../../engine/log.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
+import type { EmitTarget } from '../../../engine/plugin.ts'
 import { msgpackAck } from '../../../engine/forward/ack.ts'
 import type { ForwardOptions } from './options.ts'
 import type { EventBuilder } from './events.ts'
 import { headBase64, peerName, type Peer, type Work } from './work.ts'
 
 const textDecoder = new TextDecoder()
+
+/** zlib's default output chunk, and how much larger than its input an output buffer is guessed at most. */
+const MIN_INFLATE_CHUNK = 16 * 1024
+const MAX_INFLATE_RATIO = 32
+
+/**
+ * The output buffer size for inflating `bytes[start, end)`: the gzip trailer's ISIZE (the last
+ * member's size) plus one, so the usual single-member payload inflates into one buffer that is
+ * returned as it is (zlib's 16 KiB default makes ten buffers and a concatenation for 160 KB).
+ * Bounded by a ratio to the input (a forged ISIZE allocates nothing big) and by the limit; a
+ * wrong guess only costs more buffers.
+ */
+function inflateChunkSize(bytes: Uint8Array, start: number, end: number, limit: number): number {
+  const n = end - start
+  if (n < 18) return MIN_INFLATE_CHUNK
+  const isize = (bytes[end - 4] | (bytes[end - 3] << 8) | (bytes[end - 2] << 16) | (bytes[end - 1] << 24)) >>> 0
+  return Math.max(MIN_INFLATE_CHUNK, Math.min(isize + 1, n * MAX_INFLATE_RATIO, limit + 1))
+}
 
 /** Consecutive Message-mode messages of one tag, packed together into one stream. */
 interface Batch {
@@ -32,6 +51,8 @@ export class MessageReader {
   private batch: Batch | null = null
   /** Batching changes nothing a peer can see but is off where per-message handling matters. */
   private readonly batching: boolean
+  /** Streams are emitted as they are (no source keys to inject), so their bytes may be lent. */
+  private readonly mayLend: boolean
 
   constructor(
     private readonly core: Core,
@@ -39,17 +60,21 @@ export class MessageReader {
     private readonly events: EventBuilder,
     private readonly log: Logger,
     private readonly metrics: PluginMetrics,
+    private readonly router: EmitTarget,
   ) {
     this.batching = !options.denyKeepalive && options.sourceAddressKey === null && options.sourceHostnameKey === null
+    this.mayLend = options.sourceAddressKey === null && options.sourceHostnameKey === null
   }
 
   /**
    * Reads message `i` of the last frame call into `out`. Consecutive Message-mode messages with
    * the same tag are packed into one stream (one emit; their acks are written together after
-   * it); call `flush` when the frame's messages are done.
+   * it); call `flush` when the frame's messages are done. With `lend` (nothing is queued before
+   * this message), a PackedForward payload kept as it is may be lent: the work is `borrowed`, its
+   * stream a view of WASM memory that must be emitted before the next core call.
    */
-  read(i: number, peer: Peer, out: Work[]): void {
-    const work = this.readOne(i, peer, out)
+  read(i: number, peer: Peer, out: Work[], lend = false): void {
+    const work = this.readOne(i, peer, out, lend)
     if (work === null) return
     this.flush(peer, out)
     out.push(work)
@@ -72,7 +97,7 @@ export class MessageReader {
   }
 
   /** One message: its Work, or null when it joined the batch or needs none (heartbeats, non-arrays). */
-  private readOne(i: number, peer: Peer, out: Work[]): Work | null {
+  private readOne(i: number, peer: Peer, out: Work[], lend: boolean): Work | null {
     const core = this.core
     // Read the whole row once (the views stay valid until a core call that may grow memory).
     const words = core.i32()
@@ -154,7 +179,13 @@ export class MessageReader {
     }
     this.flush(peer, out)
     if (mode === Mode.PACKED && invalid === 0 && this.events.clean(first, count, false)) {
-      return { kind: 'message', stream: this.events.finish(tag, bytes.slice(entriesStart, entriesEnd), count, peer), ack }
+      // Emitted at once into outputs done with it on return (out_null): no copy of the payload.
+      if (lend && out.length === 0 && this.mayLend && this.router.lends?.(tag) === true) {
+        const view = this.core.u8().subarray(entriesStart, entriesEnd)
+        return { kind: 'message', stream: this.events.finish(tag, view, count, peer), ack, borrowed: true }
+      }
+      // (u8() again: the route lookup may have grown memory.)
+      return { kind: 'message', stream: this.events.finish(tag, this.core.u8().slice(entriesStart, entriesEnd), count, peer), ack }
     }
     const packed = this.events.pack(first, count, count - invalid, false)
     return { kind: 'message', stream: this.events.finish(tag, packed.entries, packed.count, peer), ack }
@@ -184,7 +215,10 @@ export class MessageReader {
       inflated =
         payloadEnd === payloadStart
           ? new Uint8Array(0)
-          : gunzipSync(core.u8().subarray(payloadStart, payloadEnd), { maxOutputLength: this.options.decompressionSizeLimit })
+          : gunzipSync(core.u8().subarray(payloadStart, payloadEnd), {
+              maxOutputLength: this.options.decompressionSizeLimit,
+              chunkSize: inflateChunkSize(core.u8(), payloadStart, payloadEnd, this.options.decompressionSizeLimit),
+            })
     } catch (err) {
       const tooLarge = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError
       const reason = tooLarge

@@ -17,6 +17,8 @@ import { listenOn } from '../listen.ts'
 
 export interface Accepted<I = unknown> {
   info(): I
+  /** Starts reading (the socket was accepted paused). */
+  start(): void
   drain(): void
   destroy(): void
   closed: Promise<void>
@@ -147,6 +149,6 @@ export class ForwardServer<I = unknown> {
     this.connections.add(connection)
     connection.closed.then(() => this.connections.delete(connection))
     if (this.server === null) connection.drain()
-    else socket.resume()
+    else connection.start()
   }
 }

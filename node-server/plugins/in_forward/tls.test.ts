@@ -89,6 +89,8 @@ describe('in_forward <transport tls>', () => {
     const byIp = await tlsClient()
     await sendAndAck(byIp, 'I')
     expect(h.capture.events.map((e) => e.record.chunk)).toEqual(['N', 'I'])
+    // TLS sockets read the usual way (only a plain TCP socket can read into its own buffer).
+    expect(h.input.connections().map((c) => c.reads)).toEqual(['node', 'node'])
   })
 
   it('refuses a plaintext client with one line carrying its first bytes; other connections go on', async () => {

@@ -25,7 +25,13 @@ export type Work =
    * A message: emit `stream` (null: nothing valid in it), then write `ack` (null: none asked for,
    * or the message was dropped on purpose without an ack).
    */
-  | { kind: 'message'; stream: EventStream | null; ack: Uint8Array | null }
+  | {
+      kind: 'message'
+      stream: EventStream | null
+      ack: Uint8Array | null
+      /** The stream's bytes are a view of WASM memory: emit it before the next core call (the router lends). */
+      borrowed?: boolean
+    }
   /** Stop here: the bytes from this message on are unusable; close the connection. */
   | { kind: 'close'; reason: string }
 
