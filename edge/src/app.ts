@@ -34,7 +34,7 @@ export interface EdgeAppOptions {
 
 export function createEdgeApp(o: EdgeAppOptions): Hono {
   const app = new Hono()
-  const ingest = o.source.app
+  const ingest = o.source.ingest
   const s = o.source.options
   const allowed = s.corsAllowOrigins ?? null
   const credentials = s.corsAllowCredentials ?? false
@@ -55,7 +55,11 @@ export function createEdgeApp(o: EdgeAppOptions): Hono {
     }),
   )
 
-  app.all('*', (c) => ingest.fetch(withoutAccessToken(c.req.raw), c.env, executionCtx(c)))
+  // A plain POST goes straight to the ingest handler (no second dispatch); the rest through its app.
+  app.all('*', (c) => {
+    const request = withoutAccessToken(c.req.raw)
+    return ingest.direct(c, request) ?? ingest.app.fetch(request, c.env, executionCtx(c))
+  })
   return app
 }
 

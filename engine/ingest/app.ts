@@ -4,7 +4,8 @@
  * for a disallowed Origin) and body_size_limit (413) — through the POST handler of the answer
  * style: fluentd.ts (in_http's answers) or edge.ts (`responses: 'edge'`: JSON, 202 with per-item
  * partial success). The handler works on an IngestRequest and gives an IngestAnswer (request.ts),
- * so a server may also call it without building a Request (node-server's in_http fast path).
+ * so a server may also call it without building a Request (node-server's in_http fast path), and an
+ * app in front of this one may hand a plain POST straight to it (`direct`: the Workers edge).
  *
  * @example
  * const app = createIngestApp({ core, emit: (stream) => router.emit(stream) })
@@ -38,6 +39,14 @@ export interface Ingest {
   handle(req: IngestRequest): Promise<IngestAnswer>
   /** The 500 answer (logged) for an error `handle` threw. */
   failure(error: unknown, req: IngestRequest): IngestAnswer
+  /**
+   * Serves `request` (the web Request of `c`, another Hono app's context — the edge's, after its
+   * guard — or one derived from it) with the handler, without this app's own dispatch, when the app
+   * would only run its guards and the handler: a method other than GET / HEAD / OPTIONS, a
+   * Content-Length within body_size_limit (no Transfer-Encoding), and no Origin for the CORS guard to
+   * judge. The body is read once (`arrayBuffer`). null: the request needs the app (`app.fetch`).
+   */
+  direct(c: Context, request: Request): Promise<Response> | null
 }
 
 export function createIngestApp(options: IngestOptions): Hono {
@@ -100,21 +109,46 @@ export function createIngest(options: IngestOptions): Ingest {
   )
 
   app.onError((error, c) => toResponse(failure(error, honoRequest(c, o, new Uint8Array(0)))))
-  return { app, options: o, handle, failure }
+
+  const direct = (c: Context, request: Request): Promise<Response> | null => {
+    const method = request.method
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return null
+    const headers = request.headers
+    const length = headers.get('content-length')
+    if (length === null || !/^\d+$/.test(length) || Number(length) > o.bodySizeLimit || headers.has('transfer-encoding')) return null
+    if (o.corsAllowOrigins !== null && headers.has('origin')) return null
+    return serveDirect(c, request)
+  }
+  const serveDirect = async (c: Context, request: Request): Promise<Response> => {
+    let req = honoRequest(c, o, EMPTY, request)
+    try {
+      req = honoRequest(c, o, new Uint8Array(await request.arrayBuffer()), request)
+      return toResponse(await handle(req))
+    } catch (error) {
+      return toResponse(failure(error, req))
+    }
+  }
+  return { app, options: o, handle, failure, direct }
 }
 
-/** The IngestRequest of a Hono context whose body was read. */
-function honoRequest(c: Context, o: ResolvedIngestOptions, body: Uint8Array): IngestRequest {
-  const url = c.req.url
+const EMPTY = new Uint8Array(0)
+
+/**
+ * The IngestRequest of a Hono context whose body was read: its request, or `raw` (a request derived
+ * from it, e.g. without a query parameter) for the method, URL and headers.
+ */
+function honoRequest(c: Context, o: ResolvedIngestOptions, body: Uint8Array, raw: Request = c.req.raw): IngestRequest {
+  const url = raw.url
   const q = url.indexOf('?')
   const hash = q < 0 ? -1 : url.indexOf('#', q)
+  const headers = raw.headers
   return {
-    method: c.req.method,
+    method: raw.method,
     path: pathOf(url, q),
     // The query string exactly as sent (percent escapes undecoded).
     query: q < 0 ? '' : url.slice(q + 1, hash < 0 ? undefined : hash),
-    header: (name) => c.req.header(name),
-    headers: () => c.req.raw.headers,
+    header: (name) => headers.get(name) ?? undefined,
+    headers: () => headers,
     body: async () => body,
     peerAddress: () => o.remoteAddr?.(c) ?? null,
   }
