@@ -21,10 +21,10 @@ import { ingestFluentd } from './fluentd.ts'
 import { JsonBodies } from './json-body.ts'
 import { ParsedBodies } from './parsed-body.ts'
 import { resolveIngestOptions, type IngestOptions, type ResolvedIngestOptions } from './options.ts'
-import { type IngestAnswer, type IngestRequest, toResponse } from './request.ts'
+import { type IngestAnswer, type IngestRequest, requestPath, toResponse } from './request.ts'
 import { serverError, text, tooLarge } from './responses.ts'
 
-export { tagFromPath } from './request.ts'
+export { requestPath, tagFromPath } from './request.ts'
 
 /** The ingest: the Hono app, and its POST handler for servers that call it directly. */
 export interface Ingest {
@@ -144,7 +144,7 @@ function honoRequest(c: Context, o: ResolvedIngestOptions, body: Uint8Array, raw
   const headers = raw.headers
   return {
     method: raw.method,
-    path: pathOf(url, q),
+    path: requestPath(url, q),
     // The query string exactly as sent (percent escapes undecoded).
     query: q < 0 ? '' : url.slice(q + 1, hash < 0 ? undefined : hash),
     header: (name) => headers.get(name) ?? undefined,
@@ -152,19 +152,6 @@ function honoRequest(c: Context, o: ResolvedIngestOptions, body: Uint8Array, raw
     body: async () => body,
     peerAddress: () => o.remoteAddr?.(c) ?? null,
   }
-}
-
-/**
- * `new URL(url).pathname`, without the URL object when nothing in the path could change: the
- * runtimes hand over serialized URLs, except that a `%2e` segment (or a dot segment, a backslash)
- * may still be raw, which the URL parser resolves.
- */
-function pathOf(url: string, query: number): string {
-  const at = url.indexOf('/', url.indexOf('//') + 2)
-  const end = query >= 0 ? query : url.indexOf('#') >= 0 ? url.indexOf('#') : url.length
-  if (at < 0 || at > end) return new URL(url).pathname
-  const path = url.slice(at, end)
-  return /%2e|\/\.|\\/i.test(path) ? new URL(url).pathname : path
 }
 
 function cors(c: Context, o: ResolvedIngestOptions): Record<string, string> {
