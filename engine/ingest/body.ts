@@ -2,7 +2,8 @@
  * @module Request body decoding: `Content-Encoding: gzip` (every member) or `deflate` (zlib, or
  * raw deflate as some clients send it) inflated with the runtime's DecompressionStream, stopped as
  * soon as the output passes the decompression cap. The compressed size is bounded before this by
- * the body limit; this cap bounds what a small compressed body can expand into.
+ * the body limit (readBodyWithin: the body as sent, at most body_size_limit bytes); this cap bounds
+ * what a small compressed body can expand into.
  */
 
 import { concat } from '../event-stream.ts'
