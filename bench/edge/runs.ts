@@ -12,7 +12,7 @@ import { createLogger } from '../../engine/log.ts'
 import { outNull } from '../../engine/plugins/out_null/index.ts'
 import { loadCore } from '../../wasm/load-node.ts'
 import type { EdgePlatform, EdgeSocket } from '../../edge/src/platform.ts'
-import { buildEdgeRuntime } from '../../edge/src/runtime.ts'
+import { buildEdgeRuntime, type EdgeRuntime } from '../../edge/src/runtime.ts'
 import { inForward, type ForwardInput } from '../../node-server/plugins/in_forward/index.ts'
 import { startAgent } from '../../test/helpers/agent.ts'
 import { startWranglerDev } from '../../test/edge/wrangler-dev.ts'
@@ -56,9 +56,27 @@ export function nodePlatform(): EdgePlatform {
   }
 }
 
+/**
+ * How a benchmark request carries its body: with its Content-Length, as an HTTP client sends a body
+ * it knows (fetch, curl, every SDK), or without one (a streamed upload: the ingest counts the
+ * stream against body_size_limit). Until the edgecpu change the benchmark sent no Content-Length.
+ */
+export type BodyLength = 'content-length' | 'streamed'
+
+/** The request headers of a benchmark request. */
+export function benchHeaders(body: string, length: BodyLength): Record<string, string> {
+  const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }
+  if (length === 'content-length') headers['content-length'] = String(Buffer.byteLength(body))
+  return headers
+}
+
 /** The edge app in this process: `<match **>` → null, or → forward (ack) to an in_forward here. */
-export async function runNode(body: string, output: 'null' | 'forward', durationS: number): Promise<Run> {
-  const core = await loadCore()
+export async function runNode(
+  body: string,
+  output: 'null' | 'forward',
+  durationS: number,
+  length: BodyLength = 'content-length',
+): Promise<Run> {
   let receiver: Awaited<ReturnType<typeof startAgent>> | null = null
   let match = '<match **>\n  @type null\n</match>'
   if (output === 'forward') {
@@ -69,22 +87,8 @@ export async function runNode(body: string, output: 'null' | 'forward', duration
     const port = (receiver.agent.plugins.find((p) => p.id === 'in')!.plugin as ForwardInput).address().port
     match = `<match **>\n  @type forward\n  <server>\n    host 127.0.0.1\n    port ${port}\n  </server>\n</match>`
   }
-  const runtime = await buildEdgeRuntime(
-    core,
-    {
-      config: match,
-      configSource: 'SLUICE_CONFIG',
-      tokens: TOKENS,
-      auth: true,
-      rateLimit: undefined,
-      logLevel: 'warn',
-      hostname: 'bench',
-      kv: null,
-    },
-    nodePlatform(),
-    createLogger(() => {}, 'warn'),
-  )
-  const init = { method: 'POST', body, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } }
+  const runtime = await edgeNodeRuntime(match)
+  const init = { method: 'POST', body, headers: benchHeaders(body, length) }
   const statuses: Record<string, number> = {}
   for (let i = 0; i < 200; i++) await runtime.app.request('/bench/app', init) // warm-up
   const cpu = process.cpuUsage()
@@ -101,7 +105,7 @@ export async function runNode(body: string, output: 'null' | 'forward', duration
   await runtime.stop()
   await receiver?.stop()
   return {
-    where: 'Node (app.request)',
+    where: `Node (app.request)${length === 'streamed' ? ', no Content-Length' : ''}`,
     output: output === 'null' ? 'null' : 'forward+ack (receiver in the same process)',
     requests,
     seconds,
@@ -109,6 +113,25 @@ export async function runNode(body: string, output: 'null' | 'forward', duration
     cpuMsPerBatch: (used.user + used.system) / 1000 / requests,
     statuses,
   }
+}
+
+/** The edge runtime in this process for a route config (the bench token, auth on, no rate limit). */
+export async function edgeNodeRuntime(config: string): Promise<EdgeRuntime> {
+  return buildEdgeRuntime(
+    await loadCore(),
+    {
+      config,
+      configSource: 'SLUICE_CONFIG',
+      tokens: TOKENS,
+      auth: true,
+      rateLimit: undefined,
+      logLevel: 'warn',
+      hostname: 'bench',
+      kv: null,
+    },
+    nodePlatform(),
+    createLogger(() => {}, 'warn'),
+  )
 }
 
 /** The Worker under wrangler dev (`<match **>` → null), loaded by `concurrency` keep-alive clients. */
@@ -156,20 +179,24 @@ export async function runWrangler(body: string, durationS: number, concurrency: 
   }
 }
 
-const BENCH_WORKER = new URL('../../edge/bench/wrangler.jsonc', import.meta.url).pathname
+export const BENCH_WORKER = new URL('../../edge/bench/wrangler.jsonc', import.meta.url).pathname
 
 /**
  * The isolate's own CPU per batch under wrangler dev: the bench Worker runs the edge app `n` times
  * inside one request (no HTTP server, no dev proxy); the workerd processes' CPU over that request / n.
  */
-export async function runIsolate(body: string, n: number): Promise<Run> {
+export async function runIsolate(body: string, n: number, length: BodyLength = 'content-length'): Promise<Run> {
   const dev = await startWranglerDev(
     { SLUICE_TOKENS: TOKENS, SLUICE_CONFIG: '<match **>\n  @type null\n</match>', SLUICE_LOG_LEVEL: 'warn' },
     { logLevel: 'warn', config: BENCH_WORKER },
   )
   try {
     const loop = async (count: number) => {
-      const res = await fetch(`${dev.url}/__loop?n=${count}`, { method: 'POST', body, headers: { authorization: `Bearer ${TOKEN}` } })
+      const res = await fetch(`${dev.url}/__loop?n=${count}${length === 'content-length' ? '&length=1' : ''}`, {
+        method: 'POST',
+        body,
+        headers: { authorization: `Bearer ${TOKEN}` },
+      })
       return (await res.json()) as { statuses: Record<string, number> }
     }
     await loop(200) // warm-up: the runtime is built, the JIT is warm
@@ -181,7 +208,7 @@ export async function runIsolate(body: string, n: number): Promise<Run> {
     const seconds = (performance.now() - start) / 1000
     const cpuMs = (cpuOf() - cpu0) * 1000
     return {
-      where: 'workerd isolate (loop in one request)',
+      where: `workerd isolate (loop)${length === 'streamed' ? ', no Content-Length' : ''}`,
       output: 'null',
       requests: n,
       seconds,

@@ -17,7 +17,11 @@ export default {
     if (url.pathname !== '/__loop') return edge.fetch(request, env, ctx)
     const n = Number(url.searchParams.get('n') ?? '1000')
     const body = await request.text()
-    const headers = { authorization: request.headers.get('authorization') ?? '', 'content-type': 'application/json' }
+    const headers: Record<string, string> = {
+      authorization: request.headers.get('authorization') ?? '',
+      'content-type': 'application/json',
+    }
+    if (url.searchParams.get('length') === '1') headers['content-length'] = String(new TextEncoder().encode(body).length)
     const runtime = await worker.runtimeFor(env)
     const statuses: Record<number, number> = {}
     for (let i = 0; i < n; i++) {

@@ -2,8 +2,10 @@
  * @module The edge's Hono app: `GET /healthz` (200 `ok`; 503 `no_tokens` when auth is on and no
  * token can match, so monitors see a Worker that refuses everything), then the guard (auth,
  * scope, rate limit), then the shared ingest app of the `<source @type http>` (engine/ingest: the
- * same app node-server's in_http serves). The `access_token` query parameter is removed before the ingest sees the URL,
- * so it never reaches a record (add_query_params) or a log line.
+ * same app node-server's in_http serves; a plain POST with a Content-Length goes straight to its
+ * handler, `Ingest.direct`, without a second dispatch). The `access_token` query parameter is
+ * removed before the ingest sees the URL, so it never reaches a record (add_query_params) or a log
+ * line.
  *
  * @example
  * const app = createEdgeApp({ source, tokens, limiter: new RateLimiter(), defaultRate: null, log, health: () => ({}) })
@@ -34,7 +36,7 @@ export interface EdgeAppOptions {
 
 export function createEdgeApp(o: EdgeAppOptions): Hono {
   const app = new Hono()
-  const ingest = o.source.app
+  const ingest = o.source.ingest
   const s = o.source.options
   const allowed = s.corsAllowOrigins ?? null
   const credentials = s.corsAllowCredentials ?? false
@@ -55,12 +57,17 @@ export function createEdgeApp(o: EdgeAppOptions): Hono {
     }),
   )
 
-  app.all('*', (c) => ingest.fetch(withoutAccessToken(c.req.raw), c.env, executionCtx(c)))
+  // A plain POST goes straight to the ingest handler (no second dispatch); the rest through its app.
+  app.all('*', (c) => {
+    const request = withoutAccessToken(c.req.raw)
+    return ingest.direct(c, request) ?? ingest.app.fetch(request, c.env, executionCtx(c))
+  })
   return app
 }
 
 /** The request without the access_token query parameter (the same request when it has none). */
 function withoutAccessToken(request: Request): Request {
+  if (!request.url.includes(ACCESS_TOKEN_PARAM)) return request
   const url = new URL(request.url)
   if (!url.searchParams.has(ACCESS_TOKEN_PARAM)) return request
   const kept = url.search

@@ -3,14 +3,15 @@
  * KV), 401 for a missing or unknown token, 403 for a tag outside the token's patterns (evaluated
  * by the core's route table, add_tag_prefix included), 429 + Retry-After past the token's rate,
  * the access_token parameter for sendBeacon (never reaching a record), CORS headers on refusals,
- * and the pieces: token list parsing, constant-time comparison, the token bucket.
+ * and the pieces: token list parsing, constant-time comparison, the verified tokens an isolate
+ * remembers (no second hash; a KV one forgotten with its KV answer), the token bucket.
  */
 
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { RateLimiter, parseRate } from '../src/auth/rate-limit.ts'
-import { equalBytes, parseTokens, tokenHash, type KvReader } from '../src/auth/tokens.ts'
+import { equalBytes, equalTokens, parseTokens, tokenHash, TokenStore, VERIFIED_TOKENS, type KvReader } from '../src/auth/tokens.ts'
 import { captures } from '../../test/helpers/capture-output.ts'
-import { runtime, stopRuntimes } from './support.ts'
+import { core, runtime, stopRuntimes } from './support.ts'
 import { NO_TOKENS } from '../src/runtime.ts'
 
 afterEach(stopRuntimes)
@@ -108,6 +109,67 @@ describe('bearer tokens', () => {
     const t = await runtime('<match **>\n  @type null\n</match>', { auth: true })
     expect((await t.post('/app', '{}', bearer('anything'))).status).toBe(401)
     expect(t.logs.some((l) => l.level === 'error' && l.message.startsWith('no tokens'))).toBe(true)
+  })
+})
+
+describe('verified tokens (remembered by the isolate, so a token sent again is not hashed again)', () => {
+  it('hashes a listed token once, and still refuses near misses of a remembered one', async () => {
+    const store = new TokenStore(core, parseTokens(JSON.stringify([{ name: 'ci', sha256: await tokenHash('s3cret'), tags: '**' }])))
+    const digest = vi.spyOn(crypto.subtle, 'digest')
+    try {
+      expect((await store.verify('s3cret'))?.name).toBe('ci')
+      expect((await store.verify('s3cret'))?.name).toBe('ci')
+      expect(digest).toHaveBeenCalledTimes(1)
+      for (const wrong of ['s3cret!', 's3cre', 'S3cret', '', 's3cret\u0000'])
+        expect(await store.verify(wrong), JSON.stringify(wrong)).toBeNull()
+      expect(digest).toHaveBeenCalledTimes(6)
+    } finally {
+      digest.mockRestore()
+      store.free()
+    }
+  })
+
+  it('forgets a KV token when its KV answer expires: a revoked token is refused after the same minute as before', async () => {
+    let stored: string | null = JSON.stringify({ name: 'from-kv', tags: '**' })
+    let gets = 0
+    let now = 1_000_000
+    const store = new TokenStore(core, [], { get: async () => (gets++, stored) }, () => now)
+    expect((await store.verify('kv-token'))?.name).toBe('from-kv')
+    stored = null // revoked in KV
+    now += 59_000
+    expect((await store.verify('kv-token'))?.name).toBe('from-kv')
+    expect(gets).toBe(1)
+    now += 2_000
+    expect(await store.verify('kv-token')).toBeNull()
+    expect(gets).toBe(2)
+    store.free()
+  })
+
+  it(`keeps at most ${VERIFIED_TOKENS} tokens; a forgotten one is hashed again`, async () => {
+    const names = Array.from({ length: VERIFIED_TOKENS + 6 }, (_, i) => `token-${i}`)
+    const records = await Promise.all(names.map(async (t) => ({ name: t, sha256: await tokenHash(t), tags: '**' })))
+    const store = new TokenStore(core, parseTokens(JSON.stringify(records)))
+    for (const t of names) expect((await store.verify(t))?.name).toBe(t)
+    const digest = vi.spyOn(crypto.subtle, 'digest')
+    try {
+      expect((await store.verify(names.at(-1)!))?.name).toBe(names.at(-1))
+      expect(digest).toHaveBeenCalledTimes(0)
+      expect((await store.verify(names[0]))?.name).toBe(names[0])
+      expect(digest).toHaveBeenCalledTimes(1)
+    } finally {
+      digest.mockRestore()
+      store.free()
+    }
+  })
+
+  it('compares tokens over every character of the known one', () => {
+    expect(equalTokens('abc', 'abc')).toBe(true)
+    expect(equalTokens('abc', 'abd')).toBe(false)
+    expect(equalTokens('abc', 'ab')).toBe(false)
+    expect(equalTokens('abc', 'abcd')).toBe(false)
+    expect(equalTokens('', '')).toBe(true)
+    expect(equalTokens('a', '')).toBe(false)
+    expect(equalTokens('\u0000', '')).toBe(false)
   })
 })
 

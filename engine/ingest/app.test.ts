@@ -1,11 +1,16 @@
 /**
  * @module The ingest suite on `app.request` (no server), plus unit tables for the pieces: form
- * and multipart parsing to bytes, CORS origin patterns, tags from paths, option checks.
+ * and multipart parsing to bytes, CORS origin patterns, tags from paths, option checks, and which
+ * requests `Ingest.direct` takes.
  */
 
+import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
+import type { EventStream } from '../event-stream.ts'
+import { createLogger } from '../log.ts'
+import type { ParserPlugin } from '../parser/types.ts'
 import { loadCore } from '../../wasm/load-node.ts'
-import { tagFromPath } from './app.ts'
+import { createIngest, tagFromPath } from './app.ts'
 import { originAllowed } from './cors.ts'
 import { multipartBoundary, parseMultipart, parseUrlEncoded } from './form.ts'
 import { runIngestSuite } from './ingest.cases.ts'
@@ -90,5 +95,74 @@ describe('tags and options', () => {
     expect(() => resolveIngestOptions({ emit, corsAllowCredentials: true, corsAllowOrigins: ['*'] })).toThrow('without specific origins')
     expect(() => resolveIngestOptions({ emit, addTagPrefix: '' })).toThrow("'add_tag_prefix' parameter must not be empty")
     expect(() => optionsFromParams({ parse: 'x' })).toThrow()
+  })
+})
+
+describe('Ingest.direct (a front app hands plain POSTs straight to the handler)', () => {
+  it('takes a POST with a Content-Length within body_size_limit and no Origin to judge; leaves the rest to the app', async () => {
+    const emitted: EventStream[] = []
+    const ingest = createIngest({
+      core: await loadCore(),
+      emit: (stream) => {
+        emitted.push(stream)
+      },
+      bodySizeLimit: 64,
+      corsAllowOrigins: ['https://a.example'],
+      responses: 'edge',
+      addRemoteAddr: true,
+      remoteAddr: (c) => c.req.header('x-peer'),
+    })
+    const routes: string[] = []
+    const front = new Hono()
+    front.all('*', (c) => {
+      const direct = ingest.direct(c, c.req.raw)
+      routes.push(direct === null ? 'app' : 'direct')
+      return direct ?? ingest.app.fetch(c.req.raw)
+    })
+    const send = (init: RequestInit & { headers?: Record<string, string> }, path = '/app/web') => front.request(path, init)
+    const body = '[{"a":1},{"a":2}]'
+    const json = { 'content-type': 'application/json' }
+    const length = { 'content-length': String(body.length) }
+
+    const direct = await send({ method: 'POST', body, headers: { ...json, ...length, 'x-peer': '192.0.2.7' } })
+    expect([direct.status, await direct.json()]).toEqual([202, { accepted: 2, rejected: [], rejected_count: 0 }])
+    expect(emitted.at(-1)?.tag).toBe('app.web')
+    expect(emitted.at(-1)?.count).toBe(2)
+    expect(new TextDecoder().decode(emitted.at(-1)!.entries)).toContain('192.0.2.7') // REMOTE_ADDR from the front app's context
+    expect((await send({ method: 'PUT', body, headers: { ...json, ...length } }, '/app/web?x=1')).status).toBe(202)
+    expect(routes).toEqual(['direct', 'direct'])
+
+    routes.length = 0
+    expect((await send({ method: 'POST', body, headers: json })).status).toBe(202) // no Content-Length: counted as a stream
+    const big = '[' + '{"a":1},'.repeat(10) + '{"a":1}]'
+    expect((await send({ method: 'POST', body: big, headers: { ...json, 'content-length': String(big.length) } })).status).toBe(413)
+    expect((await send({ method: 'POST', body, headers: { ...json, ...length, origin: 'https://evil.example' } })).status).toBe(403)
+    expect((await send({ method: 'POST', body, headers: { ...json, ...length, origin: 'https://a.example' } })).status).toBe(202)
+    expect((await send({ method: 'POST', body, headers: { ...json, 'content-length': '1e3' } })).status).toBe(202)
+    expect((await send({ method: 'GET' })).status).toBe(200)
+    const preflight = await send({ method: 'OPTIONS', headers: { origin: 'https://a.example', 'access-control-request-method': 'POST' } })
+    expect([preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([200, 'https://a.example'])
+    expect(routes).toEqual(['app', 'app', 'app', 'app', 'app', 'app', 'app'])
+  })
+
+  it('answers 500 (logged) when the handler throws, as the app does', async () => {
+    const errors: string[] = []
+    const ingest = createIngest({
+      core: await loadCore(),
+      emit: () => {},
+      responses: 'edge',
+      log: createLogger((record) => errors.push(JSON.stringify(record)), 'error'),
+      parser: {
+        parse: () => {
+          throw new Error('parser bug')
+        },
+      } as unknown as ParserPlugin,
+    })
+    const front = new Hono()
+    front.all('*', (c) => ingest.direct(c, c.req.raw) ?? new Response('not direct', { status: 599 }))
+    const res = await front.request('/app', { method: 'POST', body: 'x', headers: { 'content-length': '1' } })
+    expect(res.status).toBe(500)
+    expect((await res.json()).error).toContain('parser bug')
+    expect(errors.join('\n')).toContain('unexpected error in in_http')
   })
 })

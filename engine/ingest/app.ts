@@ -12,7 +12,7 @@ import { Hono } from 'hono'
 import { createIngestHandler, type IngestHandler, ingestRoutes } from './handler.ts'
 import type { IngestOptions } from './options.ts'
 
-export { tagFromPath } from './request.ts'
+export { requestPath, tagFromPath } from './request.ts'
 export { createIngestHandler, type IngestHandler, ingestRoutes } from './handler.ts'
 
 /** The ingest: the Hono app, and its POST handler for servers that call it directly. */

@@ -5,7 +5,8 @@
  * of the answer style: fluentd.ts (in_http's answers) or edge.ts (`responses: 'edge'`: JSON, 202
  * with per-item partial success). The handler works on an IngestRequest and gives an IngestAnswer
  * (request.ts), so a server may also call it without building a Request (node-server's in_http
- * fast path). Hono is a type here only: the caller brings the app (`ingestRoutes(new Hono(), …)`,
+ * fast path), and an app in front of the routes may hand a plain POST straight to it (`direct`: the
+ * Workers edge). Hono is a type here only: the caller brings the app (`ingestRoutes(new Hono(), …)`,
  * app.ts), so node-server imports Hono only once an in_http starts (node-server/net/hono.ts).
  */
 
@@ -18,7 +19,7 @@ import { ingestFluentd } from './fluentd.ts'
 import { JsonBodies } from './json-body.ts'
 import { ParsedBodies } from './parsed-body.ts'
 import { resolveIngestOptions, type IngestOptions, type ResolvedIngestOptions } from './options.ts'
-import { type IngestAnswer, type IngestRequest, toResponse } from './request.ts'
+import { type IngestAnswer, type IngestRequest, requestPath, toResponse } from './request.ts'
 import { serverError, text, tooLarge } from './responses.ts'
 
 /** The ingest's POST handler and options, for servers that call it directly and for its routes. */
@@ -32,6 +33,14 @@ export interface IngestHandler {
   handle(req: IngestRequest): Promise<IngestAnswer>
   /** The 500 answer (logged) for an error `handle` threw. */
   failure(error: unknown, req: IngestRequest): IngestAnswer
+  /**
+   * Serves `request` (the web Request of `c`, another Hono app's context — the edge's, after its
+   * guard — or one derived from it) with the handler, without the routes' own dispatch, when they
+   * would only run their guards and the handler: a method other than GET / HEAD / OPTIONS, a
+   * Content-Length within body_size_limit (no Transfer-Encoding), and no Origin for the CORS guard to
+   * judge. The body is read once (`arrayBuffer`). null: the request needs the routes (`app.fetch`).
+   */
+  direct(c: Context, request: Request): Promise<Response> | null
 }
 
 /** Resolves the options (throws on a bad one) and makes the handler. */
@@ -49,7 +58,25 @@ export function createIngestHandler(options: IngestOptions): IngestHandler {
     const headers = corsResponseHeaders(req.header('origin') ?? null, o.corsAllowOrigins, o.corsAllowCredentials)
     return o.responses === 'edge' ? edgeErrorAnswer(500, message, headers) : serverError(message, headers)
   }
-  return { options: o, handle, failure }
+  const direct = (c: Context, request: Request): Promise<Response> | null => {
+    const method = request.method
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return null
+    const headers = request.headers
+    const length = headers.get('content-length')
+    if (length === null || !/^\d+$/.test(length) || Number(length) > o.bodySizeLimit || headers.has('transfer-encoding')) return null
+    if (o.corsAllowOrigins !== null && headers.has('origin')) return null
+    return serveDirect(c, request)
+  }
+  const serveDirect = async (c: Context, request: Request): Promise<Response> => {
+    let req = honoRequest(c, o, EMPTY, request)
+    try {
+      req = honoRequest(c, o, new Uint8Array(await request.arrayBuffer()), request)
+      return toResponse(await handle(req))
+    } catch (error) {
+      return toResponse(failure(error, req))
+    }
+  }
+  return { options: o, handle, failure, direct }
 }
 
 /**
@@ -102,34 +129,27 @@ export function ingestRoutes(app: Hono, ingest: IngestHandler): Hono {
   return app
 }
 
-/** The IngestRequest of a Hono context whose body was read. */
-function honoRequest(c: Context, o: ResolvedIngestOptions, body: Uint8Array): IngestRequest {
-  const url = c.req.url
+const EMPTY = new Uint8Array(0)
+
+/**
+ * The IngestRequest of a Hono context whose body was read: its request, or `raw` (a request derived
+ * from it, e.g. without a query parameter) for the method, URL and headers.
+ */
+function honoRequest(c: Context, o: ResolvedIngestOptions, body: Uint8Array, raw: Request = c.req.raw): IngestRequest {
+  const url = raw.url
   const q = url.indexOf('?')
   const hash = q < 0 ? -1 : url.indexOf('#', q)
+  const headers = raw.headers
   return {
-    method: c.req.method,
-    path: pathOf(url, q),
+    method: raw.method,
+    path: requestPath(url, q),
     // The query string exactly as sent (percent escapes undecoded).
     query: q < 0 ? '' : url.slice(q + 1, hash < 0 ? undefined : hash),
-    header: (name) => c.req.header(name),
-    headers: () => c.req.raw.headers,
+    header: (name) => headers.get(name) ?? undefined,
+    headers: () => headers,
     body: async () => body,
     peerAddress: () => o.remoteAddr?.(c) ?? null,
   }
-}
-
-/**
- * `new URL(url).pathname`, without the URL object when nothing in the path could change: the
- * runtimes hand over serialized URLs, except that a `%2e` segment (or a dot segment, a backslash)
- * may still be raw, which the URL parser resolves.
- */
-function pathOf(url: string, query: number): string {
-  const at = url.indexOf('/', url.indexOf('//') + 2)
-  const end = query >= 0 ? query : url.indexOf('#') >= 0 ? url.indexOf('#') : url.length
-  if (at < 0 || at > end) return new URL(url).pathname
-  const path = url.slice(at, end)
-  return /%2e|\/\.|\\/i.test(path) ? new URL(url).pathname : path
 }
 
 function cors(c: Context, o: ResolvedIngestOptions): Record<string, string> {

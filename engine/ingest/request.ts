@@ -48,3 +48,17 @@ export function remoteAddrOf(req: IngestRequest): string | null {
   if (forwarded !== undefined) return forwarded.split(',')[0].trim()
   return req.peerAddress()
 }
+
+/**
+ * `new URL(url).pathname` (`query`: the index of the URL's `?`, −1 for none), without the URL
+ * object when nothing in the path could change: the runtimes hand over serialized URLs, except
+ * that a `%2e` segment (or a dot segment, a backslash) may still be raw, which the URL parser
+ * resolves.
+ */
+export function requestPath(url: string, query = url.indexOf('?')): string {
+  const at = url.indexOf('/', url.indexOf('//') + 2)
+  const end = query >= 0 ? query : url.indexOf('#') >= 0 ? url.indexOf('#') : url.length
+  if (at < 0 || at > end) return new URL(url).pathname
+  const path = url.slice(at, end)
+  return /%2e|\/\.|\\/i.test(path) ? new URL(url).pathname : path
+}

@@ -18,6 +18,8 @@ const CLI = join(ROOT, 'node_modules/wrangler/wrangler-dist/cli.js')
 export interface WranglerDev {
   url: string
   port: number
+  /** wrangler's DevTools inspector port (its /json lists the Worker's V8 inspector). */
+  inspectorPort: number
   process: ChildProcess
   /** Everything wrangler printed (for failure messages). */
   output(): string
@@ -171,5 +173,5 @@ export async function startWranglerDev(
   }
   workerdPids()
   if (!existsSync(CLI)) throw new Error(`wrangler's cli is not at ${CLI}`)
-  return { url, port, process: child, output, workerdPids, stop }
+  return { url, port, inspectorPort: inspector, process: child, output, workerdPids, stop }
 }

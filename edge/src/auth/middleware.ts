@@ -8,6 +8,7 @@
 
 import type { Context, MiddlewareHandler } from 'hono'
 import { edgeError } from '../../../engine/ingest/edge-responses.ts'
+import { requestPath } from '../../../engine/ingest/request.ts'
 import type { Logger } from '../../../engine/log.ts'
 import type { RateLimiter, RateSpec } from './rate-limit.ts'
 import type { Grant, TokenStore } from './tokens.ts'
@@ -43,10 +44,10 @@ export function edgeGuard(o: GuardOptions): MiddlewareHandler {
     }
     const grant = await o.tokens.verify(token)
     if (grant === null) {
-      o.log.warn('refused an unknown token', { path: new URL(c.req.url).pathname })
+      o.log.warn('refused an unknown token', { path: requestPath(c.req.url) })
       return edgeError(401, 'unknown token', { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"`, ...headers })
     }
-    const tag = o.tagOf(new URL(c.req.url).pathname)
+    const tag = o.tagOf(requestPath(c.req.url))
     if (tag !== null && !grant.allows(tag)) {
       o.log.warn("refused a tag outside the token's scope", { token: grant.name, tag })
       return edgeError(403, `token ${grant.name} may not send tag ${tag} (it may send: ${grant.record.tags})`, headers)

@@ -5,6 +5,12 @@
  * 32 bytes); KV is looked up by the hash and its answer cached for a minute (misses too, so bad
  * tokens do not hammer KV). Each token is scoped to tag patterns (Fluentd match patterns,
  * whitespace-separated alternatives) compiled into a route table of the core, like the routes.
+ *
+ * A token that passed is remembered by the isolate (in memory only, at most VERIFIED_TOKENS, a
+ * KV one no longer than its KV answer is cached), so the next request with it skips the SHA-256:
+ * the presented token is compared with EVERY remembered one in constant time (each remembered
+ * token's every character, whatever the presented one holds), then, when none is equal, hashed as
+ * above. The isolate sees every token it checks anyway; nothing is written anywhere.
  */
 
 import type { Core, CoreRouteTable } from '../../../wasm/core.ts'
@@ -56,10 +62,22 @@ export class Grant {
 
 const KV_TTL_MS = 60_000
 const KV_CACHE_ENTRIES = 1000
+/** Tokens an isolate remembers after verifying them (the oldest is forgotten first). */
+export const VERIFIED_TOKENS = 64
+
+const textEncoder = new TextEncoder()
+
+interface Verified {
+  token: string
+  grant: Grant
+  /** Date.now() past which the entry is not used (a KV grant's cache expiry; Infinity for a listed one). */
+  until: number
+}
 
 export class TokenStore {
   private readonly listed: Grant[]
   private readonly kvCache = new Map<string, { grant: Grant | null; until: number }>()
+  private readonly verified: Verified[] = []
 
   constructor(
     private readonly core: Core,
@@ -72,11 +90,40 @@ export class TokenStore {
 
   /** The grant of a presented token, or null. */
   async verify(token: string): Promise<Grant | null> {
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)))
+    const remembered = this.remembered(token)
+    if (remembered !== null) return remembered
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', textEncoder.encode(token)))
     let found: Grant | null = null
     for (const grant of this.listed) if (equalBytes(grant.digest, digest)) found = grant
-    if (found !== null || this.kv === null) return found
-    return this.fromKv(bytesHex(digest), digest)
+    if (found !== null) {
+      this.remember(token, found, Number.POSITIVE_INFINITY)
+      return found
+    }
+    if (this.kv === null) return null
+    const hex = bytesHex(digest)
+    const grant = await this.fromKv(hex, digest)
+    if (grant !== null) this.remember(token, grant, this.kvCache.get(hex)?.until ?? 0)
+    return grant
+  }
+
+  /** The grant of a token verified before (every entry compared in constant time), or null. */
+  private remembered(token: string): Grant | null {
+    if (this.verified.length === 0) return null
+    const now = this.now()
+    let found: Grant | null = null
+    for (const v of this.verified) if (equalTokens(v.token, token) && v.until > now) found = v.grant
+    return found
+  }
+
+  /** Remembers a verified token (replacing an expired entry or an older one of the same token). */
+  private remember(token: string, grant: Grant, until: number): void {
+    const now = this.now()
+    for (let i = this.verified.length - 1; i >= 0; i--) {
+      const v = this.verified[i]
+      if (v.until <= now || v.token === token) this.verified.splice(i, 1)
+    }
+    if (this.verified.length >= VERIFIED_TOKENS) this.verified.shift()
+    this.verified.push({ token, grant, until })
   }
 
   private async fromKv(hex: string, digest: Uint8Array): Promise<Grant | null> {
@@ -91,14 +138,24 @@ export class TokenStore {
     }
     if (this.kvCache.size >= KV_CACHE_ENTRIES) {
       const oldest = this.kvCache.keys().next().value!
-      this.kvCache.get(oldest)?.grant?.free()
+      const dropped = this.kvCache.get(oldest)?.grant
+      if (dropped) {
+        dropped.free()
+        this.forget(dropped)
+      }
       this.kvCache.delete(oldest)
     }
     this.kvCache.set(hex, { grant, until: this.now() + KV_TTL_MS })
     return grant
   }
 
+  /** Forgets the remembered tokens of a grant (its KV answer left the cache). */
+  private forget(grant: Grant): void {
+    for (let i = this.verified.length - 1; i >= 0; i--) if (this.verified[i].grant === grant) this.verified.splice(i, 1)
+  }
+
   free(): void {
+    this.verified.length = 0
     for (const g of this.listed) g.free()
     for (const { grant } of this.kvCache.values()) grant?.free()
     this.kvCache.clear()
@@ -149,9 +206,19 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0
 }
 
+/**
+ * Is `presented` the token `known`? The time depends on `known`'s length only: every character of
+ * `known` is looked at whatever `presented` holds (no early exit; a shorter one reads as zeros).
+ */
+export function equalTokens(known: string, presented: string): boolean {
+  let diff = known.length ^ presented.length
+  for (let i = 0; i < known.length; i++) diff |= known.charCodeAt(i) ^ (presented.charCodeAt(i) | 0)
+  return diff === 0
+}
+
 /** SHA-256 hex of a token (what SLUICE_TOKENS and the KV keys hold). */
 export async function tokenHash(token: string): Promise<string> {
-  return bytesHex(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))))
+  return bytesHex(new Uint8Array(await crypto.subtle.digest('SHA-256', textEncoder.encode(token))))
 }
 
 function bytesHex(bytes: Uint8Array): string {

@@ -1,12 +1,13 @@
 /**
  * @module The edge source (`<source @type http>`): the shared ingest app (engine/ingest, the same
  * app node-server's in_http serves) emitting into the source's router (the root, or its @label).
- * The Worker serves the app behind the edge's auth; a delivery failure of the outputs answers 503
+ * The Worker serves the app behind the edge's auth (a plain POST straight to its handler:
+ * `Ingest.direct`); a delivery failure of the outputs answers 503
  * with Retry-After (the client sends again), other emit failures 500.
  */
 
 import type { Hono } from 'hono'
-import { createIngestApp } from '../../../../engine/ingest/app.ts'
+import { createIngest, type Ingest } from '../../../../engine/ingest/app.ts'
 import { edgeIngestOptionsFromConfig } from '../../../../engine/ingest/edge-schema.ts'
 import type { IngestOptions } from '../../../../engine/ingest/options.ts'
 import type { InputPlugin, PluginSpec } from '../../../../engine/plugin.ts'
@@ -15,6 +16,8 @@ import { inHttpEdgeDescriptor, type InHttpEdgeConfig } from '../../../../engine/
 
 export interface EdgeHttpSource extends InputPlugin {
   readonly app: Hono
+  /** The app's handler too: a plain POST goes to it without the app's dispatch (`ingest.direct`). */
+  readonly ingest: Ingest
   readonly options: Omit<IngestOptions, 'emit'>
 }
 
@@ -23,7 +26,7 @@ export const inHttpEdge: PluginSpec<'input', InHttpEdgeConfig> = {
   create(ctx, config): EdgeHttpSource {
     // A `<parse>` other than in_http reads every body (engine/ingest/parsed-body.ts).
     const options = edgeIngestOptionsFromConfig(config, (section) => ctx.createParser(section))
-    const app = createIngestApp({
+    const ingest = createIngest({
       ...options,
       core: ctx.core,
       emit: (stream) => ctx.router.emit(stream),
@@ -33,6 +36,6 @@ export const inHttpEdge: PluginSpec<'input', InHttpEdgeConfig> = {
       remoteAddr: (c) => c.req.header('cf-connecting-ip'),
       isBackpressure: isRetryable,
     })
-    return { app, options }
+    return { app: ingest.app, ingest, options }
   },
 }
