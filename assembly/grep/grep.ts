@@ -1,0 +1,269 @@
+/**
+ * @module filter_grep's pass for byte-literal conditions (docs/core-abi.md §5): walks an entry
+ * stream, reads each condition's field from the record bytes, tests it against literal
+ * alternatives (anchored to the text or to JS `m`-mode lines, ASCII case folding), and compacts the
+ * kept entries in place with their table rows. One call per stream, nothing allocated per event.
+ *
+ * The program (u32 words, little-endian; byte strings padded to 4 bytes), written by
+ * engine/plugins/filter_grep/core-program.ts:
+ *   count, then per condition:
+ *     group (GREP_REGEXP_AND … GREP_EXCLUDE_OR), flags (GREP_FOLD, GREP_NIL_MATCHES, GREP_TRUE_MATCHES,
+ *     GREP_FALSE_MATCHES), steps, { keyLen, key bytes } × steps,
+ *     alternatives, { anchors (GREP_LINE_START …), len, literal bytes } × alternatives
+ * Values it cannot stringify as Ruby does (floats, arrays, maps, ext) stop the pass with
+ * STATUS_UNSUPPORTED before anything is written: the host then runs its own pass.
+ */
+
+import {
+  ENTRY_WORDS, E_RECORD_START, E_RECORD_END, E_ENTRY_START, E_ENTRY_END, E_FLAGS, ENTRY_INVALID,
+  GREP_REGEXP_AND, GREP_REGEXP_OR, GREP_EXCLUDE_AND, GREP_FOLD, GREP_NIL_MATCHES, GREP_TRUE_MATCHES,
+  GREP_FALSE_MATCHES, GREP_LINE_START, GREP_LINE_END, GREP_TEXT_START, GREP_TEXT_END,
+} from '../abi'
+import { fastSkip } from '../msgpack/fast-skip'
+
+/** Decimal digits of an integer value being tested (20 digits and a sign at most). */
+const digits = memory.data(24, 8)
+
+@inline function be16(p: usize): u32 { return <u32>bswap<u16>(load<u16>(p)) }
+@inline function be32(p: usize): u32 { return bswap<u32>(load<u32>(p)) }
+@inline function pad4(n: u32): usize { return <usize>((n + 3) & ~3) }
+
+/** Set when a value has a type the pass cannot test. */
+export let unsupported: bool = false
+
+/**
+ * Position of the value under the key `[key, key+keyLen)` in the map at `p` (last duplicate wins,
+ * str and bin keys alike), or 0 when `p` is not a map or has no such key.
+ */
+function findKey(p: usize, end: usize, key: usize, keyLen: u32): usize {
+  const h = <u32>load<u8>(p)
+  let count: u32
+  if (h >= 0x80 && h <= 0x8f) { count = h & 15; p += 1 }
+  else if (h == 0xde) { count = be16(p + 1); p += 3 }
+  else if (h == 0xdf) { count = be32(p + 1); p += 5 }
+  else return 0
+  let found: usize = 0
+  for (let i: u32 = 0; i < count; i++) {
+    const k = <u32>load<u8>(p)
+    let start: usize = 0
+    let len: u32 = 0xffff_ffff
+    if (k >= 0xa0 && k <= 0xbf) { len = k & 31; start = p + 1 }
+    else if (k == 0xd9 || k == 0xc4) { len = <u32>load<u8>(p + 1); start = p + 2 }
+    else if (k == 0xda || k == 0xc5) { len = be16(p + 1); start = p + 3 }
+    else if (k == 0xdb || k == 0xc6) { len = be32(p + 1); start = p + 5 }
+    if (len == 0xffff_ffff) {
+      p = fastSkip(p, end, 2)
+      if (p == 0) return 0
+      continue
+    }
+    p = start + <usize>len
+    if (len == keyLen && memory.compare(start, key, len) == 0) found = p
+    p = fastSkip(p, end, 1)
+    if (p == 0) return 0
+  }
+  return found
+}
+
+@inline function isTerminatorBefore(s: usize, i: usize): bool {
+  if (i == s) return false
+  const c = load<u8>(i - 1)
+  if (c == 0x0a || c == 0x0d) return true
+  return i - s >= 3 && (c == 0xa8 || c == 0xa9) && load<u8>(i - 2) == 0x80 && load<u8>(i - 3) == 0xe2
+}
+
+@inline function isTerminatorAt(i: usize, e: usize): bool {
+  if (i >= e) return false
+  const c = load<u8>(i)
+  if (c == 0x0a || c == 0x0d) return true
+  return c == 0xe2 && i + 3 <= e && load<u8>(i + 1) == 0x80 && (load<u8>(i + 2) == 0xa8 || load<u8>(i + 2) == 0xa9)
+}
+
+/** Whether the literal `[lit, lit+n)` (lowercase when folding) occurs in `[s, e)` with the anchors. */
+function matchAlternative(s: usize, e: usize, anchors: u32, lit: usize, n: u32, fold: bool): bool {
+  if (<usize>n > e - s) return false
+  const last = e - <usize>n
+  let from = s
+  let to = last
+  if (anchors & GREP_TEXT_START) to = s
+  if (anchors & GREP_TEXT_END) from = last
+  for (let i = from; i <= to; i++) {
+    if (anchors & GREP_LINE_START && i != s && !isTerminatorBefore(s, i)) continue
+    const j = i + <usize>n
+    if (anchors & GREP_LINE_END && j != e && !isTerminatorAt(j, e)) continue
+    let k: usize = 0
+    if (fold) {
+      for (; k < <usize>n; k++) {
+        let c = <u32>load<u8>(i + k)
+        if (c >= 0x41 && c <= 0x5a) c |= 0x20
+        if (c != <u32>load<u8>(lit + k)) break
+      }
+    } else {
+      for (; k < <usize>n; k++) if (load<u8>(i + k) != load<u8>(lit + k)) break
+    }
+    if (k == <usize>n) return true
+  }
+  return false
+}
+
+/** Writes the decimal form of an integer value at `digits`; returns its length. */
+function formatInt(negative: bool, magnitude: u64): u32 {
+  let n: u32 = 0
+  let v = magnitude
+  do {
+    store<u8>(digits + 23 - n, <u8>(0x30 + <u32>(v % 10)))
+    v /= 10
+    n++
+  } while (v != 0)
+  if (negative) { store<u8>(digits + 23 - n, 0x2d); n++ }
+  memory.copy(digits, digits + 24 - n, n)
+  return n
+}
+
+/**
+ * Tests one condition on the record `[rec, recEnd)`; `c` points at its steps word. Returns 1 / 0,
+ * and sets `unsupported` (returning 0) for a value it cannot stringify.
+ */
+function testCondition(c: usize, flags: u32, rec: usize, recEnd: usize): i32 {
+  const steps = load<u32>(c)
+  c += 4
+  let p = rec
+  for (let s: u32 = 0; s < steps; s++) {
+    const keyLen = load<u32>(c)
+    if (p != 0) p = findKey(p, recEnd, c + 4, keyLen)
+    c += 4 + pad4(keyLen)
+  }
+  let start: usize = 0
+  let len: u32 = 0
+  if (p == 0) return flags & GREP_NIL_MATCHES ? 1 : 0
+  const h = <u32>load<u8>(p)
+  if (h >= 0xa0 && h <= 0xbf) { len = h & 31; start = p + 1 }
+  else if (h == 0xd9 || h == 0xc4) { len = <u32>load<u8>(p + 1); start = p + 2 }
+  else if (h == 0xda || h == 0xc5) { len = be16(p + 1); start = p + 3 }
+  else if (h == 0xdb || h == 0xc6) { len = be32(p + 1); start = p + 5 }
+  else if (h == 0xc0) return flags & GREP_NIL_MATCHES ? 1 : 0
+  else if (h == 0xc3) return flags & GREP_TRUE_MATCHES ? 1 : 0
+  else if (h == 0xc2) return flags & GREP_FALSE_MATCHES ? 1 : 0
+  else {
+    let negative = false
+    let magnitude: u64 = 0
+    if (h <= 0x7f) magnitude = <u64>h
+    else if (h >= 0xe0) { negative = true; magnitude = <u64>(0x100 - h) }
+    else if (h == 0xcc) magnitude = <u64>load<u8>(p + 1)
+    else if (h == 0xcd) magnitude = <u64>be16(p + 1)
+    else if (h == 0xce) magnitude = <u64>be32(p + 1)
+    else if (h == 0xcf) magnitude = bswap<u64>(load<u64>(p + 1))
+    else if (h >= 0xd0 && h <= 0xd3) {
+      let v: i64 = h == 0xd0 ? <i64>load<i8>(p + 1) : h == 0xd1 ? <i64>bswap<i16>(load<i16>(p + 1)) : h == 0xd2 ? <i64>bswap<i32>(load<i32>(p + 1)) : bswap<i64>(load<i64>(p + 1))
+      negative = v < 0
+      magnitude = negative ? <u64>0 - <u64>v : <u64>v
+    } else {
+      unsupported = true
+      return 0
+    }
+    len = formatInt(negative, magnitude)
+    start = digits
+  }
+  const e = start + <usize>len
+  const fold = (flags & GREP_FOLD) != 0
+  const alternatives = load<u32>(c)
+  c += 4
+  for (let a: u32 = 0; a < alternatives; a++) {
+    const anchors = load<u32>(c)
+    const n = load<u32>(c + 4)
+    if (matchAlternative(start, e, anchors, c + 8, n, fold)) return 1
+    c += 8 + pad4(n)
+  }
+  return 0
+}
+
+/** Skips one condition from its steps word; returns the next condition's group word. */
+function skipCondition(c: usize): usize {
+  const steps = load<u32>(c)
+  c += 4
+  for (let s: u32 = 0; s < steps; s++) c += 4 + pad4(load<u32>(c))
+  const alternatives = load<u32>(c)
+  c += 4
+  for (let a: u32 = 0; a < alternatives; a++) c += 8 + pad4(load<u32>(c + 4))
+  return c
+}
+
+/** Fluentd's verdict for one record: regexp-and all match, some regexp-or matches, not every exclude-and, no exclude-or. */
+function keep(program: usize, rec: usize, recEnd: usize): bool {
+  const count = load<u32>(program)
+  let c = program + 4
+  let orSeen = false
+  let orMatched = false
+  let andSeen = false
+  let andAll = true
+  for (let i: u32 = 0; i < count; i++) {
+    const group = load<i32>(c)
+    const flags = load<u32>(c + 4)
+    const r = testCondition(c + 8, flags, rec, recEnd)
+    if (unsupported) return false
+    c = skipCondition(c + 8)
+    if (group == GREP_REGEXP_AND) {
+      if (r == 0) return false
+    } else if (group == GREP_REGEXP_OR) {
+      orSeen = true
+      if (r == 1) orMatched = true
+    } else if (group == GREP_EXCLUDE_AND) {
+      andSeen = true
+      if (r == 0) andAll = false
+    } else if (r == 1) return false
+  }
+  if (orSeen && !orMatched) return false
+  if (andSeen && andAll) return false
+  return true
+}
+
+/** Kept bytes after `run` (the entries start at `base`). */
+export let keptBytes: usize = 0
+export let keptRows: u32 = 0
+
+/**
+ * Runs the program over the `rows` table rows (positions are addresses, entries from `base`),
+ * moving kept entries to the front of the region and their rows to the front of the table, with
+ * positions as offsets from `base`. Returns false (nothing written) when a value is unsupported.
+ */
+export function run(program: usize, table: usize, rows: u32, base: usize): bool {
+  unsupported = false
+  // First the verdicts (in the rows' spare word), so an unsupported value leaves everything as it was.
+  for (let i: u32 = 0; i < rows; i++) {
+    const row = table + <usize>i * ENTRY_WORDS * 4
+    const valid = (load<u32>(row + E_FLAGS * 4) & ENTRY_INVALID) == 0
+    const kept = valid && keep(program, <usize>load<u32>(row + E_RECORD_START * 4), <usize>load<u32>(row + E_RECORD_END * 4))
+    if (unsupported) return false
+    store<u32>(row + (ENTRY_WORDS - 1) * 4, kept ? 1 : 0)
+  }
+  let out = base
+  let k: u32 = 0
+  for (let i: u32 = 0; i < rows; i++) {
+    const row = table + <usize>i * ENTRY_WORDS * 4
+    if (load<u32>(row + (ENTRY_WORDS - 1) * 4) == 0) continue
+    const entryStart = <usize>load<u32>(row + E_ENTRY_START * 4)
+    const entryEnd = <usize>load<u32>(row + E_ENTRY_END * 4)
+    const shift = entryStart - out
+    if (shift != 0) memory.copy(out, entryStart, entryEnd - entryStart)
+    const dst = table + <usize>k * ENTRY_WORDS * 4
+    const offset = out - base
+    // Rows move forward only (k ≤ i): read every field before writing.
+    const sec = load<u32>(row)
+    const nsec = load<u32>(row + 4)
+    const recStart = <usize>load<u32>(row + E_RECORD_START * 4)
+    const recEnd = <usize>load<u32>(row + E_RECORD_END * 4)
+    const flags = load<u32>(row + E_FLAGS * 4)
+    store<u32>(dst, sec)
+    store<u32>(dst + 4, nsec)
+    store<u32>(dst + E_RECORD_START * 4, <u32>(recStart - entryStart + offset))
+    store<u32>(dst + E_RECORD_END * 4, <u32>(recEnd - entryStart + offset))
+    store<u32>(dst + E_ENTRY_START * 4, <u32>offset)
+    store<u32>(dst + E_ENTRY_END * 4, <u32>(entryEnd - entryStart + offset))
+    store<u32>(dst + E_FLAGS * 4, flags)
+    store<u32>(dst + (ENTRY_WORDS - 1) * 4, 0)
+    out += entryEnd - entryStart
+    k++
+  }
+  keptBytes = out - base
+  keptRows = k
+  return true
+}
