@@ -57,11 +57,29 @@ function findKey(p: usize, end: usize, key: usize, keyLen: u32): usize {
       continue
     }
     p = start + <usize>len
-    if (len == keyLen && memory.compare(start, key, len) == 0) found = p
-    p = fastSkip(p, end, 1)
+    if (len == keyLen && equalAt(start, key, len)) found = p
+    p = skipValue(p, end)
     if (p == 0) return 0
   }
   return found
+}
+
+@inline function equalAt(a: usize, b: usize, n: u32): bool {
+  for (let i: usize = 0; i < <usize>n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false
+  return true
+}
+
+/** fastSkip of one value with the common scalars inlined (the hot loop of findKey); 0 on a bad value. */
+@inline function skipValue(p: usize, end: usize): usize {
+  const v = <u32>load<u8>(p)
+  if (v >= 0xa0 && v <= 0xbf) return p + 1 + <usize>(v & 31)
+  if (v < 0x80 || v >= 0xe0 || v == 0xc0 || v == 0xc2 || v == 0xc3) return p + 1
+  if (v == 0xd9) return p + 2 + <usize>load<u8>(p + 1)
+  if (v == 0xcc || v == 0xd0) return p + 2
+  if (v == 0xcd || v == 0xd1) return p + 3
+  if (v == 0xce || v == 0xd2 || v == 0xca) return p + 5
+  if (v == 0xcb || v == 0xcf || v == 0xd3) return p + 9
+  return fastSkip(p, end, 1)
 }
 
 @inline function isTerminatorBefore(s: usize, i: usize): bool {
