@@ -104,23 +104,38 @@ function matchAlternative(s: usize, e: usize, anchors: u32, lit: usize, n: u32, 
   let to = last
   if (anchors & GREP_TEXT_START) to = s
   if (anchors & GREP_TEXT_END) from = last
+  const lines = (anchors & (GREP_LINE_START | GREP_LINE_END)) != 0
+  if (n == 0) {
+    if (!lines) return from <= to
+    for (let i = from; i <= to; i++) if (lineAnchorsHold(s, e, i, i, anchors)) return true
+    return false
+  }
+  // Candidates by their first byte (both cases when folding), then the rest.
+  const first = <u32>load<u8>(lit)
+  const other = fold && first >= 0x61 && first <= 0x7a ? first - 0x20 : first
   for (let i = from; i <= to; i++) {
-    if (anchors & GREP_LINE_START && i != s && !isTerminatorBefore(s, i)) continue
-    const j = i + <usize>n
-    if (anchors & GREP_LINE_END && j != e && !isTerminatorAt(j, e)) continue
-    let k: usize = 0
+    const c = <u32>load<u8>(i)
+    if (c != first && c != other) continue
+    let k: usize = 1
     if (fold) {
       for (; k < <usize>n; k++) {
-        let c = <u32>load<u8>(i + k)
-        if (c >= 0x41 && c <= 0x5a) c |= 0x20
-        if (c != <u32>load<u8>(lit + k)) break
+        let d = <u32>load<u8>(i + k)
+        if (d >= 0x41 && d <= 0x5a) d |= 0x20
+        if (d != <u32>load<u8>(lit + k)) break
       }
     } else {
       for (; k < <usize>n; k++) if (load<u8>(i + k) != load<u8>(lit + k)) break
     }
-    if (k == <usize>n) return true
+    if (k == <usize>n && (!lines || lineAnchorsHold(s, e, i, i + <usize>n, anchors))) return true
   }
   return false
+}
+
+/** The `^` / `$` line anchors at a match `[i, j)` of `[s, e)`. */
+@inline function lineAnchorsHold(s: usize, e: usize, i: usize, j: usize, anchors: u32): bool {
+  if (anchors & GREP_LINE_START && i != s && !isTerminatorBefore(s, i)) return false
+  if (anchors & GREP_LINE_END && j != e && !isTerminatorAt(j, e)) return false
+  return true
 }
 
 /** Writes the decimal form of an integer value at `digits`; returns its length. */
