@@ -143,15 +143,25 @@ export function grepEntries(len: u32, programStart: u32, programLen: u32): i32 {
     put(R_ERROR_OFFSET, -1)
     return STATUS_BAD_ARGUMENT
   }
-  const st = walkEntries(len)
-  if (st != STATUS_OK) return st
-  const rows = entries.tableCount
-  if (!grep.run(auxPtr + <usize>programStart, auxEntries, rows, auxPtr)) {
+  entries.useTable(auxEntries, auxEntriesCap, 0)
+  const outcome = grep.walkAndRun(auxPtr + <usize>programStart, auxPtr, auxPtr + len)
+  auxEntries = entries.tablePtr
+  auxEntriesCap = entries.tableCap
+  put(R_AUX_ENTRIES_PTR, <i32>auxEntries)
+  if (outcome == grep.WALK_FAILED) {
+    const st = entries.outOfMemory ? STATUS_NO_MEMORY : STATUS_INVALID
+    put(R_STATUS, st)
+    put(R_ERROR_OFFSET, st == STATUS_INVALID ? <i32>(reader.errorOffset - auxPtr) : -1)
+    return st
+  }
+  if (outcome == grep.UNSUPPORTED_VALUE) {
     put(R_STATUS, STATUS_UNSUPPORTED)
-    put(R_AUX_ENTRY_COUNT, 0)
-    put(R_AUX_INVALID_COUNT, 0)
+    put(R_ERROR_OFFSET, -1)
     return STATUS_UNSUPPORTED
   }
+  const rows = entries.tableCount
+  put(R_STATUS, STATUS_OK)
+  put(R_ERROR_OFFSET, -1)
   put(R_OUT_LEN, <i32>grep.keptBytes)
   put(R_AUX_ENTRY_COUNT, <i32>grep.keptRows)
   put(R_AUX_INVALID_COUNT, <i32>(rows - grep.keptRows))

@@ -20,6 +20,8 @@ import {
   GREP_FALSE_MATCHES, GREP_LINE_START, GREP_LINE_END, GREP_TEXT_START, GREP_TEXT_END,
 } from '../abi'
 import { fastSkip } from '../msgpack/fast-skip'
+import * as entries from '../forward/entries'
+import * as reader from '../msgpack/reader'
 
 /** Decimal digits of an integer value being tested (20 digits and a sign at most). */
 const digits = memory.data(24, 8)
@@ -156,11 +158,16 @@ function formatInt(negative: bool, magnitude: u64): u32 {
  * Tests one condition on the record `[rec, recEnd)`; `c` points at its steps word. Returns 1 / 0,
  * and sets `unsupported` (returning 0) for a value it cannot stringify.
  */
-function testCondition(c: usize, flags: u32, rec: usize, recEnd: usize): i32 {
+function testCondition(c: usize, flags: u32, rec: usize, recEnd: usize, first: usize): i32 {
   const steps = load<u32>(c)
   c += 4
   let p = rec
   for (let s: u32 = 0; s < steps; s++) {
+    if (s == 0 && first != NOT_SCANNED) {
+      p = first
+      c += 4 + pad4(load<u32>(c))
+      continue
+    }
     const keyLen = load<u32>(c)
     if (p != 0) p = findKey(p, recEnd, c + 4, keyLen)
     c += 4 + pad4(keyLen)
@@ -221,7 +228,7 @@ function skipCondition(c: usize): usize {
 }
 
 /** Fluentd's verdict for one record: regexp-and all match, some regexp-or matches, not every exclude-and, no exclude-or. */
-function keep(program: usize, rec: usize, recEnd: usize): bool {
+function keep(program: usize, rec: usize, recEnd: usize, scanned: bool): bool {
   const count = load<u32>(program)
   let c = program + 4
   let orSeen = false
@@ -231,7 +238,7 @@ function keep(program: usize, rec: usize, recEnd: usize): bool {
   for (let i: u32 = 0; i < count; i++) {
     const group = load<i32>(c)
     const flags = load<u32>(c + 4)
-    const r = testCondition(c + 8, flags, rec, recEnd)
+    const r = testCondition(c + 8, flags, rec, recEnd, scanned ? load<usize>(positions + (<usize>load<u8>(slotOf + i) << 2)) : NOT_SCANNED)
     if (unsupported) return false
     c = skipCondition(c + 8)
     if (group == GREP_REGEXP_AND) {
@@ -246,6 +253,119 @@ function keep(program: usize, rec: usize, recEnd: usize): bool {
   }
   if (orSeen && !orMatched) return false
   if (andSeen && andAll) return false
+  return true
+}
+
+/** `first` for testCondition: the record was not scanned, look the first key up. */
+const NOT_SCANNED: usize = <usize>0xffff_ffff
+/** The most distinct first keys a fused walk reads in its scan. */
+const MAX_SLOTS: u32 = 8
+/** Per distinct first key: its program address and length; per slot, the value's position in the record being scanned (0: missing). */
+const slotKeys = memory.data(<i32>MAX_SLOTS * 8, 8)
+const positions = memory.data(<i32>MAX_SLOTS * 4, 8)
+/** Per condition (≤ 256), its first key's slot. */
+const slotOf = memory.data(256, 8)
+let slotCount: u32 = 0
+
+/** Fills the slot tables from the program; false when it has too many conditions or first keys to fuse. */
+function prepareSlots(program: usize): bool {
+  const count = load<u32>(program)
+  if (count > 256) return false
+  slotCount = 0
+  let c = program + 4
+  for (let i: u32 = 0; i < count; i++) {
+    if (load<u32>(c + 8) == 0) return false
+    const key = c + 16
+    const len = load<u32>(c + 12)
+    let slot: u32 = 0
+    while (slot < slotCount && !(load<u32>(slotKeys + (<usize>slot << 3) + 4) == len && equalAt(<usize>load<u32>(slotKeys + (<usize>slot << 3)), key, len))) slot++
+    if (slot == slotCount) {
+      if (slotCount == MAX_SLOTS) return false
+      store<u32>(slotKeys + (<usize>slot << 3), <u32>key)
+      store<u32>(slotKeys + (<usize>slot << 3) + 4, len)
+      slotCount++
+    }
+    store<u8>(slotOf + i, <u8>slot)
+    c = skipCondition(c + 8)
+  }
+  return true
+}
+
+/**
+ * Skips the map at `rec` (within `end`), noting where each slot key's value is (the last duplicate
+ * wins). Returns the map's end, or 0 when the bytes are not a map fastSkip would accept.
+ */
+function scanRecord(rec: usize, end: usize): usize {
+  const h = <u32>load<u8>(rec)
+  let count: u32
+  let p = rec
+  if (h >= 0x80 && h <= 0x8f) { count = h & 15; p += 1 }
+  else if (h == 0xde) { if (p + 3 > end) return 0; count = be16(p + 1); p += 3 }
+  else if (h == 0xdf) { if (p + 5 > end) return 0; count = be32(p + 1); p += 5; if (count > <u32>(end - p)) return 0 }
+  else return 0
+  for (let k: u32 = 0; k < slotCount; k++) store<usize>(positions + (<usize>k << 2), 0)
+  for (let i: u32 = 0; i < count; i++) {
+    if (p >= end) return 0
+    const k = <u32>load<u8>(p)
+    let start: usize = 0
+    let len: u32 = 0xffff_ffff
+    if (k >= 0xa0 && k <= 0xbf) { len = k & 31; start = p + 1 }
+    else if (k == 0xd9 || k == 0xc4) { len = <u32>load<u8>(p + 1); start = p + 2 }
+    else if (k == 0xda || k == 0xc5) { len = be16(p + 1); start = p + 3 }
+    else if (k == 0xdb || k == 0xc6) {
+      if (p + 5 > end) return 0
+      len = be32(p + 1)
+      if (len > <u32>(end - p)) return 0
+      start = p + 5
+    }
+    if (len == 0xffff_ffff) {
+      p = fastSkip(p, end, 2)
+      if (p == 0) return 0
+      continue
+    }
+    p = start + <usize>len
+    if (p >= end) return 0
+    for (let slot: u32 = 0; slot < slotCount; slot++) {
+      const entry = slotKeys + (<usize>slot << 3)
+      if (load<u32>(entry + 4) == len && equalAt(start, <usize>load<u32>(entry), len)) store<usize>(positions + (<usize>slot << 2), p)
+    }
+    p = skipValue(p, end)
+    if (p == 0 || p > end) return 0
+  }
+  return p
+}
+
+/**
+ * The fused pass over `[start, end)`: walks the entries as entries.walkRegion does (same rows,
+ * same statuses), reading the fields the conditions test while it skips each common entry's
+ * record, and stores each row's verdict in its spare word. False: as walkRegion, or `unsupported`.
+ */
+function walkAndDecide(program: usize, start: usize, end: usize): bool {
+  reader.setup(<u64>end, end, true)
+  let p = start
+  while (p < end) {
+    if (p + 12 <= end && load<u8>(p) == 0x92 && load<u16>(p + 1) == 0x00d7) {
+      const rec = p + 11
+      const recEnd = scanRecord(rec, end)
+      if (recEnd != 0) {
+        if (!entries.writeEntry(bswap<u32>(load<u32>(p + 3)), bswap<u32>(load<u32>(p + 7)), rec, recEnd, p, recEnd, 0)) return false
+        const kept = keep(program, rec, recEnd, true)
+        if (unsupported) return false
+        store<u32>(entries.tablePtr + <usize>(entries.tableCount - 1) * ENTRY_WORDS * 4 + (ENTRY_WORDS - 1) * 4, kept ? 1 : 0)
+        p = recEnd
+        continue
+      }
+    }
+    if (entries.outOfMemory) return false
+    if (!reader.readHead(p)) return false
+    p = entries.parseEntryAfterHead()
+    if (p == 0) return false
+    const row = entries.tablePtr + <usize>(entries.tableCount - 1) * ENTRY_WORDS * 4
+    const valid = (load<u32>(row + E_FLAGS * 4) & ENTRY_INVALID) == 0
+    const kept = valid && keep(program, <usize>load<u32>(row + E_RECORD_START * 4), <usize>load<u32>(row + E_RECORD_END * 4), false)
+    if (unsupported) return false
+    store<u32>(row + (ENTRY_WORDS - 1) * 4, kept ? 1 : 0)
+  }
   return true
 }
 
@@ -264,10 +384,38 @@ export function run(program: usize, table: usize, rows: u32, base: usize): bool 
   for (let i: u32 = 0; i < rows; i++) {
     const row = table + <usize>i * ENTRY_WORDS * 4
     const valid = (load<u32>(row + E_FLAGS * 4) & ENTRY_INVALID) == 0
-    const kept = valid && keep(program, <usize>load<u32>(row + E_RECORD_START * 4), <usize>load<u32>(row + E_RECORD_END * 4))
+    const kept = valid && keep(program, <usize>load<u32>(row + E_RECORD_START * 4), <usize>load<u32>(row + E_RECORD_END * 4), false)
     if (unsupported) return false
     store<u32>(row + (ENTRY_WORDS - 1) * 4, kept ? 1 : 0)
   }
+  compact(table, rows, base)
+  return true
+}
+
+/** Walk status of `walkAndRun`. */
+export const WALKED: i32 = 0
+export const WALK_FAILED: i32 = 1
+export const UNSUPPORTED_VALUE: i32 = 2
+
+/**
+ * The whole pass over the region `[base, end)` into the current entry table (entries.useTable
+ * done by the caller): the fused walk when the program allows, then the compaction. WALK_FAILED:
+ * as walkRegion (reader.status / errorOffset, entries.outOfMemory); UNSUPPORTED_VALUE: nothing
+ * moved (the rows are the walk's).
+ */
+export function walkAndRun(program: usize, base: usize, end: usize): i32 {
+  unsupported = false
+  if (!prepareSlots(program)) {
+    if (!entries.walkRegion(base, end)) return WALK_FAILED
+    return run(program, entries.tablePtr, entries.tableCount, base) ? WALKED : UNSUPPORTED_VALUE
+  }
+  if (!walkAndDecide(program, base, end)) return unsupported ? UNSUPPORTED_VALUE : WALK_FAILED
+  compact(entries.tablePtr, entries.tableCount, base)
+  return WALKED
+}
+
+/** Moves the kept entries (spare word 1) and their rows to the front, positions as offsets from `base`. */
+function compact(table: usize, rows: u32, base: usize): void {
   let out = base
   let k: u32 = 0
   for (let i: u32 = 0; i < rows; i++) {
@@ -298,5 +446,4 @@ export function run(program: usize, table: usize, rows: u32, base: usize): bool 
   }
   keptBytes = out - base
   keptRows = k
-  return true
 }

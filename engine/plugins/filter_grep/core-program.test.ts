@@ -369,6 +369,70 @@ function* entryRows(stream: EventStream): Generator<number> {
   for (let i = 0; i < rows * abi.ENTRY_WORDS; i++) if (i % abi.ENTRY_WORDS !== abi.ENTRY_WORDS - 1) yield words[i]
 }
 
+describe('grepEntries: entry forms and the walk', () => {
+  const cfg = config({ exclude: sections('level', '/^debug$/') })
+  const viaBoth = (entries: Uint8Array, c: GrepConfig = cfg) => {
+    const program = coreProgram(compileConditions(c))!
+    const inCore = grepInCore(core, { tag: 't', entries, count: 0 }, program)
+    const inJs = grepStream(core, { tag: 't', entries, count: 0 }, new GrepMatcher(compileConditions(c)))
+    return { inCore, inJs }
+  }
+
+  it('integer times, v1.5 [time, {meta}] times, extra elements, records that are not maps, str32 and bin keys: as the JS pass', () => {
+    const debug = map([['level', str('debug')]])
+    const info = map([['level', str('info')]])
+    const str32Key = concatBytes([new Uint8Array([0x81, 0xdb, 0, 0, 0, 5]), utf8.encode('level'), str('debug')])
+    const binKey = concatBytes([new Uint8Array([0x81, 0xc4, 5]), utf8.encode('level'), str('debug')])
+    const entries = concatBytes([
+      encode([1700000000, info]),
+      encode([1700000000, { level: 'debug' }]),
+      concatBytes([new Uint8Array([0x92, 0x92, 0xce, 0x65, 0x53, 0xf1, 0x00, 0x80]), info]),
+      concatBytes([new Uint8Array([0x93, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), info, new Uint8Array([0xc0])]),
+      concatBytes([new Uint8Array([0x93, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), debug, new Uint8Array([0xc0])]),
+      concatBytes([new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), str('not a map')]),
+      concatBytes([new Uint8Array([0x92, 0xc0]), info]),
+      concatBytes([new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), str32Key]),
+      concatBytes([new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), binKey]),
+      concatBytes([new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), info]),
+    ])
+    const { inCore, inJs } = viaBoth(entries)
+    expect(inCore).not.toBeNull()
+    expect(inCore!.kept).toBe(inJs.kept)
+    // Kept: the v1.5 time, the extra element, the last; the first entry's record is a bin (invalid).
+    expect(inCore!.kept).toBe(3)
+    expect(inCore!.stream!.entries).toEqual(inJs.stream!.entries)
+    expect([...entryRows(inCore!.stream!)]).toEqual([...entryRows(inJs.stream!)])
+  })
+
+  it('more first keys than the fused walk reads (9) and two-step paths: as the JS pass', () => {
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']
+    const c = config({ exclude: keys.map((k) => ({ key: k, pattern: regexpOf('/^x$/') })), regexp: sections('$.n.m', '/1/') })
+    const rows = keys.map((k, i) =>
+      map([
+        [k, str(i % 2 ? 'x' : 'y')],
+        ['n', map([['m', int(i)]])],
+      ]),
+    )
+    const { inCore, inJs } = viaBoth(streamOf(rows).stream.entries, c)
+    expect(inCore!.kept).toBe(inJs.kept)
+    expect(inCore!.stream?.entries).toEqual(inJs.stream?.entries)
+  })
+
+  it('a broken stream is the same error as the JS pass gives', () => {
+    const entries = streamOf([map([['level', str('debug')]])]).stream.entries.subarray(0, 14)
+    const program = coreProgram(compileConditions(cfg))!
+    expect(() => grepInCore(core, { tag: 't', entries, count: 1 }, program)).toThrow(/not a valid entries stream/)
+    expect(() => grepStream(core, { tag: 't', entries, count: 1 }, new GrepMatcher(compileConditions(cfg)))).toThrow(
+      /not a valid entries stream/,
+    )
+    const bad = concatBytes([
+      streamOf([map([['level', str('info')]])]).stream.entries,
+      new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0x81, 0xa1, 0x61, 0xc1]),
+    ])
+    expect(() => grepInCore(core, { tag: 't', entries: bad, count: 2 }, program)).toThrow(/status 3/)
+  })
+})
+
 describe('grepEntries on random values and on loghub lines', () => {
   it('seeded random strings over a small alphabet (line terminators, case, non-ASCII, invalid bytes)', () => {
     let seed = 12345
