@@ -9,7 +9,8 @@
  * - The result block (`resultPtr`, RESULT_WORDS i32) is rewritten by every frame, walk, append
  *   and seal call.
  * - Message and entry tables are owned by the core; they are valid until the next `frame`
- *   (main table) or `walkEntries` (aux table) call. Their positions are addresses into the
+ *   (main table) or `walkEntries` / `grepEntries` (aux table) call. `grepEntries` also rewrites
+ *   the aux region in place (the kept entries move to its front). Their positions are addresses into the
  *   input or aux region, valid as long as that region's contents are.
  * - A sealed message lives in its packer's buffer until the next call on that packer.
  * - The JSON output region and item table (`jsonValue`, `jsonEntries`, `jsonCompact`) are owned by
