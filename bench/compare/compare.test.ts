@@ -50,6 +50,7 @@ describe('bench:compare', () => {
     'forward → grep → null': sluiceForwardConfig(true),
     'relay (with <buffer>)': sluiceRelayConfig(24224, true),
     'relay (without <buffer>)': sluiceRelayConfig(24224, false),
+    'relay (keepalive)': sluiceRelayConfig(24224, true, true),
     'in_http → null': sluiceHttpConfig(),
   }
   for (const [name, text] of Object.entries(configs)) {

@@ -263,7 +263,9 @@ async function runScenario(scenario: Scenario, o: Options, fb: string | null, di
     const spec = nodeRegistry().get('output', 'forward')
     const withBuffer = spec?.schema.sections?.some((s) => s.name === 'buffer') ?? false
     const relays = withFb<(sinkPort: number) => Promise<Server>>(
-      sluices((n) => (sinkPort: number) => startSluiceServer(sluiceRelayConfig(sinkPort, withBuffer), dir, scenario.id, n)),
+      sluices(
+        (n) => (sinkPort: number) => startSluiceServer(sluiceRelayConfig(sinkPort, withBuffer, scenario.keepalive), dir, scenario.id, n),
+      ),
       (bin) => (sinkPort) => startFluentBit(bin, fluentBitRelayArgs(sinkPort)),
     )
     const runs = new Map<string, (RunResult & { peak: number | null })[]>(relays.map(([n]) => [n, []]))

@@ -11,6 +11,7 @@
  * | grep-ack8 | ack window 8 | + filter_grep exclude level /^debug$/ | JS sink dropping level == "debug" | + grep exclude=level ^debug$ |
  * | gzip-ack | CompressedPackedForward, ack window 1 | in_forward → out_null | JS sink (gunzip) | in_forward → null |
  * | relay-ack | ack window 8 → relay → out_forward(require_ack_response) → JS sink; events/s end to end at the sink | out_forward, flush 0.1 s | — | out forward, Flush 0.1 s |
+ * | relay-keepalive | same as relay-ack | + `keepalive true`: one connection, chunks of the 4 flush threads pipelined on it | — | same as relay-ack (its upstream keeps connections alive by default) |
  * | http-json | POST of a 100-event JSON array, 8 keep-alive connections | in_http → out_null | node:http + JSON.parse + msgpack encode per record | in_http → null |
  * | idle-rss | none: RSS after start | in_forward → out_null | JS sink, naive HTTP | in_forward → null |
  */
@@ -24,6 +25,7 @@ export type ScenarioId =
   | 'grep-ack8'
   | 'gzip-ack'
   | 'relay-ack'
+  | 'relay-keepalive'
   | 'http-json'
   | 'idle-rss'
 
@@ -38,7 +40,7 @@ export interface ForwardLoad {
 
 export type Scenario =
   | { id: ScenarioId; kind: 'forward'; title: string; load: ForwardLoad; grep: boolean }
-  | { id: ScenarioId; kind: 'relay'; title: string; load: ForwardLoad }
+  | { id: ScenarioId; kind: 'relay'; title: string; load: ForwardLoad; keepalive: boolean }
   | { id: ScenarioId; kind: 'http'; title: string; conns: number }
   | { id: ScenarioId; kind: 'idle'; title: string }
 
@@ -62,7 +64,20 @@ export const SCENARIOS: readonly Scenario[] = [
     load: load(true, 1, true, 0.5),
     grep: false,
   },
-  { id: 'relay-ack', kind: 'relay', title: 'relay: in_forward → out_forward(ack) → sink, end to end', load: load(true, 8, false, 0.75) },
+  {
+    id: 'relay-ack',
+    kind: 'relay',
+    title: 'relay: in_forward → out_forward(ack) → sink, end to end',
+    load: load(true, 8, false, 0.75),
+    keepalive: false,
+  },
+  {
+    id: 'relay-keepalive',
+    kind: 'relay',
+    title: 'relay as relay-ack, out_forward keepalive (pipelined acks on one connection)',
+    load: load(true, 8, false, 0.75),
+    keepalive: true,
+  },
   { id: 'http-json', kind: 'http', title: 'in_http POST of 100-event JSON arrays, 8 keep-alive connections', conns: 8 },
   { id: 'idle-rss', kind: 'idle', title: 'idle RSS after start' },
 ]
@@ -94,12 +109,15 @@ export function sluiceForwardConfig(grep: boolean): string {
   return FORWARD_SOURCE + (grep ? GREP : '') + NULL
 }
 
-/** sluice as the relay: out_forward with acks to the sink, flushed every 0.1 s (bench:relay's buffer). */
-export function sluiceRelayConfig(sinkPort: number, withBuffer: boolean): string {
+/**
+ * sluice as the relay: out_forward with acks to the sink, flushed every 0.1 s (bench:relay's buffer);
+ * with `keepalive` the flush threads' chunks share one connection, their acks pipelined.
+ */
+export function sluiceRelayConfig(sinkPort: number, withBuffer: boolean, keepalive = false): string {
   return `${FORWARD_SOURCE}<match **>
   @type forward
   require_ack_response true
-  <server>
+${keepalive ? '  keepalive true\n' : ''}  <server>
     host 127.0.0.1
     port ${sinkPort}
   </server>

@@ -7,7 +7,7 @@
  * code …) and the top functions. Measures only.
  *
  * Options: --scenario ID (forward-ack1, forward-noack, forward-ack8, grep-ack8, gzip-ack,
- * relay-ack; default forward-ack8), --events N (default 2,000,000), --top N (default 30),
+ * relay-ack, relay-keepalive; default forward-ack8), --events N (default 2,000,000), --top N (default 30),
  * --keep DIR (keep the .cpuprofile there), --json.
  */
 
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     bundleBaselines(dir)
     const messages = Math.max(1, Math.round((o.events * scenario.load.eventsShare) / 1000))
     const sink = scenario.kind === 'relay' ? await startBaseline('js-sink', ['--expect', String(messages * 1000)]) : null
-    const config = scenario.kind === 'relay' ? sluiceRelayConfig(sink!.port, true) : sluiceForwardConfig(scenario.grep)
+    const config = scenario.kind === 'relay' ? sluiceRelayConfig(sink!.port, true, scenario.keepalive) : sluiceForwardConfig(scenario.grep)
     const confPath = join(dir, 'sluice.conf')
     writeFileSync(confPath, config)
     // --cpu-prof is not allowed in NODE_OPTIONS: run node with it, then the executable.
