@@ -49,6 +49,7 @@ export function grepInCore(core: Core, stream: EventStream, program: Uint8Array)
   u8.set(program, ptr + programStart)
   const st = core.exports.grepEntries(len, programStart, program.length)
   if (st === abi.STATUS_UNSUPPORTED) return null
+  if (st === abi.STATUS_NO_MEMORY) throw new CoreError('core.wasm is out of memory (aux entry table)')
   if (st !== abi.STATUS_OK) throw new Error(`event stream for ${stream.tag} is not a valid entries stream (status ${st})`)
   const kept = core.result(abi.R_AUX_ENTRY_COUNT)
   if (kept === 0) return { stream: null, kept, failed: null }
