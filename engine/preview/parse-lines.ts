@@ -18,7 +18,7 @@ import { createLogger } from '../log.ts'
 import type { EntrySink, ParserPlugin } from '../parser/types.ts'
 import type { PluginContext, PluginSectionConfig, PluginSpec } from '../plugin.ts'
 import type { Core } from '../../wasm/core.ts'
-import type { CatalogEntry } from './types.ts'
+import { PREVIEW_HOSTNAME, type CatalogEntry } from './types.ts'
 
 /** Where a named capture of the parser's regexp is in the line (UTF-16 offsets). */
 export interface LineCapture {
@@ -58,8 +58,17 @@ export interface LineParser {
   highlighters: { param: string; regexp: RegExp }[]
 }
 
-/** Builds the parser of a `<parse>` element (params and nested sections as written). */
-export function buildLineParser(core: Core, catalog: readonly CatalogEntry[], element: ConfigElement, now: () => number): LineParser {
+/**
+ * Builds the parser of a `<parse>` element (params and nested sections as written). `hostname` is
+ * what the parser's context gives as the host name (the preview's stand-in unless a daemon said).
+ */
+export function buildLineParser(
+  core: Core,
+  catalog: readonly CatalogEntry[],
+  element: ConfigElement,
+  now: () => number,
+  hostname = PREVIEW_HOSTNAME,
+): LineParser {
   const type = getParam(element, '@type') ?? 'none'
   const parsers = new Map(
     catalog.filter((e) => e.kind === 'parser' && e.spec !== undefined).map((e) => [e.name, e.spec as PluginSpec<'parser'>]),
@@ -90,7 +99,7 @@ export function buildLineParser(core: Core, catalog: readonly CatalogEntry[], el
     id: 'parse-preview',
     log,
     now,
-    hostname: 'preview-host',
+    hostname,
     createParser(config: PluginSectionConfig, child?: ConfigElement) {
       const nested = parsers.get(config['@type'])
       if (nested === undefined) throw new Error(`unknown parser plugin '${config['@type']}'`)

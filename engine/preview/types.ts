@@ -75,6 +75,12 @@ export interface Diagnostic {
   path?: ElementPath
 }
 
+/**
+ * The host name `${hostname}` (record_transformer) and parsers see in a preview that no daemon
+ * serves: a browser has no host name. Served by a daemon, the designer uses the daemon's.
+ */
+export const PREVIEW_HOSTNAME = 'preview-host'
+
 /** What happened to a sample, in the end. */
 export const Outcome = {
   /** Reached at least one output (sink). */

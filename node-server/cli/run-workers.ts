@@ -2,32 +2,25 @@
  * @module `sluice run` with `<system> workers N` (N > 1): this process becomes the supervisor
  * (node-server/ops/workers/supervisor.ts) and forks N workers. Everything else looks as it does
  * for one process: the same options, the HTTP API when asked for (served here for all workers),
- * the same signals, the same one-line start failures, exit codes, and `started` / `stopped` lines.
- * The number of workers comes from the config, as in Fluentd (there is no command-line option).
+ * and the same sequence (run-process.ts, ops/lifecycle.ts): signals, one-line start failures, exit
+ * codes, `started` / `stopped` lines. The number of workers comes from the config, as in Fluentd
+ * (there is no command-line option).
  */
 
 import { resolve } from 'node:path'
 import type { LogLevel } from '../../engine/log.ts'
 import type { PluginRegistry } from '../../engine/plugin.ts'
-import type { ApiSource } from '../ops/api/app.ts'
+import { readSystem } from '../../engine/check/system.ts'
 import { createApiApp } from '../ops/api/app.ts'
 import { mountDesigner } from '../ops/api/designer.ts'
-import { listenApi, type ApiServer } from '../ops/api/server.ts'
-import { ConfigFailure } from '../ops/daemon.ts'
-import { installFaultHandlers } from '../ops/faults.ts'
-import { startedByNpm, watchParent } from '../ops/parent-watch.ts'
-import { describeSource, parseSource, type ConfigSource } from '../ops/prepare.ts'
-import { installSignals } from '../ops/signals.ts'
-import { StartFailure } from '../ops/start-agent.ts'
-import { readSystem } from '../../engine/check/system.ts'
+import { parseSource, type ConfigSource } from '../ops/prepare.ts'
 import { Supervisor } from '../ops/workers/supervisor.ts'
 import type { LogFormat, LogSink } from '../log/sink.ts'
 import type { ApiPlan } from './api-plan.ts'
-import { artifactFailure } from './artifact-errors.ts'
-import { stringOption, type ParsedOptions } from './args.ts'
+import type { ParsedOptions } from './args.ts'
 import type { Io } from './check.ts'
 import { version } from './help.ts'
-import { apiListenMessage, HARD_EXIT_GRACE_MS, UI_DIST } from './run.ts'
+import { apiInfo, designerAccess, HARD_EXIT_GRACE_MS, RunProcess } from './run-process.ts'
 
 /** `<system> workers` of a config (1 when it is absent or the config does not parse: the start reports that). */
 export function configuredWorkers(source: ConfigSource): number {
@@ -55,18 +48,7 @@ export interface SupervisorRun {
 /** Runs the supervisor; returns the exit code of a failed start, or null while it runs. */
 export async function runSupervisor(run: SupervisorRun): Promise<number | null> {
   const { options, io, source, apiPlan, sink } = run
-  let api: ApiServer | null = null
-  let exiting = false
-  const exit = (code: number) => {
-    if (exiting && code === 0) return
-    exiting = true
-    const closing = api ? api.close() : Promise.resolve()
-    const timer = setTimeout(() => process.exit(code), 1_000)
-    void closing.finally(() => {
-      clearTimeout(timer)
-      process.exit(code)
-    })
-  }
+  const proc = new RunProcess(io)
   const supervisor = new Supervisor({
     source,
     registry: run.registry,
@@ -87,64 +69,17 @@ export async function runSupervisor(run: SupervisorRun): Promise<number | null> 
   })
 
   if (apiPlan.serve) {
-    const apiSource: ApiSource = {
+    const app = createApiApp({
       state: () => supervisor.state,
       agent: () => null,
       registry: run.registry,
-      info: () => ({
-        version: version(),
-        startedAt: supervisor.startedAt,
-        generation: supervisor.generation,
-        reloads: supervisor.reloads,
-        configPath: run.configPath ? resolve(run.configPath) : null,
-        logPath: run.logPath ? resolve(run.logPath) : null,
-        pluginDirs: run.plugins,
-      }),
+      info: apiInfo(supervisor, run),
       workers: supervisor.api(),
-    }
-    const app = createApiApp(apiSource)
+    })
     if (options['api-tap']) supervisor.log.warn('--api-tap is not available with <system> workers: the events flow in the worker processes')
-    mountDesigner(app, {
-      daemon: supervisor,
-      registry: run.registry,
-      token: stringOption(options, 'api-token') ?? (process.env.SLUICE_API_TOKEN || null),
-      tapCore: null,
-      uiDist: stringOption(options, 'ui-dist') ?? UI_DIST,
-    })
-    try {
-      api = await listenApi(app, apiPlan.bind, apiPlan.port)
-    } catch (error) {
-      io.err(apiListenMessage(error as NodeJS.ErrnoException, apiPlan) + '\n')
-      return 1
-    }
-    supervisor.log.info('listening', { plugin_id: 'api', type: 'http_api', address: api.address.address, port: api.address.port })
+    mountDesigner(app, { daemon: supervisor, registry: run.registry, ...designerAccess(options), tapCore: null })
+    if ((await proc.listenApi(app, apiPlan, supervisor.log)) === null) return 1
   }
-
-  const signals = installSignals(supervisor, { exit, hardDeadlineMs: run.shutdownTimeoutMs + 2 * HARD_EXIT_GRACE_MS })
-  if (startedByNpm()) {
-    watchParent((parent) => {
-      supervisor.log.warn('the process that started sluice (npm) exited; stopping', { parent_pid: parent })
-      signals.stop('parent exited')
-    })
-  }
-  installFaultHandlers(supervisor, exit)
-
-  try {
-    await supervisor.start()
-  } catch (error) {
-    if (error instanceof ConfigFailure) {
-      for (const e of error.errors) io.err(e.message + '\n')
-      io.err(
-        `sluice: ${error.errors.length} config error${error.errors.length === 1 ? '' : 's'} in ${describeSource(source)}; nothing started\n`,
-      )
-    } else if (error instanceof StartFailure) {
-      io.err(error.message + '\n')
-    } else {
-      io.err(`${artifactFailure(error) ?? `sluice: start failed: ${error instanceof Error ? error.stack : String(error)}`}\n`)
-    }
-    signals.remove()
-    await api?.close()
-    return 1
-  }
-  return null
+  // A worker's stop has the shutdown timeout, then 5 s before it is killed: the hard deadline comes after that.
+  return proc.start(supervisor, run.shutdownTimeoutMs + 2 * HARD_EXIT_GRACE_MS)
 }

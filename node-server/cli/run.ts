@@ -1,42 +1,30 @@
 /**
- * @module `sluice [run]`: the daemon. Reads the options, opens the log sink, starts the HTTP API
- * when asked for (api-plan.ts; before the agent, so /healthz answers 503 while it starts), validates and starts the agent, and installs
- * the signal handlers. Config errors print as `file:line: message; hint: …`; a port in use prints
- * one line naming the option to change. Returns the exit code, or null while the daemon runs.
+ * @module `sluice [run]`: the daemon. Reads the options and opens the log sink; with `<system>
+ * workers N` hands over to run-workers.ts, else runs the agent in this process: the Daemon on a
+ * listener pool, the designer (with the tap) on the HTTP API and on every monitor_agent, and the
+ * sequence every run shares (run-process.ts: the API before the start, signals, a failed start in
+ * one line). Returns the exit code, or null while the daemon runs.
  */
 
-import { resolve } from 'node:path'
-import type { Agent } from '../../engine/agent.ts'
 import { loadCore } from '../../wasm/load-node.ts'
 import { createApiApp, type ApiSource } from '../ops/api/app.ts'
 import { createDesigner } from '../ops/api/designer.ts'
 import { setApiSource } from '../ops/api/monitor-agent.ts'
-import { designerUrl, listenApi, type ApiServer } from '../ops/api/server.ts'
-import { ConfigFailure, Daemon } from '../ops/daemon.ts'
+import { designerUrl } from '../ops/api/server.ts'
+import { Daemon } from '../ops/daemon.ts'
 import { ListenerPool } from '../ops/listener-pool.ts'
 import { describeSource, type ConfigSource } from '../ops/prepare.ts'
-import { installFaultHandlers } from '../ops/faults.ts'
-import { startedByNpm, watchParent } from '../ops/parent-watch.ts'
-import { installSignals } from '../ops/signals.ts'
-import { StartFailure } from '../ops/start-agent.ts'
 import { FileWriter, LogSink, stderrWriter } from '../log/sink.ts'
 import { nodeRegistry } from '../plugins/registry.ts'
 import { planApi, type ApiPlan } from './api-plan.ts'
 import { configuredWorkers, runSupervisor } from './run-workers.ts'
-import { artifactFailure } from './artifact-errors.ts'
 import { listOption, parseArgs, stringOption, UsageError } from './args.ts'
 import { checkCommand, processIo, type Io } from './check.ts'
 import { defaultConfigSource, parseDefaultPorts } from './default-config.ts'
 import { MAIN_HELP, version } from './help.ts'
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, logFormatOption, logLevelOption, RUN_OPTIONS, timeOptionMs } from './options.ts'
 import { loadPluginModules } from './plugin-modules.ts'
-import { repoPath } from '../paths.ts'
-
-/** The designer's build output in this repo. */
-export const UI_DIST = repoPath('ui', 'dist') + '/'
-
-/** Extra time after the shutdown timeout before a stuck stop is cut short. */
-export const HARD_EXIT_GRACE_MS = 5_000
+import { apiInfo, designerAccess, HARD_EXIT_GRACE_MS, RunProcess } from './run-process.ts'
 
 export async function runCommand(argv: readonly string[], io: Io = processIo): Promise<number | null> {
   const { options, positionals } = parseArgs(argv, RUN_OPTIONS)
@@ -91,25 +79,12 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
       plugins,
     })
   }
-  const pool = new ListenerPool().install()
-  let api: ApiServer | null = null
-  let onAgent: (agent: Agent) => void = () => {}
-  let exiting = false
-  const exit = (code: number) => {
-    if (exiting && code === 0) return
-    exiting = true
-    const closing = api ? api.close() : Promise.resolve()
-    const timer = setTimeout(() => process.exit(code), 1_000)
-    void closing.finally(() => {
-      clearTimeout(timer)
-      process.exit(code)
-    })
-  }
+  const run = new RunProcess(io)
   const daemon = new Daemon({
     source,
     registry,
     sink,
-    pool,
+    pool: new ListenerPool().install(),
     levelOverride,
     formatOverride,
     shutdownTimeoutMs,
@@ -118,9 +93,12 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
       source.kind === 'text'
         ? 'the embedded default config is used without -c: pass -c FILE, or --default-ports FORWARD,HTTP,API'
         : undefined,
-    onFatal: () => exit(1),
+    onFatal: () => run.exit(1),
     startedFields: { version: version(), pid: process.pid, node: process.version },
-    onAgentStarted: (agent) => onAgent(agent),
+    onAgentStarted: (agent) => {
+      designer?.attach(agent)
+      warnApiChange(daemon, apiPlan)
+    },
   })
   // Debug only: a start that fails prints exactly one line (the reason); `started` says the rest.
   daemon.log.debug('starting sluice', { version: version(), pid: process.pid, config: describeSource(source), node: process.version })
@@ -129,26 +107,12 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     state: () => daemon.state,
     agent: () => daemon.agent,
     registry,
-    info: () => ({
-      version: version(),
-      startedAt: daemon.startedAt,
-      generation: daemon.generation,
-      reloads: daemon.reloads,
-      configPath: configPath ? resolve(configPath) : null,
-      logPath: logPath ? resolve(logPath) : null,
-      pluginDirs: plugins,
-    }),
+    info: apiInfo(daemon, { configPath, logPath, plugins }),
   }
   // One designer for every API app the daemon serves: its own and each monitor_agent's.
   const designer =
     apiPlan.serve || apiPlan.monitorAgent
-      ? createDesigner({
-          daemon,
-          registry,
-          token: stringOption(options, 'api-token') ?? (process.env.SLUICE_API_TOKEN || null),
-          tapCore: options['api-tap'] ? await loadCore() : null,
-          uiDist: stringOption(options, 'ui-dist') ?? UI_DIST,
-        })
+      ? createDesigner({ daemon, registry, ...designerAccess(options), tapCore: options['api-tap'] ? await loadCore() : null })
       : null
   if (designer) apiSource.designer = (app) => designer.mount(app)
   setApiSource(apiSource)
@@ -156,56 +120,15 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   if (apiPlan.monitorAgent) daemon.log.info('the HTTP API is served by <source @type monitor_agent>', { at: apiPlan.monitorAgent })
 
   if (apiPlan.serve) {
-    const app = createApiApp(apiSource)
-    onAgent = (agent) => {
-      designer?.attach(agent)
-      warnApiChange(daemon, apiPlan)
-    }
-    try {
-      api = await listenApi(app, apiPlan.bind, apiPlan.port)
-    } catch (error) {
-      io.err(apiListenMessage(error as NodeJS.ErrnoException, apiPlan) + '\n')
-      return 1
-    }
-    daemon.log.info('listening', { plugin_id: 'api', type: 'http_api', address: api.address.address, port: api.address.port })
+    const api = await run.listenApi(createApiApp(apiSource), apiPlan, daemon.log)
+    if (api === null) return 1
     daemon.log.info(`route designer: ${designerUrl(api.address.address, api.address.port)}`, {
       apply:
         stringOption(options, 'api-token') !== undefined || process.env.SLUICE_API_TOKEN ? 'with the API token' : 'off (no --api-token)',
       tap: options['api-tap'] ? 'on' : 'off (--api-tap)',
     })
-  } else {
-    onAgent = (agent) => {
-      designer?.attach(agent)
-      warnApiChange(daemon, apiPlan)
-    }
   }
-
-  const signals = installSignals(daemon, { exit, hardDeadlineMs: shutdownTimeoutMs + HARD_EXIT_GRACE_MS })
-  if (startedByNpm()) {
-    watchParent((parent) => {
-      daemon.log.warn('the process that started sluice (npm) exited; stopping', { parent_pid: parent })
-      signals.stop('parent exited')
-    })
-  }
-  installFaultHandlers(daemon, exit)
-
-  try {
-    await daemon.start()
-  } catch (error) {
-    if (error instanceof ConfigFailure) {
-      for (const e of error.errors) io.err(e.message + '\n')
-      io.err(
-        `sluice: ${error.errors.length} config error${error.errors.length === 1 ? '' : 's'} in ${describeSource(source)}; nothing started\n`,
-      )
-    } else if (error instanceof StartFailure) {
-      io.err(error.message + '\n')
-    } else {
-      io.err(`${artifactFailure(error) ?? `sluice: start failed: ${error instanceof Error ? error.stack : String(error)}`}\n`)
-    }
-    await api?.close()
-    return 1
-  }
-  return null
+  return run.start(daemon, shutdownTimeoutMs + HARD_EXIT_GRACE_MS)
 }
 
 function configSource(path: string | undefined, inline: string | undefined, defaultPorts: string | undefined): ConfigSource {
@@ -234,15 +157,4 @@ function warnApiChange(daemon: Daemon, plan: ApiPlan): void {
       running,
       config: wanted,
     })
-}
-
-export function apiListenMessage(error: NodeJS.ErrnoException, plan: ApiPlan): string {
-  const { bind, port } = plan
-  if (error.code === 'EADDRINUSE')
-    return `sluice: port ${port} is in use (the HTTP API, ${plan.portSetting}); set another port, or --no-api`
-  if (error.code === 'EACCES')
-    return `sluice: no permission to listen on port ${port} (the HTTP API, ${plan.portSetting}); set another port`
-  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
-    return `sluice: cannot listen on ${bind} (the HTTP API, ${plan.bindSetting}); set another address`
-  return `sluice: the HTTP API cannot listen on ${bind}:${port}: ${error.message} (${plan.bindSetting}; ${plan.portSetting})`
 }

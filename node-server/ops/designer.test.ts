@@ -9,7 +9,7 @@
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startSluice, type SluiceProcess } from '../cli/testing/sluice-process.ts'
@@ -79,7 +79,8 @@ describe('designer endpoints on the daemon', () => {
     const full = await fetch(`${base}/api/config`, { headers: auth })
     expect(full.headers.get('x-sluice-secrets')).toBe('shown')
     expect(await full.text()).toBe(readFileSync(path, 'utf8'))
-    expect(await (await fetch(`${base}/api/designer`)).json()).toMatchObject({ apply: true, tap: false })
+    // …and its host name, which the designer previews `${hostname}` as (os.hostname(), as the agent's plugins see it).
+    expect(await (await fetch(`${base}/api/designer`)).json()).toMatchObject({ apply: true, tap: false, hostname: hostname() })
 
     // The masked text applied as is would write the placeholder over the secret: refused, with the line.
     const placeholder = await fetch(`${base}/api/config/apply`, {

@@ -7,7 +7,9 @@
  * worker (an invalid config changes nothing); a SIGKILLed worker is started again while the
  * other one keeps serving the port, and its file buffer's acknowledged events are delivered;
  * SIGTERM stops every worker and the supervisor exits 0. in_tcp, in_udp, in_syslog (UDP and TCP),
- * in_http and in_prometheus share their ports too; monitor_agent serves each worker on its own.
+ * in_http and in_prometheus share their ports too; monitor_agent serves each worker on its own. A
+ * start that fails (the API port, or a port one worker needs, in use) is one line and exit 1, as for
+ * one process; the designer's apply reloads every worker, and keeps the running config when it cannot.
  */
 
 import { createSocket } from 'node:dgram'
@@ -169,9 +171,8 @@ const sum = (list: readonly (number | undefined)[]) => list.reduce<number>((n, v
 
 const workers = (n: number, extra = '') => `<system>\n  workers ${n}\n${extra}</system>\n`
 
-describe('<system> workers 2', () => {
-  it('shares the in_forward port: many connections reach both workers, every event arrives; the API, /metrics and /healthz cover both; SIGUSR1, SIGHUP and SIGTERM reach every worker', async () => {
-    const conf = (prefix: string, hold = false) => `${workers(2)}
+/** Two workers: in_forward (`@id in`, port 0, shared) to test_sink files `<prefix><worker id>` (`hold`: until a flush). */
+const forwardToSink = (prefix: string, hold = false) => `${workers(2)}
 <source>
   @type forward
   @id in
@@ -185,7 +186,10 @@ describe('<system> workers 2', () => {
   hold ${hold}
 </match>
 `
-    const p = start(conf('a-', true))
+
+describe('<system> workers 2', () => {
+  it('shares the in_forward port: many connections reach both workers, every event arrives; the API, /metrics and /healthz cover both; SIGUSR1, SIGHUP and SIGTERM reach every worker', async () => {
+    const p = start(forwardToSink('a-', true))
     const port = await p.port('in')
     await p.waitForLine(/\[info\] started config=\S+ workers=2 /)
     expect(p.stderr.match(/listening plugin_id=in type=forward address=127\.0\.0\.1 port=(\d+) worker=(\d)/g)?.length).toBe(2)
@@ -225,7 +229,7 @@ describe('<system> workers 2', () => {
     expect(sunk('a-').filter((n) => n > 0)).toHaveLength(2)
 
     // SIGHUP: the new config runs in every worker (validated once, by the supervisor).
-    writeFileSync(join(dir, 'fluent.conf'), conf('b-'))
+    writeFileSync(join(dir, 'fluent.conf'), forwardToSink('b-'))
     let from = p.stderr.length
     p.signal('SIGHUP')
     await p.waitForLine(/\[info\] reloaded config=\S+ workers=2 generation=2\n/, from)
@@ -241,7 +245,7 @@ describe('<system> workers 2', () => {
     expect(sum(sunk('b-'))).toBe(more)
 
     // An invalid config: nothing changes in any worker.
-    writeFileSync(join(dir, 'fluent.conf'), `${conf('c-')}<match x>\n  @type nope\n</match>\n`)
+    writeFileSync(join(dir, 'fluent.conf'), `${forwardToSink('c-')}<match x>\n  @type nope\n</match>\n`)
     from = p.stderr.length
     p.signal('SIGHUP')
     await p.waitForLine(/reload failed; the running config is kept reason="1 config error"/, from)
@@ -566,4 +570,98 @@ describe('<system> workers 2', () => {
       expect(plugins.map((x) => x.emit_records)).toEqual([perWorkerTcp[worker]])
     }
   }, 180_000)
+})
+
+/** A TCP port held by this test process (closed by the caller). */
+async function holdPort(): Promise<{ port: number; close(): Promise<void> }> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { port: (server.address() as AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) }
+}
+
+const pinnedForward = (id: string, port: number) =>
+  `<worker 1>\n  <source>\n    @type forward\n    @id ${id}\n    bind 127.0.0.1\n    port ${port}\n  </source>\n</worker>\n`
+
+describe('<system> workers 2: the same start and apply as a single process', () => {
+  it('a start that fails ends in one line and exit 1: the API port or a worker port in use (the other worker is stopped)', async () => {
+    const held = await holdPort()
+    try {
+      const path = join(dir, 'fluent.conf')
+      writeFileSync(
+        path,
+        `${workers(2)}<source>\n  @type forward\n  bind 127.0.0.1\n  port 0\n</source>\n<match **>\n  @type null\n</match>\n`,
+      )
+      const api = await runSluice(['-c', path, '--api-port', String(held.port)])
+      expect(api.code).toBe(1)
+      expect(api.stderr.split('\n').filter(Boolean)).toEqual([
+        `sluice: port ${held.port} is in use (the HTTP API, --api-port); set another port, or --no-api`,
+      ])
+
+      writeFileSync(path, `${workers(2)}${pinnedForward('clash', held.port)}<match **>\n  @type null\n</match>\n`)
+      const worker = await runSluice(['-c', path, '--no-api'])
+      expect(worker.code).toBe(1)
+      const line = `sluice: port ${held.port} is in use (in_forward 'port' in <source> at ${path}:9); set another port`
+      // The supervisor prints the reason, once, as the last line; the rest are worker 0's (it may have started, then stopped).
+      const lines = worker.stderr.split('\n').filter(Boolean)
+      expect(lines.at(-1)).toBe(line)
+      expect(lines.slice(0, -1).filter((l) => !l.endsWith(' worker=0'))).toEqual([])
+      expect(worker.stderr).not.toMatch(/\n\s+at /)
+      expect(worker.stderr).not.toMatch(/\[info\] started config=\S+ workers=2/)
+      expect(worker.stderr).not.toMatch(/\[info\] stopping reason=\S+ timeout_ms=\d+ workers=2/)
+    } finally {
+      await held.close()
+    }
+  }, 60_000)
+
+  it("the designer's apply validates for every worker, replaces the file and reloads every worker; an invalid or unstartable config keeps the running one", async () => {
+    const p = start(forwardToSink('a-'), ['--api-token', 's3cret'])
+    const path = join(dir, 'fluent.conf')
+    const port = await p.port('in')
+    await p.waitForLine(/\[info\] started config=\S+ workers=2 /)
+    const base = `http://127.0.0.1:${await p.port('api')}`
+    const apply = async (body: string) => {
+      const res = await fetch(`${base}/api/config/apply`, { method: 'POST', headers: { Authorization: 'Bearer s3cret' }, body })
+      return { status: res.status, body: (await res.json()) as { ok: boolean; errors: string[] } }
+    }
+    expect(await (await fetch(`${base}/api/config`, { headers: { Authorization: 'Bearer s3cret' } })).text()).toBe(forwardToSink('a-'))
+
+    const invalid = await apply(forwardToSink('b-').replace('path ', 'pth '))
+    expect(invalid.status).toBe(422)
+    expect(invalid.body.errors.join('\n')).toMatch(/missing required param path in <match>/)
+    expect(readFileSync(path, 'utf8')).toBe(forwardToSink('a-'))
+
+    let from = p.stderr.length
+    expect(await apply(forwardToSink('b-'))).toEqual({ status: 200, body: { ok: true, errors: [] } })
+    expect(readFileSync(path, 'utf8')).toBe(forwardToSink('b-'))
+    expect(readFileSync(`${path}.prev`, 'utf8')).toBe(forwardToSink('a-'))
+    expect(p.stderr.slice(from)).toMatch(/\[info\] config replaced through the API; reloading config=\S+ previous=\S+\.prev\n/)
+    expect(p.stderr.slice(from)).toMatch(/\[info\] reloaded config=\S+ workers=2 generation=2\n/)
+    let sent = 0
+    for (let i = 0; i < 400 && sunk('b-').filter((n) => n > 0).length < 2; i++) {
+      await batch(port, 'after', 10)
+      sent += 10
+    }
+    expect(sum(sunk('b-'))).toBe(sent)
+
+    const held = await holdPort()
+    try {
+      from = p.stderr.length
+      const clash = await apply(`${forwardToSink('c-')}${pinnedForward('clash', held.port)}`)
+      expect(clash).toEqual({
+        status: 422,
+        body: { ok: false, errors: ['worker 1 could not start the new config; every worker runs the previous one'] },
+      })
+      // As in a single process, the file is put back to what runs, so a later SIGHUP does not retry it.
+      expect(readFileSync(path, 'utf8')).toBe(forwardToSink('b-'))
+      expect(p.stderr.slice(from)).toMatch(/the applied config did not start; its file was put back to the running one/)
+      expect(p.stderr.slice(from)).toMatch(
+        /reload failed; the running config is kept reason="worker 1 could not start the new config; every worker runs the previous one"/,
+      )
+      await batch(port, 'kept', 5)
+      await waitUntil(() => sum(sunk('b-')) === sent + 5, 'the running config to take the events')
+      expect(existsSync(join(dir, 'c-0'))).toBe(false)
+    } finally {
+      await held.close()
+    }
+  }, 120_000)
 })

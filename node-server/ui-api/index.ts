@@ -1,6 +1,7 @@
 /**
  * @module The designer's HTTP surface as a Hono sub-app, for the daemon's API server (default
- * 127.0.0.1:24220) to mount: the built UI under /ui/, GET /api/designer (what this daemon allows),
+ * 127.0.0.1:24220) to mount: the built UI under /ui/, GET /api/designer (what this daemon allows,
+ * and its host name for the preview of `${hostname}`),
  * POST /api/config/validate, POST /api/config/apply (Bearer token), GET /api/config (the running
  * config), and the opt-in live tap GET /api/tap (server-sent events; 404 unless a provider is
  * configured).
@@ -15,6 +16,7 @@
  * file and no environment variable (see validate.ts).
  */
 
+import { hostname } from 'node:os'
 import { Hono, type MiddlewareHandler } from 'hono'
 import { bearerAuth } from 'hono/bearer-auth'
 import { bodyLimit } from 'hono/body-limit'
@@ -40,6 +42,8 @@ export interface UiApiOptions {
   /** Largest config body accepted (default 4 MiB). */
   maxConfigBytes?: number
   tapOptions?: TapOptions
+  /** The host name the daemon's plugins see (`${hostname}`), for the designer's preview; default os.hostname(). */
+  hostname?: string
 }
 
 export type { ValidateResult } from './validate.ts'
@@ -119,7 +123,13 @@ export function createUiApi(options: UiApiOptions): Hono {
 
   const tap = options.tap ?? null
   app.get('/api/designer', (c) =>
-    c.json({ apply: options.token !== null, tap: tap !== null, token: options.token !== null, secrets: 'masked without the token' }),
+    c.json({
+      apply: options.token !== null,
+      tap: tap !== null,
+      token: options.token !== null,
+      secrets: 'masked without the token',
+      hostname: options.hostname ?? hostname(),
+    }),
   )
   if (tap === null) {
     app.get('/api/tap', (c) => c.json({ error: 'the live tap is off: the daemon has no tap provider' }, 404))

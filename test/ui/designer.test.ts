@@ -381,11 +381,7 @@ describe('the route designer in Chromium', () => {
       await page
         .locator('[data-testid=plan-item]')
         .evaluateAll((items) => items.map((i) => `${i.getAttribute('data-kind')} ${i.querySelector('.mono')?.textContent}`)),
-    ).toEqual([
-      'add add output <match **> @type null',
-      'remove remove output <match **> @type stdout',
-      'keep keep listening on 0.0.0.0:24224',
-    ])
+    ).toEqual(['add output <match **> @type null', 'remove output <match **> @type stdout', 'keep listener 0.0.0.0:24224'])
     expect(await page.locator('[data-testid=apply-diff] .dl[data-kind=removed]').allTextContents()).toEqual(['35−  @type stdout'])
     expect(await page.locator('[data-testid=apply-diff] .dl[data-kind=added]').allTextContents()).toEqual(['35+  @type null'])
     await shot(page, 'apply-review')

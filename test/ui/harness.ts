@@ -84,7 +84,10 @@ export interface Harness {
    * for real); this stand-in daemon has no agent to start.
    */
   failNextApply: string | null
-  /** A fresh context (empty storage) and page at /ui/, with page errors collected. */
+  /**
+   * A fresh context (empty storage) and page at /ui/ of the harness, or at `path` when it is a full URL
+   * (a real daemon's /ui/), with page errors collected.
+   */
   open(path?: string, viewport?: { width: number; height: number }): Promise<{ page: Page; context: BrowserContext; errors: string[] }>
   close(): Promise<void>
 }
@@ -157,14 +160,15 @@ export async function startHarness(): Promise<Harness> {
       },
       async open(path = '/ui/', viewport = { width: 1440, height: 900 }) {
         const context = await b.newContext({ viewport, acceptDownloads: true })
-        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })
+        const url = /^https?:/.test(path) ? path : `${origin}${path}`
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin })
         const page = await context.newPage()
         const errors: string[] = []
         page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
         page.on('console', (m) => {
           if (m.type() === 'error') errors.push(`console.error: ${m.text()}`)
         })
-        await page.goto(`${origin}${path}`)
+        await page.goto(url)
         await page.waitForSelector('[data-testid=preview-status][data-ready=true]', { state: 'attached', timeout: 30_000 })
         return { page, context, errors }
       },

@@ -3,8 +3,10 @@
  * stand-in daemon: the .conf caret after picking a problem, undo and redo in the text and the table,
  * revert to the running config, a reload the daemon refuses (and why), the explanation of each
  * decision (grep condition, record_transformer field, which match took the tag and which earlier one
- * did not, a parser's captures), a ~900 KB paste of samples, and the layout at 1280×720 and 1920×1080 (nothing cut off,
- * panes resize). Screenshots go to test-results/ui-operator-*.png.
+ * did not, a parser's captures), a ~900 KB paste of samples, colours that say what they mean (read
+ * back as computed styles), undo from the graph view, "Load running" with and without edits, and the
+ * layout at 1280×720 and 1920×1080 (nothing cut off, panes resize). Screenshots go to
+ * test-results/ui-operator-*.png.
  */
 
 import { join } from 'node:path'
@@ -211,6 +213,172 @@ describe('the designer as the operator’s tool', () => {
     await confText(page)
     await page.fill(area, RUNNING_CONFIG.replace('/^debug$/', '/^info$/'))
     await previewSettled(page, lines.length)
+    expect(errors).toEqual([])
+  })
+
+  it('colours say what they mean: a FILTER badge is not a warning, more dropped is worse, fewer is better, a change is not a warning', {
+    timeout: 60_000,
+  }, async () => {
+    const { page, errors } = await h.open()
+    await opened(page)
+    /** The computed colour of an element, or of a palette name resolved on a probe element. */
+    const colour = (selector: string, property: 'color' | 'backgroundColor' = 'color') =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((el, p) => getComputedStyle(el)[p], property)
+    const palette = (name: string) =>
+      page.evaluate((n) => {
+        const probe = document.createElement('span')
+        probe.style.color = `var(--${n})`
+        document.body.append(probe)
+        const value = getComputedStyle(probe).color
+        probe.remove()
+        return value
+      }, name)
+    const [warning, good, change, better, worse] = await Promise.all(['warning', 'good', 'change', 'better', 'worse'].map(palette))
+    expect(new Set([warning, good, change, worse]).size).toBe(4)
+    expect(better).toBe(good)
+
+    // One debug event (dropped by the running grep), two info, one warn: the samples of this test.
+    const samples = ['debug', 'info', 'info', 'warn'].map((level) => JSON.stringify({ tag: 'app.web', record: { level } })).join('\n')
+    await page.fill('[data-testid=samples-text]', `${samples}\n{"tag":"other","record":{}}\n`)
+    await previewSettled(page, 5)
+
+    // The FILTER badge: a kind, not a warning — neither its text nor its background is the warning colour.
+    const badge = '[data-testid=route-row][data-kind=filter] [data-testid=row-kind]'
+    expect(await page.locator(badge).first().textContent()).toBe('filter')
+    expect(await colour(badge)).not.toBe(warning)
+    expect(await colour(badge, 'backgroundColor')).not.toBe(await colour('[data-testid=total-unmatched]', 'backgroundColor'))
+    // …while "no match" is a warning (Fluentd warns "no patterns matched"), and a warning is the warning colour.
+    expect(await colour('[data-testid=total-unmatched]')).toBe(warning)
+    // In the graph the filter's stripe is not amber either; the filter that dropped the selected event
+    // is outlined in the dropped colour (a decision, not a failure, and not green).
+    await page.click('[data-testid=event-row][data-index="0"]')
+    await page.click('[data-testid=tab-graph]')
+    const dropper = page.locator('[data-testid=graph-node][data-kind=filter].drop rect').first()
+    await expect.poll(() => dropper.evaluate((el) => getComputedStyle(el).stroke)).toBe(await palette('dropped'))
+    expect(await dropper.evaluate((el) => getComputedStyle(el).stroke)).not.toBe(good)
+    const stripe = await page
+      .locator('[data-testid=graph-node][data-kind=filter] .stripe')
+      .first()
+      .evaluate((el) => getComputedStyle(el).fill)
+    expect(stripe).not.toBe(warning)
+    await page.click('[data-testid=tab-routes]')
+
+    // Dropping more (info too) is worse; the events that no longer reach the forward output moved: a change.
+    await confText(page)
+    await page.fill(area, RUNNING_CONFIG.replace('/^debug$/', '/^(debug|info)$/'))
+    await previewSettled(page, 5)
+    await page.click('[data-testid=tab-impact]')
+    const delta = (tone: string) => `[data-testid=impact-delta][data-tone=${tone}]`
+    await expect.poll(() => page.locator(delta('worse')).allTextContents()).toEqual(['+2'])
+    expect(await page.locator(delta('worse')).getAttribute('data-destination')).toMatch(/^dropped by/)
+    expect(await colour(delta('worse'))).toBe(worse)
+    expect(await colour(delta('worse'))).not.toBe(good)
+    expect(await page.locator(delta('change')).allTextContents()).toEqual(['-2'])
+    expect(await colour(delta('change'))).toBe(change)
+    // The Impact tab's count and the "go elsewhere" figure are a change, not a warning, and no warning sign shows there.
+    expect(await colour('[data-testid=impact-pill]')).toBe(change)
+    expect(await colour('[data-testid=impact-rerouted]')).toBe(change)
+    expect(await page.locator('[data-testid=impact-view] [data-testid=row-problem]').count()).toBe(0)
+    await page.screenshot({ path: join(RESULTS, 'ui-operator-impact-worse.png') })
+
+    // Dropping nothing is better: the debug event is delivered now.
+    await confText(page)
+    await page.fill(area, RUNNING_CONFIG.replace('/^debug$/', '/^never$/'))
+    await previewSettled(page, 5)
+    await page.click('[data-testid=tab-impact]')
+    await expect.poll(() => page.locator(delta('better')).allTextContents()).toEqual(['-1'])
+    expect(await colour(delta('better'))).toBe(better)
+    expect(await colour(delta('better'))).not.toBe(worse)
+    expect(await page.locator(delta('worse')).count()).toBe(0)
+    await page.screenshot({ path: join(RESULTS, 'ui-operator-impact-better.png') })
+    // The top bar's "edited" marker is a change too.
+    expect(await colour('[data-testid=edited]')).toBe(change)
+    expect(errors).toEqual([])
+  })
+
+  it('undoes an edit made in the graph view (Ctrl+Z and the undo button): gone in the graph and the table', {
+    timeout: 60_000,
+  }, async () => {
+    const { page, errors } = await h.open()
+    await opened(page)
+    await page.click('[data-testid=tab-graph]')
+    const outputs = () => page.locator('[data-testid=graph-node][data-kind=output] .t1').allTextContents()
+    expect(await outputs()).toContain('stdout')
+    // Select the catch-all <match **> in the graph; its inspector opens beside it; change its @type there.
+    await page.locator('[data-testid=graph-node][data-kind=match]').filter({ hasText: '<match **>' }).click()
+    await expect.poll(() => page.locator('[data-testid=inspector-drawer]').count()).toBe(1)
+    await page.selectOption('[data-testid=type-select]', 'null')
+    await expect.poll(outputs).toContain('null')
+    expect(await outputs()).not.toContain('stdout')
+    // Ctrl+Z with the focus in the graph.
+    await page.locator('[data-testid=graph-node][data-kind=match]').filter({ hasText: '<match **>' }).focus()
+    await page.keyboard.press('Control+z')
+    await expect.poll(outputs).toContain('stdout')
+    expect(await outputs()).not.toContain('null')
+    const tableType = async () => {
+      await page.click('[data-testid=tab-routes]')
+      const types = await page.locator('[data-testid=route-row][data-kind=match] .type').allTextContents()
+      await page.click('[data-testid=tab-graph]')
+      return types
+    }
+    expect(await tableType()).toEqual(['file', 'forward', 'stdout'])
+    expect(await confText(page)).toBe(RUNNING_CONFIG)
+    // Redo, then the top bar's undo button, from the graph view again.
+    await page.click('[data-testid=tab-graph]')
+    await page.locator('[data-testid=graph-node][data-kind=match]').first().focus()
+    await page.keyboard.press('Control+Shift+z')
+    await expect.poll(outputs).toContain('null')
+    expect(await tableType()).toEqual(['file', 'forward', 'null'])
+    await page.click('[data-testid=undo]')
+    await expect.poll(outputs).toContain('stdout')
+    expect(await tableType()).toEqual(['file', 'forward', 'stdout'])
+    expect(await confText(page)).toBe(RUNNING_CONFIG)
+    await expect.poll(() => page.locator('[data-testid=edited]').count()).toBe(0)
+    expect(errors).toEqual([])
+  })
+
+  it('"Load running" asks before dropping edits (cancel keeps them, confirm loads), and loads at once without edits', {
+    timeout: 60_000,
+  }, async () => {
+    const { page, errors } = await h.open()
+    await opened(page)
+    const running = async () => (await fetch(`${h.origin}/api/config`)).text()
+    const edited = RUNNING_CONFIG.replace('@type stdout', '@type null')
+    await confText(page)
+    await page.fill(area, edited)
+    await previewSettled(page)
+    await expect.poll(() => page.locator('[data-testid=edited]').count()).toBe(1)
+
+    // With edits: asks; Cancel keeps them.
+    await page.click('[data-testid=load-running]')
+    await expect.poll(() => page.locator('[data-testid=confirm-message]').textContent()).toContain('differs from the running config')
+    await page.click('[data-testid=confirm-cancel]')
+    await expect.poll(() => page.locator('dialog[open]').count()).toBe(0)
+    expect(await confText(page)).toBe(edited)
+    await expect.poll(() => page.locator('[data-testid=edited]').count()).toBe(1)
+    // Asks again; "Load the running config" loads it.
+    await page.click('[data-testid=load-running]')
+    await page.locator('[data-testid=confirm-dialog][open]').waitFor()
+    await page.click('[data-testid=confirm-yes]')
+    await expect.poll(() => confText(page)).toBe(await running())
+    await expect.poll(() => page.locator('[data-testid=edited]').count()).toBe(0)
+
+    // Without edits: the daemon's config changes (another operator applies), Load running takes it without asking.
+    const next = RUNNING_CONFIG.replace('path /var/log/sluice/audit', 'path /var/log/sluice/audit-2')
+    const apply = (text: string) =>
+      fetch(`${h.origin}/api/config/apply`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: text })
+    expect((await apply(next)).status).toBe(200)
+    try {
+      await page.click('[data-testid=load-running]')
+      await expect.poll(() => confText(page)).toBe(next)
+      expect(await page.locator('[data-testid=confirm-dialog][open]').count()).toBe(0)
+      await expect.poll(() => page.locator('[data-testid=edited]').count()).toBe(0)
+    } finally {
+      expect((await apply(RUNNING_CONFIG)).status).toBe(200)
+    }
     expect(errors).toEqual([])
   })
 

@@ -33,6 +33,8 @@ export interface DesignerOptions {
   tapCore: Core | null
   /** The built designer (ui/dist). */
   uiDist: string
+  /** The host name the agent's plugins see (the daemon's `hostname` option); default os.hostname(), as the daemon's. */
+  hostname?: string
 }
 
 export interface Designer {
@@ -65,6 +67,7 @@ export function createDesigner(options: DesignerOptions): Designer {
     },
     validateConfig: (text) => validateConfigText(text, options.registry, 'fluent.conf', { strict: options.daemon.strict }),
     tap: hub,
+    hostname: options.hostname,
   })
   return {
     hub,

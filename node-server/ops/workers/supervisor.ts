@@ -14,6 +14,9 @@
  *   shutdown timeout; one that is still running 5 s after that is killed.
  * - flush (SIGUSR1): every worker flushes its buffers (and reopens the log file).
  *
+ * The start / reload / stop sequence, its states and log lines are the single process's
+ * (../lifecycle.ts); this file is what a supervisor does in it.
+ *
  * A worker that exits on its own (a crash, SIGKILL, an uncaught exception) is started again with
  * the running config after a backoff (1 s, doubling up to 60 s while it keeps dying within a
  * minute of its start), and the exit is logged with its code or signal. Its listening sockets stay
@@ -21,39 +24,21 @@
  */
 
 import { fork, type ChildProcess } from 'node:child_process'
-import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import type { Logger, LogLevel } from '../../../engine/log.ts'
-import type { PluginRegistry } from '../../../engine/plugin.ts'
-import { mainText } from '../../config/snapshot.ts'
-import type { LogFormat, LogSink } from '../../log/sink.ts'
 import { repoPath } from '../../paths.ts'
 import type { PluginsQuery } from '../api/plugins-json.ts'
 import type { WorkersApi, WorkerView } from '../api/workers.ts'
-import { ConfigFailure } from '../daemon.ts'
-import { describeSource, prepareWorkers, release, type ConfigSource, type PreparedWorkers } from '../prepare.ts'
+import { Lifecycle, type LifecycleOptions } from '../lifecycle.ts'
+import { prepareWorkers, release, type ConfigSource, type PreparedWorkers } from '../prepare.ts'
 import { StartFailure } from '../start-agent.ts'
-import type { SystemConfig } from '../../../engine/check/system.ts'
 import { BindError, SocketManager } from './socket-manager.ts'
 import type { FromWorker, ToWorker, WorkerMetrics, WorkerSettings, WorkerSource } from './protocol.ts'
-
-export type SupervisorState = 'idle' | 'starting' | 'running' | 'reloading' | 'stopping' | 'stopped'
 
 /** A worker's state as /healthz and /api/config.json show it. */
 export type WorkerState = 'starting' | 'running' | 'reloading' | 'stopping' | 'stopped' | 'restarting'
 
-export interface SupervisorOptions {
-  source: ConfigSource
-  registry: PluginRegistry
-  sink: LogSink
-  levelOverride?: LogLevel
-  formatOverride?: LogFormat
-  shutdownTimeoutMs: number
-  strict?: boolean
-  hostname?: string
+export interface SupervisorOptions extends LifecycleOptions {
   /** What each worker runs with (log destination, `-p` modules …). */
   settings: WorkerSettings
-  /** Fields of the `started` line. */
-  startedFields?: Record<string, unknown>
 }
 
 /** Restart delays: the first one, and the ceiling of the doubling. */
@@ -97,45 +82,21 @@ class WorkerProcess {
   }
 }
 
-export class Supervisor {
-  state: SupervisorState = 'idle'
-  generation = 0
-  readonly startedAt = Date.now()
-  reloads = { succeeded: 0, failed: 0 }
-  log: Logger
-  /** The `<system>` of the running config. */
-  system: SystemConfig | null = null
+export class Supervisor extends Lifecycle<PreparedWorkers, SupervisorOptions> {
   workers: WorkerProcess[] = []
   readonly sockets = new SocketManager()
+  protected readonly startingWho = 'the workers are'
+  protected readonly selfName = 'sluice'
   private current: WorkerSource | null = null
   private nextRequest = 1
-  private reloading: Promise<boolean> | null = null
-  private reloadQueued = false
-  private stopping: Promise<void> | null = null
 
-  constructor(private readonly options: SupervisorOptions) {
-    this.log = options.sink.logger(options.levelOverride ?? 'info')
+  protected override processFields(): Record<string, unknown> {
+    return { workers: this.workers.length }
   }
 
-  get source(): ConfigSource {
-    return this.options.source
-  }
-
-  get strict(): boolean {
-    return this.options.strict === true
-  }
-
-  /** Validates for every worker, forks them and waits until each runs. Throws ConfigFailure or StartFailure. */
-  async start(): Promise<void> {
-    this.state = 'starting'
-    const prepared = await this.prepare()
-    this.warn(prepared)
-    if (prepared.errors.length > 0) {
-      this.state = 'stopped'
-      throw new ConfigFailure(prepared.errors, prepared.warnings)
-    }
+  /** Forks every worker and waits until each runs (what started is stopped when one cannot). */
+  protected async launch(prepared: PreparedWorkers): Promise<Record<string, unknown>> {
     release(prepared.perWorker)
-    this.apply(prepared)
     this.current = this.workerSource(prepared)
     this.generation = 1
     this.workers = Array.from({ length: prepared.workers }, (_, id) => new WorkerProcess(id))
@@ -145,51 +106,11 @@ export class Supervisor {
       await this.stop('start failed', false)
       throw error instanceof StartFailure ? error : new StartFailure(String(error))
     }
-    this.state = 'running'
-    this.log.info('started', {
-      config: describeSource(this.options.source),
-      workers: this.workers.length,
-      pids: this.workers.map((w) => w.pid).join(','),
-      generation: this.generation,
-      ...this.options.startedFields,
-    })
+    return { workers: this.workers.length, pids: this.workers.map((w) => w.pid).join(',') }
   }
 
-  /** Reloads every worker (see the module comment). Resolves true when all run the new config. */
-  reload(): Promise<boolean> {
-    if (this.state === 'stopping' || this.state === 'stopped') return Promise.resolve(false)
-    if (this.state === 'starting' || this.state === 'idle') {
-      this.log.warn('reload ignored: the workers are still starting')
-      return Promise.resolve(false)
-    }
-    if (this.reloading) {
-      this.reloadQueued = true
-      return this.reloading
-    }
-    this.reloading = this.doReload().finally(() => {
-      this.reloading = null
-      if (this.reloadQueued && this.state === 'running') {
-        this.reloadQueued = false
-        void this.reload()
-      }
-    })
-    return this.reloading
-  }
-
-  private async doReload(): Promise<boolean> {
-    this.state = 'reloading'
-    this.log.info('reloading', { config: describeSource(this.options.source), workers: this.workers.length })
-    let prepared: PreparedWorkers
-    try {
-      prepared = await this.prepare()
-    } catch (error) {
-      return this.reloadFailed(`cannot read the config: ${String(error)}`)
-    }
-    this.warn(prepared)
-    if (prepared.errors.length > 0) {
-      for (const e of prepared.errors) this.log.error(e.message)
-      return this.reloadFailed(`${prepared.errors.length} config error${prepared.errors.length === 1 ? '' : 's'}`)
-    }
+  /** Every running worker takes the new snapshot; when one cannot, those that took it go back (see the module comment). */
+  protected async swap(prepared: PreparedWorkers): Promise<boolean> {
     release(prepared.perWorker)
     if (prepared.workers !== this.workers.length) {
       return this.reloadFailed(
@@ -213,17 +134,9 @@ export class Supervisor {
     this.current = next
     this.apply(prepared)
     this.generation++
-    this.reloads.succeeded++
-    this.state = 'running'
     const keep = new Set(this.workers.flatMap((w) => w.keys))
     const closed = this.sockets.retain(keep)
-    this.log.info('reloaded', {
-      config: describeSource(this.options.source),
-      workers: live.length,
-      generation: this.generation,
-      ...(closed ? { listeners_closed: closed } : {}),
-    })
-    return true
+    return this.reloaded({ workers: live.length, generation: this.generation, ...(closed ? { listeners_closed: closed } : {}) })
   }
 
   private async reloadWorker(worker: WorkerProcess, source: WorkerSource): Promise<{ ok: boolean; reason?: string }> {
@@ -235,54 +148,37 @@ export class Supervisor {
     return reply.value === true ? { ok: true } : { ok: false, reason: 'its start of the new config failed (see its log lines)' }
   }
 
-  private reloadFailed(reason: string): false {
-    this.state = 'running'
-    this.reloads.failed++
-    this.log.warn('reload failed; the running config is kept', { reason })
-    return false
-  }
-
-  /** Stops every worker gracefully, bounded by the shutdown timeout (+5 s before the kill). */
-  stop(reason = 'stop', announce = true): Promise<void> {
-    this.stopping ??= (async () => {
-      if (this.reloading) await this.reloading.catch(() => {})
-      this.state = 'stopping'
-      if (announce) this.log.info('stopping', { reason, timeout_ms: this.options.shutdownTimeoutMs, workers: this.workers.length })
-      const t0 = Date.now()
+  /** Every worker stops gracefully, bounded by the shutdown timeout (+5 s before the kill). */
+  protected async halt(reason: string): Promise<void> {
+    for (const w of this.workers) {
+      if (w.restartTimer) clearTimeout(w.restartTimer)
+      w.restartTimer = null
+      if (w.child === null) {
+        w.state = 'stopped'
+        continue
+      }
+      w.state = 'stopping'
+      this.send(w, { t: 'stop', reason })
+    }
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.options.shutdownTimeoutMs + KILL_GRACE_MS)
+    })
+    const outcome = await Promise.race([Promise.all(this.workers.map((w) => w.exited)).then(() => 'done' as const), deadline])
+    clearTimeout(timer)
+    if (outcome === 'late') {
       for (const w of this.workers) {
-        if (w.restartTimer) clearTimeout(w.restartTimer)
-        w.restartTimer = null
-        if (w.child === null) {
-          w.state = 'stopped'
-          continue
-        }
-        w.state = 'stopping'
-        this.send(w, { t: 'stop', reason })
+        if (w.child === null) continue
+        this.log.error('a worker did not stop in time; killing it', { worker: w.id, pid: w.pid })
+        w.child.kill('SIGKILL')
       }
-      let timer: NodeJS.Timeout | undefined
-      const deadline = new Promise<'late'>((resolve) => {
-        timer = setTimeout(() => resolve('late'), this.options.shutdownTimeoutMs + KILL_GRACE_MS)
-      })
-      const outcome = await Promise.race([Promise.all(this.workers.map((w) => w.exited)).then(() => 'done' as const), deadline])
-      clearTimeout(timer)
-      if (outcome === 'late') {
-        for (const w of this.workers) {
-          if (w.child === null) continue
-          this.log.error('a worker did not stop in time; killing it', { worker: w.id, pid: w.pid })
-          w.child.kill('SIGKILL')
-        }
-        await Promise.all(this.workers.map((w) => w.exited))
-      }
-      this.sockets.closeAll()
-      this.state = 'stopped'
-      if (announce) this.log.info('stopped', { elapsed_ms: Date.now() - t0 })
-    })()
-    return this.stopping
+      await Promise.all(this.workers.map((w) => w.exited))
+    }
+    this.sockets.closeAll()
   }
 
-  /** SIGUSR1: every worker flushes its buffers (and reopens the log file, as this process does). */
-  async flush(): Promise<void> {
-    this.options.sink.reopen()
+  /** Every worker flushes its buffers (and reopens the log file, as this process did). */
+  protected async flushBuffers(): Promise<void> {
     const live = this.workers.filter((w) => w.child !== null)
     this.log.info('flushing buffers', { workers: live.length })
     const replies = await Promise.all(live.map((w) => this.request(w, { t: 'flush', id: 0 }, this.options.shutdownTimeoutMs)))
@@ -327,32 +223,11 @@ export class Supervisor {
     )
   }
 
-  /** The config as written (the designer's GET /api/config). */
-  configText(): string {
-    const source = this.options.source
-    if (source.kind === 'file') return readFileSync(source.path, 'utf8')
-    return source.kind === 'snapshot' ? mainText(source.snapshot) : source.text
-  }
-
-  /** The designer's apply: validate the text for every worker, replace the file, reload (see Daemon.applyText). */
-  async applyText(text: string): Promise<{ ok: boolean; errors: string[] }> {
-    const source = this.options.source
-    if (source.kind !== 'file') return { ok: false, errors: ['the embedded default config cannot be replaced: run sluice with -c FILE'] }
-    const checked = await prepareWorkers(
-      { kind: 'text', text: source.inline ? `${text}\n${source.inline}\n` : text, name: source.path },
-      { ...this.prepareOptions(), logger: () => this.options.sink.logger('fatal') },
-    )
+  /** Validates the text for every worker id, as a reload would. */
+  protected async validateText(source: ConfigSource): Promise<string[]> {
+    const checked = await prepareWorkers(source, { ...this.prepareOptions(), logger: () => this.options.sink.logger('fatal') })
     release(checked.perWorker)
-    if (checked.errors.length > 0) return { ok: false, errors: checked.errors.map((e) => e.message) }
-    while (this.reloading) await this.reloading.catch(() => {})
-    if (this.state !== 'running') return { ok: false, errors: [`sluice is ${this.state}`] }
-    if (existsSync(source.path)) copyFileSync(source.path, `${source.path}.prev`)
-    const tmp = `${source.path}.sluice-apply-${process.pid}`
-    writeFileSync(tmp, text)
-    renameSync(tmp, source.path)
-    this.log.info('config replaced through the API; reloading', { config: source.path, previous: `${source.path}.prev` })
-    const ok = await this.reload()
-    return { ok, errors: ok ? [] : ['the config was written but the reload did not take it; see the log'] }
+    return checked.errors.map((e) => e.message)
   }
 
   // --- workers -------------------------------------------------------------------------------
@@ -488,38 +363,20 @@ export class Supervisor {
 
   // --- config ----------------------------------------------------------------------------------
 
-  private prepareOptions() {
-    return {
-      registry: this.options.registry,
-      levelOverride: this.options.levelOverride,
-      hostname: this.options.hostname,
-      logger: (level: LogLevel) => this.options.sink.logger(level),
-      strict: this.options.strict,
-    }
-  }
-
-  private prepare(): Promise<PreparedWorkers> {
+  protected prepare(): Promise<PreparedWorkers> {
     // Plugins built for validation log nothing: each worker logs its own.
-    return prepareWorkers(this.options.source, { ...this.prepareOptions(), logger: () => this.options.sink.logger('fatal') })
+    return prepareWorkers(this.source, { ...this.prepareOptions(), logger: () => this.options.sink.logger('fatal') })
   }
 
   private workerSource(prepared: PreparedWorkers): WorkerSource {
-    const source = this.options.source
+    const source = this.source
     if (prepared.snapshot !== null) return { kind: 'snapshot', snapshot: prepared.snapshot }
     if (source.kind === 'text' || source.kind === 'snapshot') return source
     throw new Error('a config file source without its snapshot')
   }
 
-  /** `<system>` of the running config: log level and format, process title (`supervisor:NAME`). */
-  private apply(prepared: PreparedWorkers): void {
-    this.system = prepared.system
-    if (this.options.formatOverride === undefined) this.options.sink.format = prepared.system.logFormat ?? 'text'
-    this.log = this.options.sink.logger(this.options.levelOverride ?? prepared.system.logLevel ?? 'info')
-    if (prepared.system.processName) process.title = `supervisor:${prepared.system.processName}`
-  }
-
-  private warn(prepared: Pick<PreparedWorkers, 'warnings' | 'notes'>): void {
-    for (const n of prepared.notes) this.log.info(n.message)
-    for (const w of prepared.warnings) this.log.warn(w.message)
+  /** `supervisor:NAME` for `<system> process_name`. */
+  protected processTitle(name: string): string {
+    return `supervisor:${name}`
   }
 }

@@ -19,7 +19,8 @@ import { version } from '../../cli/help.ts'
 import { setApiSource } from '../api/monitor-agent.ts'
 import { pluginsJson } from '../api/plugins-json.ts'
 import { bufferGauges } from '../api/prometheus.ts'
-import { ConfigFailure, Daemon } from '../daemon.ts'
+import { Daemon } from '../daemon.ts'
+import { ConfigFailure } from '../lifecycle.ts'
 import { installFaultHandlers } from '../faults.ts'
 import { ListenerPool } from '../listener-pool.ts'
 import { StartFailure } from '../start-agent.ts'
@@ -64,6 +65,10 @@ export function workerMain(): Promise<null> {
 
 async function runWorker(init: Extract<ToWorker, { t: 'init' }>): Promise<void> {
   const { workerId, settings } = init
+  // What the supervisor sends while the plugin modules load (a stop, when another worker failed to start) waits for the handler below.
+  const early: ToWorker[] = []
+  const keep = (message: ToWorker) => void early.push(message)
+  process.on('message', keep)
   const sink = new WorkerSink(workerId, {
     format: settings.formatOverride ?? 'text',
     writer: settings.logPath ? new FileWriter(settings.logPath) : stderrWriter,
@@ -138,7 +143,7 @@ async function runWorker(init: Extract<ToWorker, { t: 'init' }>): Promise<void> 
         (error) => void send({ t: 'reply', id, ok: false, error: error instanceof Error ? error.message : String(error) }),
       )
   }
-  process.on('message', (message: ToWorker, handle: unknown) => {
+  const onMessage = (message: ToWorker, handle?: unknown) => {
     switch (message.t) {
       case 'listen-result': {
         const w = waiting.get(message.id)
@@ -177,7 +182,10 @@ async function runWorker(init: Extract<ToWorker, { t: 'init' }>): Promise<void> 
       case 'stop':
         return stop(message.reason)
     }
-  })
+  }
+  process.off('message', keep)
+  process.on('message', onMessage)
+  for (const message of early.splice(0)) onMessage(message)
   process.on('disconnect', () => {
     daemon.log.warn('the supervisor is gone; stopping')
     stop('supervisor gone')

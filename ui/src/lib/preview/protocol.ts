@@ -26,6 +26,8 @@ export type WorkerRequest =
   | { type: 'config'; config: ConfigState; entry: ElementPath | null | undefined; seq: number }
   | { type: 'baseline'; config: ConfigState | null }
   | { type: 'cases'; cases: TestCase[] }
+  /** The daemon's host name for `${hostname}` (null: none serves the designer; the preview's stand-in). */
+  | { type: 'hostname'; hostname: string | null }
   | { type: 'rows'; run: number; start: number; end: number }
   | { type: 'details'; run: number; index: number }
   | { type: 'export'; run: number; what: 'input' | 'output' }

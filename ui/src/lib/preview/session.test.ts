@@ -1,11 +1,12 @@
 /**
  * @module The worker's preview session in Node: only what changed is rebuilt, rows and details for
- * the last run, the impact against a saved baseline, NDJSON export with exact 64-bit integers.
+ * the last run, the impact against a saved baseline, NDJSON export with exact 64-bit integers, and
+ * `${hostname}` as the daemon's host name when one serves the designer (the stand-in otherwise).
  */
 
 import { describe, expect, it } from 'vitest'
 import { loadCore } from '../../../../wasm/load-node.ts'
-import { Outcome } from '../../../../engine/preview/types.ts'
+import { Outcome, PREVIEW_HOSTNAME } from '../../../../engine/preview/types.ts'
 import { catalog, designerCheckRegistry, loadCatalog } from '../config/catalog.ts'
 import type { TestCase } from '../../../../engine/case-runner/cases.ts'
 import { PreviewSession } from './session.ts'
@@ -74,5 +75,27 @@ describe('PreviewSession', () => {
       '{"tag":"app.web","time":1700000000,"record":{"level":"info","id":18446744073709551615}}\n' +
         '{"tag":"app.web","time":1700000000,"record":{"message":"not json"}}\n',
     )
+  })
+
+  it('previews ${hostname} as the daemon host name it was given, and as the stand-in without one', async () => {
+    await loadCatalog()
+    const session = new PreviewSession(await loadCore(), catalog, designerCheckRegistry(), 1_700_000_000_000)
+    session.setSamples('{"msg":"x"}\n', 'auto', 'app')
+    const text =
+      '<filter **>\n  @type record_transformer\n  <record>\n    host ${hostname}\n  </record>\n</filter>\n<match **>\n  @type null\n</match>\n'
+    const host = async () => {
+      await session.preview(config(text), undefined)
+      return session.rows(0, 1)[0].output
+    }
+    expect(await host()).toBe(`{"msg":"x","host":"${PREVIEW_HOSTNAME}"}`)
+    session.setHostname('box-7.example')
+    expect(await host()).toBe('{"msg":"x","host":"box-7.example"}')
+    // the kept tests run with the same host name as the preview
+    const kept = session.caseOf(0, 'host is set')
+    expect(kept).toMatchObject({ expect: { record: { host: 'box-7.example' } } })
+    session.setCases([kept as TestCase])
+    expect((await session.preview(config(text), undefined)).tests?.map((t) => t.ok)).toEqual([true])
+    session.setHostname(null)
+    expect(await host()).toBe(`{"msg":"x","host":"${PREVIEW_HOSTNAME}"}`)
   })
 })

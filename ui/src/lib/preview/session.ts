@@ -28,6 +28,7 @@ import {
   type ElementPath,
   type EventDetails,
   type PreviewSummary,
+  PREVIEW_HOSTNAME,
 } from '../../../../engine/preview/types.ts'
 import { validateModel } from '../../../../engine/preview/validate.ts'
 import { toJsonText } from '../../../../engine/records/value-text.ts'
@@ -83,6 +84,8 @@ export class PreviewSession {
   /** Fixed at start: samples without a time get this one, so previews repeat exactly. */
   private readonly now: number
   private checked: { text: string; diagnostics: Diagnostic[] } | null = null
+  /** What `${hostname}` is: the daemon's host name when one serves the designer, else PREVIEW_HOSTNAME. */
+  private hostname = PREVIEW_HOSTNAME
 
   /** `registry`: what configs are checked with (ui/src/lib/config/catalog.ts designerCheckRegistry). */
   constructor(
@@ -122,6 +125,14 @@ export class PreviewSession {
     return this.plain.info
   }
 
+  /** The daemon's host name (null: no daemon, the preview's stand-in); true when it changed (the next preview rebuilds). */
+  setHostname(name: string | null): boolean {
+    const next = name === null || name === '' ? PREVIEW_HOSTNAME : name
+    if (next === this.hostname) return false
+    this.hostname = next
+    return true
+  }
+
   setBaseline(config: ConfigState | null): void {
     this.baselineConfig = config
   }
@@ -135,7 +146,7 @@ export class PreviewSession {
   async preview(config: ConfigState, entry: ElementPath | null | undefined): Promise<SessionResult> {
     const parsed = parseDesign(config.text)
     const samplesChanged = this.samplesThrough(entryOf(parsed.doc.model, parsed.doc.disabled, entry))
-    const key = JSON.stringify([config.text, entry ?? '<first>'])
+    const key = JSON.stringify([config.text, entry ?? '<first>', this.hostname])
     if (this.current?.key !== key) {
       const old = this.current
       this.current = { previewer: await this.build(config, entry), key }
@@ -149,7 +160,12 @@ export class PreviewSession {
     const tests =
       this.cases.length === 0
         ? null
-        : await runCases(this.core, parsed.doc.model, this.cases, { catalog: this.catalog, disabled: parsed.doc.disabled, now: this.now })
+        : await runCases(this.core, parsed.doc.model, this.cases, {
+            catalog: this.catalog,
+            disabled: parsed.doc.disabled,
+            now: this.now,
+            hostname: this.hostname,
+          })
     return {
       run: ++this.runs,
       summary,
@@ -171,7 +187,7 @@ export class PreviewSession {
   /** Reads the sample text through the entry source's `<parse>` when it has one; true when the samples changed. */
   private samplesThrough(source: ConfigElement | undefined): boolean {
     const parse = source?.elements.find((e) => e.name === 'parse')
-    const key = parse === undefined ? '' : printElement(parse, 0)
+    const key = parse === undefined ? '' : `${this.hostname}\n${printElement(parse, 0)}`
     if (key === this.samplesKey) return false
     this.samplesKey = key
     this.samplesVersion++
@@ -179,7 +195,7 @@ export class PreviewSession {
       this.samples = this.plain.samples
       return true
     }
-    const parser = buildLineParser(this.core, this.catalog, parse, () => this.now)
+    const parser = buildLineParser(this.core, this.catalog, parse, () => this.now, this.hostname)
     const problems: SampleProblem[] = parser.problems.map((p) => ({ line: 0, message: `<parse>: ${p.reason}` }))
     const samples: Sample[] = []
     for (const line of parseLines(parser, this.text, this.now)) {
@@ -197,7 +213,7 @@ export class PreviewSession {
       this.baseline = null
       return null
     }
-    const key = JSON.stringify([this.baselineConfig.text, entry ?? '<first>'])
+    const key = JSON.stringify([this.baselineConfig.text, entry ?? '<first>', this.hostname])
     if (this.baseline?.key !== key || this.baseline.samplesVersion !== this.samplesVersion) {
       await this.baseline?.previewer.dispose()
       const previewer = await this.build(this.baselineConfig, entry)
@@ -213,7 +229,7 @@ export class PreviewSession {
       disabled: doc.disabled,
       entry,
       now: this.now,
-      hostname: 'preview-host',
+      hostname: this.hostname,
     })
   }
 
@@ -311,7 +327,7 @@ export class PreviewSession {
 
   /** The parse preview: `text` line by line through the parser a `<parse>` element configures. */
   parsePreview(element: ConfigElement, text: string): { type: string; lines: ParsedLine[]; problems: string[]; truncated: boolean } {
-    const parser = buildLineParser(this.core, this.catalog, element, () => this.now)
+    const parser = buildLineParser(this.core, this.catalog, element, () => this.now, this.hostname)
     const lines = parseLines(parser, text, this.now, PARSE_PREVIEW_LINES)
     return {
       type: parser.type,

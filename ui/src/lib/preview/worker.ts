@@ -82,6 +82,9 @@ async function handle(request: WorkerRequest): Promise<void> {
       }
       dirty = true
       return
+    case 'hostname':
+      if (s.setHostname(request.hostname)) dirty = true
+      return
     case 'rows':
       post({ type: 'rows', run: s.run, start: request.start, rows: s.rows(request.start, request.end) })
       return

@@ -56,10 +56,12 @@ export async function fetchConfig(remote: Remote): Promise<{ text: string; maske
   return { text: await response.text(), masked: response.headers.get('x-sluice-secrets') === 'masked' }
 }
 
-/** What the daemon allows the designer: apply (it has a token), the live tap. */
+/** What the daemon allows the designer: apply (it has a token), the live tap; and its host name. */
 export interface DesignerInfo {
   apply: boolean
   tap: boolean
+  /** The daemon's host name (what `${hostname}` is there); absent from an older daemon. */
+  hostname?: string
 }
 
 /** GET /api/designer; null when no sluice answers there (the designer runs on its own). */

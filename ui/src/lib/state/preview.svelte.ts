@@ -121,6 +121,11 @@ export class PreviewStore {
     this.post({ type: 'baseline', config: text === null ? null : { text } })
   }
 
+  /** What `${hostname}` previews as: the daemon's host name, or null for the preview's stand-in. */
+  setHostname(name: string | null): void {
+    this.post({ type: 'hostname', hostname: name })
+  }
+
   setSamples(text: string, immediate = false): void {
     this.samplesText = text
     clearTimeout(this.samplesTimer)
