@@ -16,6 +16,8 @@ export const STATUS_NO_MEMORY: i32 = 5
 export const STATUS_TOO_DEEP: i32 = 6
 /** A call's arguments are out of range (a region too small, a bad handle setting). */
 export const STATUS_BAD_ARGUMENT: i32 = 7
+/** grepEntries: a tested value has a type the core does not stringify (float, array, map, ext); nothing was written. */
+export const STATUS_UNSUPPORTED: i32 = 8
 
 // Modes.
 export const MODE_MESSAGE: i32 = 0
@@ -166,3 +168,18 @@ export const DFA_STAT_RESETS: i32 = 1
 export const DFA_STAT_CLASSES: i32 = 2
 export const DFA_STAT_LIMIT: i32 = 3
 export const DFA_STAT_BYTES: i32 = 4
+// filter_grep's byte-literal program (assembly/grep/grep.ts, docs/core-abi.md §5).
+export const GREP_REGEXP_AND: i32 = 0
+export const GREP_REGEXP_OR: i32 = 1
+export const GREP_EXCLUDE_AND: i32 = 2
+export const GREP_EXCLUDE_OR: i32 = 3
+/** Condition flags: ASCII case folding (literals are lowercase), and the outcomes for nil (or a missing field), true, false. */
+export const GREP_FOLD: i32 = 1
+export const GREP_NIL_MATCHES: i32 = 2
+export const GREP_TRUE_MATCHES: i32 = 4
+export const GREP_FALSE_MATCHES: i32 = 8
+/** Alternative anchors: JS `m`-mode `^` / `$` (after / before \n, \r, U+2028, U+2029, or the text's edge), text start / end. */
+export const GREP_LINE_START: i32 = 1
+export const GREP_LINE_END: i32 = 2
+export const GREP_TEXT_START: i32 = 4
+export const GREP_TEXT_END: i32 = 8

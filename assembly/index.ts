@@ -9,7 +9,8 @@
  * - The result block (`resultPtr`, RESULT_WORDS i32) is rewritten by every frame, walk, append
  *   and seal call.
  * - Message and entry tables are owned by the core; they are valid until the next `frame`
- *   (main table) or `walkEntries` (aux table) call. Their positions are addresses into the
+ *   (main table) or `walkEntries` / `grepEntries` (aux table) call. `grepEntries` also rewrites
+ *   the aux region in place (the kept entries move to its front). Their positions are addresses into the
  *   input or aux region, valid as long as that region's contents are.
  * - A sealed message lives in its packer's buffer until the next call on that packer.
  * - The JSON output region and item table (`jsonValue`, `jsonEntries`, `jsonCompact`) are owned by
@@ -23,7 +24,7 @@ import {
   R_ENTRIES_PTR, R_ENTRY_COUNT, R_OUT_PTR, R_OUT_LEN, R_AUX_ENTRIES_PTR, R_AUX_ENTRY_COUNT,
   R_AUX_INVALID_COUNT, R_ITEMS_PTR, R_ITEM_COUNT, R_JSON_ENTRY_COUNT, STATUS_OK, STATUS_INVALID,
   STATUS_NO_MEMORY, STATUS_TOO_DEEP, STATUS_BAD_ARGUMENT, MSG_WORDS, PACK_OK, FRAMING_VALUE,
-  FRAMING_RANGES, JSON_KEEP_TIME_KEY,
+  FRAMING_RANGES, JSON_KEEP_TIME_KEY, STATUS_UNSUPPORTED,
 } from './abi'
 import * as allocator from './util/alloc'
 import * as entries from './forward/entries'
@@ -35,9 +36,10 @@ import * as jsonOut from './json/output'
 import * as jsonValueParser from './json/value'
 import * as jsonEntriesRun from './json/entries'
 import * as jsonParser from './json/parser'
+import * as grep from './grep/grep'
 
 /** Bumped whenever the ABI changes; the host checks it. */
-export const ABI_VERSION: i32 = 3
+export const ABI_VERSION: i32 = 4
 
 export function abiVersion(): i32 {
   return ABI_VERSION
@@ -120,6 +122,51 @@ export function walkEntries(len: u32): i32 {
   put(R_AUX_ENTRY_COUNT, ok ? <i32>entries.tableCount : 0)
   put(R_AUX_INVALID_COUNT, ok ? <i32>entries.tableInvalid : 0)
   return st
+}
+
+/**
+ * filter_grep's pass (docs/core-abi.md §5): walks the aux region's `[0, len)` as an entry stream
+ * like `walkEntries`, runs the program at aux offset `programStart` (`programLen` bytes, 4-aligned)
+ * on every valid entry, and moves the kept entries to the front of the aux region and their rows
+ * to the front of the aux table, positions as offsets from the aux region's start. Results:
+ * R_OUT_PTR / R_OUT_LEN the kept bytes, R_AUX_ENTRIES_PTR / R_AUX_ENTRY_COUNT the kept rows,
+ * R_AUX_INVALID_COUNT the rows removed (dropped or invalid). Status OK; INVALID (errorOffset);
+ * UNSUPPORTED (a value the program cannot test: the region is unchanged, the host decides);
+ * NO_MEMORY; BAD_ARGUMENT (the program is outside the region).
+ */
+export function grepEntries(len: u32, programStart: u32, programLen: u32): i32 {
+  put(R_OUT_PTR, <i32>auxPtr)
+  put(R_OUT_LEN, 0)
+  put(R_AUX_ENTRY_COUNT, 0)
+  put(R_AUX_INVALID_COUNT, 0)
+  if (auxPtr == 0 || programLen < 4 || (programStart & 3) != 0 || programStart < len || <u64>programStart + <u64>programLen > <u64>allocator.capacityOf(auxPtr)) {
+    put(R_STATUS, STATUS_BAD_ARGUMENT)
+    put(R_ERROR_OFFSET, -1)
+    return STATUS_BAD_ARGUMENT
+  }
+  entries.useTable(auxEntries, auxEntriesCap, 0)
+  const outcome = grep.walkAndRun(auxPtr + <usize>programStart, auxPtr, auxPtr + len)
+  auxEntries = entries.tablePtr
+  auxEntriesCap = entries.tableCap
+  put(R_AUX_ENTRIES_PTR, <i32>auxEntries)
+  if (outcome == grep.WALK_FAILED) {
+    const st = entries.outOfMemory ? STATUS_NO_MEMORY : STATUS_INVALID
+    put(R_STATUS, st)
+    put(R_ERROR_OFFSET, st == STATUS_INVALID ? <i32>(reader.errorOffset - auxPtr) : -1)
+    return st
+  }
+  if (outcome == grep.UNSUPPORTED_VALUE) {
+    put(R_STATUS, STATUS_UNSUPPORTED)
+    put(R_ERROR_OFFSET, -1)
+    return STATUS_UNSUPPORTED
+  }
+  const rows = entries.tableCount
+  put(R_STATUS, STATUS_OK)
+  put(R_ERROR_OFFSET, -1)
+  put(R_OUT_LEN, <i32>grep.keptBytes)
+  put(R_AUX_ENTRY_COUNT, <i32>grep.keptRows)
+  put(R_AUX_INVALID_COUNT, <i32>(rows - grep.keptRows))
+  return STATUS_OK
 }
 
 /** General-purpose blocks for configuration-time data (route table blobs, tags). */

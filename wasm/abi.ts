@@ -3,7 +3,7 @@
  * table layouts. Keep the two files in step; `ABI_VERSION` guards against a stale build.
  */
 
-export const ABI_VERSION = 3
+export const ABI_VERSION = 4
 
 export const STATUS_OK = 0
 export const STATUS_NEED_MORE = 1
@@ -13,6 +13,8 @@ export const STATUS_MORE = 4
 export const STATUS_NO_MEMORY = 5
 export const STATUS_TOO_DEEP = 6
 export const STATUS_BAD_ARGUMENT = 7
+/** grepEntries: a tested value has a type the core does not stringify (float, array, map, ext); nothing was written. */
+export const STATUS_UNSUPPORTED = 8
 
 /** Carrier modes (`M_MODE`), as wasm/types.ts `Mode` names them. */
 export const MODE_MESSAGE = 0
@@ -162,6 +164,20 @@ export const DFA_STAT_CLASSES = 2
 export const DFA_STAT_LIMIT = 3
 export const DFA_STAT_BYTES = 4
 
+/** filter_grep's byte-literal program (assembly/grep/grep.ts, docs/core-abi.md §5). */
+export const GREP_REGEXP_AND = 0
+export const GREP_REGEXP_OR = 1
+export const GREP_EXCLUDE_AND = 2
+export const GREP_EXCLUDE_OR = 3
+export const GREP_FOLD = 1
+export const GREP_NIL_MATCHES = 2
+export const GREP_TRUE_MATCHES = 4
+export const GREP_FALSE_MATCHES = 8
+export const GREP_LINE_START = 1
+export const GREP_LINE_END = 2
+export const GREP_TEXT_START = 4
+export const GREP_TEXT_END = 8
+
 /** The module's exports, as typed numbers. */
 export interface CoreExports {
   memory: WebAssembly.Memory
@@ -171,6 +187,7 @@ export interface CoreExports {
   auxReserve(n: number): number
   frame(start: number, len: number, maxFrame: number): number
   walkEntries(len: number): number
+  grepEntries(len: number, programStart: number, programLen: number): number
   alloc(n: number): number
   free(ptr: number): void
   packerCreate(mode: number, timeAsInteger: number, byteLimit: number, entryLimit: number): number

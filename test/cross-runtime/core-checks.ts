@@ -576,13 +576,64 @@ const JSON_CHECKS: ReadonlyArray<readonly [string, Check]> = [
   ],
 ]
 
+/**
+ * filter_grep's pass (docs/core-abi.md §5) on hand-written entries: `<exclude> level /^debug$/`
+ * (one condition, group 3, anchors LINE_START|LINE_END), the program as literal words.
+ */
+const GREP_FIXTURES = {
+  /** [EventTime(SEC,0), {"level":"info"}] [.., {"level":"debug"}] [.., {"level":"x\ndebug"}] [.., {"level":7}] */
+  entries:
+    '92 d7 00 55 ec e6 f8 00 00 00 00 81 a5 6c 65 76 65 6c a4 69 6e 66 6f ' +
+    '92 d7 00 55 ec e6 f8 00 00 00 00 81 a5 6c 65 76 65 6c a5 64 65 62 75 67 ' +
+    '92 d7 00 55 ec e6 f8 00 00 00 00 81 a5 6c 65 76 65 6c a7 78 0a 64 65 62 75 67 ' +
+    '92 d7 00 55 ec e6 f8 00 00 00 00 81 a5 6c 65 76 65 6c 07',
+  /** count 1; group 3, flags 0, 1 step "level" (5 bytes, padded), 1 alternative: anchors 3, "debug" */
+  program: [1, 3, 0, 1, 5, 0x6576656c, 0x6c, 1, 3, 5, 0x75626564, 0x67],
+}
+
+const GREP_CHECKS: ReadonlyArray<readonly [string, Check]> = [
+  [
+    'grepEntries: <exclude> level /^debug$/ keeps info and 7, drops debug and x\\ndebug, compacts the rows',
+    (core) => {
+      const entries = hex(GREP_FIXTURES.entries)
+      const programStart = (entries.length + 3) & ~3
+      const ptr = core.exports.auxReserve(programStart + GREP_FIXTURES.program.length * 4)
+      core.u8().set(entries, ptr)
+      const words = core.i32()
+      GREP_FIXTURES.program.forEach((w, i) => {
+        words[(ptr + programStart) / 4 + i] = w
+      })
+      const st = core.exports.grepEntries(entries.length, programStart, GREP_FIXTURES.program.length * 4)
+      eq(st, 0, 'status')
+      const kept = core.result(11)
+      eq([kept, core.result(12), core.result(9)], [2, 2, 42], '[kept rows, removed rows, kept bytes]')
+      const out = core.u8().slice(core.result(8), core.result(8) + core.result(9))
+      eq(
+        toHex(out),
+        GREP_FIXTURES.entries.split(' ').slice(0, 23).concat(GREP_FIXTURES.entries.split(' ').slice(-19)).join(' '),
+        'kept entries',
+      )
+      const table = core.result(10) >> 2
+      const row = (i: number) => Array.from(core.i32().subarray(table + i * 8, table + i * 8 + 7))
+      eq(
+        [row(0), row(1)],
+        [
+          [SEC, 0, 11, 23, 0, 23, 0],
+          [SEC, 0, 34, 42, 23, 42, 0],
+        ],
+        'kept rows (offsets)',
+      )
+    },
+  ],
+]
+
 /** The names of the checks, in order, known without running them. */
-export const CORE_CHECK_NAMES: readonly string[] = [...CHECKS, ...JSON_CHECKS].map(([name]) => name)
+export const CORE_CHECK_NAMES: readonly string[] = [...CHECKS, ...JSON_CHECKS, ...GREP_CHECKS].map(([name]) => name)
 
 /** Runs every check against a loaded core; a thrown error fails that check only. */
 export async function runCoreChecks(core: Core): Promise<CheckResult[]> {
   const results: CheckResult[] = []
-  for (const [name, check] of [...CHECKS, ...JSON_CHECKS]) {
+  for (const [name, check] of [...CHECKS, ...JSON_CHECKS, ...GREP_CHECKS]) {
     try {
       const detail = check(core)
       results.push({ name, ok: true, detail: detail ?? 'ok' })

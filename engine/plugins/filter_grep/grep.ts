@@ -1,5 +1,9 @@
 /**
- * @module The grep pass over an event stream, with no object per event: the stream's entry index
+ * @module The grep pass over an event stream, with no object per event. When every condition is a
+ * byte literal test (core-program.ts), the core does the whole pass in one call: walk, test, and
+ * compact the kept entries and their index rows (`grepEntries`); the result is copied out once.
+ * Otherwise (or when the core meets a value it does not stringify: floats, arrays, maps) the JS
+ * pass: the stream's entry index
  * (entry-view.ts: the framer's rows for in_forward's PackedForward streams, else built once), the
  * matcher reading the needed fields straight from the record bytes, and the kept entries copied out
  * of the stream in runs (consecutive kept entries are contiguous: one `set` per run). The new
@@ -7,7 +11,7 @@
  * Everything kept → the input stream itself; nothing kept → null.
  */
 
-import type { Core } from '../../../wasm/core.ts'
+import { type Core, CoreError } from '../../../wasm/core.ts'
 import * as abi from '../../../wasm/abi.ts'
 import { entryView, rememberIndex } from '../../entry-view.ts'
 import type { EventStream } from '../../event-stream.ts'
@@ -25,7 +29,40 @@ let runs = new Int32Array(64)
 /** Kept row numbers, reused between calls. */
 let keptRows = new Int32Array(1024)
 
-export function grepStream(core: Core, stream: EventStream, matcher: GrepMatcher): GrepResult {
+export function grepStream(core: Core, stream: EventStream, matcher: GrepMatcher, program: Uint8Array | null = null): GrepResult {
+  if (program !== null) {
+    const result = grepInCore(core, stream, program)
+    if (result !== null) return result
+  }
+  return grepInJs(core, stream, matcher)
+}
+
+/** The core's pass; null when it met a value it cannot test (the JS pass decides the stream). */
+export function grepInCore(core: Core, stream: EventStream, program: Uint8Array): GrepResult | null {
+  const entries = stream.entries
+  const len = entries.length
+  const programStart = (len + 3) & ~3
+  const ptr = core.exports.auxReserve(programStart + program.length)
+  if (ptr === 0) throw new CoreError('core.wasm is out of memory (aux region)')
+  const u8 = core.u8()
+  u8.set(entries, ptr)
+  u8.set(program, ptr + programStart)
+  const st = core.exports.grepEntries(len, programStart, program.length)
+  if (st === abi.STATUS_UNSUPPORTED) return null
+  if (st === abi.STATUS_NO_MEMORY) throw new CoreError('core.wasm is out of memory (aux entry table)')
+  if (st !== abi.STATUS_OK) throw new Error(`event stream for ${stream.tag} is not a valid entries stream (status ${st})`)
+  const kept = core.result(abi.R_AUX_ENTRY_COUNT)
+  if (kept === 0) return { stream: null, kept, failed: null }
+  if (core.result(abi.R_AUX_INVALID_COUNT) === 0 && stream.count === kept) return { stream, kept, failed: null }
+  const from = core.result(abi.R_OUT_PTR)
+  const out = core.u8().slice(from, from + core.result(abi.R_OUT_LEN))
+  const table = core.result(abi.R_AUX_ENTRIES_PTR) >> 2
+  const result: EventStream = { tag: stream.tag, entries: out, count: kept }
+  rememberIndex(result, core.i32().slice(table, table + kept * abi.ENTRY_WORDS))
+  return { stream: result, kept, failed: null }
+}
+
+function grepInJs(core: Core, stream: EventStream, matcher: GrepMatcher): GrepResult {
   // The index of a stream is its own (entry-view.ts): no core call happens here.
   const { mem, words, table, rows: n, base } = entryView(core, stream)
   if (keptRows.length < n) keptRows = new Int32Array(Math.max(n, keptRows.length * 2))

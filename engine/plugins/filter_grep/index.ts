@@ -10,6 +10,7 @@ import { compileConditions, GrepMatcher, type GrepCheck } from './conditions.ts'
 import { filterGrepDescriptor, type GrepConfig } from '../../schemas/filter_grep.ts'
 import { emitErrorEvents } from '../../error-events.ts'
 import { grepStream } from './grep.ts'
+import { coreProgram } from './core-program.ts'
 
 export const filterGrep: PluginSpec<'filter', GrepConfig> = {
   ...filterGrepDescriptor,
@@ -19,6 +20,7 @@ export const filterGrep: PluginSpec<'filter', GrepConfig> = {
     if (config.exclude.length > 1) ctx.log.info("top level multiple <exclude> is interpreted as 'or' condition")
     const empty = conditions.paths.length === 0
     const matcher = new GrepMatcher(conditions)
+    const program = coreProgram(conditions)
     const metrics = ctx.metrics
     return {
       filter(stream) {
@@ -30,7 +32,7 @@ export const filterGrep: PluginSpec<'filter', GrepConfig> = {
           metrics.bytesOut += stream.entries.length
           return stream
         }
-        const result = grepStream(ctx.core, stream, matcher)
+        const result = grepStream(ctx.core, stream, matcher, program)
         if (result.failed !== null) {
           emitErrorEvents(ctx, { tag: stream.tag, entries: result.failed.entries, count: result.failed.count }, result.failed.error)
         }
