@@ -35,6 +35,11 @@ export function rememberIndex(stream: EventStream, rows: Int32Array): void {
   memo.set(stream, rows)
 }
 
+/** Whether the stream already carries its index (given by its maker or built by an earlier walk). */
+export function hasIndex(stream: EventStream): boolean {
+  return memo.has(stream)
+}
+
 /** The entry view of a stream (see the module doc); throws when the bytes are not an entries stream. */
 export function entryView(core: Core, stream: EventStream): EntryView {
   // A plain Uint8Array view even when the input made a Node Buffer: what readers decode from it

@@ -13,6 +13,8 @@ import type { Logger } from '../../../engine/log.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
 import type { EmitTarget } from '../../../engine/plugin.ts'
 import { msgpackAck } from '../../../engine/forward/ack.ts'
+import { rememberIndex } from '../../../engine/entry-view.ts'
+import type { EventStream } from '../../../engine/event-stream.ts'
 import type { ForwardOptions } from './options.ts'
 import type { EventBuilder } from './events.ts'
 import { headBase64, peerName, type Peer, type Work } from './work.ts'
@@ -182,13 +184,44 @@ export class MessageReader {
       // Emitted at once into outputs done with it on return (out_null): no copy of the payload.
       if (lend && out.length === 0 && this.mayLend && this.router.lends?.(tag) === true) {
         const view = this.core.u8().subarray(entriesStart, entriesEnd)
-        return { kind: 'message', stream: this.events.finish(tag, view, count, peer), ack, borrowed: true }
+        return {
+          kind: 'message',
+          stream: this.events.finish(tag, view, count, peer),
+          ack,
+          borrowed: true,
+        }
       }
       // (u8() again: the route lookup may have grown memory.)
-      return { kind: 'message', stream: this.events.finish(tag, this.core.u8().slice(entriesStart, entriesEnd), count, peer), ack }
+      const copy = this.core.u8().slice(entriesStart, entriesEnd)
+      return { kind: 'message', stream: this.withRows(this.events.finish(tag, copy, count, peer), copy, first, count, entriesStart), ack }
     }
     const packed = this.events.pack(first, count, count - invalid, false)
     return { kind: 'message', stream: this.events.finish(tag, packed.entries, packed.count, peer), ack }
+  }
+
+  /**
+   * Hands the stream the framer's rows of its entries (entry-view.ts), positions rebased to the
+   * stream's bytes, so the chunker and filter_grep's JS pass do not walk it again. Only when the
+   * stream is those bytes (no source keys injected) and every entry was valid and in order.
+   */
+  private withRows(
+    stream: EventStream | null,
+    entries: Uint8Array,
+    first: number,
+    count: number,
+    entriesStart: number,
+  ): EventStream | null {
+    if (stream === null || stream.entries !== entries) return stream
+    const from = (this.core.result(abi.R_ENTRIES_PTR) >> 2) + first * abi.ENTRY_WORDS
+    const rows = this.core.i32().slice(from, from + count * abi.ENTRY_WORDS)
+    for (let w = 0; w < rows.length; w += abi.ENTRY_WORDS) {
+      rows[w + abi.E_RECORD_START] -= entriesStart
+      rows[w + abi.E_RECORD_END] -= entriesStart
+      rows[w + abi.E_ENTRY_START] -= entriesStart
+      rows[w + abi.E_ENTRY_END] -= entriesStart
+    }
+    rememberIndex(stream, rows)
+    return stream
   }
 
   /**
