@@ -21,6 +21,7 @@ import type { GrepConfig } from '../../schemas/filter_grep.ts'
 import { compileConditions, GrepMatcher } from './conditions.ts'
 import { coreProgram, literalAlternatives } from './core-program.ts'
 import { grepInCore, grepStream } from './grep.ts'
+import { cat } from '../../../test/helpers/msgpack-build.ts'
 
 const core = await loadCore()
 const utf8 = new TextEncoder()
@@ -38,16 +39,7 @@ const str = (text: string): Uint8Array => rawStr(utf8.encode(text))
 function map(pairs: [string, Uint8Array][]): Uint8Array {
   const parts = pairs.flatMap(([k, v]) => [str(k), v])
   const head = pairs.length < 16 ? [0x80 | pairs.length] : [0xde, pairs.length >> 8, pairs.length & 255]
-  return concatBytes([new Uint8Array(head), ...parts])
-}
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
+  return cat(new Uint8Array(head), ...parts)
 }
 /** `[EventTime, record]` entries of the records, and where each record starts. */
 function streamOf(records: Uint8Array[]): { stream: EventStream; starts: number[] } {
@@ -60,7 +52,7 @@ function streamOf(records: Uint8Array[]): { stream: EventStream; starts: number[
     parts.push(head, record)
     at += head.length + record.length
   })
-  return { stream: { tag: 't', entries: concatBytes(parts), count: records.length }, starts }
+  return { stream: { tag: 't', entries: cat(...parts), count: records.length }, starts }
 }
 const sections = (key: string, pattern: string) => [{ key, pattern: regexpOf(pattern) }]
 function regexpOf(pattern: string) {
@@ -381,20 +373,22 @@ describe('grepEntries: entry forms and the walk', () => {
   it('integer times, v1.5 [time, {meta}] times, extra elements, records that are not maps, str32 and bin keys: as the JS pass', () => {
     const debug = map([['level', str('debug')]])
     const info = map([['level', str('info')]])
-    const str32Key = concatBytes([new Uint8Array([0x81, 0xdb, 0, 0, 0, 5]), utf8.encode('level'), str('debug')])
-    const binKey = concatBytes([new Uint8Array([0x81, 0xc4, 5]), utf8.encode('level'), str('debug')])
-    const entries = concatBytes([
-      encode([1700000000, info]),
-      encode([1700000000, { level: 'debug' }]),
-      concatBytes([new Uint8Array([0x92, 0x92, 0xce, 0x65, 0x53, 0xf1, 0x00, 0x80]), info]),
-      concatBytes([new Uint8Array([0x93, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), info, new Uint8Array([0xc0])]),
-      concatBytes([new Uint8Array([0x93, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), debug, new Uint8Array([0xc0])]),
-      concatBytes([new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), str('not a map')]),
-      concatBytes([new Uint8Array([0x92, 0xc0]), info]),
-      concatBytes([new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), str32Key]),
-      concatBytes([new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), binKey]),
-      concatBytes([new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), info]),
-    ])
+    const str32Key = cat(new Uint8Array([0x81, 0xdb, 0, 0, 0, 5]), utf8.encode('level'), str('debug'))
+    const binKey = cat(new Uint8Array([0x81, 0xc4, 5]), utf8.encode('level'), str('debug'))
+    const entries = cat(
+      ...[
+        encode([1700000000, info]),
+        encode([1700000000, { level: 'debug' }]),
+        cat(new Uint8Array([0x92, 0x92, 0xce, 0x65, 0x53, 0xf1, 0x00, 0x80]), info),
+        cat(new Uint8Array([0x93, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), info, new Uint8Array([0xc0])),
+        cat(new Uint8Array([0x93, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), debug, new Uint8Array([0xc0])),
+        cat(new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), str('not a map')),
+        cat(new Uint8Array([0x92, 0xc0]), info),
+        cat(new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), str32Key),
+        cat(new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), binKey),
+        cat(new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0]), info),
+      ],
+    )
     const { inCore, inJs } = viaBoth(entries)
     expect(inCore).not.toBeNull()
     expect(inCore!.kept).toBe(inJs.kept)
@@ -425,10 +419,12 @@ describe('grepEntries: entry forms and the walk', () => {
     expect(() => grepStream(core, { tag: 't', entries, count: 1 }, new GrepMatcher(compileConditions(cfg)))).toThrow(
       /not a valid entries stream/,
     )
-    const bad = concatBytes([
-      streamOf([map([['level', str('info')]])]).stream.entries,
-      new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0x81, 0xa1, 0x61, 0xc1]),
-    ])
+    const bad = cat(
+      ...[
+        streamOf([map([['level', str('info')]])]).stream.entries,
+        new Uint8Array([0x92, 0xd7, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0x81, 0xa1, 0x61, 0xc1]),
+      ],
+    )
     expect(() => grepInCore(core, { tag: 't', entries: bad, count: 2 }, program)).toThrow(/status 3/)
   })
 })
