@@ -146,7 +146,11 @@ function httpPost(port: number, path: string, body: string): Promise<number> {
   })
 }
 
-/** A port P with P and P + 1 free a moment ago (for a plugin that listens on `port + worker id`). */
+/**
+ * A port P with P and P + 1 free a moment ago (for a plugin that listens on `port + worker id`),
+ * taken below the kernel's ephemeral range: a port the kernel hands out a moment ago for `port 0`
+ * can be handed out again to the daemon's own `port 0` listeners, which then clash with P.
+ */
 async function twoFreePorts(): Promise<number> {
   const listen = (port: number) =>
     new Promise<ReturnType<typeof createServer> | null>((resolve) => {
@@ -154,11 +158,17 @@ async function twoFreePorts(): Promise<number> {
       server.once('error', () => resolve(null))
       server.listen(port, '127.0.0.1', () => resolve(server))
     })
+  let ephemeralLow = 32768
+  try {
+    ephemeralLow = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || ephemeralLow
+  } catch {}
+  const low = 10000
+  const high = Math.max(low + 2, ephemeralLow - 2)
   for (;;) {
-    const first = await listen(0)
+    const base = low + Math.floor(Math.random() * (high - low))
+    const first = await listen(base)
     if (first === null) continue
-    const base = (first.address() as AddressInfo).port
-    const second = base < 65535 ? await listen(base + 1) : null
+    const second = await listen(base + 1)
     await new Promise((r) => first.close(r))
     if (second !== null) {
       await new Promise((r) => second.close(r))
