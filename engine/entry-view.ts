@@ -63,7 +63,15 @@ function indexOf(core: Core, entries: Uint8Array, tag: string): Int32Array {
   if (st !== abi.STATUS_OK) throw new Error(`event stream for ${tag} is not a valid entries stream (status ${st})`)
   const n = core.result(abi.R_AUX_ENTRY_COUNT)
   const from = core.result(abi.R_AUX_ENTRIES_PTR) >> 2
-  const rows = core.i32().slice(from, from + n * abi.ENTRY_WORDS)
+  return rowsAt(core, from, n, base)
+}
+
+/**
+ * `count` rows of the core's entry table from word `from`, copied out with their positions made
+ * offsets from `base` (where the stream's first byte sits in WASM memory).
+ */
+export function rowsAt(core: Core, from: number, count: number, base: number): Int32Array {
+  const rows = core.i32().slice(from, from + count * abi.ENTRY_WORDS)
   for (let w = 0; w < rows.length; w += abi.ENTRY_WORDS) {
     rows[w + abi.E_RECORD_START] -= base
     rows[w + abi.E_RECORD_END] -= base

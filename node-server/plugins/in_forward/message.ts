@@ -13,7 +13,7 @@ import type { Logger } from '../../../engine/log.ts'
 import type { PluginMetrics } from '../../../engine/metrics.ts'
 import type { EmitTarget } from '../../../engine/plugin.ts'
 import { msgpackAck } from '../../../engine/forward/ack.ts'
-import { rememberIndex } from '../../../engine/entry-view.ts'
+import { rememberIndex, rowsAt } from '../../../engine/entry-view.ts'
 import type { EventStream } from '../../../engine/event-stream.ts'
 import type { ForwardOptions } from './options.ts'
 import type { EventBuilder } from './events.ts'
@@ -213,14 +213,7 @@ export class MessageReader {
   ): EventStream | null {
     if (stream === null || stream.entries !== entries) return stream
     const from = (this.core.result(abi.R_ENTRIES_PTR) >> 2) + first * abi.ENTRY_WORDS
-    const rows = this.core.i32().slice(from, from + count * abi.ENTRY_WORDS)
-    for (let w = 0; w < rows.length; w += abi.ENTRY_WORDS) {
-      rows[w + abi.E_RECORD_START] -= entriesStart
-      rows[w + abi.E_RECORD_END] -= entriesStart
-      rows[w + abi.E_ENTRY_START] -= entriesStart
-      rows[w + abi.E_ENTRY_END] -= entriesStart
-    }
-    rememberIndex(stream, rows)
+    rememberIndex(stream, rowsAt(this.core, from, count, entriesStart))
     return stream
   }
 
