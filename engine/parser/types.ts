@@ -125,6 +125,19 @@ export function parseMany(
   failed: ParseFailed,
 ): number {
   if (parser.parseMany !== undefined) return parser.parseMany(bytes, ranges, count, out, now, failed)
+  return parseEach(parser, bytes, ranges, count, out, now, failed)
+}
+
+/** As `parseMany`, always one `parse` per text (also a `parseMany` of its own falls back to it). */
+export function parseEach(
+  parser: ParserPlugin,
+  bytes: Uint8Array,
+  ranges: ArrayLike<number>,
+  count: number,
+  out: EntrySink,
+  now: EventTime,
+  failed: ParseFailed,
+): number {
   let appended = 0
   for (let i = 0; i < count; i++) {
     const n = parser.parse(bytes, ranges[2 * i], ranges[2 * i + 1], out, now)

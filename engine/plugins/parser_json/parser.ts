@@ -15,7 +15,7 @@ import type { JsonParser as CoreJsonParser } from '../../../wasm/json.ts'
 import { EventTime } from '../../event-time.ts'
 import { BaseParser, INVALID_UTF8, type ParserEnv, type RecordFinisher } from '../../parser/common.ts'
 import { readValue } from '../../parser/record-reader.ts'
-import { type EntrySink, failureOf, type ParseFailed } from '../../parser/types.ts'
+import { type EntrySink, failureOf, type ParseFailed, parseEach } from '../../parser/types.ts'
 import type { ParsedRecord } from '../../parser/values.ts'
 import { skipObject } from '../../records/field-scan.ts'
 import { timeValueAt } from './time-value.ts'
@@ -64,7 +64,7 @@ export class JsonParser extends BaseParser {
     const lo = ranges[0]
     const hi = ranges[2 * count - 1]
     // `timeout` is measured per parse, and text that is not UTF-8 is refused per line: line by line then.
-    if (this.timed || lo > hi || !isUtf8(bytes, lo, hi)) return this.oneByOne(bytes, ranges, count, out, now, failed)
+    if (this.timed || lo > hi || !isUtf8(bytes, lo, hi)) return parseEach(this, bytes, ranges, count, out, now, failed)
     const core = this.json.core
     core.aux(bytes.subarray(lo, hi))
     const at = core.exports.jsonRangesReserve(count)
@@ -99,24 +99,6 @@ export class JsonParser extends BaseParser {
       if (failure !== null) failed(r, failure)
     }
     this.out = null
-    return total
-  }
-
-  private oneByOne(
-    bytes: Uint8Array,
-    ranges: ArrayLike<number>,
-    count: number,
-    out: EntrySink,
-    now: EventTime,
-    failed: ParseFailed,
-  ): number {
-    let total = 0
-    for (let r = 0; r < count; r++) {
-      const n = this.parse(bytes, ranges[2 * r], ranges[2 * r + 1], out, now)
-      total += n
-      const failure = failureOf(this, n)
-      if (failure !== null) failed(r, failure)
-    }
     return total
   }
 
