@@ -14,14 +14,12 @@
  * scenario's 1: one connection is served by one worker).
  */
 
-import { spawn } from 'node:child_process'
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { nodeRegistry } from '../../node-server/plugins/registry.ts'
 import { treeCpuSeconds as cpuSeconds, treeMemory as memory } from '../relay/proc-stats.ts'
-import type { ForwardLoadResult } from './forward-load.ts'
+import { runForwardLoad } from './run-forward-load.ts'
 import { ensureWrk, runHttpLoad } from './http-load.ts'
 import { compareTable, type Row, type RunResult, summarize } from './report.ts'
 import {
@@ -89,7 +87,6 @@ function parse(argv: string[]): Options {
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
-const FORWARD_LOAD = fileURLToPath(new URL('./forward-load.ts', import.meta.url))
 
 /** The Fluent Bit binary from FLUENT_BIT, checked; null when unset. */
 function fluentBitBinary(): string | null {
@@ -103,44 +100,9 @@ function fluentBitBinary(): string | null {
   return bin
 }
 
-/** Runs forward-load.ts as a child against `port`; the server's CPU is read around it. */
-function forwardLoad(port: number, load: ForwardLoad, messages: number): Promise<ForwardLoadResult> {
-  const args = ['--import', 'tsx', FORWARD_LOAD, '--port', String(port), '--messages', String(messages), '--conns', String(load.conns)]
-  if (load.ack) args.push('--ack', '--window', String(load.window))
-  if (load.compress) args.push('--compress')
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    child.stdout.setEncoding('utf8').on('data', (t: string) => {
-      out += t
-    })
-    child.stderr.setEncoding('utf8').on('data', (t: string) => {
-      err += t
-    })
-    child.on('close', () => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as ForwardLoadResult)
-      } catch {
-        resolve({
-          events: 0,
-          messages: 0,
-          bytes: 0,
-          seconds: 0,
-          eventsPerSec: 0,
-          ackP50Ms: null,
-          recordBytes: 0,
-          source: '',
-          errors: [err.trim() || 'no result'],
-        })
-      }
-    })
-  })
-}
-
 async function measuredForward(server: Server, load: ForwardLoad, messages: number): Promise<RunResult> {
   const c0 = cpuSeconds(server.pid)
-  const r = await forwardLoad(server.port, load, messages)
+  const r = await runForwardLoad(server.port, load, messages)
   const c1 = cpuSeconds(server.pid)
   return {
     eventsPerSec: r.eventsPerSec,
@@ -217,7 +179,7 @@ async function relayRun(
   try {
     relay = await startRelay(sink.port)
     const c0 = cpuSeconds(relay.pid)
-    const r = await forwardLoad(relay.port, load, messages)
+    const r = await runForwardLoad(relay.port, load, messages)
     const got = r.errors.length === 0 ? await sinkResult(sink, 120_000) : null
     const c1 = cpuSeconds(relay.pid)
     const busy = Math.max(r.seconds, got?.seconds ?? 0)
@@ -254,7 +216,7 @@ async function runScenario(scenario: Scenario, o: Options, fb: string | null, di
       scenario,
       starters,
       o.reps,
-      (s) => forwardLoad(s.port, load, 50),
+      (s) => runForwardLoad(s.port, load, 50),
       (s) => measuredForward(s, load, messages),
     )
   }

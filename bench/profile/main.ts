@@ -11,19 +11,15 @@
  * --keep DIR (keep the .cpuprofile there), --json.
  */
 
-import { spawn } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { SLUICE_BIN, startSluice } from '../../node-server/cli/testing/sluice-process.ts'
-import type { ForwardLoadResult } from '../compare/forward-load.ts'
+import { runForwardLoad } from '../compare/run-forward-load.ts'
 import { type ForwardLoad, SCENARIOS, sluiceForwardConfig, sluiceRelayConfig } from '../compare/scenarios.ts'
 import { bundleBaselines, killAll, startBaseline } from '../compare/servers.ts'
 import { cpuSeconds, memory } from '../relay/proc-stats.ts'
 import { type CpuProfile, summarize, summaryText } from './summary.ts'
-
-const FORWARD_LOAD = fileURLToPath(new URL('../compare/forward-load.ts', import.meta.url))
 
 interface Options {
   scenario: string
@@ -46,30 +42,6 @@ function parse(argv: string[]): Options {
     else throw new Error(`bench:profile: unknown argument ${a}`)
   }
   return o
-}
-
-function forwardLoad(port: number, load: ForwardLoad, messages: number): Promise<ForwardLoadResult> {
-  const args = ['--import', 'tsx', FORWARD_LOAD, '--port', String(port), '--messages', String(messages), '--conns', String(load.conns)]
-  if (load.ack) args.push('--ack', '--window', String(load.window))
-  if (load.compress) args.push('--compress')
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    child.stdout.setEncoding('utf8').on('data', (t: string) => {
-      out += t
-    })
-    child.stderr.setEncoding('utf8').on('data', (t: string) => {
-      err += t
-    })
-    child.on('close', () => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as ForwardLoadResult)
-      } catch {
-        reject(new Error(`the load generator failed: ${err}`))
-      }
-    })
-  })
 }
 
 async function main(): Promise<void> {
@@ -98,7 +70,9 @@ async function main(): Promise<void> {
     const port = await p.port('in')
     await p.waitForLine(/\[info\] started /)
     const c0 = cpuSeconds(p.pid)
-    const r = await forwardLoad(port, scenario.load, messages)
+    const r = await runForwardLoad(port, scenario.load, messages)
+    // No result line from the generator (run-forward-load.ts gives source '' then).
+    if (r.source === '') throw new Error(`the load generator failed: ${r.errors.join('; ')}`)
     let seconds = r.seconds
     if (sink !== null) {
       const deadline = Date.now() + 120_000
