@@ -108,8 +108,8 @@ function entriesByLine(parser: { parse: ParserPlugin['parse'] }, input: readonly
   return out.bytes().slice()
 }
 
-function parserCase(name: string, conf: string, input: readonly string[]): Case {
-  const parser: ParserPlugin = buildParser(conf)
+/** The case of a parser fed one line per `parse` call (`n` lines a run, the output reused). */
+function lineCase(name: string, parser: ParserPlugin, input: readonly string[]): Case {
   const encoded = input.map((l) => utf8.encode(l))
   const out = new EntriesWriter(1 << 20)
   return {
@@ -127,6 +127,11 @@ function parserCase(name: string, conf: string, input: readonly string[]): Case 
       return bytes
     },
   }
+}
+
+function parserCase(name: string, conf: string, input: readonly string[]): Case {
+  const parser: ParserPlugin = buildParser(conf)
+  return lineCase(name, parser, input)
 }
 
 /** parseMany over batches of `batch` lines of one buffer (what in_tail hands over per read). */
@@ -202,23 +207,7 @@ function jsReaderCase(name: string, conf: string, input: readonly string[]): Cas
     'json',
     c.timeout,
   )
-  const encoded = input.map((l) => utf8.encode(l))
-  const out = new EntriesWriter(1 << 20)
-  return {
-    name,
-    entries: () => entriesByLine(parser, encoded),
-    run(n) {
-      let bytes = 0
-      out.truncate(0, 0)
-      for (let i = 0; i < n; i++) {
-        const b = encoded[i % encoded.length]
-        if (out.length > 1 << 22) out.truncate(0, 0)
-        parser.parse(b, 0, b.length, out, NOW)
-        bytes += b.length
-      }
-      return bytes
-    },
-  }
+  return lineCase(name, parser, input)
 }
 
 function jsonBaseline(name: string, input: readonly string[], group: Case['group']): Case {
