@@ -1,8 +1,14 @@
 /**
  * @module Builds and starts an agent from fluent.conf text for tests, with a log that is kept in
  * memory, and stops it afterwards. Pass the plugins the test needs in `registry`; every formatter
- * is registered (outputs build theirs through ctx.createFormatter).
+ * is registered (outputs build theirs through ctx.createFormatter). Without `rootDir`, chunk backups
+ * (unrecoverable errors, a memory buffer's leftovers at shutdown) go to a temp dir removed at stop,
+ * not to the default `$TMPDIR/sluice/backup`.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 import { loadCore } from '../../wasm/load-node.ts'
 import { parseConfig } from '../../engine/config/parse.ts'
@@ -29,6 +35,9 @@ export async function startAgent(
   const registry = new PluginRegistry().register(captureOutput, ...FORMATTERS, ...plugins)
   const parsed = parseConfig(conf, 'test.conf', { env: {}, hostname: 'test-host', workerId: 0 })
   if (parsed.errors.length > 0) throw new Error(parsed.errors.map((e) => e.message).join('\n'))
+  const backupRoot = options.rootDir === undefined ? mkdtempSync(join(tmpdir(), 'sluice-test-backup-')) : null
+  const backups = backupRoot === null ? {} : { backupChunk: nodeBufferServices({ rootDir: backupRoot }).backupChunk }
+  const removeBackups = () => backupRoot !== null && rmSync(backupRoot, { recursive: true, force: true })
   const logs: LogRecord[] = []
   const log = createLogger((r) => logs.push(r), 'debug')
   const built = buildAgent(parsed.config, parsed.locs, {
@@ -38,10 +47,23 @@ export async function startAgent(
     runtime: 'node',
     hostname: 'test-host',
     now: options.now,
-    services: { ...nodeBufferServices({ rootDir: options.rootDir }), ...options.services },
+    services: { ...nodeBufferServices({ rootDir: options.rootDir }), ...backups, ...options.services },
     strict: options.strict,
   })
-  if (built.agent === null) throw new Error(built.errors.map((e) => e.message).join('\n'))
+  if (built.agent === null) {
+    removeBackups()
+    throw new Error(built.errors.map((e) => e.message).join('\n'))
+  }
   await built.agent.start()
-  return { agent: built.agent, logs, stop: () => built.agent!.stop(10_000) }
+  return {
+    agent: built.agent,
+    logs,
+    stop: async () => {
+      try {
+        await built.agent!.stop(10_000)
+      } finally {
+        removeBackups()
+      }
+    },
+  }
 }
