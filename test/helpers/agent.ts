@@ -35,8 +35,17 @@ export async function startAgent(
   const registry = new PluginRegistry().register(captureOutput, ...FORMATTERS, ...plugins)
   const parsed = parseConfig(conf, 'test.conf', { env: {}, hostname: 'test-host', workerId: 0 })
   if (parsed.errors.length > 0) throw new Error(parsed.errors.map((e) => e.message).join('\n'))
-  const backupRoot = options.rootDir === undefined ? mkdtempSync(join(tmpdir(), 'sluice-test-backup-')) : null
-  const backups = backupRoot === null ? {} : { backupChunk: nodeBufferServices({ rootDir: backupRoot }).backupChunk }
+  // Made on the first backup, so an agent that backs nothing up leaves nothing even if never stopped.
+  let backupRoot: string | null = null
+  const backups: Partial<PluginServices> =
+    options.rootDir !== undefined
+      ? {}
+      : {
+          backupChunk: (pluginId, chunk) => {
+            backupRoot ??= mkdtempSync(join(tmpdir(), 'sluice-test-backup-'))
+            return nodeBufferServices({ rootDir: backupRoot }).backupChunk!(pluginId, chunk)
+          },
+        }
   const removeBackups = () => backupRoot !== null && rmSync(backupRoot, { recursive: true, force: true })
   const logs: LogRecord[] = []
   const log = createLogger((r) => logs.push(r), 'debug')
