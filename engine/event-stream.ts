@@ -3,8 +3,10 @@
  * `[time, record]*` (Fluentd's MessagePackEventStream, and the format of a buffer chunk). Records
  * stay bytes on the pass-through path; this module builds streams from objects and reads them back
  * for the plugins that need fields. A stream is immutable once made: outputs keep references (and
- * entry-view.ts remembers its entry index) — except a stream emitted into a route that `lends`
- * (plugin.ts: every step `borrows`), whose bytes may be reused once emit returns. Walk entries with `entryView`, `forEachEntry`, `eachEntry`.
+ * entry-view.ts remembers its entry index) — except a `lent` stream, emitted only into a route
+ * that `lends` (plugin.ts: every step borrows), whose bytes the emitter reuses once emit returns:
+ * whatever keeps such bytes past the emit copies them first (`ownedStream`: copy on retain).
+ * Walk entries with `entryView`, `forEachEntry`, `eachEntry`.
  */
 
 import { decode, Encoder } from '@msgpack/msgpack'
@@ -17,6 +19,22 @@ export interface EventStream {
   /** Concatenated `[EventTime, record]` entries. */
   readonly entries: Uint8Array
   readonly count: number
+  /**
+   * The bytes are lent: a view of memory the emitter reuses as soon as `emit` returns (in_forward:
+   * its WASM input region). Set only on streams emitted into a route that `lends`; a step that
+   * keeps the stream or any subarray of it past the emit keeps `ownedStream(stream)` instead.
+   */
+  readonly lent?: boolean
+}
+
+/**
+ * A stream whose bytes the caller may keep: the stream itself, or for a `lent` one a copy of
+ * its bytes (the copy on retain). Call it before keeping the stream past the emit, and before any
+ * core call that could grow WASM memory while the lent view is still needed.
+ */
+export function ownedStream(stream: EventStream): EventStream {
+  if (stream.lent !== true) return stream
+  return { tag: stream.tag, entries: stream.entries.slice(), count: stream.count }
 }
 
 /** One event as objects: for filters that read fields, tests and tools. */

@@ -145,13 +145,26 @@ export interface ExplainStep {
 
 export interface OutputPlugin extends Plugin, EmitTarget {
   /**
-   * True when `emit` is done with the stream once it returns: it keeps no reference to the stream
-   * or its bytes, and it does not call the WASM core (unbuffered out_null). Inputs may then emit
-   * bytes they reuse without a copy: a view of WASM memory, in the middle of framing.
+   * True when the output takes `lent` streams (event-stream.ts): when `emit` returns (or before it
+   * returns a promise) it keeps no reference to the stream's bytes — it copies what it keeps (a
+   * buffered output's chunk append, a blocked emit) — and it makes no core call while it still
+   * reads the lent view (a core call may grow WASM memory, which detaches the view), nor any `frame`
+   * call. Inputs may then emit bytes they reuse without a copy: a view of WASM memory, in the
+   * middle of framing.
    */
   readonly borrows?: boolean
+  /**
+   * Per tag, when borrowing depends on where the stream goes next (out_relabel: the label's route;
+   * out_copy: every store). Overrides `borrows` when present (see `outputLends`).
+   */
+  lends?(tag: string): boolean
   /** Fluentd monitor_agent fields (buffer sizes, retry state…), merged into /api/plugins.json. */
   status?(): Record<string, unknown>
+}
+
+/** Whether `output` takes lent streams of `tag` (its `lends(tag)`, else its `borrows`). */
+export function outputLends(output: OutputPlugin, tag: string): boolean {
+  return output.lends !== undefined ? output.lends(tag) : output.borrows === true
 }
 
 export interface PluginInstances {

@@ -11,7 +11,7 @@
 import type { Core, CoreRouteTable } from '../wasm/core.ts'
 import type { EventStream } from './event-stream.ts'
 import type { Logger } from './log.ts'
-import type { EmitResult, EmitTarget, FilterPlugin, OutputPlugin } from './plugin.ts'
+import { outputLends, type EmitResult, type EmitTarget, type FilterPlugin, type OutputPlugin } from './plugin.ts'
 
 export type RouterRule =
   | { kind: 'filter'; pattern: string; id: string; plugin: FilterPlugin }
@@ -70,11 +70,13 @@ export class EventRouter implements EmitTarget {
 
   /**
    * True when a stream of `tag` may be emitted with borrowed bytes: no filter, an output that
-   * `borrows` (or none: dropped), and no `@ERROR` label (which would take the stream on failure).
+   * takes lent streams (`outputLends`: out_null, a buffered output that copies on retain…; or none:
+   * dropped), and no `@ERROR` label (which would take the stream after a failed, possibly
+   * asynchronous, emit).
    */
   lends(tag: string): boolean {
     const pipeline = this.pipelineFor(tag)
-    return pipeline.filters.length === 0 && (pipeline.output === null || pipeline.output.borrows === true) && this.errorRouter() === null
+    return pipeline.filters.length === 0 && (pipeline.output === null || outputLends(pipeline.output, tag)) && this.errorRouter() === null
   }
 
   private deliver(output: OutputPlugin, stream: EventStream): EmitResult {

@@ -9,7 +9,7 @@
  * what cannot be delivered to the secondary or the backup. The clock is ctx.now().
  */
 
-import { concat, type EventStream } from '../event-stream.ts'
+import { concat, ownedStream, type EventStream } from '../event-stream.ts'
 import type { OutputPlugin, PluginContext, PluginServices } from '../plugin.ts'
 import { Buffer } from './buffer.ts'
 import type { BufferConfig } from './buffer-schema.ts'
@@ -184,6 +184,10 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
   }
 
   const fireAndForget = config.delivery === 'none'
+  /** The store copies appended bytes synchronously and keeps no reference (BufferStore.appendCopies). */
+  const appendCopies = store.appendCopies === true
+  const fitsOneChunk = (stream: EventStream): boolean =>
+    stream.entries.length <= config.chunkLimitSize && (config.chunkLimitRecords === null || stream.count <= config.chunkLimitRecords)
 
   /** delivery none at the limit: the new events are dropped (the input has acked them already). */
   const dropNew = (stream: EventStream): void => {
@@ -235,11 +239,16 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
               total_limit_size: config.totalLimitSize,
               count: n,
             })
-          return new Promise<void>((resolve, reject) => blocked.push({ stream, resolve, reject }))
+          // Kept past the emit: a lent stream is copied now (copy on retain).
+          const kept = ownedStream(stream)
+          return new Promise<void>((resolve, reject) => blocked.push({ stream: kept, resolve, reject }))
         }
       }
     }
-    const result = write(stream)
+    // Copy on retain: a lent stream goes to the chunk as it is only when the store copies it
+    // inside append and it fits one chunk (no split, which walks it in the core); else it is
+    // copied here, once, before anything keeps it or calls the core.
+    const result = write(stream.lent === true && !(appendCopies && fitsOneChunk(stream)) ? ownedStream(stream) : stream)
     if (fireAndForget && result instanceof Promise) {
       // Accepted already: a failed store write loses these events; say so once per failure.
       result.catch((error: unknown) => {
@@ -302,6 +311,10 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
   return {
     config,
     emit,
+    // Lent streams (in_forward's input bytes) are copied where they are kept, see emit. Only for a
+    // chunker that takes the stream's bytes as they are: time and record keys walk the stream in
+    // the core, so those outputs get owned streams (with the framer's entry index) instead.
+    borrows: chunker.simple,
     async start() {
       buffer.resume(await store.resume(), (metadata) => chunker.intern(metadata))
       flusher.enabled = true

@@ -50,6 +50,13 @@ export interface BufferStore {
   readonly type: string
   /** Chunks survive a restart (Fluentd's `persistent?`). */
   readonly persistent: boolean
+  /**
+   * Every `append` copies its parts into memory the store owns before it returns (synchronously,
+   * with no core call before the copy) and keeps no reference to them: a buffered output may then
+   * append a lent stream's bytes (event-stream.ts) without copying them first. Absent: the output
+   * copies a lent stream before appending it.
+   */
+  readonly appendCopies?: boolean
   /** Chunks left by a previous run (once, before the first `create`). */
   resume(): Promise<ResumedChunk[]>
   create(metadata: ChunkMetadata, id: Uint8Array, createdAt: number): StoreChunk

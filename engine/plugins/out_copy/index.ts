@@ -5,12 +5,14 @@
  * `<store ignore_if_prev_success>` is skipped when the previous store accepted the stream.
  * "Accepted" means in that store's buffer, as in Fluentd. A store whose emit returns a promise is
  * awaited before the next store runs, so the order and the success rules hold for async outputs.
- * All copy_modes pass the same stream: streams are immutable bytes, so sharing them is safe.
+ * All copy_modes pass the same stream: streams are immutable bytes, so sharing them is safe. A
+ * lent stream (in_forward's input bytes, only when every store borrows) is copied once when a
+ * store's emit returns a promise, before the later stores get it after this emit returned.
  */
 
 import { getParam, type ConfigElement } from '../../config/model.ts'
-import type { EventStream } from '../../event-stream.ts'
-import type { EmitResult, OutputPlugin, PluginContext, PluginSpec } from '../../plugin.ts'
+import { ownedStream, type EventStream } from '../../event-stream.ts'
+import { outputLends, type EmitResult, type OutputPlugin, type PluginContext, type PluginSpec } from '../../plugin.ts'
 import { outCopyDescriptor, type CopyConfig } from '../../schemas/out_copy.ts'
 
 interface Store {
@@ -69,9 +71,11 @@ export const outCopy: PluginSpec<'output', CopyConfig> = {
           continue
         }
         if (result instanceof Promise) {
+          // The later stores get the stream after this emit returned: a lent one is copied now.
+          const kept = i + 1 < stores.length ? ownedStream(stream) : stream
           return result.then(
-            () => run(stream, i + 1, true),
-            (error) => run(stream, i + 1, failed(store, i, error)),
+            () => run(kept, i + 1, true),
+            (error) => run(kept, i + 1, failed(store, i, error)),
           )
         }
         success = true
@@ -87,6 +91,8 @@ export const outCopy: PluginSpec<'output', CopyConfig> = {
     }
 
     return {
+      // Lent streams only when every store takes them (the later stores' copy is made above).
+      lends: (tag) => stores.every((s) => outputLends(s.output, tag)),
       emit(stream) {
         metrics.emits++
         metrics.eventsIn += stream.count

@@ -19,19 +19,23 @@ export const outRelabel: PluginSpec<'output', Record<string, unknown>> = {
     const target = ctx.label(name)
     const metrics = ctx.metrics
     return {
+      // A lent stream may pass when the label's route takes it as it is.
+      lends: (tag) => target.lends?.(tag) === true,
       emit(stream) {
+        // Read now: a lent stream's bytes are gone once the emit returned.
+        const bytes = stream.entries.length
         metrics.emits++
         metrics.eventsIn += stream.count
-        metrics.bytesIn += stream.entries.length
+        metrics.bytesIn += bytes
         const result = target.emit(stream)
         if (result instanceof Promise) {
           return result.then(() => {
             metrics.eventsOut += stream.count
-            metrics.bytesOut += stream.entries.length
+            metrics.bytesOut += bytes
           })
         }
         metrics.eventsOut += stream.count
-        metrics.bytesOut += stream.entries.length
+        metrics.bytesOut += bytes
       },
     }
   },

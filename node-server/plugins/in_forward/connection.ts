@@ -35,7 +35,16 @@ export interface ConnectionDeps {
   router: EmitTarget
   log: Logger
   metrics: PluginMetrics
+  /**
+   * Tests only (SLUICE_TEST_POISON_LENT=1, read once when the input is made): after each lent
+   * emit returns, the lent bytes are overwritten with garbage, so an output that kept a view of
+   * them instead of copying delivers garbage and the test sees it.
+   */
+  poisonLent?: boolean
 }
+
+/** The garbage written over lent bytes (0xc1 is the one byte msgpack never uses). */
+const POISON = 0xc1
 
 /** With linger_timeout 0, how long a closing connection may wait for the peer to read our last bytes. */
 const UNREAD_CLOSE_MS = 30_000
@@ -312,7 +321,11 @@ export class ForwardConnection {
         // A lent payload (a view of the input region) is emitted and acked now, in order: nothing
         // precedes it, and its route does not call the core (which would reuse the frame's tables).
         if (last?.kind === 'message' && last.borrowed === true) {
+          const lent = last.stream?.entries
+          const at = lent?.byteOffset ?? 0
+          const end = at + (lent?.length ?? 0)
           this.runQueue()
+          if (this.deps.poisonLent === true) core.u8().fill(POISON, at, end)
           if (this.closing) return
         }
       }
@@ -441,6 +454,8 @@ export class ForwardConnection {
       }
       metrics.emits++
       metrics.eventsIn += work.stream.count
+      // Read now: a lent stream's view is gone once the emit returned.
+      const bytes = work.stream.entries.length
       let result: EmitResult
       try {
         result = router.emit(work.stream)
@@ -455,7 +470,7 @@ export class ForwardConnection {
         result.then(
           () => {
             this.waiting = false
-            emitted(metrics, stream)
+            emitted(metrics, stream, bytes)
             if (this.closing) return
             this.done(work.ack)
             if (!this.draining && !this.closing) {
@@ -471,7 +486,7 @@ export class ForwardConnection {
         )
         return
       }
-      emitted(metrics, stream)
+      emitted(metrics, stream, bytes)
       this.done(work.ack)
     }
     if (this.draining && !this.waiting && !this.closing && this.queue.length === 0) this.close()
@@ -516,7 +531,7 @@ export class ForwardConnection {
 }
 
 /** The router accepted `stream`: the input passed its events on (`events_out` in the API). */
-function emitted(metrics: PluginMetrics, stream: EventStream): void {
+function emitted(metrics: PluginMetrics, stream: EventStream, bytes: number): void {
   metrics.eventsOut += stream.count
-  metrics.bytesOut += stream.entries.length
+  metrics.bytesOut += bytes
 }

@@ -118,10 +118,15 @@ export class EventBuilder {
     this.log.warn('Skipped invalid events.', { peer: peerName(peer), tag, count: invalid, reasons })
   }
 
-  /** The stream to emit: source keys injected, tag rewritten; null when nothing is left. */
-  finish(tag: string, entries: Uint8Array, count: number, peer: Peer): EventStream | null {
+  /**
+   * The stream to emit: source keys injected, tag rewritten; null when nothing is left. `lent`
+   * marks bytes that are a view of the input region (only without source keys: nothing injected).
+   */
+  finish(tag: string, entries: Uint8Array, count: number, peer: Peer, lent = false): EventStream | null {
     if (count === 0) return null
-    const stream: EventStream = { tag: rewriteTag(this.options, tag), entries, count }
+    const stream: EventStream = lent
+      ? { tag: rewriteTag(this.options, tag), entries, count, lent }
+      : { tag: rewriteTag(this.options, tag), entries, count }
     if (this.options.sourceAddressKey === null && this.options.sourceHostnameKey === null) return stream
     return this.inject(stream, peer)
   }

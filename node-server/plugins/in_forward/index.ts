@@ -51,6 +51,8 @@ export class ForwardInput implements InputPlugin {
       ctx.metrics,
     )
     const msgpackOnly = security !== null
+    // A test-only hook (ConnectionDeps.poisonLent), read once here: off in production.
+    const poisonLent = process.env.SLUICE_TEST_POISON_LENT === '1'
     this.server = new ForwardServer(
       this.options,
       ctx.log,
@@ -66,6 +68,7 @@ export class ForwardInput implements InputPlugin {
             router: ctx.router,
             log: ctx.log,
             metrics: ctx.metrics,
+            poisonLent,
           },
           // Without TLS or the handshake the accepted socket was never read: it may use a read buffer.
           { leftover, msgpackOnly, fresh: !admission.enabled },

@@ -181,12 +181,13 @@ export class MessageReader {
     }
     this.flush(peer, out)
     if (mode === Mode.PACKED && invalid === 0 && this.events.clean(first, count, false)) {
-      // Emitted at once into outputs done with it on return (out_null): no copy of the payload.
+      // Emitted at once into outputs that keep nothing of it past the emit (out_null) or copy
+      // what they keep (a buffered output's chunk): no copy of the payload here.
       if (lend && out.length === 0 && this.mayLend && this.router.lends?.(tag) === true) {
         const view = this.core.u8().subarray(entriesStart, entriesEnd)
         return {
           kind: 'message',
-          stream: this.events.finish(tag, view, count, peer),
+          stream: this.events.finish(tag, view, count, peer, true),
           ack,
           borrowed: true,
         }
