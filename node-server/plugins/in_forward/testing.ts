@@ -7,7 +7,7 @@
 import { connect, type Socket } from 'node:net'
 import { startAgent, type TestAgent } from '../../../test/helpers/agent.ts'
 import { captures, type Capture } from '../../../test/helpers/capture-output.ts'
-import type { PluginSpec } from '../../../engine/plugin.ts'
+import type { PluginServices, PluginSpec } from '../../../engine/plugin.ts'
 import { inForward, type ForwardInput } from './index.ts'
 
 /** Polls `check` every few ms until it is true; rejects with `what` after `timeoutMs`. */
@@ -99,7 +99,7 @@ let nextId = 0
  */
 export async function startForward(
   extra = '',
-  options: { rest?: string; plugins?: PluginSpec[]; match?: string; now?: () => number; port?: number } = {},
+  options: { rest?: string; plugins?: PluginSpec[]; match?: string; now?: () => number; port?: number; services?: PluginServices } = {},
 ): Promise<ForwardHarness> {
   const id = `cap${nextId++}`
   const match = options.match ?? `<match **>\n  @type capture\n  @id ${id}\n</match>`
@@ -115,7 +115,7 @@ ${extra}
 ${match}
 ${options.rest ?? ''}`,
     [inForward, ...(options.plugins ?? [])],
-    { now: options.now },
+    { now: options.now, services: options.services },
   )
   const input = running.agent.plugins.find((p) => p.id === 'in')!.plugin as ForwardInput
   const clients: RawClient[] = []
