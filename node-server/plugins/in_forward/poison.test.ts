@@ -26,6 +26,7 @@ import type { Core } from '../../../wasm/core.ts'
 import type { OutputPlugin, PluginServices, PluginSpec } from '../../../engine/plugin.ts'
 import type { EventRouter } from '../../../engine/router.ts'
 import { outCopy } from '../../../engine/plugins/out_copy/index.ts'
+import { outRelabel } from '../../../engine/plugins/out_relabel/index.ts'
 import { entriesPayload, entry, message, options, packed, record } from '../../../test/helpers/forward-build.ts'
 import { cat, eventTime, hex, str } from '../../../test/helpers/msgpack-build.ts'
 import { outFile } from '../out_file/index.ts'
@@ -437,6 +438,36 @@ describe('in_forward lending with lent bytes poisoned after every emit', () => {
     }
     await waitUntil(() => copied().length >= jsonLines(t, 'lend.b').length, 'out_copy → out_file', 20_000)
     expect(copied()).toBe(jsonLines(t, 'lend.b'))
+  })
+
+  it('out_relabel into a label whose out_forward buffers: lends, and the downstream gets every byte', async () => {
+    const down = await downstream()
+    const h = await forward('', {
+      match: `<match lend.**>
+  @type relabel
+  @label @OUT
+</match>`,
+      rest: `<label @OUT>
+  <match **>
+    @type forward
+    heartbeat_type none
+    <server>
+      host 127.0.0.1
+      port ${down.port}
+    </server>
+    <buffer tag>
+      flush_interval 0.1s
+      chunk_limit_size 4k
+    </buffer>
+  </match>
+</label>`,
+      plugins: [outForward, outRelabel],
+    })
+    expectLends(h)
+    const t = traffic(20)
+    await send(h, t)
+    await waitSunk(t)
+    expectSunkExactly(t)
   })
 
   it('copies for time chunk keys (the chunker walks the stream in the core); records still exact', async () => {
