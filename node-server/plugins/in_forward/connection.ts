@@ -319,7 +319,8 @@ export class ForwardConnection {
         const last = this.queue.length > 0 ? this.queue[this.queue.length - 1] : null
         if (last?.kind === 'close') return this.stopReading()
         // A lent payload (a view of the input region) is emitted and acked now, in order: nothing
-        // precedes it, and its route does not call the core (which would reuse the frame's tables).
+        // precedes it. Its route makes no `frame` call (which would reuse the frame's tables); what
+        // a buffered output does in the core (an aux walk of its own copy) leaves them as they are.
         if (last?.kind === 'message' && last.borrowed === true) {
           const lent = last.stream?.entries
           const at = lent?.byteOffset ?? 0
