@@ -34,6 +34,10 @@ export interface EventStream {
  */
 export function ownedStream(stream: EventStream): EventStream {
   if (stream.lent !== true) return stream
+  // A view of WASM memory made before the memory grew is detached (length 0): fail the emit (no
+  // ack, the sender resends) rather than keep nothing. A route that lends makes no such call.
+  if (stream.entries.length === 0 && stream.count > 0)
+    throw new Error(`the lent bytes of a ${stream.tag} stream are gone (WASM memory grew during the emit)`)
   return { tag: stream.tag, entries: stream.entries.slice(), count: stream.count }
 }
 
