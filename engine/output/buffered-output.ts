@@ -203,12 +203,17 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
     }
   }
 
-  const emit = (stream: EventStream): Promise<void> | void => {
+  const emit = (input: EventStream): Promise<void> | void => {
     if (closed) throw new Error(`output ${ctx.id} is shut down`)
     m.emits++
-    m.eventsIn += stream.count
-    m.bytesIn += stream.entries.length
-    if (stream.count === 0) return
+    m.eventsIn += input.count
+    m.bytesIn += input.entries.length
+    if (input.count === 0) return
+    // Copy on retain, decided first: a lent stream is copied here, once, before any path keeps it
+    // or calls the core (a split walks it) — unless the store copies inside append and the stream
+    // fits one chunk. Only then does a lent stream go on, and a path that keeps it past this emit
+    // (a blocked emit below) must copy it itself (ownedStream).
+    const stream = input.lent === true && !(appendCopies && fitsOneChunk(input)) ? ownedStream(input) : input
     if (blocked.length > 0 || !buffer.storable()) {
       switch (config.overflowAction) {
         case 'throw_exception':
@@ -239,16 +244,13 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
               total_limit_size: config.totalLimitSize,
               count: n,
             })
-          // Kept past the emit: a lent stream is copied now (copy on retain).
+          // Kept past the emit: a stream still lent (see above) is copied now.
           const kept = ownedStream(stream)
           return new Promise<void>((resolve, reject) => blocked.push({ stream: kept, resolve, reject }))
         }
       }
     }
-    // Copy on retain: a lent stream goes to the chunk as it is only when the store copies it
-    // inside append and it fits one chunk (no split, which walks it in the core); else it is
-    // copied here, once, before anything keeps it or calls the core.
-    const result = write(stream.lent === true && !(appendCopies && fitsOneChunk(stream)) ? ownedStream(stream) : stream)
+    const result = write(stream)
     if (fireAndForget && result instanceof Promise) {
       // Accepted already: a failed store write loses these events; say so once per failure.
       result.catch((error: unknown) => {
