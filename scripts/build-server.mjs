@@ -18,7 +18,7 @@
  * renamed, the bundle last, so a sluice starting while another one builds never imports half a
  * bundle.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { build } from 'esbuild'
 import { BUNDLE, ROOT, freshBundle } from '../node-server/bin/bundle.mjs'
 import { basename, dirname, join } from 'node:path'
@@ -42,28 +42,103 @@ const externalPackages = {
     })
   },
 }
+/**
+ * Code splitting, arranged so the daemon's eager code stays in one chunk. A local module imported
+ * with `import()` (a subcommand, a plugin off the hot path: node-server/plugins/registry.ts) is an
+ * entry point of its own; esbuild puts a module in a chunk per set of entry points that reach it, so
+ * the eager modules, reached from main.ts and from some lazy entries, would land in several shared
+ * chunks. Every lazy entry is therefore a wrapper that imports main.ts before re-exporting the
+ * module: each eager module is then reached from every entry, and all of them share one chunk
+ * (dist/sluice-core-HASH.mjs, the hot path in one scope as in an unsplit bundle); a lazy chunk holds
+ * only what main.ts does not import. checkEagerChunk() fails the build when that does not hold.
+ */
+const MAIN = join(ROOT, 'node-server/cli/main.ts')
+const lazyEntries = {
+  name: 'lazy-entries',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\//, namespace: 'file' }, (args) =>
+      args.kind === 'dynamic-import' ? { path: join(args.resolveDir, args.path), namespace: 'lazy-entry' } : undefined,
+    )
+    b.onLoad({ filter: /.*/, namespace: 'lazy-entry' }, (args) => ({
+      contents: `import ${JSON.stringify(MAIN)}\nexport * from ${JSON.stringify(args.path)}\n`,
+      resolveDir: ROOT,
+      loader: 'js',
+    }))
+  },
+}
+
+/** Every module main.ts reaches through static imports (what a daemon evaluates at start). */
+function eagerModules(meta) {
+  const seen = new Set()
+  const todo = ['node-server/cli/main.ts']
+  while (todo.length > 0) {
+    const path = todo.pop()
+    if (seen.has(path) || meta.inputs[path] === undefined) continue
+    seen.add(path)
+    for (const i of meta.inputs[path].imports) if (i.kind === 'import-statement' && !i.external) todo.push(i.path)
+  }
+  return seen
+}
+
+/** Throws unless every eager module is in one output chunk with no lazy initializer (esbuild's `__esm`). */
+function checkEagerChunk(meta, outputs) {
+  const eager = eagerModules(meta)
+  const homes = new Map()
+  for (const [out, o] of Object.entries(meta.outputs)) {
+    for (const input of Object.keys(o.inputs)) if (eager.has(input)) homes.set(out, [...(homes.get(out) ?? []), input])
+  }
+  if (homes.size !== 1) {
+    const where = [...homes].map(([out, inputs]) => `${out}: ${inputs.length} modules (${inputs.slice(0, 3).join(', ')}…)`)
+    throw new Error(`the daemon's eager modules are split across ${homes.size} chunks: ${where.join('; ')}`)
+  }
+  const [chunk] = homes.keys()
+  const text = outputs.find((f) => f.path.endsWith(chunk))?.text ?? ''
+  if (/\b__esm\(/.test(text)) throw new Error(`${chunk} wraps modules in lazy initializers (__esm)`)
+  return chunk
+}
+
+/** The outputs of the previous build (kept one build longer: a daemon started before may still import its lazy chunks). */
+const MANIFEST = join(DIST, 'sluice.files.json')
+function readManifest() {
+  try {
+    return JSON.parse(readFileSync(MANIFEST, 'utf8'))
+  } catch {
+    return []
+  }
+}
+
 let temps = []
 try {
   const result = await build({
-    entryPoints: { [basename(BUNDLE, '.mjs')]: join(ROOT, 'node-server/cli/main.ts') },
+    entryPoints: { [basename(BUNDLE, '.mjs')]: MAIN },
     outdir: DIST,
     outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: true,
+    chunkNames: 'sluice-[name]-[hash]',
+    entryNames: '[name]',
+    metafile: true,
     write: false,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     charset: 'ascii',
-    plugins: [externalPackages],
+    // Whitespace and syntax only: identifiers stay as written, so stack traces and logs read as the
+    // sources (the source map maps lines back); V8 keeps each chunk's source resident.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    plugins: [externalPackages, lazyEntries],
     // An INLINE package's ES module build (tree-shaken), not its CommonJS `main`.
     mainFields: ['module', 'main'],
     sourcemap: 'linked',
     logLevel: 'warning',
     banner: { js: '// Built by scripts/build-server.mjs from node-server/ - do not edit.' },
   })
+  const eagerChunk = checkEagerChunk(result.metafile, result.outputFiles)
   mkdirSync(DIST, { recursive: true })
-  // The map first, the bundle last: the bundle is what makes a build visible.
-  const files = result.outputFiles.sort((a, b) => Number(a.path.startsWith(BUNDLE)) - Number(b.path.startsWith(BUNDLE)))
+  const previous = readManifest()
+  // The chunks and maps first, the entry last: the entry is what makes a build visible.
+  const files = result.outputFiles.sort((a, b) => Number(a.path === BUNDLE) - Number(b.path === BUNDLE))
   for (const file of files) {
     const temp = `${file.path}.${process.pid}.tmp`
     temps.push(temp)
@@ -73,10 +148,20 @@ try {
     renameSync(`${file.path}.${process.pid}.tmp`, file.path)
   }
   temps = []
+  const current = files.map((f) => basename(f.path))
+  writeFileSync(MANIFEST, `${JSON.stringify(current)}\n`)
+  const keep = new Set([...current, ...previous, basename(MANIFEST)])
+  for (const name of readdirSync(DIST)) {
+    if (/^sluice-.*\.mjs(\.map)?$/.test(name) && !keep.has(name)) rmSync(join(DIST, name), { force: true })
+  }
+  const size = (name) => result.outputFiles.find((f) => f.path.endsWith(name))?.contents.length ?? 0
+  console.log(
+    `build-server: bundled dist/sluice.mjs in ${((Date.now() - started) / 1000).toFixed(1)} s: the eager chunk ${basename(eagerChunk)} ` +
+      `${(size(eagerChunk) / 1024).toFixed(0)} KB, ${current.filter((n) => n.endsWith('.mjs')).length - 2} lazy chunks`,
+  )
 } catch (error) {
   if (!error?.errors) console.error(error)
   for (const temp of temps) rmSync(temp, { force: true })
   console.error('build-server: FAILED to bundle the daemon; node-server/bin/sluice.mjs will run the sources through tsx')
   process.exit(1)
 }
-console.log(`build-server: bundled dist/sluice.mjs in ${((Date.now() - started) / 1000).toFixed(1)} s`)
