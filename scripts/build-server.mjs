@@ -8,15 +8,23 @@
  * TurboFan, ~4 MB of idle RSS in all); bundled, only the ESM code sluice uses is in dist/sluice.mjs.
  * package-lock.json is one of the bundle's sources (bin/bundle.mjs), so an upgrade rebuilds it. A
  * package that only some configs need is imported where it is first used (`await import()` of the
- * package itself, e.g. nats/client.ts, ops/api/hono.ts), which the bundle keeps as it is. Not code-split: splitting (or a local module imported lazily, which esbuild
- * wraps in a lazy initializer with its whole import graph) put the hot path across chunk
- * boundaries and cost ~20% events/s in bench:relay. The output is ASCII only (esbuild escapes
+ * package itself, e.g. nats/client.ts, ops/api/hono.ts), which the bundle keeps as it is. A local
+ * module imported with `import()` (the subcommands a daemon never runs, the plugins off the hot
+ * path: node-server/plugins/daemon-registry.ts) is a chunk of its own, loaded when used; every
+ * module the daemon imports eagerly stays in one chunk (see lazyEntries below): an earlier split
+ * that scattered the hot path over chunks by entry point, or esbuild's lazy `__esm` initializers
+ * of an unsplit bundle, cost ~20% events/s in bench:relay. The build fails when the eager modules
+ * are not in one chunk or that chunk has an `__esm` initializer. Minified for whitespace and syntax
+ * only: identifiers stay as written (stack traces and logs read as the sources; the source maps
+ * map lines back), and V8 keeps each loaded chunk's source resident. The output is ASCII only (esbuild escapes
  * strings; comments are escaped here): V8 keeps a source with one non-ASCII character as two
  * bytes per character, which doubled the bundle's resident size (~1.1 MB).
  * node-server/bin/sluice.mjs runs the bundle when it is fresh and the sources through tsx
  * otherwise (and runs this script first when esbuild is installed). Written to temporary files and
- * renamed, the bundle last, so a sluice starting while another one builds never imports half a
- * bundle.
+ * renamed, the entry dist/sluice.mjs last, so a sluice starting while another one builds never
+ * imports half a bundle; chunk names carry a content hash, and the previous build's chunks are
+ * removed one build later (dist/sluice.files.json lists a build's files), so a daemon started
+ * before a rebuild still finds the lazy chunks it imports later.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { build } from 'esbuild'
