@@ -88,9 +88,23 @@ function eagerModules(meta) {
   return seen
 }
 
-/** Throws unless every eager module is in one output chunk with no lazy initializer (esbuild's `__esm`). */
+/** The forwarding hot path: eagerly imported, whatever else becomes lazy. */
+const HOT_PATH = [
+  'node-server/plugins/in_forward/index.ts',
+  'node-server/plugins/out_forward/index.ts',
+  'engine/plugins/out_null/index.ts',
+  'engine/plugins/filter_grep/index.ts',
+  'engine/router.ts',
+  'engine/output/buffered-output.ts',
+  'node-server/buffer/file-store.ts',
+  'wasm/core.ts',
+]
+
+/** Throws unless the hot path and every other eager module are in one output chunk with no lazy initializer (esbuild's `__esm`). */
 function checkEagerChunk(meta, outputs) {
   const eager = eagerModules(meta)
+  const lazy = HOT_PATH.filter((path) => !eager.has(path))
+  if (lazy.length > 0) throw new Error(`the daemon does not import the hot path's ${lazy.join(', ')} at start`)
   const homes = new Map()
   for (const [out, o] of Object.entries(meta.outputs)) {
     for (const input of Object.keys(o.inputs)) if (eager.has(input)) homes.set(out, [...(homes.get(out) ?? []), input])
