@@ -61,7 +61,11 @@ interface Blocked {
 /** The store for `buffer.type`: memory in the engine, others from the runtime's services. */
 function storeFor(ctx: PluginContext, config: BufferConfig, options: BufferedOutputOptions): BufferStore {
   const services = ctx.services ?? options.services
-  if (config.type === 'memory') return createMemoryStore(ctx.id, services?.backupChunk)
+  if (config.type === 'memory') {
+    // Free blocks kept for reuse: the chunks one flush round writes, plus the staged one.
+    const poolBytes = Math.min(config.totalLimitSize, (config.flushThreadCount + 1) * config.chunkLimitSize)
+    return createMemoryStore(ctx.id, services?.backupChunk, { chunkLimitSize: config.chunkLimitSize, poolBytes })
+  }
   const factory = services?.bufferStore
   if (factory === undefined) throw new Error(`<buffer> @type ${config.type} is not available on this runtime (only memory is)`)
   return factory(config.type, {
