@@ -11,8 +11,9 @@ import { decodeStream, streamFromEvents, type EventStream } from '../event-strea
 import { EventTime } from '../event-time.ts'
 import type { OutputPlugin } from '../plugin.ts'
 import { resolveBufferConfig } from './buffer-schema.ts'
-import { createBufferedOutput, type BufferedOutput } from './buffered-output.ts'
+import { createBufferedOutput, PACE_PROGRESS_MS, type BufferedOutput } from './buffered-output.ts'
 import type { Chunk } from './chunk.ts'
+import { withoutBlocking } from './backpressure.ts'
 import { BufferOverflowError, BufferShutdownError, UnrecoverableError } from './errors.ts'
 import { RecordingWriter, testContext, waitUntil } from './testing.ts'
 
@@ -259,6 +260,130 @@ describe('buffered output: total_limit_size', () => {
     release()
     await out.flushAll()
     expect(numbers(writer.chunks)).toEqual([0, 1, 4, 5, 6, 7, 8, 9])
+  })
+})
+
+describe('buffered output: queue backpressure (memory buffer, overflow_action block)', () => {
+  const paced = { chunk_limit_records: 1, flush_mode: 'immediate', overflow_action: 'block', queued_chunks_limit_size: 2 }
+
+  /** Emits one event at a time (numbered from `from`) until an emit waits; returns its number and promise. */
+  function fillUntilWait(out: BufferedOutput, from: number): { next: number; waiting: Promise<void> } {
+    for (let i = from; i < from + 100; i++) {
+      const r = out.emit(events('a', 1, { from: i }))
+      if (r instanceof Promise) return { next: i, waiting: r }
+    }
+    throw new Error('no emit waited')
+  }
+
+  /** A gate for the writer, opened by the returned function. */
+  function gate(writer: RecordingWriter): () => void {
+    let open!: () => void
+    writer.gate = new Promise((r) => {
+      open = r
+    })
+    return open
+  }
+
+  /** An output whose destination confirmed one write (event 0) at the test clock's `now`. */
+  async function confirmed(buffer: Record<string, unknown>, now = 1_000_000) {
+    const o = await output({ ...paced, ...buffer })
+    o.setNow(now)
+    o.out.emit(events('a', 1, { from: 0 }))
+    await waitUntil(() => o.writer.chunks.length === 1, 'the first write confirmed')
+    return o
+  }
+
+  it('emits wait once queued_chunks_limit_size chunks wait behind the writes in flight, far below total_limit_size', async () => {
+    const { out, writer, logs } = await confirmed({})
+    const release = gate(writer)
+    out.emit(events('a', 1, { from: 1 }))
+    await waitUntil(() => writer.calls === 2, 'the second write in flight')
+    const { next, waiting } = fillUntilWait(out, 2)
+    expect(next).toBe(4) // 1 in flight, 2 and 3 queued
+    expect(out.status().buffer_queue_length).toBe(2)
+    expect(out.status().buffer_available_buffer_space_ratios).toBeGreaterThan(99)
+    // Later emits wait behind it, in order.
+    const later = out.emit(events('a', 1, { from: 5 }))
+    expect(later).toBeInstanceOf(Promise)
+    let done = false
+    void waiting.then(() => {
+      done = true
+    })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(done).toBe(false)
+    expect(logs.some((l) => l.message.startsWith('Buffer is full'))).toBe(false)
+    release()
+    await waiting
+    await later
+    await out.flushAll()
+    expect(numbers(writer.chunks)).toEqual([0, 1, 2, 3, 4, 5])
+  })
+
+  it('stops pacing when the destination has confirmed nothing for PACE_PROGRESS_MS: the buffer takes the emits', async () => {
+    const { out, writer, setNow } = await confirmed({})
+    const release = gate(writer)
+    out.emit(events('a', 1, { from: 1 }))
+    await waitUntil(() => writer.calls === 2, 'the second write in flight')
+    const { next, waiting } = fillUntilWait(out, 2)
+    setNow(1_000_000 + PACE_PROGRESS_MS)
+    await waiting // released by the flush tick while the write still hangs
+    expect(writer.chunks).toHaveLength(1)
+    expect(out.emit(events('a', 1, { from: next + 1 }))).toBeUndefined()
+    release()
+    await out.flushAll()
+    expect(numbers(writer.chunks)).toEqual([0, 1, 2, 3, 4, 5])
+  })
+
+  it('does not pace a destination that never confirmed a write (the buffer fills to total_limit_size, as in Fluentd)', async () => {
+    const { out, writer } = await output({ ...paced, total_limit_size: 10_000 })
+    const release = gate(writer)
+    let n = 0
+    let r: Promise<void> | void
+    while ((r = out.emit(events('a', 1, { from: n }))) === undefined) n++
+    expect(out.status().buffer_total_queued_size as number).toBeGreaterThanOrEqual(10_000)
+    release()
+    await r
+    await out.flushAll()
+    expect(writer.events).toBe(n + 1)
+  })
+
+  it('does not pace while the destination fails: the buffer takes emits up to total_limit_size', async () => {
+    const { out, writer } = await output({ ...paced, retry_wait: 30, total_limit_size: 10_000 })
+    writer.failures = () => new Error('down')
+    out.emit(events('a', 1, { from: 0 }))
+    await waitUntil(() => out.status().retry !== undefined, 'the retry state')
+    let accepted = 1
+    let r: Promise<void> | void
+    while ((r = out.emit(events('a', 1, { from: accepted }))) === undefined) accepted++
+    // Only the full buffer made it wait (it is rejected at shutdown, the destination never came back).
+    expect(r).toBeInstanceOf(Promise)
+    ;(r as Promise<void>).catch(() => undefined)
+    expect(out.status().buffer_total_queued_size as number).toBeGreaterThanOrEqual(10_000)
+    expect(accepted).toBeGreaterThan(20)
+  })
+
+  it('does not pace emits that must not wait (withoutBlocking), and queue_backpressure false turns it off', async () => {
+    const { out, writer } = await confirmed({})
+    const release = gate(writer)
+    out.emit(events('a', 1, { from: 1 }))
+    await waitUntil(() => writer.calls === 2, 'the second write in flight')
+    const { next, waiting } = fillUntilWait(out, 2)
+    expect(withoutBlocking(() => out.emit(events('a', 1, { from: next + 1 })))).toBeUndefined()
+    release()
+    await waiting
+    await out.flushAll()
+    expect(numbers(writer.chunks).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5])
+
+    const fluentd = await confirmed({ queue_backpressure: false, total_limit_size: 10_000 })
+    const open = gate(fluentd.writer)
+    let n = 1
+    let r: Promise<void> | void
+    while ((r = fluentd.out.emit(events('a', 1, { from: n }))) === undefined) n++
+    expect(fluentd.out.status().buffer_total_queued_size as number).toBeGreaterThanOrEqual(10_000)
+    open()
+    await r
+    await fluentd.out.flushAll()
+    expect(fluentd.writer.events).toBe(n + 1)
   })
 })
 

@@ -41,6 +41,10 @@ export class Flusher {
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   /** Called when bytes left the buffer (blocked emits may go on). */
   onSpace: () => void = () => {}
+  /** When a write was last confirmed (ctx.now() ms; -Infinity before the first). */
+  lastCommitAt = Number.NEGATIVE_INFINITY
+  /** Called when a write settled and the next ones were started (the queue got shorter, or a retry began). */
+  onSettled: () => void = () => {}
 
   constructor(
     private readonly ctx: PluginContext,
@@ -69,6 +73,7 @@ export class Flusher {
       this.inFlight--
       if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w()
       this.flushReady()
+      this.onSettled()
     })
   }
 
@@ -178,6 +183,7 @@ export class Flusher {
     const m = this.ctx.metrics
     m.eventsOut += chunk.count
     m.bytesOut += chunk.bytes
+    this.lastCommitAt = this.ctx.now()
     this.buffer.remove(chunk, true)
     clearTimeout(this.retryTimer)
     if (this.retry !== null) {
