@@ -14,6 +14,8 @@ import { resolveBufferConfig } from './buffer-schema.ts'
 import { createBufferedOutput, PACE_PROGRESS_MS, type BufferedOutput } from './buffered-output.ts'
 import type { Chunk } from './chunk.ts'
 import { withoutBlocking } from './backpressure.ts'
+import { createMemoryStore } from './memory-store.ts'
+import type { BufferStore } from './store.ts'
 import { BufferOverflowError, BufferShutdownError, UnrecoverableError } from './errors.ts'
 import { RecordingWriter, testContext, waitUntil } from './testing.ts'
 
@@ -44,7 +46,7 @@ function numbers(chunks: readonly Chunk[]): number[] {
 
 async function output(
   buffer: Record<string, unknown>,
-  extra: { secondary?: OutputPlugin; errorRouter?: OutputPlugin; backups?: Chunk[] } = {},
+  extra: { secondary?: OutputPlugin; errorRouter?: OutputPlugin; backups?: Chunk[]; store?: BufferStore } = {},
 ) {
   const t = testContext(core, {
     errorRouter: extra.errorRouter ?? null,
@@ -61,7 +63,13 @@ async function output(
   const interval =
     buffer.flush_mode === undefined && !(buffer.chunk_keys as string[] | undefined)?.includes('time') ? { flush_interval: 3600 } : {}
   const config = resolveBufferConfig({ flush_thread_interval: 0.01, delayed_commit_timeout: 2, ...interval, ...buffer }).config
-  const out = createBufferedOutput(t.ctx, { buffer: config, writer, secondary: extra.secondary ?? null, random: () => 0.5 })
+  const out = createBufferedOutput(t.ctx, {
+    buffer: config,
+    writer,
+    secondary: extra.secondary ?? null,
+    random: () => 0.5,
+    store: extra.store,
+  })
   open.push(out)
   await out.start!()
   return { out, writer, ...t }
@@ -285,8 +293,8 @@ describe('buffered output: queue backpressure (memory buffer, overflow_action bl
   }
 
   /** An output whose destination confirmed one write (event 0) at the test clock's `now`. */
-  async function confirmed(buffer: Record<string, unknown>, now = 1_000_000) {
-    const o = await output({ ...paced, ...buffer })
+  async function confirmed(buffer: Record<string, unknown>, store?: BufferStore, now = 1_000_000) {
+    const o = await output({ ...paced, ...buffer }, { store })
     o.setNow(now)
     o.out.emit(events('a', 1, { from: 0 }))
     await waitUntil(() => o.writer.chunks.length === 1, 'the first write confirmed')
@@ -332,6 +340,20 @@ describe('buffered output: queue backpressure (memory buffer, overflow_action bl
     release()
     await out.flushAll()
     expect(numbers(writer.chunks)).toEqual([0, 1, 2, 3, 4, 5])
+  })
+
+  it('does not pace a persistent (file) buffer: its queue is on disk', async () => {
+    const persistent: BufferStore = { ...createMemoryStore('x'), persistent: true }
+    const { out, writer } = await confirmed({ total_limit_size: 10_000 }, persistent)
+    const open = gate(writer)
+    let n = 1
+    let r: Promise<void> | void
+    while ((r = out.emit(events('a', 1, { from: n }))) === undefined) n++
+    expect(out.status().buffer_total_queued_size as number).toBeGreaterThanOrEqual(10_000)
+    open()
+    await r
+    await out.flushAll()
+    expect(writer.events).toBe(n + 1)
   })
 
   it('does not pace a destination that never confirmed a write (the buffer fills to total_limit_size, as in Fluentd)', async () => {
