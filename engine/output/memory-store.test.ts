@@ -50,9 +50,21 @@ describe('memory store chunks', () => {
     expect(store.pool.allocated).toBe(2)
   })
 
-  it('blocks are at most 64 KiB, whatever chunk_limit_size', () => {
-    const store = createMemoryStore('x', undefined, { chunkLimitSize: 8 * 1024 * 1024 })
+  it('blocks are at most 64 KiB, whatever chunk_limit_size; a small chunk starts small and comes to pool blocks', () => {
+    const store = createMemoryStore('x', undefined, { chunkLimitSize: 8 * 1024 * 1024, poolBytes: 1 << 20 })
     expect(store.pool.blockSize).toBe(MAX_BLOCK_SIZE)
+    const chunk = store.create(META, newChunkId(), 0)
+    const small = bytes(200, 5)
+    chunk.append([small], 200, 1)
+    expect(store.pool.allocated).toBe(0) // a 4 KiB block of its own, not 64 KiB from the pool
+    const big = bytes(200_000, 6)
+    chunk.append([big], 200_000, 1)
+    // 4 KiB, then 128 KiB asked → capped at the pool's 64 KiB: pool blocks from there on.
+    expect(chunk.parts!().map((p) => p.length)).toEqual([4096, 65536, 65536, 200_200 - 4096 - 2 * 65536])
+    expect(store.pool.allocated).toBe(3)
+    expect(chunk.read()).toEqual(new Uint8Array([...small, ...big]))
+    chunk.purge(true)
+    expect(store.pool.freeBlocks).toBe(3) // the small block is not pooled
   })
 
   it('a purged chunk gives its blocks to the next chunk only with reuse, and only up to the pool limit', () => {

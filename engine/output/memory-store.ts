@@ -1,8 +1,9 @@
 /**
  * @module The memory buffer store (Fluentd's buf_memory). A chunk copies each append into its own
- * fixed-size blocks before `append` returns (so an input may lend its read buffer to the emit), and
- * grows one block at a time from the store's BlockPool (block-pool.ts): at most one partly used
- * block per chunk, no doubling slack, no copy when the chunk is written to a writer that reads
+ * blocks before `append` returns (so an input may lend its read buffer to the emit), and grows one
+ * fixed-size block at a time from the store's BlockPool (block-pool.ts): at most one partly used
+ * block per chunk, no doubling slack (a small chunk starts with 4 KiB blocks that double up to the
+ * pool's size, so a quiet tag's chunk holds a few KiB), no copy when the chunk is written to a writer that reads
  * `parts` (out_forward sends the blocks as they are). A chunk whose write was confirmed gives its
  * blocks back to the pool (`purge(true)`), so the next chunks reuse them at once instead of
  * waiting for the GC. Nothing survives a restart; undeliverable chunks go to the runtime's
@@ -13,8 +14,10 @@ import { BlockPool } from './block-pool.ts'
 import type { ChunkMetadata } from './chunk.ts'
 import type { BufferStore, ChunkBackup, ResumedChunk, StoreChunk } from './store.ts'
 
-/** The largest block: a 4 MiB chunk is 64 blocks (one writev), a small chunk holds at most 64 KiB it does not use. */
+/** The pool's block size (at most): a 4 MiB chunk is 64 blocks (one writev). */
 export const MAX_BLOCK_SIZE = 64 * 1024
+/** A small chunk's first block (doubling up to the pool's block size). */
+export const MIN_BLOCK_SIZE = 4 * 1024
 
 export interface MemoryStoreOptions {
   /** The buffer's chunk_limit_size: blocks are never larger. */
@@ -37,21 +40,35 @@ class MemoryChunk implements StoreChunk {
   ) {}
 
   append(parts: readonly Uint8Array[]): void {
-    const blockSize = this.pool.blockSize
     for (const part of parts) {
       let from = 0
       while (from < part.length) {
-        if (this.blocks.length === 0 || this.tail === blockSize) {
-          this.blocks.push(this.pool.take())
+        const last = this.blocks[this.blocks.length - 1]
+        if (last === undefined || this.tail === last.length) {
+          this.blocks.push(this.newBlock(last, part.length - from))
           this.tail = 0
         }
-        const n = Math.min(blockSize - this.tail, part.length - from)
-        this.blocks[this.blocks.length - 1].set(from === 0 && n === part.length ? part : part.subarray(from, from + n), this.tail)
+        const block = this.blocks[this.blocks.length - 1]
+        const n = Math.min(block.length - this.tail, part.length - from)
+        block.set(from === 0 && n === part.length ? part : part.subarray(from, from + n), this.tail)
         this.tail += n
         from += n
       }
       this.size += part.length
     }
+  }
+
+  /**
+   * The next block: a small chunk starts with a small block (MIN_BLOCK_SIZE, or the power of two
+   * that fits what is left of the append) and doubles while under the pool's block size, so a chunk
+   * of a quiet tag holds a few KiB, not 64; from the pool's size on, every block is a pool block.
+   */
+  private newBlock(last: Uint8Array | undefined, need: number): Uint8Array {
+    const blockSize = this.pool.blockSize
+    let size = MIN_BLOCK_SIZE
+    while (size < need && size < blockSize) size *= 2
+    if (last !== undefined) size = Math.max(size, last.length * 2)
+    return size >= blockSize ? this.pool.take() : new Uint8Array(size)
   }
 
   enqueue(): void {}
