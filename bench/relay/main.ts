@@ -1,7 +1,7 @@
 /**
  * @module `npm run bench:relay`: sluice as a relay under `sluice bench` load, for scenarios
  * (a) forward → null, (b) forward → grep → null, (c) forward → grep → forward(ack) → sluice → null,
- * each without and with acks (PackedForward, 1,000 records of ~150 bytes per message by default).
+ * (d) as (c) with a file buffer, each without and with acks (PackedForward, 1,000 records of ~150 bytes per message by default).
  * Prints events/s, MB/s, delivered events/s, ack latency, CPU and peak/idle RSS per process.
  * Measures only; asserts nothing.
  *
@@ -22,7 +22,7 @@ import { SCENARIOS } from './scenarios.ts'
 
 const OPTIONS: OptionSpec[] = [
   { name: 'duration', type: 'string', description: 'load time per run (default 10s)' },
-  { name: 'scenarios', type: 'string', description: 'which of a,b,c (default all)' },
+  { name: 'scenarios', type: 'string', description: 'which of a,b,c,d (default all)' },
   { name: 'ack', type: 'string', description: 'no|yes|both (default both)' },
   { name: 'conns', type: 'string', description: 'bench connections (default 1)' },
   { name: 'batch', type: 'string', description: 'events per PackedForward message (default 1000)' },
@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   const { options } = parseArgs(argv, OPTIONS)
   const duration = parseTime(stringOption(options, 'duration') ?? '10s')
   if (!duration.ok) throw new Error(`--duration: ${duration.reason}`)
-  const wanted = (stringOption(options, 'scenarios') ?? 'a,b,c').split(',').map((s) => s.trim())
+  const wanted = (stringOption(options, 'scenarios') ?? 'a,b,c,d').split(',').map((s) => s.trim())
   const ackMode = stringOption(options, 'ack') ?? 'both'
   const acks = ackMode === 'both' ? [false, true] : [ackMode === 'yes']
   const registry = nodeRegistry()

@@ -8,13 +8,17 @@ import { createLogger } from '../../engine/log.ts'
 import { nodeRegistry } from '../../node-server/plugins/registry.ts'
 import { prepareAgent } from '../../node-server/ops/prepare.ts'
 import { cpuSeconds, memory } from './proc-stats.ts'
-import { FORWARD_BUFFER, SCENARIOS } from './scenarios.ts'
+import { FORWARD_BUFFER, FORWARD_FILE_BUFFER, SCENARIOS } from './scenarios.ts'
 
 describe('bench:relay', () => {
   for (const scenario of SCENARIOS) {
     for (const node of scenario.nodes) {
       it(`scenario ${scenario.id} node ${node.name} is a valid config`, async () => {
-        const text = node.config.replace(/\{\{next:\w+\}\}/g, '24224').replace('{{buffer}}', FORWARD_BUFFER)
+        const text = node.config
+          .replace(/\{\{next:\w+\}\}/g, '24224')
+          .replace('{{buffer}}', FORWARD_BUFFER)
+          .replace('{{file-buffer}}', FORWARD_FILE_BUFFER)
+          .replaceAll('{{dir}}', '/var/lib/sluice')
         const silent = createLogger(() => {}, 'fatal')
         const prepared = await prepareAgent(
           { kind: 'text', text, name: `${scenario.id}-${node.name}.conf` },

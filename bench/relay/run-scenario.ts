@@ -12,7 +12,7 @@ import type { BenchResult } from '../../node-server/cli/bench/run.ts'
 import { SLUICE_BIN, startSluice, type SluiceProcess } from '../../node-server/cli/testing/sluice-process.ts'
 import { cpuSeconds, memory } from './proc-stats.ts'
 import { nodeRegistry } from '../../node-server/plugins/registry.ts'
-import { FORWARD_BUFFER, sinkNode, type Scenario } from './scenarios.ts'
+import { FORWARD_BUFFER, FORWARD_FILE_BUFFER, sinkNode, type Scenario } from './scenarios.ts'
 
 /** The `<buffer>` of out_forward, when its schema has one. */
 function forwardBuffer(): string {
@@ -96,6 +96,8 @@ export async function runScenario(scenario: Scenario, ack: boolean, options: Rel
       const config = node.config
         .replace(/\{\{next:(\w+)\}\}/g, (_, name: string) => String(ports.get(name)!.in))
         .replace('{{buffer}}', forwardBuffer())
+        .replace('{{file-buffer}}', FORWARD_FILE_BUFFER)
+        .replaceAll('{{dir}}', join(options.dir, `${scenario.id}-${ack ? 'ack' : 'noack'}`))
       const path = join(options.dir, `${scenario.id}-${ack ? 'ack' : 'noack'}-${node.name}.conf`)
       writeFileSync(path, config)
       const p = startSluice(['-c', path, '--api-port', '0'])

@@ -5,7 +5,9 @@
  * (b) in_forward → filter_grep on one field (a pattern every line matches, so every record is
  *     tested and kept) → out_null;
  * (c) in_forward → filter_grep → out_forward (require_ack_response) → a second sluice's
- *     in_forward → out_null.
+ *     in_forward → out_null;
+ * (d) as (c) with a file buffer (`{{dir}}` is the run's scratch directory): RSS stays bounded
+ *     because chunks are on disk, whatever the queue length.
  */
 
 export interface NodeSpec {
@@ -16,7 +18,7 @@ export interface NodeSpec {
 }
 
 export interface Scenario {
-  id: 'a' | 'b' | 'c'
+  id: 'a' | 'b' | 'c' | 'd'
   title: string
   /** Started last to first, so a node's downstream is listening before its config is written. */
   nodes: NodeSpec[]
@@ -63,6 +65,9 @@ const FORWARD = `<match **>
 {{buffer}}</match>
 `
 
+/** out_forward as in (c) with the same buffer kept in files. */
+const FORWARD_FILE = FORWARD.replace('{{buffer}}', '{{file-buffer}}')
+
 export const FORWARD_BUFFER = `  <buffer tag>
     flush_mode interval
     flush_interval 0.1s
@@ -72,6 +77,9 @@ export const FORWARD_BUFFER = `  <buffer tag>
     overflow_action block
   </buffer>
 `
+
+/** FORWARD_BUFFER's limits with the chunks in files under the run's scratch directory. */
+export const FORWARD_FILE_BUFFER = FORWARD_BUFFER.replace('<buffer tag>\n', '<buffer tag>\n    @type file\n    path {{dir}}/relay-buffer\n')
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -91,6 +99,15 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'forward → grep → forward(ack) → sluice → null',
     nodes: [
       { name: 'A', config: SOURCE + GREP + FORWARD },
+      { name: 'B', config: SOURCE + NULL },
+    ],
+    needs: ['input:forward', 'filter:grep', 'output:forward', 'output:null'],
+  },
+  {
+    id: 'd',
+    title: 'as (c), out_forward with a file buffer',
+    nodes: [
+      { name: 'A', config: SOURCE + GREP + FORWARD_FILE },
       { name: 'B', config: SOURCE + NULL },
     ],
     needs: ['input:forward', 'filter:grep', 'output:forward', 'output:null'],

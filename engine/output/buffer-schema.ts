@@ -77,6 +77,13 @@ const BUFFER_PARAMS: readonly ParamSpec[] = [
     description: 'Most queued chunks before interval/timekey enqueueing waits (default flush_thread_count).',
   },
   {
+    name: 'queue_backpressure',
+    type: 'bool',
+    default: true,
+    description:
+      'sluice: a memory buffer with overflow_action block makes emits wait while queued_chunks_limit_size chunks wait behind the writes in flight and the destination takes them (not while retrying).',
+  },
+  {
     name: 'compress',
     type: 'enum',
     values: ['text', 'gzip'],
@@ -229,6 +236,8 @@ export interface BufferConfig {
   totalLimitSize: number
   chunkFullThreshold: number
   queuedChunksLimitSize: number
+  /** Memory buffer, overflow_action block: emits wait while queuedChunksLimitSize chunks are queued and no retry runs. */
+  queueBackpressure: boolean
   compress: 'text' | 'gzip'
   flushMode: 'lazy' | 'interval' | 'immediate'
   flushInterval: number
@@ -352,6 +361,7 @@ export function resolveBufferConfig(section: BufferSectionConfig | undefined, de
       totalLimitSize,
       chunkFullThreshold,
       queuedChunksLimitSize: get<number | null>('queued_chunks_limit_size') ?? flushThreadCount,
+      queueBackpressure: get<boolean>('queue_backpressure'),
       compress: get<'text' | 'gzip'>('compress'),
       flushMode,
       flushInterval,

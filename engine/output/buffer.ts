@@ -28,6 +28,8 @@ export interface BufferChunk {
   modifiedAt: number
   /** Consecutive rollbacks written again without a retry step (see RollbackError). */
   rollbacks?: number
+  /** A write of the chunk's parts failed: the writer may still read them, so its memory is not reused. */
+  lent?: boolean
 }
 
 export interface BufferLimits {
@@ -247,7 +249,8 @@ export class Buffer {
       this.queueBytes -= chunk.bytes
     }
     chunk.state = 'gone'
-    if (purge) this.settle(chunk.stored.purge(), 'purge a chunk')
+    // Nobody reads a chunk's parts after its write resolved (ChunkWriter.readsParts): reuse them.
+    if (purge) this.settle(chunk.stored.purge(chunk.lent !== true), 'purge a chunk')
   }
 
   /** The oldest queued chunk, removed from the queue (overflow_action drop_oldest_chunk). */

@@ -11,8 +11,11 @@ import { decodeStream, streamFromEvents, type EventStream } from '../event-strea
 import { EventTime } from '../event-time.ts'
 import type { OutputPlugin } from '../plugin.ts'
 import { resolveBufferConfig } from './buffer-schema.ts'
-import { createBufferedOutput, type BufferedOutput } from './buffered-output.ts'
+import { createBufferedOutput, PACE_PROGRESS_MS, type BufferedOutput } from './buffered-output.ts'
 import type { Chunk } from './chunk.ts'
+import { withoutBlocking } from './backpressure.ts'
+import { createMemoryStore } from './memory-store.ts'
+import type { BufferStore } from './store.ts'
 import { BufferOverflowError, BufferShutdownError, UnrecoverableError } from './errors.ts'
 import { RecordingWriter, testContext, waitUntil } from './testing.ts'
 
@@ -43,7 +46,7 @@ function numbers(chunks: readonly Chunk[]): number[] {
 
 async function output(
   buffer: Record<string, unknown>,
-  extra: { secondary?: OutputPlugin; errorRouter?: OutputPlugin; backups?: Chunk[] } = {},
+  extra: { secondary?: OutputPlugin; errorRouter?: OutputPlugin; backups?: Chunk[]; store?: BufferStore } = {},
 ) {
   const t = testContext(core, {
     errorRouter: extra.errorRouter ?? null,
@@ -60,7 +63,13 @@ async function output(
   const interval =
     buffer.flush_mode === undefined && !(buffer.chunk_keys as string[] | undefined)?.includes('time') ? { flush_interval: 3600 } : {}
   const config = resolveBufferConfig({ flush_thread_interval: 0.01, delayed_commit_timeout: 2, ...interval, ...buffer }).config
-  const out = createBufferedOutput(t.ctx, { buffer: config, writer, secondary: extra.secondary ?? null, random: () => 0.5 })
+  const out = createBufferedOutput(t.ctx, {
+    buffer: config,
+    writer,
+    secondary: extra.secondary ?? null,
+    random: () => 0.5,
+    store: extra.store,
+  })
   open.push(out)
   await out.start!()
   return { out, writer, ...t }
@@ -116,14 +125,18 @@ describe('buffered output: staging and flushing', () => {
     expect(writer.chunks.map((c) => c.count)).toEqual([2, 1])
   })
 
-  it('keeps the stream bytes as they are with tag chunk keys, one chunk per tag', async () => {
+  it('keeps the stream bytes as they are with tag chunk keys, one chunk per tag, copied before emit returns', async () => {
     const { out, writer } = await output({ chunk_keys: ['tag'] })
     const a = events('a', 2)
+    const original = a.entries.slice()
     out.emit(a)
+    // The emitter may reuse its bytes once emit returned (in_forward lends its read buffer).
+    a.entries.fill(0)
     out.emit(events('b', 1, { from: 5 }))
     await out.flushAll()
     const byTag = Object.fromEntries(writer.chunks.map((c) => [c.tag, c]))
-    expect(byTag.a.entries).toBe(a.entries) // no copy on the tag-only path
+    expect(byTag.a.entries).toEqual(original)
+    expect(numbers([byTag.a])).toEqual([0, 1])
     expect(numbers([byTag.b])).toEqual([5])
   })
 
@@ -255,6 +268,144 @@ describe('buffered output: total_limit_size', () => {
     release()
     await out.flushAll()
     expect(numbers(writer.chunks)).toEqual([0, 1, 4, 5, 6, 7, 8, 9])
+  })
+})
+
+describe('buffered output: queue backpressure (memory buffer, overflow_action block)', () => {
+  const paced = { chunk_limit_records: 1, flush_mode: 'immediate', overflow_action: 'block', queued_chunks_limit_size: 2 }
+
+  /** Emits one event at a time (numbered from `from`) until an emit waits; returns its number and promise. */
+  function fillUntilWait(out: BufferedOutput, from: number): { next: number; waiting: Promise<void> } {
+    for (let i = from; i < from + 100; i++) {
+      const r = out.emit(events('a', 1, { from: i }))
+      if (r instanceof Promise) return { next: i, waiting: r }
+    }
+    throw new Error('no emit waited')
+  }
+
+  /** A gate for the writer, opened by the returned function. */
+  function gate(writer: RecordingWriter): () => void {
+    let open!: () => void
+    writer.gate = new Promise((r) => {
+      open = r
+    })
+    return open
+  }
+
+  /** An output whose destination confirmed one write (event 0) at the test clock's `now`. */
+  async function confirmed(buffer: Record<string, unknown>, store?: BufferStore, now = 1_000_000) {
+    const o = await output({ ...paced, ...buffer }, { store })
+    o.setNow(now)
+    o.out.emit(events('a', 1, { from: 0 }))
+    await waitUntil(() => o.writer.chunks.length === 1, 'the first write confirmed')
+    return o
+  }
+
+  it('emits wait once queued_chunks_limit_size chunks wait behind the writes in flight, far below total_limit_size', async () => {
+    const { out, writer, logs } = await confirmed({})
+    const release = gate(writer)
+    out.emit(events('a', 1, { from: 1 }))
+    await waitUntil(() => writer.calls === 2, 'the second write in flight')
+    const { next, waiting } = fillUntilWait(out, 2)
+    expect(next).toBe(4) // 1 in flight, 2 and 3 queued
+    expect(out.status().buffer_queue_length).toBe(2)
+    expect(out.status().buffer_available_buffer_space_ratios).toBeGreaterThan(99)
+    // Later emits wait behind it, in order.
+    const later = out.emit(events('a', 1, { from: 5 }))
+    expect(later).toBeInstanceOf(Promise)
+    let done = false
+    void waiting.then(() => {
+      done = true
+    })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(done).toBe(false)
+    expect(logs.some((l) => l.message.startsWith('Buffer is full'))).toBe(false)
+    release()
+    await waiting
+    await later
+    await out.flushAll()
+    expect(numbers(writer.chunks)).toEqual([0, 1, 2, 3, 4, 5])
+  })
+
+  it('stops pacing when the destination has confirmed nothing for PACE_PROGRESS_MS: the buffer takes the emits', async () => {
+    const { out, writer, setNow } = await confirmed({})
+    const release = gate(writer)
+    out.emit(events('a', 1, { from: 1 }))
+    await waitUntil(() => writer.calls === 2, 'the second write in flight')
+    const { next, waiting } = fillUntilWait(out, 2)
+    setNow(1_000_000 + PACE_PROGRESS_MS)
+    await waiting // released by the flush tick while the write still hangs
+    expect(writer.chunks).toHaveLength(1)
+    expect(out.emit(events('a', 1, { from: next + 1 }))).toBeUndefined()
+    release()
+    await out.flushAll()
+    expect(numbers(writer.chunks)).toEqual([0, 1, 2, 3, 4, 5])
+  })
+
+  it('does not pace a persistent (file) buffer: its queue is on disk', async () => {
+    const persistent: BufferStore = { ...createMemoryStore('x'), persistent: true }
+    const { out, writer } = await confirmed({ total_limit_size: 10_000 }, persistent)
+    const open = gate(writer)
+    let n = 1
+    let r: Promise<void> | void
+    while ((r = out.emit(events('a', 1, { from: n }))) === undefined) n++
+    expect(out.status().buffer_total_queued_size as number).toBeGreaterThanOrEqual(10_000)
+    open()
+    await r
+    await out.flushAll()
+    expect(writer.events).toBe(n + 1)
+  })
+
+  it('does not pace a destination that never confirmed a write (the buffer fills to total_limit_size, as in Fluentd)', async () => {
+    const { out, writer } = await output({ ...paced, total_limit_size: 10_000 })
+    const release = gate(writer)
+    let n = 0
+    let r: Promise<void> | void
+    while ((r = out.emit(events('a', 1, { from: n }))) === undefined) n++
+    expect(out.status().buffer_total_queued_size as number).toBeGreaterThanOrEqual(10_000)
+    release()
+    await r
+    await out.flushAll()
+    expect(writer.events).toBe(n + 1)
+  })
+
+  it('does not pace while the destination fails: the buffer takes emits up to total_limit_size', async () => {
+    const { out, writer } = await output({ ...paced, retry_wait: 30, total_limit_size: 10_000 })
+    writer.failures = () => new Error('down')
+    out.emit(events('a', 1, { from: 0 }))
+    await waitUntil(() => out.status().retry !== undefined, 'the retry state')
+    let accepted = 1
+    let r: Promise<void> | void
+    while ((r = out.emit(events('a', 1, { from: accepted }))) === undefined) accepted++
+    // Only the full buffer made it wait (it is rejected at shutdown, the destination never came back).
+    expect(r).toBeInstanceOf(Promise)
+    ;(r as Promise<void>).catch(() => undefined)
+    expect(out.status().buffer_total_queued_size as number).toBeGreaterThanOrEqual(10_000)
+    expect(accepted).toBeGreaterThan(20)
+  })
+
+  it('does not pace emits that must not wait (withoutBlocking), and queue_backpressure false turns it off', async () => {
+    const { out, writer } = await confirmed({})
+    const release = gate(writer)
+    out.emit(events('a', 1, { from: 1 }))
+    await waitUntil(() => writer.calls === 2, 'the second write in flight')
+    const { next, waiting } = fillUntilWait(out, 2)
+    expect(withoutBlocking(() => out.emit(events('a', 1, { from: next + 1 })))).toBeUndefined()
+    release()
+    await waiting
+    await out.flushAll()
+    expect(numbers(writer.chunks).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5])
+
+    const fluentd = await confirmed({ queue_backpressure: false, total_limit_size: 10_000 })
+    const open = gate(fluentd.writer)
+    let n = 1
+    let r: Promise<void> | void
+    while ((r = fluentd.out.emit(events('a', 1, { from: n }))) === undefined) n++
+    expect(fluentd.out.status().buffer_total_queued_size as number).toBeGreaterThanOrEqual(10_000)
+    open()
+    await r
+    await fluentd.out.flushAll()
+    expect(fluentd.writer.events).toBe(n + 1)
   })
 })
 

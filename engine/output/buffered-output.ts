@@ -52,6 +52,9 @@ export interface BufferedOutput extends OutputPlugin {
   readonly config: BufferConfig
 }
 
+/** Queue backpressure paces emits only while the destination confirmed a write this recently. */
+export const PACE_PROGRESS_MS = 1_000
+
 interface Blocked {
   stream: EventStream
   resolve: (value: Promise<void> | void) => void
@@ -61,7 +64,11 @@ interface Blocked {
 /** The store for `buffer.type`: memory in the engine, others from the runtime's services. */
 function storeFor(ctx: PluginContext, config: BufferConfig, options: BufferedOutputOptions): BufferStore {
   const services = ctx.services ?? options.services
-  if (config.type === 'memory') return createMemoryStore(ctx.id, services?.backupChunk)
+  if (config.type === 'memory') {
+    // Free blocks kept for reuse: the chunks one flush round writes, plus the staged one.
+    const poolBytes = Math.min(config.totalLimitSize, (config.flushThreadCount + 1) * config.chunkLimitSize)
+    return createMemoryStore(ctx.id, services?.backupChunk, { chunkLimitSize: config.chunkLimitSize, poolBytes })
+  }
   const factory = services?.bufferStore
   if (factory === undefined) throw new Error(`<buffer> @type ${config.type} is not available on this runtime (only memory is)`)
   return factory(config.type, {
@@ -116,8 +123,26 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
     })
   }
 
+  /**
+   * Queue backpressure (memory buffer, overflow_action block): while the destination takes chunks
+   * (a write was confirmed within PACE_PROGRESS_MS, no retry), emits wait once
+   * queued_chunks_limit_size chunks wait behind the writes in flight, so the buffer holds what the
+   * next flush round writes instead of filling to total_limit_size whenever the input is faster
+   * than the destination. When the destination fails or stops confirming, the buffer fills to
+   * total_limit_size as in Fluentd (the tick releases paced emits). Inputs that cannot wait
+   * (withoutBlocking) are not paced.
+   */
+  const pacing = config.queueBackpressure && config.overflowAction === 'block' && !store.persistent
+  const paced = () =>
+    pacing &&
+    buffer.queue.length >= config.queuedChunksLimitSize &&
+    !stopping &&
+    flusher.enabled &&
+    flusher.retry === null &&
+    ctx.now() - flusher.lastCommitAt < PACE_PROGRESS_MS
+
   const release = () => {
-    while (blocked.length > 0 && buffer.storable()) {
+    while (blocked.length > 0 && buffer.storable() && !paced()) {
       const b = blocked.shift()!
       try {
         b.resolve(write(b.stream))
@@ -131,6 +156,7 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
     // Chunks that became due while the queue was at queued_chunks_limit_size go now, not a tick later.
     if (buffer.queue.length === 0 && !stopping) enqueueDue()
   }
+  flusher.onSettled = release
 
   const oversize = (stream: EventStream, events: Uint8Array[]) => {
     const sizes = events.map((e) => e.length)
@@ -236,8 +262,14 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
         }
         case 'block': {
           if (stopping) throw new BufferShutdownError(`output ${ctx.id} is stopping; the buffer is full`)
-          // An input that cannot hold its peer (in_http) gets the overflow at once: 503 + Retry-After.
-          if (blockingRefused()) throw overflow()
+          if (blockingRefused()) {
+            // Emits waiting for queue backpressure only: an input that cannot wait goes in.
+            if (buffer.storable()) break
+            // An input that cannot hold its peer (in_http) gets the overflow at once: 503 + Retry-After.
+            throw overflow()
+          }
+          // Behind emits that wait for the queue (backpressure), not for space: no "full" line.
+          if (buffer.storable()) return new Promise<void>((resolve, reject) => blocked.push({ stream, resolve, reject }))
           const n = overflowLog()
           if (n !== null)
             ctx.log.warn('Buffer is full; emits wait for space (overflow_action block).', {
@@ -250,6 +282,7 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
         }
       }
     }
+    if (paced() && !blockingRefused()) return new Promise<void>((resolve, reject) => blocked.push({ stream, resolve, reject }))
     const result = write(stream)
     if (fireAndForget && result instanceof Promise) {
       // Accepted already: a failed store write loses these events; say so once per failure.

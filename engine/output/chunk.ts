@@ -17,8 +17,14 @@ export interface ChunkMetadata {
 
 export interface Chunk extends ChunkMetadata {
   readonly id: Uint8Array
-  /** Concatenated `[EventTime, record]` msgpack entries. */
+  /** Concatenated `[EventTime, record]` msgpack entries (a copy the writer may keep). */
   readonly entries: Uint8Array
+  /**
+   * The same bytes as consecutive views of the buffer's own memory, without a copy: only for a
+   * writer with `readsParts` (then `entries` is joined from them when first read). Valid until the
+   * write settles; the buffer reuses that memory once the write resolved.
+   */
+  readonly parts?: readonly Uint8Array[]
   readonly count: number
   /** When the first event was staged (ms since the epoch). */
   readonly createdAt: number
@@ -42,6 +48,60 @@ export interface WriteContext {
  */
 export interface ChunkWriter {
   write(chunk: Chunk, context?: WriteContext): Promise<void>
+  /**
+   * The writer reads `chunk.parts` (the buffer's memory, no copy) and keeps neither them nor
+   * `chunk.entries` once its write resolved, so a memory buffer reuses the chunk's blocks at once.
+   * A write that rejects may leave them in use (a socket write not cancelled yet): such a chunk's
+   * memory is never reused, only left to the GC.
+   */
+  readonly readsParts?: boolean
+}
+
+/** A chunk whose `entries` are joined from `parts` when first read (the parts are not copied before). */
+export function chunkOfParts(
+  metadata: ChunkMetadata,
+  id: Uint8Array,
+  parts: readonly Uint8Array[],
+  count: number,
+  createdAt: number,
+): Chunk {
+  let joined: Uint8Array | null = null
+  return {
+    tag: metadata.tag,
+    timekey: metadata.timekey,
+    variables: metadata.variables,
+    id,
+    parts,
+    count,
+    createdAt,
+    get entries(): Uint8Array {
+      if (joined === null) {
+        let size = 0
+        for (const p of parts) size += p.length
+        joined = new Uint8Array(size)
+        let at = 0
+        for (const p of parts) {
+          joined.set(p, at)
+          at += p.length
+        }
+      }
+      return joined
+    },
+  }
+}
+
+/** The chunk without `parts` (its entries joined): for a target that may keep it. */
+export function plainChunk(chunk: Chunk): Chunk {
+  if (chunk.parts === undefined) return chunk
+  return {
+    tag: chunk.tag,
+    timekey: chunk.timekey,
+    variables: chunk.variables,
+    id: chunk.id,
+    entries: chunk.entries,
+    count: chunk.count,
+    createdAt: chunk.createdAt,
+  }
 }
 
 export function newChunkId(nowMs: number = Date.now(), random: (bytes: Uint8Array) => void = fillRandom): Uint8Array {

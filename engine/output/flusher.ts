@@ -12,7 +12,7 @@
 import type { PluginContext } from '../plugin.ts'
 import type { Buffer, BufferChunk } from './buffer.ts'
 import type { BufferConfig } from './buffer-schema.ts'
-import { chunkIdHex, type Chunk, type ChunkWriter } from './chunk.ts'
+import { chunkIdHex, chunkOfParts, plainChunk, type Chunk, type ChunkWriter } from './chunk.ts'
 import { countEntries } from './entries.ts'
 import { isRollback, isUnrecoverable, MAX_FREE_ROLLBACKS } from './errors.ts'
 import { RetryState } from './retry-state.ts'
@@ -41,6 +41,10 @@ export class Flusher {
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   /** Called when bytes left the buffer (blocked emits may go on). */
   onSpace: () => void = () => {}
+  /** When a write was last confirmed (ctx.now() ms; -Infinity before the first). */
+  lastCommitAt = Number.NEGATIVE_INFINITY
+  /** Called when a write settled and the next ones were started (the queue got shorter, or a retry began). */
+  onSettled: () => void = () => {}
 
   constructor(
     private readonly ctx: PluginContext,
@@ -69,6 +73,7 @@ export class Flusher {
       this.inFlight--
       if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w()
       this.flushReady()
+      this.onSettled()
     })
   }
 
@@ -99,8 +104,13 @@ export class Flusher {
     }
   }
 
-  private async materialize(chunk: BufferChunk): Promise<Chunk> {
-    const entries = await chunk.stored.read()
+  /** What the writer gets: the store's own parts when it reads them (no copy), else the entries read. */
+  private async materialize(chunk: BufferChunk, useSecondary: boolean): Promise<Chunk> {
+    const stored = chunk.stored
+    if (this.writer.readsParts === true && !useSecondary && stored.parts !== undefined) {
+      return chunkOfParts(chunk.metadata, stored.id, stored.parts(), chunk.count, chunk.createdAt)
+    }
+    const entries = await stored.read()
     let count = chunk.count
     if (this.store.persistent) {
       // A file can rot after it was resumed with a trusted .meta: check it before it goes out.
@@ -117,7 +127,7 @@ export class Flusher {
     const useSecondary = this.secondary !== null && this.retry !== null && this.retry.secondary()
     let data: Chunk
     try {
-      data = await this.materialize(chunk)
+      data = await this.materialize(chunk, useSecondary)
     } catch (error) {
       // Unreadable or broken: to the backup (one log line, from backup()).
       const reason = new Error(`cannot read the buffer chunk: ${error instanceof Error ? error.message : String(error)}`)
@@ -133,6 +143,8 @@ export class Flusher {
         controller,
       )
     } catch (error) {
+      // The writer may still hold the parts (a socket write not cancelled yet): never reuse them.
+      if (data.parts !== undefined) chunk.lent = true
       if (isUnrecoverable(error)) {
         await this.unrecoverable(chunk, data, error, useSecondary)
         return { ok: false, error }
@@ -171,6 +183,7 @@ export class Flusher {
     const m = this.ctx.metrics
     m.eventsOut += chunk.count
     m.bytesOut += chunk.bytes
+    this.lastCommitAt = this.ctx.now()
     this.buffer.remove(chunk, true)
     clearTimeout(this.retryTimer)
     if (this.retry !== null) {
@@ -259,7 +272,7 @@ export class Flusher {
     this.ctx.metrics.errors++
     if (this.secondary !== null && !usingSecondary) {
       try {
-        await this.withTimeout(this.secondary.write(data))
+        await this.withTimeout(this.secondary.write(plainChunk(data)))
         this.ctx.log.warn('Got an unrecoverable error in the primary output; flushed the chunk to the secondary.', {
           chunk_id: chunkIdHex(chunk.stored.id),
           error: String(error),

@@ -22,10 +22,22 @@ export interface StoreChunk {
   append(parts: readonly Uint8Array[], bytes: number, count: number): void | Promise<void>
   /** The chunk leaves the stage for the queue (a file store renames `.b` to `.q`). */
   enqueue(): void | Promise<void>
-  /** Every entry appended so far (for the writer). */
+  /**
+   * Every entry appended so far (for the writer). Appends copy or store their bytes before they
+   * return or resolve, so the parts handed to `append` may be reused by the caller afterwards —
+   * except by a file store, whose pending append still reads them.
+   */
   read(): Uint8Array | Promise<Uint8Array>
-  /** Removes the chunk (after it was written, or dropped). */
-  purge(): void | Promise<void>
+  /**
+   * The entries as views of the store's own memory, without a copy (memory store). They stay valid
+   * until `purge`; optional.
+   */
+  parts?(): Uint8Array[]
+  /**
+   * Removes the chunk (after it was written, or dropped). With `reuse` nobody holds views from
+   * `parts()` any more, and a store may reuse that memory for other chunks at once.
+   */
+  purge(reuse?: boolean): void | Promise<void>
   /**
    * The chunk was delivered (the write resolved: for out_forward, the receiver acked it). A
    * persistent store records that at once, synchronously, so a crash of the process after this

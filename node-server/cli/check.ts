@@ -9,7 +9,7 @@
 import { toJson } from '../../engine/config/model.ts'
 import { printConfig } from '../../engine/config/print.ts'
 import { createLogger } from '../../engine/log.ts'
-import { nodeRegistry } from '../plugins/registry.ts'
+import { daemonRegistry } from '../plugins/daemon-registry.ts'
 import { describeSource, prepareWorkers, release, type ConfigSource } from '../ops/prepare.ts'
 import { maskSecrets } from '../ops/secrets.ts'
 import { listOption, parseArgs, stringOption, UsageError } from './args.ts'
@@ -43,7 +43,7 @@ export async function checkCommand(argv: readonly string[], io: Io = processIo):
   const path = stringOption(options, 'config') ?? positionals[0]
   const inline = stringOption(options, 'inline-config')
   const source: ConfigSource = path === undefined ? defaultConfigSource() : { kind: 'file', path, inline }
-  const registry = nodeRegistry(await loadPluginModules(listOption(options, 'plugin')))
+  const registry = daemonRegistry(await loadPluginModules(listOption(options, 'plugin')))
   const silent = createLogger(() => {}, 'fatal')
   // With <system> workers N, every worker's config is checked (its <worker> blocks, #{worker_id}).
   const prepared = await prepareWorkers(source, { registry, logger: () => silent, strict: options.strict === true })

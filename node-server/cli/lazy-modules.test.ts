@@ -19,6 +19,14 @@ import { startSluice } from './testing/sluice-process.ts'
 
 const OPTIONAL = /\/node_modules\/(@nats-io\/[^/]+|yaml|hono|@hono\/node-server)\//
 const HONO = /\/node_modules\/(hono|@hono\/node-server)\//
+/**
+ * A plugin node-server/plugins/daemon-registry.ts imports on first use (the plugin's module in the
+ * sources, its chunk in the bundle: scripts/build-server.mjs names a lazy entry's chunk after it).
+ */
+const LAZY_PLUGIN =
+  /\/(?:node-server\/plugins|engine\/plugins)\/((?:in|out|filter)_(?!forward\/|null\/|grep\/)\w+|parsers|formatters)(?:\/|\.ts$)|\/dist\/sluice-((?:in|out|filter)_\w+|parsers|formatters)-\w+\.mjs$/
+const lazyPlugin = (url: string) => LAZY_PLUGIN.test(url)
+
 /** Node's built-in modules that builtins.ts loads on first use, as `modulesLoaded` lists them. */
 const LAZY_BUILTINS = ['builtin:crypto', 'builtin:tls', 'builtin:https', 'builtin:http']
 
@@ -87,6 +95,39 @@ describe('modules a daemon loads at start', () => {
     expect(urls.filter((u) => LAZY_BUILTINS.includes(u))).toEqual([])
     // The bundle has msgpack inside (the sources through tsx import the package).
     if (urls.some((u) => /\/dist\/sluice\.mjs$/.test(u))) expect(urls.filter((u) => /\/node_modules\/@msgpack\//.test(u))).toEqual([])
+  })
+
+  it('in_forward → out_null loads no plugin off the hot path, no subcommand, and from the bundle only its eager chunk', {
+    timeout: 60_000,
+  }, async () => {
+    const urls = await modulesLoaded('eager', `${FORWARD}<match **>\n  @type null\n</match>\n`, ['--no-api'])
+    expect(urls.filter(lazyPlugin)).toEqual([])
+    if (urls.some((u) => /\/dist\/sluice\.mjs$/.test(u))) {
+      // dist/sluice.mjs re-exports main from the one chunk that holds every eagerly imported module.
+      expect(urls.filter((u) => /\/dist\/sluice-[^/]*\.mjs$/.test(u)).map((u) => u.replace(/.*\//, ''))).toEqual([
+        expect.stringMatching(/^sluice-chunk-\w+\.mjs$/),
+      ])
+    } else {
+      expect(urls.filter((u) => /\/node-server\/cli\/(test|convert|replay|bench\/command)\.ts$/.test(u))).toEqual([])
+    }
+  })
+
+  it('imports in_tail, record_transformer, out_file and the parsers once a config names them', { timeout: 60_000 }, async () => {
+    const logFile = join(dir, 'app.log')
+    writeFileSync(logFile, '')
+    const urls = await modulesLoaded(
+      'tail',
+      `<source>\n  @type tail\n  path ${logFile}\n  tag app\n  <parse>\n    @type json\n  </parse>\n</source>\n` +
+        `<filter app>\n  @type record_transformer\n</filter>\n<match app>\n  @type file\n  path ${join(dir, 'out')}\n</match>\n`,
+      ['--no-api'],
+    )
+    const loaded = new Set(
+      urls.filter(lazyPlugin).map((u) => {
+        const m = LAZY_PLUGIN.exec(u)!
+        return m[1] ?? m[2]
+      }),
+    )
+    expect([...loaded].sort()).toEqual(['filter_record_transformer', 'formatters', 'in_tail', 'out_file', 'parsers'])
   })
 
   it('loads Hono and @hono/node-server once in_http starts (and not yaml or NATS)', { timeout: 60_000 }, async () => {

@@ -1,5 +1,6 @@
 /**
- * @module The `sluice` command line: dispatches to run (the default), check, test, convert, bench and replay.
+ * @module The `sluice` command line: dispatches to run (the default), check, test, convert, bench and replay
+ * (the last four imported when asked for: a daemon does not load them).
  * Usage mistakes exit with code 2 and one line; config problems with code 1 (see each command); a
  * missing or broken WebAssembly core with code 1 and one line (artifact-errors.ts).
  */
@@ -7,22 +8,20 @@
 import { closest } from '../../engine/config/suggest.ts'
 import { artifactFailure } from './artifact-errors.ts'
 import { UsageError } from './args.ts'
-import { benchCommand } from './bench/command.ts'
 import { checkCommand } from './check.ts'
-import { convertCommand } from './convert.ts'
 import { MAIN_HELP, version } from './help.ts'
-import { replayCommand } from './replay.ts'
 import { runCommand } from './run.ts'
-import { testCommand } from './test.ts'
 import { workerMain } from '../ops/workers/worker-main.ts'
 
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number | null>> = {
   run: runCommand,
   check: checkCommand,
-  test: testCommand,
-  convert: convertCommand,
-  bench: benchCommand,
-  replay: replayCommand,
+  // Commands a daemon never runs load when they are asked for (scripts/build-server.mjs makes each a
+  // chunk of its own), so the daemon does not hold their code.
+  test: async (argv) => (await import('./test.ts')).testCommand(argv),
+  convert: async (argv) => (await import('./convert.ts')).convertCommand(argv),
+  bench: async (argv) => (await import('./bench/command.ts')).benchCommand(argv),
+  replay: async (argv) => (await import('./replay.ts')).replayCommand(argv),
   help: async () => (process.stdout.write(MAIN_HELP), 0),
   version: async () => (process.stdout.write(`sluice ${version()}\n`), 0),
 }

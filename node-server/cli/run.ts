@@ -15,7 +15,7 @@ import { Daemon } from '../ops/daemon.ts'
 import { ListenerPool } from '../ops/listener-pool.ts'
 import { describeSource, type ConfigSource } from '../ops/prepare.ts'
 import { FileWriter, LogSink, stderrWriter } from '../log/sink.ts'
-import { nodeRegistry } from '../plugins/registry.ts'
+import { daemonRegistry, loadAllPlugins } from '../plugins/daemon-registry.ts'
 import { planApi, type ApiPlan } from './api-plan.ts'
 import { configuredWorkers, runSupervisor } from './run-workers.ts'
 import { listOption, parseArgs, stringOption, UsageError } from './args.ts'
@@ -62,7 +62,7 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
   const apiPlan = planApi(options, source)
   const logPath = stringOption(options, 'log')
   const sink = new LogSink({ format: formatOverride ?? 'text', writer: logPath ? new FileWriter(logPath) : stderrWriter })
-  const registry = nodeRegistry(await loadPluginModules(plugins))
+  const registry = daemonRegistry(await loadPluginModules(plugins))
   if (configuredWorkers(source) > 1) {
     return runSupervisor({
       options,
@@ -110,6 +110,8 @@ export async function runCommand(argv: readonly string[], io: Io = processIo): P
     info: apiInfo(daemon, { configPath, logPath, plugins }),
   }
   // One designer for every API app the daemon serves: its own and each monitor_agent's.
+  // The API lists every plugin and the designer validates configs naming any of them.
+  if (apiPlan.serve || apiPlan.monitorAgent) await loadAllPlugins(registry)
   const designer =
     apiPlan.serve || apiPlan.monitorAgent
       ? await createDesigner({ daemon, registry, ...designerAccess(options), tapCore: options['api-tap'] ? await loadCore() : null })

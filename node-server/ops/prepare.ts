@@ -19,6 +19,7 @@ import type { Core } from '../../wasm/core.ts'
 import { loadCore } from '../../wasm/load-node.ts'
 import { nodeBufferServices } from '../buffer/services.ts'
 import { nodeConfigHost, type FileAccess } from '../config/load.ts'
+import { loadPluginsFor } from '../plugins/daemon-registry.ts'
 import { recordingFiles, replayFiles, type ConfigSnapshot } from '../config/snapshot.ts'
 
 /** A config file (plus Fluentd's `-i` inline text appended to it), config text, or a validated snapshot of a file's config. */
@@ -111,6 +112,8 @@ export async function prepareAgent(source: ConfigSource, options: PrepareOptions
 /** Validates and builds an already parsed config (a reload that must go back builds the old one again). */
 export async function buildPrepared(parsed: ParseResult, options: PrepareOptions): Promise<Prepared> {
   const core = await loadCore()
+  // The daemon's registry imports the plugins off the hot path when a config first names them.
+  await loadPluginsFor(options.registry, parsed.config.root)
   // The first pass reads <system> for root_dir (the buffer services need it before plugins are built).
   const rootDir = readSystem(parsed.config, parsed.locs).system.rootDir
   const checked = checkParsed(parsed, {

@@ -15,7 +15,7 @@ import { createLogger } from '../../engine/log.ts'
 import type { PluginRegistry } from '../../engine/plugin.ts'
 import type { Core } from '../../wasm/core.ts'
 import { loadCore } from '../../wasm/load-node.ts'
-import { nodeRegistry } from '../plugins/registry.ts'
+import { loadPluginsFor } from '../plugins/daemon-registry.ts'
 
 export type Problem = ConfigErrorInit & { message: string }
 
@@ -31,11 +31,14 @@ const SILENT = createLogger(() => {}, 'fatal')
 /** Validates config text with `sluice check`'s code (engine/check): built, never started, then released. */
 export async function validateConfigText(
   text: string,
-  registry: PluginRegistry = nodeRegistry(),
+  registry?: PluginRegistry,
   file = 'fluent.conf',
   options: { strict?: boolean } = {},
 ): Promise<ValidateResult> {
   const parsed = parseConfig(text, file, { env: {}, hostname: hostname() })
+  // Imported here, not with the daemon: registry.ts imports every plugin.
+  registry ??= (await import('../plugins/registry.ts')).nodeRegistry()
+  await loadPluginsFor(registry, parsed.config.root)
   shared ??= loadCore()
   const result = checkParsed(parsed, {
     core: await shared,

@@ -13,7 +13,7 @@
 import type { LogRecord } from '../../../engine/log.ts'
 import { FileWriter, LogSink, stderrWriter } from '../../log/sink.ts'
 import { setListenProvider } from '../../plugins/listen.ts'
-import { nodeRegistry } from '../../plugins/registry.ts'
+import { daemonRegistry } from '../../plugins/daemon-registry.ts'
 import { loadPluginModules } from '../../cli/plugin-modules.ts'
 import { version } from '../../cli/help.ts'
 import { setApiSource } from '../api/monitor-agent.ts'
@@ -73,7 +73,7 @@ async function runWorker(init: Extract<ToWorker, { t: 'init' }>): Promise<void> 
     format: settings.formatOverride ?? 'text',
     writer: settings.logPath ? new FileWriter(settings.logPath) : stderrWriter,
   })
-  const registry = nodeRegistry(await loadPluginModules(settings.plugins))
+  const registry = daemonRegistry(await loadPluginModules(settings.plugins))
   const pool = new ListenerPool().install()
 
   let nextId = 1

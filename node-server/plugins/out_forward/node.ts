@@ -1,6 +1,6 @@
 /**
  * @module One receiver (`<server>`): connect (connect_timeout), send one PackedForward message
- * with cork/uncork (header, the chunk's entries as they are, options — no concatenation), then
+ * with cork/uncork (header, the chunk's entries as the buffer's parts, options — no concatenation), then
  * either resolve when the write was handed to the kernel or wait for the matching ack
  * (ack_response_timeout). Availability follows Fluentd's Node: heartbeats feed the phi accrual
  * detector; hard_timeout or phi above the threshold detaches; a detached server recovers after
@@ -27,7 +27,8 @@ const ignore = (): void => undefined
 /** One chunk ready to send: the envelope parts and the ack id (null: no ack wanted). */
 export interface Payload {
   header: Uint8Array
-  entries: Uint8Array
+  /** The entries as consecutive parts (the buffer's blocks, not joined). */
+  entries: readonly Uint8Array[]
   options: Uint8Array
   chunkId: string | null
   /** For logs. */
@@ -259,7 +260,7 @@ export class ForwardNode {
     })
   }
 
-  /** header + entries + options in one corked write; send_timeout while it makes no progress. */
+  /** header + entry parts + options in one corked write (a writev); send_timeout while it makes no progress. */
   private write(socket: Socket, payload: Payload): Promise<void> {
     return new Promise((resolve, reject) => {
       const cleanup = () => {
@@ -283,7 +284,7 @@ export class ForwardNode {
       socket.on('close', onClose)
       socket.cork()
       socket.write(payload.header)
-      socket.write(payload.entries)
+      for (const part of payload.entries) socket.write(part)
       socket.write(payload.options, (err) => {
         if (err) return onError(err)
         cleanup()

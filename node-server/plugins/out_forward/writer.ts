@@ -31,6 +31,8 @@ const UNCONFIRMED_LIMIT = 4096
 const isUnconfirmed = (err: unknown) => err instanceof SendError && err.unconfirmed
 
 export class ForwardWriter implements ChunkWriter {
+  /** Sends the buffer's parts as they are and holds nothing once a write resolved (node.ts writes them in one corked writev). */
+  readonly readsParts = true
   readonly nodes: ForwardNode[]
   readonly balancer: LoadBalancer<ForwardNode>
   private readonly heartbeat: HeartbeatLoop
@@ -142,15 +144,26 @@ export class ForwardWriter implements ChunkWriter {
     }))
   }
 
-  /** The envelope parts for a chunk (computed once, whichever server takes it). */
+  /**
+   * The envelope parts for a chunk (computed once, whichever server takes it). A chunk sent as it
+   * is goes out as the buffer's own parts (no copy); time_as_integer and gzip build new bytes.
+   */
   async prepare(chunk: Chunk): Promise<Payload> {
-    let entries = chunk.entries
+    let entries: readonly Uint8Array[]
     let events = chunk.count
-    if (this.options.timeAsInteger) ({ entries, count: events } = this.withIntegerTimes(entries))
-    if (this.options.compress) entries = await gzip(entries)
+    if (this.options.timeAsInteger || this.options.compress) {
+      let joined = chunk.entries
+      if (this.options.timeAsInteger) ({ entries: joined, count: events } = this.withIntegerTimes(joined))
+      if (this.options.compress) joined = await gzip(joined)
+      entries = [joined]
+    } else {
+      entries = chunk.parts ?? [chunk.entries]
+    }
+    let bytes = 0
+    for (const part of entries) bytes += part.length
     const chunkId = this.options.requireAckResponse ? forwardChunkId(chunk.id) : null
     return {
-      header: envelopeHeader(chunk.tag, entries.length),
+      header: envelopeHeader(chunk.tag, bytes),
       entries,
       options: envelopeOptions(events, chunkId, this.options.compress),
       chunkId,
