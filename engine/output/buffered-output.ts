@@ -229,6 +229,12 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
     }
   }
 
+  /** An emit that waits (for space, or for the queue): kept past the emit, so a stream still lent (see emit) is copied now. */
+  const park = (stream: EventStream): Promise<void> => {
+    const kept = ownedStream(stream)
+    return new Promise<void>((resolve, reject) => blocked.push({ stream: kept, resolve, reject }))
+  }
+
   const emit = (input: EventStream): Promise<void> | void => {
     if (closed) throw new Error(`output ${ctx.id} is shut down`)
     m.emits++
@@ -238,7 +244,7 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
     // Copy on retain, decided first: a lent stream is copied here, once, before any path keeps it
     // or calls the core (a split walks it) — unless the store copies inside append and the stream
     // fits one chunk. Only then does a lent stream go on, and a path that keeps it past this emit
-    // (a blocked emit below) must copy it itself (ownedStream).
+    // must copy it itself (ownedStream: `park` does for emits that wait).
     const stream = input.lent === true && !(appendCopies && fitsOneChunk(input)) ? ownedStream(input) : input
     if (blocked.length > 0 || !buffer.storable()) {
       switch (config.overflowAction) {
@@ -269,20 +275,18 @@ export function createBufferedOutput(ctx: PluginContext, options: BufferedOutput
             throw overflow()
           }
           // Behind emits that wait for the queue (backpressure), not for space: no "full" line.
-          if (buffer.storable()) return new Promise<void>((resolve, reject) => blocked.push({ stream, resolve, reject }))
+          if (buffer.storable()) return park(stream)
           const n = overflowLog()
           if (n !== null)
             ctx.log.warn('Buffer is full; emits wait for space (overflow_action block).', {
               total_limit_size: config.totalLimitSize,
               count: n,
             })
-          // Kept past the emit: a stream still lent (see above) is copied now.
-          const kept = ownedStream(stream)
-          return new Promise<void>((resolve, reject) => blocked.push({ stream: kept, resolve, reject }))
+          return park(stream)
         }
       }
     }
-    if (paced() && !blockingRefused()) return new Promise<void>((resolve, reject) => blocked.push({ stream, resolve, reject }))
+    if (paced() && !blockingRefused()) return park(stream)
     const result = write(stream)
     if (fireAndForget && result instanceof Promise) {
       // Accepted already: a failed store write loses these events; say so once per failure.

@@ -117,6 +117,8 @@ export function createMemoryStore(pluginId: string, backupChunk?: ChunkBackup, o
     pool,
     type: 'memory',
     persistent: false,
+    // append copies into the chunk's blocks before it returns: a lent stream goes in uncopied.
+    appendCopies: true,
     resume: async (): Promise<ResumedChunk[]> => [],
     create: (metadata, id, createdAt) => new MemoryChunk(metadata, id, createdAt, pool),
     async backup(chunk, count) {
