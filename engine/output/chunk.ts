@@ -6,6 +6,8 @@
  * written as 32 hex characters in file names and as base64 in the Forward `chunk` option.
  */
 
+import { concat } from '../forward/msgpack.ts'
+
 export interface ChunkMetadata {
   /** The tag, when `tag` is a chunk key (else ''). */
   readonly tag: string
@@ -75,16 +77,7 @@ export function chunkOfParts(
     count,
     createdAt,
     get entries(): Uint8Array {
-      if (joined === null) {
-        let size = 0
-        for (const p of parts) size += p.length
-        joined = new Uint8Array(size)
-        let at = 0
-        for (const p of parts) {
-          joined.set(p, at)
-          at += p.length
-        }
-      }
+      if (joined === null) joined = concat(parts)
       return joined
     },
   }

@@ -16,6 +16,7 @@ import { resolveBufferConfig } from './buffer-schema.ts'
 import { createBufferedOutput, type BufferedOutput } from './buffered-output.ts'
 import type { Chunk, ChunkWriter } from './chunk.ts'
 import { newChunkId } from './chunk.ts'
+import { concat } from '../forward/msgpack.ts'
 import { RollbackError } from './errors.ts'
 import { createMemoryStore, MAX_BLOCK_SIZE } from './memory-store.ts'
 import { testContext, waitUntil } from './testing.ts'
@@ -106,7 +107,7 @@ class PartsWriter implements ChunkWriter {
   async write(chunk: Chunk): Promise<void> {
     const n = ++this.calls
     expect(chunk.parts).toBeDefined()
-    const copy = join(chunk.parts!)
+    const copy = concat(chunk.parts!)
     const error = this.failures(n)
     if (error) {
       this.heldAfterFailure.push({ parts: chunk.parts!, copy })
@@ -115,16 +116,6 @@ class PartsWriter implements ChunkWriter {
     this.sent.push(copy)
     this.counts.push(chunk.count)
   }
-}
-
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
 }
 
 function events(n: number, from: number): EventStream {
@@ -174,7 +165,7 @@ describe('memory buffer with a writer that reads parts', () => {
     }
     // The parts the failed write saw were not handed to another chunk.
     const [held] = writer.heldAfterFailure
-    expect(join(held.parts)).toEqual(held.copy)
+    expect(concat(held.parts)).toEqual(held.copy)
     expect(numbersOf(writer.sent, writer.counts)).toEqual(Array.from({ length: 50 }, (_, i) => i))
     expect(store.pool.allocated).toBe(6)
   })
