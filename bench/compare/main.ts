@@ -87,6 +87,9 @@ function parse(argv: string[]): Options {
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** How long the idle-rss row leaves each server without traffic before it reads the RSS. */
+const IDLE_WAIT_MS = 15_000
 
 /** The Fluent Bit binary from FLUENT_BIT, checked; null when unset. */
 function fluentBitBinary(): string | null {
@@ -281,7 +284,9 @@ async function runScenario(scenario: Scenario, o: Options, fb: string | null, di
       },
     )
   }
-  // Idle RSS: each server started alone, its settled RSS read, stopped.
+  // Idle RSS: each server started alone and left without traffic for IDLE_WAIT_MS (V8's memory
+  // reducer, which gives back what start-up allocated, runs about 8 s after the allocation rate
+  // falls); the row keeps the RSS once it stopped changing after start too, and the high-water mark.
   const starters = withFb<Starter>(
     [
       ...sluices<Starter>((n) => () => startSluiceServer(sluiceForwardConfig(false), dir, 'idle', n)),
@@ -293,7 +298,9 @@ async function runScenario(scenario: Scenario, o: Options, fb: string | null, di
   const rows: Row[] = []
   for (const [name, start] of starters) {
     const s = await start()
-    rows.push(summarize(scenario, name, [], { peak: memory(s.pid)?.peak ?? null, idle: s.idleRss }))
+    await sleep(IDLE_WAIT_MS)
+    const m = memory(s.pid)
+    rows.push(summarize(scenario, name, [], { peak: m?.peak ?? null, idle: m?.rss ?? null, start: s.idleRss }))
     await s.stop()
   }
   return rows

@@ -31,6 +31,8 @@ export interface Row {
   cpuPct: number | null
   peakRssBytes: number | null
   idleRssBytes: number | null
+  /** idle-rss only: the RSS once it stopped changing after start (idleRssBytes is read after IDLE_WAIT_MS). */
+  startRssBytes?: number | null
   errors: string[]
 }
 
@@ -45,7 +47,7 @@ export function summarize(
   scenario: { id: string; title: string },
   server: string,
   runs: RunResult[],
-  rss: { peak: number | null; idle: number | null },
+  rss: { peak: number | null; idle: number | null; start?: number | null },
 ): Row {
   const ok = runs.filter((r) => r.errors.length === 0)
   const eps = ok.map((r) => r.eventsPerSec)
@@ -65,12 +67,18 @@ export function summarize(
     cpuPct: cpus.length ? median(cpus) : null,
     peakRssBytes: rss.peak,
     idleRssBytes: rss.idle,
+    ...(rss.start !== undefined ? { startRssBytes: rss.start } : {}),
     errors: runs.flatMap((r) => r.errors),
   }
 }
 
 const si = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0))
 const mb = (b: number | null) => (b === null ? '-' : `${(b / 1048576).toFixed(0)} MB`)
+/** The idle-rss row's figures, to 0.1 MB: idle, and at start. */
+const mbIdle = (r: Row) =>
+  r.idleRssBytes === null
+    ? '-'
+    : `${(r.idleRssBytes / 1048576).toFixed(1)} MB${r.startRssBytes ? ` (start ${(r.startRssBytes / 1048576).toFixed(1)})` : ''}`
 
 /** Events per CPU-second (how much work one core-second buys). */
 const efficiency = (r: Row) => (r.cpuPct && r.cpuPct > 0 ? r.eventsPerSec / (r.cpuPct / 100) : Number.NaN)
@@ -96,7 +104,7 @@ export function compareTable(rows: readonly Row[]): string {
       r.requestsPerSec === null ? '' : si(r.requestsPerSec),
       r.cpuPct === null ? '-' : `${r.cpuPct.toFixed(0)} %`,
       mb(r.peakRssBytes),
-      mb(r.idleRssBytes),
+      idle ? mbIdle(r) : mb(r.idleRssBytes),
       idle ? idleRatio(rows, r) : speed,
       idle ? '' : eff,
     ]

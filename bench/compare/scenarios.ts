@@ -13,7 +13,7 @@
  * | relay-ack | ack window 8 → relay → out_forward(require_ack_response) → JS sink; events/s end to end at the sink | out_forward, flush 0.1 s | — | out forward, Flush 0.1 s |
  * | relay-keepalive | same as relay-ack | + `keepalive true`: one connection, chunks of the 4 flush threads pipelined on it | — | same as relay-ack (its upstream keeps connections alive by default) |
  * | http-json | POST of a 100-event JSON array, 8 keep-alive connections | in_http → out_null | node:http + JSON.parse + msgpack encode per record | in_http → null |
- * | idle-rss | none: RSS after start | in_forward → out_null | JS sink, naive HTTP | in_forward → null |
+ * | idle-rss | none: RSS after 15 s without traffic (and once settled after start) | in_forward → out_null | JS sink, naive HTTP | in_forward → null |
  */
 
 import { FORWARD_BUFFER } from '../relay/scenarios.ts'
@@ -79,7 +79,7 @@ export const SCENARIOS: readonly Scenario[] = [
     keepalive: true,
   },
   { id: 'http-json', kind: 'http', title: 'in_http POST of 100-event JSON arrays, 8 keep-alive connections', conns: 8 },
-  { id: 'idle-rss', kind: 'idle', title: 'idle RSS after start' },
+  { id: 'idle-rss', kind: 'idle', title: 'idle RSS, 15 s after start' },
 ]
 
 const FORWARD_SOURCE = `<source>

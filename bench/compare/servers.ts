@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildSync } from 'esbuild'
 import { startSluice } from '../../node-server/cli/testing/sluice-process.ts'
-import { memory, treeMemory } from '../relay/proc-stats.ts'
+import { treeMemory } from '../relay/proc-stats.ts'
 
 /** `sluice-wN`: sluice with `<system> workers N` (the bench's --workers). */
 export type ServerName = 'sluice' | `sluice-w${number}` | 'js-sink' | 'naive-http' | 'fluent-bit'
