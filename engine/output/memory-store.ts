@@ -10,6 +10,7 @@
  * `backupChunk` service when there is one.
  */
 
+import { concat } from '../forward/msgpack.ts'
 import { BlockPool } from './block-pool.ts'
 import type { ChunkMetadata } from './chunk.ts'
 import type { BufferStore, ChunkBackup, ResumedChunk, StoreChunk } from './store.ts'
@@ -27,10 +28,9 @@ export interface MemoryStoreOptions {
 }
 
 class MemoryChunk implements StoreChunk {
-  /** Full-size blocks from the pool; the last one is used up to `tail`. */
+  /** Small blocks first, then pool blocks (newBlock); the last one is used up to `tail`. */
   private blocks: Uint8Array[] = []
   private tail = 0
-  private size = 0
 
   constructor(
     readonly metadata: ChunkMetadata,
@@ -54,7 +54,6 @@ class MemoryChunk implements StoreChunk {
         this.tail += n
         from += n
       }
-      this.size += part.length
     }
   }
 
@@ -75,13 +74,7 @@ class MemoryChunk implements StoreChunk {
 
   /** The entries as one new array (a copy the caller may keep). */
   read(): Uint8Array {
-    const out = new Uint8Array(this.size)
-    let at = 0
-    for (const part of this.parts()) {
-      out.set(part, at)
-      at += part.length
-    }
-    return out
+    return concat(this.parts())
   }
 
   /** The entries as views of the chunk's own blocks (valid until the chunk is purged). */
@@ -97,7 +90,6 @@ class MemoryChunk implements StoreChunk {
     if (reuse) this.pool.give(this.blocks)
     this.blocks = []
     this.tail = 0
-    this.size = 0
   }
 }
 
