@@ -33,7 +33,7 @@ import {
   sluiceHttpConfig,
   sluiceRelayConfig,
 } from './scenarios.ts'
-import { bundleBaselines, killAll, type Server, startBaseline, startFluentBit, startSluiceServer } from './servers.ts'
+import { bundleBaselines, killAll, type Server, sleep, startBaseline, startFluentBit, startSluiceServer } from './servers.ts'
 
 interface Options {
   reps: number
@@ -87,7 +87,6 @@ function parse(argv: string[]): Options {
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** How long the idle-rss row leaves each server without traffic before it reads the RSS. */
 const IDLE_WAIT_MS = 15_000
 

@@ -38,7 +38,7 @@ export function killAll(): void {
   for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** A port that was free a moment ago (for Fluent Bit, which cannot report a port-0 bind). */
 export function freePort(): Promise<number> {
